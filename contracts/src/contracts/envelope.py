@@ -1,0 +1,121 @@
+"""The envelope every event travels in, and the value types events share."""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Annotated, Any, ClassVar, Generic, TypeVar
+
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+)
+
+
+def _refuse_float(value: Any) -> Any:
+    if isinstance(value, float):
+        raise ValueError("money must be a decimal string such as '12.50', never a float")
+    return value
+
+
+Money = Annotated[
+    Decimal,
+    BeforeValidator(_refuse_float),
+    Field(max_digits=14, decimal_places=2, examples=["120.00"]),
+    PlainSerializer(lambda amount: f"{amount:.2f}", return_type=str),
+]
+"""An amount in yuan carried as a decimal string with two places; never a float."""
+
+
+def _to_utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC)
+
+
+UtcDateTime = Annotated[AwareDatetime, AfterValidator(_to_utc)]
+"""A timezone-aware instant, normalised to UTC."""
+
+
+class ContractModel(BaseModel):
+    """Base of every contract model: frozen, unknown fields ignored for forward compatibility."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+
+class PaymentMethod(enum.StrEnum):
+    """How a resident pays for a paid service (付款方式)."""
+
+    CASH = "cash"
+    BANK_COLLECTION = "bank_collection"
+
+
+class Resident(ContractModel):
+    """Contact snapshot of the resident a request is about (业户)."""
+
+    name: str = Field(description="Resident's name as registered", examples=["王芳"])
+    phone: str = Field(description="Mobile number in E.164 form", examples=["+8613800138000"])
+    email: str | None = Field(default=None, description="E-mail address, if given")
+    building: str = Field(description="Building (栋)", examples=["3"])
+    room: str = Field(description="Room (房号)", examples=["1202"])
+
+
+P = TypeVar("P", bound=BaseModel)
+
+
+class EventEnvelope(ContractModel, Generic[P]):
+    """Metadata common to every integration event, around a typed payload."""
+
+    event_id: uuid.UUID = Field(description="Unique id; consumers deduplicate on it")
+    event_type: str = Field(description="Past-tense event name, e.g. WorkOrderDispatched")
+    schema_version: int = Field(ge=1, description="Major version of the payload schema")
+    occurred_at: UtcDateTime = Field(description="When the fact happened, UTC")
+    producer: str = Field(description="Service that published the event", examples=["dispatch"])
+    correlation_id: uuid.UUID = Field(description="Id shared by every event of one request flow")
+    causation_id: uuid.UUID | None = Field(
+        default=None, description="Id of the event or command that caused this one"
+    )
+    site_id: str = Field(description="Property site (项目) the event belongs to")
+    payload: P
+
+
+class Event(EventEnvelope[P]):
+    """Base of one concrete, versioned event; subclasses pin type, version, topic and key."""
+
+    EVENT_TYPE: ClassVar[str]
+    VERSION: ClassVar[int]
+    TOPIC: ClassVar[str]
+
+    def partition_key(self) -> str:
+        """Key that keeps all events of one aggregate on one partition, in order."""
+        raise NotImplementedError
+
+    @classmethod
+    def build(
+        cls,
+        *,
+        event_id: uuid.UUID,
+        payload: Any,
+        producer: str,
+        site_id: str,
+        correlation_id: uuid.UUID,
+        causation_id: uuid.UUID | None = None,
+        occurred_at: datetime | None = None,
+    ) -> Any:
+        """Create the event with its type and version filled in from the class."""
+        return cls(
+            event_id=event_id,
+            event_type=cls.EVENT_TYPE,
+            schema_version=cls.VERSION,
+            occurred_at=occurred_at or datetime.now(UTC),
+            producer=producer,
+            correlation_id=correlation_id,
+            causation_id=causation_id,
+            site_id=site_id,
+            payload=payload,
+        )

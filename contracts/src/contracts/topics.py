@@ -1,0 +1,18 @@
+"""Topic names: one topic per aggregate stream, plus a dead-letter topic for each.
+
+A deployment may prefix every name (``HOTLINE_TOPIC_PREFIX``) to run several isolated
+stacks on one broker; the names here are the unprefixed ones.
+"""
+
+SERVICE_REQUESTS = "intake.service-requests"
+WORK_ORDERS = "dispatch.work-orders"
+CHARGES = "billing.charges"
+CALLBACKS = "callback.callbacks"
+NOTIFICATIONS = "notification.notifications"
+
+STREAMS: tuple[str, ...] = (SERVICE_REQUESTS, WORK_ORDERS, CHARGES, CALLBACKS, NOTIFICATIONS)
+
+
+def dead_letter_topic(topic: str) -> str:
+    """Name of the topic that receives the messages of ``topic`` no consumer could handle."""
+    return f"{topic}.dlq"

@@ -1,0 +1,91 @@
+"""Installs the broker and the store once into the cache: Kafka jars with Maven, FerretDB with Go."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from hotline_infra.paths import INFRA, cache_dir
+
+KAFKA_VERSION = "4.4.0"
+FERRETDB_MODULE = "github.com/FerretDB/FerretDB"
+FERRETDB_VERSION = "v1.24.2"
+
+
+class InstallError(RuntimeError):
+    """An install step failed; the message says which and what it printed."""
+
+
+def _run(command: list[str], *, cwd: Path | None = None, env: dict[str, str] | None = None) -> str:
+    if shutil.which(command[0]) is None:
+        raise InstallError(f"{command[0]!r} is not on PATH; it is needed to install the infrastructure")
+    result = subprocess.run(
+        command, cwd=cwd, env={**os.environ, **(env or {})}, capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0:
+        raise InstallError(f"{' '.join(command)} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+    return result.stdout
+
+
+def kafka_libs() -> Path:
+    """Folder of the broker's jars, resolved from Maven Central on first use."""
+    target = cache_dir() / f"kafka-{KAFKA_VERSION}" / "libs"
+    marker = target.parent / "complete"
+    if marker.exists():
+        return target
+    print(f"installing Apache Kafka {KAFKA_VERSION} jars with Maven into {target} ...", file=sys.stderr)
+    if target.exists():
+        shutil.rmtree(target)
+    _run(
+        [
+            "mvn", "-q", "-B", "-f", str(INFRA / "kafka" / "pom.xml"),
+            f"-Dkafka.version={KAFKA_VERSION}",
+            "dependency:copy-dependencies",
+            f"-DoutputDirectory={target}",
+            "-DincludeScope=runtime",
+        ]
+    )
+    if not any(target.glob(f"kafka_2.13-{KAFKA_VERSION}.jar")):
+        raise InstallError(f"Maven finished but kafka_2.13-{KAFKA_VERSION}.jar is not in {target}")
+    marker.touch()
+    return target
+
+
+def ferretdb_binary() -> Path:
+    """The FerretDB binary, built from its Go module on first use.
+
+    ``go install`` builds a binary that refuses to start: the module as published lacks the
+    generated ``build/version/version.txt``. So the module source is downloaded through the Go
+    module proxy, that one file is written as FerretDB's docs say, and ``go build`` is run on it.
+    """
+    home = cache_dir() / f"ferretdb-{FERRETDB_VERSION}"
+    binary = home / "ferretdb"
+    if binary.exists():
+        return binary
+    print(f"building FerretDB {FERRETDB_VERSION} with Go into {binary} ...", file=sys.stderr)
+    env = {"GOTOOLCHAIN": "local", "GOFLAGS": "-mod=mod"}
+    info = json.loads(
+        _run(["go", "mod", "download", "-json", f"{FERRETDB_MODULE}@{FERRETDB_VERSION}"], env=env)
+    )
+    source = home / "src"
+    if source.exists():
+        shutil.rmtree(source)
+    shutil.copytree(info["Dir"], source)
+    for path in source.rglob("*"):
+        path.chmod(path.stat().st_mode | 0o200)
+    (source / "build" / "version" / "version.txt").write_text(f"{FERRETDB_VERSION}\n")
+    partial = home / "ferretdb.partial"
+    _run(["go", "build", "-o", str(partial), "./cmd/ferretdb"], cwd=source, env=env)
+    partial.rename(binary)
+    shutil.rmtree(source)
+    return binary
+
+
+def install_all() -> None:
+    """Install everything ``make run`` and ``make test`` need that is not Python."""
+    print(f"kafka: {kafka_libs()}")
+    print(f"ferretdb: {ferretdb_binary()}")

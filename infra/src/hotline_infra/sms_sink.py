@@ -1,0 +1,106 @@
+"""A local SMS gateway: takes messages over HTTP as a real gateway would, and shows them on a page.
+
+``python -m hotline_infra.sms_sink --port 8025 --dir .hotline/run/sms``
+
+``POST /v1/messages`` with ``{"to": "+86…", "text": "…", "client_msg_id": "…"}`` answers 202.
+Like commercial gateways it deduplicates on the client's message id, so a sender retrying
+after a crash does not text the resident twice. Accepted messages are appended to
+``messages.jsonl``; ``GET /`` lists them for a person, ``GET /v1/messages`` as JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+from fastapi import FastAPI
+from fastapi.responses import HTMLResponse
+from pydantic import BaseModel, Field
+
+
+class SmsIn(BaseModel):
+    to: str = Field(pattern=r"^\+[1-9]\d{6,14}$", description="E.164 number")
+    text: str = Field(min_length=1, max_length=1000)
+    client_msg_id: str | None = Field(default=None, max_length=100)
+
+
+def create_app(directory: Path) -> FastAPI:
+    directory.mkdir(parents=True, exist_ok=True)
+    store = directory / "messages.jsonl"
+    messages: list[dict[str, Any]] = []
+    by_client_id: dict[str, dict[str, Any]] = {}
+    if store.exists():
+        for line in store.read_text().splitlines():
+            record = json.loads(line)
+            messages.append(record)
+            if record.get("client_msg_id"):
+                by_client_id[record["client_msg_id"]] = record
+    app = FastAPI(title="Local SMS gateway sink")
+    app.state.duplicates = 0
+
+    @app.post("/v1/messages", status_code=202)
+    async def accept(sms: SmsIn) -> dict[str, Any]:
+        if sms.client_msg_id and sms.client_msg_id in by_client_id:
+            app.state.duplicates += 1
+            return {"message_id": by_client_id[sms.client_msg_id]["message_id"], "duplicate": True}
+        record = {
+            "message_id": str(uuid.uuid4()),
+            "client_msg_id": sms.client_msg_id,
+            "to": sms.to,
+            "text": sms.text,
+            "received_at": datetime.now(UTC).isoformat(),
+        }
+        with store.open("a") as out:
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        messages.append(record)
+        if sms.client_msg_id:
+            by_client_id[sms.client_msg_id] = record
+        return {"message_id": record["message_id"], "duplicate": False}
+
+    @app.get("/v1/messages")
+    async def listing(to: str | None = None) -> dict[str, Any]:
+        found = [m for m in messages if to is None or m["to"] == to]
+        return {"count": len(found), "duplicates_refused": app.state.duplicates, "messages": found}
+
+    @app.get("/", response_class=HTMLResponse)
+    async def page() -> str:
+        rows = "".join(
+            f"<tr><td>{html.escape(m['received_at'][:19])}</td><td>{html.escape(m['to'])}</td>"
+            f"<td>{html.escape(m['text'])}</td></tr>"
+            for m in reversed(messages[-500:])
+        )
+        return (
+            "<!doctype html><meta charset=utf-8><title>SMS sink</title>"
+            "<style>body{font-family:sans-serif}td{border-bottom:1px solid #ddd;padding:4px}</style>"
+            f"<h1>SMS received: {len(messages)}</h1><table><tr><th>UTC</th><th>to</th><th>text</th></tr>"
+            f"{rows}</table>"
+        )
+
+    return app
+
+
+def read_messages(directory: Path) -> list[dict[str, Any]]:
+    """Messages the sink accepted, oldest first (used by tests and the benchmark)."""
+    store = directory / "messages.jsonl"
+    if not store.exists():
+        return []
+    return [json.loads(line) for line in store.read_text().splitlines() if line.strip()]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8025)
+    parser.add_argument("--dir", type=Path, required=True)
+    args = parser.parse_args()
+    uvicorn.run(create_app(args.dir), host=args.host, port=args.port, log_level="warning")
+
+
+if __name__ == "__main__":
+    main()

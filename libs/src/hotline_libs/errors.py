@@ -1,0 +1,26 @@
+"""Errors the business raises; the HTTP layer and consumers map them without knowing the rule.
+
+A domain module subclasses these; they carry a message a person can act on.
+"""
+
+from __future__ import annotations
+
+
+class HotlineError(Exception):
+    """Base of the errors below; ``str(error)`` is the message shown to the user."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class RuleViolation(HotlineError):
+    """The input breaks a business rule (HTTP 422); retrying the same input cannot help."""
+
+
+class NotFound(HotlineError):
+    """A referenced record does not exist (HTTP 404)."""
+
+
+class Conflict(HotlineError):
+    """The request clashes with the record's current state (HTTP 409)."""

@@ -1,0 +1,177 @@
+"""Kafka plumbing: publishing events, and consuming them at least once with retries and dead letters.
+
+Consumers commit an offset only after the handler's effect is stored (``AckPolicy.ACK``:
+FastStream's Kafka default would commit first, at most once). A message that is not a known,
+valid event goes to ``<topic>.dlq`` at once with the reason; a handler that keeps failing is
+retried with capped exponential backoff and jitter, then dead-lettered. Outages of the store
+or broker are retried without limit: the message is not at fault.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import structlog
+from aiokafka.errors import KafkaError
+from faststream import AckPolicy
+from faststream.kafka import KafkaBroker, KafkaMessage
+from pymongo.errors import AutoReconnect, ConnectionFailure, ServerSelectionTimeoutError
+
+from contracts import Event, UnknownEventError, parse_event
+from contracts.topics import dead_letter_topic
+from hotline_libs.errors import HotlineError
+from hotline_libs.settings import ServiceSettings
+
+log = structlog.get_logger(__name__)
+
+EventHandler = Callable[[Any], Awaitable[None]]
+OUTAGES: tuple[type[BaseException], ...] = (
+    ConnectionFailure,
+    AutoReconnect,
+    ServerSelectionTimeoutError,
+    KafkaError,
+    OSError,
+)
+
+
+def build_broker(settings: ServiceSettings, client_id: str) -> KafkaBroker:
+    """A broker whose producer waits for the write to be durable before returning."""
+    return KafkaBroker(
+        settings.kafka_bootstrap,
+        client_id=client_id,
+        enable_idempotence=True,
+        request_timeout_ms=15_000,
+    )
+
+
+class EventPublisher:
+    """Publishes events to their topic, keyed by aggregate so each aggregate stays in order."""
+
+    def __init__(self, broker: KafkaBroker, settings: ServiceSettings) -> None:
+        self._broker = broker
+        self._settings = settings
+
+    async def publish_raw(self, topic: str, key: str, body: bytes, event_type: str) -> None:
+        """Publish one serialised event; raises if the broker did not take it."""
+        await self._broker.publish(
+            body,
+            topic=self._settings.topic(topic),
+            key=key.encode(),
+            headers={"event_type": event_type, "content-type": "application/json"},
+        )
+
+    async def publish(self, event: Event[Any]) -> None:
+        """Publish one event (tests and tools; services publish through their outbox)."""
+        await self.publish_raw(
+            event.TOPIC, event.partition_key(), event.model_dump_json().encode(), event.EVENT_TYPE
+        )
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """The handlers one service runs for the events of one topic it reads."""
+
+    topic: str
+    handlers: Mapping[type[Event[Any]], EventHandler]
+
+
+class Consumer:
+    """Registers a service's subscriptions on the broker, each with retries and a dead-letter topic."""
+
+    def __init__(self, broker: KafkaBroker, settings: ServiceSettings, service: str) -> None:
+        self._broker = broker
+        self._settings = settings
+        self._group = f"{settings.topic_prefix}{service}"
+
+    def register(self, subscription: Subscription) -> None:
+        """Subscribe to ``subscription.topic`` in the service's consumer group."""
+        topic = self._settings.topic(subscription.topic)
+        handlers = {model: handler for model, handler in subscription.handlers.items()}
+
+        async def consume(message: KafkaMessage) -> None:
+            await self._handle(topic, message, handlers)
+
+        consume.__name__ = f"consume_{subscription.topic.replace('.', '_').replace('-', '_')}"
+        self._broker.subscriber(
+            topic,
+            group_id=self._group,
+            auto_offset_reset="earliest",
+            ack_policy=AckPolicy.ACK,
+            max_poll_interval_ms=600_000,
+            title=f"{self._group}:{subscription.topic}",
+            description=", ".join(model.EVENT_TYPE for model in handlers),
+        )(consume)
+
+    async def _handle(
+        self, topic: str, message: KafkaMessage, handlers: Mapping[type[Event[Any]], EventHandler]
+    ) -> None:
+        raw: bytes = message.body
+        try:
+            event = parse_event(raw)
+        except UnknownEventError as exc:
+            await self._dead_letter(topic, message, str(exc))
+            return
+        handler = handlers.get(type(event))
+        if handler is None:
+            return  # a valid event this service does not act on
+        await self._run_with_retries(topic, message, event, handler)
+
+    async def _run_with_retries(
+        self, topic: str, message: KafkaMessage, event: Event[Any], handler: EventHandler
+    ) -> None:
+        failures = 0
+        while True:
+            try:
+                await handler(event)
+                return
+            except HotlineError as exc:
+                # the business refuses this event: retrying cannot change the answer
+                await self._dead_letter(topic, message, f"{type(exc).__name__}: {exc.message}")
+                return
+            except OUTAGES as exc:
+                delay = self._backoff(min(failures, 6))
+                log.warning("store or broker unavailable; will retry", topic=topic,
+                            event_type=event.EVENT_TYPE, error=repr(exc), retry_in_s=round(delay, 2))
+            except Exception as exc:
+                failures += 1
+                if failures >= self._settings.consumer_max_attempts:
+                    await self._dead_letter(
+                        topic, message, f"handler failed {failures} times: {exc!r}"
+                    )
+                    return
+                delay = self._backoff(failures)
+                log.warning("handler failed; will retry", topic=topic, event_type=event.EVENT_TYPE,
+                            attempt=failures, error=repr(exc), retry_in_s=round(delay, 2))
+            await asyncio.sleep(delay)
+
+    def _backoff(self, attempt: int) -> float:
+        ceiling = min(self._settings.consumer_backoff_cap_s, 0.1 * 2**attempt)
+        return random.uniform(ceiling / 2, ceiling)  # noqa: S311 - jitter, not security
+
+    async def _dead_letter(self, topic: str, message: KafkaMessage, reason: str) -> None:
+        raw = message.raw_message
+        record = raw[0] if isinstance(raw, tuple) else raw
+        log.error("dead-lettering message", topic=topic, reason=reason,
+                  partition=getattr(record, "partition", None), offset=getattr(record, "offset", None))
+        while True:
+            try:
+                await self._broker.publish(
+                    message.body,
+                    topic=dead_letter_topic(topic),
+                    key=getattr(record, "key", None),
+                    headers={
+                        "dlq-reason": reason[:2000],
+                        "dlq-original-topic": topic,
+                        "dlq-original-partition": str(getattr(record, "partition", "")),
+                        "dlq-original-offset": str(getattr(record, "offset", "")),
+                        "dlq-consumer-group": self._group,
+                    },
+                )
+                return
+            except KafkaError:
+                log.warning("dead-letter topic unavailable; will retry", topic=topic)
+                await asyncio.sleep(self._backoff(4))

@@ -1,0 +1,41 @@
+"""Connecting to the service's own database, and the few store idioms every service uses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pymongo import AsyncMongoClient
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
+
+Document = dict[str, Any]
+
+
+def connect(url: str, app_name: str) -> AsyncMongoClient[Document]:
+    """A client with timeouts short enough that an outage surfaces as an error, not a hang."""
+    return AsyncMongoClient(
+        url,
+        appname=app_name,
+        tz_aware=True,
+        serverSelectionTimeoutMS=5_000,
+        connectTimeoutMS=5_000,
+        retryWrites=False,  # FerretDB has no retryable writes; consumers retry themselves
+    )
+
+
+async def ping(database: AsyncDatabase[Document]) -> None:
+    """Raise unless the store answers."""
+    await database.command("ping")
+
+
+async def insert_once(database: AsyncDatabase[Document], collection: str, document: Document) -> bool:
+    """Insert ``document`` unless one with the same ``_id`` exists; True when inserted.
+
+    The id is derived from the cause (``ids.derive_id``), so a redelivered event or a retried
+    request finds its earlier effect here instead of writing a second one.
+    """
+    try:
+        await database[collection].insert_one(document)
+    except DuplicateKeyError:
+        return False
+    return True

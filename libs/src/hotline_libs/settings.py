@@ -1,0 +1,37 @@
+"""Settings read from the environment, all under one prefix: ``HOTLINE_``."""
+
+from __future__ import annotations
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ENV_PREFIX = "HOTLINE_"
+DEV_JWT_SECRET = "dev-only-secret-change-me-in-production-0123456789"  # noqa: S105
+
+
+class ServiceSettings(BaseSettings):
+    """Settings every service reads; a service subclasses this to add its own."""
+
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore")
+
+    kafka_bootstrap: str = Field(default="127.0.0.1:9092", description="Kafka bootstrap servers")
+    mongo_url: str = Field(default="mongodb://127.0.0.1:27017/", description="MongoDB URL")
+    db_prefix: str = Field(default="hotline_", description="Prefix of each service's database")
+    topic_prefix: str = Field(default="", description="Prefix of every topic and consumer group")
+    http_host: str = "127.0.0.1"
+    http_port: int = 8000
+    jwt_secret: SecretStr = SecretStr(DEV_JWT_SECRET)
+    jwt_issuer: str = "hotline"
+    log_level: str = "INFO"
+    seed_demo_data: bool = Field(default=False, description="Load demo sites, staff, price lists")
+    relay_interval_s: float = Field(default=0.5, gt=0, description="Outbox relay polling period")
+    consumer_max_attempts: int = Field(default=5, ge=1, description="Tries before dead-lettering")
+    consumer_backoff_cap_s: float = Field(default=5.0, gt=0)
+
+    def database_name(self, service: str) -> str:
+        """Name of ``service``'s own database."""
+        return f"{self.db_prefix}{service}"
+
+    def topic(self, name: str) -> str:
+        """Full topic name of stream ``name`` in this deployment."""
+        return f"{self.topic_prefix}{name}"
