@@ -24,3 +24,10 @@ class NotFound(HotlineError):
 
 class Conflict(HotlineError):
     """The request clashes with the record's current state (HTTP 409)."""
+
+
+class Unavailable(Exception):
+    """A dependency (gateway, store, broker) did not answer; the same call may work later.
+
+    Consumers retry these without limit, since the message is not at fault.
+    """

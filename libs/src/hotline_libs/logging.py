@@ -34,5 +34,5 @@ def configure_logging(service: str, level: str = "INFO") -> None:
     root.handlers = [handler]
     root.setLevel(level.upper())
     structlog.contextvars.bind_contextvars(service=service)
-    for noisy in ("aiokafka", "uvicorn.access", "pymongo"):
+    for noisy in ("aiokafka", "uvicorn.access", "pymongo", "httpx", "httpcore"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

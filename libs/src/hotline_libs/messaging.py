@@ -10,6 +10,7 @@ or broker are retried without limit: the message is not at fault.
 from __future__ import annotations
 
 import asyncio
+import logging
 import random
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ from pymongo.errors import AutoReconnect, ConnectionFailure, ServerSelectionTime
 
 from contracts import Event, UnknownEventError, parse_event
 from contracts.topics import dead_letter_topic
-from hotline_libs.errors import HotlineError
+from hotline_libs.errors import HotlineError, Unavailable
 from hotline_libs.settings import ServiceSettings
 
 log = structlog.get_logger(__name__)
@@ -35,6 +36,7 @@ OUTAGES: tuple[type[BaseException], ...] = (
     ServerSelectionTimeoutError,
     KafkaError,
     OSError,
+    Unavailable,
 )
 
 
@@ -45,6 +47,7 @@ def build_broker(settings: ServiceSettings, client_id: str) -> KafkaBroker:
         client_id=client_id,
         enable_idempotence=True,
         request_timeout_ms=15_000,
+        log_level=logging.DEBUG,  # one line per message is noise at INFO; errors still show
     )
 
 

@@ -1,0 +1,1 @@
+"""Callback: schedules the follow-up calls that measure residents' satisfaction (回访)."""

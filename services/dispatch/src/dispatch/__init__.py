@@ -1,0 +1,1 @@
+"""Dispatch: turns accepted requests into work orders and gets them to a technician (派工)."""

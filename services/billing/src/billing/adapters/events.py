@@ -1,0 +1,37 @@
+"""Maps charges to the integration events billing publishes."""
+
+from __future__ import annotations
+
+import uuid
+
+from billing.domain.model import Charge
+from contracts.billing import v1
+from hotline_libs.ids import derive_id
+
+PRODUCER = "billing"
+
+
+def charge_raised(charge: Charge, causation_id: uuid.UUID) -> v1.ChargeRaised:
+    event: v1.ChargeRaised = v1.ChargeRaised.build(
+        event_id=derive_id("event", "ChargeRaised", charge.charge_id),
+        producer=PRODUCER,
+        site_id=charge.site_id,
+        correlation_id=charge.request_id,
+        causation_id=causation_id,
+        occurred_at=charge.raised_at,
+        payload=v1.ChargeRaisedPayload(
+            charge_id=charge.charge_id,
+            charge_no=charge.charge_no,
+            work_order_id=charge.work_order_id,
+            request_id=charge.request_id,
+            request_no=charge.request_no,
+            resident=charge.resident,
+            lines=[v1.ChargeLine(item_code=l.item_code, item_name=l.item_name, unit=l.unit,
+                                 unit_price=l.unit_price, quantity=l.quantity, amount=l.amount)
+                   for l in charge.lines],
+            total=charge.total,
+            payment_method=charge.payment_method,
+            raised_at=charge.raised_at,
+        ),
+    )
+    return event

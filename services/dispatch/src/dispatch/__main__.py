@@ -1,0 +1,5 @@
+"""``python -m dispatch``: run the dispatch service."""
+
+from dispatch.entrypoints.app import build
+
+build().serve()

@@ -1,0 +1,60 @@
+"""The SMS gateway (HTTP) and the mail server (SMTP)."""
+
+from __future__ import annotations
+
+import uuid
+from email.message import EmailMessage
+from email.utils import formatdate
+
+import aiosmtplib
+import httpx
+
+from hotline_libs.errors import RuleViolation, Unavailable
+
+
+class MessageRefused(RuleViolation):
+    """The gateway refused the message itself (bad number, bad address): retrying cannot help."""
+
+
+class SmsGateway:
+    """Sends SMS over the gateway's HTTP API, with our notification id as its dedup key."""
+
+    def __init__(self, base_url: str, timeout_s: float) -> None:
+        self._client = httpx.AsyncClient(base_url=base_url, timeout=timeout_s)
+
+    async def send(self, notification_id: uuid.UUID, to: str, text: str) -> None:
+        try:
+            response = await self._client.post(
+                "/v1/messages", json={"to": to, "text": text, "client_msg_id": str(notification_id)}
+            )
+        except httpx.TransportError as exc:
+            raise Unavailable(f"SMS gateway unreachable: {exc!r}") from exc
+        if response.status_code >= 500:
+            raise Unavailable(f"SMS gateway answered {response.status_code}")
+        if response.status_code >= 400:
+            raise MessageRefused(f"SMS gateway refused the message to {to}: {response.text[:300]}")
+
+    async def close(self) -> None:
+        await self._client.aclose()
+
+
+class MailServer:
+    """Sends e-mail over SMTP; the Message-ID is derived from the notification id."""
+
+    def __init__(self, host: str, port: int, sender: str, timeout_s: float) -> None:
+        self._host, self._port, self._sender, self._timeout = host, port, sender, timeout_s
+
+    async def send(self, notification_id: uuid.UUID, to: str, subject: str, body: str) -> None:
+        message = EmailMessage()
+        message["From"] = self._sender
+        message["To"] = to
+        message["Subject"] = subject
+        message["Date"] = formatdate(localtime=False)
+        message["Message-ID"] = f"<{notification_id}@hotline.property.example>"
+        message.set_content(body)
+        try:
+            await aiosmtplib.send(message, hostname=self._host, port=self._port, timeout=self._timeout)
+        except aiosmtplib.SMTPRecipientsRefused as exc:
+            raise MessageRefused(f"mail server refused {to}: {exc}") from exc
+        except (aiosmtplib.SMTPException, OSError) as exc:
+            raise Unavailable(f"mail server unavailable: {exc!r}") from exc
