@@ -38,7 +38,11 @@ def _follow(stack: Stack, stop: threading.Event) -> None:
                 chunk = log.read()
                 offsets[name] += len(chunk)
             for line in chunk.decode(errors="replace").splitlines():
-                tag = f"\033[{COLOURS[name]}m{name:>12}\033[0m" if sys.stdout.isatty() else f"{name:>12}"
+                tag = (
+                    f"\033[{COLOURS[name]}m{name:>12}\033[0m"
+                    if sys.stdout.isatty()
+                    else f"{name:>12}"
+                )
                 print(f"{tag} | {line}", flush=True)
         stop.wait(0.3)
 
@@ -104,8 +108,10 @@ def up() -> None:
     stack.start_infra()
     pids = {name: p.process.pid for name, p in stack.infra.items() if p.process is not None}
     _pid_file().write_text(json.dumps(pids))
-    print(f"infrastructure up: Kafka {stack.kafka_bootstrap}, store {stack.mongo_url}, "
-          f"SMS sink {stack.sms_url}, SMTP 127.0.0.1:{stack.ports.smtp}; `make infra-down` stops it")
+    print(
+        f"infrastructure up: Kafka {stack.kafka_bootstrap}, store {stack.mongo_url}, "
+        f"SMS sink {stack.sms_url}, SMTP 127.0.0.1:{stack.ports.smtp}; `make infra-down` stops it"
+    )
 
 
 def down() -> None:
@@ -131,8 +137,11 @@ def down() -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m hotline_infra", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m hotline_infra",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("command", choices=["install", "run", "up", "down"])
     command = parser.parse_args().command
     {"install": install_all, "run": run, "up": up, "down": down}[command]()

@@ -22,12 +22,21 @@ class InstallError(RuntimeError):
 
 def _run(command: list[str], *, cwd: Path | None = None, env: dict[str, str] | None = None) -> str:
     if shutil.which(command[0]) is None:
-        raise InstallError(f"{command[0]!r} is not on PATH; it is needed to install the infrastructure")
+        raise InstallError(
+            f"{command[0]!r} is not on PATH; it is needed to install the infrastructure"
+        )
     result = subprocess.run(
-        command, cwd=cwd, env={**os.environ, **(env or {})}, capture_output=True, text=True, check=False
+        command,
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if result.returncode != 0:
-        raise InstallError(f"{' '.join(command)} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+        raise InstallError(
+            f"{' '.join(command)} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+        )
     return result.stdout
 
 
@@ -37,12 +46,19 @@ def kafka_libs() -> Path:
     marker = target.parent / "complete"
     if marker.exists():
         return target
-    print(f"installing Apache Kafka {KAFKA_VERSION} jars with Maven into {target} ...", file=sys.stderr)
+    print(
+        f"installing Apache Kafka {KAFKA_VERSION} jars with Maven into {target} ...",
+        file=sys.stderr,
+    )
     if target.exists():
         shutil.rmtree(target)
     _run(
         [
-            "mvn", "-q", "-B", "-f", str(INFRA / "kafka" / "pom.xml"),
+            "mvn",
+            "-q",
+            "-B",
+            "-f",
+            str(INFRA / "kafka" / "pom.xml"),
             f"-Dkafka.version={KAFKA_VERSION}",
             "dependency:copy-dependencies",
             f"-DoutputDirectory={target}",

@@ -34,8 +34,14 @@ class StartError(RuntimeError):
 class ManagedProcess:
     """One child process with its log file."""
 
-    def __init__(self, name: str, command: list[str], log_path: Path, env: dict[str, str] | None = None,
-                 cwd: Path | None = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        command: list[str],
+        log_path: Path,
+        env: dict[str, str] | None = None,
+        cwd: Path | None = None,
+    ) -> None:
         self.name = name
         self.command = command
         self.log_path = log_path
@@ -47,7 +53,7 @@ class ManagedProcess:
     def start(self) -> None:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         self._log = self.log_path.open("ab")
-        self.process = subprocess.Popen(  # noqa: S603 - our own commands
+        self.process = subprocess.Popen(
             self.command,
             stdout=self._log,
             stderr=subprocess.STDOUT,

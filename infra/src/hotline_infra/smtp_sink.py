@@ -34,7 +34,9 @@ class MailboxHandler:
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:  # noqa: N802
         content = envelope.original_content or b""
         message = message_from_bytes(content, policy=policy.default)
-        message_id = str(message.get("Message-ID", "")).strip() or f"<no-id-{datetime.now(UTC).timestamp()}>"
+        message_id = (
+            str(message.get("Message-ID", "")).strip() or f"<no-id-{datetime.now(UTC).timestamp()}>"
+        )
         received = datetime.now(UTC).isoformat()
         record: dict[str, Any] = {
             "message_id": message_id,
@@ -60,7 +62,9 @@ class MailboxHandler:
 async def serve(host: str, port: int, directory: Path) -> None:
     handler = MailboxHandler(directory)
     loop = asyncio.get_running_loop()
-    server = await loop.create_server(lambda: SMTP(handler, hostname="hotline-smtp-sink"), host, port)
+    server = await loop.create_server(
+        lambda: SMTP(handler, hostname="hotline-smtp-sink"), host, port
+    )
     print(f"SMTP sink on {host}:{port}, mail in {directory}", flush=True)
     async with server:
         await server.serve_forever()

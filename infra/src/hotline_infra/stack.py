@@ -55,16 +55,28 @@ class Ports:
     def free(cls) -> Ports:
         """Free ports, for an isolated test stack."""
         return cls(
-            kafka=free_port(), kafka_controller=free_port(), mongo=free_port(), smtp=free_port(),
-            sms=free_port(), services={name: free_port() for name in SERVICES},
+            kafka=free_port(),
+            kafka_controller=free_port(),
+            mongo=free_port(),
+            smtp=free_port(),
+            sms=free_port(),
+            services={name: free_port() for name in SERVICES},
         )
 
 
 class Stack:
     """Starts and stops the infrastructure and the services as child processes."""
 
-    def __init__(self, root: Path, ports: Ports, *, topic_prefix: str = "", db_prefix: str = "hotline_",
-                 partitions: int = 6, seed_demo_data: bool = True) -> None:
+    def __init__(
+        self,
+        root: Path,
+        ports: Ports,
+        *,
+        topic_prefix: str = "",
+        db_prefix: str = "hotline_",
+        partitions: int = 6,
+        seed_demo_data: bool = True,
+    ) -> None:
         self.root = root
         self.ports = ports
         self.topic_prefix = topic_prefix
@@ -96,11 +108,17 @@ class Stack:
     # -- infrastructure ----------------------------------------------------------------------
     def start_infra(self) -> None:
         """Start Kafka, FerretDB and the sinks, and create the topics."""
-        for name, port in (("kafka", self.ports.kafka), ("ferretdb", self.ports.mongo),
-                           ("smtp-sink", self.ports.smtp), ("sms-sink", self.ports.sms)):
+        for name, port in (
+            ("kafka", self.ports.kafka),
+            ("ferretdb", self.ports.mongo),
+            ("smtp-sink", self.ports.smtp),
+            ("sms-sink", self.ports.sms),
+        ):
             if port_open(port):
-                raise RuntimeError(f"port {port} for {name} is already in use; stop what holds it "
-                                   f"or set HOTLINE_PORT_{name.split('-')[0].upper()}")
+                raise RuntimeError(
+                    f"port {port} for {name} is already in use; stop what holds it "
+                    f"or set HOTLINE_PORT_{name.split('-')[0].upper()}"
+                )
         self.start_ferretdb()
         self.start_kafka()
         self._start_sinks()
@@ -113,75 +131,113 @@ class Stack:
         data.mkdir(parents=True, exist_ok=True)
         config = data / "server.properties"
         config.write_text(self._kafka_config(data / "log"))
-        java = ["java", "-Xms256m", "-Xmx768m", "-XX:+UseG1GC", "-Djava.awt.headless=true",
-                f"-Dlog4j2.configurationFile={INFRA / 'kafka' / 'log4j2.properties'}",
-                "-cp", f"{libs}/*"]
+        java = [
+            "java",
+            "-Xms256m",
+            "-Xmx768m",
+            "-XX:+UseG1GC",
+            "-Djava.awt.headless=true",
+            f"-Dlog4j2.configurationFile={INFRA / 'kafka' / 'log4j2.properties'}",
+            "-cp",
+            f"{libs}/*",
+        ]
         if not (data / "log" / "meta.properties").exists():
             cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
-            format_log = ManagedProcess("kafka-format", [*java, "kafka.tools.StorageTool", "format",
-                                        "-t", cluster_id, "-c", str(config)], self.logs / "kafka-format.log")
+            format_log = ManagedProcess(
+                "kafka-format",
+                [*java, "kafka.tools.StorageTool", "format", "-t", cluster_id, "-c", str(config)],
+                self.logs / "kafka-format.log",
+            )
             format_log.start()
             assert format_log.process is not None
             if format_log.process.wait(120) != 0:
                 raise RuntimeError(f"formatting Kafka storage failed:\n{format_log.log_tail()}")
             format_log.stop()
-        kafka = ManagedProcess("kafka", [*java, "kafka.Kafka", str(config)], self.logs / "kafka.log")
+        kafka = ManagedProcess(
+            "kafka", [*java, "kafka.Kafka", str(config)], self.logs / "kafka.log"
+        )
         kafka.start()
         self.infra["kafka"] = kafka
         kafka.wait_until(lambda: port_open(self.ports.kafka), 90)
 
     def _kafka_config(self, log_dir: Path) -> str:
         port, controller = self.ports.kafka, self.ports.kafka_controller
-        return "\n".join([
-            "process.roles=broker,controller",
-            "node.id=1",
-            f"controller.quorum.voters=1@127.0.0.1:{controller}",
-            f"listeners=PLAINTEXT://127.0.0.1:{port},CONTROLLER://127.0.0.1:{controller}",
-            f"advertised.listeners=PLAINTEXT://127.0.0.1:{port}",
-            "controller.listener.names=CONTROLLER",
-            "inter.broker.listener.name=PLAINTEXT",
-            "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
-            f"log.dirs={log_dir}",
-            "auto.create.topics.enable=false",
-            "offsets.topic.replication.factor=1",
-            "offsets.topic.num.partitions=10",
-            "transaction.state.log.replication.factor=1",
-            "transaction.state.log.min.isr=1",
-            "group.initial.rebalance.delay.ms=0",
-            "log.retention.hours=168",
-            "",
-        ])
+        return "\n".join(
+            [
+                "process.roles=broker,controller",
+                "node.id=1",
+                f"controller.quorum.voters=1@127.0.0.1:{controller}",
+                f"listeners=PLAINTEXT://127.0.0.1:{port},CONTROLLER://127.0.0.1:{controller}",
+                f"advertised.listeners=PLAINTEXT://127.0.0.1:{port}",
+                "controller.listener.names=CONTROLLER",
+                "inter.broker.listener.name=PLAINTEXT",
+                "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
+                f"log.dirs={log_dir}",
+                "auto.create.topics.enable=false",
+                "offsets.topic.replication.factor=1",
+                "offsets.topic.num.partitions=10",
+                "transaction.state.log.replication.factor=1",
+                "transaction.state.log.min.isr=1",
+                "group.initial.rebalance.delay.ms=0",
+                "log.retention.hours=168",
+                "",
+            ]
+        )
 
     def start_ferretdb(self) -> None:
         """Start FerretDB with its SQLite backend and telemetry off."""
         data = self.root / "ferretdb"
         data.mkdir(parents=True, exist_ok=True)
-        ferret = ManagedProcess("ferretdb", [
-            str(ferretdb_binary()),
-            f"--listen-addr=127.0.0.1:{self.ports.mongo}",
-            "--handler=sqlite",
-            f"--sqlite-url=file:{data}/",
-            f"--state-dir={data}",
-            "--telemetry=disable",
-            "--debug-addr=-",
-            "--log-level=warn",
-        ], self.logs / "ferretdb.log")
+        ferret = ManagedProcess(
+            "ferretdb",
+            [
+                str(ferretdb_binary()),
+                f"--listen-addr=127.0.0.1:{self.ports.mongo}",
+                "--handler=sqlite",
+                f"--sqlite-url=file:{data}/",
+                f"--state-dir={data}",
+                "--telemetry=disable",
+                "--debug-addr=-",
+                "--log-level=warn",
+            ],
+            self.logs / "ferretdb.log",
+        )
         ferret.start()
         self.infra["ferretdb"] = ferret
         ferret.wait_until(lambda: port_open(self.ports.mongo), 30)
 
     def _start_sinks(self) -> None:
-        smtp = ManagedProcess("smtp-sink", [sys.executable, "-m", "hotline_infra.smtp_sink",
-                              "--port", str(self.ports.smtp), "--dir", str(self.mail_dir)],
-                              self.logs / "smtp-sink.log")
-        sms = ManagedProcess("sms-sink", [sys.executable, "-m", "hotline_infra.sms_sink",
-                             "--port", str(self.ports.sms), "--dir", str(self.sms_dir)],
-                             self.logs / "sms-sink.log")
-        for process, port in ((smtp, self.ports.smtp), (sms, self.ports.sms)):
+        smtp = ManagedProcess(
+            "smtp-sink",
+            [
+                sys.executable,
+                "-m",
+                "hotline_infra.smtp_sink",
+                "--port",
+                str(self.ports.smtp),
+                "--dir",
+                str(self.mail_dir),
+            ],
+            self.logs / "smtp-sink.log",
+        )
+        sms = ManagedProcess(
+            "sms-sink",
+            [
+                sys.executable,
+                "-m",
+                "hotline_infra.sms_sink",
+                "--port",
+                str(self.ports.sms),
+                "--dir",
+                str(self.sms_dir),
+            ],
+            self.logs / "sms-sink.log",
+        )
+        for process in (smtp, sms):
             process.start()
             self.infra[process.name] = process
-        for process, port in ((smtp, self.ports.smtp), (sms, self.ports.sms)):
-            process.wait_until(lambda port=port: port_open(port), 30)
+        smtp.wait_until(lambda: port_open(self.ports.smtp), 30)
+        sms.wait_until(lambda: port_open(self.ports.sms), 30)
 
     # -- services ------------------------------------------------------------------------------
     def service_env(self, name: str) -> dict[str, str]:
@@ -200,8 +256,12 @@ class Stack:
         }
 
     def start_service(self, name: str, wait: bool = True) -> ManagedProcess:
-        process = ManagedProcess(name, [sys.executable, "-m", name], self.logs / f"{name}.log",
-                                 env=self.service_env(name))
+        process = ManagedProcess(
+            name,
+            [sys.executable, "-m", name],
+            self.logs / f"{name}.log",
+            env=self.service_env(name),
+        )
         process.start()
         self.services[name] = process
         if wait:

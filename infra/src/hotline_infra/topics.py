@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-
 from contracts.topics import STREAMS, dead_letter_topic
 
 DEAD_LETTER_PARTITIONS = 1

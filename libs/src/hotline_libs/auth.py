@@ -91,7 +91,7 @@ def decode_token(token: str, secret: str, issuer: str) -> Principal:
     except jwt.PyJWTError as exc:
         raise InvalidToken(f"invalid bearer token: {exc}") from None
     try:
-        role = Role(claims.get("role"))
+        role = Role(str(claims.get("role")))
     except ValueError:
         raise InvalidToken(f"invalid bearer token: unknown role {claims.get('role')!r}") from None
     sites = claims.get("sites")

@@ -18,12 +18,12 @@ from typing import Any
 
 import structlog
 from aiokafka.errors import KafkaError
+from contracts.topics import dead_letter_topic
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker, KafkaMessage
 from pymongo.errors import AutoReconnect, ConnectionFailure, ServerSelectionTimeoutError
 
 from contracts import Event, UnknownEventError, parse_event
-from contracts.topics import dead_letter_topic
 from hotline_libs.errors import HotlineError, Unavailable
 from hotline_libs.settings import ServiceSettings
 
@@ -137,8 +137,13 @@ class Consumer:
                 return
             except OUTAGES as exc:
                 delay = self._backoff(min(failures, 6))
-                log.warning("store or broker unavailable; will retry", topic=topic,
-                            event_type=event.EVENT_TYPE, error=repr(exc), retry_in_s=round(delay, 2))
+                log.warning(
+                    "store or broker unavailable; will retry",
+                    topic=topic,
+                    event_type=event.EVENT_TYPE,
+                    error=repr(exc),
+                    retry_in_s=round(delay, 2),
+                )
             except Exception as exc:
                 failures += 1
                 if failures >= self._settings.consumer_max_attempts:
@@ -147,8 +152,14 @@ class Consumer:
                     )
                     return
                 delay = self._backoff(failures)
-                log.warning("handler failed; will retry", topic=topic, event_type=event.EVENT_TYPE,
-                            attempt=failures, error=repr(exc), retry_in_s=round(delay, 2))
+                log.warning(
+                    "handler failed; will retry",
+                    topic=topic,
+                    event_type=event.EVENT_TYPE,
+                    attempt=failures,
+                    error=repr(exc),
+                    retry_in_s=round(delay, 2),
+                )
             await asyncio.sleep(delay)
 
     def _backoff(self, attempt: int) -> float:
@@ -158,8 +169,13 @@ class Consumer:
     async def _dead_letter(self, topic: str, message: KafkaMessage, reason: str) -> None:
         raw = message.raw_message
         record = raw[0] if isinstance(raw, tuple) else raw
-        log.error("dead-lettering message", topic=topic, reason=reason,
-                  partition=getattr(record, "partition", None), offset=getattr(record, "offset", None))
+        log.error(
+            "dead-lettering message",
+            topic=topic,
+            reason=reason,
+            partition=getattr(record, "partition", None),
+            offset=getattr(record, "offset", None),
+        )
         while True:
             try:
                 await self._broker.publish(

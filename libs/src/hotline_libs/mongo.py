@@ -28,7 +28,9 @@ async def ping(database: AsyncDatabase[Document]) -> None:
     await database.command("ping")
 
 
-async def insert_once(database: AsyncDatabase[Document], collection: str, document: Document) -> bool:
+async def insert_once(
+    database: AsyncDatabase[Document], collection: str, document: Document
+) -> bool:
     """Insert ``document`` unless one with the same ``_id`` exists; True when inserted.
 
     The id is derived from the cause (``ids.derive_id``), so a redelivered event or a retried

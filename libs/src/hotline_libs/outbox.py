@@ -43,7 +43,10 @@ class OutboxRelay:
     """Publishes the pending events of one collection, oldest document first."""
 
     def __init__(
-        self, collection: AsyncCollection[dict[str, Any]], publisher: RawPublisher, interval_s: float
+        self,
+        collection: AsyncCollection[dict[str, Any]],
+        publisher: RawPublisher,
+        interval_s: float,
     ) -> None:
         self._collection = collection
         self._publisher = publisher
@@ -84,7 +87,9 @@ class OutboxRelay:
                 raise
             except Exception:
                 # store or broker away for a moment: the events stay in the outbox; try again
-                log.warning("outbox relay pass failed", collection=self._collection.name, exc_info=True)
+                log.warning(
+                    "outbox relay pass failed", collection=self._collection.name, exc_info=True
+                )
             self._wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self._interval_s)

@@ -18,6 +18,7 @@ from faststream.specification import AsyncAPI
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
+from contracts import Event
 from hotline_libs.errors import Conflict, HotlineError, NotFound, RuleViolation
 from hotline_libs.logging import configure_logging
 from hotline_libs.messaging import Consumer, EventPublisher, Subscription, build_broker
@@ -44,6 +45,7 @@ class HotlineService:
         routers: Sequence[APIRouter],
         subscriptions: Callable[[HotlineService], Sequence[Subscription]] = lambda _: (),
         outbox_collections: Sequence[str] = (),
+        publishes: Sequence[type[Event[Any]]] = (),
         prepare: Prepare | None = None,
     ) -> None:
         self.name = name
@@ -60,6 +62,13 @@ class HotlineService:
         consumer = Consumer(self.broker, settings, name)
         for subscription in subscriptions(self):
             consumer.register(subscription)
+        for event in publishes:  # declared for the AsyncAPI document; the outbox relay publishes
+            self.broker.publisher(
+                settings.topic(event.TOPIC),
+                title=f"{name}:{event.EVENT_TYPE}",
+                description=(event.__doc__ or "").strip(),
+                schema=event,
+            )
 
     @property
     def db(self) -> AsyncDatabase[Document]:
@@ -84,11 +93,16 @@ class HotlineService:
                 await self._prepare(self._db, self.settings)
             await self.broker.connect()
             for collection in self._outbox_collections:
-                relay = OutboxRelay(self._db[collection], self.publisher, self.settings.relay_interval_s)
+                relay = OutboxRelay(
+                    self._db[collection], self.publisher, self.settings.relay_interval_s
+                )
                 relay.start()
                 self.relays[collection] = relay
             await self.broker.start()
-            log.info("service started", http=f"http://{self.settings.http_host}:{self.settings.http_port}")
+            log.info(
+                "service started",
+                http=f"http://{self.settings.http_host}:{self.settings.http_port}",
+            )
             yield self
         finally:
             for relay in self.relays.values():
@@ -121,7 +135,9 @@ class HotlineService:
         @app.exception_handler(HotlineError)
         async def business_error(_: Request, exc: HotlineError) -> JSONResponse:
             code = next((c for kind, c in _STATUS.items() if isinstance(exc, kind)), 400)
-            return JSONResponse({"detail": exc.message, "error": type(exc).__name__}, status_code=code)
+            return JSONResponse(
+                {"detail": exc.message, "error": type(exc).__name__}, status_code=code
+            )
 
         return app
 
@@ -152,8 +168,9 @@ class HotlineService:
 
     def asyncapi(self) -> dict[str, Any]:
         """The AsyncAPI document of what this service consumes."""
-        spec = AsyncAPI(self.broker, title=f"hotline {self.name}", version="0.1.0",
-                        description=self.description)
+        spec = AsyncAPI(
+            self.broker, title=f"hotline {self.name}", version="0.1.0", description=self.description
+        )
         return spec.to_specification().to_jsonable()  # type: ignore[no-any-return]
 
     def serve(self) -> None:

@@ -53,7 +53,9 @@ class ServiceRequestAcceptedPayload(ContractModel):
     requested_items: list[RequestedItem] = Field(default_factory=list)
     appointment_at: UtcDateTime | None = Field(default=None, description="Agreed visit time")
     registered_at: UtcDateTime = Field(description="Time of the call (登记时间)")
-    accepted_at: UtcDateTime = Field(description="Time the request was accepted; the 15-minute dispatch clock starts here")
+    accepted_at: UtcDateTime = Field(
+        description="Time the request was accepted; the 15-minute dispatch clock starts here"
+    )
 
 
 class ServiceRequestAccepted(Event[ServiceRequestAcceptedPayload]):

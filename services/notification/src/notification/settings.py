@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from pydantic import Field
-
 from hotline_libs.settings import ServiceSettings
+from pydantic import Field
 
 
 class NotificationSettings(ServiceSettings):

@@ -20,12 +20,19 @@ _BASE = (
 )
 
 
-def _price_list(site_id: str, surcharge: Decimal, excluded: frozenset[str] = frozenset()) -> PriceList:
-    return PriceList(site_id, {
-        code: PriceItem(code, name, unit, (Decimal(price) * surcharge).quantize(Decimal("0.01")))
-        for code, name, unit, price in _BASE
-        if code not in excluded
-    })
+def _price_list(
+    site_id: str, surcharge: Decimal, excluded: frozenset[str] = frozenset()
+) -> PriceList:
+    return PriceList(
+        site_id,
+        {
+            code: PriceItem(
+                code, name, unit, (Decimal(price) * surcharge).quantize(Decimal("0.01"))
+            )
+            for code, name, unit, price in _BASE
+            if code not in excluded
+        },
+    )
 
 
 DEMO_PRICE_LISTS = (

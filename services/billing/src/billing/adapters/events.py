@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import uuid
 
-from billing.domain.model import Charge
 from contracts.billing import v1
 from hotline_libs.ids import derive_id
+
+from billing.domain.model import Charge
 
 PRODUCER = "billing"
 
@@ -26,9 +27,17 @@ def charge_raised(charge: Charge, causation_id: uuid.UUID) -> v1.ChargeRaised:
             request_id=charge.request_id,
             request_no=charge.request_no,
             resident=charge.resident,
-            lines=[v1.ChargeLine(item_code=l.item_code, item_name=l.item_name, unit=l.unit,
-                                 unit_price=l.unit_price, quantity=l.quantity, amount=l.amount)
-                   for l in charge.lines],
+            lines=[
+                v1.ChargeLine(
+                    item_code=line.item_code,
+                    item_name=line.item_name,
+                    unit=line.unit,
+                    unit_price=line.unit_price,
+                    quantity=line.quantity,
+                    amount=line.amount,
+                )
+                for line in charge.lines
+            ],
             total=charge.total,
             payment_method=charge.payment_method,
             raised_at=charge.raised_at,

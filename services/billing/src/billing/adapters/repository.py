@@ -5,14 +5,14 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from contracts.envelope import PaymentMethod, Resident
+from hotline_libs.money import from_fen, to_fen
+from hotline_libs.mongo import Document, insert_once
+from hotline_libs.outbox import OUTBOX_FIELD, outbox_entry
 from pymongo.asynchronous.database import AsyncDatabase
 
 from billing.domain.model import Charge, ChargeLine, PriceItem, PriceList
 from contracts import Event
-from contracts.envelope import PaymentMethod, Resident
-from hotline_libs.mongo import Document, insert_once
-from hotline_libs.money import from_fen, to_fen
-from hotline_libs.outbox import OUTBOX_FIELD, outbox_entry
 
 CHARGES = "charges"
 PRICE_LISTS = "price_lists"
@@ -28,10 +28,15 @@ def _charge_document(charge: Charge, events: list[Event[Any]]) -> Document:
         "site_id": charge.site_id,
         "resident": charge.resident.model_dump(),
         "lines": [
-            {"item_code": l.item_code, "item_name": l.item_name, "unit": l.unit,
-             "unit_price_fen": to_fen(l.unit_price), "quantity": l.quantity,
-             "amount_fen": to_fen(l.amount)}
-            for l in charge.lines
+            {
+                "item_code": line.item_code,
+                "item_name": line.item_name,
+                "unit": line.unit,
+                "unit_price_fen": to_fen(line.unit_price),
+                "quantity": line.quantity,
+                "amount_fen": to_fen(line.amount),
+            }
+            for line in charge.lines
         ],
         "total_fen": to_fen(charge.total),
         "payment_method": charge.payment_method.value,
@@ -51,10 +56,15 @@ def _charge(document: Document) -> Charge:
         site_id=document["site_id"],
         resident=Resident.model_validate(document["resident"]),
         lines=tuple(
-            ChargeLine(item_code=l["item_code"], item_name=l["item_name"], unit=l["unit"],
-                       unit_price=from_fen(l["unit_price_fen"]), quantity=l["quantity"],
-                       amount=from_fen(l["amount_fen"]))
-            for l in document["lines"]
+            ChargeLine(
+                item_code=line["item_code"],
+                item_name=line["item_name"],
+                unit=line["unit"],
+                unit_price=from_fen(line["unit_price_fen"]),
+                quantity=line["quantity"],
+                amount=from_fen(line["amount_fen"]),
+            )
+            for line in document["lines"]
         ),
         payment_method=PaymentMethod(document["payment_method"]),
         raised_at=document["raised_at"],
@@ -72,8 +82,9 @@ class MongoCharges:
         document = await self._db[CHARGES].find_one({"_id": str(charge_id)})
         return None if document is None else _charge(document)
 
-    async def find(self, *, sites: frozenset[str] | None, request_id: uuid.UUID | None,
-                   limit: int) -> list[Charge]:
+    async def find(
+        self, *, sites: frozenset[str] | None, request_id: uuid.UUID | None, limit: int
+    ) -> list[Charge]:
         query: Document = {}
         if sites is not None:
             query["site_id"] = {"$in": sorted(sites)}
@@ -91,17 +102,29 @@ class MongoPriceLists:
         document = await self._collection.find_one({"_id": site_id})
         if document is None:
             return None
-        return PriceList(site_id=site_id, items={
-            item["item_code"]: PriceItem(item["item_code"], item["name"], item["unit"],
-                                         from_fen(item["unit_price_fen"]))
-            for item in document["items"]
-        })
+        return PriceList(
+            site_id=site_id,
+            items={
+                item["item_code"]: PriceItem(
+                    item["item_code"], item["name"], item["unit"], from_fen(item["unit_price_fen"])
+                )
+                for item in document["items"]
+            },
+        )
 
     async def save(self, price_list: PriceList) -> None:
         await self._collection.replace_one(
             {"_id": price_list.site_id},
-            {"items": [{"item_code": i.item_code, "name": i.name, "unit": i.unit,
-                        "unit_price_fen": to_fen(i.unit_price)}
-                       for i in sorted(price_list.items.values(), key=lambda i: i.item_code)]},
+            {
+                "items": [
+                    {
+                        "item_code": i.item_code,
+                        "name": i.name,
+                        "unit": i.unit,
+                        "unit_price_fen": to_fen(i.unit_price),
+                    }
+                    for i in sorted(price_list.items.values(), key=lambda i: i.item_code)
+                ]
+            },
             upsert=True,
         )

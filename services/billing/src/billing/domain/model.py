@@ -42,9 +42,14 @@ class PriceList:
             raise ItemNotOnPriceList(
                 f"item {item_code!r} is not on the price list of site {self.site_id!r}; listed: {known}"
             )
-        return ChargeLine(item_code=item.item_code, item_name=item.name, unit=item.unit,
-                          unit_price=item.unit_price, quantity=quantity,
-                          amount=round_yuan(item.unit_price * quantity))
+        return ChargeLine(
+            item_code=item.item_code,
+            item_name=item.name,
+            unit=item.unit,
+            unit_price=item.unit_price,
+            quantity=quantity,
+            amount=round_yuan(item.unit_price * quantity),
+        )
 
 
 @dataclass(frozen=True)

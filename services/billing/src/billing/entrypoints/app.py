@@ -5,7 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
+from contracts.billing.v1 import ChargeRaised
+from contracts.dispatch.v1 import WorkOrderCompleted
 from fastapi import FastAPI
+from hotline_libs.messaging import Subscription
+from hotline_libs.mongo import Document
+from hotline_libs.service import HotlineService
+from hotline_libs.settings import ServiceSettings
 from pymongo.asynchronous.database import AsyncDatabase
 
 from billing.adapters.demo_data import DEMO_PRICE_LISTS
@@ -13,11 +19,6 @@ from billing.adapters.repository import CHARGES, MongoCharges, MongoPriceLists
 from billing.entrypoints.http import router
 from billing.service_layer.services import raise_charge
 from contracts import topics
-from contracts.dispatch.v1 import WorkOrderCompleted
-from hotline_libs.messaging import Subscription
-from hotline_libs.mongo import Document
-from hotline_libs.service import HotlineService
-from hotline_libs.settings import ServiceSettings
 
 NAME = "billing"
 
@@ -34,8 +35,12 @@ def subscriptions(service: HotlineService) -> Sequence[Subscription]:
     """Everything billing consumes, in one place."""
 
     async def on_work_order_completed(event: WorkOrderCompleted) -> None:
-        charge = await raise_charge(event, charges=MongoCharges(service.db),
-                                    price_lists=MongoPriceLists(service.db), now=datetime.now(UTC))
+        charge = await raise_charge(
+            event,
+            charges=MongoCharges(service.db),
+            price_lists=MongoPriceLists(service.db),
+            now=datetime.now(UTC),
+        )
         if charge is not None:
             service.events_written(CHARGES)
 
@@ -50,6 +55,7 @@ def build(settings: ServiceSettings | None = None) -> HotlineService:
         routers=[router],
         subscriptions=subscriptions,
         outbox_collections=[CHARGES],
+        publishes=[ChargeRaised],
         prepare=prepare,
     )
 

@@ -6,13 +6,13 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
+from contracts.envelope import Money, PaymentMethod, Resident
 from fastapi import APIRouter, HTTPException, Query, Request, status
+from hotline_libs.auth import CurrentPrincipal
 from pydantic import BaseModel
 
 from billing.adapters.repository import MongoCharges, MongoPriceLists
 from billing.domain.model import Charge
-from contracts.envelope import Money, PaymentMethod, Resident
-from hotline_libs.auth import CurrentPrincipal
 
 router = APIRouter()
 
@@ -50,24 +50,42 @@ class ChargeOut(BaseModel):
 
 def _out(charge: Charge) -> ChargeOut:
     return ChargeOut(
-        charge_id=charge.charge_id, charge_no=charge.charge_no, work_order_id=charge.work_order_id,
-        request_id=charge.request_id, request_no=charge.request_no, site_id=charge.site_id,
+        charge_id=charge.charge_id,
+        charge_no=charge.charge_no,
+        work_order_id=charge.work_order_id,
+        request_id=charge.request_id,
+        request_no=charge.request_no,
+        site_id=charge.site_id,
         resident=charge.resident,
-        lines=[ChargeLineOut(item_code=l.item_code, item_name=l.item_name, unit=l.unit,
-                             unit_price=l.unit_price, quantity=l.quantity, amount=l.amount)
-               for l in charge.lines],
-        total=charge.total, payment_method=charge.payment_method, raised_at=charge.raised_at,
+        lines=[
+            ChargeLineOut(
+                item_code=line.item_code,
+                item_name=line.item_name,
+                unit=line.unit,
+                unit_price=line.unit_price,
+                quantity=line.quantity,
+                amount=line.amount,
+            )
+            for line in charge.lines
+        ],
+        total=charge.total,
+        payment_method=charge.payment_method,
+        raised_at=charge.raised_at,
     )
 
 
 @router.get("/price-lists/{site_id}", tags=["price lists"], summary="A site's paid-service prices")
-async def get_price_list(site_id: str, request: Request, principal: CurrentPrincipal) -> list[PriceItemOut]:
+async def get_price_list(
+    site_id: str, request: Request, principal: CurrentPrincipal
+) -> list[PriceItemOut]:
     principal.require_site(site_id)
     price_list = await MongoPriceLists(request.app.state.service.db).for_site(site_id)
     if price_list is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"site {site_id!r} has no price list")
-    return [PriceItemOut(item_code=i.item_code, name=i.name, unit=i.unit, unit_price=i.unit_price)
-            for i in sorted(price_list.items.values(), key=lambda i: i.item_code)]
+    return [
+        PriceItemOut(item_code=i.item_code, name=i.name, unit=i.unit, unit_price=i.unit_price)
+        for i in sorted(price_list.items.values(), key=lambda i: i.item_code)
+    ]
 
 
 @router.get("/charges", tags=["charges"], summary="Charges, newest first")
@@ -85,7 +103,9 @@ async def list_charges(
 
 
 @router.get("/charges/{charge_id}", tags=["charges"], summary="One charge")
-async def get_charge(charge_id: uuid.UUID, request: Request, principal: CurrentPrincipal) -> ChargeOut:
+async def get_charge(
+    charge_id: uuid.UUID, request: Request, principal: CurrentPrincipal
+) -> ChargeOut:
     charge = await MongoCharges(request.app.state.service.db).get(charge_id)
     if charge is None or not principal.may_act_for(charge.site_id):
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no charge {charge_id}")

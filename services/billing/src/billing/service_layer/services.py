@@ -6,12 +6,13 @@ import uuid
 from datetime import datetime
 from typing import Any, Protocol
 
-from billing.adapters.events import charge_raised
-from billing.domain.model import Charge, NoPriceList, PriceList, price_lines
-from contracts import Event
 from contracts.dispatch.v1 import WorkOrderCompleted
 from hotline_libs.errors import RuleViolation
 from hotline_libs.ids import derive_id, serial_number
+
+from billing.adapters.events import charge_raised
+from billing.domain.model import Charge, NoPriceList, PriceList, price_lines
+from contracts import Event
 
 
 class Charges(Protocol):
@@ -34,7 +35,9 @@ async def raise_charge(
     if not order.items:
         return None
     if order.payment_method is None:
-        raise RuleViolation(f"work order {order.work_order_no} has paid items but no payment method")
+        raise RuleViolation(
+            f"work order {order.work_order_no} has paid items but no payment method"
+        )
     charge_id = derive_id("charge", order.work_order_id)
     existing = await charges.get(charge_id)
     if existing is not None:

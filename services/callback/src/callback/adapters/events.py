@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import uuid
 
-from callback.domain.model import Callback
 from contracts.callback import v1
 from hotline_libs.ids import derive_id
+
+from callback.domain.model import Callback
 
 PRODUCER = "callback"
 

@@ -11,15 +11,15 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
+from contracts.callback.v1 import CallbackReason
+from contracts.envelope import PaymentMethod, Resident
+from hotline_libs.mongo import Document
+from hotline_libs.outbox import OUTBOX_FIELD, outbox_entry
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from callback.domain.model import Callback
 from contracts import Event
-from contracts.callback.v1 import CallbackReason
-from contracts.envelope import PaymentMethod, Resident
-from hotline_libs.mongo import Document
-from hotline_libs.outbox import OUTBOX_FIELD, outbox_entry
 
 CALLBACKS = "callbacks"
 
@@ -33,7 +33,9 @@ def _callback(document: Document) -> Callback:
         site_id=document["site_id"],
         resident=Resident.model_validate(document["resident"]),
         reason=CallbackReason(document["reason"]),
-        payment_method=PaymentMethod(document["payment_method"]) if document.get("payment_method") else None,
+        payment_method=PaymentMethod(document["payment_method"])
+        if document.get("payment_method")
+        else None,
         completed_at=document["completed_at"],
         due_on=date.fromisoformat(document["due_on"]),
         scheduled_at=document["scheduled_at"],
@@ -59,7 +61,9 @@ class MongoCallbacks:
                         "site_id": callback.site_id,
                         "resident": callback.resident.model_dump(),
                         "reason": callback.reason.value,
-                        "payment_method": callback.payment_method.value if callback.payment_method else None,
+                        "payment_method": callback.payment_method.value
+                        if callback.payment_method
+                        else None,
                         "completed_at": callback.completed_at,
                         "due_on": callback.due_on.isoformat(),
                         "scheduled_at": callback.scheduled_at,
@@ -72,13 +76,27 @@ class MongoCallbacks:
             return False  # the filter missed because it is already scheduled
         return result.modified_count == 1 or result.upserted_id is not None
 
-    async def attach_charge(self, callback_id: uuid.UUID, charge_id: uuid.UUID, charge_no: str,
-                            total_fen: int, raised_at: datetime) -> None:
+    async def attach_charge(
+        self,
+        callback_id: uuid.UUID,
+        charge_id: uuid.UUID,
+        charge_no: str,
+        total_fen: int,
+        raised_at: datetime,
+    ) -> None:
         """Note the charge the resident paid, for the callback agent's script."""
         await self._collection.update_one(
             {"_id": str(callback_id)},
-            {"$set": {"charge": {"charge_id": str(charge_id), "charge_no": charge_no,
-                                 "total_fen": total_fen, "raised_at": raised_at}}},
+            {
+                "$set": {
+                    "charge": {
+                        "charge_id": str(charge_id),
+                        "charge_no": charge_no,
+                        "total_fen": total_fen,
+                        "raised_at": raised_at,
+                    }
+                }
+            },
             upsert=True,
         )
 
@@ -86,8 +104,14 @@ class MongoCallbacks:
         document = await self._collection.find_one({"_id": str(callback_id), "scheduled": True})
         return None if document is None else (_callback(document), document.get("charge"))
 
-    async def find(self, *, sites: frozenset[str] | None, request_id: uuid.UUID | None,
-                   due_on_or_before: date | None, limit: int) -> list[tuple[Callback, Document | None]]:
+    async def find(
+        self,
+        *,
+        sites: frozenset[str] | None,
+        request_id: uuid.UUID | None,
+        due_on_or_before: date | None,
+        limit: int,
+    ) -> list[tuple[Callback, Document | None]]:
         query: Document = {"scheduled": True}
         if sites is not None:
             query["site_id"] = {"$in": sorted(sites)}

@@ -5,7 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
+from contracts.billing.v1 import ChargeRaised
+from contracts.callback.v1 import CallbackScheduled
+from contracts.dispatch.v1 import WorkOrderCompleted
 from fastapi import FastAPI
+from hotline_libs.messaging import Subscription
+from hotline_libs.mongo import Document
+from hotline_libs.service import HotlineService
+from hotline_libs.settings import ServiceSettings
 from pymongo.asynchronous.database import AsyncDatabase
 
 from callback.adapters.calendar import ChineseWorkingDays
@@ -13,12 +20,6 @@ from callback.adapters.repository import CALLBACKS, MongoCallbacks
 from callback.entrypoints.http import router
 from callback.service_layer.services import note_charge, schedule_callback
 from contracts import topics
-from contracts.billing.v1 import ChargeRaised
-from contracts.dispatch.v1 import WorkOrderCompleted
-from hotline_libs.messaging import Subscription
-from hotline_libs.mongo import Document
-from hotline_libs.service import HotlineService
-from hotline_libs.settings import ServiceSettings
 
 NAME = "callback"
 
@@ -33,8 +34,9 @@ def subscriptions(service: HotlineService) -> Sequence[Subscription]:
     calendar = ChineseWorkingDays()
 
     async def on_work_order_completed(event: WorkOrderCompleted) -> None:
-        if await schedule_callback(event, callbacks=MongoCallbacks(service.db), calendar=calendar,
-                                   now=datetime.now(UTC)):
+        if await schedule_callback(
+            event, callbacks=MongoCallbacks(service.db), calendar=calendar, now=datetime.now(UTC)
+        ):
             service.events_written(CALLBACKS)
 
     async def on_charge_raised(event: ChargeRaised) -> None:
@@ -54,6 +56,7 @@ def build(settings: ServiceSettings | None = None) -> HotlineService:
         routers=[router],
         subscriptions=subscriptions,
         outbox_collections=[CALLBACKS],
+        publishes=[CallbackScheduled],
         prepare=prepare,
     )
 

@@ -6,16 +6,16 @@ import uuid
 from datetime import date, datetime
 from typing import Annotated
 
+from contracts.callback.v1 import CallbackReason
+from contracts.envelope import Money, PaymentMethod, Resident
 from fastapi import APIRouter, HTTPException, Query, Request, status
+from hotline_libs.auth import CurrentPrincipal
+from hotline_libs.money import from_fen
+from hotline_libs.mongo import Document
 from pydantic import BaseModel
 
 from callback.adapters.repository import MongoCallbacks
 from callback.domain.model import Callback
-from contracts.callback.v1 import CallbackReason
-from contracts.envelope import Money, PaymentMethod, Resident
-from hotline_libs.auth import CurrentPrincipal
-from hotline_libs.mongo import Document
-from hotline_libs.money import from_fen
 
 router = APIRouter(tags=["callbacks"])
 
@@ -43,13 +43,24 @@ class CallbackOut(BaseModel):
 
 def _out(callback: Callback, charge: Document | None) -> CallbackOut:
     return CallbackOut(
-        callback_id=callback.callback_id, work_order_id=callback.work_order_id,
-        request_id=callback.request_id, request_no=callback.request_no, site_id=callback.site_id,
-        resident=callback.resident, reason=callback.reason, payment_method=callback.payment_method,
-        completed_at=callback.completed_at, due_on=callback.due_on, scheduled_at=callback.scheduled_at,
-        charge=None if charge is None else ChargeRef(
-            charge_id=charge["charge_id"], charge_no=charge["charge_no"],
-            total=from_fen(charge["total_fen"])),
+        callback_id=callback.callback_id,
+        work_order_id=callback.work_order_id,
+        request_id=callback.request_id,
+        request_no=callback.request_no,
+        site_id=callback.site_id,
+        resident=callback.resident,
+        reason=callback.reason,
+        payment_method=callback.payment_method,
+        completed_at=callback.completed_at,
+        due_on=callback.due_on,
+        scheduled_at=callback.scheduled_at,
+        charge=None
+        if charge is None
+        else ChargeRef(
+            charge_id=charge["charge_id"],
+            charge_no=charge["charge_no"],
+            total=from_fen(charge["total_fen"]),
+        ),
     )
 
 
@@ -63,12 +74,15 @@ async def list_callbacks(
 ) -> list[CallbackOut]:
     sites = None if "*" in principal.sites else principal.sites
     found = await MongoCallbacks(request.app.state.service.db).find(
-        sites=sites, request_id=request_id, due_on_or_before=due_on_or_before, limit=limit)
+        sites=sites, request_id=request_id, due_on_or_before=due_on_or_before, limit=limit
+    )
     return [_out(callback, charge) for callback, charge in found]
 
 
 @router.get("/callbacks/{callback_id}", summary="One callback")
-async def get_callback(callback_id: uuid.UUID, request: Request, principal: CurrentPrincipal) -> CallbackOut:
+async def get_callback(
+    callback_id: uuid.UUID, request: Request, principal: CurrentPrincipal
+) -> CallbackOut:
     found = await MongoCallbacks(request.app.state.service.db).get(callback_id)
     if found is None or not principal.may_act_for(found[0].site_id):
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no callback {callback_id}")

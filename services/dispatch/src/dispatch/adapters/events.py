@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import uuid
+
 from contracts.dispatch import v1
-from dispatch.domain.model import WorkOrder
 from hotline_libs.ids import derive_id
+
+from dispatch.domain.model import WorkOrder
 
 PRODUCER = "dispatch"
 
 
-def work_order_dispatched(order: WorkOrder, causation_id: object) -> v1.WorkOrderDispatched:
+def work_order_dispatched(order: WorkOrder, causation_id: uuid.UUID) -> v1.WorkOrderDispatched:
     event: v1.WorkOrderDispatched = v1.WorkOrderDispatched.build(
         event_id=derive_id("event", "WorkOrderDispatched", order.work_order_id),
         producer=PRODUCER,
@@ -23,8 +26,11 @@ def work_order_dispatched(order: WorkOrder, causation_id: object) -> v1.WorkOrde
             request_id=order.request_id,
             request_no=order.request_no,
             resident=order.resident,
-            technician=v1.Technician(technician_id=order.technician.technician_id,
-                                     name=order.technician.name, phone=order.technician.phone),
+            technician=v1.Technician(
+                technician_id=order.technician.technician_id,
+                name=order.technician.name,
+                phone=order.technician.phone,
+            ),
             description=order.description,
             appointment_at=order.appointment_at,
             accepted_at=order.accepted_at,
@@ -54,8 +60,10 @@ def work_order_completed(order: WorkOrder) -> v1.WorkOrderCompleted:
             resident=order.resident,
             technician_id=order.technician.technician_id,
             completed_at=completion.completed_at,
-            items=[v1.ServiceItemUsed(item_code=i.item_code, quantity=i.quantity)
-                   for i in completion.items],
+            items=[
+                v1.ServiceItemUsed(item_code=i.item_code, quantity=i.quantity)
+                for i in completion.items
+            ],
             payment_method=completion.payment_method,
             resident_signed=completion.resident_signed,
         ),

@@ -5,14 +5,14 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from contracts.envelope import PaymentMethod, Resident
+from contracts.intake.v1 import RequestKind
+from hotline_libs.mongo import Document, insert_once
+from hotline_libs.outbox import OUTBOX_FIELD, outbox_entry
 from pymongo.asynchronous.database import AsyncDatabase
 
 from contracts import Event
-from contracts.envelope import PaymentMethod, Resident
-from contracts.intake.v1 import RequestKind
 from dispatch.domain.model import Completion, ItemUsed, Technician, WorkOrder, WorkOrderStatus
-from hotline_libs.mongo import Document, insert_once
-from hotline_libs.outbox import OUTBOX_FIELD, outbox_entry
 
 WORK_ORDERS = "work_orders"
 TECHNICIANS = "technicians"
@@ -89,11 +89,14 @@ def _work_order(document: Document) -> WorkOrder:
         accepted_at=document["accepted_at"],
         dispatched_at=document["dispatched_at"],
         status=WorkOrderStatus(document["status"]),
-        completion=None if completion is None else Completion(
+        completion=None
+        if completion is None
+        else Completion(
             completed_at=completion["completed_at"],
             items=tuple(ItemUsed(**item) for item in completion["items"]),
             payment_method=PaymentMethod(completion["payment_method"])
-            if completion["payment_method"] else None,
+            if completion["payment_method"]
+            else None,
             resident_signed=completion["resident_signed"],
         ),
     )
@@ -120,8 +123,10 @@ class MongoWorkOrders:
         result = await self._collection.update_one(
             {"_id": str(order.work_order_id), "status": WorkOrderStatus.DISPATCHED.value},
             {
-                "$set": {"status": order.status.value,
-                         "completion": _completion_document(order.completion)},
+                "$set": {
+                    "status": order.status.value,
+                    "completion": _completion_document(order.completion),
+                },
                 "$push": {OUTBOX_FIELD: {"$each": [outbox_entry(event) for event in events]}},
             },
         )
@@ -136,8 +141,14 @@ class MongoWorkOrders:
             counts[document["technician_id"]] = counts.get(document["technician_id"], 0) + 1
         return counts
 
-    async def find(self, *, sites: frozenset[str] | None, request_id: uuid.UUID | None,
-                   status: WorkOrderStatus | None, limit: int) -> list[WorkOrder]:
+    async def find(
+        self,
+        *,
+        sites: frozenset[str] | None,
+        request_id: uuid.UUID | None,
+        status: WorkOrderStatus | None,
+        limit: int,
+    ) -> list[WorkOrder]:
         query: Document = {}
         if sites is not None:
             query["site_id"] = {"$in": sorted(sites)}

@@ -121,8 +121,9 @@ def trade_needed(kind: RequestKind) -> str | None:
     return TRADE_FOR_KIND.get(kind)
 
 
-def choose_technician(candidates: list[Technician], open_orders: dict[str, int], trade: str,
-                      site_id: str) -> Technician:
+def choose_technician(
+    candidates: list[Technician], open_orders: dict[str, int], trade: str, site_id: str
+) -> Technician:
     """The on-duty technician of the trade with the fewest open work orders (ties: by id)."""
     eligible = [t for t in candidates if t.on_duty and trade in t.trades and t.site_id == site_id]
     if not eligible:

@@ -5,19 +5,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from fastapi import FastAPI
-from pymongo.asynchronous.database import AsyncDatabase
-
-from contracts import topics
+from contracts.dispatch.v1 import WorkOrderCompleted, WorkOrderDispatched
 from contracts.intake.v1 import ServiceRequestAccepted
-from dispatch.adapters.demo_data import DEMO_TECHNICIANS
-from dispatch.adapters.repository import WORK_ORDERS, MongoTechnicians, MongoWorkOrders
-from dispatch.entrypoints.http import router
-from dispatch.service_layer.services import dispatch_request
+from fastapi import FastAPI
 from hotline_libs.messaging import Subscription
 from hotline_libs.mongo import Document
 from hotline_libs.service import HotlineService
 from hotline_libs.settings import ServiceSettings
+from pymongo.asynchronous.database import AsyncDatabase
+
+from contracts import topics
+from dispatch.adapters.demo_data import DEMO_TECHNICIANS
+from dispatch.adapters.repository import WORK_ORDERS, MongoTechnicians, MongoWorkOrders
+from dispatch.entrypoints.http import router
+from dispatch.service_layer.services import dispatch_request
 
 NAME = "dispatch"
 
@@ -55,6 +56,7 @@ def build(settings: ServiceSettings | None = None) -> HotlineService:
         routers=[router],
         subscriptions=subscriptions,
         outbox_collections=[WORK_ORDERS],
+        publishes=[WorkOrderDispatched, WorkOrderCompleted],
         prepare=prepare,
     )
 

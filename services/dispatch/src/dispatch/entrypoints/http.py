@@ -6,15 +6,15 @@ import uuid
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, Request, Response, status
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
-
 from contracts.envelope import PaymentMethod, Resident
 from contracts.intake.v1 import RequestKind
+from fastapi import APIRouter, HTTPException, Query, Request, Response, status
+from hotline_libs.auth import CurrentPrincipal
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
 from dispatch.adapters.repository import WORK_ORDERS, MongoTechnicians, MongoWorkOrders
 from dispatch.domain.model import Completion, ItemUsed, WorkOrder, WorkOrderStatus
 from dispatch.service_layer.services import complete_work_order
-from hotline_libs.auth import CurrentPrincipal
 
 router = APIRouter(tags=["work orders"])
 
@@ -30,8 +30,11 @@ class CompletionIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     resident_signed: bool = Field(description="The resident signed the service record")
-    items: list[ItemIn] = Field(default_factory=list, max_length=50,
-                                description="Paid price-list items delivered; empty for free routine work")
+    items: list[ItemIn] = Field(
+        default_factory=list,
+        max_length=50,
+        description="Paid price-list items delivered; empty for free routine work",
+    )
     payment_method: PaymentMethod | None = Field(default=None, examples=["cash"])
     completed_at: AwareDatetime | None = Field(default=None, description="Now if absent")
 
@@ -77,8 +80,13 @@ def _out(order: WorkOrder) -> WorkOrderOut:
         kind=order.kind,
         description=order.description,
         resident=order.resident,
-        technician=TechnicianOut(technician_id=t.technician_id, name=t.name, phone=t.phone,
-                                 trades=sorted(t.trades), on_duty=t.on_duty),
+        technician=TechnicianOut(
+            technician_id=t.technician_id,
+            name=t.name,
+            phone=t.phone,
+            trades=sorted(t.trades),
+            on_duty=t.on_duty,
+        ),
         status=order.status,
         appointment_at=order.appointment_at,
         accepted_at=order.accepted_at,
@@ -86,8 +94,10 @@ def _out(order: WorkOrder) -> WorkOrderOut:
         dispatch_due_at=order.dispatch_due_at,
         dispatched_on_time=order.dispatched_on_time,
         completed_at=completion.completed_at if completion else None,
-        items=[ItemIn(item_code=i.item_code, quantity=i.quantity)
-               for i in (completion.items if completion else ())],
+        items=[
+            ItemIn(item_code=i.item_code, quantity=i.quantity)
+            for i in (completion.items if completion else ())
+        ],
         payment_method=completion.payment_method if completion else None,
     )
 
@@ -123,8 +133,10 @@ async def get_work_order(
 @router.post(
     "/work-orders/{work_order_id}/completion",
     summary="Record the resident's acceptance of the finished work (验收)",
-    responses={200: {"description": "This completion was already recorded"},
-               409: {"description": "Already completed with different details"}},
+    responses={
+        200: {"description": "This completion was already recorded"},
+        409: {"description": "Already completed with different details"},
+    },
     status_code=status.HTTP_201_CREATED,
 )
 async def complete(
@@ -141,8 +153,8 @@ async def complete(
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no work order {work_order_id}")
     now = datetime.now(UTC)
     completion = Completion(
-        completed_at=body.completed_at or (existing.completion.completed_at
-                                           if existing.completion else now),
+        completed_at=body.completed_at
+        or (existing.completion.completed_at if existing.completion else now),
         items=tuple(ItemUsed(i.item_code, i.quantity) for i in body.items),
         payment_method=body.payment_method,
         resident_signed=body.resident_signed,
@@ -161,5 +173,13 @@ async def list_technicians(
 ) -> list[TechnicianOut]:
     principal.require_site(site_id)
     technicians = await MongoTechnicians(request.app.state.service.db).at_site(site_id)
-    return [TechnicianOut(technician_id=t.technician_id, name=t.name, phone=t.phone,
-                          trades=sorted(t.trades), on_duty=t.on_duty) for t in technicians]
+    return [
+        TechnicianOut(
+            technician_id=t.technician_id,
+            name=t.name,
+            phone=t.phone,
+            trades=sorted(t.trades),
+            on_duty=t.on_duty,
+        )
+        for t in technicians
+    ]

@@ -6,8 +6,11 @@ import uuid
 from datetime import datetime
 from typing import Any, Protocol
 
-from contracts import Event
 from contracts.intake.v1 import ServiceRequestAccepted
+from hotline_libs.errors import NotFound
+from hotline_libs.ids import derive_id, serial_number
+
+from contracts import Event
 from dispatch.adapters.events import work_order_completed, work_order_dispatched
 from dispatch.domain.model import (
     Completion,
@@ -16,8 +19,6 @@ from dispatch.domain.model import (
     choose_technician,
     trade_needed,
 )
-from hotline_libs.errors import NotFound
-from hotline_libs.ids import derive_id, serial_number
 
 
 class WorkOrders(Protocol):
@@ -55,7 +56,9 @@ async def dispatch_request(
     )
     order = WorkOrder(
         work_order_id=work_order_id,
-        work_order_no=serial_number("WO", accepted.site_id.upper(), now.strftime("%Y%m%d"), work_order_id),
+        work_order_no=serial_number(
+            "WO", accepted.site_id.upper(), now.strftime("%Y%m%d"), work_order_id
+        ),
         request_id=request.request_id,
         request_no=request.request_no,
         site_id=accepted.site_id,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from contracts.intake.v1 import RequestKind
+
 from intake.domain.model import Site
 
 ALL = frozenset(RequestKind)
@@ -10,6 +11,5 @@ ALL = frozenset(RequestKind)
 DEMO_SITES = (
     Site(site_id="dmg", code="DMG", name="大明宫花园", services=ALL),
     Site(site_id="qjc", code="QJC", name="曲江春晓苑", services=ALL),
-    Site(site_id="gxi", code="GXI", name="高新国际中心",
-         services=ALL - {RequestKind.HOUSEKEEPING}),
+    Site(site_id="gxi", code="GXI", name="高新国际中心", services=ALL - {RequestKind.HOUSEKEEPING}),
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from contracts.envelope import Resident
 from contracts.intake import v1
 from hotline_libs.ids import derive_id
+
 from intake.domain.model import ServiceRequest
 
 PRODUCER = "intake"
@@ -13,8 +14,13 @@ PRODUCER = "intake"
 def resident_of(request: ServiceRequest) -> Resident:
     """The contract snapshot of the resident."""
     contact = request.resident
-    return Resident(name=contact.name, phone=contact.phone, email=contact.email,
-                    building=contact.building, room=contact.room)
+    return Resident(
+        name=contact.name,
+        phone=contact.phone,
+        email=contact.email,
+        building=contact.building,
+        room=contact.room,
+    )
 
 
 def service_request_accepted(request: ServiceRequest) -> v1.ServiceRequestAccepted:

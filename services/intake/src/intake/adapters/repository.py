@@ -6,12 +6,12 @@ import uuid
 from dataclasses import asdict
 from typing import Any
 
-from pymongo.asynchronous.database import AsyncDatabase
-
-from contracts import Event
 from contracts.intake.v1 import Channel, RequestKind
 from hotline_libs.mongo import Document, insert_once
 from hotline_libs.outbox import OUTBOX_FIELD, outbox_entry
+from pymongo.asynchronous.database import AsyncDatabase
+
+from contracts import Event
 from intake.domain.model import RequestedItem, ResidentContact, ServiceRequest, Site
 
 REQUESTS = "service_requests"
@@ -70,7 +70,9 @@ class MongoServiceRequests:
         document = await self._db[REQUESTS].find_one({"_id": str(request_id)})
         return None if document is None else _from_document(document)
 
-    async def list_for_sites(self, sites: frozenset[str] | None, limit: int) -> list[ServiceRequest]:
+    async def list_for_sites(
+        self, sites: frozenset[str] | None, limit: int
+    ) -> list[ServiceRequest]:
         query: Document = {} if sites is None else {"site_id": {"$in": sorted(sites)}}
         cursor = self._db[REQUESTS].find(query).sort("accepted_at", -1).limit(limit)
         return [_from_document(document) async for document in cursor]
@@ -101,6 +103,10 @@ class MongoSites:
     async def save(self, site: Site) -> None:
         await self._db[SITES].replace_one(
             {"_id": site.site_id},
-            {"code": site.code, "name": site.name, "services": sorted(k.value for k in site.services)},
+            {
+                "code": site.code,
+                "name": site.name,
+                "services": sorted(k.value for k in site.services),
+            },
             upsert=True,
         )

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import phonenumbers
-
 from contracts.intake.v1 import Channel, RequestKind
 from hotline_libs.errors import NotFound, RuleViolation
+
 from intake.domain.boards import BOARDS
 
 MAX_DESCRIPTION = 4000
@@ -122,14 +122,19 @@ def accept(
         raise InvalidRegistration("description must say what the resident asked for")
     if len(description) > MAX_DESCRIPTION:
         raise InvalidRegistration(f"description is longer than {MAX_DESCRIPTION} characters")
-    if registration.appointment_at is not None and registration.appointment_at < now - APPOINTMENT_GRACE:
+    if (
+        registration.appointment_at is not None
+        and registration.appointment_at < now - APPOINTMENT_GRACE
+    ):
         raise InvalidRegistration("appointment_at is in the past")
     registered_at = registration.registered_at or now
     if registered_at > now + APPOINTMENT_GRACE:
         raise InvalidRegistration("registered_at is in the future")
     codes = [item.item_code for item in registration.requested_items]
     if len(set(codes)) != len(codes):
-        raise InvalidRegistration("requested_items lists an item_code twice; give one line per item")
+        raise InvalidRegistration(
+            "requested_items lists an item_code twice; give one line per item"
+        )
     resident = registration.resident
     return ServiceRequest(
         request_id=request_id,

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from contracts.intake.v1 import ServiceRequestAccepted
 from fastapi import FastAPI
-from pymongo.asynchronous.database import AsyncDatabase
-
 from hotline_libs.mongo import Document
 from hotline_libs.service import HotlineService
 from hotline_libs.settings import ServiceSettings
+from pymongo.asynchronous.database import AsyncDatabase
+
 from intake.adapters.demo_data import DEMO_SITES
 from intake.adapters.repository import REQUESTS, MongoSites
 from intake.entrypoints.http import router
@@ -30,6 +31,7 @@ def build(settings: ServiceSettings | None = None) -> HotlineService:
         description="Registers residents' requests and triages them (登记, 判别).",
         routers=[router],
         outbox_collections=[REQUESTS],
+        publishes=[ServiceRequestAccepted],
         prepare=prepare,
     )
 

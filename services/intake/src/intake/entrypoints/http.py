@@ -6,11 +6,11 @@ import uuid
 from datetime import UTC, datetime
 from typing import Annotated
 
+from contracts.intake.v1 import Channel, RequestKind
 from fastapi import APIRouter, Header, HTTPException, Query, Request, Response, status
+from hotline_libs.auth import CurrentPrincipal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field
 
-from contracts.intake.v1 import Channel, RequestKind
-from hotline_libs.auth import CurrentPrincipal
 from intake.adapters.repository import REQUESTS, MongoServiceRequests, MongoSites
 from intake.domain.model import Registration, RequestedItem, ResidentContact, ServiceRequest
 from intake.service_layer.services import register_request
@@ -45,7 +45,9 @@ class ServiceRequestIn(BaseModel):
     channel: Channel = Channel.HOTLINE
     requested_items: list[RequestedItemIn] = Field(default_factory=list, max_length=50)
     appointment_at: AwareDatetime | None = None
-    registered_at: AwareDatetime | None = Field(default=None, description="Time of the call; now if absent")
+    registered_at: AwareDatetime | None = Field(
+        default=None, description="Time of the call; now if absent"
+    )
 
 
 class ServiceRequestOut(BaseModel):
@@ -73,11 +75,18 @@ def _out(request: ServiceRequest) -> ServiceRequestOut:
         kind=request.kind,
         category=request.category,
         description=request.description,
-        resident=ResidentIn(name=resident.name, phone=resident.phone, email=resident.email,
-                            building=resident.building, room=resident.room),
+        resident=ResidentIn(
+            name=resident.name,
+            phone=resident.phone,
+            email=resident.email,
+            building=resident.building,
+            room=resident.room,
+        ),
         channel=request.channel,
-        requested_items=[RequestedItemIn(item_code=i.item_code, quantity=i.quantity)
-                         for i in request.requested_items],
+        requested_items=[
+            RequestedItemIn(item_code=i.item_code, quantity=i.quantity)
+            for i in request.requested_items
+        ],
         appointment_at=request.appointment_at,
         registered_at=request.registered_at,
         accepted_at=request.accepted_at,

@@ -9,9 +9,10 @@ from dataclasses import asdict, replace
 from datetime import datetime
 from typing import Any, Protocol
 
-from contracts import Event
 from hotline_libs.errors import Conflict
 from hotline_libs.ids import derive_id, serial_number
+
+from contracts import Event
 from intake.adapters.events import service_request_accepted
 from intake.domain.model import Registration, ServiceRequest, Site, UnknownSite, accept
 
@@ -76,5 +77,3 @@ def _same_request(earlier: ServiceRequest, digest: str) -> ServiceRequest:
             "Idempotency-Key was already used for a different request; use a new key for a new request"
         )
     return earlier
-
-

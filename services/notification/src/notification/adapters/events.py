@@ -6,16 +6,22 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from contracts import Event
 from contracts.notification import v1
 from hotline_libs.ids import derive_id
+
+from contracts import Event
 from notification.domain.messages import OutgoingMessage
 
 PRODUCER = "notification"
 
 
-def notification_sent(notification_id: uuid.UUID, message: OutgoingMessage, about: Event[Any],
-                      request_id: uuid.UUID, sent_at: datetime) -> v1.NotificationSent:
+def notification_sent(
+    notification_id: uuid.UUID,
+    message: OutgoingMessage,
+    about: Event[Any],
+    request_id: uuid.UUID,
+    sent_at: datetime,
+) -> v1.NotificationSent:
     event: v1.NotificationSent = v1.NotificationSent.build(
         event_id=derive_id("event", "NotificationSent", notification_id),
         producer=PRODUCER,

@@ -8,7 +8,6 @@ from email.utils import formatdate
 
 import aiosmtplib
 import httpx
-
 from hotline_libs.errors import RuleViolation, Unavailable
 
 
@@ -53,7 +52,9 @@ class MailServer:
         message["Message-ID"] = f"<{notification_id}@hotline.property.example>"
         message.set_content(body)
         try:
-            await aiosmtplib.send(message, hostname=self._host, port=self._port, timeout=self._timeout)
+            await aiosmtplib.send(
+                message, hostname=self._host, port=self._port, timeout=self._timeout
+            )
         except aiosmtplib.SMTPRecipientsRefused as exc:
             raise MessageRefused(f"mail server refused {to}: {exc}") from exc
         except (aiosmtplib.SMTPException, OSError) as exc:

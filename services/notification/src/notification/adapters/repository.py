@@ -6,11 +6,11 @@ import uuid
 from datetime import datetime
 from typing import Any
 
+from hotline_libs.mongo import Document, insert_once
+from hotline_libs.outbox import OUTBOX_FIELD, outbox_entry
 from pymongo.asynchronous.database import AsyncDatabase
 
 from contracts import Event
-from hotline_libs.mongo import Document, insert_once
-from hotline_libs.outbox import OUTBOX_FIELD, outbox_entry
 from notification.domain.messages import OutgoingMessage
 
 NOTIFICATIONS = "notifications"
@@ -21,37 +21,51 @@ class MongoNotifications:
         self._db = db
         self._collection = db[NOTIFICATIONS]
 
-    async def status(self, notification_id: uuid.UUID, message: OutgoingMessage,
-                     about: Event[Any], request_id: uuid.UUID, now: datetime) -> str:
+    async def status(
+        self,
+        notification_id: uuid.UUID,
+        message: OutgoingMessage,
+        about: Event[Any],
+        request_id: uuid.UUID,
+        now: datetime,
+    ) -> str:
         """Record the message as pending unless it is known; its status either way."""
-        await insert_once(self._db, NOTIFICATIONS, {
-            "_id": str(notification_id),
-            "status": "pending",
-            "channel": message.channel.value,
-            "recipient": message.recipient,
-            "template": message.template,
-            "subject": message.subject,
-            "body": message.body,
-            "about_event_id": str(about.event_id),
-            "about_event_type": about.EVENT_TYPE,
-            "request_id": str(request_id),
-            "site_id": about.site_id,
-            "created_at": now,
-        })
+        await insert_once(
+            self._db,
+            NOTIFICATIONS,
+            {
+                "_id": str(notification_id),
+                "status": "pending",
+                "channel": message.channel.value,
+                "recipient": message.recipient,
+                "template": message.template,
+                "subject": message.subject,
+                "body": message.body,
+                "about_event_id": str(about.event_id),
+                "about_event_type": about.EVENT_TYPE,
+                "request_id": str(request_id),
+                "site_id": about.site_id,
+                "created_at": now,
+            },
+        )
         document = await self._collection.find_one({"_id": str(notification_id)}, {"status": 1})
         assert document is not None
         return str(document["status"])
 
-    async def mark_sent(self, notification_id: uuid.UUID, sent_at: datetime,
-                        events: list[Event[Any]]) -> None:
+    async def mark_sent(
+        self, notification_id: uuid.UUID, sent_at: datetime, events: list[Event[Any]]
+    ) -> None:
         await self._collection.update_one(
             {"_id": str(notification_id), "status": "pending"},
-            {"$set": {"status": "sent", "sent_at": sent_at},
-             "$push": {OUTBOX_FIELD: {"$each": [outbox_entry(e) for e in events]}}},
+            {
+                "$set": {"status": "sent", "sent_at": sent_at},
+                "$push": {OUTBOX_FIELD: {"$each": [outbox_entry(e) for e in events]}},
+            },
         )
 
-    async def find(self, *, sites: frozenset[str] | None, request_id: uuid.UUID | None,
-                   limit: int) -> list[Document]:
+    async def find(
+        self, *, sites: frozenset[str] | None, request_id: uuid.UUID | None, limit: int
+    ) -> list[Document]:
         query: Document = {}
         if sites is not None:
             query["site_id"] = {"$in": sorted(sites)}

@@ -6,17 +6,18 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from fastapi import FastAPI
-from pymongo.asynchronous.database import AsyncDatabase
-
-from contracts import Event, topics
 from contracts.billing.v1 import ChargeRaised
 from contracts.dispatch.v1 import WorkOrderDispatched
 from contracts.intake.v1 import ServiceRequestAccepted
+from contracts.notification.v1 import NotificationSent
+from fastapi import FastAPI
 from hotline_libs.messaging import Subscription
 from hotline_libs.mongo import Document
 from hotline_libs.service import HotlineService
 from hotline_libs.settings import ServiceSettings
+from pymongo.asynchronous.database import AsyncDatabase
+
+from contracts import Event, topics
 from notification.adapters.gateways import MailServer, SmsGateway
 from notification.adapters.repository import NOTIFICATIONS, MongoNotifications
 from notification.entrypoints.http import router
@@ -39,13 +40,19 @@ def subscriptions(service: HotlineService) -> Sequence[Subscription]:
     settings = service.settings
     assert isinstance(settings, NotificationSettings)
     sms = SmsGateway(settings.sms_gateway_url, settings.gateway_timeout_s)
-    mail = MailServer(settings.smtp_host, settings.smtp_port, settings.smtp_sender,
-                      settings.gateway_timeout_s)
+    mail = MailServer(
+        settings.smtp_host, settings.smtp_port, settings.smtp_sender, settings.gateway_timeout_s
+    )
 
     async def tell(event: Event[Any], request_id: Any) -> None:
-        if await notify_resident(event, request_id=request_id,
-                                 notifications=MongoNotifications(service.db),
-                                 sms=sms, mail=mail, clock=_clock):
+        if await notify_resident(
+            event,
+            request_id=request_id,
+            notifications=MongoNotifications(service.db),
+            sms=sms,
+            mail=mail,
+            clock=_clock,
+        ):
             service.events_written(NOTIFICATIONS)
 
     async def on_accepted(event: ServiceRequestAccepted) -> None:
@@ -72,6 +79,7 @@ def build(settings: NotificationSettings | None = None) -> HotlineService:
         routers=[router],
         subscriptions=subscriptions,
         outbox_collections=[NOTIFICATIONS],
+        publishes=[NotificationSent],
         prepare=prepare,
     )
 

@@ -6,11 +6,11 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
+from contracts.notification.v1 import NotificationChannel
 from fastapi import APIRouter, Query, Request
+from hotline_libs.auth import CurrentPrincipal
 from pydantic import BaseModel
 
-from contracts.notification.v1 import NotificationChannel
-from hotline_libs.auth import CurrentPrincipal
 from notification.adapters.repository import MongoNotifications
 
 router = APIRouter(tags=["notifications"])
@@ -40,6 +40,9 @@ async def list_notifications(
 ) -> list[NotificationOut]:
     sites = None if "*" in principal.sites else principal.sites
     found = await MongoNotifications(request.app.state.service.db).find(
-        sites=sites, request_id=request_id, limit=limit)
-    return [NotificationOut(notification_id=d["_id"], **{k: v for k, v in d.items() if k != "_id"})
-            for d in found]
+        sites=sites, request_id=request_id, limit=limit
+    )
+    return [
+        NotificationOut(notification_id=d["_id"], **{k: v for k, v in d.items() if k != "_id"})
+        for d in found
+    ]

@@ -7,18 +7,26 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Protocol
 
-from contracts import Event
 from contracts.notification.v1 import NotificationChannel
 from hotline_libs.ids import derive_id
+
+from contracts import Event
 from notification.adapters.events import notification_sent
 from notification.domain.messages import OutgoingMessage, messages_for
 
 
 class Notifications(Protocol):
-    async def status(self, notification_id: uuid.UUID, message: OutgoingMessage,
-                     about: Event[Any], request_id: uuid.UUID, now: datetime) -> str: ...
-    async def mark_sent(self, notification_id: uuid.UUID, sent_at: datetime,
-                        events: list[Event[Any]]) -> None: ...
+    async def status(
+        self,
+        notification_id: uuid.UUID,
+        message: OutgoingMessage,
+        about: Event[Any],
+        request_id: uuid.UUID,
+        now: datetime,
+    ) -> str: ...
+    async def mark_sent(
+        self, notification_id: uuid.UUID, sent_at: datetime, events: list[Event[Any]]
+    ) -> None: ...
 
 
 class Sms(Protocol):
@@ -56,7 +64,8 @@ async def notify_resident(
             await mail.send(notification_id, message.recipient, message.subject, message.body)
         sent_at = clock()
         await notifications.mark_sent(
-            notification_id, sent_at,
+            notification_id,
+            sent_at,
             [notification_sent(notification_id, message, event, request_id, sent_at)],
         )
         sent += 1

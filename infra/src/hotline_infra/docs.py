@@ -1,0 +1,26 @@
+"""``python -m hotline_infra.docs DIR``: write each service's AsyncAPI document (what it consumes)."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+from pathlib import Path
+
+from hotline_infra.stack import SERVICES
+
+
+def write_asyncapi(directory: Path) -> list[Path]:
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name in SERVICES:
+        service = importlib.import_module(f"{name}.entrypoints.app").build()
+        path = directory / f"{name}.asyncapi.json"
+        path.write_text(json.dumps(service.asyncapi(), indent=2, ensure_ascii=False) + "\n")
+        written.append(path)
+    return written
+
+
+if __name__ == "__main__":
+    for path in write_asyncapi(Path(sys.argv[1] if len(sys.argv) > 1 else "docs/asyncapi")):
+        print(path)
