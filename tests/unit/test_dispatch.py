@@ -56,19 +56,19 @@ class FakeWorkOrders:
         self.events += events
         return True
 
-    async def open_orders_by_technician(self, site_id: str) -> dict[str, int]:
-        counts: dict[str, int] = {}
-        for order in self.orders.values():
-            if order.status is WorkOrderStatus.DISPATCHED:
-                counts[order.technician.technician_id] = (
-                    counts.get(order.technician.technician_id, 0) + 1
-                )
-        return counts
-
 
 class FakeTechnicians:
+    def __init__(self) -> None:
+        self.open_orders: dict[str, int] = {}
+
     async def at_site(self, site_id: str) -> list[Technician]:
         return [t for t in (LI, ZHAO, SUN) if t.site_id == site_id]
+
+    async def workload(self, site_id: str) -> dict[str, int]:
+        return dict(self.open_orders)
+
+    async def change_workload(self, technician_id: str, delta: int) -> None:
+        self.open_orders[technician_id] = self.open_orders.get(technician_id, 0) + delta
 
 
 def test_the_least_busy_technician_of_the_trade_gets_the_order() -> None:
@@ -156,10 +156,18 @@ async def test_completion_publishes_the_paid_items_once() -> None:
     orders = FakeWorkOrders()
     order = await _dispatched(orders)
     done, changed = await complete_work_order(
-        order.work_order_id, completion(), orders=orders, now=NOW + timedelta(hours=1)
+        order.work_order_id,
+        completion(),
+        orders=orders,
+        technicians=FakeTechnicians(),
+        now=NOW + timedelta(hours=1),
     )
     again, changed_again = await complete_work_order(
-        order.work_order_id, completion(), orders=orders, now=NOW + timedelta(hours=2)
+        order.work_order_id,
+        completion(),
+        orders=orders,
+        technicians=FakeTechnicians(),
+        now=NOW + timedelta(hours=2),
     )
     assert changed and not changed_again
     assert done.status is WorkOrderStatus.COMPLETED
@@ -173,13 +181,18 @@ async def test_completing_again_differently_is_a_conflict() -> None:
     orders = FakeWorkOrders()
     order = await _dispatched(orders)
     await complete_work_order(
-        order.work_order_id, completion(), orders=orders, now=NOW + timedelta(hours=1)
+        order.work_order_id,
+        completion(),
+        orders=orders,
+        technicians=FakeTechnicians(),
+        now=NOW + timedelta(hours=1),
     )
     with pytest.raises(Conflict, match="already completed differently"):
         await complete_work_order(
             order.work_order_id,
             completion(items=(ItemUsed("RP-TAP", 2),)),
             orders=orders,
+            technicians=FakeTechnicians(),
             now=NOW + timedelta(hours=1),
         )
 
@@ -205,6 +218,7 @@ async def test_a_completion_that_breaks_acceptance_rules_changes_nothing(
             order.work_order_id,
             completion(**overrides),
             orders=orders,
+            technicians=FakeTechnicians(),
             now=NOW + timedelta(hours=1),
         )
     assert orders.orders[order.work_order_id].status is WorkOrderStatus.DISPATCHED

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -14,6 +15,9 @@ from hotline_infra.paths import INFRA, cache_dir
 KAFKA_VERSION = "4.4.0"
 FERRETDB_MODULE = "github.com/FerretDB/FerretDB"
 FERRETDB_VERSION = "v1.24.2"
+
+# Fixes for lookups by _id and for atomic single-document updates; why, in the file itself.
+FERRETDB_PATCH = INFRA / "ferretdb" / "fixes.patch"
 
 
 class InstallError(RuntimeError):
@@ -76,9 +80,11 @@ def ferretdb_binary() -> Path:
 
     ``go install`` builds a binary that refuses to start: the module as published lacks the
     generated ``build/version/version.txt``. So the module source is downloaded through the Go
-    module proxy, that one file is written as FerretDB's docs say, and ``go build`` is run on it.
+    module proxy, that one file is written as FerretDB's docs say, the fixes in
+    ``infra/ferretdb/fixes.patch`` are applied, and ``go build`` is run on it.
     """
-    home = cache_dir() / f"ferretdb-{FERRETDB_VERSION}"
+    build = hashlib.sha256(FERRETDB_PATCH.read_bytes()).hexdigest()[:8]
+    home = cache_dir() / f"ferretdb-{FERRETDB_VERSION}-{build}"
     binary = home / "ferretdb"
     if binary.exists():
         return binary
@@ -94,6 +100,7 @@ def ferretdb_binary() -> Path:
     for path in source.rglob("*"):
         path.chmod(path.stat().st_mode | 0o200)
     (source / "build" / "version" / "version.txt").write_text(f"{FERRETDB_VERSION}\n")
+    _run(["git", "apply", "--whitespace=nowarn", str(FERRETDB_PATCH)], cwd=source)
     partial = home / "ferretdb.partial"
     _run(["go", "build", "-o", str(partial), "./cmd/ferretdb"], cwd=source, env=env)
     partial.rename(binary)

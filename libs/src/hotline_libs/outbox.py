@@ -40,49 +40,83 @@ class RawPublisher(Protocol):
 
 
 class OutboxRelay:
-    """Publishes the pending events of one collection, oldest document first."""
+    """Publishes the pending events of one collection.
+
+    Writers name the document they just gave events (``wake(document_id)``), and the relay
+    publishes those at once, looking each up by ``_id``. A sweep over the whole collection,
+    at start-up and every ``sweep_interval_s``, publishes what no hint announced: events left
+    by a process that died before its relay ran, or written by another replica.
+    """
 
     def __init__(
         self,
         collection: AsyncCollection[dict[str, Any]],
         publisher: RawPublisher,
-        interval_s: float,
+        sweep_interval_s: float,
     ) -> None:
         self._collection = collection
         self._publisher = publisher
-        self._interval_s = interval_s
+        self._sweep_interval_s = sweep_interval_s
+        self._hinted: set[Any] = set()
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
-    def wake(self) -> None:
-        """Ask for a pass now, e.g. right after a write added events."""
+    def wake(self, document_id: Any) -> None:
+        """Publish the events just written to ``document_id`` soon."""
+        self._hinted.add(document_id)
         self._wake.set()
 
-    async def relay_once(self, batch: int = 200) -> int:
-        """Publish what is pending now; returns the number of events published."""
+    async def _publish(self, document: dict[str, Any]) -> int:
+        entries = document.get(OUTBOX_FIELD) or []
+        if not entries:
+            return 0
+        for entry in entries:
+            await self._publisher.publish_raw(
+                entry["topic"], entry["key"], entry["body"].encode(), entry["event_type"]
+            )
+        # remove exactly the entries published; entries added meanwhile stay for the next pass
+        # ($pullAll on whole entries: FerretDB's $pull takes no conditions)
+        await self._collection.update_one(
+            {"_id": document["_id"]}, {"$pullAll": {OUTBOX_FIELD: entries}}
+        )
+        return len(entries)
+
+    async def relay_hinted(self) -> int:
+        """Publish the events of the documents named since the last pass."""
+        pending, self._hinted = self._hinted, set()
+        published = 0
+        try:
+            while pending:
+                document_id = next(iter(pending))
+                document = await self._collection.find_one({"_id": document_id}, {OUTBOX_FIELD: 1})
+                if document is not None:
+                    published += await self._publish(document)
+                pending.discard(document_id)
+        finally:
+            self._hinted |= pending  # failed part way: keep the rest for the next pass
+        return published
+
+    async def sweep(self, batch: int = 500) -> int:
+        """Publish whatever is pending in the whole collection."""
         published = 0
         cursor = self._collection.find(
             {f"{OUTBOX_FIELD}.0": {"$exists": True}}, {OUTBOX_FIELD: 1}
         ).limit(batch)
         async for document in cursor:
-            entries = document.get(OUTBOX_FIELD) or []
-            for entry in entries:
-                await self._publisher.publish_raw(
-                    entry["topic"], entry["key"], entry["body"].encode(), entry["event_type"]
-                )
-            # remove exactly the entries published; entries added meanwhile stay for the next pass
-            # ($pullAll on whole entries: FerretDB's $pull takes no conditions)
-            await self._collection.update_one(
-                {"_id": document["_id"]}, {"$pullAll": {OUTBOX_FIELD: entries}}
-            )
-            published += len(entries)
+            published += await self._publish(document)
         return published
 
     async def _run(self) -> None:
+        loop = asyncio.get_running_loop()
+        next_sweep = loop.time()
         while True:
+            self._wake.clear()
             try:
-                if await self.relay_once():
-                    continue
+                await self.relay_hinted()
+                if loop.time() >= next_sweep:
+                    if await self.sweep():
+                        continue  # there may be more than one batch
+                    next_sweep = loop.time() + self._sweep_interval_s
             except asyncio.CancelledError:
                 raise
             except Exception:
@@ -90,9 +124,11 @@ class OutboxRelay:
                 log.warning(
                     "outbox relay pass failed", collection=self._collection.name, exc_info=True
                 )
-            self._wake.clear()
+                await asyncio.sleep(0.5)
+            if self._hinted:
+                continue
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self._interval_s)
+                await asyncio.wait_for(self._wake.wait(), max(0.0, next_sweep - loop.time()))
 
     def start(self) -> None:
         """Run the relay in the background until ``stop``."""

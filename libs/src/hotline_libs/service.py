@@ -77,11 +77,11 @@ class HotlineService:
             raise RuntimeError(f"{self.name} has not started: no database yet")
         return self._db
 
-    def events_written(self, collection: str) -> None:
-        """Tell the relay of ``collection`` that new events wait in its outbox."""
+    def events_written(self, collection: str, document_id: Any) -> None:
+        """Tell the relay of ``collection`` that new events wait in ``document_id``'s outbox."""
         relay = self.relays.get(collection)
         if relay is not None:
-            relay.wake()
+            relay.wake(document_id)
 
     @contextlib.asynccontextmanager
     async def running(self) -> AsyncIterator[HotlineService]:
@@ -94,7 +94,7 @@ class HotlineService:
             await self.broker.connect()
             for collection in self._outbox_collections:
                 relay = OutboxRelay(
-                    self._db[collection], self.publisher, self.settings.relay_interval_s
+                    self._db[collection], self.publisher, self.settings.relay_sweep_interval_s
                 )
                 relay.start()
                 self.relays[collection] = relay

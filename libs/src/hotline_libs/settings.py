@@ -24,7 +24,9 @@ class ServiceSettings(BaseSettings):
     jwt_issuer: str = "hotline"
     log_level: str = "INFO"
     seed_demo_data: bool = Field(default=False, description="Load demo sites, staff, price lists")
-    relay_interval_s: float = Field(default=0.5, gt=0, description="Outbox relay polling period")
+    relay_sweep_interval_s: float = Field(
+        default=5.0, gt=0, description="How often the outbox relay sweeps a whole collection"
+    )
     consumer_max_attempts: int = Field(default=5, ge=1, description="Tries before dead-lettering")
     consumer_backoff_cap_s: float = Field(default=5.0, gt=0)
 

@@ -42,7 +42,7 @@ def subscriptions(service: HotlineService) -> Sequence[Subscription]:
             now=datetime.now(UTC),
         )
         if charge is not None:
-            service.events_written(CHARGES)
+            service.events_written(CHARGES, str(charge.charge_id))
 
     return [Subscription(topics.WORK_ORDERS, {WorkOrderCompleted: on_work_order_completed})]
 

@@ -15,8 +15,10 @@ from contracts.callback.v1 import CallbackReason
 from contracts.envelope import PaymentMethod, Resident
 from hotline_libs.mongo import Document
 from hotline_libs.outbox import OUTBOX_FIELD, outbox_entry
+from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
+from pymongo.results import UpdateResult
 
 from callback.domain.model import Callback
 from contracts import Event
@@ -42,39 +44,53 @@ def _callback(document: Document) -> Callback:
     )
 
 
+async def _upsert(
+    collection: AsyncCollection[Document], query: Document, update: Document
+) -> UpdateResult | None:
+    """Upsert that survives a concurrent upsert of the same ``_id``.
+
+    Two handlers of this service may create the same document at once (a completion and a
+    charge); the loser's insert clashes on ``_id``. Trying once more lets the filter decide
+    against the document that now exists. None when it clashes again: the filter excludes
+    the existing document.
+    """
+    for _ in range(2):
+        try:
+            return await collection.update_one(query, update, upsert=True)
+        except DuplicateKeyError:
+            continue
+    return None
+
+
 class MongoCallbacks:
     def __init__(self, db: AsyncDatabase[Document]) -> None:
         self._collection = db[CALLBACKS]
 
     async def schedule(self, callback: Callback, events: list[Event[Any]]) -> bool:
         """Store the scheduled callback with its events; False if it was already scheduled."""
-        try:
-            result = await self._collection.update_one(
-                {"_id": str(callback.callback_id), "scheduled": {"$ne": True}},
-                {
-                    "$set": {
-                        "scheduled": True,
-                        "status": "scheduled",
-                        "work_order_id": str(callback.work_order_id),
-                        "request_id": str(callback.request_id),
-                        "request_no": callback.request_no,
-                        "site_id": callback.site_id,
-                        "resident": callback.resident.model_dump(),
-                        "reason": callback.reason.value,
-                        "payment_method": callback.payment_method.value
-                        if callback.payment_method
-                        else None,
-                        "completed_at": callback.completed_at,
-                        "due_on": callback.due_on.isoformat(),
-                        "scheduled_at": callback.scheduled_at,
-                    },
-                    "$push": {OUTBOX_FIELD: {"$each": [outbox_entry(e) for e in events]}},
-                },
-                upsert=True,
-            )
-        except DuplicateKeyError:
-            return False  # the filter missed because it is already scheduled
-        return result.modified_count == 1 or result.upserted_id is not None
+        update = {
+            "$set": {
+                "scheduled": True,
+                "status": "scheduled",
+                "work_order_id": str(callback.work_order_id),
+                "request_id": str(callback.request_id),
+                "request_no": callback.request_no,
+                "site_id": callback.site_id,
+                "resident": callback.resident.model_dump(),
+                "reason": callback.reason.value,
+                "payment_method": callback.payment_method.value
+                if callback.payment_method
+                else None,
+                "completed_at": callback.completed_at,
+                "due_on": callback.due_on.isoformat(),
+                "scheduled_at": callback.scheduled_at,
+            },
+            "$push": {OUTBOX_FIELD: {"$each": [outbox_entry(e) for e in events]}},
+        }
+        not_yet_scheduled = {"_id": str(callback.callback_id), "scheduled": {"$ne": True}}
+        result = await _upsert(self._collection, not_yet_scheduled, update)
+        # None: the document exists and is scheduled already (the filter missed, the insert clashed)
+        return result is not None and (result.modified_count == 1 or result.upserted_id is not None)
 
     async def attach_charge(
         self,
@@ -85,20 +101,13 @@ class MongoCallbacks:
         raised_at: datetime,
     ) -> None:
         """Note the charge the resident paid, for the callback agent's script."""
-        await self._collection.update_one(
-            {"_id": str(callback_id)},
-            {
-                "$set": {
-                    "charge": {
-                        "charge_id": str(charge_id),
-                        "charge_no": charge_no,
-                        "total_fen": total_fen,
-                        "raised_at": raised_at,
-                    }
-                }
-            },
-            upsert=True,
-        )
+        charge = {
+            "charge_id": str(charge_id),
+            "charge_no": charge_no,
+            "total_fen": total_fen,
+            "raised_at": raised_at,
+        }
+        await _upsert(self._collection, {"_id": str(callback_id)}, {"$set": {"charge": charge}})
 
     async def get(self, callback_id: uuid.UUID) -> tuple[Callback, Document | None] | None:
         document = await self._collection.find_one({"_id": str(callback_id), "scheduled": True})

@@ -18,7 +18,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from callback.adapters.calendar import ChineseWorkingDays
 from callback.adapters.repository import CALLBACKS, MongoCallbacks
 from callback.entrypoints.http import router
-from callback.service_layer.services import note_charge, schedule_callback
+from callback.service_layer.services import callback_id_for, note_charge, schedule_callback
 from contracts import topics
 
 NAME = "callback"
@@ -37,7 +37,7 @@ def subscriptions(service: HotlineService) -> Sequence[Subscription]:
         if await schedule_callback(
             event, callbacks=MongoCallbacks(service.db), calendar=calendar, now=datetime.now(UTC)
         ):
-            service.events_written(CALLBACKS)
+            service.events_written(CALLBACKS, str(callback_id_for(event.payload.work_order_id)))
 
     async def on_charge_raised(event: ChargeRaised) -> None:
         await note_charge(event, callbacks=MongoCallbacks(service.db))

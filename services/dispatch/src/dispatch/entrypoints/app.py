@@ -43,7 +43,7 @@ def subscriptions(service: HotlineService) -> Sequence[Subscription]:
             now=datetime.now(UTC),
         )
         if order is not None:
-            service.events_written(WORK_ORDERS)
+            service.events_written(WORK_ORDERS, str(order.work_order_id))
 
     return [Subscription(topics.SERVICE_REQUESTS, {ServiceRequestAccepted: on_request_accepted})]
 

@@ -159,9 +159,11 @@ async def complete(
         payment_method=body.payment_method,
         resident_signed=body.resident_signed,
     )
-    order, changed = await complete_work_order(work_order_id, completion, orders=orders, now=now)
+    order, changed = await complete_work_order(
+        work_order_id, completion, orders=orders, technicians=MongoTechnicians(service.db), now=now
+    )
     if changed:
-        service.events_written(WORK_ORDERS)
+        service.events_written(WORK_ORDERS, str(order.work_order_id))
     else:
         response.status_code = status.HTTP_200_OK
     return _out(order)

@@ -25,11 +25,12 @@ class WorkOrders(Protocol):
     async def add(self, order: WorkOrder, events: list[Event[Any]]) -> bool: ...
     async def get(self, work_order_id: uuid.UUID) -> WorkOrder | None: ...
     async def save_completion(self, order: WorkOrder, events: list[Event[Any]]) -> bool: ...
-    async def open_orders_by_technician(self, site_id: str) -> dict[str, int]: ...
 
 
 class Technicians(Protocol):
     async def at_site(self, site_id: str) -> list[Technician]: ...
+    async def workload(self, site_id: str) -> dict[str, int]: ...
+    async def change_workload(self, technician_id: str, delta: int) -> None: ...
 
 
 async def dispatch_request(
@@ -50,7 +51,7 @@ async def dispatch_request(
         return existing
     technician = choose_technician(
         await technicians.at_site(accepted.site_id),
-        await orders.open_orders_by_technician(accepted.site_id),
+        await technicians.workload(accepted.site_id),
         trade,
         accepted.site_id,
     )
@@ -71,12 +72,18 @@ async def dispatch_request(
         dispatched_at=now,
     )
     if await orders.add(order, [work_order_dispatched(order, accepted.event_id)]):
+        await technicians.change_workload(technician.technician_id, +1)
         return order
     return await orders.get(work_order_id)
 
 
 async def complete_work_order(
-    work_order_id: uuid.UUID, completion: Completion, *, orders: WorkOrders, now: datetime
+    work_order_id: uuid.UUID,
+    completion: Completion,
+    *,
+    orders: WorkOrders,
+    technicians: Technicians,
+    now: datetime,
 ) -> tuple[WorkOrder, bool]:
     """Record the resident's acceptance; returns the order and whether this call changed it."""
     order = await orders.get(work_order_id)
@@ -85,6 +92,7 @@ async def complete_work_order(
     if not order.complete(completion, now):
         return order, False
     if await orders.save_completion(order, [work_order_completed(order)]):
+        await technicians.change_workload(order.technician.technician_id, -1)
         return order, True
     # completed concurrently: answer as a retry of that completion would be answered
     latest = await orders.get(work_order_id)

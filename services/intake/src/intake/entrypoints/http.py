@@ -127,7 +127,7 @@ async def create_service_request(
         idempotency_key=idempotency_key,
     )
     if created:
-        service.events_written(REQUESTS)
+        service.events_written(REQUESTS, str(accepted.request_id))
     else:
         response.status_code = status.HTTP_200_OK
     response.headers["Location"] = f"/service-requests/{accepted.request_id}"

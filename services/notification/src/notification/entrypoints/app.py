@@ -45,15 +45,16 @@ def subscriptions(service: HotlineService) -> Sequence[Subscription]:
     )
 
     async def tell(event: Event[Any], request_id: Any) -> None:
-        if await notify_resident(
+        sent = await notify_resident(
             event,
             request_id=request_id,
             notifications=MongoNotifications(service.db),
             sms=sms,
             mail=mail,
             clock=_clock,
-        ):
-            service.events_written(NOTIFICATIONS)
+        )
+        for notification_id in sent:
+            service.events_written(NOTIFICATIONS, str(notification_id))
 
     async def on_accepted(event: ServiceRequestAccepted) -> None:
         await tell(event, event.payload.request_id)

@@ -45,14 +45,14 @@ async def notify_resident(
     sms: Sms,
     mail: Mail,
     clock: Callable[[], datetime],
-) -> int:
-    """Send the messages ``event`` calls for; returns how many were sent by this call.
+) -> list[uuid.UUID]:
+    """Send the messages ``event`` calls for; returns the ids of those this call sent.
 
     Each message has an id derived from the event and channel. It is recorded as pending
     before sending and as sent after; the gateways deduplicate on the id, so a crash between
     sending and recording ends in a resend the resident never sees twice.
     """
-    sent = 0
+    sent: list[uuid.UUID] = []
     for message in messages_for(event):
         notification_id = derive_id("notification", event.event_id, message.channel.value)
         status = await notifications.status(notification_id, message, event, request_id, clock())
@@ -68,5 +68,5 @@ async def notify_resident(
             sent_at,
             [notification_sent(notification_id, message, event, request_id, sent_at)],
         )
-        sent += 1
+        sent.append(notification_id)
     return sent
