@@ -21,6 +21,7 @@ from tests.support import (
     read_topic,
     repair_request,
     sms_containing,
+    unique_phone,
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("service_logs_on_failure")]
@@ -167,7 +168,7 @@ async def test_the_same_idempotency_key_registers_once(platform: Stack) -> None:
 async def test_bad_input_gets_a_clear_4xx_and_nothing_is_written(
     platform: Stack, change: dict[str, Any], status: int, message: str
 ) -> None:
-    phone = "13700000001"
+    phone = unique_phone()
     body = {**repair_request(phone), **change}
     async with client(platform, "intake") as intake:
         response = await intake.post("/service-requests", json=body, headers=auth())
@@ -176,7 +177,7 @@ async def test_bad_input_gets_a_clear_4xx_and_nothing_is_written(
         ).json()
     assert response.status_code == status
     assert message in response.text
-    assert all(r["resident"]["phone"] != "+8613700000001" for r in latest)
+    assert all(r["resident"]["phone"] != f"+86{phone}" for r in latest)
 
 
 async def test_every_endpoint_but_health_and_docs_needs_a_token(platform: Stack) -> None:

@@ -33,3 +33,21 @@ async def ensure_topics(bootstrap: str, prefix: str = "", partitions: int = 6) -
         return [topic.name for topic in missing]
     finally:
         await admin.close()
+
+
+def main() -> None:
+    """``python -m hotline_infra.topics``: create the topics on the broker named by the settings."""
+    import argparse
+    import asyncio
+
+    parser = argparse.ArgumentParser(description="Create the platform's topics.")
+    parser.add_argument("--bootstrap", default="127.0.0.1:9092")
+    parser.add_argument("--prefix", default="")
+    parser.add_argument("--partitions", type=int, default=6)
+    args = parser.parse_args()
+    created = asyncio.run(ensure_topics(args.bootstrap, args.prefix, args.partitions))
+    print(f"created: {', '.join(created) or 'nothing, all topics exist'}")
+
+
+if __name__ == "__main__":
+    main()
