@@ -44,6 +44,11 @@ class Principal:
         """True when the caller's token covers ``site_id``."""
         return ALL_SITES in self.sites or site_id in self.sites
 
+    @property
+    def visible_sites(self) -> frozenset[str] | None:
+        """The sites whose records the caller may list; None for all sites."""
+        return None if ALL_SITES in self.sites else self.sites
+
     def require_site(self, site_id: str) -> None:
         """Raise 403 unless the caller's token covers ``site_id``."""
         if not self.may_act_for(site_id):

@@ -41,3 +41,12 @@ async def insert_once(
     except DuplicateKeyError:
         return False
     return True
+
+
+def listing_query(sites: frozenset[str] | None, **equal: object) -> Document:
+    """A filter for a listing: the given sites (None: all), and each field equal to its value
+    unless the value is None (a filter the caller did not set)."""
+    query: Document = {name: value for name, value in equal.items() if value is not None}
+    if sites is not None:
+        query["site_id"] = {"$in": sorted(sites)}
+    return query

@@ -7,7 +7,7 @@ from typing import Any
 
 from contracts.envelope import PaymentMethod, Resident
 from hotline_libs.money import from_fen, to_fen
-from hotline_libs.mongo import Document, insert_once
+from hotline_libs.mongo import Document, insert_once, listing_query
 from hotline_libs.outbox import OUTBOX_FIELD, outbox_entry
 from pymongo.asynchronous.database import AsyncDatabase
 
@@ -85,11 +85,7 @@ class MongoCharges:
     async def find(
         self, *, sites: frozenset[str] | None, request_id: uuid.UUID | None, limit: int
     ) -> list[Charge]:
-        query: Document = {}
-        if sites is not None:
-            query["site_id"] = {"$in": sorted(sites)}
-        if request_id is not None:
-            query["request_id"] = str(request_id)
+        query = listing_query(sites, request_id=str(request_id) if request_id else None)
         cursor = self._db[CHARGES].find(query).sort("raised_at", -1).limit(limit)
         return [_charge(document) async for document in cursor]
 

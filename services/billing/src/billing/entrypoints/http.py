@@ -95,9 +95,8 @@ async def list_charges(
     request_id: uuid.UUID | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> list[ChargeOut]:
-    sites = None if "*" in principal.sites else principal.sites
     found = await MongoCharges(request.app.state.service.db).find(
-        sites=sites, request_id=request_id, limit=limit
+        sites=principal.visible_sites, request_id=request_id, limit=limit
     )
     return [_out(charge) for charge in found]
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from contracts.callback.v1 import CallbackReason
 from contracts.envelope import PaymentMethod, Resident
-from hotline_libs.mongo import Document
+from hotline_libs.mongo import Document, listing_query
 from hotline_libs.outbox import OUTBOX_FIELD, outbox_entry
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
@@ -121,12 +121,11 @@ class MongoCallbacks:
         due_on_or_before: date | None,
         limit: int,
     ) -> list[tuple[Callback, Document | None]]:
-        query: Document = {"scheduled": True}
-        if sites is not None:
-            query["site_id"] = {"$in": sorted(sites)}
-        if request_id is not None:
-            query["request_id"] = str(request_id)
-        if due_on_or_before is not None:
-            query["due_on"] = {"$lte": due_on_or_before.isoformat()}
+        query = listing_query(
+            sites,
+            scheduled=True,
+            request_id=str(request_id) if request_id else None,
+            due_on={"$lte": due_on_or_before.isoformat()} if due_on_or_before else None,
+        )
         cursor = self._collection.find(query).sort("due_on", 1).limit(limit)
         return [(_callback(d), d.get("charge")) async for d in cursor]

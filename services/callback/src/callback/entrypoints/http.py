@@ -72,9 +72,11 @@ async def list_callbacks(
     due_on_or_before: date | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> list[CallbackOut]:
-    sites = None if "*" in principal.sites else principal.sites
     found = await MongoCallbacks(request.app.state.service.db).find(
-        sites=sites, request_id=request_id, due_on_or_before=due_on_or_before, limit=limit
+        sites=principal.visible_sites,
+        request_id=request_id,
+        due_on_or_before=due_on_or_before,
+        limit=limit,
     )
     return [_out(callback, charge) for callback, charge in found]
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from contracts.envelope import PaymentMethod, Resident
 from contracts.intake.v1 import RequestKind
-from hotline_libs.mongo import Document, insert_once
+from hotline_libs.mongo import Document, insert_once, listing_query
 from hotline_libs.outbox import OUTBOX_FIELD, outbox_entry
 from pymongo.asynchronous.database import AsyncDatabase
 
@@ -140,13 +140,11 @@ class MongoWorkOrders:
         status: WorkOrderStatus | None,
         limit: int,
     ) -> list[WorkOrder]:
-        query: Document = {}
-        if sites is not None:
-            query["site_id"] = {"$in": sorted(sites)}
-        if request_id is not None:
-            query["request_id"] = str(request_id)
-        if status is not None:
-            query["status"] = status.value
+        query = listing_query(
+            sites,
+            request_id=str(request_id) if request_id else None,
+            status=status.value if status else None,
+        )
         cursor = self._collection.find(query).sort("dispatched_at", -1).limit(limit)
         return [_work_order(document) async for document in cursor]
 

@@ -102,10 +102,6 @@ def _out(order: WorkOrder) -> WorkOrderOut:
     )
 
 
-def _sites(principal: CurrentPrincipal) -> frozenset[str] | None:
-    return None if "*" in principal.sites else principal.sites
-
-
 @router.get("/work-orders", summary="Work orders, newest first")
 async def list_work_orders(
     request: Request,
@@ -115,7 +111,7 @@ async def list_work_orders(
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> list[WorkOrderOut]:
     orders = await MongoWorkOrders(request.app.state.service.db).find(
-        sites=_sites(principal), request_id=request_id, status=status_, limit=limit
+        sites=principal.visible_sites, request_id=request_id, status=status_, limit=limit
     )
     return [_out(order) for order in orders]
 

@@ -7,7 +7,7 @@ from dataclasses import asdict
 from typing import Any
 
 from contracts.intake.v1 import Channel, RequestKind
-from hotline_libs.mongo import Document, insert_once
+from hotline_libs.mongo import Document, insert_once, listing_query
 from hotline_libs.outbox import OUTBOX_FIELD, outbox_entry
 from pymongo.asynchronous.database import AsyncDatabase
 
@@ -73,7 +73,7 @@ class MongoServiceRequests:
     async def list_for_sites(
         self, sites: frozenset[str] | None, limit: int
     ) -> list[ServiceRequest]:
-        query: Document = {} if sites is None else {"site_id": {"$in": sorted(sites)}}
+        query = listing_query(sites)
         cursor = self._db[REQUESTS].find(query).sort("accepted_at", -1).limit(limit)
         return [_from_document(document) async for document in cursor]
 

@@ -150,8 +150,9 @@ async def list_service_requests(
     principal: CurrentPrincipal,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> list[ServiceRequestOut]:
-    sites = None if "*" in principal.sites else principal.sites
-    found = await MongoServiceRequests(request.app.state.service.db).list_for_sites(sites, limit)
+    found = await MongoServiceRequests(request.app.state.service.db).list_for_sites(
+        principal.visible_sites, limit
+    )
     return [_out(item) for item in found]
 
 

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from hotline_libs.mongo import Document, insert_once
+from hotline_libs.mongo import Document, insert_once, listing_query
 from hotline_libs.outbox import OUTBOX_FIELD, outbox_entry
 from pymongo.asynchronous.database import AsyncDatabase
 
@@ -66,10 +66,6 @@ class MongoNotifications:
     async def find(
         self, *, sites: frozenset[str] | None, request_id: uuid.UUID | None, limit: int
     ) -> list[Document]:
-        query: Document = {}
-        if sites is not None:
-            query["site_id"] = {"$in": sorted(sites)}
-        if request_id is not None:
-            query["request_id"] = str(request_id)
+        query = listing_query(sites, request_id=str(request_id) if request_id else None)
         cursor = self._collection.find(query, {OUTBOX_FIELD: 0}).sort("created_at", -1).limit(limit)
         return [document async for document in cursor]

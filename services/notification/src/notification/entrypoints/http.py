@@ -38,9 +38,8 @@ async def list_notifications(
     request_id: uuid.UUID | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> list[NotificationOut]:
-    sites = None if "*" in principal.sites else principal.sites
     found = await MongoNotifications(request.app.state.service.db).find(
-        sites=sites, request_id=request_id, limit=limit
+        sites=principal.visible_sites, request_id=request_id, limit=limit
     )
     return [
         NotificationOut(notification_id=d["_id"], **{k: v for k, v in d.items() if k != "_id"})
