@@ -26,8 +26,8 @@ COLOURS = {"intake": 36, "dispatch": 33, "billing": 35, "callback": 32, "notific
 
 
 def _follow(stack: Stack, stop: threading.Event) -> None:
-    """Print the services' logs as they grow, each line tagged with its service."""
-    offsets = {name: 0 for name in SERVICES}
+    """Print what the services log from now on, each line tagged with its service."""
+    offsets = {name: _size(stack.logs / f"{name}.log") for name in SERVICES}
     while not stop.is_set():
         for name in SERVICES:
             path = stack.logs / f"{name}.log"
@@ -45,6 +45,10 @@ def _follow(stack: Stack, stop: threading.Event) -> None:
                 )
                 print(f"{tag} | {line}", flush=True)
         stop.wait(0.3)
+
+
+def _size(path: Path) -> int:
+    return path.stat().st_size if path.exists() else 0
 
 
 def _banner(stack: Stack) -> str:
@@ -78,6 +82,8 @@ def run() -> None:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, interrupted)
+    # a shell without job control starts background jobs with SIGINT ignored; Ctrl-C must stop us
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     follower = threading.Thread(target=_follow, args=(stack, stopping), daemon=True)
     try:
         stack.start_infra()
@@ -93,6 +99,9 @@ def run() -> None:
     except KeyboardInterrupt:
         print("\nstopping ...", flush=True)
     finally:
+        # Ctrl-C reaches make, uv and us at once, and uv forwards it again: stop only once
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         stopping.set()
         stack.stop()
         print("stopped.", flush=True)

@@ -47,6 +47,7 @@ def build_broker(settings: ServiceSettings, client_id: str) -> KafkaBroker:
         client_id=client_id,
         enable_idempotence=True,
         request_timeout_ms=15_000,
+        logger=logging.getLogger("hotline.kafka"),  # through our log format, not FastStream's own
         log_level=logging.DEBUG,  # one line per message is noise at INFO; errors still show
     )
 
