@@ -8,14 +8,19 @@ from collections.abc import Generator, Iterator
 from pathlib import Path
 
 import pytest
+from hotline_infra.containers import use_docker
 from hotline_infra.stack import Ports, Stack
 
 
 @pytest.fixture(scope="session")
 def infra() -> Iterator[Stack]:
-    """Kafka, FerretDB and the sinks, started once for the whole session; no services yet."""
+    """Kafka, the store and the sinks, started once for the whole session; no services yet.
+
+    Kafka and MongoDB run from their official images when a Docker engine answers
+    (``HOTLINE_TEST_INFRA=auto``, the default), else natively: Kafka's jars and FerretDB.
+    """
     root = Path(tempfile.mkdtemp(prefix="hotline-test-"))
-    stack = Stack(root, Ports.free(), topic_prefix="e2e.", partitions=3)
+    stack = Stack(root, Ports.free(), topic_prefix="e2e.", partitions=3, containers=use_docker())
     try:
         stack.start_infra()
         yield stack

@@ -10,9 +10,11 @@ import asyncio
 import base64
 import os
 import sys
+import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -76,6 +78,7 @@ class Stack:
         db_prefix: str = "hotline_",
         partitions: int = 6,
         seed_demo_data: bool = True,
+        containers: bool = False,
     ) -> None:
         self.root = root
         self.ports = ports
@@ -83,6 +86,10 @@ class Stack:
         self.db_prefix = db_prefix
         self.partitions = partitions
         self.seed_demo_data = seed_demo_data
+        self.containers = (
+            containers  # Kafka and the store from Docker images (hotline_infra.containers)
+        )
+        self._containers: list[Any] = []
         self.logs = root / "logs"
         self.mail_dir = root / "mail"
         self.sms_dir = root / "sms"
@@ -119,8 +126,11 @@ class Stack:
                     f"port {port} for {name} is already in use; stop what holds it "
                     f"or set HOTLINE_PORT_{name.split('-')[0].upper()}"
                 )
-        self.start_ferretdb()
-        self.start_kafka()
+        if self.containers:
+            self._start_containers()
+        else:
+            self.start_ferretdb()
+            self.start_kafka()
         self._start_sinks()
         asyncio.run(ensure_topics(self.kafka_bootstrap, self.topic_prefix, self.partitions))
 
@@ -159,6 +169,19 @@ class Stack:
         kafka.start()
         self.infra["kafka"] = kafka
         kafka.wait_until(lambda: port_open(self.ports.kafka), 90)
+
+    def _start_containers(self) -> None:
+        from hotline_infra import containers
+
+        self._containers.append(containers.start_mongo(self.ports.mongo))
+        self._containers.append(
+            containers.start_kafka(self.ports.kafka, self.ports.kafka_controller)
+        )
+        deadline = time.monotonic() + 120
+        while not (port_open(self.ports.kafka) and port_open(self.ports.mongo)):
+            if time.monotonic() > deadline:
+                raise RuntimeError("Kafka or MongoDB container did not open its port within 120 s")
+            time.sleep(0.5)
 
     def _kafka_config(self, log_dir: Path) -> str:
         port, controller = self.ports.kafka, self.ports.kafka_controller
@@ -294,3 +317,6 @@ class Stack:
             process.stop()
         for process in reversed(list(self.infra.values())):
             process.stop()
+        for container in reversed(self._containers):
+            container.stop()
+        self._containers.clear()
