@@ -19,7 +19,8 @@ from hotline_infra.stack import SERVICES, Stack
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
-from tests.support import auth, repair_request
+from contracts import topics
+from tests.support import auth, decoded, read_topic, repair_request
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("service_logs_on_failure")]
 
@@ -183,10 +184,21 @@ async def effects(stack: Stack, driver: Driver) -> dict[str, Any]:
         "charges": charges,
         "callbacks": callbacks,
         "sent": sent,
+        "notification_sent_events": await notification_sent_events(stack, set(ids)),
         "sms": sms,
         "mail": mail,
         "charge_mail": charge_mail,
     }
+
+
+async def notification_sent_events(stack: Stack, request_ids: set[str]) -> Counter[str]:
+    """Distinct ``NotificationSent`` event ids on the bus, per request."""
+    events: dict[str, set[str]] = {}
+    for record in await read_topic(stack, topics.NOTIFICATIONS):
+        event = decoded(record)
+        if event["payload"]["request_id"] in request_ids:
+            events.setdefault(event["payload"]["request_id"], set()).add(event["event_id"])
+    return Counter({rid: len(ids) for rid, ids in events.items()})
 
 
 def expected(driver: Driver) -> dict[str, Any]:
@@ -198,6 +210,10 @@ def expected(driver: Driver) -> dict[str, Any]:
         "callbacks": everyone,
         # SMS: accepted + dispatched (+ charged); e-mail: accepted (+ charged)
         "sent": Counter({rid: 5 if rid in paid else 3 for rid in driver.requests}),
+        # distinct NotificationSent events on the bus (a republished copy has the same event id)
+        "notification_sent_events": Counter(
+            {rid: 5 if rid in paid else 3 for rid in driver.requests}
+        ),
         "sms": Counter({rid: 3 if rid in paid else 2 for rid in driver.requests}),
         "mail": everyone,
         "charge_mail": len(paid),
