@@ -35,9 +35,10 @@ install-python:
 install-infra: install-python
 	@$(RUN) python -m hotline_infra install
 
-lint: install-python  ## ruff
+lint: install-python  ## ruff, and import-linter for the direction of dependencies
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
+	$(RUN) lint-imports --no-cache
 
 format: install-python  ## apply ruff's formatting and safe fixes
 	$(RUN) ruff format .
