@@ -1,0 +1,41 @@
+"""docker-compose.yml cannot be started on a machine without Docker; these keep it from drifting."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from hotline_infra.paths import REPO
+from hotline_infra.stack import SERVICES
+from notification.settings import NotificationSettings
+
+
+def _compose() -> dict[str, Any]:
+    document: dict[str, Any] = yaml.safe_load((REPO / "docker-compose.yml").read_text())
+    return document
+
+
+def test_compose_runs_each_service_with_its_own_entry_point() -> None:
+    services = _compose()["services"]
+    for name in SERVICES:
+        assert services[name]["command"] == ["python", "-m", name]
+        assert "/health/ready" in services[name]["healthcheck"]["test"][-1]
+
+
+def test_every_hotline_variable_in_compose_is_a_setting() -> None:
+    known = {f"HOTLINE_{field.upper()}" for field in NotificationSettings.model_fields}
+    for service in _compose()["services"].values():
+        for variable in service.get("environment") or {}:
+            if variable.startswith("HOTLINE_"):
+                assert variable in known, (
+                    f"{variable} is set in docker-compose.yml but read by nothing"
+                )
+
+
+def test_the_sinks_and_topic_tool_in_compose_exist() -> None:
+    services = _compose()["services"]
+    for name in ("smtp-sink", "sms-sink", "topics"):
+        module = services[name]["command"][2]
+        path = Path(REPO / "infra" / "src" / Path(*module.split("."))).with_suffix(".py")
+        assert path.exists(), f"{name} runs {module}, which does not exist"
