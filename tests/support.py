@@ -8,7 +8,7 @@ import itertools
 import json
 import time
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
@@ -18,7 +18,6 @@ from hotline_infra.stack import Stack
 from hotline_libs.auth import Role, issue_token
 from hotline_libs.settings import DEV_JWT_SECRET
 
-T = TypeVar("T")
 _phones = itertools.count(1)
 
 

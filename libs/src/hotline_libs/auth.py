@@ -133,21 +133,6 @@ async def current_principal(
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
 
 
-def require_roles(*roles: Role) -> object:
-    """Dependency that admits only the given roles (403 otherwise)."""
-
-    async def check(principal: CurrentPrincipal) -> Principal:
-        if principal.role not in roles:
-            allowed = ", ".join(role.value for role in roles)
-            raise HTTPException(
-                status.HTTP_403_FORBIDDEN,
-                f"role {principal.role.value!r} may not do this; allowed: {allowed}",
-            )
-        return principal
-
-    return Depends(check)
-
-
 def main() -> None:
     """``python -m hotline_libs.auth ROLE SITES [SUBJECT]``: print a development token."""
     import argparse
