@@ -6,6 +6,7 @@ import asyncio
 import inspect
 import itertools
 import json
+import re
 import time
 from collections.abc import Callable
 from typing import Any
@@ -75,12 +76,22 @@ async def eventually(
         await asyncio.sleep(0.2)
 
 
-def sms_containing(stack: Stack, text: str) -> list[dict[str, Any]]:
-    return [m for m in read_messages(stack.sms_dir) if text in m["text"]]
+SERIAL = re.compile(r"\b(?:SR|WO|CH)-[A-Z0-9]+-\d{8}-\d{4,}\b")
 
 
-def mail_with_subject_containing(stack: Stack, text: str) -> list[dict[str, Any]]:
-    return [m for m in read_index(stack.mail_dir) if text in m["subject"]]
+def serials_in(text: str) -> set[str]:
+    """The request, work-order and charge numbers quoted in a message."""
+    return set(SERIAL.findall(text))
+
+
+def sms_about(stack: Stack, number: str) -> list[dict[str, Any]]:
+    """SMS that quote ``number`` (a request, work-order or charge number)."""
+    return [m for m in read_messages(stack.sms_dir) if number in serials_in(m["text"])]
+
+
+def mail_about(stack: Stack, number: str) -> list[dict[str, Any]]:
+    """E-mails whose subject quotes ``number``."""
+    return [m for m in read_index(stack.mail_dir) if number in serials_in(m["subject"])]
 
 
 async def read_topic(stack: Stack, topic: str, timeout_s: float = 5) -> list[Any]:

@@ -20,7 +20,7 @@ from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
 from contracts import topics
-from tests.support import auth, decoded, read_topic, repair_request
+from tests.support import auth, decoded, read_topic, repair_request, serials_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("service_logs_on_failure")]
 
@@ -166,18 +166,16 @@ async def effects(stack: Stack, driver: Driver) -> dict[str, Any]:
         await client.close()
     sms: Counter[str] = Counter()
     for message in read_messages(stack.sms_dir):
-        for number, rid in numbers.items():
-            if number in message["text"]:
-                sms[rid] += 1
+        for number in serials_in(message["text"]) & numbers.keys():
+            sms[numbers[number]] += 1
     mail: Counter[str] = Counter()
     charge_mail = 0
     for message in read_index(stack.mail_dir):
-        found = next((rid for number, rid in numbers.items() if number in message["subject"]), None)
-        if found is not None:
-            mail[found] += 1
-        elif message["subject"].startswith("服务费用通知") and message["to"][0].startswith(
-            driver.run
-        ):
+        quoted = serials_in(message["subject"]) & numbers.keys()
+        for number in quoted:
+            mail[numbers[number]] += 1
+        is_charge_mail = message["subject"].startswith("服务费用通知")
+        if not quoted and is_charge_mail and message["to"][0].startswith(driver.run):
             charge_mail += 1
     return {
         "work_orders": work_orders,

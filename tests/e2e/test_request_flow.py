@@ -16,11 +16,11 @@ from tests.support import (
     client,
     decoded,
     eventually,
-    mail_with_subject_containing,
+    mail_about,
     publish_raw,
     read_topic,
     repair_request,
-    sms_containing,
+    sms_about,
     unique_phone,
 )
 
@@ -53,12 +53,10 @@ async def test_a_registered_repair_reaches_the_residents_phone_and_mailbox(platf
     request_no = request["request_no"]
 
     async def both_messages() -> bool:
-        return bool(sms_containing(platform, request_no)) and bool(
-            mail_with_subject_containing(platform, request_no)
-        )
+        return bool(sms_about(platform, request_no)) and bool(mail_about(platform, request_no))
 
     await eventually(both_messages, timeout_s=20, what="the SMS and the e-mail")
-    [mail] = mail_with_subject_containing(platform, request_no)
+    [mail] = mail_about(platform, request_no)
     assert mail["to"] == ["wang.fang@example.com"]
     message = email.message_from_bytes(
         (platform.mail_dir / mail["file"]).read_bytes(), policy=policy.default
@@ -70,7 +68,7 @@ async def test_a_registered_repair_reaches_the_residents_phone_and_mailbox(platf
     assert order["dispatched_on_time"] is True
     technician = order["technician"]["name"]
     await eventually(
-        lambda: any(technician in m["text"] for m in sms_containing(platform, request_no)),
+        lambda: any(technician in m["text"] for m in sms_about(platform, request_no)),
         what="the SMS naming the technician",
     )
 
@@ -122,15 +120,13 @@ async def test_a_paid_completion_is_charged_called_back_and_told_once(platform: 
     assert scheduled["reason"] == "after_paid_service"
     assert scheduled["charge"]["total"] == "176.00"
 
-    await eventually(lambda: sms_containing(platform, charged["charge_no"]), what="the charge SMS")
+    await eventually(lambda: sms_about(platform, charged["charge_no"]), what="the charge SMS")
     await eventually(
-        lambda: mail_with_subject_containing(platform, charged["charge_no"]),
+        lambda: mail_about(platform, charged["charge_no"]),
         what="the charge e-mail",
     )
-    assert (
-        len(sms_containing(platform, request["request_no"])) == 3
-    )  # accepted, dispatched, charged
-    assert len(mail_with_subject_containing(platform, request["request_no"])) == 1
+    assert len(sms_about(platform, request["request_no"])) == 3  # accepted, dispatched, charged
+    assert len(mail_about(platform, request["request_no"])) == 1
 
 
 async def test_the_same_idempotency_key_registers_once(platform: Stack) -> None:
@@ -202,9 +198,7 @@ async def test_every_endpoint_but_health_and_docs_needs_a_token(platform: Stack)
 async def test_a_republished_event_changes_nothing_twice(platform: Stack) -> None:
     request = await register(platform, repair_request())
     await work_order_of(platform, request["request_id"])
-    await eventually(
-        lambda: len(sms_containing(platform, request["request_no"])) >= 2, what="two SMS"
-    )
+    await eventually(lambda: len(sms_about(platform, request["request_no"])) >= 2, what="two SMS")
     [record] = [
         r
         for r in await read_topic(platform, topics.SERVICE_REQUESTS)
@@ -214,9 +208,7 @@ async def test_a_republished_event_changes_nothing_twice(platform: Stack) -> Non
         await publish_raw(platform, topics.SERVICE_REQUESTS, record.value, key=record.key)
     marker = await register(platform, repair_request())  # published after the copies, same topic
     await work_order_of(platform, marker["request_id"])
-    await eventually(
-        lambda: sms_containing(platform, marker["request_no"]), what="the marker's SMS"
-    )
+    await eventually(lambda: sms_about(platform, marker["request_no"]), what="the marker's SMS")
     async with client(platform, "dispatch") as dispatch:
         orders = (
             await dispatch.get(
@@ -224,8 +216,8 @@ async def test_a_republished_event_changes_nothing_twice(platform: Stack) -> Non
             )
         ).json()
     assert len(orders) == 1
-    assert len(sms_containing(platform, request["request_no"])) == 2
-    assert len(mail_with_subject_containing(platform, request["request_no"])) == 1
+    assert len(sms_about(platform, request["request_no"])) == 2
+    assert len(mail_about(platform, request["request_no"])) == 1
 
 
 async def test_a_malformed_message_is_dead_lettered_with_its_reason_and_the_stream_goes_on(

@@ -15,7 +15,7 @@ from faststream.kafka import KafkaBroker
 from hotline_infra.stack import Stack
 from hotline_infra.topics import ensure_topics
 from hotline_libs.messaging import EventPublisher
-from hotline_libs.mongo import Document, insert_once
+from hotline_libs.mongo import Document, MongoSerials, insert_once
 from hotline_libs.outbox import OUTBOX_FIELD, OutboxRelay, outbox_entry
 from hotline_libs.settings import ServiceSettings
 from pymongo import AsyncMongoClient
@@ -62,6 +62,13 @@ async def test_concurrent_updates_of_one_document_are_atomic(db: AsyncDatabase[D
     assert document["n"] == 100
     assert sorted(document["seen"]) == list(range(100))
     assert sum(result.modified_count for result in closes) == 1
+
+
+async def test_serial_numbers_are_never_handed_out_twice(db: AsyncDatabase[Document]) -> None:
+    serials = MongoSerials(db)
+    drawn = await asyncio.gather(*(serials.next("SR-DMG-20261123") for _ in range(50)))
+    assert sorted(drawn) == list(range(1, 51))
+    assert await serials.next("SR-QJC-20261123") == 1
 
 
 def _callback(callback_id: uuid.UUID) -> Callback:

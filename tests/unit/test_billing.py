@@ -17,6 +17,9 @@ from hotline_libs.money import from_fen, to_fen
 from contracts import Event
 from tests import builders
 from tests.builders import NOW
+from tests.fakes import CountingSerials
+
+SERIALS = CountingSerials()
 
 PRICES = PriceList(
     "dmg",
@@ -53,7 +56,9 @@ async def test_a_paid_completion_is_priced_from_the_sites_list() -> None:
     completed = builders.work_order_completed(
         items=[("RP-TAP", 1), ("HK-GLASS", 12)], payment_method=PaymentMethod.BANK_COLLECTION
     )
-    charge = await raise_charge(completed, charges=charges, price_lists=FakePriceLists(), now=NOW)
+    charge = await raise_charge(
+        completed, charges=charges, price_lists=FakePriceLists(), serials=SERIALS, now=NOW
+    )
     assert charge is not None
     assert charge.total == Decimal("144.20")
     [event] = charges.events
@@ -68,8 +73,12 @@ async def test_a_redelivered_completion_raises_one_charge() -> None:
     completed = builders.work_order_completed(
         items=[("RP-TAP", 1)], payment_method=PaymentMethod.CASH
     )
-    await raise_charge(completed, charges=charges, price_lists=FakePriceLists(), now=NOW)
-    await raise_charge(completed, charges=charges, price_lists=FakePriceLists(), now=NOW)
+    await raise_charge(
+        completed, charges=charges, price_lists=FakePriceLists(), serials=SERIALS, now=NOW
+    )
+    await raise_charge(
+        completed, charges=charges, price_lists=FakePriceLists(), serials=SERIALS, now=NOW
+    )
     assert len(charges.charges) == 1 and len(charges.events) == 1
 
 
@@ -77,7 +86,11 @@ async def test_free_routine_work_raises_no_charge() -> None:
     charges = FakeCharges()
     assert (
         await raise_charge(
-            builders.work_order_completed(), charges=charges, price_lists=FakePriceLists(), now=NOW
+            builders.work_order_completed(),
+            charges=charges,
+            price_lists=FakePriceLists(),
+            serials=SERIALS,
+            now=NOW,
         )
         is None
     )
@@ -93,7 +106,9 @@ async def test_an_item_not_on_the_list_is_refused_with_the_list() -> None:
         ItemNotOnPriceList,
         match=r"'RP-ROOF' is not on the price list of site 'dmg'; listed: HK-GLASS, RP-TAP",
     ):
-        await raise_charge(completed, charges=charges, price_lists=FakePriceLists(), now=NOW)
+        await raise_charge(
+            completed, charges=charges, price_lists=FakePriceLists(), serials=SERIALS, now=NOW
+        )
     assert charges.charges == {}
 
 
@@ -102,7 +117,9 @@ async def test_a_site_without_price_list_is_refused() -> None:
         site_id="elsewhere", items=[("RP-TAP", 1)], payment_method=PaymentMethod.CASH
     )
     with pytest.raises(NoPriceList):
-        await raise_charge(completed, charges=FakeCharges(), price_lists=FakePriceLists(), now=NOW)
+        await raise_charge(
+            completed, charges=FakeCharges(), price_lists=FakePriceLists(), serials=SERIALS, now=NOW
+        )
 
 
 def test_money_is_stored_as_whole_fen_and_comes_back_exact() -> None:

@@ -27,6 +27,9 @@ from hotline_libs.errors import Conflict
 from contracts import Event
 from tests import builders
 from tests.builders import NOW
+from tests.fakes import CountingSerials
+
+SERIALS = CountingSerials()
 
 LI = Technician("dmg-t01", "dmg", "李强", "+8613900000101", frozenset({"maintenance"}))
 ZHAO = Technician("dmg-t02", "dmg", "赵敏", "+8613900000102", frozenset({"maintenance"}))
@@ -90,7 +93,11 @@ async def test_an_accepted_repair_is_dispatched_with_its_15_minute_deadline() ->
     orders = FakeWorkOrders()
     accepted = builders.request_accepted()
     order = await dispatch_request(
-        accepted, orders=orders, technicians=FakeTechnicians(), now=NOW + timedelta(minutes=3)
+        accepted,
+        orders=orders,
+        technicians=FakeTechnicians(),
+        serials=SERIALS,
+        now=NOW + timedelta(minutes=3),
     )
     assert order is not None
     assert order.technician == LI
@@ -107,6 +114,7 @@ async def test_a_late_dispatch_is_reported_as_late() -> None:
         builders.request_accepted(),
         orders=orders,
         technicians=FakeTechnicians(),
+        serials=SERIALS,
         now=NOW + timedelta(minutes=16),
     )
     [event] = orders.events
@@ -117,8 +125,12 @@ async def test_a_late_dispatch_is_reported_as_late() -> None:
 async def test_a_redelivered_request_does_not_dispatch_twice() -> None:
     orders = FakeWorkOrders()
     accepted = builders.request_accepted()
-    first = await dispatch_request(accepted, orders=orders, technicians=FakeTechnicians(), now=NOW)
-    second = await dispatch_request(accepted, orders=orders, technicians=FakeTechnicians(), now=NOW)
+    first = await dispatch_request(
+        accepted, orders=orders, technicians=FakeTechnicians(), serials=SERIALS, now=NOW
+    )
+    second = await dispatch_request(
+        accepted, orders=orders, technicians=FakeTechnicians(), serials=SERIALS, now=NOW
+    )
     assert first is not None and second is not None
     assert first.work_order_id == second.work_order_id
     assert len(orders.orders) == 1 and len(orders.events) == 1
@@ -128,7 +140,9 @@ async def test_a_consultation_needs_no_work_order() -> None:
     orders = FakeWorkOrders()
     accepted = builders.request_accepted(kind=RequestKind.CONSULTATION)
     assert (
-        await dispatch_request(accepted, orders=orders, technicians=FakeTechnicians(), now=NOW)
+        await dispatch_request(
+            accepted, orders=orders, technicians=FakeTechnicians(), serials=SERIALS, now=NOW
+        )
         is None
     )
     assert orders.orders == {}
@@ -136,7 +150,11 @@ async def test_a_consultation_needs_no_work_order() -> None:
 
 async def _dispatched(orders: FakeWorkOrders) -> WorkOrder:
     order = await dispatch_request(
-        builders.request_accepted(), orders=orders, technicians=FakeTechnicians(), now=NOW
+        builders.request_accepted(),
+        orders=orders,
+        technicians=FakeTechnicians(),
+        serials=SERIALS,
+        now=NOW,
     )
     assert order is not None
     return order

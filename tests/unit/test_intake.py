@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -25,6 +25,9 @@ from intake.service_layer.services import register_request
 
 from contracts import Event
 from tests.builders import NOW
+from tests.fakes import CountingSerials
+
+SERIALS = CountingSerials()
 
 SITE = Site("dmg", "DMG", "大明宫花园", frozenset(RequestKind) - {RequestKind.HOUSEKEEPING})
 
@@ -106,7 +109,7 @@ def test_phone_numbers_in_other_forms_normalise_to_the_same_number() -> None:
 async def test_registering_stores_the_request_with_its_accepted_event() -> None:
     requests = FakeRequests()
     request, created = await register_request(
-        registration(), requests=requests, sites=FakeSites(), now=NOW
+        registration(), requests=requests, sites=FakeSites(), serials=SERIALS, now=NOW
     )
     assert created
     stored, events = requests.stored[request.request_id]
@@ -120,12 +123,18 @@ async def test_registering_stores_the_request_with_its_accepted_event() -> None:
 async def test_the_same_idempotency_key_returns_the_first_request() -> None:
     requests = FakeRequests()
     first, created = await register_request(
-        registration(), requests=requests, sites=FakeSites(), now=NOW, idempotency_key="call-42"
+        registration(),
+        requests=requests,
+        sites=FakeSites(),
+        serials=SERIALS,
+        now=NOW,
+        idempotency_key="call-42",
     )
     again, created_again = await register_request(
         registration(),
         requests=requests,
         sites=FakeSites(),
+        serials=SERIALS,
         now=NOW + timedelta(seconds=5),
         idempotency_key="call-42",
     )
@@ -137,13 +146,19 @@ async def test_the_same_idempotency_key_returns_the_first_request() -> None:
 async def test_an_idempotency_key_reused_for_another_request_is_a_conflict() -> None:
     requests = FakeRequests()
     await register_request(
-        registration(), requests=requests, sites=FakeSites(), now=NOW, idempotency_key="k"
+        registration(),
+        requests=requests,
+        sites=FakeSites(),
+        serials=SERIALS,
+        now=NOW,
+        idempotency_key="k",
     )
     with pytest.raises(Conflict, match="Idempotency-Key was already used"):
         await register_request(
             replace(registration(), description="门锁坏了"),
             requests=requests,
             sites=FakeSites(),
+            serials=SERIALS,
             now=NOW,
             idempotency_key="k",
         )
@@ -154,6 +169,25 @@ async def test_an_unknown_site_is_refused_and_nothing_is_stored() -> None:
     requests = FakeRequests()
     with pytest.raises(UnknownSite, match="'nowhere'"):
         await register_request(
-            registration(site_id="nowhere"), requests=requests, sites=FakeSites(), now=NOW
+            registration(site_id="nowhere"),
+            requests=requests,
+            sites=FakeSites(),
+            serials=SERIALS,
+            now=NOW,
         )
     assert requests.stored == {}
+
+
+async def test_request_numbers_run_per_site_and_local_day() -> None:
+    serials, requests = CountingSerials(), FakeRequests()
+
+    async def number(now: datetime) -> str:
+        request, _ = await register_request(
+            registration(), requests=requests, sites=FakeSites(), serials=serials, now=now
+        )
+        return request.request_no
+
+    assert await number(NOW) == "SR-DMG-20261123-0001"
+    assert await number(NOW + timedelta(hours=1)) == "SR-DMG-20261123-0002"
+    # 17:30 UTC is already 01:30 on the 24th in Xi'an: a new day, a new sequence
+    assert await number(datetime(2026, 11, 23, 17, 30, tzinfo=UTC)) == "SR-DMG-20261124-0001"

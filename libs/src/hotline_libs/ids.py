@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+SITE_TIME_ZONE = ZoneInfo("Asia/Shanghai")
+"""Where the sites are: business days and serial numbers follow this clock."""
 
 HOTLINE_NAMESPACE = uuid.UUID("6f1d2c3e-8a4b-5c6d-9e0f-112233445566")
 
@@ -13,6 +19,29 @@ def derive_id(kind: str, *causes: object) -> uuid.UUID:
     return uuid.uuid5(HOTLINE_NAMESPACE, name)
 
 
-def serial_number(prefix: str, site_code: str, day: str, entity_id: uuid.UUID) -> str:
-    """Human-readable serial such as ``SR-HY-20261123-1A2B3C`` from a stable id."""
-    return f"{prefix}-{site_code}-{day}-{entity_id.hex[:6].upper()}"
+def serial_number(prefix: str, site_code: str, moment: datetime, sequence: int) -> str:
+    """The human-readable serial staff quote, e.g. ``SR-DMG-20261123-0042``.
+
+    One sequence per kind, site and local business day, so numbers are short, ordered and
+    unique; the day is the site's (Asia/Shanghai), not UTC's.
+    """
+    return f"{prefix}-{site_code}-{business_day(moment)}-{sequence:04d}"
+
+
+def business_day(moment: datetime) -> str:
+    """The site's calendar day of ``moment`` as ``YYYYMMDD``."""
+    return moment.astimezone(SITE_TIME_ZONE).strftime("%Y%m%d")
+
+
+class Serials(Protocol):
+    """Hands out the next number of a named sequence, never the same one twice."""
+
+    async def next(self, sequence: str) -> int: ...
+
+
+async def next_serial_number(
+    serials: Serials, prefix: str, site_code: str, moment: datetime
+) -> str:
+    """Draw the next serial of ``prefix`` at ``site_code`` for ``moment``'s business day."""
+    sequence = await serials.next(f"{prefix}-{site_code}-{business_day(moment)}")
+    return serial_number(prefix, site_code, moment, sequence)

@@ -25,7 +25,9 @@ def configure_logging(service: str, level: str = "INFO") -> None:
         foreign_pre_chain=processors,
         processors=[
             structlog.stdlib.ProcessorFormatter.remove_processors_meta,
-            structlog.dev.ConsoleRenderer(colors=False, pad_event_to=0),
+            structlog.dev.ConsoleRenderer(
+                colors=False, pad_event_to=0, exception_formatter=structlog.dev.plain_traceback
+            ),
         ],
     )
     handler = logging.StreamHandler(sys.stderr)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pymongo import AsyncMongoClient
+from pymongo import AsyncMongoClient, ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
@@ -50,3 +50,20 @@ def listing_query(sites: frozenset[str] | None, **equal: object) -> Document:
     if sites is not None:
         query["site_id"] = {"$in": sorted(sites)}
     return query
+
+
+class MongoSerials:
+    """Sequences in one small collection, each advanced by one atomic ``$inc``."""
+
+    def __init__(self, database: AsyncDatabase[Document], collection: str = "serials") -> None:
+        self._collection = database[collection]
+
+    async def next(self, sequence: str) -> int:
+        document = await self._collection.find_one_and_update(
+            {"_id": sequence},
+            {"$inc": {"value": 1}},
+            upsert=True,
+            return_document=ReturnDocument.AFTER,
+        )
+        assert document is not None
+        return int(document["value"])

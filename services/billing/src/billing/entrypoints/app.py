@@ -9,7 +9,7 @@ from contracts.billing.v1 import ChargeRaised
 from contracts.dispatch.v1 import WorkOrderCompleted
 from fastapi import FastAPI
 from hotline_libs.messaging import Subscription
-from hotline_libs.mongo import Document
+from hotline_libs.mongo import Document, MongoSerials
 from hotline_libs.service import HotlineService
 from hotline_libs.settings import ServiceSettings
 from pymongo.asynchronous.database import AsyncDatabase
@@ -39,6 +39,7 @@ def subscriptions(service: HotlineService) -> Sequence[Subscription]:
             event,
             charges=MongoCharges(service.db),
             price_lists=MongoPriceLists(service.db),
+            serials=MongoSerials(service.db),
             now=datetime.now(UTC),
         )
         if charge is not None:

@@ -8,7 +8,7 @@ from typing import Any, Protocol
 
 from contracts.dispatch.v1 import WorkOrderCompleted
 from hotline_libs.errors import RuleViolation
-from hotline_libs.ids import derive_id, serial_number
+from hotline_libs.ids import Serials, derive_id, next_serial_number
 
 from billing.adapters.events import charge_raised
 from billing.domain.model import Charge, NoPriceList, PriceList, price_lines
@@ -25,7 +25,12 @@ class PriceLists(Protocol):
 
 
 async def raise_charge(
-    completed: WorkOrderCompleted, *, charges: Charges, price_lists: PriceLists, now: datetime
+    completed: WorkOrderCompleted,
+    *,
+    charges: Charges,
+    price_lists: PriceLists,
+    serials: Serials,
+    now: datetime,
 ) -> Charge | None:
     """Price a completed work order's paid items and raise its charge; None if nothing is paid.
 
@@ -47,7 +52,7 @@ async def raise_charge(
         raise NoPriceList(f"site {completed.site_id!r} has no price list for paid services")
     charge = Charge(
         charge_id=charge_id,
-        charge_no=serial_number("CH", completed.site_id.upper(), now.strftime("%Y%m%d"), charge_id),
+        charge_no=await next_serial_number(serials, "CH", completed.site_id.upper(), now),
         work_order_id=order.work_order_id,
         request_id=order.request_id,
         request_no=order.request_no,

@@ -9,7 +9,7 @@ from contracts.dispatch.v1 import WorkOrderCompleted, WorkOrderDispatched
 from contracts.intake.v1 import ServiceRequestAccepted
 from fastapi import FastAPI
 from hotline_libs.messaging import Subscription
-from hotline_libs.mongo import Document
+from hotline_libs.mongo import Document, MongoSerials
 from hotline_libs.service import HotlineService
 from hotline_libs.settings import ServiceSettings
 from pymongo.asynchronous.database import AsyncDatabase
@@ -40,6 +40,7 @@ def subscriptions(service: HotlineService) -> Sequence[Subscription]:
             event,
             orders=MongoWorkOrders(service.db),
             technicians=MongoTechnicians(service.db),
+            serials=MongoSerials(service.db),
             now=datetime.now(UTC),
         )
         if order is not None:

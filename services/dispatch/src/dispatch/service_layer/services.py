@@ -8,7 +8,7 @@ from typing import Any, Protocol
 
 from contracts.intake.v1 import ServiceRequestAccepted
 from hotline_libs.errors import NotFound
-from hotline_libs.ids import derive_id, serial_number
+from hotline_libs.ids import Serials, derive_id, next_serial_number
 
 from contracts import Event
 from dispatch.adapters.events import work_order_completed, work_order_dispatched
@@ -34,7 +34,12 @@ class Technicians(Protocol):
 
 
 async def dispatch_request(
-    accepted: ServiceRequestAccepted, *, orders: WorkOrders, technicians: Technicians, now: datetime
+    accepted: ServiceRequestAccepted,
+    *,
+    orders: WorkOrders,
+    technicians: Technicians,
+    serials: Serials,
+    now: datetime,
 ) -> WorkOrder | None:
     """Create and assign the work order of an accepted request; None if it needs no visit.
 
@@ -57,9 +62,7 @@ async def dispatch_request(
     )
     order = WorkOrder(
         work_order_id=work_order_id,
-        work_order_no=serial_number(
-            "WO", accepted.site_id.upper(), now.strftime("%Y%m%d"), work_order_id
-        ),
+        work_order_no=await next_serial_number(serials, "WO", accepted.site_id.upper(), now),
         request_id=request.request_id,
         request_no=request.request_no,
         site_id=accepted.site_id,

@@ -9,6 +9,7 @@ from typing import Annotated
 from contracts.intake.v1 import Channel, RequestKind
 from fastapi import APIRouter, Header, HTTPException, Query, Request, Response, status
 from hotline_libs.auth import CurrentPrincipal
+from hotline_libs.mongo import MongoSerials
 from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field
 
 from intake.adapters.repository import REQUESTS, MongoServiceRequests, MongoSites
@@ -123,6 +124,7 @@ async def create_service_request(
         registration,
         requests=MongoServiceRequests(service.db),
         sites=MongoSites(service.db),
+        serials=MongoSerials(service.db),
         now=datetime.now(UTC),
         idempotency_key=idempotency_key,
     )

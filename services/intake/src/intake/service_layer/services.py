@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from hotline_libs.errors import Conflict
-from hotline_libs.ids import derive_id, serial_number
+from hotline_libs.ids import Serials, derive_id, next_serial_number
 
 from contracts import Event
 from intake.adapters.events import service_request_accepted
@@ -38,6 +38,7 @@ async def register_request(
     requests: ServiceRequests,
     sites: Sites,
     now: datetime,
+    serials: Serials,
     idempotency_key: str | None = None,
 ) -> tuple[ServiceRequest, bool]:
     """Register and accept a request; returns it and whether it is new.
@@ -60,7 +61,7 @@ async def register_request(
         registration,
         site,
         request_id=request_id,
-        request_no=serial_number("SR", site.code, now.strftime("%Y%m%d"), request_id),
+        request_no=await next_serial_number(serials, "SR", site.code, now),
         now=now,
     )
     request = replace(request, fingerprint=digest)
