@@ -122,7 +122,13 @@ class Consumer:
         handler = handlers.get(type(event))
         if handler is None:
             return  # a valid event this service does not act on
-        await self._run_with_retries(topic, message, event, handler)
+        # every log line while handling names the flow it belongs to
+        with structlog.contextvars.bound_contextvars(
+            event_type=event.EVENT_TYPE,
+            event_id=str(event.event_id),
+            correlation_id=str(event.correlation_id),
+        ):
+            await self._run_with_retries(topic, message, event, handler)
 
     async def _run_with_retries(
         self, topic: str, message: KafkaMessage, event: Event[Any], handler: EventHandler
