@@ -6,7 +6,7 @@ from typing import Any
 
 from contracts.intake.v1 import ServiceRequestAccepted
 from faststream.kafka import KafkaBroker, KafkaMessage, TestKafkaBroker
-from hotline_libs.errors import RuleViolation
+from hotline_libs.errors import RuleViolation, Unavailable
 from hotline_libs.messaging import Consumer, Subscription
 from hotline_libs.settings import ServiceSettings
 
@@ -114,4 +114,22 @@ async def test_events_the_service_does_not_handle_are_skipped_quietly() -> None:
     completed = builders.work_order_completed()
     async with TestKafkaBroker(broker) as test_broker:
         await test_broker.publish(completed.model_dump_json().encode(), topic=TOPIC)
+    assert dead == []
+
+
+async def test_an_outage_is_retried_beyond_the_attempt_limit_and_never_dead_lettered() -> None:
+    attempts = 0
+
+    async def handler(event: ServiceRequestAccepted) -> None:
+        nonlocal attempts
+        attempts += 1
+        if attempts <= 2 * SETTINGS.consumer_max_attempts:
+            raise Unavailable("SMS gateway unreachable")
+
+    broker, dead = _broker(handler)
+    async with TestKafkaBroker(broker) as test_broker:
+        await test_broker.publish(
+            builders.request_accepted().model_dump_json().encode(), topic=TOPIC
+        )
+    assert attempts == 2 * SETTINGS.consumer_max_attempts + 1
     assert dead == []

@@ -133,7 +133,8 @@ class Consumer:
     async def _run_with_retries(
         self, topic: str, message: KafkaMessage, event: Event[Any], handler: EventHandler
     ) -> None:
-        failures = 0
+        failures = 0  # the handler's own errors: bounded, then dead-lettered
+        outages = 0  # store, broker or gateway away: retried without limit
         while True:
             try:
                 await handler(event)
@@ -143,11 +144,11 @@ class Consumer:
                 await self._dead_letter(topic, message, f"{type(exc).__name__}: {exc.message}")
                 return
             except OUTAGES as exc:
-                delay = self._backoff(min(failures, 6))
+                outages += 1
+                delay = self._backoff(outages)
                 log.warning(
-                    "store or broker unavailable; will retry",
+                    "a dependency is unavailable; will retry",
                     topic=topic,
-                    event_type=event.EVENT_TYPE,
                     error=repr(exc),
                     retry_in_s=round(delay, 2),
                 )
@@ -162,7 +163,6 @@ class Consumer:
                 log.warning(
                     "handler failed; will retry",
                     topic=topic,
-                    event_type=event.EVENT_TYPE,
                     attempt=failures,
                     error=repr(exc),
                     retry_in_s=round(delay, 2),
@@ -170,7 +170,7 @@ class Consumer:
             await asyncio.sleep(delay)
 
     def _backoff(self, attempt: int) -> float:
-        ceiling = min(self._settings.consumer_backoff_cap_s, 0.1 * 2**attempt)
+        ceiling = min(self._settings.consumer_backoff_cap_s, 0.1 * 2 ** min(attempt, 16))
         return random.uniform(ceiling / 2, ceiling)  # noqa: S311 - jitter, not security
 
     async def _dead_letter(self, topic: str, message: KafkaMessage, reason: str) -> None:
