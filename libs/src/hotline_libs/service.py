@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse
 from faststream.specification import AsyncAPI
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import ConnectionFailure
 
 from contracts import Event
 from hotline_libs.errors import Conflict, HotlineError, NotFound, RuleViolation
@@ -131,6 +132,16 @@ class HotlineService:
         for router in self._routers:
             app.include_router(router)
         app.include_router(self._health_router())
+
+        @app.exception_handler(ConnectionFailure)
+        async def store_unavailable(_: Request, exc: ConnectionFailure) -> JSONResponse:
+            # nothing was half-written (one document per write); the client may retry
+            log.warning("store error during a request", error=repr(exc))
+            return JSONResponse(
+                {"detail": "the store is unavailable; retry (with the same Idempotency-Key)"},
+                status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
+                headers={"Retry-After": "1"},
+            )
 
         @app.exception_handler(HotlineError)
         async def business_error(_: Request, exc: HotlineError) -> JSONResponse:
