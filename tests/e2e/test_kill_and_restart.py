@@ -1,229 +1,33 @@
-"""SIGKILL any service in the middle of 200 requests, restart it: every effect happens exactly once.
-
-Effects are counted where they land (the services' databases, the SMS gateway, the mailbox),
-not in logs.
-"""
+"""SIGKILL any service in the middle of 200 requests, restart it: every effect happens exactly once."""
 
 from __future__ import annotations
 
 import asyncio
 import uuid
-from collections import Counter
-from typing import Any
 
-import httpx
 import pytest
-from hotline_infra.sms_sink import read_messages
-from hotline_infra.smtp_sink import read_index
 from hotline_infra.stack import SERVICES, Stack
-from pymongo import AsyncMongoClient
-from pymongo.asynchronous.database import AsyncDatabase
 
-from contracts import topics
-from tests.support import auth, decoded, read_topic, repair_request, serials_in
+from tests.e2e.flows import Driver, assert_each_effect_exactly_once
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("service_logs_on_failure")]
 
 REQUESTS = 200
 KILL_AFTER = 60  # registrations sent before the kill
-PAID_ITEM = {"item_code": "RP-DRAIN", "quantity": 1}
-
-
-class Driver:
-    """Plays the agents (registering) and the technicians (completing), retrying through outages."""
-
-    def __init__(self, stack: Stack, run: str) -> None:
-        self.stack = stack
-        self.run = run
-        self.requests: dict[str, dict[str, Any]] = {}  # request_id -> request
-        self.completed: set[str] = set()
-        self.registered = 0
-        self.kill_point = asyncio.Event()  # set once KILL_AFTER requests are registered
-
-    async def _retrying(self, call: Any) -> httpx.Response:
-        for _ in range(600):
-            try:
-                response: httpx.Response = await call()
-                if response.status_code < 500:
-                    return response
-            except httpx.TransportError:
-                pass
-            await asyncio.sleep(0.1)
-        raise AssertionError("service did not come back within a minute")
-
-    async def register_all(self) -> None:
-        limit = asyncio.Semaphore(8)
-        async with httpx.AsyncClient(
-            base_url=self.stack.service_url("intake"), timeout=10
-        ) as intake:
-
-            async def one(i: int) -> None:
-                # the e-mail address carries the run id, to tell this run's charge mails apart
-                body = repair_request(
-                    phone=f"1370{i:07d}",
-                    email=f"{self.run}.{i}@example.com",
-                    description=f"{self.run} #{i}",
-                )
-                key = f"{self.run}-{i}"
-                async with limit:
-                    response = await self._retrying(
-                        lambda: intake.post(
-                            "/service-requests",
-                            json=body,
-                            headers={**auth(), "Idempotency-Key": key},
-                        )
-                    )
-                assert response.status_code in (200, 201), response.text
-                request = response.json()
-                self.requests[request["request_id"]] = {**request, "paid": i % 2 == 0}
-                self.registered += 1
-                if self.registered >= KILL_AFTER:
-                    self.kill_point.set()
-
-            await asyncio.gather(*(one(i) for i in range(REQUESTS)))
-
-    async def complete_all(self) -> None:
-        async with httpx.AsyncClient(
-            base_url=self.stack.service_url("dispatch"), timeout=10
-        ) as dispatch:
-            while len(self.completed) < REQUESTS:
-                listing = await self._retrying(
-                    lambda: dispatch.get(
-                        "/work-orders",
-                        params={"status": "dispatched", "limit": 500},
-                        headers=auth(),
-                    )
-                )
-                for order in listing.json():
-                    request = self.requests.get(order["request_id"])
-                    if request is None or order["request_id"] in self.completed:
-                        continue
-                    completion: dict[str, Any] = {"resident_signed": True}
-                    if request["paid"]:
-                        completion |= {"items": [PAID_ITEM], "payment_method": "bank_collection"}
-                    response = await self._retrying(
-                        lambda order=order, completion=completion: dispatch.post(
-                            f"/work-orders/{order['work_order_id']}/completion",
-                            json=completion,
-                            headers=auth(),
-                        )
-                    )
-                    assert response.status_code in (200, 201), response.text
-                    self.completed.add(order["request_id"])
-                await asyncio.sleep(0.2)
 
 
 async def kill_and_restart(stack: Stack, victim: str, driver: Driver) -> None:
-    await driver.kill_point.wait()
+    await driver.reached_milestone.wait()
     stack.kill_service(victim)
     await asyncio.sleep(1.0)
     stack.start_service(victim, wait=False)
-
-
-async def effects(stack: Stack, driver: Driver) -> dict[str, Any]:
-    """Count what happened for this run's requests, where it happened."""
-    ids = list(driver.requests)
-    numbers = {r["request_no"]: rid for rid, r in driver.requests.items()}
-    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(stack.mongo_url)
-    try:
-
-        def db(name: str) -> AsyncDatabase[dict[str, Any]]:
-            return client[f"{stack.db_prefix}{name}"]
-
-        work_orders = Counter(
-            [
-                d["request_id"]
-                async for d in db("dispatch")["work_orders"].find(
-                    {"request_id": {"$in": ids}, "status": "completed"}, {"request_id": 1}
-                )
-            ]
-        )
-        charges = Counter(
-            [
-                d["request_id"]
-                async for d in db("billing")["charges"].find(
-                    {"request_id": {"$in": ids}}, {"request_id": 1}
-                )
-            ]
-        )
-        callbacks = Counter(
-            [
-                d["request_id"]
-                async for d in db("callback")["callbacks"].find(
-                    {"request_id": {"$in": ids}, "scheduled": True}, {"request_id": 1}
-                )
-            ]
-        )
-        sent = Counter(
-            [
-                d["request_id"]
-                async for d in db("notification")["notifications"].find(
-                    {"request_id": {"$in": ids}, "status": "sent"}, {"request_id": 1}
-                )
-            ]
-        )
-    finally:
-        await client.close()
-    sms: Counter[str] = Counter()
-    for message in read_messages(stack.sms_dir):
-        for number in serials_in(message["text"]) & numbers.keys():
-            sms[numbers[number]] += 1
-    mail: Counter[str] = Counter()
-    charge_mail = 0
-    for message in read_index(stack.mail_dir):
-        quoted = serials_in(message["subject"]) & numbers.keys()
-        for number in quoted:
-            mail[numbers[number]] += 1
-        is_charge_mail = message["subject"].startswith("服务费用通知")
-        if not quoted and is_charge_mail and message["to"][0].startswith(driver.run):
-            charge_mail += 1
-    return {
-        "work_orders": work_orders,
-        "charges": charges,
-        "callbacks": callbacks,
-        "sent": sent,
-        "notification_sent_events": await notification_sent_events(stack, set(ids)),
-        "sms": sms,
-        "mail": mail,
-        "charge_mail": charge_mail,
-    }
-
-
-async def notification_sent_events(stack: Stack, request_ids: set[str]) -> Counter[str]:
-    """Distinct ``NotificationSent`` event ids on the bus, per request."""
-    events: dict[str, set[str]] = {}
-    for record in await read_topic(stack, topics.NOTIFICATIONS):
-        event = decoded(record)
-        if event["payload"]["request_id"] in request_ids:
-            events.setdefault(event["payload"]["request_id"], set()).add(event["event_id"])
-    return Counter({rid: len(ids) for rid, ids in events.items()})
-
-
-def expected(driver: Driver) -> dict[str, Any]:
-    paid = {rid for rid, r in driver.requests.items() if r["paid"]}
-    everyone = Counter(dict.fromkeys(driver.requests, 1))
-    return {
-        "work_orders": everyone,
-        "charges": Counter(dict.fromkeys(paid, 1)),
-        "callbacks": everyone,
-        # SMS: accepted + dispatched (+ charged); e-mail: accepted (+ charged)
-        "sent": Counter({rid: 5 if rid in paid else 3 for rid in driver.requests}),
-        # distinct NotificationSent events on the bus (a republished copy has the same event id)
-        "notification_sent_events": Counter(
-            {rid: 5 if rid in paid else 3 for rid in driver.requests}
-        ),
-        "sms": Counter({rid: 3 if rid in paid else 2 for rid in driver.requests}),
-        "mail": everyone,
-        "charge_mail": len(paid),
-    }
 
 
 @pytest.mark.parametrize("victim", SERVICES)
 async def test_sigkill_mid_stream_loses_nothing_and_doubles_nothing(
     platform: Stack, victim: str
 ) -> None:
-    run = f"k{uuid.uuid4().hex[:8]}"
-    driver = Driver(platform, run)
+    driver = Driver(platform, f"k{uuid.uuid4().hex[:8]}", requests=REQUESTS, milestone=KILL_AFTER)
     await asyncio.wait_for(
         asyncio.gather(
             driver.register_all(), driver.complete_all(), kill_and_restart(platform, victim, driver)
@@ -231,21 +35,4 @@ async def test_sigkill_mid_stream_loses_nothing_and_doubles_nothing(
         timeout=240,
     )
     platform.wait_ready(victim)
-    want = expected(driver)
-    deadline = asyncio.get_running_loop().time() + 120
-    while True:
-        got = await effects(platform, driver)
-        if got == want or asyncio.get_running_loop().time() > deadline:
-            break
-        await asyncio.sleep(1)
-    for effect, counts in want.items():
-        if isinstance(counts, Counter):
-            missing = {rid for rid in counts if got[effect][rid] < counts[rid]}
-            doubled = {rid for rid in counts if got[effect][rid] > counts[rid]}
-            assert not missing and not doubled, (
-                f"{effect}: {len(missing)} requests short, {len(doubled)} doubled after killing {victim}"
-            )
-        else:
-            assert got[effect] == counts, (
-                f"{effect}: {got[effect]} != {counts} after killing {victim}"
-            )
+    await assert_each_effect_exactly_once(platform, driver, after=f"killing {victim}")

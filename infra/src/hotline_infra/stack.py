@@ -278,18 +278,24 @@ class Stack:
             "PYTHONUNBUFFERED": "1",
         }
 
-    def start_service(self, name: str, wait: bool = True) -> ManagedProcess:
+    def start_service(self, name: str, wait: bool = True, replica: int = 1) -> ManagedProcess:
+        """Start one process of service ``name``; replica 2, 3, ... run beside the first
+        (instance ``name#2`` ...) on ports of their own, in the same consumer groups."""
+        instance = name if replica == 1 else f"{name}#{replica}"
+        port = self.ports.services.setdefault(instance, free_port())
+        env = {**self.service_env(name), "HOTLINE_HTTP_PORT": str(port)}
         process = ManagedProcess(
-            name,
-            [sys.executable, "-m", name],
-            self.logs / f"{name}.log",
-            env=self.service_env(name),
+            instance, [sys.executable, "-m", name], self.logs / f"{instance}.log", env=env
         )
         process.start()
-        self.services[name] = process
+        self.services[instance] = process
         if wait:
-            self.wait_ready(name)
+            self.wait_ready(instance)
         return process
+
+    def stop_service(self, instance: str) -> None:
+        """Stop one service process gracefully (SIGTERM)."""
+        self.services.pop(instance).stop()
 
     def wait_ready(self, name: str, timeout_s: float = 60) -> None:
         url = f"{self.service_url(name)}/health/ready"
