@@ -23,7 +23,7 @@ from contracts.intake.v1 import (
     ServiceRequestAccepted,
     ServiceRequestAcceptedPayload,
 )
-from hotline_libs.ids import derive_id
+from hotline_libs.ids import derive_id, event_id
 
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # 10:00 in Xi'an
 
@@ -50,7 +50,7 @@ def request_accepted(
 ) -> ServiceRequestAccepted:
     request_id = request_id or uuid.uuid4()
     event: ServiceRequestAccepted = ServiceRequestAccepted.build(
-        event_id=derive_id("event", "ServiceRequestAccepted", request_id),
+        event_id=event_id(ServiceRequestAccepted, request_id),
         producer="intake",
         site_id=site_id,
         correlation_id=request_id,
@@ -75,7 +75,7 @@ def work_order_dispatched(accepted: ServiceRequestAccepted) -> WorkOrderDispatch
     request = accepted.payload
     work_order_id = derive_id("work-order", request.request_id)
     event: WorkOrderDispatched = WorkOrderDispatched.build(
-        event_id=derive_id("event", "WorkOrderDispatched", work_order_id),
+        event_id=event_id(WorkOrderDispatched, work_order_id),
         producer="dispatch",
         site_id=accepted.site_id,
         correlation_id=request.request_id,
@@ -107,7 +107,7 @@ def work_order_completed(
     work_order_id = work_order_id or uuid.uuid4()
     request_id = uuid.uuid4()
     event: WorkOrderCompleted = WorkOrderCompleted.build(
-        event_id=derive_id("event", "WorkOrderCompleted", work_order_id),
+        event_id=event_id(WorkOrderCompleted, work_order_id),
         producer="dispatch",
         site_id=site_id,
         correlation_id=request_id,
@@ -132,7 +132,7 @@ def charge_raised(completed: WorkOrderCompleted, total: str = "80.00") -> Charge
     order = completed.payload
     charge_id = derive_id("charge", order.work_order_id)
     event: ChargeRaised = ChargeRaised.build(
-        event_id=derive_id("event", "ChargeRaised", charge_id),
+        event_id=event_id(ChargeRaised, charge_id),
         producer="billing",
         site_id=completed.site_id,
         correlation_id=order.request_id,

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
+
+from contracts import Event
 
 SITE_TIME_ZONE = ZoneInfo("Asia/Shanghai")
 """Where the sites are: business days and serial numbers follow this clock."""
@@ -17,6 +19,11 @@ def derive_id(kind: str, *causes: object) -> uuid.UUID:
     """A UUIDv5 of ``kind`` and its causes, e.g. ``derive_id("work-order", request_id)``."""
     name = "/".join([kind, *(str(cause) for cause in causes)])
     return uuid.uuid5(HOTLINE_NAMESPACE, name)
+
+
+def event_id(event: type[Event[Any]], cause: object) -> uuid.UUID:
+    """The id of the ``event`` that ``cause`` (usually its aggregate's id) gives rise to."""
+    return derive_id("event", event.EVENT_TYPE, cause)
 
 
 def serial_number(prefix: str, site_code: str, moment: datetime, sequence: int) -> str:

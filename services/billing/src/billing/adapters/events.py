@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 from contracts.billing import v1
-from hotline_libs.ids import derive_id
+from hotline_libs.ids import event_id
 
 from billing.domain.model import Charge
 
@@ -14,7 +14,7 @@ PRODUCER = "billing"
 
 def charge_raised(charge: Charge, causation_id: uuid.UUID) -> v1.ChargeRaised:
     event: v1.ChargeRaised = v1.ChargeRaised.build(
-        event_id=derive_id("event", "ChargeRaised", charge.charge_id),
+        event_id=event_id(v1.ChargeRaised, charge.charge_id),
         producer=PRODUCER,
         site_id=charge.site_id,
         correlation_id=charge.request_id,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 from contracts.callback import v1
-from hotline_libs.ids import derive_id
+from hotline_libs.ids import event_id
 
 from callback.domain.model import Callback
 
@@ -14,7 +14,7 @@ PRODUCER = "callback"
 
 def callback_scheduled(callback: Callback, causation_id: uuid.UUID) -> v1.CallbackScheduled:
     event: v1.CallbackScheduled = v1.CallbackScheduled.build(
-        event_id=derive_id("event", "CallbackScheduled", callback.callback_id),
+        event_id=event_id(v1.CallbackScheduled, callback.callback_id),
         producer=PRODUCER,
         site_id=callback.site_id,
         correlation_id=callback.request_id,

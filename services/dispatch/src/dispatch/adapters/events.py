@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 from contracts.dispatch import v1
-from hotline_libs.ids import derive_id
+from hotline_libs.ids import event_id
 
 from dispatch.domain.model import WorkOrder
 
@@ -14,7 +14,7 @@ PRODUCER = "dispatch"
 
 def work_order_dispatched(order: WorkOrder, causation_id: uuid.UUID) -> v1.WorkOrderDispatched:
     event: v1.WorkOrderDispatched = v1.WorkOrderDispatched.build(
-        event_id=derive_id("event", "WorkOrderDispatched", order.work_order_id),
+        event_id=event_id(v1.WorkOrderDispatched, order.work_order_id),
         producer=PRODUCER,
         site_id=order.site_id,
         correlation_id=order.request_id,
@@ -46,11 +46,11 @@ def work_order_completed(order: WorkOrder) -> v1.WorkOrderCompleted:
     completion = order.completion
     assert completion is not None
     event: v1.WorkOrderCompleted = v1.WorkOrderCompleted.build(
-        event_id=derive_id("event", "WorkOrderCompleted", order.work_order_id),
+        event_id=event_id(v1.WorkOrderCompleted, order.work_order_id),
         producer=PRODUCER,
         site_id=order.site_id,
         correlation_id=order.request_id,
-        causation_id=derive_id("event", "WorkOrderDispatched", order.work_order_id),
+        causation_id=event_id(v1.WorkOrderDispatched, order.work_order_id),
         occurred_at=completion.completed_at,
         payload=v1.WorkOrderCompletedPayload(
             work_order_id=order.work_order_id,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from contracts.envelope import Resident
 from contracts.intake import v1
-from hotline_libs.ids import derive_id
+from hotline_libs.ids import event_id
 
 from intake.domain.model import ServiceRequest
 
@@ -26,7 +26,7 @@ def resident_of(request: ServiceRequest) -> Resident:
 def service_request_accepted(request: ServiceRequest) -> v1.ServiceRequestAccepted:
     """``ServiceRequestAccepted`` for ``request``; its id is derived, so a retry repeats it."""
     event: v1.ServiceRequestAccepted = v1.ServiceRequestAccepted.build(
-        event_id=derive_id("event", "ServiceRequestAccepted", request.request_id),
+        event_id=event_id(v1.ServiceRequestAccepted, request.request_id),
         producer=PRODUCER,
         site_id=request.site_id,
         correlation_id=request.request_id,

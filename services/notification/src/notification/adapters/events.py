@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from contracts.notification import v1
-from hotline_libs.ids import derive_id
+from hotline_libs.ids import event_id
 
 from contracts import Event
 from notification.domain.messages import OutgoingMessage
@@ -23,7 +23,7 @@ def notification_sent(
     sent_at: datetime,
 ) -> v1.NotificationSent:
     event: v1.NotificationSent = v1.NotificationSent.build(
-        event_id=derive_id("event", "NotificationSent", notification_id),
+        event_id=event_id(v1.NotificationSent, notification_id),
         producer=PRODUCER,
         site_id=about.site_id,
         correlation_id=about.correlation_id,
