@@ -94,7 +94,7 @@ class Consumer:
     def register(self, subscription: Subscription) -> None:
         """Subscribe to ``subscription.topic`` in the service's consumer group."""
         topic = self._settings.topic(subscription.topic)
-        handlers = {model: handler for model, handler in subscription.handlers.items()}
+        handlers = subscription.handlers
 
         async def consume(message: KafkaMessage) -> None:
             await self._handle(topic, message, handlers)
