@@ -68,12 +68,6 @@ class EventPublisher:
             headers={"event_type": event_type, "content-type": "application/json"},
         )
 
-    async def publish(self, event: Event[Any]) -> None:
-        """Publish one event (tests and tools; services publish through their outbox)."""
-        await self.publish_raw(
-            event.TOPIC, event.partition_key(), event.model_dump_json().encode(), event.EVENT_TYPE
-        )
-
 
 @dataclass(frozen=True)
 class Subscription:

@@ -30,7 +30,7 @@ class MongoNotifications:
         now: datetime,
     ) -> str:
         """Record the message as pending unless it is known; its status either way."""
-        await insert_once(
+        inserted = await insert_once(
             self._db,
             NOTIFICATIONS,
             {
@@ -48,6 +48,8 @@ class MongoNotifications:
                 "created_at": now,
             },
         )
+        if inserted:
+            return "pending"
         document = await self._collection.find_one({"_id": str(notification_id)}, {"status": 1})
         assert document is not None
         return str(document["status"])
