@@ -23,6 +23,7 @@ from contracts.intake.v1 import (
     ServiceRequestAccepted,
     ServiceRequestAcceptedPayload,
 )
+from contracts.sites.v1 import SiteRequestSubmitted, SiteRequestSubmittedPayload
 from hotline_libs.ids import derive_id, event_id
 
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # 10:00 in Xi'an
@@ -67,6 +68,33 @@ def request_accepted(
             registered_at=accepted_at,
             accepted_at=accepted_at,
         ),
+    )
+    return event
+
+
+def site_request_submitted(
+    *,
+    source_ref: str = "DMG-DESK-000123",
+    site_id: str = "dmg",
+    registered_at: datetime = NOW,
+    **payload: Any,
+) -> SiteRequestSubmitted:
+    """A repair a site's own system feeds in; ``payload`` overrides any payload field."""
+    values: dict[str, Any] = {
+        "source_ref": source_ref,
+        "kind": RequestKind.REPAIR,
+        "category": "own_unit",
+        "description": "厨房水龙头漏水",
+        "resident": resident(phone="13800138000"),
+        "registered_at": registered_at,
+    }
+    event: SiteRequestSubmitted = SiteRequestSubmitted.build(
+        event_id=uuid.uuid4(),
+        producer=f"site-system-{site_id}",
+        site_id=site_id,
+        correlation_id=uuid.uuid4(),
+        occurred_at=registered_at,
+        payload=SiteRequestSubmittedPayload(**{**values, **payload}),
     )
     return event
 

@@ -8,9 +8,11 @@ from decimal import Decimal
 import pytest
 from contracts.billing.v1 import ChargeLine
 from contracts.compatibility import breaking_changes
+from contracts.intake.v1 import RequestedItem
+from contracts.sites.v1 import SiteRequestSubmitted
 from pydantic import ValidationError
 
-from contracts import UnknownEventError, parse_event
+from contracts import UnknownEventError, parse_event, topics
 from contracts.schemas import SCHEMA_DIR, current_schemas
 from tests import builders
 
@@ -37,6 +39,43 @@ def test_an_event_survives_the_round_trip_through_bytes() -> None:
     parsed = parse_event(event.model_dump_json().encode())
     assert parsed == event
     assert parsed.partition_key() == str(event.payload.request_id)
+
+
+def test_a_site_submission_survives_the_round_trip_keyed_by_the_sites_own_reference() -> None:
+    event = builders.site_request_submitted(
+        requested_items=[RequestedItem(item_code="RP-TAP", quantity=2)],
+        appointment_at="2026-11-24T09:00:00+08:00",
+    )
+    parsed = parse_event(event.model_dump_json().encode())
+    assert parsed == event
+    assert isinstance(parsed, SiteRequestSubmitted)
+    assert parsed.TOPIC == topics.SITE_REQUESTS
+    assert parsed.partition_key() == "DMG-DESK-000123"
+    assert parsed.payload.appointment_at is not None
+    assert parsed.payload.appointment_at.isoformat() == "2026-11-24T01:00:00+00:00"
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        ({"source_ref": ""}, r"payload\.source_ref: String should have at least 1 character"),
+        ({"source_ref": "x" * 101}, r"payload\.source_ref: String should have at most 100"),
+        ({"kind": "haircut"}, r"payload\.kind: Input should be"),
+        ({"registered_at": "2026-11-23T10:00:00"}, r"payload\.registered_at: .*timezone"),
+    ],
+)
+def test_a_site_submission_that_breaks_the_contract_is_refused_naming_the_field(
+    change: dict[str, object], reason: str
+) -> None:
+    data = json.loads(builders.site_request_submitted().model_dump_json())
+    data["payload"].update(change)
+    with pytest.raises(UnknownEventError, match=reason):
+        parse_event(json.dumps(data))
+
+
+def test_the_site_feed_has_a_stream_and_a_dead_letter_topic() -> None:
+    assert topics.SITE_REQUESTS == "sites.service-requests"
+    assert topics.SITE_REQUESTS in topics.STREAMS
 
 
 def test_times_are_normalised_to_utc() -> None:

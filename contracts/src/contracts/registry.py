@@ -13,6 +13,7 @@ from contracts.dispatch.v1 import WorkOrderCompleted, WorkOrderDispatched
 from contracts.envelope import Event
 from contracts.intake.v1 import ServiceRequestAccepted
 from contracts.notification.v1 import NotificationSent
+from contracts.sites.v1 import SiteRequestSubmitted
 
 _EVENTS: dict[tuple[str, int], type[Event[Any]]] = {
     (model.EVENT_TYPE, model.VERSION): model
@@ -23,6 +24,7 @@ _EVENTS: dict[tuple[str, int], type[Event[Any]]] = {
         ChargeRaised,
         CallbackScheduled,
         NotificationSent,
+        SiteRequestSubmitted,
     )
 }
 

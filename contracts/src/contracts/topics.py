@@ -9,8 +9,17 @@ WORK_ORDERS = "dispatch.work-orders"
 CHARGES = "billing.charges"
 CALLBACKS = "callback.callbacks"
 NOTIFICATIONS = "notification.notifications"
+SITE_REQUESTS = "sites.service-requests"
+"""Inbound: what the property sites' own systems feed to the hotline (``contracts.sites``)."""
 
-STREAMS: tuple[str, ...] = (SERVICE_REQUESTS, WORK_ORDERS, CHARGES, CALLBACKS, NOTIFICATIONS)
+STREAMS: tuple[str, ...] = (
+    SERVICE_REQUESTS,
+    WORK_ORDERS,
+    CHARGES,
+    CALLBACKS,
+    NOTIFICATIONS,
+    SITE_REQUESTS,
+)
 
 
 def dead_letter_topic(topic: str) -> str:
