@@ -9,7 +9,12 @@ from typing import Any
 
 import pytest
 from contracts.intake.v1 import Channel, RequestKind, ServiceRequestAccepted
+from contracts.intake.v1 import RequestedItem as ItemAsked
+from contracts.sites.v1 import SiteRequestSubmitted
+from faststream.kafka import KafkaBroker, KafkaMessage, TestKafkaBroker
 from hotline_libs.errors import Conflict
+from hotline_libs.messaging import Consumer, Subscription
+from hotline_libs.settings import ServiceSettings
 from intake.domain.model import (
     InvalidRegistration,
     Registration,
@@ -21,10 +26,11 @@ from intake.domain.model import (
     accept,
     normalise_phone,
 )
+from intake.entrypoints.site_feed import register_submission
 from intake.service_layer.services import register_request
 
-from contracts import Event
-from tests.builders import NOW
+from contracts import Event, topics
+from tests.builders import NOW, site_request_submitted
 from tests.fakes import CountingSerials
 
 SERIALS = CountingSerials()
@@ -91,6 +97,36 @@ def test_accepting_normalises_the_phone_and_keeps_what_the_caller_said() -> None
             {"resident": ResidentContact("王芳", "12345", None, "3", "1202")},
             "not a valid phone number",
         ),
+        # the HTTP model checks these too, but a site system's feed reaches triage unchecked
+        ({"description": "漏" * 4001}, "description is longer than 4000"),
+        (
+            {"resident": ResidentContact("  ", "13800138000", None, "3", "1202")},
+            "resident.name must be 1 to 100 characters",
+        ),
+        (
+            {"resident": ResidentContact("王芳", "13800138000", None, "3" * 21, "1202")},
+            "resident.building must be 1 to 20 characters",
+        ),
+        (
+            {"resident": ResidentContact("王芳", "13800138000", None, "3", "")},
+            "resident.room must be 1 to 20 characters",
+        ),
+        (
+            {"resident": ResidentContact("王芳", "13800138000", "wang.fang", "3", "1202")},
+            "resident.email 'wang.fang' is not an e-mail address",
+        ),
+        (
+            {"requested_items": tuple(RequestedItem(f"RP-{n}", 1) for n in range(51))},
+            "requested_items lists 51 items; at most 50",
+        ),
+        (
+            {"requested_items": (RequestedItem(" ", 1),)},
+            r"requested_items\[0\]\.item_code must be 1 to 40",
+        ),
+        (
+            {"requested_items": (RequestedItem("RP-TAP", 0),)},
+            r"requested_items\[0\]\.quantity must be 1 to 1000",
+        ),
     ],
 )
 def test_triage_refuses_what_breaks_a_rule_and_says_which(
@@ -98,6 +134,22 @@ def test_triage_refuses_what_breaks_a_rule_and_says_which(
 ) -> None:
     with pytest.raises(InvalidRegistration, match=message):
         accept(registration(**overrides), SITE, request_id=uuid.uuid4(), request_no="SR-1", now=NOW)
+
+
+def test_an_email_is_normalised_and_a_blank_one_means_none() -> None:
+    def email_of(given: str) -> str | None:
+        contact = ResidentContact("王芳", "13800138000", given, "3", "1202")
+        request = accept(
+            registration(resident=contact),
+            SITE,
+            request_id=uuid.uuid4(),
+            request_no="SR-1",
+            now=NOW,
+        )
+        return request.resident.email
+
+    assert email_of(" wang.fang@Example.COM ") == "wang.fang@example.com"
+    assert email_of("  ") is None
 
 
 def test_phone_numbers_in_other_forms_normalise_to_the_same_number() -> None:
@@ -191,3 +243,117 @@ async def test_request_numbers_run_per_site_and_local_day() -> None:
     assert await number(NOW + timedelta(hours=1)) == "SR-DMG-20261123-0002"
     # 17:30 UTC is already 01:30 on the 24th in Xi'an: a new day, a new sequence
     assert await number(datetime(2026, 11, 23, 17, 30, tzinfo=UTC)) == "SR-DMG-20261124-0001"
+
+
+# --- the site-system feed (sites.service-requests) ---
+
+
+async def submit(
+    event: SiteRequestSubmitted, requests: FakeRequests
+) -> tuple[ServiceRequest, bool]:
+    return await register_submission(
+        event, requests=requests, sites=FakeSites(), serials=SERIALS, now=NOW
+    )
+
+
+async def test_a_site_submission_registers_a_site_system_request_at_the_envelopes_site() -> None:
+    requests = FakeRequests()
+    event = site_request_submitted(
+        registered_at=NOW - timedelta(minutes=3),
+        requested_items=[ItemAsked(item_code="RP-TAP", quantity=2)],
+        appointment_at=NOW + timedelta(hours=2),
+    )
+    request, created = await submit(event, requests)
+    assert created
+    assert request.site_id == "dmg"
+    assert request.channel is Channel.SITE_SYSTEM
+    assert request.resident.phone == "+8613800138000"  # the site sent a local number
+    assert request.registered_at == NOW - timedelta(minutes=3)  # when the site took it
+    assert request.accepted_at == NOW
+    assert request.requested_items == (RequestedItem("RP-TAP", 2),)
+    assert request.appointment_at == NOW + timedelta(hours=2)
+    [accepted] = requests.stored[request.request_id][1]
+    assert isinstance(accepted, ServiceRequestAccepted)
+    assert accepted.payload.channel is Channel.SITE_SYSTEM
+    assert accepted.payload.request_no == request.request_no
+
+
+async def test_a_submission_delivered_or_sent_again_registers_one_request() -> None:
+    requests = FakeRequests()
+    first, created = await submit(site_request_submitted(source_ref="A-1"), requests)
+    redelivered, created_again = await submit(site_request_submitted(source_ref="A-1"), requests)
+    assert created and not created_again
+    assert redelivered.request_id == first.request_id
+    assert redelivered.request_no == first.request_no
+    assert len(requests.stored) == 1
+    other, created_other = await submit(site_request_submitted(source_ref="A-2"), requests)
+    assert created_other and other.request_id != first.request_id
+
+
+async def test_a_source_ref_reused_for_different_content_is_a_conflict_naming_it() -> None:
+    requests = FakeRequests()
+    await submit(site_request_submitted(source_ref="A-1"), requests)
+    with pytest.raises(Conflict, match="source_ref 'A-1' of site 'dmg' was already registered"):
+        await submit(site_request_submitted(source_ref="A-1", description="门锁坏了"), requests)
+    assert len(requests.stored) == 1
+
+
+@pytest.mark.parametrize(
+    ("event", "refusal", "message"),
+    [
+        (site_request_submitted(site_id="nowhere"), UnknownSite, "site 'nowhere' is not served"),
+        (
+            site_request_submitted(category="roof"),
+            InvalidRegistration,
+            "category 'roof' is not an item of the repair board",
+        ),
+        (
+            site_request_submitted(kind=RequestKind.HOUSEKEEPING, category="glass_cleaning"),
+            InvalidRegistration,
+            "does not offer housekeeping",
+        ),
+        (
+            site_request_submitted(description=""),
+            InvalidRegistration,
+            "description must say",
+        ),
+    ],
+)
+async def test_a_refused_submission_stores_nothing(
+    event: SiteRequestSubmitted, refusal: type[Exception], message: str
+) -> None:
+    requests = FakeRequests()
+    with pytest.raises(refusal, match=message):
+        await submit(event, requests)
+    assert requests.stored == {}
+
+
+async def test_a_refused_submission_is_dead_lettered_with_the_reason_and_the_feed_goes_on() -> None:
+    settings = ServiceSettings(
+        consumer_max_attempts=2, consumer_backoff_cap_s=0.01, topic_prefix="t."
+    )
+    requests = FakeRequests()
+
+    async def on_submitted(event: SiteRequestSubmitted) -> None:
+        await submit(event, requests)
+
+    broker = KafkaBroker()
+    Consumer(broker, settings, "intake").register(
+        Subscription(topics.SITE_REQUESTS, {SiteRequestSubmitted: on_submitted})
+    )
+    dead: list[dict[str, str]] = []
+
+    @broker.subscriber(f"t.{topics.SITE_REQUESTS}.dlq")
+    async def collect(message: KafkaMessage) -> None:
+        dead.append(dict(message.headers))
+
+    unknown = site_request_submitted(site_id="nowhere", source_ref="X-1")
+    good = site_request_submitted(source_ref="X-2")
+    async with TestKafkaBroker(broker) as test_broker:
+        for event in (unknown, good):
+            await test_broker.publish(
+                event.model_dump_json().encode(), topic=f"t.{topics.SITE_REQUESTS}"
+            )
+    [headers] = dead
+    assert headers["dlq-reason"] == "UnknownSite: site 'nowhere' is not served by this hotline"
+    assert [r.channel for r, _ in requests.stored.values()] == [Channel.SITE_SYSTEM]

@@ -8,11 +8,17 @@ from datetime import datetime, timedelta
 
 import phonenumbers
 from contracts.intake.v1 import Channel, RequestKind
+from email_validator import EmailNotValidError, validate_email
 from hotline_libs.errors import NotFound, RuleViolation
 
 from intake.domain.boards import BOARDS
 
 MAX_DESCRIPTION = 4000
+MAX_NAME = 100
+MAX_ADDRESS_PART = 20  # building, room
+MAX_ITEM_CODE = 40
+MAX_ITEMS = 50
+MAX_QUANTITY = 1000
 APPOINTMENT_GRACE = timedelta(minutes=5)
 
 
@@ -130,12 +136,7 @@ def accept(
     registered_at = registration.registered_at or now
     if registered_at > now + APPOINTMENT_GRACE:
         raise InvalidRegistration("registered_at is in the future")
-    codes = [item.item_code for item in registration.requested_items]
-    if len(set(codes)) != len(codes):
-        raise InvalidRegistration(
-            "requested_items lists an item_code twice; give one line per item"
-        )
-    resident = registration.resident
+    items_asked = _requested_items(registration.requested_items)
     return ServiceRequest(
         request_id=request_id,
         request_no=request_no,
@@ -143,16 +144,66 @@ def accept(
         kind=registration.kind,
         category=registration.category,
         description=description,
-        resident=ResidentContact(
-            name=resident.name.strip(),
-            phone=normalise_phone(resident.phone),
-            email=resident.email,
-            building=resident.building.strip(),
-            room=resident.room.strip(),
-        ),
+        resident=_resident(registration.resident),
         channel=registration.channel,
-        requested_items=registration.requested_items,
+        requested_items=items_asked,
         appointment_at=registration.appointment_at,
         registered_at=registered_at,
         accepted_at=now,
     )
+
+
+def _resident(contact: ResidentContact) -> ResidentContact:
+    """The contact as stored: trimmed, phone in E.164, e-mail checked.
+
+    The HTTP API checks lengths and the e-mail before a registration is built; a site's own
+    system feeds registrations over Kafka without that check, so the rules are enforced here.
+    """
+    return ResidentContact(
+        name=_text("resident.name", contact.name, MAX_NAME),
+        phone=normalise_phone(contact.phone),
+        email=normalise_email(contact.email),
+        building=_text("resident.building", contact.building, MAX_ADDRESS_PART),
+        room=_text("resident.room", contact.room, MAX_ADDRESS_PART),
+    )
+
+
+def _text(name: str, value: str, longest: int) -> str:
+    value = value.strip()
+    if not value or len(value) > longest:
+        raise InvalidRegistration(f"{name} must be 1 to {longest} characters, got {len(value)}")
+    return value
+
+
+def normalise_email(raw: str | None) -> str | None:
+    """The address in normal form, None if none was given; ``InvalidRegistration`` if invalid."""
+    if raw is None or not raw.strip():
+        return None
+    try:
+        return validate_email(raw.strip(), check_deliverability=False).normalized
+    except EmailNotValidError as exc:
+        raise InvalidRegistration(
+            f"resident.email {raw!r} is not an e-mail address: {exc}"
+        ) from None
+
+
+def _requested_items(items: tuple[RequestedItem, ...]) -> tuple[RequestedItem, ...]:
+    if len(items) > MAX_ITEMS:
+        raise InvalidRegistration(f"requested_items lists {len(items)} items; at most {MAX_ITEMS}")
+    cleaned = tuple(
+        RequestedItem(
+            _text(f"requested_items[{n}].item_code", item.item_code, MAX_ITEM_CODE), item.quantity
+        )
+        for n, item in enumerate(items)
+    )
+    for n, item in enumerate(cleaned):
+        if not 1 <= item.quantity <= MAX_QUANTITY:
+            raise InvalidRegistration(
+                f"requested_items[{n}].quantity must be 1 to {MAX_QUANTITY}, got {item.quantity}"
+            )
+    codes = [item.item_code for item in cleaned]
+    if len(set(codes)) != len(codes):
+        raise InvalidRegistration(
+            "requested_items lists an item_code twice; give one line per item"
+        )
+    return cleaned
