@@ -66,6 +66,14 @@ class Ports:
         )
 
 
+def _cluster_id() -> str:
+    """A random KRaft cluster id; like Kafka's own, never starting with "-" (read as an option)."""
+    while True:
+        cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+        if not cluster_id.startswith("-"):
+            return cluster_id
+
+
 class Stack:
     """Starts and stops the infrastructure and the services as child processes."""
 
@@ -152,7 +160,7 @@ class Stack:
             f"{libs}/*",
         ]
         if not (data / "log" / "meta.properties").exists():
-            cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+            cluster_id = _cluster_id()
             format_log = ManagedProcess(
                 "kafka-format",
                 [*java, "kafka.tools.StorageTool", "format", "-t", cluster_id, "-c", str(config)],
