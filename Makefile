@@ -5,8 +5,8 @@ UV := $(PYTHON) -m uv
 RUN := $(UV) run --frozen
 SERVICES := intake dispatch billing callback notification
 
-.PHONY: help run test test-unit test-integration test-e2e install install-python install-infra \
-        lint format typecheck asyncapi schemas token infra-up infra-down clean
+.PHONY: help run test test-unit test-integration test-e2e bench chaos install install-python \
+        install-infra lint format typecheck asyncapi schemas token infra-up infra-down clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
@@ -25,6 +25,12 @@ test-integration: install  ## only the tests on real Kafka and store
 
 test-e2e: install  ## only the tests that run the five services as processes
 	$(RUN) pytest tests/e2e
+
+bench: install  ## measure the platform against this machine's limits (QUICK=1: small sizes); writes bench/results/
+	$(RUN) python -m hotline_bench $(if $(QUICK),--quick)
+
+chaos: install  ## 2,000 requests while services, Kafka and the store crash (SEED=n); non-zero on loss or doubling
+	$(RUN) python -m hotline_bench.chaos $(if $(SEED),--seed $(SEED)) $(if $(REQUESTS),--requests $(REQUESTS))
 
 install: install-python install-infra  ## everything the platform needs (once; later runs take seconds)
 

@@ -6,9 +6,8 @@ import asyncio
 import uuid
 
 import pytest
+from hotline_bench.flows import Driver, differences, settled_effects
 from hotline_infra.stack import SERVICES, Stack
-
-from tests.e2e.flows import Driver, assert_each_effect_exactly_once
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("service_logs_on_failure")]
 
@@ -35,4 +34,5 @@ async def test_sigkill_mid_stream_loses_nothing_and_doubles_nothing(
         timeout=240,
     )
     platform.wait_ready(victim)
-    await assert_each_effect_exactly_once(platform, driver, after=f"killing {victim}")
+    want, got = await settled_effects(platform, driver)
+    assert not differences(want, got), f"after killing {victim}"

@@ -1,7 +1,7 @@
 """A stream of requests driven through the running platform, and its effects counted where they land.
 
 Effects are counted in the services' databases, the SMS gateway, the mailbox and the bus, not in
-logs. Used by the kill-and-restart and the replica tests.
+logs. Used by ``make chaos`` and by the kill-and-restart and replica tests.
 """
 
 from __future__ import annotations
@@ -18,15 +18,29 @@ from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
 from contracts import topics
-from tests.support import auth, decoded, read_topic, repair_request, serials_in
+from hotline_bench.probes import auth, decoded, read_topic, repair_request, serials_in
 
 PAID_ITEM = {"item_code": "RP-DRAIN", "quantity": 1}
+
+
+class ServiceGone(RuntimeError):
+    """A service stayed unreachable far longer than a restart takes."""
+
+
+def _expect_success(response: httpx.Response) -> None:
+    if response.status_code not in (200, 201):
+        raise RuntimeError(
+            f"{response.request.method} {response.request.url.path} answered "
+            f"{response.status_code}: {response.text}"
+        )
 
 
 class Driver:
     """Plays the agents (registering) and the technicians (completing), retrying through outages."""
 
-    def __init__(self, stack: Stack, run: str, requests: int, milestone: int) -> None:
+    def __init__(
+        self, stack: Stack, run: str, requests: int, milestone: int, concurrency: int = 8
+    ) -> None:
         self.stack = stack
         self.run = run
         self.total = requests
@@ -34,10 +48,12 @@ class Driver:
         self.completed: set[str] = set()
         self.registered = 0
         self.milestone = milestone
+        self.concurrency = concurrency
         self.reached_milestone = asyncio.Event()  # set once `milestone` requests are registered
 
     async def _retrying(self, call: Any) -> httpx.Response:
-        for _ in range(600):
+        """The answer to ``call``, retried through 5xx and dropped connections for up to 2 minutes."""
+        for _ in range(1200):
             try:
                 response: httpx.Response = await call()
                 if response.status_code < 500:
@@ -45,10 +61,10 @@ class Driver:
             except httpx.TransportError:
                 pass
             await asyncio.sleep(0.1)
-        raise AssertionError("service did not come back within a minute")
+        raise ServiceGone("a service did not answer within two minutes")
 
     async def register_all(self) -> None:
-        limit = asyncio.Semaphore(8)
+        limit = asyncio.Semaphore(self.concurrency)
         async with httpx.AsyncClient(
             base_url=self.stack.service_url("intake"), timeout=10
         ) as intake:
@@ -69,7 +85,7 @@ class Driver:
                             headers={**auth(), "Idempotency-Key": key},
                         )
                     )
-                assert response.status_code in (200, 201), response.text
+                _expect_success(response)
                 request = response.json()
                 self.requests[request["request_id"]] = {**request, "paid": i % 2 == 0}
                 self.registered += 1
@@ -104,7 +120,7 @@ class Driver:
                             headers=auth(),
                         )
                     )
-                    assert response.status_code in (200, 201), response.text
+                    _expect_success(response)
                     self.completed.add(order["request_id"])
                 await asyncio.sleep(0.2)
 
@@ -207,21 +223,28 @@ def expected(driver: Driver) -> dict[str, Any]:
     }
 
 
-async def assert_each_effect_exactly_once(stack: Stack, driver: Driver, after: str) -> None:
-    """Wait up to two minutes for the effects to settle, then name any request short or doubled."""
-    want = expected(driver)
-    deadline = asyncio.get_running_loop().time() + 120
-    while True:
-        got = await effects(stack, driver)
-        if got == want or asyncio.get_running_loop().time() > deadline:
-            break
-        await asyncio.sleep(1)
+def differences(want: dict[str, Any], got: dict[str, Any]) -> list[str]:
+    """One line per effect that is short or doubled for some request; empty when all match."""
+    found = []
     for effect, counts in want.items():
         if isinstance(counts, Counter):
             missing = {rid for rid in counts if got[effect][rid] < counts[rid]}
             doubled = {rid for rid in counts if got[effect][rid] > counts[rid]}
-            assert not missing and not doubled, (
-                f"{effect}: {len(missing)} requests short, {len(doubled)} doubled {after}"
-            )
-        else:
-            assert got[effect] == counts, f"{effect}: {got[effect]} != {counts} {after}"
+            if missing or doubled:
+                found.append(f"{effect}: {len(missing)} requests short, {len(doubled)} doubled")
+        elif got[effect] != counts:
+            found.append(f"{effect}: {got[effect]} instead of {counts}")
+    return found
+
+
+async def settled_effects(
+    stack: Stack, driver: Driver, timeout_s: float = 120
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """What should have happened and what did, once the effects match or ``timeout_s`` passes."""
+    want = expected(driver)
+    deadline = asyncio.get_running_loop().time() + timeout_s
+    while True:
+        got = await effects(stack, driver)
+        if got == want or asyncio.get_running_loop().time() > deadline:
+            return want, got
+        await asyncio.sleep(1)

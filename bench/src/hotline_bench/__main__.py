@@ -1,0 +1,217 @@
+"""``make bench``: the platform's figures against this machine's own limits.
+
+Starts a private stack on free ports (Kafka, FerretDB, the sinks), measures bare Kafka and the
+bare store, then drives the five services through three runs, each on fresh topics and
+databases: the HTTP path, the site-feed path, and the HTTP path with two replicas of dispatch
+and of notification. Prints a table and writes ``bench/results/<date>.json`` and ``.md``.
+Measures; never fails on a slow machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import shutil
+import tempfile
+import time
+from collections import defaultdict
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import psutil
+from hotline_infra.stack import SERVICES, Ports, Stack
+from hotline_infra.topics import ensure_topics
+from rich.console import Console
+from rich.markdown import Markdown
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from hotline_bench.limits import measure_kafka, measure_store
+from hotline_bench.pipeline import Pipeline, PipelineResult
+from hotline_bench.report import NOT_BUILT, machine, markdown, plain
+
+SCALED = ("dispatch", "notification")
+
+
+@dataclass(frozen=True)
+class Sizes:
+    kafka_messages: int
+    round_trips: int
+    store_documents: int
+    requests: int
+    window: int
+    timeout_s: float
+
+    @classmethod
+    def full(cls) -> Sizes:
+        return cls(100_000, 300, 5_000, 1_000, 48, 300)
+
+    @classmethod
+    def quick(cls) -> Sizes:
+        return cls(10_000, 50, 500, 150, 24, 120)
+
+
+def cpu_seconds(stack: Stack) -> dict[str, float]:
+    """User + system CPU seconds so far of every process of the stack, by name."""
+    used: dict[str, float] = {}
+    processes = {**stack.infra, **stack.services}
+    for name, managed in processes.items():
+        if managed.process is None or not managed.running:
+            continue
+        try:
+            times = psutil.Process(managed.process.pid).cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        used[name] = times.user + times.system
+    own = psutil.Process().cpu_times()
+    used["bench driver"] = own.user + own.system
+    return used
+
+
+def per_thousand(
+    before: dict[str, float], after: dict[str, float], requests: int
+) -> dict[str, float]:
+    """CPU seconds per 1,000 requests, replicas of one service added together."""
+    totals: dict[str, float] = defaultdict(float)
+    for name, seconds in after.items():
+        totals[name.split("#")[0]] += seconds - before.get(name, 0.0)
+    return {name: used * 1000 / max(requests, 1) for name, used in totals.items()}
+
+
+class Bench:
+    def __init__(self, sizes: Sizes, progress: Progress) -> None:
+        self.sizes = sizes
+        self.progress = progress
+        self.root = Path(tempfile.mkdtemp(prefix="hotline-bench-"))
+        self.stack = Stack(self.root, Ports.free(), topic_prefix="raw.", db_prefix="raw_")
+
+    def step(self, description: str, total: int | None = None) -> Any:
+        return self.progress.add_task(description, total=total)
+
+    def done(self, task: Any) -> None:
+        self.progress.update(task, completed=self.progress.tasks[task].total or 1, total=None)
+        self.progress.stop_task(task)
+
+    async def limits(self) -> dict[str, Any]:
+        size = self.sizes
+        task = self.step("bare Kafka: produce, consume, round trips", size.kafka_messages * 2)
+        kafka = await measure_kafka(
+            self.stack.kafka_bootstrap,
+            "raw.limits",
+            size.kafka_messages,
+            size.round_trips,
+            lambda n: self.progress.advance(task, n),
+        )
+        self.done(task)
+        task = self.step("bare store: insert, update by _id", size.store_documents * 2)
+        store = await measure_store(
+            self.stack.mongo_url,
+            "raw_limits",
+            size.store_documents,
+            16,
+            lambda n: self.progress.advance(task, n),
+        )
+        self.done(task)
+        return {"kafka": asdict(kafka), "store": asdict(store)}
+
+    async def pipeline(self, number: int, label: str, path: str, replicas: int) -> dict[str, Any]:
+        """One run on fresh topics and databases, so no run pays for an earlier one's data."""
+        stack = self.stack
+        stack.topic_prefix, stack.db_prefix = f"run{number}.", f"run{number}_"
+        starting = self.step(f"{label}: starting the services")
+        await ensure_topics(stack.kafka_bootstrap, stack.topic_prefix, stack.partitions)
+        for name in SERVICES:
+            stack.start_service(name, wait=False)
+            if name in SCALED and replicas > 1:
+                stack.start_service(name, wait=False, replica=2)
+        for instance in list(stack.services):
+            await asyncio.to_thread(stack.wait_ready, instance)
+        await asyncio.sleep(5 if replicas > 1 else 2)  # consumer groups settle their partitions
+        self.done(starting)
+        task = self.step(f"{label}: requests through all five services", self.sizes.requests)
+        before = cpu_seconds(stack)
+        result: PipelineResult = await Pipeline(
+            stack,
+            path,
+            self.sizes.requests,
+            self.sizes.window,
+            lambda n: self.progress.advance(task, n),
+            self.sizes.timeout_s,
+        ).execute()
+        after = cpu_seconds(stack)
+        self.done(task)
+        for instance in list(stack.services):
+            await asyncio.to_thread(stack.stop_service, instance)
+        return {
+            "label": label,
+            **asdict(result),
+            "cpu_s_per_1000": per_thousand(before, after, result.completed),
+        }
+
+
+async def run(sizes: Sizes, progress: Progress) -> dict[str, Any]:
+    bench = Bench(sizes, progress)
+    started = time.monotonic()
+    try:
+        task = bench.step("starting Kafka, the store and the sinks")
+        await asyncio.to_thread(bench.stack.start_infra)
+        bench.done(task)
+        limits = await bench.limits()
+        runs = [
+            await bench.pipeline(1, "HTTP", "http", replicas=1),
+            await bench.pipeline(2, "site feed", "site-feed", replicas=1),
+            await bench.pipeline(3, "HTTP, 2× dispatch + notification", "http", replicas=2),
+        ]
+    finally:
+        await asyncio.to_thread(bench.stack.stop)
+        shutil.rmtree(bench.root, ignore_errors=True)
+    one, two = runs[0]["requests_per_s"], runs[2]["requests_per_s"]
+    return {
+        "date": datetime.now(UTC).date().isoformat(),
+        "seconds": time.monotonic() - started,
+        "machine": machine(),
+        "limits": limits,
+        "pipeline": runs,
+        "scale_out": {"one": one, "two": two, "ratio": two / one if one else None},
+        "bank_file": f"{NOT_BUILT}: billing has no bank collection (pain.008) file yet",
+        "broadcast": f"{NOT_BUILT}: notification has no broadcast yet",
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="make bench", description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--quick", action="store_true", help="small sizes, about two minutes (default: full run)"
+    )
+    parser.add_argument(
+        "--out", type=Path, default=Path("bench/results"), help="where results are written"
+    )
+    args = parser.parse_args()
+    sizes = Sizes.quick() if args.quick else Sizes.full()
+    console = Console()
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+    ) as progress:
+        results = asyncio.run(run(sizes, progress))
+    results["size"] = "quick" if args.quick else "full"
+    results["command"] = "make bench" + (" QUICK=1" if args.quick else "")
+    results["sizes"] = asdict(sizes)
+    table = markdown(results)
+    console.print(Markdown(table))
+    args.out.mkdir(parents=True, exist_ok=True)
+    stem = results["date"] + ("-quick" if args.quick else "")
+    (args.out / f"{stem}.json").write_text(
+        json.dumps(plain(results), indent=2, ensure_ascii=False) + "\n"
+    )
+    (args.out / f"{stem}.md").write_text(table)
+    console.print(f"written: {args.out / stem}.json and .md")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,133 @@
+"""The bench's results: one JSON document, and the same figures as a Markdown table."""
+
+from __future__ import annotations
+
+import math
+import os
+import platform
+import sys
+from dataclasses import asdict, is_dataclass
+from pathlib import Path
+from typing import Any
+
+import psutil
+from hotline_infra.install import FERRETDB_VERSION, KAFKA_VERSION
+
+NOT_BUILT = "not built"
+
+
+def machine() -> dict[str, Any]:
+    """What the figures were measured on."""
+    model = platform.processor() or platform.machine()
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    return {
+        "cpu": model,
+        "cores": os.cpu_count(),
+        "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
+        "os": f"{platform.system()} {platform.release()}",
+        "python": sys.version.split()[0],
+        "kafka": KAFKA_VERSION,
+        "store": f"FerretDB {FERRETDB_VERSION} (SQLite)",
+    }
+
+
+def plain(value: Any) -> Any:
+    """Dataclasses and NaN made JSON-friendly."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return plain(asdict(value))
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    if isinstance(value, float):
+        return None if math.isnan(value) else round(value, 3)
+    return value
+
+
+def _n(value: float | None, digits: int = 0) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return f"{value:,.{digits}f}"
+
+
+def _ms(latency: dict[str, Any]) -> str:
+    return f"{_n(latency['p50_ms'], 1)} / {_n(latency['p95_ms'], 1)} / {_n(latency['p99_ms'], 1)}"
+
+
+def markdown(results: dict[str, Any]) -> str:
+    """The figures as the README's Performance section shows them."""
+    m = results["machine"]
+    lines = [
+        f"Measured {results['date']} with `{results['command']}` ({results['size']} run, "
+        f"{results['seconds']:.0f} s) on {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB, "
+        f"{m['os']}; Python {m['python']}, Kafka {m['kafka']}, {m['store']}.",
+        "",
+        "**1. Limits of this machine** (same clients and settings as the services)",
+        "",
+        "| what | throughput | latency p50 / p95 / p99 ms |",
+        "|---|---|---|",
+    ]
+    kafka, store = results["limits"]["kafka"], results["limits"]["store"]
+    lines += [
+        f"| Kafka produce, {kafka['message_bytes']} B events, pipelined | "
+        f"{_n(kafka['produce_per_s'])} msg/s | |",
+        f"| Kafka produce, one awaited send at a time | {_n(kafka['awaited_produce_per_s'])} msg/s | |",
+        f"| Kafka consume | {_n(kafka['consume_per_s'])} msg/s | |",
+        f"| Kafka produce → consume, one message | | {_ms(kafka['round_trip'])} |",
+        f"| Store insert, {store['concurrency']} in flight | {_n(store['insert_per_s'])} doc/s | "
+        f"{_ms(store['insert'])} |",
+        f"| Store update by _id, {store['concurrency']} in flight | {_n(store['update_per_s'])} doc/s | "
+        f"{_ms(store['update'])} |",
+        "",
+        "**2. The pipeline**: register → dispatch → complete → charge → callback → notify "
+        "(half the requests paid)",
+        "",
+        "| path | requests done | in flight | requests/s | bus events/s (of raw produce) |",
+        "|---|---|---|---|---|",
+    ]
+    round_trip = kafka["round_trip"]["p50_ms"]
+    for run in results["pipeline"]:
+        share = run["bus_events_per_s"] / kafka["produce_per_s"] if kafka["produce_per_s"] else 0
+        lines.append(
+            f"| {run['label']} | {run['completed']}/{run['requests']} | {run['window']} | "
+            f"{_n(run['requests_per_s'], 1)} | {_n(run['bus_events_per_s'])} ({share:.1%}) |"
+        )
+    lines += [
+        "",
+        "| hop (HTTP path) | p50 / p95 / p99 ms | p50 ÷ bare Kafka hop |",
+        "|---|---|---|",
+    ]
+    first = results["pipeline"][0]
+    for hop, latency in first["hops"].items():
+        ratio = latency["p50_ms"] / round_trip if latency["p50_ms"] and round_trip else None
+        lines.append(f"| {hop} | {_ms(latency)} | {_n(ratio, 1)}× |")
+    scale = results["scale_out"]
+    lines += [
+        "",
+        "**3. Scale-out**: dispatch and notification with 1 and with 2 replicas (HTTP path)",
+        "",
+        "| replicas | requests/s | ratio |",
+        "|---|---|---|",
+        f"| 1 | {_n(scale['one'], 1)} | 1.00 |",
+        f"| 2 | {_n(scale['two'], 1)} | {_n(scale['ratio'], 2)} |",
+        "",
+        "**4. Bank file** (1,000,000 debits → pain.008; 100,000 against `sepaxml`): "
+        f"{results['bank_file']}",
+        "",
+        f"**5. Broadcast** (100,000 recipients → SMS gateway): {results['broadcast']}",
+        "",
+        "**6. CPU seconds per 1,000 requests** (process accounting, user + system)",
+        "",
+        "| process | " + " | ".join(run["label"] for run in results["pipeline"]) + " |",
+        "|---|" + "---|" * len(results["pipeline"]),
+    ]
+    processes = list(results["pipeline"][0]["cpu_s_per_1000"])
+    for process in processes:
+        cells = [_n(run["cpu_s_per_1000"].get(process), 2) for run in results["pipeline"]]
+        lines.append(f"| {process} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
