@@ -1,4 +1,4 @@
-"""Intake's HTTP API: agents and site systems register requests here."""
+"""Intake's HTTP API: agents register requests here (site systems feed them over Kafka)."""
 
 from __future__ import annotations
 

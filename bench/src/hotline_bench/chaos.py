@@ -1,0 +1,224 @@
+"""``make chaos``: requests flow while processes crash; every effect must happen exactly once.
+
+A private stack on free ports. The flow driver registers ``--requests`` requests (half of them
+paid) and completes their work orders, while a fault driver, from a fixed seed, SIGKILLs random
+service processes and restarts them, and crashes and restarts the Kafka broker once and the
+store once. Then it counts, in the databases, the SMS gateway, the mailbox and the bus, what
+each request caused, and exits 1 if anything is missing or doubled (a message dead-lettered with
+a reason is reported, not counted as lost). It stops itself within ``--budget`` seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import shutil
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from hotline_infra.stack import SERVICES, Ports, Stack
+from rich.console import Console
+from rich.table import Table
+
+from contracts import topics
+from hotline_bench.flows import Driver, differences, effects, expected
+from hotline_bench.probes import read_topic
+
+
+@dataclass
+class Faults:
+    """What the fault driver did, in order, with the seconds since the start."""
+
+    log: list[tuple[float, str]] = field(default_factory=list)
+    started: float = field(default_factory=time.monotonic)
+
+    def note(self, what: str) -> None:
+        self.log.append((time.monotonic() - self.started, what))
+
+
+async def inject(stack: Stack, driver: Driver, rng: random.Random, faults: Faults) -> None:
+    """Kill and restart services at random until the flow is driven; crash Kafka and the store
+    once each, at a random point of the stream."""
+    kafka_at = int(driver.total * rng.uniform(0.15, 0.35))  # by work orders completed
+    store_at = int(driver.total * rng.uniform(0.5, 0.7))
+    crashed_kafka = crashed_store = False
+    while len(driver.completed) < driver.total:
+        await asyncio.sleep(rng.uniform(3, 8))
+        if not crashed_kafka and len(driver.completed) >= kafka_at:
+            crashed_kafka = True
+            await crash_and_restart(stack, "kafka", rng, faults)
+        elif not crashed_store and len(driver.completed) >= store_at:
+            crashed_store = True
+            await crash_and_restart(stack, "ferretdb", rng, faults)
+        else:
+            victim = rng.choice(SERVICES)
+            stack.kill_service(victim)
+            faults.note(f"SIGKILL {victim}")
+            await asyncio.sleep(rng.uniform(0.5, 3))
+            stack.start_service(victim, wait=False)
+            faults.note(f"restarted {victim}")
+
+
+async def crash_and_restart(stack: Stack, name: str, rng: random.Random, faults: Faults) -> None:
+    """SIGKILL the broker or the store, as a power cut of its process, and start it again on the
+    same port and data."""
+    stack.infra[name].kill()
+    faults.note(f"SIGKILL {name}")
+    await asyncio.sleep(rng.uniform(1, 3))
+    start = stack.start_kafka if name == "kafka" else stack.start_ferretdb
+    await asyncio.to_thread(start)
+    faults.note(f"restarted {name}")
+
+
+async def dead_letters(stack: Stack) -> list[dict[str, Any]]:
+    """Every message any service dead-lettered, with its reason."""
+    found = []
+    for stream in topics.STREAMS:
+        for record in await read_topic(stack, topics.dead_letter_topic(stream), timeout_s=2):
+            headers = {key: value.decode() for key, value in record.headers}
+            try:
+                request_id = json.loads(record.value)["payload"].get("request_id")
+            except (ValueError, KeyError, AttributeError):
+                request_id = None
+            found.append(
+                {"topic": stream, "request_id": request_id, "reason": headers.get("dlq-reason")}
+            )
+    return found
+
+
+async def settle(
+    stack: Stack, driver: Driver, deadline: float
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Effects as they stand once they match what is expected, or at the deadline."""
+    want = expected(driver)
+    while True:
+        got = await effects(stack, driver)
+        if got == want or time.monotonic() > deadline:
+            return want, got
+        await asyncio.sleep(2)
+
+
+async def chaos(stack: Stack, requests: int, seed: int, budget_s: float, console: Console) -> int:
+    deadline = time.monotonic() + budget_s
+    rng = random.Random(seed)  # noqa: S311 - a reproducible fault plan, not a secret
+    faults = Faults()
+    with console.status("starting Kafka, the store, the sinks and the five services"):
+        await asyncio.to_thread(stack.start_infra)
+        await asyncio.to_thread(stack.start_services)
+    driver = Driver(stack, f"c{seed}", requests=requests, milestone=requests)
+    flow = asyncio.gather(driver.register_all(), driver.complete_all())
+    faulting = asyncio.create_task(inject(stack, driver, rng, faults))
+    finished = True
+    with console.status("") as status:
+
+        async def report() -> None:
+            while True:
+                status.update(
+                    f"registered {driver.registered}/{requests}, completed "
+                    f"{len(driver.completed)}/{requests}; faults so far: {len(faults.log)}"
+                )
+                await asyncio.sleep(0.5)
+
+        reporting = asyncio.create_task(report())
+        try:
+            # leave a fifth of the budget for the effects to settle
+            await asyncio.wait_for(flow, max(deadline - time.monotonic() - budget_s / 5, 1))
+        except TimeoutError:
+            finished = False
+        except Exception as exc:  # the driver gave up on a service: report what stands
+            console.print(f"[red]the flow driver stopped: {exc}[/red]")
+            finished = False
+        finally:
+            faulting.cancel()
+            reporting.cancel()
+    # every process back up before counting
+    for instance, process in stack.services.items():
+        if not process.running:
+            stack.start_service(instance, wait=False)
+    for instance in stack.services:
+        await asyncio.to_thread(stack.wait_ready, instance)
+    with console.status("counting effects in the databases, sinks and topics"):
+        want, got = await settle(stack, driver, deadline)
+        dead = await dead_letters(stack)
+    return verdict(console, driver, want, got, dead, faults, finished)
+
+
+def verdict(
+    console: Console,
+    driver: Driver,
+    want: dict[str, Any],
+    got: dict[str, Any],
+    dead: list[dict[str, Any]],
+    faults: Faults,
+    finished: bool,
+) -> int:
+    console.print(f"faults injected ({len(faults.log)}):")
+    console.print("  " + "; ".join(f"{at:.0f}s {what}" for at, what in faults.log))
+    table = Table(title=f"effects of {driver.total} requests ({len(driver.requests)} registered)")
+    for column in ("effect", "expected", "counted", "requests short", "requests doubled"):
+        table.add_column(column, justify="right" if column != "effect" else "left")
+    dead_requests = {d["request_id"] for d in dead if d["request_id"]}
+    lost = doubled = 0
+    for effect, counts in want.items():
+        if isinstance(counts, Counter):
+            short = {r for r in counts if got[effect][r] < counts[r]} - dead_requests
+            extra = {r for r in counts if got[effect][r] > counts[r]}
+            lost, doubled = lost + len(short), doubled + len(extra)
+            total_want, total_got = sum(counts.values()), sum(got[effect][r] for r in counts)
+            table.add_row(effect, str(total_want), str(total_got), str(len(short)), str(len(extra)))
+        else:
+            lost += max(counts - got[effect], 0)
+            doubled += max(got[effect] - counts, 0)
+            table.add_row(
+                effect,
+                str(counts),
+                str(got[effect]),
+                str(max(counts - got[effect], 0)),
+                str(max(got[effect] - counts, 0)),
+            )
+    console.print(table)
+    for letter in dead:
+        console.print(f"dead-lettered on {letter['topic']}: {letter['reason']}")
+    problems = differences(want, got)
+    if not finished:
+        console.print(
+            f"[red]the flow did not finish in time: {driver.registered} registered, "
+            f"{len(driver.completed)} completed of {driver.total}[/red]"
+        )
+    if lost or doubled or not finished or len(driver.requests) < driver.total:
+        console.print(f"[red]FAILED: {'; '.join(problems) or 'see above'}[/red]")
+        return 1
+    console.print(
+        f"[green]OK: every one of {driver.total} requests reached its end; each work order, "
+        f"charge, callback and resident message exactly once[/green]"
+    )
+    return 0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="make chaos", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--seed", type=int, default=20261123, help="the same seed, the same faults")
+    parser.add_argument(
+        "--budget", type=float, default=570, help="seconds until it stops itself (default 9.5 min)"
+    )
+    args = parser.parse_args()
+    console = Console()
+    root = Path(tempfile.mkdtemp(prefix="hotline-chaos-"))
+    stack = Stack(root, Ports.free(), topic_prefix="chaos.", db_prefix="chaos_")
+    try:
+        code = asyncio.run(chaos(stack, args.requests, args.seed, args.budget, console))
+    finally:
+        stack.stop()
+        shutil.rmtree(root, ignore_errors=True)
+    raise SystemExit(code)
+
+
+if __name__ == "__main__":
+    main()
