@@ -158,7 +158,12 @@ def verdict(
     faults: Faults,
     finished: bool,
 ) -> int:
-    console.print(f"faults injected ({len(faults.log)}):")
+    kills = Counter(what.split()[1] for _, what in faults.log if what.startswith("SIGKILL"))
+    console.print(
+        "faults injected: "
+        + ", ".join(f"{name} killed {count}×" for name, count in sorted(kills.items()))
+        + ", each restarted:"
+    )
     console.print("  " + "; ".join(f"{at:.0f}s {what}" for at, what in faults.log))
     table = Table(title=f"effects of {driver.total} requests ({len(driver.requests)} registered)")
     for column in ("effect", "expected", "counted", "requests short", "requests doubled"):
