@@ -120,11 +120,11 @@ async def test_the_relay_publishes_pending_events_keyed_by_aggregate_and_clears_
     broker = KafkaBroker(infra.kafka_bootstrap)
     await broker.connect()
     try:
-        first, second = builders.request_accepted(), builders.request_accepted()
-        await db["requests"].insert_one({"_id": "r1", OUTBOX_FIELD: [outbox_entry(first)]})
-        await db["requests"].insert_one({"_id": "r2", OUTBOX_FIELD: [outbox_entry(second)]})
+        events = [builders.request_accepted() for _ in range(5)]
+        for i, event in enumerate(events):
+            await db["requests"].insert_one({"_id": f"r{i}", OUTBOX_FIELD: [outbox_entry(event)]})
         relay = OutboxRelay(db["requests"], EventPublisher(broker, settings), sweep_interval_s=0.1)
-        assert await relay.sweep() == 2
+        assert await relay.sweep(batch=2) == 5, "a sweep goes on while its batches come back full"
         assert await relay.sweep() == 0
         assert await db["requests"].count_documents({f"{OUTBOX_FIELD}.0": {"$exists": True}}) == 0
     finally:
@@ -132,12 +132,9 @@ async def test_the_relay_publishes_pending_events_keyed_by_aggregate_and_clears_
     stack = Stack(infra.root, infra.ports, topic_prefix=prefix)
     records = await read_topic(stack, SERVICE_REQUESTS)
     assert sorted(decoded(r)["event_id"] for r in records) == sorted(
-        [str(first.event_id), str(second.event_id)]
+        str(event.event_id) for event in events
     )
-    assert {r.key.decode() for r in records} == {
-        str(first.payload.request_id),
-        str(second.payload.request_id),
-    }
+    assert {r.key.decode() for r in records} == {str(e.payload.request_id) for e in events}
 
 
 async def test_an_event_added_while_the_relay_publishes_is_not_lost(

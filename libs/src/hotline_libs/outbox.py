@@ -97,14 +97,23 @@ class OutboxRelay:
         return published
 
     async def sweep(self, batch: int = 500) -> int:
-        """Publish whatever is pending in the whole collection."""
+        """Publish whatever is pending in the whole collection, ``batch`` documents at a time.
+
+        Another batch is read only when one came back full: under steady writes there is
+        nearly always a document or two whose hint is about to be served, and sweeping again
+        for those would turn the relay into back-to-back scans of the whole collection.
+        """
         published = 0
-        cursor = self._collection.find(
-            {f"{OUTBOX_FIELD}.0": {"$exists": True}}, {OUTBOX_FIELD: 1}
-        ).limit(batch)
-        async for document in cursor:
-            published += await self._publish(document)
-        return published
+        while True:
+            documents = 0
+            cursor = self._collection.find(
+                {f"{OUTBOX_FIELD}.0": {"$exists": True}}, {OUTBOX_FIELD: 1}
+            ).limit(batch)
+            async for document in cursor:
+                documents += 1
+                published += await self._publish(document)
+            if documents < batch:
+                return published
 
     async def _run(self) -> None:
         loop = asyncio.get_running_loop()
@@ -114,8 +123,7 @@ class OutboxRelay:
             try:
                 await self.relay_hinted()
                 if loop.time() >= next_sweep:
-                    if await self.sweep():
-                        continue  # there may be more than one batch
+                    await self.sweep()
                     next_sweep = loop.time() + self._sweep_interval_s
             except asyncio.CancelledError:
                 raise
