@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import io
+import json
 import math
 from collections import Counter
 from types import SimpleNamespace
@@ -12,7 +13,7 @@ from typing import Any
 import pytest
 from hotline_bench.__main__ import per_thousand
 from hotline_bench.chaos import Faults, verdict
-from hotline_bench.pipeline import HOPS, Trace
+from hotline_bench.pipeline import HOPS, Pipeline, Trace
 from hotline_bench.report import markdown, plain
 from hotline_bench.stats import Latencies
 from rich.console import Console
@@ -160,3 +161,28 @@ def test_report_says_not_built_and_reads_hops_against_the_bare_kafka_hop() -> No
     assert "pain.008; 100,000 against `sepaxml`): not built" in table
     assert "SMS gateway): not built" in table
     assert "| intake | 7.50 | 7.50 |" in table
+
+
+def _record(event_type: str, payload: dict[str, Any], at_ms: int) -> Any:
+    body = {"event_type": event_type, "payload": payload}
+    return SimpleNamespace(value=json.dumps(body).encode(), timestamp=at_ms)
+
+
+async def test_an_event_seen_before_its_requests_acceptance_still_counts() -> None:
+    # partitions of different topics reach the bench in no set order
+    pipeline = Pipeline(None, "http", requests=1, window=1, tick=lambda n: None, timeout_s=1)  # type: ignore[arg-type]
+    request_id = "9d0c5a52-57a5-4c1e-9d3e-1b2a3c4d5e6f"
+    pipeline._observe(_record("ChargeRaised", {"request_id": request_id}, 5_000))
+    accepted = {"request_id": request_id, "description": f"漏水 [{pipeline.run}#0]"}
+    pipeline._observe(_record("ServiceRequestAccepted", accepted, 1_000))
+    assert pipeline.traces[0].request_id == request_id
+    assert pipeline.traces[0].charged == 5.0
+    assert pipeline.bus_events == 2
+
+
+async def test_events_of_another_run_are_not_counted() -> None:
+    pipeline = Pipeline(None, "http", requests=1, window=1, tick=lambda n: None, timeout_s=1)  # type: ignore[arg-type]
+    other = {"request_id": "r-elsewhere", "description": "漏水 [someoneelse#0]"}
+    pipeline._observe(_record("ServiceRequestAccepted", other, 1_000))
+    assert pipeline.traces[0].request_id is None
+    assert pipeline.bus_events == 0

@@ -28,6 +28,7 @@ from rich.console import Console
 from rich.markdown import Markdown
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from hotline_bench import stop_on_sigterm
 from hotline_bench.limits import measure_kafka, measure_store
 from hotline_bench.pipeline import Pipeline, PipelineResult
 from hotline_bench.report import NOT_BUILT, machine, markdown, plain
@@ -81,11 +82,10 @@ def per_thousand(
 
 
 class Bench:
-    def __init__(self, sizes: Sizes, progress: Progress) -> None:
+    def __init__(self, stack: Stack, sizes: Sizes, progress: Progress) -> None:
+        self.stack = stack
         self.sizes = sizes
         self.progress = progress
-        self.root = Path(tempfile.mkdtemp(prefix="hotline-bench-"))
-        self.stack = Stack(self.root, Ports.free(), topic_prefix="raw.", db_prefix="raw_")
 
     def step(self, description: str, total: int | None = None) -> Any:
         return self.progress.add_task(description, total=total)
@@ -151,22 +151,17 @@ class Bench:
         }
 
 
-async def run(sizes: Sizes, progress: Progress) -> dict[str, Any]:
-    bench = Bench(sizes, progress)
+async def run(bench: Bench) -> dict[str, Any]:
     started = time.monotonic()
-    try:
-        task = bench.step("starting Kafka, the store and the sinks")
-        await asyncio.to_thread(bench.stack.start_infra)
-        bench.done(task)
-        limits = await bench.limits()
-        runs = [
-            await bench.pipeline(1, "HTTP", "http", replicas=1),
-            await bench.pipeline(2, "site feed", "site-feed", replicas=1),
-            await bench.pipeline(3, "HTTP, 2× dispatch + notification", "http", replicas=2),
-        ]
-    finally:
-        await asyncio.to_thread(bench.stack.stop)
-        shutil.rmtree(bench.root, ignore_errors=True)
+    task = bench.step("starting Kafka, the store and the sinks")
+    await asyncio.to_thread(bench.stack.start_infra)
+    bench.done(task)
+    limits = await bench.limits()
+    runs = [
+        await bench.pipeline(1, "HTTP", "http", replicas=1),
+        await bench.pipeline(2, "site feed", "site-feed", replicas=1),
+        await bench.pipeline(3, "HTTP, 2× dispatch + notification", "http", replicas=2),
+    ]
     one, two = runs[0]["requests_per_s"], runs[2]["requests_per_s"]
     return {
         "date": datetime.now(UTC).date().isoformat(),
@@ -191,14 +186,21 @@ def main() -> None:
     args = parser.parse_args()
     sizes = Sizes.quick() if args.quick else Sizes.full()
     console = Console()
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-    ) as progress:
-        results = asyncio.run(run(sizes, progress))
+    root = Path(tempfile.mkdtemp(prefix="hotline-bench-"))
+    stack = Stack(root, Ports.free(), topic_prefix="raw.", db_prefix="raw_")
+    stop_on_sigterm()
+    try:
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+        ) as progress:
+            results = asyncio.run(run(Bench(stack, sizes, progress)))
+    finally:
+        stack.stop()  # the stack's processes live in sessions of their own: stop them for sure
+        shutil.rmtree(root, ignore_errors=True)
     results["size"] = "quick" if args.quick else "full"
     results["command"] = "make bench" + (" QUICK=1" if args.quick else "")
     results["sizes"] = asdict(sizes)

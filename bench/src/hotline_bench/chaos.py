@@ -27,6 +27,7 @@ from rich.console import Console
 from rich.table import Table
 
 from contracts import topics
+from hotline_bench import stop_on_sigterm
 from hotline_bench.flows import Driver, differences, effects, expected
 from hotline_bench.probes import read_topic
 
@@ -217,6 +218,7 @@ def main() -> None:
     console = Console()
     root = Path(tempfile.mkdtemp(prefix="hotline-chaos-"))
     stack = Stack(root, Ports.free(), topic_prefix="chaos.", db_prefix="chaos_")
+    stop_on_sigterm()
     try:
         code = asyncio.run(chaos(stack, args.requests, args.seed, args.budget, console))
     finally:

@@ -10,6 +10,7 @@ rate with bounded queues, not the depth of a backlog.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import re
 import time
@@ -38,6 +39,8 @@ MARK = re.compile(r"\[(?P<run>[a-z0-9]+)#(?P<i>\d+)\]")
 # service the charge SMS and e-mail; plus its callback
 NOTIFICATIONS_FREE = 3
 NOTIFICATIONS_PAID = 5
+
+STALL_S = 60  # a run with no request finishing for this long is over
 
 HOPS = (
     "registered → dispatched",
@@ -119,6 +122,8 @@ class Pipeline:
         self._technicians = asyncio.Semaphore(8)
         self._tasks: set[asyncio.Task[None]] = set()
         self._failed = asyncio.Event()
+        self._progress = time.monotonic()  # when a request last finished
+        self._early: dict[str, list[Any]] = {}  # events seen before their request's acceptance
         self.failure: BaseException | None = None
 
     def _spawn(self, work: Any) -> None:
@@ -147,9 +152,7 @@ class Pipeline:
         watching = asyncio.create_task(self._watch(observer))
         started = time.time()
         try:
-            await asyncio.wait_for(self._drive(), self.timeout_s)
-        except TimeoutError:
-            pass  # reported as fewer requests completed than sent
+            await self._supervised()
         finally:
             seconds = time.time() - started
             watching.cancel()
@@ -179,6 +182,19 @@ class Pipeline:
             hops={hop: Latencies.of(values) for hop, values in samples.items()},
         )
 
+    async def _supervised(self) -> None:
+        """Drive the run; end it early when nothing has finished for ``STALL_S`` seconds or the
+        time is up (reported as fewer requests done than sent)."""
+        drive = asyncio.create_task(self._drive())
+        deadline = time.monotonic() + self.timeout_s
+        while not drive.done():
+            await asyncio.wait({drive}, timeout=1)
+            now = time.monotonic()
+            if now > deadline or now - self._progress > STALL_S:
+                drive.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await drive
+
     # -- the agents, or the site system ----------------------------------------------------
     async def _drive(self) -> None:
         if self.path == "http":
@@ -205,12 +221,12 @@ class Pipeline:
 
     async def _or_failure(self, waiting: Any) -> None:
         """Wait for ``waiting``, or return at once when some request's work failed."""
-        _, pending = await asyncio.wait(
-            [asyncio.ensure_future(waiting), asyncio.ensure_future(self._failed.wait())],
-            return_when=asyncio.FIRST_COMPLETED,
-        )
-        for future in pending:
-            future.cancel()
+        futures = [asyncio.ensure_future(waiting), asyncio.ensure_future(self._failed.wait())]
+        try:
+            await asyncio.wait(futures, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for future in futures:
+                future.cancel()
         if self._failed.is_set():
             raise RuntimeError(f"the {self.path} run failed: {self.failure!r}") from self.failure
 
@@ -301,9 +317,13 @@ class Pipeline:
             trace.request_id = payload["request_id"]
             self.by_request[payload["request_id"]] = trace
             self.bus_events += 1
+            # partitions of different topics arrive in no set order: replay what came first
+            for early in self._early.pop(payload["request_id"], []):
+                self._observe(early)
             return
         found = self.by_request.get(payload.get("request_id", ""))
         if found is None:
+            self._early.setdefault(payload.get("request_id", ""), []).append(record)
             return
         self.bus_events += 1
         if kind == "WorkOrderDispatched" and found.dispatched is None:
@@ -319,6 +339,7 @@ class Pipeline:
             found.check_done()
             if found.done.is_set():
                 self.window.release()
+                self._progress = time.monotonic()
                 self.tick(1)
 
 
