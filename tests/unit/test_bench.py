@@ -118,6 +118,7 @@ def test_report_says_not_built_and_reads_hops_against_the_bare_kafka_hop() -> No
         "bus_events_per_s": 50.0,
         "hops": dict.fromkeys(HOPS, hop),
         "cpu_s_per_1000": {"intake": 7.5},
+        "store_commands_per_request": {"update": 14.0, "find": 12.0},
     }
     results = {
         "date": "2026-11-23",
@@ -161,6 +162,7 @@ def test_report_says_not_built_and_reads_hops_against_the_bare_kafka_hop() -> No
     assert "pain.008; 100,000 against `sepaxml`): not built" in table
     assert "SMS gateway): not built" in table
     assert "| intake | 7.50 | 7.50 |" in table
+    assert "| HTTP | 26.0 | update 14.0 | find 12.0 |" in table
 
 
 def _record(event_type: str, payload: dict[str, Any], at_ms: int) -> Any:

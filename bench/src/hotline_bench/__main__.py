@@ -15,15 +15,18 @@ import json
 import shutil
 import tempfile
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import httpx
 import psutil
+from hotline_infra.processes import free_port
 from hotline_infra.stack import SERVICES, Ports, Stack
 from hotline_infra.topics import ensure_topics
+from prometheus_client.parser import text_string_to_metric_families
 from rich.console import Console
 from rich.markdown import Markdown
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -69,6 +72,27 @@ def cpu_seconds(stack: Stack) -> dict[str, float]:
     own = psutil.Process().cpu_times()
     used["bench driver"] = own.user + own.system
     return used
+
+
+async def store_commands(stack: Stack) -> Counter[str]:
+    """Commands the store has answered so far, by name, from FerretDB's own metrics."""
+    if stack.store_metrics_url is None:
+        return Counter()
+    async with httpx.AsyncClient(timeout=10) as client:
+        text = (await client.get(stack.store_metrics_url)).text
+    counts: Counter[str] = Counter()
+    for family in text_string_to_metric_families(text):
+        if family.name == "ferretdb_client_requests":
+            for sample in family.samples:
+                if sample.name.endswith("_total"):
+                    counts[sample.labels["command"]] += int(sample.value)
+    return counts
+
+
+def per_request(before: Counter[str], after: Counter[str], requests: int) -> dict[str, float]:
+    """Store commands per request, by command, most frequent first."""
+    used = after - before
+    return {name: count / max(requests, 1) for name, count in used.most_common()}
 
 
 def per_thousand(
@@ -131,7 +155,7 @@ class Bench:
         await asyncio.sleep(5 if replicas > 1 else 2)  # consumer groups settle their partitions
         self.done(starting)
         task = self.step(f"{label}: requests through all five services", self.sizes.requests)
-        before = cpu_seconds(stack)
+        before, commands_before = cpu_seconds(stack), await store_commands(stack)
         result: PipelineResult = await Pipeline(
             stack,
             path,
@@ -140,7 +164,7 @@ class Bench:
             lambda n: self.progress.advance(task, n),
             self.sizes.timeout_s,
         ).execute()
-        after = cpu_seconds(stack)
+        after, commands_after = cpu_seconds(stack), await store_commands(stack)
         self.done(task)
         for instance in list(stack.services):
             await asyncio.to_thread(stack.stop_service, instance)
@@ -148,6 +172,9 @@ class Bench:
             "label": label,
             **asdict(result),
             "cpu_s_per_1000": per_thousand(before, after, result.completed),
+            "store_commands_per_request": per_request(
+                commands_before, commands_after, result.completed
+            ),
         }
 
 
@@ -187,7 +214,9 @@ def main() -> None:
     sizes = Sizes.quick() if args.quick else Sizes.full()
     console = Console()
     root = Path(tempfile.mkdtemp(prefix="hotline-bench-"))
-    stack = Stack(root, Ports.free(), topic_prefix="raw.", db_prefix="raw_")
+    stack = Stack(
+        root, Ports.free(), topic_prefix="raw.", db_prefix="raw_", store_metrics_port=free_port()
+    )
     stop_on_sigterm()
     try:
         with Progress(

@@ -120,8 +120,10 @@ def markdown(results: dict[str, Any]) -> str:
         f"{results['bank_file']}",
         "",
         f"**5. Broadcast** (100,000 recipients → SMS gateway): {results['broadcast']}",
+    ]
+    lines += [
         "",
-        "**6. CPU seconds per 1,000 requests** (process accounting, user + system)",
+        "**6. Cost: CPU seconds per 1,000 requests** (process accounting, user + system)",
         "",
         "| process | " + " | ".join(run["label"] for run in results["pipeline"]) + " |",
         "|---|" + "---|" * len(results["pipeline"]),
@@ -130,4 +132,18 @@ def markdown(results: dict[str, Any]) -> str:
     for process in processes:
         cells = [_n(run["cpu_s_per_1000"].get(process), 2) for run in results["pipeline"]]
         lines.append(f"| {process} | " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        "and **store commands per request** (FerretDB's own counters; the five most frequent)",
+        "",
+        "| path | all | " + " | ".join(f"top {i}" for i in range(1, 6)) + " |",
+        "|---|---|" + "---|" * 5,
+    ]
+    for run in results["pipeline"]:
+        commands = run.get("store_commands_per_request") or {}
+        top = [f"{name} {count:.1f}" for name, count in list(commands.items())[:5]]
+        top += [""] * (5 - len(top))
+        lines.append(
+            f"| {run['label']} | {_n(sum(commands.values()), 1)} | " + " | ".join(top) + " |"
+        )
     return "\n".join(lines) + "\n"

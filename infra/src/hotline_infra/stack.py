@@ -87,6 +87,7 @@ class Stack:
         partitions: int = 6,
         seed_demo_data: bool = True,
         containers: bool = False,
+        store_metrics_port: int | None = None,
     ) -> None:
         self.root = root
         self.ports = ports
@@ -98,6 +99,8 @@ class Stack:
             containers  # Kafka and the store from Docker images (hotline_infra.containers)
         )
         self._containers: list[Any] = []
+        # FerretDB's debug server (Prometheus metrics, pprof) on this port; off when None
+        self.store_metrics_port = store_metrics_port
         self.logs = root / "logs"
         self.mail_dir = root / "mail"
         self.sms_dir = root / "sms"
@@ -112,6 +115,13 @@ class Stack:
     @property
     def mongo_url(self) -> str:
         return f"mongodb://127.0.0.1:{self.ports.mongo}/"
+
+    @property
+    def store_metrics_url(self) -> str | None:
+        """FerretDB's Prometheus metrics, when its debug server is on."""
+        if self.store_metrics_port is None:
+            return None
+        return f"http://127.0.0.1:{self.store_metrics_port}/debug/metrics"
 
     @property
     def sms_url(self) -> str:
@@ -228,7 +238,8 @@ class Stack:
                 f"--sqlite-url=file:{data}/",
                 f"--state-dir={data}",
                 "--telemetry=disable",
-                "--debug-addr=-",
+                "--debug-addr="
+                + (f"127.0.0.1:{self.store_metrics_port}" if self.store_metrics_port else "-"),
                 "--log-level=warn",
             ],
             self.logs / "ferretdb.log",
