@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import random
 import shutil
@@ -61,9 +62,11 @@ async def inject(stack: Stack, driver: Driver, rng: random.Random, faults: Fault
             victim = rng.choice(SERVICES)
             stack.kill_service(victim)
             faults.note(f"SIGKILL {victim}")
-            await asyncio.sleep(rng.uniform(0.5, 3))
-            stack.start_service(victim, wait=False)
-            faults.note(f"restarted {victim}")
+            try:
+                await asyncio.sleep(rng.uniform(0.5, 3))
+            finally:  # restarted even when the flow ends during the pause
+                stack.start_service(victim, wait=False)
+                faults.note(f"restarted {victim}")
 
 
 async def crash_and_restart(stack: Stack, name: str, rng: random.Random, faults: Faults) -> None:
@@ -71,10 +74,12 @@ async def crash_and_restart(stack: Stack, name: str, rng: random.Random, faults:
     same port and data."""
     stack.infra[name].kill()
     faults.note(f"SIGKILL {name}")
-    await asyncio.sleep(rng.uniform(1, 3))
     start = stack.start_kafka if name == "kafka" else stack.start_ferretdb
-    await asyncio.to_thread(start)
-    faults.note(f"restarted {name}")
+    try:
+        await asyncio.sleep(rng.uniform(1, 3))
+    finally:  # restarted even when the flow ends during the pause
+        await asyncio.to_thread(start)
+        faults.note(f"restarted {name}")
 
 
 async def dead_letters(stack: Stack) -> list[dict[str, Any]]:
@@ -138,6 +143,8 @@ async def chaos(stack: Stack, requests: int, seed: int, budget_s: float, console
         finally:
             faulting.cancel()
             reporting.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await faulting  # lets a pending restart finish
     # every process back up before counting
     for instance, process in stack.services.items():
         if not process.running:
