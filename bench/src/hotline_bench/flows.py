@@ -7,6 +7,7 @@ logs. Used by ``make chaos`` and by the kill-and-restart and replica tests.
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections import Counter
 from typing import Any
 
@@ -18,13 +19,9 @@ from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
 from contracts import topics
-from hotline_bench.probes import auth, decoded, read_topic, repair_request, serials_in
+from hotline_bench.probes import auth, decoded, read_topic, repair_request, retrying, serials_in
 
 PAID_ITEM = {"item_code": "RP-DRAIN", "quantity": 1}
-
-
-class ServiceGone(RuntimeError):
-    """A service stayed unreachable far longer than a restart takes."""
 
 
 def _expect_success(response: httpx.Response) -> None:
@@ -51,18 +48,6 @@ class Driver:
         self.concurrency = concurrency
         self.reached_milestone = asyncio.Event()  # set once `milestone` requests are registered
 
-    async def _retrying(self, call: Any) -> httpx.Response:
-        """The answer to ``call``, retried through 5xx and dropped connections for up to 2 minutes."""
-        for _ in range(1200):
-            try:
-                response: httpx.Response = await call()
-                if response.status_code < 500:
-                    return response
-            except httpx.TransportError:
-                pass
-            await asyncio.sleep(0.1)
-        raise ServiceGone("a service did not answer within two minutes")
-
     async def register_all(self) -> None:
         limit = asyncio.Semaphore(self.concurrency)
         async with httpx.AsyncClient(
@@ -78,7 +63,7 @@ class Driver:
                 )
                 key = f"{self.run}-{i}"
                 async with limit:
-                    response = await self._retrying(
+                    response = await retrying(
                         lambda: intake.post(
                             "/service-requests",
                             json=body,
@@ -99,7 +84,7 @@ class Driver:
             base_url=self.stack.service_url("dispatch"), timeout=10
         ) as dispatch:
             while len(self.completed) < self.total:
-                listing = await self._retrying(
+                listing = await retrying(
                     lambda: dispatch.get(
                         "/work-orders",
                         params={"status": "dispatched", "limit": 500},
@@ -113,12 +98,9 @@ class Driver:
                     completion: dict[str, Any] = {"resident_signed": True}
                     if request["paid"]:
                         completion |= {"items": [PAID_ITEM], "payment_method": "bank_collection"}
-                    response = await self._retrying(
-                        lambda order=order, completion=completion: dispatch.post(
-                            f"/work-orders/{order['work_order_id']}/completion",
-                            json=completion,
-                            headers=auth(),
-                        )
+                    url = f"/work-orders/{order['work_order_id']}/completion"
+                    response = await retrying(
+                        functools.partial(dispatch.post, url, json=completion, headers=auth())
                     )
                     _expect_success(response)
                     self.completed.add(order["request_id"])

@@ -28,7 +28,7 @@ from contracts.sites.v1 import SiteRequestSubmitted, SiteRequestSubmittedPayload
 from hotline_infra.stack import Stack
 
 from contracts import topics
-from hotline_bench.probes import auth, repair_request
+from hotline_bench.probes import auth, repair_request, retrying
 from hotline_bench.stats import Latencies
 
 SITES = ("dmg", "qjc", "gxi")
@@ -240,7 +240,7 @@ class Pipeline:
             site_id=SITES[trace.index % len(SITES)],
             description=self._description(trace),
         )
-        response = await _retrying(
+        response = await retrying(
             lambda: intake.post(
                 "/service-requests",
                 json=body,
@@ -289,7 +289,7 @@ class Pipeline:
             completion |= {"items": [PAID_ITEM], "payment_method": method}
         async with self._technicians:
             trace.completion_sent = time.time()
-            response = await _retrying(
+            response = await retrying(
                 lambda: self._dispatch.post(
                     f"/work-orders/{work_order_id}/completion", json=completion, headers=auth()
                 )
@@ -350,16 +350,3 @@ async def _positioned(consumer: AIOKafkaConsumer) -> None:
         await consumer.getmany(timeout_ms=200)
     for partition in consumer.assignment():
         await consumer.position(partition)
-
-
-async def _retrying(call: Callable[[], Any]) -> httpx.Response:
-    """Retry 5xx answers and dropped connections for up to a minute, as a client would."""
-    for _ in range(600):
-        try:
-            response: httpx.Response = await call()
-            if response.status_code < 500:
-                return response
-        except httpx.TransportError:
-            pass
-        await asyncio.sleep(0.1)
-    raise RuntimeError("a service did not answer within a minute")

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import time
+from collections.abc import Awaitable, Callable
 from typing import Any
 
+import httpx
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from hotline_infra.stack import Stack
 from hotline_libs.auth import Role, issue_token
@@ -92,3 +95,24 @@ async def publish_raw(stack: Stack, topic: str, value: bytes, key: bytes | None 
         await producer.send_and_wait(stack.topic_prefix + topic, value, key=key)
     finally:
         await producer.stop()
+
+
+class ServiceGone(RuntimeError):
+    """A service stayed unreachable far longer than a restart takes."""
+
+
+async def retrying(
+    call: Callable[[], Awaitable[httpx.Response]], patience_s: float = 120
+) -> httpx.Response:
+    """The answer to ``call``, retried through 5xx answers and dropped connections, as a client
+    of a restarting service would; ``ServiceGone`` after ``patience_s``."""
+    deadline = time.monotonic() + patience_s
+    while time.monotonic() < deadline:
+        try:
+            response = await call()
+            if response.status_code < 500:
+                return response
+        except httpx.TransportError:
+            pass
+        await asyncio.sleep(0.1)
+    raise ServiceGone(f"a service did not answer within {patience_s:.0f} s")
