@@ -16,7 +16,9 @@ def write_asyncapi(directory: Path) -> list[Path]:
     for name in SERVICES:
         service = importlib.import_module(f"{name}.entrypoints.app").build()
         path = directory / f"{name}.asyncapi.json"
-        path.write_text(json.dumps(service.asyncapi(), indent=2, ensure_ascii=False) + "\n")
+        # keys sorted: FastStream lists channels in an order that changes from run to run
+        document = json.dumps(service.asyncapi(), indent=2, ensure_ascii=False, sort_keys=True)
+        path.write_text(document + "\n")
         written.append(path)
     return written
 
