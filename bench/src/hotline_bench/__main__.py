@@ -1,9 +1,9 @@
 """``make bench``: the platform's figures against this machine's own limits.
 
 Starts a private stack on free ports (Kafka, FerretDB, the sinks), measures bare Kafka and the
-bare store, then drives the five services through three runs, each on fresh topics and
-databases: the HTTP path, the site-feed path, and the HTTP path with two replicas of dispatch
-and of notification. Prints a table and writes ``bench/results/<date>.json`` and ``.md``.
+bare store, then drives the five services through a short unreported warm-up and three runs,
+each on fresh topics and databases: the HTTP path, the site-feed path, and the HTTP path with
+two replicas of dispatch and of notification. Prints a table and writes ``bench/results/<date>.json`` and ``.md``.
 Measures; never fails on a slow machine.
 """
 
