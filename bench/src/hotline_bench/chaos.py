@@ -29,7 +29,7 @@ from rich.table import Table
 
 from contracts import topics
 from hotline_bench import stop_on_sigterm
-from hotline_bench.flows import Driver, differences, effects, expected
+from hotline_bench.flows import Driver, differences, settled_effects, tally
 from hotline_bench.probes import read_topic
 
 
@@ -98,18 +98,6 @@ async def dead_letters(stack: Stack) -> list[dict[str, Any]]:
     return found
 
 
-async def settle(
-    stack: Stack, driver: Driver, deadline: float
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Effects as they stand once they match what is expected, or at the deadline."""
-    want = expected(driver)
-    while True:
-        got = await effects(stack, driver)
-        if got == want or time.monotonic() > deadline:
-            return want, got
-        await asyncio.sleep(2)
-
-
 async def chaos(stack: Stack, requests: int, seed: int, budget_s: float, console: Console) -> int:
     deadline = time.monotonic() + budget_s
     rng = random.Random(seed)  # noqa: S311 - a reproducible fault plan, not a secret
@@ -152,7 +140,7 @@ async def chaos(stack: Stack, requests: int, seed: int, budget_s: float, console
     for instance in stack.services:
         await asyncio.to_thread(stack.wait_ready, instance)
     with console.status("counting effects in the databases, sinks and topics"):
-        want, got = await settle(stack, driver, deadline)
+        want, got = await settled_effects(stack, driver, max(deadline - time.monotonic(), 0))
         dead = await dead_letters(stack)
     return verdict(console, driver, want, got, dead, faults, finished)
 
@@ -177,34 +165,20 @@ def verdict(
     for column in ("effect", "expected", "counted", "requests short", "requests doubled"):
         table.add_column(column, justify="right" if column != "effect" else "left")
     dead_requests = {d["request_id"] for d in dead if d["request_id"]}
-    lost = doubled = 0
-    for effect, counts in want.items():
-        if isinstance(counts, Counter):
-            short = {r for r in counts if got[effect][r] < counts[r]} - dead_requests
-            extra = {r for r in counts if got[effect][r] > counts[r]}
-            lost, doubled = lost + len(short), doubled + len(extra)
-            total_want, total_got = sum(counts.values()), sum(got[effect][r] for r in counts)
-            table.add_row(effect, str(total_want), str(total_got), str(len(short)), str(len(extra)))
-        else:
-            lost += max(counts - got[effect], 0)
-            doubled += max(got[effect] - counts, 0)
-            table.add_row(
-                effect,
-                str(counts),
-                str(got[effect]),
-                str(max(counts - got[effect], 0)),
-                str(max(got[effect] - counts, 0)),
-            )
+    rows = tally(want, got, excused=dead_requests)
+    for row in rows:
+        cells = (row.expected, row.counted, row.short, row.doubled)
+        table.add_row(row.effect, *(str(cell) for cell in cells))
     console.print(table)
     for letter in dead:
         console.print(f"dead-lettered on {letter['topic']}: {letter['reason']}")
-    problems = differences(want, got)
+    problems = differences(want, got, excused=dead_requests)
     if not finished:
         console.print(
             f"[red]the flow did not finish in time: {driver.registered} registered, "
             f"{len(driver.completed)} completed of {driver.total}[/red]"
         )
-    if lost or doubled or not finished or len(driver.requests) < driver.total:
+    if problems or not finished or len(driver.requests) < driver.total:
         console.print(f"[red]FAILED: {'; '.join(problems) or 'see above'}[/red]")
         return 1
     console.print(

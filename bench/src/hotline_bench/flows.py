@@ -9,6 +9,8 @@ from __future__ import annotations
 import asyncio
 import functools
 from collections import Counter
+from collections.abc import Collection
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -21,7 +23,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from contracts import topics
 from hotline_bench.probes import auth, decoded, read_topic, repair_request, retrying, serials_in
 
-PAID_ITEM = {"item_code": "RP-DRAIN", "quantity": 1}
+PAID_ITEM: dict[str, Any] = {"item_code": "RP-DRAIN", "quantity": 1}
 
 
 def _expect_success(response: httpx.Response) -> None:
@@ -205,18 +207,47 @@ def expected(driver: Driver) -> dict[str, Any]:
     }
 
 
-def differences(want: dict[str, Any], got: dict[str, Any]) -> list[str]:
-    """One line per effect that is short or doubled for some request; empty when all match."""
-    found = []
+@dataclass(frozen=True)
+class Tally:
+    """One effect counted against what was expected. For an effect counted per request,
+    ``short`` and ``doubled`` are requests; for a plain total, they are units."""
+
+    effect: str
+    expected: int
+    counted: int
+    short: int
+    doubled: int
+    per_request: bool
+
+
+def tally(want: dict[str, Any], got: dict[str, Any], excused: Collection[str] = ()) -> list[Tally]:
+    """Each effect, expected against counted; requests in ``excused`` (dead-lettered with a
+    reason) are not counted as short."""
+    rows = []
     for effect, counts in want.items():
         if isinstance(counts, Counter):
-            missing = {rid for rid in counts if got[effect][rid] < counts[rid]}
-            doubled = {rid for rid in counts if got[effect][rid] > counts[rid]}
-            if missing or doubled:
-                found.append(f"{effect}: {len(missing)} requests short, {len(doubled)} doubled")
-        elif got[effect] != counts:
-            found.append(f"{effect}: {got[effect]} instead of {counts}")
-    return found
+            short = sum(1 for r in counts if got[effect][r] < counts[r] and r not in excused)
+            doubled = sum(1 for r in counts if got[effect][r] > counts[r])
+            counted = sum(got[effect][r] for r in counts)
+            rows.append(Tally(effect, sum(counts.values()), counted, short, doubled, True))
+        else:
+            counted = got[effect]
+            short, doubled = max(counts - counted, 0), max(counted - counts, 0)
+            rows.append(Tally(effect, counts, counted, short, doubled, False))
+    return rows
+
+
+def differences(
+    want: dict[str, Any], got: dict[str, Any], excused: Collection[str] = ()
+) -> list[str]:
+    """One line per effect that is short or doubled for some request; empty when all match."""
+    return [
+        f"{row.effect}: {row.short} requests short, {row.doubled} doubled"
+        if row.per_request
+        else f"{row.effect}: {row.counted} instead of {row.expected}"
+        for row in tally(want, got, excused)
+        if row.short or row.doubled
+    ]
 
 
 async def settled_effects(

@@ -28,11 +28,11 @@ from contracts.sites.v1 import SiteRequestSubmitted, SiteRequestSubmittedPayload
 from hotline_infra.stack import Stack
 
 from contracts import topics
+from hotline_bench.flows import PAID_ITEM
 from hotline_bench.probes import auth, repair_request, retrying
 from hotline_bench.stats import Latencies
 
 SITES = ("dmg", "qjc", "gxi")
-PAID_ITEM = {"item_code": "RP-TAP", "quantity": 1}
 MARK = re.compile(r"\[(?P<run>[a-z0-9]+)#(?P<i>\d+)\]")
 
 # what each request ends with: the acceptance SMS and e-mail, the dispatch SMS, and for a paid
@@ -269,9 +269,7 @@ class Pipeline:
                     building="3",
                     room="1202",
                 ),
-                requested_items=[RequestedItem(item_code="RP-TAP", quantity=1)]
-                if trace.paid
-                else [],
+                requested_items=[RequestedItem(**PAID_ITEM)] if trace.paid else [],
                 registered_at=datetime.now(UTC),
             ),
         )
