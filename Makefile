@@ -6,7 +6,7 @@ RUN := $(UV) run --frozen
 SERVICES := intake dispatch billing callback notification
 
 .PHONY: help run test test-unit test-integration test-e2e bench chaos install install-python \
-        install-infra lint format typecheck asyncapi schemas token infra-up infra-down clean
+        install-infra lint format typecheck asyncapi schemas token infra-up infra-down clean dlq
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
@@ -70,3 +70,6 @@ infra-down: install-python  ## stop what infra-up started
 
 clean:  ## remove the run folder (data of `make run`) and caches; the download cache stays
 	rm -rf .hotline .pytest_cache .mypy_cache .ruff_cache
+
+dlq: install-python  ## dead letters and parked outbox entries: list, show, replay (ARGS="replay --all")
+	$(RUN) python -m hotline_libs.dead_letters $(or $(ARGS),list)

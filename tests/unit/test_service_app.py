@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 from fastapi.testclient import TestClient
+from hotline_libs.bus import MessageBus
 from hotline_libs.errors import Conflict, NotFound, RuleViolation
 from hotline_libs.service import HotlineService
 from hotline_libs.settings import ServiceSettings
@@ -24,9 +25,9 @@ async def fails(kind: str) -> None:
 
 def _client() -> TestClient:
     # no `with`: the lifespan (store, broker) is not started; the routes need neither
-    return TestClient(
-        HotlineService("test", ServiceSettings(), description="t", routers=[router]).app()
-    )
+    service = HotlineService("test", ServiceSettings(), description="t")
+    service.wire(MessageBus({}, uow=lambda: None), routers=[router], subscriptions=[], collections=[])
+    return TestClient(service.app())
 
 
 def test_business_errors_map_to_4xx_with_the_message() -> None:

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+OTHER = "other"
+
 
 def breaking_changes(old: dict[str, Any], new: dict[str, Any], path: str = "") -> list[str]:
     """What a consumer written against ``old`` would trip over in ``new``; empty if compatible.
 
-    Additive changes are compatible: a new optional field, a new definition. Removing or
-    retyping a field, or requiring a new one, is breaking and needs a new major version.
+    Additive changes are compatible: a new optional field, a new definition, a new value of an
+    enum declared open (``x-open-enum``, see ``contracts.envelope.OpenEnum``). Removing or
+    retyping a field, requiring a new one, removing an enum value, adding a value to a closed
+    enum or closing an open one is breaking and needs a new major version. A closed enum may be
+    declared open with the same values plus ``other``, the value its consumers read unknown
+    values as; values are added in a later change, once every consumer reads it open.
     """
     problems: list[str] = []
     old_defs, new_defs = old.get("$defs", {}), new.get("$defs", {})
@@ -26,8 +32,37 @@ def breaking_changes(old: dict[str, Any], new: dict[str, Any], path: str = "") -
             problems.append(f"changed field {path}{field}")
     for field in set(new.get("required", [])) - set(old.get("required", [])):
         problems.append(f"new required field {path}{field}")
-    if old.get("enum") and not set(old["enum"]) <= set(new.get("enum", old["enum"])):
-        problems.append(f"removed enum values from {path.rstrip('.')}")
+    problems += _enum_changes(old, new, path.rstrip(".") or "the enum")
+    return problems
+
+
+def _values(schema: dict[str, Any]) -> list[Any] | None:
+    if "enum" in schema:
+        return list(schema["enum"])
+    if "x-known-values" in schema:
+        return list(schema["x-known-values"])
+    return None
+
+
+def _enum_changes(old: dict[str, Any], new: dict[str, Any], name: str) -> list[str]:
+    old_values = _values(old)
+    if old_values is None:
+        return []
+    new_values = _values(new) or []
+    old_open, new_open = bool(old.get("x-open-enum")), bool(new.get("x-open-enum"))
+    problems = []
+    removed = [v for v in old_values if v not in new_values]
+    added = [v for v in new_values if v not in old_values]
+    if removed:
+        problems.append(f"removed enum values {removed} from {name}")
+    if old_open and not new_open:
+        problems.append(f"closed the open enum {name}")
+    if added and not old_open and not (new_open and set(added) <= {OTHER}):
+        problems.append(
+            f"added enum values {added} to the closed enum {name}: a consumer on this version "
+            "would refuse them; declare it open (OpenEnum, adding only 'other') first, or "
+            "publish a new major version"
+        )
     return problems
 
 

@@ -15,8 +15,11 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    GetJsonSchemaHandler,
     PlainSerializer,
 )
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 
 def _refuse_float(value: Any) -> Any:
@@ -48,11 +51,41 @@ class ContractModel(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore")
 
 
-class PaymentMethod(enum.StrEnum):
+class OpenEnum(enum.StrEnum):
+    """Base of an open enum: its producer may add values within a published major version.
+
+    A consumer reads a value it does not know as the enum's ``OTHER`` member and goes on (it
+    does not dead-letter the event). The JSON Schema lists the values known today under
+    ``x-known-values`` and marks the enum ``x-open-enum``; the compatibility checker lets an open
+    enum gain values, and refuses new values in a closed one (``contracts.compatibility``).
+    """
+
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        if isinstance(value, str):
+            return cls("other")
+        return None
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        schema = handler.resolve_ref_schema(handler(core_schema))
+        schema["x-known-values"] = schema.pop("enum")
+        schema["x-open-enum"] = True
+        schema["description"] = (
+            f"{(cls.__doc__ or '').strip()} Open: values may be added within this version; a "
+            "consumer reads a value it does not know as 'other'."
+        )
+        return schema
+
+
+class PaymentMethod(OpenEnum):
     """How a resident pays for a paid service (付款方式)."""
 
     CASH = "cash"
     BANK_COLLECTION = "bank_collection"
+    OTHER = "other"
 
 
 class Resident(ContractModel):
@@ -60,7 +93,9 @@ class Resident(ContractModel):
 
     name: str = Field(description="Resident's name as registered", examples=["王芳"])
     phone: str = Field(description="Mobile number in E.164 form", examples=["+8613800138000"])
-    email: str | None = Field(default=None, description="E-mail address, if given")
+    email: str | None = Field(
+        default=None, description="E-mail address, if given", examples=["wang.fang@example.com"]
+    )
     building: str = Field(description="Building (栋)", examples=["3"])
     room: str = Field(description="Room (房号)", examples=["1202"])
 
@@ -81,6 +116,14 @@ class EventEnvelope(ContractModel, Generic[P]):
         default=None, description="Id of the event or command that caused this one"
     )
     site_id: str = Field(description="Property site (项目) the event belongs to")
+    aggregate_version: int | None = Field(
+        default=None,
+        ge=1,
+        description=(
+            "Version of the producer's aggregate (work order, charge ...) once this change was "
+            "stored; a consumer may drop an event older than one it has applied"
+        ),
+    )
     payload: P
 
 
@@ -106,6 +149,7 @@ class Event(EventEnvelope[P]):
         correlation_id: uuid.UUID,
         causation_id: uuid.UUID | None = None,
         occurred_at: datetime | None = None,
+        aggregate_version: int | None = None,
     ) -> Any:
         """Create the event with its type and version filled in from the class."""
         return cls(
@@ -117,5 +161,6 @@ class Event(EventEnvelope[P]):
             correlation_id=correlation_id,
             causation_id=causation_id,
             site_id=site_id,
+            aggregate_version=aggregate_version,
             payload=payload,
         )

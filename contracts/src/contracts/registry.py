@@ -8,8 +8,13 @@ from typing import Any
 from pydantic import ValidationError
 
 from contracts.billing.v1 import ChargeRaised
-from contracts.callback.v1 import CallbackScheduled
-from contracts.dispatch.v1 import WorkOrderCompleted, WorkOrderDispatched
+from contracts.callback.v1 import CallbackOverdue, CallbackScheduled
+from contracts.dispatch.v1 import (
+    WorkOrderAwaitingTechnician,
+    WorkOrderCompleted,
+    WorkOrderDispatched,
+    WorkOrderDispatchOverdue,
+)
 from contracts.envelope import Event
 from contracts.intake.v1 import ServiceRequestAccepted
 from contracts.notification.v1 import NotificationSent
@@ -20,9 +25,12 @@ _EVENTS: dict[tuple[str, int], type[Event[Any]]] = {
     for model in (
         ServiceRequestAccepted,
         WorkOrderDispatched,
+        WorkOrderAwaitingTechnician,
+        WorkOrderDispatchOverdue,
         WorkOrderCompleted,
         ChargeRaised,
         CallbackScheduled,
+        CallbackOverdue,
         NotificationSent,
         SiteRequestSubmitted,
     )

@@ -14,7 +14,7 @@ def write_asyncapi(directory: Path) -> list[Path]:
     directory.mkdir(parents=True, exist_ok=True)
     written = []
     for name in SERVICES:
-        service = importlib.import_module(f"{name}.entrypoints.app").build()
+        service = importlib.import_module(f"{name}.bootstrap").bootstrap()
         path = directory / f"{name}.asyncapi.json"
         # keys sorted: FastStream lists channels in an order that changes from run to run
         document = json.dumps(service.asyncapi(), indent=2, ensure_ascii=False, sort_keys=True)

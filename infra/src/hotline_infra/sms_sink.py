@@ -4,8 +4,10 @@
 
 ``POST /v1/messages`` with ``{"to": "+86…", "text": "…", "client_msg_id": "…"}`` answers 202.
 Like commercial gateways it deduplicates on the client's message id, so a sender retrying
-after a crash does not text the resident twice. Accepted messages are appended to
-``messages.jsonl``; ``GET /`` lists them for a person, ``GET /v1/messages`` as JSON.
+after a crash does not text the resident twice; each duplicate it drops is noted in
+``duplicates.jsonl``. Like a gateway that cannot deliver to a number, it refuses (400) the
+numbers listed one per line in ``refused-numbers.txt`` in its folder. Accepted messages are
+appended to ``messages.jsonl``; ``GET /`` lists them for a person, ``GET /v1/messages`` as JSON.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import uvicorn
-from fastapi import FastAPI
+from fastapi import FastAPI, HTTPException
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
@@ -44,10 +46,17 @@ def create_app(directory: Path) -> FastAPI:
     app = FastAPI(title="Local SMS gateway sink")
     app.state.duplicates = 0
 
+    refused_numbers = directory / "refused-numbers.txt"
+
     @app.post("/v1/messages", status_code=202)
     async def accept(sms: SmsIn) -> dict[str, Any]:
+        if refused_numbers.exists() and sms.to in refused_numbers.read_text().split():
+            raise HTTPException(400, f"number {sms.to} cannot receive messages")
         if sms.client_msg_id and sms.client_msg_id in by_client_id:
             app.state.duplicates += 1
+            with (directory / "duplicates.jsonl").open("a") as out:
+                duplicate = {"client_msg_id": sms.client_msg_id, "to": sms.to}
+                out.write(json.dumps(duplicate, ensure_ascii=False) + "\n")
             return {"message_id": by_client_id[sms.client_msg_id]["message_id"], "duplicate": True}
         record = {
             "message_id": str(uuid.uuid4()),
@@ -83,6 +92,14 @@ def create_app(directory: Path) -> FastAPI:
         )
 
     return app
+
+
+def read_duplicates(directory: Path) -> list[dict[str, Any]]:
+    """Resends the sink dropped because it already had their message id."""
+    found = directory / "duplicates.jsonl"
+    if not found.exists():
+        return []
+    return [json.loads(line) for line in found.read_text().splitlines() if line.strip()]
 
 
 def read_messages(directory: Path) -> list[dict[str, Any]]:

@@ -70,6 +70,14 @@ async def serve(host: str, port: int, directory: Path) -> None:
         await server.serve_forever()
 
 
+def read_duplicates(directory: Path) -> list[dict[str, Any]]:
+    """Resends the mailbox dropped because it already had their Message-ID."""
+    found = directory / "duplicates.jsonl"
+    if not found.exists():
+        return []
+    return [json.loads(line) for line in found.read_text().splitlines() if line.strip()]
+
+
 def read_index(directory: Path) -> list[dict[str, Any]]:
     """Messages the sink holds, oldest first (used by tests and the benchmark)."""
     index = directory / "index.jsonl"

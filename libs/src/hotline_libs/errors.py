@@ -31,3 +31,11 @@ class Unavailable(Exception):
 
     Consumers retry these without limit, since the message is not at fault.
     """
+
+
+class ConcurrencyConflict(Exception):
+    """Someone saved the aggregate since it was read; the use case is retried from a fresh read.
+
+    Raised by a unit of work's conditional write; the message bus retries the command, so a
+    caller sees it only when the aggregate keeps changing under every retry.
+    """

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Protocol
 from zoneinfo import ZoneInfo
-
-from contracts import Event
 
 SITE_TIME_ZONE = ZoneInfo("Asia/Shanghai")
 """Where the sites are: business days and serial numbers follow this clock."""
@@ -21,7 +19,14 @@ def derive_id(kind: str, *causes: object) -> uuid.UUID:
     return uuid.uuid5(HOTLINE_NAMESPACE, name)
 
 
-def event_id(event: type[Event[Any]], cause: object) -> uuid.UUID:
+class EventKind(Protocol):
+    """An event class: anything with an ``EVENT_TYPE`` (``contracts.Event`` subclasses)."""
+
+    @property
+    def EVENT_TYPE(self) -> str: ...  # noqa: N802 - the contracts' own name
+
+
+def event_id(event: EventKind, cause: object) -> uuid.UUID:
     """The id of the ``event`` that ``cause`` (usually its aggregate's id) gives rise to."""
     return derive_id("event", event.EVENT_TYPE, cause)
 

@@ -17,7 +17,15 @@ from dataclasses import dataclass
 from typing import Any
 
 import structlog
-from aiokafka.errors import KafkaError
+from aiokafka import AIOKafkaProducer
+from aiokafka.errors import (
+    InvalidTopicError,
+    KafkaConnectionError,
+    KafkaError,
+    MessageSizeTooLargeError,
+    RecordTooLargeError,
+    TopicAuthorizationFailedError,
+)
 from contracts.topics import dead_letter_topic
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker, KafkaMessage
@@ -25,6 +33,7 @@ from pymongo.errors import AutoReconnect, ConnectionFailure, ServerSelectionTime
 
 from contracts import Event, UnknownEventError, parse_event
 from hotline_libs.errors import HotlineError, Unavailable
+from hotline_libs.outbox import EntryRefused
 from hotline_libs.settings import ServiceSettings
 
 log = structlog.get_logger(__name__)
@@ -52,21 +61,74 @@ def build_broker(settings: ServiceSettings, client_id: str) -> KafkaBroker:
     )
 
 
-class EventPublisher:
-    """Publishes events to their topic, keyed by aggregate so each aggregate stays in order."""
+REFUSALS: tuple[type[KafkaError], ...] = (
+    MessageSizeTooLargeError,
+    RecordTooLargeError,
+    InvalidTopicError,
+    TopicAuthorizationFailedError,
+)
+"""Errors that say the broker will not take this message, as opposed to being away."""
 
-    def __init__(self, broker: KafkaBroker, settings: ServiceSettings) -> None:
-        self._broker = broker
+
+class KafkaRelayPublisher:
+    """Publishes outbox entries with an idempotent producer of its own (acks from all replicas).
+
+    An entry whose topic does not exist is refused at once (``EntryRefused``) after one metadata
+    refresh, instead of the producer waiting out its metadata timeout for it: one entry for a
+    missing topic must not hold the relay up. Other broker errors are outages.
+    """
+
+    def __init__(self, settings: ServiceSettings, client_id: str) -> None:
         self._settings = settings
+        self._client_id = f"{client_id}-relay"
+        self._producer: AIOKafkaProducer | None = None
 
-    async def publish_raw(self, topic: str, key: str, body: bytes, event_type: str) -> None:
-        """Publish one serialised event; raises if the broker did not take it."""
-        await self._broker.publish(
-            body,
-            topic=self._settings.topic(topic),
-            key=key.encode(),
-            headers={"event_type": event_type, "content-type": "application/json"},
+    async def start(self) -> None:
+        """Connect (the producer needs the running event loop)."""
+        producer = AIOKafkaProducer(
+            bootstrap_servers=self._settings.kafka_bootstrap,
+            client_id=self._client_id,
+            enable_idempotence=True,
+            request_timeout_ms=15_000,
+            linger_ms=0,
         )
+        await producer.start()
+        self._producer = producer
+
+    async def stop(self) -> None:
+        if self._producer is not None:
+            await self._producer.stop()
+            self._producer = None
+
+    async def _topic_exists(self, producer: AIOKafkaProducer, topic: str) -> bool:
+        client = producer.client
+        if client.cluster.partitions_for_topic(topic) is not None:
+            return True
+        client.add_topic(topic)
+        if not await client.force_metadata_update():
+            raise KafkaConnectionError("could not refresh the broker's metadata")
+        return client.cluster.partitions_for_topic(topic) is not None
+
+    async def publish_entry(self, entry: dict[str, Any]) -> None:
+        """Publish one stored outbox entry to its topic, keyed by its aggregate."""
+        producer = self._producer
+        if producer is None:
+            raise KafkaConnectionError("the relay's producer is not connected yet")
+        topic = self._settings.topic(entry["topic"])
+        if not await self._topic_exists(producer, topic):
+            raise EntryRefused(f"topic {topic!r} does not exist")
+        try:
+            await producer.send_and_wait(
+                topic,
+                value=entry["body"].encode(),
+                key=entry["key"].encode(),
+                headers=[
+                    ("event_type", entry["event_type"].encode()),
+                    ("content-type", b"application/json"),
+                ],
+            )
+        except REFUSALS as exc:
+            raise EntryRefused(f"{type(exc).__name__}: {exc}") from exc
 
 
 @dataclass(frozen=True)
@@ -75,6 +137,19 @@ class Subscription:
 
     topic: str
     handlers: Mapping[type[Event[Any]], EventHandler]
+
+
+def to_bus(bus: Any, inbound: Callable[[Any], Any]) -> EventHandler:
+    """An event handler that turns the event into a command with ``inbound`` (the service's
+    inbound mapper) and hands it to ``bus``; an event mapped to None asks nothing of the service."""
+
+    async def handle(event: Any) -> None:
+        command = inbound(event)
+        if command is not None:
+            await bus.handle(command)
+
+    handle.__name__ = getattr(inbound, "__name__", "handle")
+    return handle
 
 
 class Consumer:

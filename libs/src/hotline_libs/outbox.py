@@ -1,25 +1,50 @@
-"""Transactional outbox without transactions.
+"""Transactional outbox without transactions, and the relay that publishes it.
 
 A state change and the events it causes are written in one document update (single-document
 atomicity, which FerretDB and MongoDB both give): the events wait in the document's ``outbox``
-array. The relay publishes them and then pulls them out. A crash between the two republishes
-the same event ids, and consumers deduplicate on them: nothing is lost, nothing doubles.
+array, and ``outbox_at`` says since when something waits there. The relay publishes them and
+then pulls them out. A crash between the two republishes the same event ids, and consumers
+deduplicate on them: nothing is lost, nothing doubles.
+
+What a unit of work has just written reaches the relay directly (``written``): the relay
+publishes it without reading the document back, and clears what it published of many documents
+in one bulk write. A sweep (at start-up, then every ``sweep_interval_s``) finds what no live
+process announced, through an index on ``outbox_at``: events left by a process that died, or
+by another replica.
+
+One entry the broker will not take (its topic is missing, it is too large) does not hold up the
+others: its attempts are counted in the document, it is retried with backoff, and after
+``max_attempts`` it is parked in ``outbox_parked`` with the reason, where the operator command
+(``make dlq``) lists it and can replay it. An outage of the broker or the store parks nothing:
+everything waits and is retried.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 import structlog
+from pymongo import ReturnDocument, UpdateOne
 from pymongo.asynchronous.collection import AsyncCollection
 
 from contracts import Event
+from hotline_libs.aggregate import Clock
 
 log = structlog.get_logger(__name__)
 
 OUTBOX_FIELD = "outbox"
+OUTBOX_SINCE_FIELD = "outbox_at"
+"""When the oldest entry still in ``outbox`` was written; unset when the outbox is empty."""
+ATTEMPTS_FIELD = "outbox_attempts"
+"""Failed publish attempts per event id, for entries the broker refused."""
+PARKED_FIELD = "outbox_parked"
+PARKED_SINCE_FIELD = "parked_at"
+"""Set while the document has parked entries: what the operator command looks for."""
 
 
 def outbox_entry(event: Event[Any]) -> dict[str, Any]:
@@ -33,114 +58,284 @@ def outbox_entry(event: Event[Any]) -> dict[str, Any]:
     }
 
 
-class RawPublisher(Protocol):
-    """Publishes one already-serialised event (see ``messaging.EventPublisher``)."""
+class EntryRefused(Exception):
+    """The broker answers but will not take this entry (missing topic, too large, not allowed).
 
-    async def publish_raw(self, topic: str, key: str, body: bytes, event_type: str) -> None: ...
+    Retrying helps only once someone fixes the cause, so such an entry is counted and parked.
+    Any other error from a publisher is taken as an outage, which parks nothing.
+    """
+
+
+class EntryPublisher(Protocol):
+    """Publishes one stored outbox entry (see ``messaging.KafkaRelayPublisher``)."""
+
+    async def publish_entry(self, entry: dict[str, Any]) -> None: ...
+
+
+@dataclass
+class RelayMetrics:
+    """What a relay has done; the service exports these (``hotline_libs.metrics``)."""
+
+    published: int = 0
+    refused: int = 0
+    parked: int = 0
+    outages: int = 0
+    pending_since: dict[Any, datetime] = field(default_factory=dict)
+    """Documents known to have unpublished entries, with the time the oldest was written."""
+
+    def oldest_pending_age_s(self, now: datetime) -> float:
+        """Age of the oldest entry known to wait: the relay's lag."""
+        if not self.pending_since:
+            return 0.0
+        return max(0.0, (now - min(self.pending_since.values())).total_seconds())
+
+
+@dataclass
+class _Outcome:
+    published: list[dict[str, Any]]
+    failed: dict[str, Any] | None = None
+    error: BaseException | None = None
+
+
+@dataclass
+class _Waiting:
+    entries: list[dict[str, Any]]
+    not_before: float
 
 
 class OutboxRelay:
-    """Publishes the pending events of one collection.
-
-    Writers name the document they just gave events (``wake(document_id)``), and the relay
-    publishes those at once, looking each up by ``_id``. A sweep over the whole collection,
-    at start-up and every ``sweep_interval_s``, publishes what no hint announced: events left
-    by a process that died before its relay ran, or written by another replica.
-    """
+    """Publishes the pending events of one collection; see the module's docstring."""
 
     def __init__(
         self,
         collection: AsyncCollection[dict[str, Any]],
-        publisher: RawPublisher,
+        publisher: EntryPublisher,
+        *,
+        clock: Clock,
         sweep_interval_s: float,
+        sweep_grace_s: float = 5.0,
+        max_attempts: int = 5,
+        batch: int = 500,
     ) -> None:
         self._collection = collection
         self._publisher = publisher
+        self._clock = clock
         self._sweep_interval_s = sweep_interval_s
-        self._hinted: set[Any] = set()
+        self._sweep_grace_s = sweep_grace_s
+        self._max_attempts = max_attempts
+        self._batch = batch
+        self._fresh: dict[Any, list[dict[str, Any]]] = {}
+        self._waiting: dict[Any, _Waiting] = {}  # documents backing off after a refused entry
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self.metrics = RelayMetrics()
 
-    def wake(self, document_id: Any) -> None:
-        """Publish the events just written to ``document_id`` soon."""
-        self._hinted.add(document_id)
+    @property
+    def collection_name(self) -> str:
+        return self._collection.name
+
+    def written(self, document_id: Any, entries: tuple[dict[str, Any], ...]) -> None:
+        """Publish ``entries``, just written to ``document_id``'s outbox, soon."""
+        if not entries:
+            return
+        self._fresh.setdefault(document_id, []).extend(entries)
+        self.metrics.pending_since.setdefault(document_id, self._clock())
         self._wake.set()
 
-    async def _publish(self, document: dict[str, Any]) -> int:
-        entries = document.get(OUTBOX_FIELD) or []
-        if not entries:
+    # -- one pass -------------------------------------------------------------------------------
+    async def relay_fresh(self) -> int:
+        """Publish what was announced since the last pass, and what is due after a backoff."""
+        batch, self._fresh = self._fresh, {}
+        now = time.monotonic()
+        for document_id in [d for d, w in self._waiting.items() if w.not_before <= now]:
+            waiting = self._waiting.pop(document_id)
+            batch[document_id] = _merge(waiting.entries, batch.get(document_id, []))
+        if not batch:
             return 0
-        for entry in entries:
-            await self._publisher.publish_raw(
-                entry["topic"], entry["key"], entry["body"].encode(), entry["event_type"]
-            )
-        # remove exactly the entries published; entries added meanwhile stay for the next pass
-        # ($pullAll on whole entries: FerretDB's $pull takes no conditions)
-        await self._collection.update_one(
-            {"_id": document["_id"]}, {"$pullAll": {OUTBOX_FIELD: entries}}
-        )
-        return len(entries)
+        return await self._relay(batch)
 
-    async def relay_hinted(self) -> int:
-        """Publish the events of the documents named since the last pass."""
-        pending, self._hinted = self._hinted, set()
+    async def sweep(self, grace_s: float | None = None) -> bool:
+        """Publish what waits in the collection longer than ``grace_s``; True if the batch was full
+        (more may wait). Documents backing off after a refusal are left to their backoff."""
+        grace = self._sweep_grace_s if grace_s is None else grace_s
+        cutoff = self._clock() - timedelta(seconds=grace)
+        cursor = self._collection.find(
+            {OUTBOX_SINCE_FIELD: {"$exists": True, "$lte": cutoff}},
+            {OUTBOX_FIELD: 1, OUTBOX_SINCE_FIELD: 1},
+        ).limit(self._batch)
+        found: dict[Any, list[dict[str, Any]]] = {}
+        stale_markers = []
+        documents = 0
+        async for document in cursor:
+            documents += 1
+            if document["_id"] in self._waiting:
+                continue
+            entries = document.get(OUTBOX_FIELD) or []
+            if not entries:
+                stale_markers.append(
+                    UpdateOne(
+                        {"_id": document["_id"], OUTBOX_FIELD: []},
+                        {"$unset": {OUTBOX_SINCE_FIELD: ""}},
+                    )
+                )
+                continue
+            found[document["_id"]] = entries
+            self.metrics.pending_since.setdefault(document["_id"], document[OUTBOX_SINCE_FIELD])
+        if stale_markers:
+            await self._collection.bulk_write(stale_markers, ordered=False)
+        if found:
+            await self._relay(found)
+        return documents >= self._batch
+
+    async def _relay(self, documents: dict[Any, list[dict[str, Any]]]) -> int:
+        """Publish each document's entries (documents side by side, a document's own in order),
+        then clear what was published in one bulk write."""
+        ids = list(documents)
+        outcomes = await asyncio.gather(*(self._publish_in_order(documents[d]) for d in ids))
+        clears: list[UpdateOne] = []
+        refusals: list[tuple[Any, list[dict[str, Any]], str]] = []
+        outage: BaseException | None = None
         published = 0
-        try:
-            while pending:
-                document_id = next(iter(pending))
-                document = await self._collection.find_one({"_id": document_id}, {OUTBOX_FIELD: 1})
-                if document is not None:
-                    published += await self._publish(document)
-                pending.discard(document_id)
-        finally:
-            self._hinted |= pending  # failed part way: keep the rest for the next pass
+        for document_id, outcome in zip(ids, outcomes, strict=True):
+            rest = documents[document_id][len(outcome.published) :]
+            if outcome.published:
+                published += len(outcome.published)
+                # the whole outbox was this: empty it and drop the marker; else pull exactly these
+                clears.append(
+                    UpdateOne(
+                        {"_id": document_id, OUTBOX_FIELD: outcome.published},
+                        {"$set": {OUTBOX_FIELD: []}, "$unset": {OUTBOX_SINCE_FIELD: ""}},
+                    )
+                )
+                clears.append(
+                    UpdateOne({"_id": document_id}, {"$pullAll": {OUTBOX_FIELD: outcome.published}})
+                )
+            if not rest:
+                self.metrics.pending_since.pop(document_id, None)
+            elif isinstance(outcome.error, EntryRefused):
+                refusals.append((document_id, rest, str(outcome.error)))
+            else:  # an outage: all of it waits for the next pass
+                outage = outage or outcome.error
+                self._fresh[document_id] = _merge(rest, self._fresh.get(document_id, []))
+        if clears:
+            # if this fails, the sweep finds the published entries again: republished, same ids
+            await self._collection.bulk_write(clears, ordered=True)
+        self.metrics.published += published
+        for document_id, rest, reason in refusals:
+            try:
+                await self._refused(document_id, rest, reason)
+            except BaseException:
+                self._fresh[document_id] = _merge(rest, self._fresh.get(document_id, []))
+                raise
+        if outage is not None:
+            self.metrics.outages += 1
+            raise outage
         return published
 
-    async def sweep(self, batch: int = 500) -> int:
-        """Publish whatever is pending in the whole collection, ``batch`` documents at a time.
+    async def _publish_in_order(self, entries: list[dict[str, Any]]) -> _Outcome:
+        outcome = _Outcome(published=[])
+        for entry in entries:
+            try:
+                await self._publisher.publish_entry(entry)
+            except Exception as exc:
+                outcome.failed, outcome.error = entry, exc
+                return outcome
+            outcome.published.append(entry)
+        return outcome
 
-        Another batch is read only when one came back full: under steady writes there is
-        nearly always a document or two whose hint is about to be served, and sweeping again
-        for those would turn the relay into back-to-back scans of the whole collection.
-        """
-        published = 0
-        while True:
-            documents = 0
-            cursor = self._collection.find(
-                {f"{OUTBOX_FIELD}.0": {"$exists": True}}, {OUTBOX_FIELD: 1}
-            ).limit(batch)
-            async for document in cursor:
-                documents += 1
-                published += await self._publish(document)
-            if documents < batch:
-                return published
+    async def _refused(self, document_id: Any, rest: list[dict[str, Any]], reason: str) -> None:
+        """Count a refusal of ``rest[0]``; park it after ``max_attempts``; let the rest wait."""
+        entry = rest[0]
+        self.metrics.refused += 1
+        counted = f"{ATTEMPTS_FIELD}.{entry['event_id']}"
+        # (FerretDB's findAndModify takes no projection: the document comes back whole)
+        document = await self._collection.find_one_and_update(
+            {"_id": document_id}, {"$inc": {counted: 1}}, return_document=ReturnDocument.AFTER
+        )
+        attempts = 1
+        if document is not None:
+            attempts = int((document.get(ATTEMPTS_FIELD) or {}).get(entry["event_id"], 1))
+        log.warning(
+            "the broker refused an outbox entry",
+            collection=self.collection_name,
+            document_id=str(document_id),
+            event_type=entry["event_type"],
+            event_id=entry["event_id"],
+            attempts=attempts,
+            reason=reason,
+        )
+        if attempts >= self._max_attempts:
+            now = self._clock()
+            await self._collection.update_one(
+                {"_id": document_id},
+                {
+                    "$pullAll": {OUTBOX_FIELD: [entry]},
+                    "$push": {
+                        PARKED_FIELD: {
+                            **entry,
+                            "reason": reason,
+                            "attempts": attempts,
+                            "parked_at": now,
+                        }
+                    },
+                    "$set": {PARKED_SINCE_FIELD: now},
+                    "$unset": {counted: ""},
+                },
+            )
+            self.metrics.parked += 1
+            log.error(
+                "outbox entry parked; `make dlq` lists and replays it",
+                collection=self.collection_name,
+                document_id=str(document_id),
+                event_id=entry["event_id"],
+                reason=reason,
+            )
+            rest = rest[1:]
+            if not rest:
+                self.metrics.pending_since.pop(document_id, None)
+                return
+        delay = min(30.0, 0.5 * 2**attempts)
+        self._waiting[document_id] = _Waiting(
+            rest, time.monotonic() + (0 if attempts >= self._max_attempts else delay)
+        )
 
+    # -- the loop -------------------------------------------------------------------------------
     async def _run(self) -> None:
         loop = asyncio.get_running_loop()
         next_sweep = loop.time()
+        grace: float | None = 0.0  # the first sweep takes everything a dead process left behind
+        backoff = 0.0
         while True:
             self._wake.clear()
             try:
-                await self.relay_hinted()
+                await self.relay_fresh()
                 if loop.time() >= next_sweep:
-                    await self.sweep()
-                    next_sweep = loop.time() + self._sweep_interval_s
+                    more = await self.sweep(grace)
+                    grace = None
+                    next_sweep = loop.time() + (0.0 if more else self._sweep_interval_s)
+                backoff = 0.0
             except asyncio.CancelledError:
                 raise
             except Exception:
-                # store or broker away for a moment: the events stay in the outbox; try again
+                # broker or store away for a moment: the events stay in the outbox; try again
+                backoff = min(5.0, max(0.5, backoff * 2))
                 log.warning(
-                    "outbox relay pass failed", collection=self._collection.name, exc_info=True
+                    "outbox relay pass failed; will retry",
+                    collection=self.collection_name,
+                    retry_in_s=backoff,
+                    exc_info=True,
                 )
-                await asyncio.sleep(0.5)
-            if self._hinted:
+                await asyncio.sleep(backoff)
                 continue
+            if self._fresh:
+                continue
+            wake_at = min([next_sweep, *(w.not_before for w in self._waiting.values())])
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), max(0.0, next_sweep - loop.time()))
+                await asyncio.wait_for(self._wake.wait(), max(0.0, wake_at - loop.time()))
 
     def start(self) -> None:
         """Run the relay in the background until ``stop``."""
-        self._task = asyncio.create_task(self._run(), name=f"outbox-relay-{self._collection.name}")
+        self._task = asyncio.create_task(self._run(), name=f"outbox-relay-{self.collection_name}")
 
     async def stop(self) -> None:
         """Stop after the current pass."""
@@ -149,3 +344,9 @@ class OutboxRelay:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
+
+
+def _merge(first: list[dict[str, Any]], then: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``first`` followed by the entries of ``then`` not already in it, in order."""
+    seen = {entry["event_id"] for entry in first}
+    return [*first, *(entry for entry in then if entry["event_id"] not in seen)]

@@ -1,41 +1,55 @@
-"""One process per service: a FastAPI app that also runs the service's Kafka consumers and outbox relays.
+"""One process per service: a FastAPI app that also runs the service's consumers, outbox relays
+and deadline pollers.
 
-Each service declares what it has (routes, subscriptions, collections with an outbox, how to
-prepare its database) and ``HotlineService`` wires the rest the same way for all five.
+A service's ``bootstrap`` makes a ``HotlineService`` (its name, settings, what it publishes, how to
+prepare its database), then its message bus with a unit of work bound to ``service.db`` and
+``service.written``, and hands the bus, its routes, its subscriptions and its deadline handlers to
+``wire``. The runtime then does the same plumbing for all five: connect, start a relay per
+aggregate collection and a poller per collection with deadlines, consume, serve HTTP.
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from typing import Any
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from datetime import datetime
+from typing import Annotated, Any
 
 import structlog
 import uvicorn
-from fastapi import APIRouter, FastAPI, Request, status
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Depends, FastAPI, Request, status
+from fastapi.responses import JSONResponse, PlainTextResponse
 from faststream.specification import AsyncAPI
+from prometheus_client import CollectorRegistry, generate_latest
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+from prometheus_client.registry import Collector
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import ConnectionFailure
 
 from contracts import Event
-from hotline_libs.errors import Conflict, HotlineError, NotFound, RuleViolation
+from hotline_libs.aggregate import Clock, utc_now
+from hotline_libs.bus import MessageBus
+from hotline_libs.deadlines import DeadlinePoller
+from hotline_libs.errors import ConcurrencyConflict, Conflict, HotlineError, NotFound, RuleViolation
 from hotline_libs.logging import configure_logging
-from hotline_libs.messaging import Consumer, EventPublisher, Subscription, build_broker
+from hotline_libs.messaging import Consumer, KafkaRelayPublisher, Subscription, build_broker
 from hotline_libs.mongo import Document, connect, ping
-from hotline_libs.outbox import OutboxRelay
+from hotline_libs.outbox import OUTBOX_SINCE_FIELD, PARKED_SINCE_FIELD, OutboxRelay
 from hotline_libs.settings import ServiceSettings
+from hotline_libs.unit_of_work import NEXT_DEADLINE_FIELD, Written
 
 log = structlog.get_logger(__name__)
 
 Prepare = Callable[[AsyncDatabase[Document], ServiceSettings], Awaitable[None]]
+DeadlineHandler = Callable[[MessageBus, str, str, datetime], Awaitable[None]]
+"""Turns one deadline that ran out (document id, name, due at) into a command on the bus."""
 
 _STATUS = {RuleViolation: 422, NotFound: 404, Conflict: 409}
 
 
 class HotlineService:
-    """The runtime of one service: its database, broker, publisher, relays and HTTP app."""
+    """The runtime of one service: its database, broker, relays, deadline pollers and HTTP app."""
 
     def __init__(
         self,
@@ -43,26 +57,28 @@ class HotlineService:
         settings: ServiceSettings,
         *,
         description: str,
-        routers: Sequence[APIRouter],
-        subscriptions: Callable[[HotlineService], Sequence[Subscription]] = lambda _: (),
-        outbox_collections: Sequence[str] = (),
         publishes: Sequence[type[Event[Any]]] = (),
         prepare: Prepare | None = None,
+        clock: Clock = utc_now,
     ) -> None:
         self.name = name
         self.settings = settings
         self.description = description
+        self.clock = clock
         self.broker = build_broker(settings, client_id=name)
-        self.publisher = EventPublisher(self.broker, settings)
-        self._routers = routers
-        self._outbox_collections = outbox_collections
+        self._relay_publisher = KafkaRelayPublisher(settings, client_id=name)
         self._prepare = prepare
         self._client: AsyncMongoClient[Document] | None = None
         self._db: AsyncDatabase[Document] | None = None
+        self._bus: MessageBus | None = None
+        self._routers: Sequence[APIRouter] = ()
+        self._collections: Sequence[str] = ()
+        self._deadline_handlers: Mapping[str, DeadlineHandler] = {}
         self.relays: dict[str, OutboxRelay] = {}
-        consumer = Consumer(self.broker, settings, name)
-        for subscription in subscriptions(self):
-            consumer.register(subscription)
+        self.pollers: dict[str, DeadlinePoller] = {}
+        self.registry = CollectorRegistry()
+        self.registry.register(_RuntimeCollector(self))
+        self._consumer = Consumer(self.broker, settings, name)
         for event in publishes:  # declared for the AsyncAPI document; the outbox relay publishes
             self.broker.publisher(
                 settings.topic(event.TOPIC),
@@ -71,6 +87,32 @@ class HotlineService:
                 schema=event,
             )
 
+    def wire(
+        self,
+        bus: MessageBus,
+        *,
+        routers: Sequence[APIRouter],
+        subscriptions: Sequence[Subscription],
+        collections: Sequence[str],
+        deadlines: Mapping[str, DeadlineHandler] | None = None,
+    ) -> HotlineService:
+        """Give the runtime what the service's bootstrap built: its bus, routes, subscriptions,
+        the collections whose documents carry an outbox, and a handler per collection with
+        deadlines."""
+        self._bus = bus
+        self._routers = routers
+        self._collections = collections
+        self._deadline_handlers = deadlines or {}
+        for subscription in subscriptions:
+            self._consumer.register(subscription)
+        return self
+
+    @property
+    def bus(self) -> MessageBus:
+        if self._bus is None:
+            raise RuntimeError(f"{self.name} is not wired: its bootstrap gives it a bus")
+        return self._bus
+
     @property
     def db(self) -> AsyncDatabase[Document]:
         """The service's own database; available once the app has started."""
@@ -78,27 +120,65 @@ class HotlineService:
             raise RuntimeError(f"{self.name} has not started: no database yet")
         return self._db
 
-    def events_written(self, collection: str, document_id: Any) -> None:
-        """Tell the relay of ``collection`` that new events wait in ``document_id``'s outbox."""
-        relay = self.relays.get(collection)
+    def written(self, item: Written) -> None:
+        """A unit of work stored ``item``: its relay publishes the new entries, and its poller
+        learns of a deadline due soon."""
+        relay = self.relays.get(item.collection)
         if relay is not None:
-            relay.wake(document_id)
+            relay.written(item.document_id, item.entries)
+        poller = self.pollers.get(item.collection)
+        if poller is not None:
+            poller.hint(item.next_deadline_at)
+
+    async def _prepare_bookkeeping(self, db: AsyncDatabase[Document]) -> None:
+        """The indexes the relay's sweep, the operator command and the deadline poller query."""
+        for collection in self._collections:
+            await db[collection].create_index([(OUTBOX_SINCE_FIELD, 1)])
+            await db[collection].create_index([(PARKED_SINCE_FIELD, 1)])
+        for collection in self._deadline_handlers:
+            await db[collection].create_index([(NEXT_DEADLINE_FIELD, 1)])
 
     @contextlib.asynccontextmanager
     async def running(self) -> AsyncIterator[HotlineService]:
-        """Connect, prepare the database, start relays and consumers; undo it all on exit."""
+        """Connect, prepare the database, start relays, pollers and consumers; undo it all on exit."""
+        bus = self.bus
         self._client = connect(self.settings.mongo_url, self.name)
         self._db = self._client[self.settings.database_name(self.name)]
         try:
+            await self._prepare_bookkeeping(self._db)
             if self._prepare is not None:
                 await self._prepare(self._db, self.settings)
             await self.broker.connect()
-            for collection in self._outbox_collections:
+            await self._relay_publisher.start()
+            for collection in self._collections:
                 relay = OutboxRelay(
-                    self._db[collection], self.publisher, self.settings.relay_sweep_interval_s
+                    self._db[collection],
+                    self._relay_publisher,
+                    clock=self.clock,
+                    sweep_interval_s=self.settings.relay_sweep_interval_s,
+                    sweep_grace_s=self.settings.relay_sweep_grace_s,
+                    max_attempts=self.settings.relay_max_attempts,
                 )
                 relay.start()
                 self.relays[collection] = relay
+            for collection, handler in self._deadline_handlers.items():
+
+                async def fire(
+                    document_id: str,
+                    name: str,
+                    due_at: datetime,
+                    handler: DeadlineHandler = handler,
+                ) -> None:
+                    await handler(bus, document_id, name, due_at)
+
+                poller = DeadlinePoller(
+                    self._db[collection],
+                    fire,
+                    clock=self.clock,
+                    interval_s=self.settings.deadline_poll_interval_s,
+                )
+                poller.start()
+                self.pollers[collection] = poller
             await self.broker.start()
             log.info(
                 "service started",
@@ -106,10 +186,14 @@ class HotlineService:
             )
             yield self
         finally:
+            for poller in self.pollers.values():
+                await poller.stop()
+            self.pollers.clear()
+            await self.broker.stop()
             for relay in self.relays.values():
                 await relay.stop()
             self.relays.clear()
-            await self.broker.stop()
+            await self._relay_publisher.stop()
             await self._client.close()
             self._db = None
 
@@ -131,7 +215,7 @@ class HotlineService:
         app.state.service = self
         for router in self._routers:
             app.include_router(router)
-        app.include_router(self._health_router())
+        app.include_router(self._operations_router())
 
         @app.exception_handler(ConnectionFailure)
         async def store_unavailable(_: Request, exc: ConnectionFailure) -> JSONResponse:
@@ -143,6 +227,13 @@ class HotlineService:
                 headers={"Retry-After": "1"},
             )
 
+        @app.exception_handler(ConcurrencyConflict)
+        async def kept_changing(_: Request, exc: ConcurrencyConflict) -> JSONResponse:
+            return JSONResponse(
+                {"detail": f"the record kept changing while we tried to save; retry ({exc})"},
+                status_code=status.HTTP_409_CONFLICT,
+            )
+
         @app.exception_handler(HotlineError)
         async def business_error(_: Request, exc: HotlineError) -> JSONResponse:
             code = next((c for kind, c in _STATUS.items() if isinstance(exc, kind)), 400)
@@ -152,8 +243,8 @@ class HotlineService:
 
         return app
 
-    def _health_router(self) -> APIRouter:
-        router = APIRouter(tags=["health"])
+    def _operations_router(self) -> APIRouter:
+        router = APIRouter(tags=["operations"])
 
         @router.get("/health/live", summary="The process is up")
         async def live() -> dict[str, str]:
@@ -175,6 +266,17 @@ class HotlineService:
                 )
             return JSONResponse({"status": "ready", "service": self.name})
 
+        @router.get(
+            "/metrics",
+            summary="Prometheus metrics: outbox relay lag and counts, deadlines fired",
+            response_class=PlainTextResponse,
+        )
+        async def metrics() -> PlainTextResponse:
+            return PlainTextResponse(
+                generate_latest(self.registry).decode(),
+                media_type="text/plain; version=0.0.4; charset=utf-8",
+            )
+
         return router
 
     def asyncapi(self) -> dict[str, Any]:
@@ -194,3 +296,49 @@ class HotlineService:
             log_config=None,
             access_log=False,
         )
+
+
+def _bus(request: Request) -> MessageBus:
+    service: HotlineService = request.app.state.service
+    return service.bus
+
+
+Bus = Annotated[MessageBus, Depends(_bus)]
+"""A route's way to the service's message bus: ``async def route(..., bus: Bus)``."""
+
+
+class _RuntimeCollector(Collector):
+    """Exports what the relays and pollers of one service have done."""
+
+    def __init__(self, service: HotlineService) -> None:
+        self._service = service
+
+    def collect(self) -> Any:
+        now = self._service.clock()
+        lag = GaugeMetricFamily(
+            "hotline_outbox_oldest_pending_seconds",
+            "Age of the oldest outbox entry not yet published (the relay's lag)",
+            labels=["collection"],
+        )
+        published = CounterMetricFamily(
+            "hotline_outbox_published", "Outbox entries published", labels=["collection"]
+        )
+        refused = CounterMetricFamily(
+            "hotline_outbox_refused", "Publish attempts the broker refused", labels=["collection"]
+        )
+        parked = CounterMetricFamily(
+            "hotline_outbox_parked",
+            "Outbox entries parked after repeated refusals",
+            labels=["collection"],
+        )
+        fired = CounterMetricFamily(
+            "hotline_deadlines_fired", "Deadlines fired", labels=["collection"]
+        )
+        for name, relay in self._service.relays.items():
+            lag.add_metric([name], relay.metrics.oldest_pending_age_s(now))
+            published.add_metric([name], relay.metrics.published)
+            refused.add_metric([name], relay.metrics.refused)
+            parked.add_metric([name], relay.metrics.parked)
+        for name, poller in self._service.pollers.items():
+            fired.add_metric([name], poller.fired)
+        yield from (lag, published, refused, parked, fired)

@@ -27,6 +27,15 @@ class ServiceSettings(BaseSettings):
     relay_sweep_interval_s: float = Field(
         default=5.0, gt=0, description="How often the outbox relay sweeps a whole collection"
     )
+    relay_sweep_grace_s: float = Field(
+        default=5.0, ge=0, description="The sweep leaves entries younger than this to their writer"
+    )
+    relay_max_attempts: int = Field(
+        default=5, ge=1, description="Refusals of one outbox entry before it is parked"
+    )
+    deadline_poll_interval_s: float = Field(
+        default=1.0, gt=0, description="How often each deadline poller looks for what ran out"
+    )
     consumer_max_attempts: int = Field(default=5, ge=1, description="Tries before dead-lettering")
     consumer_backoff_cap_s: float = Field(default=5.0, gt=0)
 

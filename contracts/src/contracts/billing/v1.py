@@ -14,28 +14,31 @@ from contracts.envelope import ContractModel, Event, Money, PaymentMethod, Resid
 class ChargeLine(ContractModel):
     """One priced line of a charge, from the site's price list (特约服务项目价格表)."""
 
-    item_code: str
-    item_name: str
-    unit: str = Field(examples=["次", "㎡"])
-    unit_price: Money
-    quantity: int = Field(ge=1)
-    amount: Money
+    item_code: str = Field(description="Code on the site's price list", examples=["RP-TAP"])
+    item_name: str = Field(description="Name on the price list", examples=["更换水龙头"])
+    unit: str = Field(description="Unit the price is per", examples=["次", "㎡"])
+    unit_price: Money = Field(description="Price per unit, yuan")
+    quantity: int = Field(ge=1, description="How many units", examples=[1])
+    amount: Money = Field(description="unit_price × quantity, rounded half up to the fen")
 
 
 class ChargeRaisedPayload(ContractModel):
     """A fee is owed for a completed paid service (收费)."""
 
-    charge_id: uuid.UUID
-    charge_no: str = Field(examples=["CH-HY-20261123-1A2B3C"])
-    work_order_id: uuid.UUID
-    request_id: uuid.UUID
-    request_no: str
-    resident: Resident
-    lines: list[ChargeLine] = Field(min_length=1)
-    total: Money
-    currency: Literal["CNY"] = "CNY"
-    payment_method: PaymentMethod
-    raised_at: UtcDateTime
+    charge_id: uuid.UUID = Field(description="Billing's id of the charge")
+    charge_no: str = Field(
+        description="The serial on the receipt: CH, site code, the site's business day, a sequence",
+        examples=["CH-DMG-20261123-0001"],
+    )
+    work_order_id: uuid.UUID = Field(description="The work order that delivered the service")
+    request_id: uuid.UUID = Field(description="The request it all started from")
+    request_no: str = Field(description="The request's serial", examples=["SR-DMG-20261123-0001"])
+    resident: Resident = Field(description="Who pays, and where they live")
+    lines: list[ChargeLine] = Field(min_length=1, description="What is charged, line by line")
+    total: Money = Field(description="Sum of the lines' amounts, yuan")
+    currency: Literal["CNY"] = Field(default="CNY", description="Currency of every amount")
+    payment_method: PaymentMethod = Field(description="How the resident pays")
+    raised_at: UtcDateTime = Field(description="When billing raised the charge")
 
 
 class ChargeRaised(Event[ChargeRaisedPayload]):

@@ -9,11 +9,12 @@ from typing import ClassVar
 from pydantic import Field
 
 from contracts import topics
-from contracts.envelope import ContractModel, Event, Resident, UtcDateTime
+from contracts.envelope import ContractModel, Event, OpenEnum, Resident, UtcDateTime
 
 
 class RequestKind(enum.StrEnum):
-    """The seven boards of the hotline manual."""
+    """The seven boards of the hotline manual (七大板块, TAX-01). Closed: a new board is a new
+    major version."""
 
     CONSULTATION = "consultation"
     REPAIR = "repair"
@@ -24,13 +25,14 @@ class RequestKind(enum.StrEnum):
     INFORMATION = "information"
 
 
-class Channel(enum.StrEnum):
+class Channel(OpenEnum):
     """How the request reached the hotline."""
 
     HOTLINE = "hotline"
     LETTER = "letter"
     WALK_IN = "walk_in"
     SITE_SYSTEM = "site_system"
+    OTHER = "other"
 
 
 class RequestedItem(ContractModel):
@@ -43,15 +45,24 @@ class RequestedItem(ContractModel):
 class ServiceRequestAcceptedPayload(ContractModel):
     """A registered request passed triage and is to be served (登记 → 判别: 受理)."""
 
-    request_id: uuid.UUID
-    request_no: str = Field(description="Human-readable serial", examples=["SR-HY-20261123-1A2B3C"])
-    kind: RequestKind
+    request_id: uuid.UUID = Field(description="Intake's id of the request")
+    request_no: str = Field(
+        description="The serial staff quote: SR, site code, the site's business day, a sequence",
+        examples=["SR-DMG-20261123-0001"],
+    )
+    kind: RequestKind = Field(description="Board of the request", examples=["repair"])
     category: str = Field(description="Item of the board", examples=["own_unit"])
-    description: str = Field(description="What the caller said, verbatim")
-    resident: Resident
-    channel: Channel
-    requested_items: list[RequestedItem] = Field(default_factory=list)
-    appointment_at: UtcDateTime | None = Field(default=None, description="Agreed visit time")
+    description: str = Field(
+        description="What the caller said, verbatim", examples=["厨房水龙头漏水"]
+    )
+    resident: Resident = Field(description="Who asked, and where they live")
+    channel: Channel = Field(description="How the request reached the hotline")
+    requested_items: list[RequestedItem] = Field(
+        default_factory=list, description="Priced items the resident asked for, if any"
+    )
+    appointment_at: UtcDateTime | None = Field(
+        default=None, description="Visit time agreed with the resident, if any"
+    )
     registered_at: UtcDateTime = Field(description="Time of the call (登记时间)")
     accepted_at: UtcDateTime = Field(
         description="Time the request was accepted; the 15-minute dispatch clock starts here"

@@ -2,34 +2,40 @@
 
 from __future__ import annotations
 
-import enum
 import uuid
 from typing import ClassVar
 
 from pydantic import Field
 
 from contracts import topics
-from contracts.envelope import ContractModel, Event, UtcDateTime
+from contracts.envelope import ContractModel, Event, OpenEnum, UtcDateTime
 
 
-class NotificationChannel(enum.StrEnum):
+class NotificationChannel(OpenEnum):
     """Medium a message went out on."""
 
     SMS = "sms"
     EMAIL = "email"
+    OTHER = "other"
 
 
 class NotificationSentPayload(ContractModel):
     """A message reached the SMS gateway or the mail server."""
 
-    notification_id: uuid.UUID
-    channel: NotificationChannel
-    recipient: str = Field(description="Phone number or e-mail address")
-    template: str = Field(examples=["request_accepted"])
+    notification_id: uuid.UUID = Field(
+        description="Notification's id of the message; the gateway's idempotency key"
+    )
+    channel: NotificationChannel = Field(description="How it went out")
+    recipient: str = Field(
+        description="Phone number (E.164) or e-mail address", examples=["+8613800138000"]
+    )
+    template: str = Field(description="Which message it was", examples=["request_accepted"])
     about_event_id: uuid.UUID = Field(description="The event the message tells the resident about")
-    about_event_type: str
-    request_id: uuid.UUID
-    sent_at: UtcDateTime
+    about_event_type: str = Field(
+        description="That event's type", examples=["ServiceRequestAccepted"]
+    )
+    request_id: uuid.UUID = Field(description="The request the message is about")
+    sent_at: UtcDateTime = Field(description="When the gateway took the message")
 
 
 class NotificationSent(Event[NotificationSentPayload]):

@@ -1,5 +1,5 @@
 """``python -m billing``: run the billing service."""
 
-from billing.entrypoints.app import build
+from billing.bootstrap import bootstrap
 
-build().serve()
+bootstrap().serve()

@@ -1,5 +1,5 @@
 """``python -m callback``: run the callback service."""
 
-from callback.entrypoints.app import build
+from callback.bootstrap import bootstrap
 
-build().serve()
+bootstrap().serve()

@@ -1,5 +1,5 @@
 """``python -m dispatch``: run the dispatch service."""
 
-from dispatch.entrypoints.app import build
+from dispatch.bootstrap import bootstrap
 
-build().serve()
+bootstrap().serve()

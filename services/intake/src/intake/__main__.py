@@ -1,5 +1,5 @@
 """``python -m intake``: run the intake service."""
 
-from intake.entrypoints.app import build
+from intake.bootstrap import bootstrap
 
-build().serve()
+bootstrap().serve()

@@ -1,5 +1,5 @@
 """``python -m notification``: run the notification service."""
 
-from notification.entrypoints.app import build
+from notification.bootstrap import bootstrap
 
-build().serve()
+bootstrap().serve()

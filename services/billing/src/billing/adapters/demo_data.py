@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from billing.domain.model import PriceItem, PriceList
+from billing.domain.price_list import PriceItem, PriceList
 
 _BASE = (
     ("RP-TAP", "更换水龙头", "次", "80.00"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dispatch.domain.model import Technician
+from dispatch.domain.technician import Technician
 
 _BOTH = frozenset({"maintenance", "housekeeping"})
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from contracts.intake.v1 import RequestKind
-
-from intake.domain.model import Site
+from intake.domain.boards import RequestKind
+from intake.domain.site import Site
 
 ALL = frozenset(RequestKind)
 

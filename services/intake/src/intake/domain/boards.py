@@ -2,7 +2,20 @@
 
 from __future__ import annotations
 
-from contracts.intake.v1 import RequestKind
+import enum
+
+
+class RequestKind(enum.StrEnum):
+    """The seven boards of the hotline manual (TAX-01)."""
+
+    CONSULTATION = "consultation"
+    REPAIR = "repair"
+    COMPLAINT = "complaint"
+    CALLBACK = "callback"
+    VALUE_ADDED = "value_added"
+    HOUSEKEEPING = "housekeeping"
+    INFORMATION = "information"
+
 
 BOARDS: dict[RequestKind, tuple[str, ...]] = {
     RequestKind.CONSULTATION: (

@@ -8,23 +8,21 @@ from email.utils import formatdate
 
 import aiosmtplib
 import httpx
-from hotline_libs.errors import RuleViolation, Unavailable
+from hotline_libs.errors import Unavailable
 
-
-class MessageRefused(RuleViolation):
-    """The gateway refused the message itself (bad number, bad address): retrying cannot help."""
+from notification.domain.messages import MessageRefused
 
 
 class SmsGateway:
-    """Sends SMS over the gateway's HTTP API, with our notification id as its dedup key."""
+    """Sends SMS over the gateway's HTTP API, with our message id as its idempotency key."""
 
     def __init__(self, base_url: str, timeout_s: float) -> None:
         self._client = httpx.AsyncClient(base_url=base_url, timeout=timeout_s)
 
-    async def send(self, notification_id: uuid.UUID, to: str, text: str) -> None:
+    async def send(self, message_id: uuid.UUID, to: str, text: str) -> None:
         try:
             response = await self._client.post(
-                "/v1/messages", json={"to": to, "text": text, "client_msg_id": str(notification_id)}
+                "/v1/messages", json={"to": to, "text": text, "client_msg_id": str(message_id)}
             )
         except httpx.TransportError as exc:
             raise Unavailable(f"SMS gateway unreachable: {exc!r}") from exc
@@ -38,18 +36,18 @@ class SmsGateway:
 
 
 class MailServer:
-    """Sends e-mail over SMTP; the Message-ID is derived from the notification id."""
+    """Sends e-mail over SMTP; the Message-ID is derived from the message id (the mailbox's dedup key)."""
 
     def __init__(self, host: str, port: int, sender: str, timeout_s: float) -> None:
         self._host, self._port, self._sender, self._timeout = host, port, sender, timeout_s
 
-    async def send(self, notification_id: uuid.UUID, to: str, subject: str, body: str) -> None:
+    async def send(self, message_id: uuid.UUID, to: str, subject: str, body: str) -> None:
         message = EmailMessage()
         message["From"] = self._sender
         message["To"] = to
         message["Subject"] = subject
         message["Date"] = formatdate(localtime=False)
-        message["Message-ID"] = f"<{notification_id}@hotline.property.example>"
+        message["Message-ID"] = f"<{message_id}@hotline.property.example>"
         message.set_content(body)
         try:
             await aiosmtplib.send(

@@ -1,102 +1,108 @@
-"""What residents are told, and when: one message per event and channel."""
+"""The messages each occasion sends: one per channel the resident can be reached on."""
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
-from typing import Any
 from zoneinfo import ZoneInfo
 
-from contracts.billing.v1 import ChargeRaised
-from contracts.dispatch.v1 import WorkOrderDispatched
-from contracts.envelope import PaymentMethod, Resident
-from contracts.intake.v1 import ServiceRequestAccepted
-from contracts.notification.v1 import NotificationChannel
-
-from contracts import Event
+from notification.domain.occasions import (
+    ChargeRaised,
+    Occasion,
+    Recipient,
+    RequestAccepted,
+    TechnicianAssigned,
+)
 
 SIGNATURE = "【物业服务热线】"
 LOCAL = ZoneInfo("Asia/Shanghai")
-PAYMENT_NAMES = {PaymentMethod.CASH: "现金", PaymentMethod.BANK_COLLECTION: "银行托收"}
+PAYMENT_NAMES = {"cash": "现金", "bank_collection": "银行托收"}
+
+
+class Channel(enum.StrEnum):
+    SMS = "sms"
+    EMAIL = "email"
 
 
 @dataclass(frozen=True)
 class OutgoingMessage:
-    channel: NotificationChannel
+    channel: Channel
     recipient: str
     template: str
     subject: str
     body: str
 
 
-def _both(resident: Resident, template: str, subject: str, body: str) -> list[OutgoingMessage]:
+def _both(recipient: Recipient, template: str, subject: str, body: str) -> list[OutgoingMessage]:
     messages = [
-        OutgoingMessage(
-            NotificationChannel.SMS, resident.phone, template, subject, f"{SIGNATURE}{body}"
-        )
+        OutgoingMessage(Channel.SMS, recipient.phone, template, subject, f"{SIGNATURE}{body}")
     ]
-    if resident.email:
+    if recipient.email:
         messages.append(
             OutgoingMessage(
-                NotificationChannel.EMAIL,
-                resident.email,
+                Channel.EMAIL,
+                recipient.email,
                 template,
                 subject,
-                f"{resident.name}您好：\n\n{body}\n\n物业服务热线",
+                f"{recipient.name}您好：\n\n{body}\n\n物业服务热线",
             )
         )
     return messages
 
 
-def _request_accepted(event: ServiceRequestAccepted) -> list[OutgoingMessage]:
-    p = event.payload
+def _request_accepted(o: RequestAccepted) -> list[OutgoingMessage]:
+    r = o.recipient
     when = (
-        f"，预约时间 {p.appointment_at.astimezone(LOCAL):%m月%d日 %H:%M}"
-        if p.appointment_at
+        f"，预约时间 {o.appointment_at.astimezone(LOCAL):%m月%d日 %H:%M}"
+        if o.appointment_at
         else ""
     )
     return _both(
-        p.resident,
+        r,
         "request_accepted",
-        f"您的服务单已受理：{p.request_no}",
-        f"{p.resident.name}您好，您{p.resident.building}栋{p.resident.room}的服务请求已受理，"
-        f"单号 {p.request_no}{when}。我们将尽快安排服务人员。",
+        f"您的服务单已受理：{o.request_no}",
+        f"{r.name}您好，您{r.building}栋{r.room}的服务请求已受理，"
+        f"单号 {o.request_no}{when}。我们将尽快安排服务人员。",
     )
 
 
-def _work_order_dispatched(event: WorkOrderDispatched) -> list[OutgoingMessage]:
-    p = event.payload
+def _technician_assigned(o: TechnicianAssigned) -> list[OutgoingMessage]:
     return [
         OutgoingMessage(
-            NotificationChannel.SMS,
-            p.resident.phone,
+            Channel.SMS,
+            o.recipient.phone,
             "work_order_dispatched",
-            f"服务人员已接单：{p.request_no}",
-            f"{SIGNATURE}您的服务单 {p.request_no} 已派工，服务人员 {p.technician.name}"
-            f"（电话 {p.technician.phone}）将与您联系。",
+            f"服务人员已接单：{o.request_no}",
+            f"{SIGNATURE}您的服务单 {o.request_no} 已派工，服务人员 {o.technician_name}"
+            f"（电话 {o.technician_phone}）将与您联系。",
         )
     ]
 
 
-def _charge_raised(event: ChargeRaised) -> list[OutgoingMessage]:
-    p = event.payload
+def _charge_raised(o: ChargeRaised) -> list[OutgoingMessage]:
     lines = "；".join(
-        f"{line.item_name} {line.quantity}{line.unit} ¥{line.amount:.2f}" for line in p.lines
+        f"{line.item_name} {line.quantity}{line.unit} ¥{line.amount:.2f}" for line in o.lines
     )
+    method = PAYMENT_NAMES.get(o.payment_method, o.payment_method)
     return _both(
-        p.resident,
+        o.recipient,
         "charge_raised",
-        f"服务费用通知：{p.charge_no}",
-        f"您的服务单 {p.request_no} 已完成，费用 ¥{p.total:.2f}（{lines}），"
-        f"付款方式：{PAYMENT_NAMES[p.payment_method]}，收费单号 {p.charge_no}。",
+        f"服务费用通知：{o.charge_no}",
+        f"您的服务单 {o.request_no} 已完成，费用 ¥{o.total:.2f}（{lines}），"
+        f"付款方式：{method}，收费单号 {o.charge_no}。",
     )
 
 
-def messages_for(event: Event[Any]) -> list[OutgoingMessage]:
-    """The messages an event sends; empty for events residents are not told about."""
-    if isinstance(event, ServiceRequestAccepted):
-        return _request_accepted(event)
-    if isinstance(event, WorkOrderDispatched):
-        return _work_order_dispatched(event)
-    if isinstance(event, ChargeRaised):
-        return _charge_raised(event)
-    return []
+def messages_for(occasion: Occasion) -> list[OutgoingMessage]:
+    """The messages an occasion sends."""
+    if isinstance(occasion, RequestAccepted):
+        return _request_accepted(occasion)
+    if isinstance(occasion, TechnicianAssigned):
+        return _technician_assigned(occasion)
+    return _charge_raised(occasion)
+
+
+class MessageRefused(Exception):
+    """A gateway refused a message itself (a number it cannot deliver to, an address it
+    rejects): sending it again cannot help. The refusal is recorded on the message; the other
+    channels of the same occasion go on."""

@@ -1,0 +1,281 @@
+"""One canonical example of every published event version, as a producer would publish it.
+
+Consumer-side contract tests replay each example through every consuming service's inbound
+mapper (as FTGO's contract tests do), so a producer's change that a consumer cannot read fails
+a test on the consumer's side. The numbers have the real formats staff quote.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from contracts.billing.v1 import ChargeLine, ChargeRaised, ChargeRaisedPayload
+from contracts.callback.v1 import (
+    CallbackOverdue,
+    CallbackOverduePayload,
+    CallbackReason,
+    CallbackScheduled,
+    CallbackScheduledPayload,
+)
+from contracts.dispatch.v1 import (
+    ServiceItemUsed,
+    Technician,
+    WorkOrderAwaitingTechnician,
+    WorkOrderAwaitingTechnicianPayload,
+    WorkOrderCompleted,
+    WorkOrderCompletedPayload,
+    WorkOrderDispatched,
+    WorkOrderDispatchedPayload,
+    WorkOrderDispatchOverdue,
+    WorkOrderDispatchOverduePayload,
+)
+from contracts.envelope import Event, PaymentMethod, Resident
+from contracts.intake.v1 import (
+    Channel,
+    RequestedItem,
+    RequestKind,
+    ServiceRequestAccepted,
+    ServiceRequestAcceptedPayload,
+)
+from contracts.notification.v1 import (
+    NotificationChannel,
+    NotificationSent,
+    NotificationSentPayload,
+)
+from contracts.registry import registered_events
+from contracts.sites.v1 import SiteRequestSubmitted, SiteRequestSubmittedPayload
+
+SITE = "dmg"
+REQUEST_ID = uuid.UUID("0b7f2c4e-3d1a-5e6f-8a9b-0c1d2e3f4a5b")
+REQUEST_NO = "SR-DMG-20261123-0001"
+WORK_ORDER_ID = uuid.UUID("1c8a3d5f-4e2b-5f70-9bac-1d2e3f4a5b6c")
+WORK_ORDER_NO = "WO-DMG-20261123-0001"
+CHARGE_ID = uuid.UUID("2d9b4e60-5f3c-5081-8cbd-2e3f4a5b6c7d")
+CALLBACK_ID = uuid.UUID("3eac5f71-604d-5192-9dce-3f4a5b6c7d8e")
+NOTIFICATION_ID = uuid.UUID("4fbd6082-715e-52a3-8edf-4a5b6c7d8e9f")
+ACCEPTED_AT = datetime(2026, 11, 23, 2, 0, 5, tzinfo=UTC)  # 10:00:05 in Xi'an
+RESIDENT = Resident(
+    name="王芳", phone="+8613800138000", email="wang.fang@example.com", building="3", room="1202"
+)
+TECHNICIAN = Technician(technician_id="dmg-t01", name="李强", phone="+8613900000101")
+
+
+def _event(model: type[Event[Any]], number: int, payload: Any, **envelope: Any) -> Event[Any]:
+    event: Event[Any] = model.build(
+        event_id=uuid.UUID(int=number),
+        producer=envelope.pop("producer"),
+        site_id=SITE,
+        correlation_id=envelope.pop("correlation_id", REQUEST_ID),
+        payload=payload,
+        **envelope,
+    )
+    return event
+
+
+def canonical_examples() -> dict[type[Event[Any]], Event[Any]]:
+    """The canonical example of every registered event, by class."""
+    completed_at = ACCEPTED_AT + timedelta(hours=2)
+    examples = [
+        _event(
+            SiteRequestSubmitted,
+            1,
+            SiteRequestSubmittedPayload(
+                source_ref="DMG-DESK-2026-000123",
+                kind=RequestKind.REPAIR,
+                category="own_unit",
+                description="厨房水龙头漏水",
+                resident=RESIDENT.model_copy(update={"phone": "138 0013 8000"}),
+                requested_items=[RequestedItem(item_code="RP-TAP", quantity=1)],
+                appointment_at=ACCEPTED_AT + timedelta(hours=1),
+                registered_at=ACCEPTED_AT - timedelta(seconds=5),
+            ),
+            producer="site-system-dmg",
+            correlation_id=uuid.UUID(int=101),
+            occurred_at=ACCEPTED_AT - timedelta(seconds=5),
+        ),
+        _event(
+            ServiceRequestAccepted,
+            2,
+            ServiceRequestAcceptedPayload(
+                request_id=REQUEST_ID,
+                request_no=REQUEST_NO,
+                kind=RequestKind.REPAIR,
+                category="own_unit",
+                description="厨房水龙头漏水",
+                resident=RESIDENT,
+                channel=Channel.HOTLINE,
+                requested_items=[RequestedItem(item_code="RP-TAP", quantity=1)],
+                appointment_at=ACCEPTED_AT + timedelta(hours=1),
+                registered_at=ACCEPTED_AT - timedelta(seconds=5),
+                accepted_at=ACCEPTED_AT,
+            ),
+            producer="intake",
+            occurred_at=ACCEPTED_AT,
+            aggregate_version=1,
+        ),
+        _event(
+            WorkOrderAwaitingTechnician,
+            3,
+            WorkOrderAwaitingTechnicianPayload(
+                work_order_id=WORK_ORDER_ID,
+                work_order_no=WORK_ORDER_NO,
+                request_id=REQUEST_ID,
+                request_no=REQUEST_NO,
+                trade="maintenance",
+                description="厨房水龙头漏水",
+                reason="site 'dmg' has no maintenance technician on duty",
+                accepted_at=ACCEPTED_AT,
+                dispatch_due_at=ACCEPTED_AT + timedelta(minutes=15),
+                waiting_since=ACCEPTED_AT + timedelta(seconds=1),
+            ),
+            producer="dispatch",
+            causation_id=uuid.UUID(int=2),
+            aggregate_version=1,
+        ),
+        _event(
+            WorkOrderDispatchOverdue,
+            4,
+            WorkOrderDispatchOverduePayload(
+                work_order_id=WORK_ORDER_ID,
+                work_order_no=WORK_ORDER_NO,
+                request_id=REQUEST_ID,
+                request_no=REQUEST_NO,
+                trade="maintenance",
+                accepted_at=ACCEPTED_AT,
+                dispatch_due_at=ACCEPTED_AT + timedelta(minutes=15),
+                noticed_at=ACCEPTED_AT + timedelta(minutes=15, seconds=1),
+                overdue_by_s=1,
+            ),
+            producer="dispatch",
+            aggregate_version=2,
+        ),
+        _event(
+            WorkOrderDispatched,
+            5,
+            WorkOrderDispatchedPayload(
+                work_order_id=WORK_ORDER_ID,
+                work_order_no=WORK_ORDER_NO,
+                request_id=REQUEST_ID,
+                request_no=REQUEST_NO,
+                resident=RESIDENT,
+                technician=TECHNICIAN,
+                description="厨房水龙头漏水",
+                appointment_at=ACCEPTED_AT + timedelta(hours=1),
+                accepted_at=ACCEPTED_AT,
+                dispatched_at=ACCEPTED_AT + timedelta(minutes=20),
+                dispatch_due_at=ACCEPTED_AT + timedelta(minutes=15),
+                dispatched_on_time=False,
+            ),
+            producer="dispatch",
+            aggregate_version=3,
+        ),
+        _event(
+            WorkOrderCompleted,
+            6,
+            WorkOrderCompletedPayload(
+                work_order_id=WORK_ORDER_ID,
+                work_order_no=WORK_ORDER_NO,
+                request_id=REQUEST_ID,
+                request_no=REQUEST_NO,
+                resident=RESIDENT,
+                technician_id="dmg-t01",
+                completed_at=completed_at,
+                items=[
+                    ServiceItemUsed(item_code="RP-TAP", quantity=1, agreed_unit_price=Decimal("80"))
+                ],
+                payment_method=PaymentMethod.CASH,
+                resident_signed=True,
+            ),
+            producer="dispatch",
+            occurred_at=completed_at,
+            aggregate_version=4,
+        ),
+        _event(
+            ChargeRaised,
+            7,
+            ChargeRaisedPayload(
+                charge_id=CHARGE_ID,
+                charge_no="CH-DMG-20261123-0001",
+                work_order_id=WORK_ORDER_ID,
+                request_id=REQUEST_ID,
+                request_no=REQUEST_NO,
+                resident=RESIDENT,
+                lines=[
+                    ChargeLine(
+                        item_code="RP-TAP",
+                        item_name="更换水龙头",
+                        unit="次",
+                        unit_price=Decimal("80.00"),
+                        quantity=1,
+                        amount=Decimal("80.00"),
+                    )
+                ],
+                total=Decimal("80.00"),
+                payment_method=PaymentMethod.CASH,
+                raised_at=completed_at + timedelta(seconds=1),
+            ),
+            producer="billing",
+            causation_id=uuid.UUID(int=6),
+            aggregate_version=1,
+        ),
+        _event(
+            CallbackScheduled,
+            8,
+            CallbackScheduledPayload(
+                callback_id=CALLBACK_ID,
+                work_order_id=WORK_ORDER_ID,
+                request_id=REQUEST_ID,
+                request_no=REQUEST_NO,
+                resident=RESIDENT,
+                reason=CallbackReason.AFTER_PAID_SERVICE,
+                payment_method=PaymentMethod.CASH,
+                due_on=date(2026, 11, 25),
+                scheduled_at=completed_at + timedelta(seconds=1),
+            ),
+            producer="callback",
+            causation_id=uuid.UUID(int=6),
+            aggregate_version=1,
+        ),
+        _event(
+            CallbackOverdue,
+            9,
+            CallbackOverduePayload(
+                callback_id=CALLBACK_ID,
+                work_order_id=WORK_ORDER_ID,
+                request_id=REQUEST_ID,
+                request_no=REQUEST_NO,
+                reason=CallbackReason.AFTER_PAID_SERVICE,
+                due_on=date(2026, 11, 25),
+                due_at=datetime(2026, 11, 25, 16, 0, tzinfo=UTC),
+                noticed_at=datetime(2026, 11, 25, 16, 0, 1, tzinfo=UTC),
+                overdue_by_s=1,
+            ),
+            producer="callback",
+            aggregate_version=2,
+        ),
+        _event(
+            NotificationSent,
+            10,
+            NotificationSentPayload(
+                notification_id=NOTIFICATION_ID,
+                channel=NotificationChannel.SMS,
+                recipient="+8613800138000",
+                template="request_accepted",
+                about_event_id=uuid.UUID(int=2),
+                about_event_type="ServiceRequestAccepted",
+                request_id=REQUEST_ID,
+                sent_at=ACCEPTED_AT + timedelta(seconds=1),
+            ),
+            producer="notification",
+            causation_id=uuid.UUID(int=2),
+            aggregate_version=2,
+        ),
+    ]
+    found = {type(example): example for example in examples}
+    missing = [model.EVENT_TYPE for model in registered_events() if model not in found]
+    if missing:
+        raise LookupError(f"no canonical example for {missing}; add one to contracts.examples")
+    return found

@@ -1,0 +1,148 @@
+"""Charges in billing's own database; amounts stored as integer fen."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+from typing import Any
+
+from hotline_libs.money import from_fen, to_fen
+from hotline_libs.mongo import Document, listing_query
+from hotline_libs.unit_of_work import AggregateRepository, EventContext
+
+from billing.adapters.outbound import events_v1
+from billing.domain.charge import (
+    Charge,
+    ChargeLine,
+    ChargeStatus,
+    Delivered,
+    Payer,
+    PaymentMethod,
+)
+from contracts import Event
+
+CHARGES = "charges"
+
+
+def _fen(amount: Decimal | None) -> int | None:
+    return None if amount is None else to_fen(amount)
+
+
+def _yuan(fen: int | None) -> Decimal | None:
+    return None if fen is None else from_fen(fen)
+
+
+class MongoCharges(AggregateRepository[Charge]):
+    collection_name = CHARGES
+
+    def identity(self, aggregate: Charge) -> str:
+        return str(aggregate.charge_id)
+
+    def to_document(self, aggregate: Charge) -> Document:
+        c = aggregate
+        return {
+            "charge_no": c.charge_no,
+            "work_order_id": str(c.work_order_id),
+            "work_order_no": c.work_order_no,
+            "request_id": str(c.request_id),
+            "request_no": c.request_no,
+            "site_id": c.site_id,
+            "payer": {
+                "name": c.payer.name,
+                "phone": c.payer.phone,
+                "email": c.payer.email,
+                "building": c.payer.building,
+                "room": c.payer.room,
+            },
+            "delivered": [
+                {
+                    "item_code": d.item_code,
+                    "quantity": d.quantity,
+                    "agreed_unit_price_fen": _fen(d.agreed_unit_price),
+                }
+                for d in c.delivered
+            ],
+            "payment_method": c.payment_method.value if c.payment_method else None,
+            "created_at": c.created_at,
+            "status": c.status.value,
+            "lines": [
+                {
+                    "item_code": line.item_code,
+                    "item_name": line.item_name,
+                    "unit": line.unit,
+                    "unit_price_fen": to_fen(line.unit_price),
+                    "quantity": line.quantity,
+                    "amount_fen": to_fen(line.amount),
+                }
+                for line in c.lines
+            ],
+            "total_fen": _fen(c.total),
+            "problems": list(c.problems),
+            "raised_at": c.raised_at,
+            "priced_by": c.priced_by,
+            "note": c.note,
+        }
+
+    def from_document(self, document: Document) -> Charge:
+        return Charge(
+            charge_id=uuid.UUID(document["_id"]),
+            charge_no=document["charge_no"],
+            work_order_id=uuid.UUID(document["work_order_id"]),
+            work_order_no=document["work_order_no"],
+            request_id=uuid.UUID(document["request_id"]),
+            request_no=document["request_no"],
+            site_id=document["site_id"],
+            payer=Payer(**document["payer"]),
+            delivered=tuple(
+                Delivered(d["item_code"], d["quantity"], _yuan(d.get("agreed_unit_price_fen")))
+                for d in document["delivered"]
+            ),
+            payment_method=PaymentMethod(document["payment_method"])
+            if document.get("payment_method")
+            else None,
+            created_at=document["created_at"],
+            status=ChargeStatus(document["status"]),
+            lines=tuple(
+                ChargeLine(
+                    item_code=line["item_code"],
+                    item_name=line["item_name"],
+                    unit=line["unit"],
+                    unit_price=from_fen(line["unit_price_fen"]),
+                    quantity=line["quantity"],
+                    amount=from_fen(line["amount_fen"]),
+                )
+                for line in document["lines"]
+            ),
+            problems=tuple(document.get("problems") or ()),
+            raised_at=document.get("raised_at"),
+            priced_by=document.get("priced_by"),
+            note=document.get("note"),
+        )
+
+    def to_integration(
+        self, aggregate: Charge, event: Any, context: EventContext
+    ) -> Event[Any] | None:
+        return events_v1.to_integration(aggregate, event, context)
+
+    async def waiting_at(self, site_id: str) -> list[Charge]:
+        return await self.find(
+            {"site_id": site_id, "status": ChargeStatus.NEEDS_PRICING.value},
+            sort=[("created_at", 1)],
+            track=True,
+        )
+
+    async def listing(
+        self,
+        *,
+        sites: frozenset[str] | None,
+        request_id: uuid.UUID | None,
+        status: ChargeStatus | None,
+        limit: int,
+    ) -> list[Charge]:
+        """For finance's lists: newest first."""
+        query = listing_query(
+            sites,
+            request_id=str(request_id) if request_id else None,
+            status=status.value if status else None,
+        )
+        return await self.find(query, sort=[("created_at", -1)], limit=limit)

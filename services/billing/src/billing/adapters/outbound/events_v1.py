@@ -1,0 +1,59 @@
+"""Billing's domain events → the integration events it publishes (``contracts.billing.v1``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from contracts.billing import v1
+from contracts.envelope import PaymentMethod, Resident
+from hotline_libs.ids import event_id
+from hotline_libs.unit_of_work import EventContext
+
+from billing.domain import events
+from billing.domain.charge import Charge
+from contracts import Event
+
+PRODUCER = "billing"
+
+
+def to_integration(charge: Charge, event: Any, context: EventContext) -> Event[Any] | None:
+    """The integration event ``event`` of ``charge`` is published as; the rest stays inside."""
+    if not isinstance(event, events.ChargeRaised):
+        return None
+    assert charge.total is not None
+    assert charge.payment_method is not None
+    p = charge.payer
+    raised: v1.ChargeRaised = v1.ChargeRaised.build(
+        event_id=event_id(v1.ChargeRaised, charge.charge_id),
+        producer=PRODUCER,
+        site_id=charge.site_id,
+        correlation_id=charge.request_id,
+        causation_id=context.causation_id,
+        occurred_at=event.raised_at,
+        aggregate_version=context.aggregate_version,
+        payload=v1.ChargeRaisedPayload(
+            charge_id=charge.charge_id,
+            charge_no=charge.charge_no,
+            work_order_id=charge.work_order_id,
+            request_id=charge.request_id,
+            request_no=charge.request_no,
+            resident=Resident(
+                name=p.name, phone=p.phone, email=p.email, building=p.building, room=p.room
+            ),
+            lines=[
+                v1.ChargeLine(
+                    item_code=line.item_code,
+                    item_name=line.item_name,
+                    unit=line.unit,
+                    unit_price=line.unit_price,
+                    quantity=line.quantity,
+                    amount=line.amount,
+                )
+                for line in charge.lines
+            ],
+            total=charge.total,
+            payment_method=PaymentMethod(charge.payment_method.value),
+            raised_at=event.raised_at,
+        ),
+    )
+    return raised

@@ -1,0 +1,63 @@
+"""Wires billing: the store, the clock, the handlers, the routes and what it consumes."""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+
+from contracts.billing.v1 import ChargeRaised
+from fastapi import FastAPI
+from hotline_libs.aggregate import Clock, utc_now
+from hotline_libs.bus import MessageBus
+from hotline_libs.errors import ConcurrencyConflict
+from hotline_libs.mongo import Document
+from hotline_libs.service import HotlineService
+from hotline_libs.settings import ServiceSettings
+from pymongo.asynchronous.database import AsyncDatabase
+
+from billing.adapters.demo_data import DEMO_PRICE_LISTS
+from billing.adapters.mongo.charges import CHARGES
+from billing.adapters.mongo.price_lists import PRICE_LISTS
+from billing.adapters.mongo.unit_of_work import MongoBillingUnitOfWork
+from billing.entrypoints.http import charges, price_lists
+from billing.entrypoints.subscriptions import subscriptions
+from billing.service_layer.handlers import HANDLERS
+
+NAME = "billing"
+
+
+async def prepare(db: AsyncDatabase[Document], settings: ServiceSettings) -> None:
+    await db[CHARGES].create_index([("request_id", 1)])
+    await db[CHARGES].create_index([("site_id", 1), ("status", 1)])
+    if settings.seed_demo_data:
+        uow = MongoBillingUnitOfWork(db, clock=utc_now)
+        for price_list in DEMO_PRICE_LISTS:
+            if await uow.price_lists.get(price_list.site_id) is None:
+                uow.price_lists.add(dataclasses.replace(price_list, items=dict(price_list.items)))
+        with contextlib.suppress(ConcurrencyConflict):  # another replica seeded them just now
+            await uow.commit()
+
+
+def bootstrap(settings: ServiceSettings | None = None, clock: Clock = utc_now) -> HotlineService:
+    service = HotlineService(
+        NAME,
+        settings or ServiceSettings(),
+        description="Prices completed paid services from each site's price list and raises charges (收费).",
+        publishes=[ChargeRaised],
+        prepare=prepare,
+        clock=clock,
+    )
+    bus = MessageBus(
+        HANDLERS,
+        uow=lambda: MongoBillingUnitOfWork(service.db, clock=clock, on_written=service.written),
+    )
+    return service.wire(
+        bus,
+        routers=[price_lists.router, charges.router],
+        subscriptions=subscriptions(bus),
+        collections=[CHARGES, PRICE_LISTS],
+    )
+
+
+def create_app() -> FastAPI:
+    return bootstrap().app()

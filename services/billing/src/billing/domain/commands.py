@@ -1,0 +1,54 @@
+"""What billing is asked to do: by dispatch's events and by finance on the API."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from billing.domain.charge import AgreedPrice, Delivered, Payer, PaymentMethod
+from billing.domain.price_list import PriceItem
+
+
+@dataclass(frozen=True)
+class ChargeWorkOrder:
+    """A signed work order delivered paid items: charge them (one charge per work order)."""
+
+    work_order_id: uuid.UUID
+    work_order_no: str
+    request_id: uuid.UUID
+    request_no: str
+    site_id: str
+    payer: Payer
+    delivered: tuple[Delivered, ...]
+    payment_method: PaymentMethod | None
+    causation_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class SetPriceListItem:
+    """Finance adds or corrects an item of a site's price list; charges waiting for it are priced."""
+
+    site_id: str
+    item: PriceItem
+    causation_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class PriceCharge:
+    """Price a waiting charge again from the site's current price list."""
+
+    charge_id: uuid.UUID
+    visible_sites: frozenset[str] | None
+    causation_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class ConfirmAgreedPrices:
+    """Finance confirms the amounts agreed with the resident before work, for a waiting charge."""
+
+    charge_id: uuid.UUID
+    agreed: tuple[AgreedPrice, ...]
+    payment_method: PaymentMethod | None
+    note: str | None
+    visible_sites: frozenset[str] | None
+    causation_id: uuid.UUID | None = None

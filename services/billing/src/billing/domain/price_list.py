@@ -1,0 +1,34 @@
+"""The paid services one site offers, and their prices (特约服务项目价格表, BIL-01)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from hotline_libs.aggregate import Aggregate
+from hotline_libs.errors import RuleViolation
+from hotline_libs.money import round_yuan
+
+
+@dataclass(frozen=True)
+class PriceItem:
+    item_code: str
+    name: str
+    unit: str
+    unit_price: Decimal
+
+
+@dataclass
+class PriceList(Aggregate):
+    """One site's price list; finance corrects it item by item."""
+
+    site_id: str
+    items: dict[str, PriceItem] = field(default_factory=dict)
+
+    def set_item(self, item: PriceItem) -> None:
+        """Add an item or change its name, unit or price."""
+        if item.unit_price <= 0:
+            raise RuleViolation(f"unit_price of {item.item_code} must be more than zero")
+        if round_yuan(item.unit_price) != item.unit_price:
+            raise RuleViolation(f"unit_price of {item.item_code} has more than two decimal places")
+        self.items[item.item_code] = item

@@ -1,0 +1,18 @@
+"""Everything billing consumes, in one place: each event mapped to a command on the bus."""
+
+from __future__ import annotations
+
+from contracts.dispatch.v1 import WorkOrderCompleted
+from hotline_libs.bus import MessageBus
+from hotline_libs.messaging import Subscription, to_bus
+
+from billing.adapters.inbound import dispatch_v1
+from contracts import topics
+
+
+def subscriptions(bus: MessageBus) -> list[Subscription]:
+    return [
+        Subscription(
+            topics.WORK_ORDERS, {WorkOrderCompleted: to_bus(bus, dispatch_v1.charge_work_order)}
+        )
+    ]

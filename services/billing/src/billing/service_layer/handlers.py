@@ -1,0 +1,104 @@
+"""Billing's use cases, one handler per command, all registered in ``HANDLERS``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hotline_libs.errors import NotFound
+from hotline_libs.ids import derive_id, next_serial_number
+
+from billing.domain.charge import Charge
+from billing.domain.commands import (
+    ChargeWorkOrder,
+    ConfirmAgreedPrices,
+    PriceCharge,
+    SetPriceListItem,
+)
+from billing.domain.price_list import PriceList
+from billing.service_layer.unit_of_work import BillingUnitOfWork
+
+
+async def charge_work_order(command: ChargeWorkOrder, uow: BillingUnitOfWork) -> Charge | None:
+    """Charge a signed work order's paid items; None when it delivered none (routine work).
+
+    One charge per work order (its id is derived from the work order id). It is raised at once
+    when the site's price list prices it; otherwise it waits for finance in ``needs_pricing``.
+    """
+    if not command.delivered:
+        return None
+    charge_id = derive_id("charge", command.work_order_id)
+    existing = await uow.charges.get(charge_id)
+    if existing is not None:
+        return existing
+    now = uow.clock()
+    charge = Charge(
+        charge_id=charge_id,
+        charge_no=await next_serial_number(uow.serials, "CH", command.site_id.upper(), now),
+        work_order_id=command.work_order_id,
+        work_order_no=command.work_order_no,
+        request_id=command.request_id,
+        request_no=command.request_no,
+        site_id=command.site_id,
+        payer=command.payer,
+        delivered=command.delivered,
+        payment_method=command.payment_method,
+        created_at=now,
+    )
+    charge.price(await uow.price_lists.get(command.site_id), now)
+    uow.charges.add(charge)
+    await uow.commit()
+    return charge
+
+
+async def set_price_list_item(command: SetPriceListItem, uow: BillingUnitOfWork) -> PriceList:
+    """Add or correct an item of a site's price list, then price the site's waiting charges."""
+    price_list = await uow.price_lists.get(command.site_id)
+    if price_list is None:
+        price_list = PriceList(site_id=command.site_id)
+        uow.price_lists.add(price_list)
+    price_list.set_item(command.item)
+    await uow.commit()
+    for charge in await uow.charges.waiting_at(command.site_id):
+        charge.price(price_list, uow.clock())
+        await uow.commit()
+    return price_list
+
+
+async def _waiting_charge(
+    uow: BillingUnitOfWork, charge_id: object, sites: frozenset[str] | None
+) -> Charge:
+    charge = await uow.charges.get(charge_id)
+    if charge is None or (sites is not None and charge.site_id not in sites):
+        raise NotFound(f"no charge {charge_id}")
+    return charge
+
+
+async def price_charge(command: PriceCharge, uow: BillingUnitOfWork) -> Charge:
+    """Try a waiting charge again against the site's current price list."""
+    charge = await _waiting_charge(uow, command.charge_id, command.visible_sites)
+    charge.price(await uow.price_lists.get(charge.site_id), uow.clock())
+    await uow.commit()
+    return charge
+
+
+async def confirm_agreed_prices(command: ConfirmAgreedPrices, uow: BillingUnitOfWork) -> Charge:
+    """Finance confirms the amounts agreed with the resident before the work; the charge is raised."""
+    charge = await _waiting_charge(uow, command.charge_id, command.visible_sites)
+    charge.confirm_agreed(
+        list(command.agreed),
+        command.payment_method,
+        command.note,
+        await uow.price_lists.get(charge.site_id),
+        uow.clock(),
+    )
+    await uow.commit()
+    return charge
+
+
+HANDLERS: dict[type[Any], Any] = {
+    ChargeWorkOrder: charge_work_order,
+    SetPriceListItem: set_price_list_item,
+    PriceCharge: price_charge,
+    ConfirmAgreedPrices: confirm_agreed_prices,
+}
+"""Every command billing handles, and its handler."""

@@ -1,0 +1,150 @@
+"""Callbacks in the callback service's own database."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+
+from hotline_libs.money import from_fen, to_fen
+from hotline_libs.mongo import Document, listing_query
+from hotline_libs.unit_of_work import AggregateRepository, EventContext
+
+from callback.adapters.outbound import events_v1
+from callback.domain.callback import (
+    Callback,
+    CallbackReason,
+    CallbackStatus,
+    ChargeNote,
+    Completed,
+    Contact,
+    Method,
+    Outcome,
+)
+from contracts import Event
+
+CALLBACKS = "callbacks"
+
+
+class MongoCallbacks(AggregateRepository[Callback]):
+    collection_name = CALLBACKS
+
+    def identity(self, aggregate: Callback) -> str:
+        return str(aggregate.callback_id)
+
+    def to_document(self, aggregate: Callback) -> Document:
+        c, done, charge, outcome = (
+            aggregate,
+            aggregate.completed,
+            aggregate.charge,
+            aggregate.outcome,
+        )
+        return {
+            "work_order_id": str(c.work_order_id),
+            "site_id": c.site_id,
+            "status": c.status.value,
+            "request_id": str(done.request_id) if done else None,
+            "completed": None
+            if done is None
+            else {
+                "request_no": done.request_no,
+                "resident": {
+                    "name": done.resident.name,
+                    "phone": done.resident.phone,
+                    "email": done.resident.email,
+                    "building": done.resident.building,
+                    "room": done.resident.room,
+                },
+                "paid": done.paid,
+                "payment_method": done.payment_method,
+                "completed_at": done.completed_at,
+            },
+            "reason": c.reason.value if c.reason else None,
+            "due_on": c.due_on.isoformat() if c.due_on else None,
+            "scheduled_at": c.scheduled_at,
+            "charge": None
+            if charge is None
+            else {
+                "charge_id": str(charge.charge_id),
+                "charge_no": charge.charge_no,
+                "total_fen": to_fen(charge.total),
+                "raised_at": charge.raised_at,
+            },
+            "outcome": None
+            if outcome is None
+            else {
+                "satisfied": outcome.satisfied,
+                "opinion": outcome.opinion,
+                "method": outcome.method.value,
+                "agent": outcome.agent,
+                "made_at": outcome.made_at,
+            },
+            "overdue_reported_at": c.overdue_reported_at,
+        }
+
+    def from_document(self, document: Document) -> Callback:
+        done, charge, outcome = (
+            document.get("completed"),
+            document.get("charge"),
+            document.get("outcome"),
+        )
+        return Callback(
+            callback_id=uuid.UUID(document["_id"]),
+            work_order_id=uuid.UUID(document["work_order_id"]),
+            site_id=document["site_id"],
+            status=CallbackStatus(document["status"]),
+            completed=None
+            if done is None
+            else Completed(
+                request_id=uuid.UUID(document["request_id"]),
+                request_no=done["request_no"],
+                resident=Contact(**done["resident"]),
+                paid=done["paid"],
+                payment_method=done.get("payment_method"),
+                completed_at=done["completed_at"],
+            ),
+            reason=CallbackReason(document["reason"]) if document.get("reason") else None,
+            due_on=date.fromisoformat(document["due_on"]) if document.get("due_on") else None,
+            scheduled_at=document.get("scheduled_at"),
+            charge=None
+            if charge is None
+            else ChargeNote(
+                charge_id=uuid.UUID(charge["charge_id"]),
+                charge_no=charge["charge_no"],
+                total=from_fen(charge["total_fen"]),
+                raised_at=charge["raised_at"],
+            ),
+            outcome=None
+            if outcome is None
+            else Outcome(
+                satisfied=outcome["satisfied"],
+                opinion=outcome["opinion"],
+                method=Method(outcome["method"]),
+                agent=outcome["agent"],
+                made_at=outcome["made_at"],
+            ),
+            overdue_reported_at=document.get("overdue_reported_at"),
+        )
+
+    def to_integration(
+        self, aggregate: Callback, event: Any, context: EventContext
+    ) -> Event[Any] | None:
+        return events_v1.to_integration(aggregate, event, context)
+
+    async def listing(
+        self,
+        *,
+        sites: frozenset[str] | None,
+        request_id: uuid.UUID | None,
+        due_on_or_before: date | None,
+        status: CallbackStatus | None,
+        limit: int,
+    ) -> list[Callback]:
+        """For the callback agents' list: soonest due first; those awaiting their completion left out."""
+        query = listing_query(
+            sites,
+            request_id=str(request_id) if request_id else None,
+            due_on={"$lte": due_on_or_before.isoformat()} if due_on_or_before else None,
+            status=status.value if status else {"$ne": CallbackStatus.AWAITING_COMPLETION.value},
+        )
+        return await self.find(query, sort=[("due_on", 1)], limit=limit)

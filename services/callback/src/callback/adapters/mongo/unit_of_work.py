@@ -1,0 +1,24 @@
+"""The callback service's unit of work on its own database."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from hotline_libs.aggregate import Clock
+from hotline_libs.mongo import Document
+from hotline_libs.unit_of_work import UnitOfWork, Written, ignore_written
+from pymongo.asynchronous.database import AsyncDatabase
+
+from callback.adapters.mongo.callbacks import MongoCallbacks
+
+
+class MongoCallbackUnitOfWork(UnitOfWork):
+    def __init__(
+        self,
+        db: AsyncDatabase[Document],
+        *,
+        clock: Clock,
+        on_written: Callable[[Written], None] = ignore_written,
+    ) -> None:
+        super().__init__(db, clock=clock, on_written=on_written)
+        self.callbacks = MongoCallbacks(db, self)

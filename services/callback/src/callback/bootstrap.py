@@ -1,0 +1,59 @@
+"""Wires the callback service: the store, the clock, the calendar, handlers, routes, subscriptions."""
+
+from __future__ import annotations
+
+from contracts.callback.v1 import CallbackOverdue, CallbackScheduled
+from fastapi import FastAPI
+from hotline_libs.aggregate import Clock, utc_now
+from hotline_libs.bus import MessageBus
+from hotline_libs.mongo import Document
+from hotline_libs.service import HotlineService
+from hotline_libs.settings import ServiceSettings
+from pymongo.asynchronous.database import AsyncDatabase
+
+from callback.adapters.calendar import ChineseWorkingDays
+from callback.adapters.mongo.callbacks import CALLBACKS
+from callback.adapters.mongo.unit_of_work import MongoCallbackUnitOfWork
+from callback.domain.working_days import WorkingDayCalendar
+from callback.entrypoints.deadlines import callback_deadline
+from callback.entrypoints.http import callbacks
+from callback.entrypoints.subscriptions import subscriptions
+from callback.service_layer.handlers import HANDLERS
+
+NAME = "callback"
+
+
+async def prepare(db: AsyncDatabase[Document], settings: ServiceSettings) -> None:
+    await db[CALLBACKS].create_index([("site_id", 1), ("due_on", 1)])
+    await db[CALLBACKS].create_index([("request_id", 1)])
+
+
+def bootstrap(
+    settings: ServiceSettings | None = None,
+    clock: Clock = utc_now,
+    calendar: WorkingDayCalendar | None = None,
+) -> HotlineService:
+    service = HotlineService(
+        NAME,
+        settings or ServiceSettings(),
+        description="Schedules follow-up calls after completed services (回访).",
+        publishes=[CallbackScheduled, CallbackOverdue],
+        prepare=prepare,
+        clock=clock,
+    )
+    bus = MessageBus(
+        HANDLERS,
+        uow=lambda: MongoCallbackUnitOfWork(service.db, clock=clock, on_written=service.written),
+        dependencies={"calendar": calendar or ChineseWorkingDays()},
+    )
+    return service.wire(
+        bus,
+        routers=[callbacks.router],
+        subscriptions=subscriptions(bus),
+        collections=[CALLBACKS],
+        deadlines={CALLBACKS: callback_deadline},
+    )
+
+
+def create_app() -> FastAPI:
+    return bootstrap().app()

@@ -1,0 +1,177 @@
+"""The follow-up call after a completed service (回访), and its due date in working days.
+
+A callback is created by whichever comes first of the work order's completion and its charge
+(they travel on different topics); it is scheduled by the completion, due within 2 working
+days of it (CB-03) on the site's calendar. While scheduled and not made, its due date is a
+deadline: the end of the due day, when it is reported overdue once.
+"""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from hotline_libs.aggregate import Aggregate
+from hotline_libs.errors import Conflict, RuleViolation
+
+from callback.domain import events
+from callback.domain.working_days import (
+    WorkingDayCalendar,
+    add_working_days,
+    end_of_day,
+    site_day,
+)
+
+CONVENIENCE_CALLBACK_WORKING_DAYS = 2
+"""Convenience services are called back within 2 working days of completion."""
+
+DUE = "due"
+MAX_OPINION = 2000
+
+
+class CallbackReason(enum.StrEnum):
+    """What the callback follows up (回访类型)."""
+
+    AFTER_REPAIR = "after_repair"
+    AFTER_PAID_SERVICE = "after_paid_service"
+
+
+class CallbackStatus(enum.StrEnum):
+    AWAITING_COMPLETION = "awaiting_completion"
+    """The charge arrived before the completion: nothing to call about yet."""
+    SCHEDULED = "scheduled"
+    MADE = "made"
+
+
+class Method(enum.StrEnum):
+    PHONE = "phone"
+    VISIT = "visit"
+
+
+@dataclass(frozen=True)
+class Contact:
+    name: str
+    phone: str
+    email: str | None
+    building: str
+    room: str
+
+
+@dataclass(frozen=True)
+class ChargeNote:
+    """The charge the resident paid, for the agent's script."""
+
+    charge_id: uuid.UUID
+    charge_no: str
+    total: Decimal
+    raised_at: datetime
+
+
+@dataclass(frozen=True)
+class Completed:
+    """The work order's completion, as the callback needs it."""
+
+    request_id: uuid.UUID
+    request_no: str
+    resident: Contact
+    paid: bool
+    payment_method: str | None
+    completed_at: datetime
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the resident said (their opinion verbatim), how, and who asked."""
+
+    satisfied: bool
+    opinion: str
+    method: Method
+    agent: str
+    made_at: datetime
+
+    def same_as(self, other: Outcome) -> bool:
+        return (self.satisfied, self.opinion, self.method, self.agent) == (
+            other.satisfied,
+            other.opinion,
+            other.method,
+            other.agent,
+        )
+
+
+@dataclass
+class Callback(Aggregate):
+    callback_id: uuid.UUID
+    work_order_id: uuid.UUID
+    site_id: str
+    status: CallbackStatus = CallbackStatus.AWAITING_COMPLETION
+    completed: Completed | None = None
+    reason: CallbackReason | None = None
+    due_on: date | None = None
+    scheduled_at: datetime | None = None
+    charge: ChargeNote | None = None
+    outcome: Outcome | None = None
+    overdue_reported_at: datetime | None = None
+
+    @property
+    def due_at(self) -> datetime | None:
+        return None if self.due_on is None else end_of_day(self.due_on)
+
+    def schedule(self, completed: Completed, calendar: WorkingDayCalendar, now: datetime) -> bool:
+        """Put the call on the list, due 2 working days after the completion day; False if it
+        was scheduled already."""
+        if self.status is not CallbackStatus.AWAITING_COMPLETION:
+            return False
+        self.completed = completed
+        self.reason = (
+            CallbackReason.AFTER_PAID_SERVICE if completed.paid else CallbackReason.AFTER_REPAIR
+        )
+        self.due_on = add_working_days(
+            site_day(completed.completed_at), CONVENIENCE_CALLBACK_WORKING_DAYS, calendar
+        )
+        self.scheduled_at = now
+        self.status = CallbackStatus.SCHEDULED
+        self.record(events.CallbackScheduled(scheduled_at=now))
+        return True
+
+    def note_charge(self, charge: ChargeNote) -> None:
+        """Keep the charge the resident paid with the call."""
+        self.charge = charge
+
+    def record_outcome(self, outcome: Outcome) -> bool:
+        """The call was made; False when this outcome was already recorded."""
+        if self.status is CallbackStatus.MADE:
+            assert self.outcome is not None
+            if self.outcome.same_as(outcome):
+                return False
+            raise Conflict(f"callback {self.callback_id} already has a different outcome")
+        if self.status is not CallbackStatus.SCHEDULED:
+            raise Conflict(f"callback {self.callback_id} is not scheduled yet")
+        if not outcome.opinion.strip() or len(outcome.opinion) > MAX_OPINION:
+            raise RuleViolation(
+                f"opinion must be the resident's words, 1 to {MAX_OPINION} characters"
+            )
+        self.outcome = outcome
+        self.status = CallbackStatus.MADE
+        self.record(events.CallbackMade(made_at=outcome.made_at))
+        return True
+
+    def deadlines(self) -> dict[str, datetime]:
+        due_at = self.due_at
+        if self.status is CallbackStatus.SCHEDULED and self.overdue_reported_at is None and due_at:
+            return {DUE: due_at}
+        return {}
+
+    def deadline_reached(self, name: str, now: datetime) -> None:
+        if name != DUE:
+            super().deadline_reached(name, now)
+        due_at = self.due_at
+        assert due_at is not None
+        self.overdue_reported_at = now
+        self.record(events.CallbackOverdue(due_at=due_at, noticed_at=now))
+
+
+def new_callback(callback_id: uuid.UUID, work_order_id: uuid.UUID, site_id: str) -> Callback:
+    return Callback(callback_id=callback_id, work_order_id=work_order_id, site_id=site_id)

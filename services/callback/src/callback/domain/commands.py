@@ -1,0 +1,44 @@
+"""What the callback service is asked to do: by dispatch's and billing's events, by agents, by its clock."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from callback.domain.callback import ChargeNote, Completed, Method
+
+
+@dataclass(frozen=True)
+class ScheduleCallback:
+    work_order_id: uuid.UUID
+    site_id: str
+    completed: Completed
+    causation_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class NoteCharge:
+    work_order_id: uuid.UUID
+    site_id: str
+    charge: ChargeNote
+    causation_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class RecordCallbackOutcome:
+    callback_id: uuid.UUID
+    satisfied: bool
+    opinion: str
+    method: Method
+    agent: str
+    visible_sites: frozenset[str] | None
+    causation_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class CallbackDeadlineReached:
+    callback_id: uuid.UUID
+    deadline: str
+    due_at: datetime
+    causation_id: uuid.UUID | None = None

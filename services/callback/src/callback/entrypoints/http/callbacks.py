@@ -1,0 +1,173 @@
+"""The callback agents' list, and the outcome of a call."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Annotated
+
+from contracts.envelope import Money
+from fastapi import APIRouter, HTTPException, Query, Response, status
+from hotline_libs.auth import CurrentPrincipal
+from hotline_libs.service import Bus
+from pydantic import BaseModel, ConfigDict, Field
+
+from callback.domain.callback import Callback, CallbackReason, CallbackStatus, Method
+from callback.domain.commands import RecordCallbackOutcome
+from callback.entrypoints.http import Reader
+
+router = APIRouter(tags=["callbacks"])
+
+
+class ChargeRef(BaseModel):
+    charge_id: uuid.UUID
+    charge_no: str
+    total: Money
+
+
+class ContactOut(BaseModel):
+    name: str
+    phone: str
+    email: str | None
+    building: str
+    room: str
+
+
+class OutcomeOut(BaseModel):
+    satisfied: bool
+    opinion: str
+    method: Method
+    agent: str
+    made_at: datetime
+
+
+class CallbackOut(BaseModel):
+    callback_id: uuid.UUID
+    work_order_id: uuid.UUID
+    request_id: uuid.UUID
+    request_no: str
+    site_id: str
+    status: CallbackStatus
+    resident: ContactOut
+    reason: CallbackReason
+    payment_method: str | None
+    completed_at: datetime
+    due_on: date
+    scheduled_at: datetime
+    overdue_reported_at: datetime | None
+    charge: ChargeRef | None
+    outcome: OutcomeOut | None
+    version: int
+
+
+def callback_out(callback: Callback) -> CallbackOut:
+    done, charge, outcome = callback.completed, callback.charge, callback.outcome
+    assert done is not None
+    assert callback.reason
+    assert callback.due_on
+    assert callback.scheduled_at
+    r = done.resident
+    return CallbackOut(
+        callback_id=callback.callback_id,
+        work_order_id=callback.work_order_id,
+        request_id=done.request_id,
+        request_no=done.request_no,
+        site_id=callback.site_id,
+        status=callback.status,
+        resident=ContactOut(
+            name=r.name, phone=r.phone, email=r.email, building=r.building, room=r.room
+        ),
+        reason=callback.reason,
+        payment_method=done.payment_method,
+        completed_at=done.completed_at,
+        due_on=callback.due_on,
+        scheduled_at=callback.scheduled_at,
+        overdue_reported_at=callback.overdue_reported_at,
+        charge=None
+        if charge is None
+        else ChargeRef(charge_id=charge.charge_id, charge_no=charge.charge_no, total=charge.total),
+        outcome=None
+        if outcome is None
+        else OutcomeOut(
+            satisfied=outcome.satisfied,
+            opinion=outcome.opinion,
+            method=outcome.method,
+            agent=outcome.agent,
+            made_at=outcome.made_at,
+        ),
+        version=callback.version,
+    )
+
+
+@router.get("/callbacks", summary="Callbacks, soonest due first")
+async def list_callbacks(
+    reader: Reader,
+    principal: CurrentPrincipal,
+    request_id: uuid.UUID | None = None,
+    due_on_or_before: date | None = None,
+    status_: Annotated[CallbackStatus | None, Query(alias="status")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> list[CallbackOut]:
+    found = await reader.callbacks.listing(
+        sites=principal.visible_sites,
+        request_id=request_id,
+        due_on_or_before=due_on_or_before,
+        status=status_,
+        limit=limit,
+    )
+    return [callback_out(callback) for callback in found]
+
+
+@router.get("/callbacks/{callback_id}", summary="One callback")
+async def get_callback(
+    callback_id: uuid.UUID, reader: Reader, principal: CurrentPrincipal
+) -> CallbackOut:
+    found = await reader.callbacks.get(callback_id)
+    if found is None or found.completed is None or not principal.may_act_for(found.site_id):
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no callback {callback_id}")
+    return callback_out(found)
+
+
+class OutcomeIn(BaseModel):
+    """What the resident said when called back; the due-date clock stops."""
+
+    model_config = ConfigDict(extra="forbid")
+    satisfied: bool = Field(description="The resident is satisfied with the service")
+    opinion: str = Field(
+        min_length=1,
+        max_length=2000,
+        description="The resident's words, verbatim",
+        examples=["师傅很准时，水龙头不漏了"],
+    )
+    method: Method = Field(default=Method.PHONE, description="phone, or visit (上门)")
+
+
+@router.post(
+    "/callbacks/{callback_id}/outcome",
+    summary="Record the outcome of a follow-up call (回访)",
+    status_code=status.HTTP_201_CREATED,
+    responses={
+        200: {"description": "This outcome was already recorded"},
+        409: {"description": "A different outcome is already recorded"},
+    },
+)
+async def record_outcome(
+    callback_id: uuid.UUID,
+    body: OutcomeIn,
+    response: Response,
+    principal: CurrentPrincipal,
+    bus: Bus,
+) -> CallbackOut:
+    callback, changed = await bus.handle(
+        RecordCallbackOutcome(
+            callback_id=callback_id,
+            satisfied=body.satisfied,
+            opinion=body.opinion,
+            method=body.method,
+            agent=principal.subject,
+            visible_sites=principal.visible_sites,
+        )
+    )
+    if not changed:
+        response.status_code = status.HTTP_200_OK
+    return callback_out(callback)

@@ -1,0 +1,20 @@
+"""Everything the callback service consumes, in one place: each event mapped to a command."""
+
+from __future__ import annotations
+
+from contracts.billing.v1 import ChargeRaised
+from contracts.dispatch.v1 import WorkOrderCompleted
+from hotline_libs.bus import MessageBus
+from hotline_libs.messaging import Subscription, to_bus
+
+from callback.adapters.inbound import events_v1
+from contracts import topics
+
+
+def subscriptions(bus: MessageBus) -> list[Subscription]:
+    return [
+        Subscription(
+            topics.WORK_ORDERS, {WorkOrderCompleted: to_bus(bus, events_v1.schedule_callback)}
+        ),
+        Subscription(topics.CHARGES, {ChargeRaised: to_bus(bus, events_v1.note_charge)}),
+    ]

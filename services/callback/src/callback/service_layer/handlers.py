@@ -1,0 +1,100 @@
+"""The callback service's use cases, one handler per command, all registered in ``HANDLERS``."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from hotline_libs.aggregate import is_due
+from hotline_libs.errors import NotFound
+from hotline_libs.ids import derive_id
+
+from callback.domain.callback import Callback, Outcome, new_callback
+from callback.domain.commands import (
+    CallbackDeadlineReached,
+    NoteCharge,
+    RecordCallbackOutcome,
+    ScheduleCallback,
+)
+from callback.domain.working_days import WorkingDayCalendar
+from callback.service_layer.unit_of_work import CallbackUnitOfWork
+
+
+def callback_id_for(work_order_id: uuid.UUID) -> uuid.UUID:
+    """One callback per completed work order."""
+    return derive_id("callback", work_order_id)
+
+
+async def _callback_of(uow: CallbackUnitOfWork, work_order_id: uuid.UUID, site_id: str) -> Callback:
+    """The work order's callback; created by whichever of its completion and charge comes first
+    (two handlers creating it at once: one insert wins, the other is retried and finds it)."""
+    callback_id = callback_id_for(work_order_id)
+    callback = await uow.callbacks.get(callback_id)
+    if callback is None:
+        callback = new_callback(callback_id, work_order_id, site_id)
+        uow.callbacks.add(callback)
+    return callback
+
+
+async def schedule_callback(
+    command: ScheduleCallback, uow: CallbackUnitOfWork, calendar: WorkingDayCalendar
+) -> Callback:
+    """Put the follow-up call of a completed work order on the list (once)."""
+    callback = await _callback_of(uow, command.work_order_id, command.site_id)
+    if callback.schedule(command.completed, calendar, uow.clock()):
+        await uow.commit()
+    return callback
+
+
+async def note_charge(command: NoteCharge, uow: CallbackUnitOfWork) -> Callback:
+    """Keep the raised charge with the work order's callback, for the agent's script."""
+    callback = await _callback_of(uow, command.work_order_id, command.site_id)
+    if callback.charge != command.charge:
+        callback.note_charge(command.charge)
+        await uow.commit()
+    return callback
+
+
+async def record_outcome(
+    command: RecordCallbackOutcome, uow: CallbackUnitOfWork
+) -> tuple[Callback, bool]:
+    """The agent made the call: record what the resident said; the due-date clock stops."""
+    callback = await uow.callbacks.get(command.callback_id)
+    visible = command.visible_sites is None or (
+        callback is not None and callback.site_id in command.visible_sites
+    )
+    if callback is None or callback.completed is None or not visible:
+        raise NotFound(f"no callback {command.callback_id}")
+    changed = callback.record_outcome(
+        Outcome(
+            satisfied=command.satisfied,
+            opinion=command.opinion,
+            method=command.method,
+            agent=command.agent,
+            made_at=uow.clock(),
+        )
+    )
+    if changed:
+        await uow.commit()
+    return callback, changed
+
+
+async def callback_deadline_reached(
+    command: CallbackDeadlineReached, uow: CallbackUnitOfWork
+) -> None:
+    """The due day ended with the call not made: report it overdue (once)."""
+    callback = await uow.callbacks.get(command.callback_id)
+    now = uow.clock()
+    if callback is None or not is_due(callback, command.deadline, now):
+        return
+    callback.deadline_reached(command.deadline, now)
+    await uow.commit()
+
+
+HANDLERS: dict[type[Any], Any] = {
+    ScheduleCallback: schedule_callback,
+    NoteCharge: note_charge,
+    RecordCallbackOutcome: record_outcome,
+    CallbackDeadlineReached: callback_deadline_reached,
+}
+"""Every command the callback service handles, and its handler."""

@@ -1,0 +1,175 @@
+"""Work orders in dispatch's own database, in dispatch's own shape."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+from typing import Any
+
+from hotline_libs.mongo import Document, listing_query
+from hotline_libs.unit_of_work import AggregateRepository, EventContext
+
+from contracts import Event
+from dispatch.adapters.outbound import events_v1
+from dispatch.domain.technician import Assignee
+from dispatch.domain.work_order import (
+    Board,
+    Completion,
+    Contact,
+    ItemUsed,
+    PaymentMethod,
+    WorkOrder,
+    WorkOrderStatus,
+)
+
+WORK_ORDERS = "work_orders"
+
+
+def _contact(contact: Contact) -> Document:
+    return {
+        "name": contact.name,
+        "phone": contact.phone,
+        "email": contact.email,
+        "building": contact.building,
+        "room": contact.room,
+    }
+
+
+def _item(item: ItemUsed) -> Document:
+    return {
+        "item_code": item.item_code,
+        "quantity": item.quantity,
+        "agreed_unit_price": None
+        if item.agreed_unit_price is None
+        else str(item.agreed_unit_price),
+    }
+
+
+def _completion(completion: Completion | None) -> Document | None:
+    if completion is None:
+        return None
+    return {
+        "completed_at": completion.completed_at,
+        "items": [_item(item) for item in completion.items],
+        "payment_method": completion.payment_method.value if completion.payment_method else None,
+        "resident_signed": completion.resident_signed,
+    }
+
+
+def _from_completion(document: Document | None) -> Completion | None:
+    if document is None:
+        return None
+    return Completion(
+        completed_at=document["completed_at"],
+        items=tuple(
+            ItemUsed(
+                item["item_code"],
+                item["quantity"],
+                None
+                if item.get("agreed_unit_price") is None
+                else Decimal(item["agreed_unit_price"]),
+            )
+            for item in document["items"]
+        ),
+        payment_method=PaymentMethod(document["payment_method"])
+        if document["payment_method"]
+        else None,
+        resident_signed=document["resident_signed"],
+    )
+
+
+class MongoWorkOrders(AggregateRepository[WorkOrder]):
+    collection_name = WORK_ORDERS
+
+    def identity(self, aggregate: WorkOrder) -> str:
+        return str(aggregate.work_order_id)
+
+    def to_document(self, aggregate: WorkOrder) -> Document:
+        o = aggregate
+        t = o.technician
+        return {
+            "work_order_no": o.work_order_no,
+            "request_id": str(o.request_id),
+            "request_no": o.request_no,
+            "site_id": o.site_id,
+            "board": o.board.value,
+            "trade": o.trade,
+            "description": o.description,
+            "resident": _contact(o.resident),
+            "appointment_at": o.appointment_at,
+            "accepted_at": o.accepted_at,
+            "created_at": o.created_at,
+            "status": o.status.value,
+            "technician": None
+            if t is None
+            else {"technician_id": t.technician_id, "name": t.name, "phone": t.phone},
+            "technician_id": t.technician_id if t else None,
+            "dispatched_at": o.dispatched_at,
+            "completion": _completion(o.completion),
+            "waiting_reason": o.waiting_reason,
+            "next_assignment_try": o.next_assignment_try,
+            "overdue_reported_at": o.overdue_reported_at,
+        }
+
+    def from_document(self, document: Document) -> WorkOrder:
+        t = document.get("technician")
+        return WorkOrder(
+            work_order_id=uuid.UUID(document["_id"]),
+            work_order_no=document["work_order_no"],
+            request_id=uuid.UUID(document["request_id"]),
+            request_no=document["request_no"],
+            site_id=document["site_id"],
+            board=Board(document["board"]),
+            trade=document["trade"],
+            description=document["description"],
+            resident=Contact(**document["resident"]),
+            appointment_at=document.get("appointment_at"),
+            accepted_at=document["accepted_at"],
+            created_at=document["created_at"],
+            status=WorkOrderStatus(document["status"]),
+            technician=None if t is None else Assignee(t["technician_id"], t["name"], t["phone"]),
+            dispatched_at=document.get("dispatched_at"),
+            completion=_from_completion(document.get("completion")),
+            waiting_reason=document.get("waiting_reason"),
+            next_assignment_try=document.get("next_assignment_try"),
+            overdue_reported_at=document.get("overdue_reported_at"),
+        )
+
+    def to_integration(
+        self, aggregate: WorkOrder, event: Any, context: EventContext
+    ) -> Event[Any] | None:
+        return events_v1.to_integration(aggregate, event, context)
+
+    async def open_per_technician(self, site_id: str) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        cursor = self._collection.find(
+            {"site_id": site_id, "status": WorkOrderStatus.DISPATCHED.value}, {"technician_id": 1}
+        )
+        async for document in cursor:
+            technician_id = document.get("technician_id")
+            if technician_id:
+                counts[technician_id] = counts.get(technician_id, 0) + 1
+        return counts
+
+    async def waiting_at(self, site_id: str) -> list[WorkOrder]:
+        return await self.find(
+            {"site_id": site_id, "status": WorkOrderStatus.AWAITING_TECHNICIAN.value},
+            sort=[("accepted_at", 1)],
+            track=True,
+        )
+
+    async def listing(
+        self,
+        *,
+        sites: frozenset[str] | None,
+        request_id: uuid.UUID | None,
+        status: WorkOrderStatus | None,
+        limit: int,
+    ) -> list[WorkOrder]:
+        """For the service centre's lists: newest first."""
+        query = listing_query(
+            sites,
+            request_id=str(request_id) if request_id else None,
+            status=status.value if status else None,
+        )
+        return await self.find(query, sort=[("created_at", -1)], limit=limit)

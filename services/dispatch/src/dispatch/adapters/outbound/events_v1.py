@@ -1,0 +1,141 @@
+"""Dispatch's domain events → the integration events it publishes (``contracts.dispatch.v1``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from contracts.dispatch import v1
+from contracts.envelope import PaymentMethod, Resident
+from hotline_libs.ids import event_id
+from hotline_libs.unit_of_work import EventContext
+
+from contracts import Event
+from dispatch.domain import events
+from dispatch.domain.technician import Assignee
+from dispatch.domain.work_order import WorkOrder
+
+PRODUCER = "dispatch"
+
+
+def _resident(order: WorkOrder) -> Resident:
+    r = order.resident
+    return Resident(name=r.name, phone=r.phone, email=r.email, building=r.building, room=r.room)
+
+
+def _technician(assignee: Assignee) -> v1.Technician:
+    return v1.Technician(
+        technician_id=assignee.technician_id, name=assignee.name, phone=assignee.phone
+    )
+
+
+def _build(
+    model: type[Event[Any]], order: WorkOrder, context: EventContext, payload: Any, occurred: Any
+) -> Event[Any]:
+    event: Event[Any] = model.build(
+        # one event of each kind per work order: a retry reproduces the same id
+        event_id=event_id(model, order.work_order_id),
+        producer=PRODUCER,
+        site_id=order.site_id,
+        correlation_id=order.request_id,
+        causation_id=context.causation_id,
+        occurred_at=occurred,
+        aggregate_version=context.aggregate_version,
+        payload=payload,
+    )
+    return event
+
+
+def to_integration(order: WorkOrder, event: Any, context: EventContext) -> Event[Any] | None:
+    """The integration event ``event`` of ``order`` is published as."""
+    if isinstance(event, events.WorkOrderDispatched):
+        assert order.technician is not None
+        return _build(
+            v1.WorkOrderDispatched,
+            order,
+            context,
+            v1.WorkOrderDispatchedPayload(
+                work_order_id=order.work_order_id,
+                work_order_no=order.work_order_no,
+                request_id=order.request_id,
+                request_no=order.request_no,
+                resident=_resident(order),
+                technician=_technician(order.technician),
+                description=order.description,
+                appointment_at=order.appointment_at,
+                accepted_at=order.accepted_at,
+                dispatched_at=event.dispatched_at,
+                dispatch_due_at=order.dispatch_due_at,
+                dispatched_on_time=event.dispatched_at <= order.dispatch_due_at,
+            ),
+            event.dispatched_at,
+        )
+    if isinstance(event, events.WorkOrderAwaitingTechnician):
+        return _build(
+            v1.WorkOrderAwaitingTechnician,
+            order,
+            context,
+            v1.WorkOrderAwaitingTechnicianPayload(
+                work_order_id=order.work_order_id,
+                work_order_no=order.work_order_no,
+                request_id=order.request_id,
+                request_no=order.request_no,
+                trade=order.trade,
+                description=order.description,
+                reason=event.reason,
+                accepted_at=order.accepted_at,
+                dispatch_due_at=order.dispatch_due_at,
+                waiting_since=event.since,
+            ),
+            event.since,
+        )
+    if isinstance(event, events.WorkOrderDispatchOverdue):
+        return _build(
+            v1.WorkOrderDispatchOverdue,
+            order,
+            context,
+            v1.WorkOrderDispatchOverduePayload(
+                work_order_id=order.work_order_id,
+                work_order_no=order.work_order_no,
+                request_id=order.request_id,
+                request_no=order.request_no,
+                trade=order.trade,
+                technician=_technician(order.technician) if order.technician else None,
+                accepted_at=order.accepted_at,
+                dispatch_due_at=event.due_at,
+                noticed_at=event.noticed_at,
+                overdue_by_s=max(0, int(event.overdue_by.total_seconds())),
+            ),
+            event.noticed_at,
+        )
+    if isinstance(event, events.WorkOrderCompleted):
+        completion = order.completion
+        assert completion is not None
+        assert order.technician is not None
+        return _build(
+            v1.WorkOrderCompleted,
+            order,
+            context,
+            v1.WorkOrderCompletedPayload(
+                work_order_id=order.work_order_id,
+                work_order_no=order.work_order_no,
+                request_id=order.request_id,
+                request_no=order.request_no,
+                resident=_resident(order),
+                technician_id=order.technician.technician_id,
+                completed_at=completion.completed_at,
+                items=[
+                    v1.ServiceItemUsed(
+                        item_code=item.item_code,
+                        quantity=item.quantity,
+                        agreed_unit_price=item.agreed_unit_price,
+                    )
+                    for item in completion.items
+                ],
+                payment_method=PaymentMethod(completion.payment_method.value)
+                if completion.payment_method
+                else None,
+                resident_signed=completion.resident_signed,
+            ),
+            completion.completed_at,
+        )
+    return None

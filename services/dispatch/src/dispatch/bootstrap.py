@@ -1,0 +1,70 @@
+"""Wires dispatch: the store, the clock, the handlers, the routes, what it consumes and its clocks."""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+
+from contracts.dispatch import v1
+from fastapi import FastAPI
+from hotline_libs.aggregate import Clock, utc_now
+from hotline_libs.bus import MessageBus
+from hotline_libs.errors import ConcurrencyConflict
+from hotline_libs.mongo import Document
+from hotline_libs.service import HotlineService
+from hotline_libs.settings import ServiceSettings
+from pymongo.asynchronous.database import AsyncDatabase
+
+from dispatch.adapters.demo_data import DEMO_TECHNICIANS
+from dispatch.adapters.mongo.technicians import TECHNICIANS
+from dispatch.adapters.mongo.unit_of_work import MongoDispatchUnitOfWork
+from dispatch.adapters.mongo.work_orders import WORK_ORDERS
+from dispatch.entrypoints.deadlines import work_order_deadline
+from dispatch.entrypoints.http import technicians, work_orders
+from dispatch.entrypoints.subscriptions import subscriptions
+from dispatch.service_layer.handlers import HANDLERS
+
+NAME = "dispatch"
+
+
+async def prepare(db: AsyncDatabase[Document], settings: ServiceSettings) -> None:
+    await db[WORK_ORDERS].create_index([("site_id", 1), ("status", 1)])
+    await db[WORK_ORDERS].create_index([("request_id", 1)])
+    if settings.seed_demo_data:
+        uow = MongoDispatchUnitOfWork(db, clock=utc_now)
+        for technician in DEMO_TECHNICIANS:
+            if await uow.technicians.get(technician.technician_id) is None:
+                uow.technicians.add(dataclasses.replace(technician))
+        with contextlib.suppress(ConcurrencyConflict):  # another replica seeded them just now
+            await uow.commit()
+
+
+def bootstrap(settings: ServiceSettings | None = None, clock: Clock = utc_now) -> HotlineService:
+    service = HotlineService(
+        NAME,
+        settings or ServiceSettings(),
+        description="Creates work orders for accepted requests and assigns technicians (派工).",
+        publishes=[
+            v1.WorkOrderDispatched,
+            v1.WorkOrderAwaitingTechnician,
+            v1.WorkOrderDispatchOverdue,
+            v1.WorkOrderCompleted,
+        ],
+        prepare=prepare,
+        clock=clock,
+    )
+    bus = MessageBus(
+        HANDLERS,
+        uow=lambda: MongoDispatchUnitOfWork(service.db, clock=clock, on_written=service.written),
+    )
+    return service.wire(
+        bus,
+        routers=[work_orders.router, technicians.router],
+        subscriptions=subscriptions(bus),
+        collections=[WORK_ORDERS, TECHNICIANS],
+        deadlines={WORK_ORDERS: work_order_deadline},
+    )
+
+
+def create_app() -> FastAPI:
+    return bootstrap().app()

@@ -1,0 +1,59 @@
+"""What dispatch is asked to do: by intake's events, by staff on the API, by its own clocks."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from dispatch.domain.work_order import Board, CompletionReport, Contact
+
+
+@dataclass(frozen=True)
+class DispatchRequest:
+    """Make the work order of an accepted request and get it to a technician (派工)."""
+
+    request_id: uuid.UUID
+    request_no: str
+    site_id: str
+    board: Board
+    description: str
+    resident: Contact
+    appointment_at: datetime | None
+    accepted_at: datetime
+    causation_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class CompleteWorkOrder:
+    """Record the resident's acceptance of the finished work (验收)."""
+
+    work_order_id: uuid.UUID
+    report: CompletionReport
+    visible_sites: frozenset[str] | None
+    """The sites the caller may act for (None: all); another site's order is not found."""
+    causation_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class SaveTechnician:
+    """Add a technician, or change one's details or duty; one coming on duty takes the waiting
+    work orders of their trade."""
+
+    technician_id: str
+    site_id: str
+    name: str
+    phone: str
+    trades: frozenset[str]
+    on_duty: bool
+    causation_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class WorkOrderDeadlineReached:
+    """One of a work order's clocks ran out."""
+
+    work_order_id: uuid.UUID
+    deadline: str
+    due_at: datetime
+    causation_id: uuid.UUID | None = None

@@ -1,0 +1,82 @@
+"""Technicians: who works where, in which trades, and who is on duty."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException, status
+from hotline_libs.auth import CurrentPrincipal
+from hotline_libs.service import Bus
+from pydantic import BaseModel, ConfigDict, Field
+
+from dispatch.domain.commands import SaveTechnician
+from dispatch.domain.technician import Technician
+from dispatch.entrypoints.http import Reader
+
+router = APIRouter(tags=["technicians"])
+
+TRADES = ("maintenance", "housekeeping")
+
+
+class TechnicianIn(BaseModel):
+    """A technician as a supervisor enters them; on duty means they can be sent now."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    site_id: str = Field(min_length=1, max_length=40, examples=["dmg"])
+    name: str = Field(min_length=1, max_length=100, examples=["李强"])
+    phone: str = Field(min_length=5, max_length=30, examples=["+8613900000101"])
+    trades: list[str] = Field(min_length=1, max_length=10, examples=[["maintenance"]])
+    on_duty: bool = Field(description="Can be sent work now", examples=[True])
+
+
+class TechnicianOut(BaseModel):
+    technician_id: str
+    site_id: str
+    name: str
+    phone: str
+    trades: list[str]
+    on_duty: bool
+
+
+def technician_out(t: Technician) -> TechnicianOut:
+    return TechnicianOut(
+        technician_id=t.technician_id,
+        site_id=t.site_id,
+        name=t.name,
+        phone=t.phone,
+        trades=sorted(t.trades),
+        on_duty=t.on_duty,
+    )
+
+
+@router.get("/technicians", summary="Technicians of one site")
+async def list_technicians(
+    site_id: str, reader: Reader, principal: CurrentPrincipal
+) -> list[TechnicianOut]:
+    principal.require_site(site_id)
+    return [technician_out(t) for t in await reader.technicians.at_site(site_id)]
+
+
+@router.put(
+    "/technicians/{technician_id}",
+    summary="Add a technician or change one; one coming on duty takes the waiting work orders",
+)
+async def save_technician(
+    technician_id: str, body: TechnicianIn, principal: CurrentPrincipal, bus: Bus
+) -> TechnicianOut:
+    principal.require_site(body.site_id)
+    unknown = sorted(set(body.trades) - set(TRADES))
+    if unknown:
+        raise HTTPException(
+            status.HTTP_422_UNPROCESSABLE_ENTITY,
+            f"trades {unknown} are not trades dispatch sends; known: {', '.join(TRADES)}",
+        )
+    technician = await bus.handle(
+        SaveTechnician(
+            technician_id=technician_id,
+            site_id=body.site_id,
+            name=body.name,
+            phone=body.phone,
+            trades=frozenset(body.trades),
+            on_duty=body.on_duty,
+        )
+    )
+    return technician_out(technician)

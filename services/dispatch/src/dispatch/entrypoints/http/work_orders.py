@@ -1,0 +1,194 @@
+"""Work orders for the service centre and the technicians."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated
+
+from contracts.envelope import Money
+from fastapi import APIRouter, HTTPException, Query, Response, status
+from hotline_libs.auth import CurrentPrincipal
+from hotline_libs.service import Bus
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from dispatch.domain.commands import CompleteWorkOrder
+from dispatch.domain.work_order import (
+    CompletionReport,
+    ItemUsed,
+    PaymentMethod,
+    WorkOrder,
+    WorkOrderStatus,
+)
+from dispatch.entrypoints.http import Reader
+
+router = APIRouter(tags=["work orders"])
+
+
+class ItemIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    item_code: str = Field(min_length=1, max_length=40, examples=["RP-TAP"])
+    quantity: int = Field(default=1, ge=1, le=1000)
+    agreed_unit_price: Money | None = Field(
+        default=None,
+        description="Unit price agreed with the resident before work (DSP-05), if recorded",
+        examples=["80.00"],
+    )
+
+
+class CompletionIn(BaseModel):
+    """The technician's report once the resident has tried the result and signed (验收)."""
+
+    model_config = ConfigDict(extra="forbid")
+    resident_signed: bool = Field(description="The resident signed the service record")
+    items: list[ItemIn] = Field(
+        default_factory=list,
+        max_length=50,
+        description="Paid price-list items delivered; empty for free routine work",
+    )
+    payment_method: PaymentMethod | None = Field(default=None, examples=["cash"])
+    completed_at: AwareDatetime | None = Field(default=None, description="Now if absent")
+
+
+class ContactOut(BaseModel):
+    name: str
+    phone: str
+    email: str | None
+    building: str
+    room: str
+
+
+class AssigneeOut(BaseModel):
+    technician_id: str
+    name: str
+    phone: str
+
+
+class WorkOrderOut(BaseModel):
+    work_order_id: uuid.UUID
+    work_order_no: str
+    request_id: uuid.UUID
+    request_no: str
+    site_id: str
+    board: str
+    trade: str
+    description: str
+    resident: ContactOut
+    technician: AssigneeOut | None
+    status: WorkOrderStatus
+    waiting_reason: str | None = Field(description="Why it waits for a technician, if it does")
+    appointment_at: datetime | None
+    accepted_at: datetime
+    dispatched_at: datetime | None
+    dispatch_due_at: datetime
+    dispatched_on_time: bool | None = Field(description="None while nobody has it")
+    overdue_reported_at: datetime | None
+    completed_at: datetime | None
+    items: list[ItemIn]
+    payment_method: PaymentMethod | None
+    version: int
+
+
+def work_order_out(order: WorkOrder) -> WorkOrderOut:
+    t, r, completion = order.technician, order.resident, order.completion
+    return WorkOrderOut(
+        work_order_id=order.work_order_id,
+        work_order_no=order.work_order_no,
+        request_id=order.request_id,
+        request_no=order.request_no,
+        site_id=order.site_id,
+        board=order.board.value,
+        trade=order.trade,
+        description=order.description,
+        resident=ContactOut(
+            name=r.name, phone=r.phone, email=r.email, building=r.building, room=r.room
+        ),
+        technician=None
+        if t is None
+        else AssigneeOut(technician_id=t.technician_id, name=t.name, phone=t.phone),
+        status=order.status,
+        waiting_reason=order.waiting_reason,
+        appointment_at=order.appointment_at,
+        accepted_at=order.accepted_at,
+        dispatched_at=order.dispatched_at,
+        dispatch_due_at=order.dispatch_due_at,
+        dispatched_on_time=order.dispatched_on_time,
+        overdue_reported_at=order.overdue_reported_at,
+        completed_at=completion.completed_at if completion else None,
+        items=[
+            ItemIn(
+                item_code=i.item_code, quantity=i.quantity, agreed_unit_price=i.agreed_unit_price
+            )
+            for i in (completion.items if completion else ())
+        ],
+        payment_method=completion.payment_method if completion else None,
+        version=order.version,
+    )
+
+
+@router.get("/work-orders", summary="Work orders, newest first")
+async def list_work_orders(
+    reader: Reader,
+    principal: CurrentPrincipal,
+    request_id: uuid.UUID | None = None,
+    status_: Annotated[
+        WorkOrderStatus | None,
+        Query(alias="status", description="awaiting_technician lists what nobody has yet"),
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> list[WorkOrderOut]:
+    orders = await reader.work_orders.listing(
+        sites=principal.visible_sites, request_id=request_id, status=status_, limit=limit
+    )
+    return [work_order_out(order) for order in orders]
+
+
+@router.get("/work-orders/{work_order_id}", summary="One work order")
+async def get_work_order(
+    work_order_id: uuid.UUID, reader: Reader, principal: CurrentPrincipal
+) -> WorkOrderOut:
+    order = await reader.work_orders.get(work_order_id)
+    if order is None or not principal.may_act_for(order.site_id):
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no work order {work_order_id}")
+    return work_order_out(order)
+
+
+@router.post(
+    "/work-orders/{work_order_id}/completion",
+    summary="Record the resident's acceptance of the finished work (验收)",
+    responses={
+        200: {"description": "This completion was already recorded"},
+        409: {"description": "Already completed with different details, or not dispatched yet"},
+    },
+    status_code=status.HTTP_201_CREATED,
+)
+async def complete(
+    work_order_id: uuid.UUID,
+    body: CompletionIn,
+    response: Response,
+    principal: CurrentPrincipal,
+    bus: Bus,
+) -> WorkOrderOut:
+    order, changed = await bus.handle(
+        CompleteWorkOrder(
+            work_order_id=work_order_id,
+            report=CompletionReport(
+                resident_signed=body.resident_signed,
+                items=tuple(
+                    ItemUsed(
+                        i.item_code,
+                        i.quantity,
+                        None if i.agreed_unit_price is None else Decimal(i.agreed_unit_price),
+                    )
+                    for i in body.items
+                ),
+                payment_method=body.payment_method,
+                completed_at=body.completed_at,
+            ),
+            visible_sites=principal.visible_sites,
+        )
+    )
+    if not changed:
+        response.status_code = status.HTTP_200_OK
+    return work_order_out(order)

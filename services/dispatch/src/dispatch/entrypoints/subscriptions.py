@@ -1,0 +1,19 @@
+"""Everything dispatch consumes, in one place: each event mapped to a command on the bus."""
+
+from __future__ import annotations
+
+from contracts.intake.v1 import ServiceRequestAccepted
+from hotline_libs.bus import MessageBus
+from hotline_libs.messaging import Subscription, to_bus
+
+from contracts import topics
+from dispatch.adapters.inbound import intake_v1
+
+
+def subscriptions(bus: MessageBus) -> list[Subscription]:
+    return [
+        Subscription(
+            topics.SERVICE_REQUESTS,
+            {ServiceRequestAccepted: to_bus(bus, intake_v1.dispatch_request)},
+        )
+    ]

@@ -1,0 +1,38 @@
+"""What dispatch's use cases need of the store: its repositories, serial numbers and the clock."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from hotline_libs.aggregate import Clock
+from hotline_libs.ids import Serials
+
+from dispatch.domain.technician import Technician
+from dispatch.domain.work_order import WorkOrder
+
+
+class WorkOrderRepository(Protocol):
+    async def get(self, work_order_id: object) -> WorkOrder | None: ...
+    def add(self, order: WorkOrder) -> None: ...
+    async def open_per_technician(self, site_id: str) -> dict[str, int]:
+        """How many dispatched, unfinished work orders each technician of the site has."""
+        ...
+
+    async def waiting_at(self, site_id: str) -> list[WorkOrder]:
+        """The site's work orders awaiting a technician, oldest first (tracked for saving)."""
+        ...
+
+
+class TechnicianRepository(Protocol):
+    async def get(self, technician_id: object) -> Technician | None: ...
+    def add(self, technician: Technician) -> None: ...
+    async def at_site(self, site_id: str) -> list[Technician]: ...
+
+
+class DispatchUnitOfWork(Protocol):
+    work_orders: WorkOrderRepository
+    technicians: TechnicianRepository
+    serials: Serials
+    clock: Clock
+
+    async def commit(self) -> Any: ...

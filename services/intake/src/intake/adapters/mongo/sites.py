@@ -1,0 +1,36 @@
+"""The sites intake serves, in its own database."""
+
+from __future__ import annotations
+
+from hotline_libs.mongo import Document
+from hotline_libs.unit_of_work import AggregateRepository
+
+from intake.domain.boards import RequestKind
+from intake.domain.site import Site
+
+SITES = "sites"
+
+
+class MongoSites(AggregateRepository[Site]):
+    collection_name = SITES
+
+    def identity(self, aggregate: Site) -> str:
+        return aggregate.site_id
+
+    def to_document(self, aggregate: Site) -> Document:
+        return {
+            "code": aggregate.code,
+            "name": aggregate.name,
+            "services": sorted(kind.value for kind in aggregate.services),
+        }
+
+    def from_document(self, document: Document) -> Site:
+        return Site(
+            site_id=document["_id"],
+            code=document["code"],
+            name=document["name"],
+            services=frozenset(RequestKind(kind) for kind in document["services"]),
+        )
+
+    async def all(self) -> list[Site]:
+        return await self.find({}, sort=[("_id", 1)])

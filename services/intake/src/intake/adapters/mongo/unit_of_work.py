@@ -1,0 +1,28 @@
+"""Intake's unit of work on its own database."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from hotline_libs.aggregate import Clock
+from hotline_libs.mongo import Document
+from hotline_libs.unit_of_work import UnitOfWork, Written, ignore_written
+from pymongo.asynchronous.database import AsyncDatabase
+
+from intake.adapters.mongo.refused_submissions import MongoRefusedSubmissions
+from intake.adapters.mongo.service_requests import MongoServiceRequests
+from intake.adapters.mongo.sites import MongoSites
+
+
+class MongoIntakeUnitOfWork(UnitOfWork):
+    def __init__(
+        self,
+        db: AsyncDatabase[Document],
+        *,
+        clock: Clock,
+        on_written: Callable[[Written], None] = ignore_written,
+    ) -> None:
+        super().__init__(db, clock=clock, on_written=on_written)
+        self.requests = MongoServiceRequests(db, self)
+        self.sites = MongoSites(db, self)
+        self.refused_submissions = MongoRefusedSubmissions(db, self)

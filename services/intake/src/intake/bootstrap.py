@@ -1,0 +1,64 @@
+"""Wires intake: the store, the clock, the handlers, the routes and the site feed."""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+
+from contracts.intake.v1 import ServiceRequestAccepted
+from fastapi import FastAPI
+from hotline_libs.aggregate import Clock, utc_now
+from hotline_libs.bus import MessageBus
+from hotline_libs.errors import ConcurrencyConflict
+from hotline_libs.mongo import Document
+from hotline_libs.service import HotlineService
+from hotline_libs.settings import ServiceSettings
+from pymongo.asynchronous.database import AsyncDatabase
+
+from intake.adapters.demo_data import DEMO_SITES
+from intake.adapters.mongo.refused_submissions import REFUSED_SUBMISSIONS
+from intake.adapters.mongo.service_requests import REQUESTS
+from intake.adapters.mongo.sites import SITES
+from intake.adapters.mongo.unit_of_work import MongoIntakeUnitOfWork
+from intake.entrypoints.http import service_requests, sites
+from intake.entrypoints.subscriptions import subscriptions
+from intake.service_layer.handlers import HANDLERS
+
+NAME = "intake"
+
+
+async def prepare(db: AsyncDatabase[Document], settings: ServiceSettings) -> None:
+    await db[REQUESTS].create_index([("site_id", 1), ("accepted_at", -1)])
+    await db[REFUSED_SUBMISSIONS].create_index([("site_id", 1), ("received_at", -1)])
+    if settings.seed_demo_data:
+        uow = MongoIntakeUnitOfWork(db, clock=utc_now)
+        for site in DEMO_SITES:
+            if await uow.sites.get(site.site_id) is None:
+                uow.sites.add(dataclasses.replace(site))  # the demo constant stays unsaved
+        with contextlib.suppress(ConcurrencyConflict):  # another replica seeded them just now
+            await uow.commit()
+
+
+def bootstrap(settings: ServiceSettings | None = None, clock: Clock = utc_now) -> HotlineService:
+    service = HotlineService(
+        NAME,
+        settings or ServiceSettings(),
+        description="Registers residents' requests and triages them (登记, 判别).",
+        publishes=[ServiceRequestAccepted],
+        prepare=prepare,
+        clock=clock,
+    )
+    bus = MessageBus(
+        HANDLERS,
+        uow=lambda: MongoIntakeUnitOfWork(service.db, clock=clock, on_written=service.written),
+    )
+    return service.wire(
+        bus,
+        routers=[service_requests.router, sites.router],
+        subscriptions=subscriptions(bus),
+        collections=[REQUESTS, SITES, REFUSED_SUBMISSIONS],
+    )
+
+
+def create_app() -> FastAPI:
+    return bootstrap().app()

@@ -1,0 +1,13 @@
+"""What happens in intake, as it records it (domain events)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class ServiceRequestAccepted:
+    """A registered request passed triage (登记 → 判别: 受理)."""
+
+    accepted_at: datetime

@@ -1,0 +1,209 @@
+"""Service requests and the triage rules that accept them (登记 → 判别)."""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+from hotline_libs.aggregate import Aggregate
+from hotline_libs.errors import RuleViolation
+
+from intake.domain import events
+from intake.domain.boards import BOARDS, RequestKind
+from intake.domain.site import Site
+
+MAX_DESCRIPTION = 4000
+MAX_NAME = 100
+MAX_ADDRESS_PART = 20  # building, room
+MAX_ITEM_CODE = 40
+MAX_ITEMS = 50
+MAX_QUANTITY = 1000
+APPOINTMENT_GRACE = timedelta(minutes=5)
+
+
+class Channel(enum.StrEnum):
+    """How the request reached the hotline (CH-01, CH-02)."""
+
+    HOTLINE = "hotline"
+    LETTER = "letter"
+    WALK_IN = "walk_in"
+    SITE_SYSTEM = "site_system"
+
+
+class InvalidRegistration(RuleViolation):
+    """A registration breaks an intake rule; the message names the field and the rule."""
+
+
+@dataclass(frozen=True)
+class ResidentContact:
+    """Who called, and where they live (栋房号)."""
+
+    name: str
+    phone: str
+    email: str | None
+    building: str
+    room: str
+
+
+@dataclass(frozen=True)
+class RequestedItem:
+    """A price-list item the resident asked for."""
+
+    item_code: str
+    quantity: int
+
+
+@dataclass(frozen=True)
+class Registration:
+    """What the agent typed in while on the call."""
+
+    site_id: str
+    kind: RequestKind
+    category: str
+    description: str
+    resident: ResidentContact
+    channel: Channel
+    requested_items: tuple[RequestedItem, ...] = ()
+    appointment_at: datetime | None = None
+    registered_at: datetime | None = None
+
+
+@dataclass
+class ServiceRequest(Aggregate):
+    """A registered and accepted request; the source of ``ServiceRequestAccepted``."""
+
+    request_id: uuid.UUID
+    request_no: str
+    site_id: str
+    kind: RequestKind
+    category: str
+    description: str
+    resident: ResidentContact
+    channel: Channel
+    requested_items: tuple[RequestedItem, ...]
+    appointment_at: datetime | None
+    registered_at: datetime
+    accepted_at: datetime
+    fingerprint: str = field(default="", compare=False)
+
+
+def normalise_phone(raw: str, region: str = "CN") -> str:
+    """The number in E.164 form; ``InvalidRegistration`` if it is not a valid phone number."""
+    try:
+        number = phonenumbers.parse(raw, region)
+    except phonenumbers.NumberParseException:
+        raise InvalidRegistration(f"resident.phone {raw!r} is not a phone number") from None
+    if not phonenumbers.is_valid_number(number):
+        raise InvalidRegistration(f"resident.phone {raw!r} is not a valid phone number")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def accept(
+    registration: Registration,
+    site: Site,
+    *,
+    request_id: uuid.UUID,
+    request_no: str,
+    now: datetime,
+) -> ServiceRequest:
+    """Triage a registration against the board and the site's service scope, and accept it."""
+    items = BOARDS[registration.kind]
+    if registration.category not in items:
+        raise InvalidRegistration(
+            f"category {registration.category!r} is not an item of the {registration.kind.value} "
+            f"board; expected one of: {', '.join(items)}"
+        )
+    if registration.kind not in site.services:
+        raise InvalidRegistration(
+            f"site {site.site_id!r} ({site.name}) does not offer {registration.kind.value} services"
+        )
+    description = registration.description.strip()
+    if not description:
+        raise InvalidRegistration("description must say what the resident asked for")
+    if len(description) > MAX_DESCRIPTION:
+        raise InvalidRegistration(f"description is longer than {MAX_DESCRIPTION} characters")
+    if (
+        registration.appointment_at is not None
+        and registration.appointment_at < now - APPOINTMENT_GRACE
+    ):
+        raise InvalidRegistration("appointment_at is in the past")
+    registered_at = registration.registered_at or now
+    if registered_at > now + APPOINTMENT_GRACE:
+        raise InvalidRegistration("registered_at is in the future")
+    items_asked = _requested_items(registration.requested_items)
+    request = ServiceRequest(
+        request_id=request_id,
+        request_no=request_no,
+        site_id=site.site_id,
+        kind=registration.kind,
+        category=registration.category,
+        description=description,
+        resident=_resident(registration.resident),
+        channel=registration.channel,
+        requested_items=items_asked,
+        appointment_at=registration.appointment_at,
+        registered_at=registered_at,
+        accepted_at=now,
+    )
+    request.record(events.ServiceRequestAccepted(accepted_at=now))
+    return request
+
+
+def _resident(contact: ResidentContact) -> ResidentContact:
+    """The contact as stored: trimmed, phone in E.164, e-mail checked.
+
+    The HTTP API checks lengths and the e-mail before a registration is built; a site's own
+    system feeds registrations over Kafka without that check, so the rules are enforced here.
+    """
+    return ResidentContact(
+        name=_text("resident.name", contact.name, MAX_NAME),
+        phone=normalise_phone(contact.phone),
+        email=normalise_email(contact.email),
+        building=_text("resident.building", contact.building, MAX_ADDRESS_PART),
+        room=_text("resident.room", contact.room, MAX_ADDRESS_PART),
+    )
+
+
+def _text(name: str, value: str, longest: int) -> str:
+    value = value.strip()
+    if not value or len(value) > longest:
+        raise InvalidRegistration(f"{name} must be 1 to {longest} characters, got {len(value)}")
+    return value
+
+
+def normalise_email(raw: str | None) -> str | None:
+    """The address in normal form, None if none was given; ``InvalidRegistration`` if invalid."""
+    if raw is None or not raw.strip():
+        return None
+    try:
+        return validate_email(raw.strip(), check_deliverability=False).normalized
+    except EmailNotValidError as exc:
+        raise InvalidRegistration(
+            f"resident.email {raw!r} is not an e-mail address: {exc}"
+        ) from None
+
+
+def _requested_items(items: tuple[RequestedItem, ...]) -> tuple[RequestedItem, ...]:
+    if len(items) > MAX_ITEMS:
+        raise InvalidRegistration(f"requested_items lists {len(items)} items; at most {MAX_ITEMS}")
+    cleaned = tuple(
+        RequestedItem(
+            _text(f"requested_items[{n}].item_code", item.item_code, MAX_ITEM_CODE), item.quantity
+        )
+        for n, item in enumerate(items)
+    )
+    for n, item in enumerate(cleaned):
+        if not 1 <= item.quantity <= MAX_QUANTITY:
+            raise InvalidRegistration(
+                f"requested_items[{n}].quantity must be 1 to {MAX_QUANTITY}, got {item.quantity}"
+            )
+    codes = [item.item_code for item in cleaned]
+    if len(set(codes)) != len(codes):
+        raise InvalidRegistration(
+            "requested_items lists an item_code twice; give one line per item"
+        )
+    return cleaned

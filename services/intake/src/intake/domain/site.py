@@ -1,0 +1,24 @@
+"""The property sites (项目) whose residents the hotline serves."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hotline_libs.aggregate import Aggregate
+from hotline_libs.errors import NotFound
+
+from intake.domain.boards import RequestKind
+
+
+class UnknownSite(NotFound):
+    """The request names a site the hotline does not serve."""
+
+
+@dataclass
+class Site(Aggregate):
+    """A property site and the boards of service it offers."""
+
+    site_id: str
+    code: str
+    name: str
+    services: frozenset[RequestKind]

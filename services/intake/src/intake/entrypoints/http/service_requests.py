@@ -1,0 +1,160 @@
+"""Agents register requests here (site systems feed them over Kafka)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Header, HTTPException, Query, Response, status
+from hotline_libs.auth import CurrentPrincipal
+from hotline_libs.service import Bus
+from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field
+
+from intake.domain.boards import RequestKind
+from intake.domain.commands import RegisterRequest
+from intake.domain.service_request import (
+    Channel,
+    Registration,
+    RequestedItem,
+    ResidentContact,
+    ServiceRequest,
+)
+from intake.entrypoints.http import Reader
+
+router = APIRouter(tags=["service requests"])
+
+
+class ResidentIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    name: str = Field(min_length=1, max_length=100, examples=["王芳"])
+    phone: str = Field(min_length=5, max_length=30, examples=["13800138000"])
+    email: EmailStr | None = Field(default=None, examples=["wang.fang@example.com"])
+    building: str = Field(min_length=1, max_length=20, examples=["3"])
+    room: str = Field(min_length=1, max_length=20, examples=["1202"])
+
+
+class RequestedItemIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    item_code: str = Field(min_length=1, max_length=40, examples=["RP-TAP"])
+    quantity: int = Field(default=1, ge=1, le=1000)
+
+
+class ServiceRequestIn(BaseModel):
+    """A request as the agent registers it while on the call."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    site_id: str = Field(min_length=1, max_length=40, examples=["dmg"])
+    kind: RequestKind = Field(examples=["repair"])
+    category: str = Field(min_length=1, max_length=40, examples=["own_unit"])
+    description: str = Field(min_length=1, max_length=4000, examples=["厨房水龙头漏水"])
+    resident: ResidentIn
+    channel: Channel = Channel.HOTLINE
+    requested_items: list[RequestedItemIn] = Field(default_factory=list, max_length=50)
+    appointment_at: AwareDatetime | None = None
+    registered_at: AwareDatetime | None = Field(
+        default=None, description="Time of the call; now if absent"
+    )
+
+
+class ServiceRequestOut(BaseModel):
+    request_id: uuid.UUID
+    request_no: str
+    site_id: str
+    kind: RequestKind
+    category: str
+    description: str
+    resident: ResidentIn
+    channel: Channel
+    requested_items: list[RequestedItemIn]
+    appointment_at: datetime | None
+    registered_at: datetime
+    accepted_at: datetime
+    status: str = "accepted"
+    version: int
+
+
+def request_out(request: ServiceRequest) -> ServiceRequestOut:
+    resident = request.resident
+    return ServiceRequestOut(
+        request_id=request.request_id,
+        request_no=request.request_no,
+        site_id=request.site_id,
+        kind=request.kind,
+        category=request.category,
+        description=request.description,
+        resident=ResidentIn(
+            name=resident.name,
+            phone=resident.phone,
+            email=resident.email,
+            building=resident.building,
+            room=resident.room,
+        ),
+        channel=request.channel,
+        requested_items=[
+            RequestedItemIn(item_code=i.item_code, quantity=i.quantity)
+            for i in request.requested_items
+        ],
+        appointment_at=request.appointment_at,
+        registered_at=request.registered_at,
+        accepted_at=request.accepted_at,
+        version=request.version,
+    )
+
+
+@router.post(
+    "/service-requests",
+    status_code=status.HTTP_201_CREATED,
+    summary="Register a resident's request (登记) and accept it",
+    responses={200: {"description": "Same Idempotency-Key as an earlier request: that request"}},
+)
+async def create_service_request(
+    body: ServiceRequestIn,
+    response: Response,
+    principal: CurrentPrincipal,
+    bus: Bus,
+    idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
+) -> ServiceRequestOut:
+    principal.require_site(body.site_id)
+    accepted, created = await bus.handle(
+        RegisterRequest(
+            registration=Registration(
+                site_id=body.site_id,
+                kind=body.kind,
+                category=body.category,
+                description=body.description,
+                resident=ResidentContact(**body.resident.model_dump()),
+                channel=body.channel,
+                requested_items=tuple(
+                    RequestedItem(i.item_code, i.quantity) for i in body.requested_items
+                ),
+                appointment_at=body.appointment_at,
+                registered_at=body.registered_at,
+            ),
+            idempotency_key=idempotency_key,
+        )
+    )
+    if not created:
+        response.status_code = status.HTTP_200_OK
+    response.headers["Location"] = f"/service-requests/{accepted.request_id}"
+    return request_out(accepted)
+
+
+@router.get("/service-requests/{request_id}", summary="One request")
+async def get_service_request(
+    request_id: uuid.UUID, reader: Reader, principal: CurrentPrincipal
+) -> ServiceRequestOut:
+    found = await reader.requests.get(request_id)
+    if found is None or not principal.may_act_for(found.site_id):
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no service request {request_id}")
+    return request_out(found)
+
+
+@router.get("/service-requests", summary="Latest requests of the sites the caller covers")
+async def list_service_requests(
+    reader: Reader,
+    principal: CurrentPrincipal,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> list[ServiceRequestOut]:
+    found = await reader.requests.listing(principal.visible_sites, limit)
+    return [request_out(item) for item in found]

@@ -1,0 +1,19 @@
+"""Everything intake consumes, in one place: each event mapped to a command on the bus."""
+
+from __future__ import annotations
+
+from contracts.sites.v1 import SiteRequestSubmitted
+from hotline_libs.bus import MessageBus
+from hotline_libs.messaging import Subscription, to_bus
+
+from contracts import topics
+from intake.adapters.inbound import sites_v1
+
+
+def subscriptions(bus: MessageBus) -> list[Subscription]:
+    return [
+        Subscription(
+            topics.SITE_REQUESTS,
+            {SiteRequestSubmitted: to_bus(bus, sites_v1.register_site_submission)},
+        )
+    ]

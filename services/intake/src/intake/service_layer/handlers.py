@@ -1,0 +1,119 @@
+"""Intake's use cases, one handler per command, all registered in ``HANDLERS``."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from dataclasses import asdict
+from typing import Any
+
+from hotline_libs.errors import Conflict, HotlineError
+from hotline_libs.ids import derive_id, next_serial_number
+
+from intake.domain.commands import RegisterRequest, RegisterSiteSubmission
+from intake.domain.refused_submission import RefusedSubmission
+from intake.domain.service_request import Registration, ServiceRequest, accept
+from intake.domain.site import UnknownSite
+from intake.service_layer.unit_of_work import IntakeUnitOfWork
+
+
+def fingerprint(registration: Registration) -> str:
+    """A digest of what was asked, to tell a retry from a different request under one key."""
+    data = asdict(registration)
+    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def site_feed_key(source_ref: str) -> str:
+    """The key a site system's submission registers under: one request per site and source_ref."""
+    return f"site-feed:{source_ref}"
+
+
+async def register_request(
+    command: RegisterRequest, uow: IntakeUnitOfWork
+) -> tuple[ServiceRequest, bool]:
+    """Register and accept a request; returns it and whether it is new.
+
+    With an ``Idempotency-Key`` the request id is derived from the key, so a client retrying a
+    POST gets the first request back instead of a second registration.
+    """
+    registration = command.registration
+    site = await uow.sites.get(registration.site_id)
+    if site is None:
+        raise UnknownSite(f"site {registration.site_id!r} is not served by this hotline")
+    digest = fingerprint(registration)
+    if command.idempotency_key:
+        request_id = derive_id("service-request", registration.site_id, command.idempotency_key)
+        earlier = await uow.requests.get(request_id)
+        if earlier is not None:
+            return _same_request(earlier, digest), False
+    else:
+        request_id = uuid.uuid4()
+    now = uow.clock()
+    request = accept(registration, site, request_id=request_id, request_no="", now=now)
+    # numbered only once triage accepted it: a refused registration leaves no gap in the numbers
+    request.request_no = await next_serial_number(uow.serials, "SR", site.code, now)
+    request.fingerprint = digest
+    uow.requests.add(request)
+    await uow.commit()
+    return request, True
+
+
+def _same_request(earlier: ServiceRequest, digest: str) -> ServiceRequest:
+    if earlier.fingerprint != digest:
+        raise Conflict(
+            "Idempotency-Key was already used for a different request; use a new key for a new request"
+        )
+    return earlier
+
+
+async def register_site_submission(
+    command: RegisterSiteSubmission, uow: IntakeUnitOfWork
+) -> ServiceRequest | RefusedSubmission:
+    """Register a site system's submission once; a refusal is kept where duty staff see it.
+
+    A submission sent again (same site and ``source_ref``, same content) finds the request it
+    registered first.
+    """
+    refused = await uow.refused_submissions.get(command.submission_id)
+    if refused is not None:
+        return refused
+    try:
+        request, _ = await register_request(
+            RegisterRequest(
+                registration=command.registration,
+                idempotency_key=site_feed_key(command.source_ref),
+                causation_id=command.causation_id,
+            ),
+            uow,
+        )
+    except HotlineError as refusal:
+        reason = refusal.message
+        if isinstance(refusal, Conflict):
+            reason = (
+                f"source_ref {command.source_ref!r} of site {command.registration.site_id!r} was "
+                "already registered with different content; a new request needs a new source_ref"
+            )
+        resident = command.registration.resident
+        refused = RefusedSubmission(
+            submission_id=command.submission_id,
+            site_id=command.registration.site_id,
+            source_ref=command.source_ref,
+            reason=reason,
+            refusal=type(refusal).__name__,
+            received_at=uow.clock(),
+            resident_name=resident.name,
+            resident_phone=resident.phone,
+            description=command.registration.description,
+        )
+        uow.refused_submissions.add(refused)
+        await uow.commit()
+        return refused
+    return request
+
+
+HANDLERS: dict[type[Any], Any] = {
+    RegisterRequest: register_request,
+    RegisterSiteSubmission: register_site_submission,
+}
+"""Every command intake handles, and its handler."""

@@ -1,0 +1,36 @@
+"""What intake's use cases need of the store."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from hotline_libs.aggregate import Clock
+from hotline_libs.ids import Serials
+
+from intake.domain.refused_submission import RefusedSubmission
+from intake.domain.service_request import ServiceRequest
+from intake.domain.site import Site
+
+
+class ServiceRequestRepository(Protocol):
+    async def get(self, request_id: object) -> ServiceRequest | None: ...
+    def add(self, request: ServiceRequest) -> None: ...
+
+
+class SiteRepository(Protocol):
+    async def get(self, site_id: object) -> Site | None: ...
+
+
+class RefusedSubmissionRepository(Protocol):
+    async def get(self, submission_id: object) -> RefusedSubmission | None: ...
+    def add(self, refused: RefusedSubmission) -> None: ...
+
+
+class IntakeUnitOfWork(Protocol):
+    requests: ServiceRequestRepository
+    sites: SiteRepository
+    refused_submissions: RefusedSubmissionRepository
+    serials: Serials
+    clock: Clock
+
+    async def commit(self) -> Any: ...

@@ -1,0 +1,93 @@
+"""Notifications, one document per occasion with its messages, in notification's own database."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from hotline_libs.mongo import Document, listing_query
+from hotline_libs.unit_of_work import AggregateRepository, EventContext
+
+from contracts import Event
+from notification.adapters.outbound import events_v1
+from notification.domain.messages import Channel
+from notification.domain.notification import Message, MessageStatus, Notification
+from notification.domain.occasions import About
+
+NOTIFICATIONS = "notifications"
+
+
+def _message(message: Message) -> Document:
+    return {
+        "message_id": str(message.message_id),
+        "channel": message.channel.value,
+        "recipient": message.recipient,
+        "template": message.template,
+        "subject": message.subject,
+        "body": message.body,
+        "status": message.status.value,
+        "attempts": message.attempts,
+        "last_attempt_at": message.last_attempt_at,
+        "sent_at": message.sent_at,
+        "refusal": message.refusal,
+    }
+
+
+def _from_message(document: Document) -> Message:
+    return Message(
+        message_id=uuid.UUID(document["message_id"]),
+        channel=Channel(document["channel"]),
+        recipient=document["recipient"],
+        template=document["template"],
+        subject=document["subject"],
+        body=document["body"],
+        status=MessageStatus(document["status"]),
+        attempts=document["attempts"],
+        last_attempt_at=document.get("last_attempt_at"),
+        sent_at=document.get("sent_at"),
+        refusal=document.get("refusal"),
+    )
+
+
+class MongoNotifications(AggregateRepository[Notification]):
+    collection_name = NOTIFICATIONS
+
+    def identity(self, aggregate: Notification) -> str:
+        return str(aggregate.notification_id)
+
+    def to_document(self, aggregate: Notification) -> Document:
+        a = aggregate.about
+        return {
+            "about_event_id": str(a.event_id),
+            "about_event_type": a.event_type,
+            "correlation_id": str(a.correlation_id),
+            "site_id": a.site_id,
+            "request_id": str(a.request_id),
+            "messages": [_message(m) for m in aggregate.messages],
+            "created_at": aggregate.created_at,
+        }
+
+    def from_document(self, document: Document) -> Notification:
+        return Notification(
+            notification_id=uuid.UUID(document["_id"]),
+            about=About(
+                event_id=uuid.UUID(document["about_event_id"]),
+                event_type=document["about_event_type"],
+                correlation_id=uuid.UUID(document["correlation_id"]),
+                site_id=document["site_id"],
+                request_id=uuid.UUID(document["request_id"]),
+            ),
+            messages=[_from_message(m) for m in document["messages"]],
+            created_at=document["created_at"],
+        )
+
+    def to_integration(
+        self, aggregate: Notification, event: Any, context: EventContext
+    ) -> Event[Any] | None:
+        return events_v1.to_integration(aggregate, event, context)
+
+    async def listing(
+        self, *, sites: frozenset[str] | None, request_id: uuid.UUID | None, limit: int
+    ) -> list[Notification]:
+        query = listing_query(sites, request_id=str(request_id) if request_id else None)
+        return await self.find(query, sort=[("created_at", -1)], limit=limit)

@@ -1,0 +1,65 @@
+"""Wires notification: the store, the clock, the gateways, the handler, routes and subscriptions."""
+
+from __future__ import annotations
+
+from contracts.notification.v1 import NotificationSent
+from fastapi import FastAPI
+from hotline_libs.aggregate import Clock, utc_now
+from hotline_libs.bus import MessageBus
+from hotline_libs.mongo import Document
+from hotline_libs.service import HotlineService
+from hotline_libs.settings import ServiceSettings
+from pymongo.asynchronous.database import AsyncDatabase
+
+from notification.adapters.gateways import MailServer, SmsGateway
+from notification.adapters.mongo.notifications import NOTIFICATIONS
+from notification.adapters.mongo.unit_of_work import MongoNotificationUnitOfWork
+from notification.entrypoints.http import notifications
+from notification.entrypoints.subscriptions import subscriptions
+from notification.service_layer.handlers import HANDLERS
+from notification.settings import NotificationSettings
+
+NAME = "notification"
+
+
+async def prepare(db: AsyncDatabase[Document], settings: ServiceSettings) -> None:
+    await db[NOTIFICATIONS].create_index([("request_id", 1)])
+
+
+def bootstrap(
+    settings: NotificationSettings | None = None, clock: Clock = utc_now
+) -> HotlineService:
+    settings = settings or NotificationSettings()
+    service = HotlineService(
+        NAME,
+        settings,
+        description="Tells residents by SMS and e-mail what happened to their request.",
+        publishes=[NotificationSent],
+        prepare=prepare,
+        clock=clock,
+    )
+    bus = MessageBus(
+        HANDLERS,
+        uow=lambda: MongoNotificationUnitOfWork(
+            service.db, clock=clock, on_written=service.written
+        ),
+        dependencies={
+            "sms": SmsGateway(settings.sms_gateway_url, settings.gateway_timeout_s),
+            "mail": MailServer(
+                settings.smtp_host,
+                settings.smtp_port,
+                settings.smtp_sender,
+                settings.gateway_timeout_s,
+            ),
+        },
+    )
+    return service.wire(
+        bus,
+        routers=[notifications.router],
+        subscriptions=subscriptions(bus),
+        collections=[NOTIFICATIONS],
+    )
+
+
+def create_app() -> FastAPI:
+    return bootstrap().app()

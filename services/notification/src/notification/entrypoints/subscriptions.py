@@ -1,0 +1,25 @@
+"""Everything notification consumes, in one place: each event mapped to a command on the bus."""
+
+from __future__ import annotations
+
+from contracts.billing.v1 import ChargeRaised
+from contracts.dispatch.v1 import WorkOrderDispatched
+from contracts.intake.v1 import ServiceRequestAccepted
+from hotline_libs.bus import MessageBus
+from hotline_libs.messaging import Subscription, to_bus
+
+from contracts import topics
+from notification.adapters.inbound import events_v1
+
+
+def subscriptions(bus: MessageBus) -> list[Subscription]:
+    return [
+        Subscription(
+            topics.SERVICE_REQUESTS,
+            {ServiceRequestAccepted: to_bus(bus, events_v1.request_accepted)},
+        ),
+        Subscription(
+            topics.WORK_ORDERS, {WorkOrderDispatched: to_bus(bus, events_v1.work_order_dispatched)}
+        ),
+        Subscription(topics.CHARGES, {ChargeRaised: to_bus(bus, events_v1.charge_raised)}),
+    ]

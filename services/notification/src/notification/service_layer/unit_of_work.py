@@ -1,0 +1,34 @@
+"""What notification's use case needs: its store, and the gateways."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any, Protocol
+
+from hotline_libs.aggregate import Clock
+
+from notification.domain.notification import Notification
+
+
+class NotificationRepository(Protocol):
+    async def get(self, notification_id: object) -> Notification | None: ...
+    def add(self, notification: Notification) -> None: ...
+
+
+class NotificationUnitOfWork(Protocol):
+    notifications: NotificationRepository
+    clock: Clock
+
+    async def commit(self) -> Any: ...
+
+
+class Sms(Protocol):
+    """Raises ``MessageRefused`` for a number it will not deliver to, ``Unavailable`` when away."""
+
+    async def send(self, message_id: uuid.UUID, to: str, text: str) -> None: ...
+
+
+class Mail(Protocol):
+    """Raises ``MessageRefused`` for an address it rejects, ``Unavailable`` when away."""
+
+    async def send(self, message_id: uuid.UUID, to: str, subject: str, body: str) -> None: ...
