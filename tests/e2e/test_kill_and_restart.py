@@ -35,4 +35,7 @@ async def test_sigkill_mid_stream_loses_nothing_and_doubles_nothing(
     )
     platform.wait_ready(victim)
     want, got = await settled_effects(platform, driver)
+    # resends (a crash between the gateway taking a message and its record) are a figure of
+    # their own: the sinks drop them by message id, so the counts above still hold
+    print(f"{victim}: {got['resends']} resends, {got['resends_dropped_by_sinks']} dropped by sinks")
     assert not differences(want, got), f"after killing {victim}"

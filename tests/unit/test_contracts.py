@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import json
+import re
+import subprocess
+import typing
 from decimal import Decimal
 
 import pytest
-from contracts.billing.v1 import ChargeLine
+from contracts.billing.v1 import ChargeLine, ChargeRaised
 from contracts.compatibility import breaking_changes
-from contracts.intake.v1 import RequestedItem
+from contracts.envelope import PaymentMethod
+from contracts.examples import canonical_examples
+from contracts.intake.v1 import Channel, RequestedItem, ServiceRequestAccepted
 from contracts.sites.v1 import SiteRequestSubmitted
-from pydantic import ValidationError
+from hotline_infra.paths import REPO
+from pydantic import BaseModel, ValidationError
 
-from contracts import UnknownEventError, parse_event, topics
+from contracts import UnknownEventError, parse_event, registered_events, topics
 from contracts.schemas import SCHEMA_DIR, current_schemas
 from tests import builders
 
@@ -109,15 +115,49 @@ def test_an_invalid_payload_names_the_field() -> None:
         parse_event(json.dumps(data))
 
 
+def _published_versions(name: str) -> list[tuple[str, dict[str, object]]]:
+    """Every version of a schema file ever committed (git history), oldest first: what some
+    consumer may have been written against. Without git history, the committed file alone."""
+    path = f"contracts/schemas/{name}"
+    try:
+        log = subprocess.run(
+            ["git", "log", "--format=%H", "--reverse", "--", path],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split()
+    except (OSError, subprocess.CalledProcessError):
+        log = []
+    versions = []
+    for commit in log:
+        shown = subprocess.run(
+            ["git", "show", f"{commit}:{path}"], cwd=REPO, capture_output=True, text=True
+        )
+        if shown.returncode == 0:
+            versions.append((commit[:8], json.loads(shown.stdout)))
+    committed = SCHEMA_DIR / name
+    if committed.exists():
+        versions.append(("working tree", json.loads(committed.read_text())))
+    return versions
+
+
 def test_committed_schemas_match_the_code() -> None:
     """Run `make schemas` after an additive change; a breaking one needs a new version."""
     for name, schema in current_schemas().items():
         committed_path = SCHEMA_DIR / name
         assert committed_path.exists(), f"{name} is not committed: run `make schemas`"
         committed = json.loads(committed_path.read_text())
-        problems = breaking_changes(committed, schema)
-        assert not problems, f"{name} changed incompatibly; publish a v2 instead: {problems}"
         assert committed == json.loads(json.dumps(schema)), f"{name} is stale: run `make schemas`"
+
+
+def test_every_published_version_of_a_schema_is_still_honoured() -> None:
+    """An incompatible edit fails even when the committed file was regenerated with it: the code
+    is checked against every version of the schema ever committed."""
+    for name, schema in current_schemas().items():
+        for commit, published in _published_versions(name):
+            problems = breaking_changes(published, json.loads(json.dumps(schema)))
+            assert not problems, f"{name} breaks its version of {commit}; publish a v2: {problems}"
 
 
 def _schema(properties: dict[str, object], required: list[str]) -> dict[str, object]:
@@ -144,3 +184,125 @@ def test_compatibility_check_allows_an_optional_field() -> None:
 def test_compatibility_check_flags_breaking_changes(new: dict[str, object], problem: str) -> None:
     old = _schema({"a": {"type": "string"}}, ["a"])
     assert any(problem in found for found in breaking_changes(old, new))
+
+
+def _enum(values: list[str], open_: bool = False) -> dict[str, object]:
+    if open_:
+        return {"type": "string", "x-known-values": values, "x-open-enum": True}
+    return {"type": "string", "enum": values}
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "problem"),
+    [
+        (_enum(["cash"]), _enum(["cash", "wechat"]), "added enum values ['wechat'] to the closed"),
+        (_enum(["cash", "bank"]), _enum(["cash"]), "removed enum values ['bank']"),
+        (_enum(["cash"], True), _enum(["cash"]), "closed the open"),
+        (
+            _enum(["cash"]),
+            _enum(["cash", "other", "wechat"], True),
+            "added enum values ['wechat'] to the closed",
+        ),
+    ],
+)
+def test_compatibility_check_covers_enums(
+    old: dict[str, object], new: dict[str, object], problem: str
+) -> None:
+    assert any(problem in found for found in breaking_changes(old, new))
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        (_enum(["cash"], True), _enum(["cash", "wechat"], True)),  # an open enum grows
+        (_enum(["cash"]), _enum(["cash", "other"], True)),  # opened, with its fallback value
+        (_enum(["cash"]), _enum(["cash"])),
+    ],
+)
+def test_compatibility_check_lets_an_open_enum_grow(
+    old: dict[str, object], new: dict[str, object]
+) -> None:
+    assert breaking_changes(old, new) == []
+
+
+def test_a_value_added_to_a_closed_enum_of_a_published_event_is_caught() -> None:
+    """RequestKind (the seven boards, TAX-01) is closed: a new board needs a v2."""
+    published = ServiceRequestAccepted.model_json_schema(mode="serialization")
+    grown = json.loads(json.dumps(published))
+    grown["$defs"]["RequestKind"]["enum"].append("pest_control")
+    assert any("RequestKind" in p for p in breaking_changes(published, grown))
+
+
+def test_an_unknown_value_of_an_open_enum_is_read_as_other_and_the_event_is_kept() -> None:
+    example = canonical_examples()[ChargeRaised]
+    data = json.loads(example.model_dump_json())
+    data["payload"]["payment_method"] = "wechat_pay"  # a method billing's producer added later
+    parsed = parse_event(json.dumps(data))
+    assert isinstance(parsed, ChargeRaised)
+    assert parsed.payload.payment_method is PaymentMethod.OTHER
+    accepted = json.loads(canonical_examples()[ServiceRequestAccepted].model_dump_json())
+    accepted["payload"]["channel"] = "wechat"
+    assert parse_event(json.dumps(accepted)).payload.channel is Channel.OTHER
+
+
+def test_every_published_event_has_a_canonical_example_that_survives_the_round_trip() -> None:
+    examples = canonical_examples()
+    assert set(examples) == set(registered_events())
+    for model, example in examples.items():
+        assert parse_event(example.model_dump_json().encode()) == example, model.EVENT_TYPE
+
+
+SERIAL = re.compile(r"^(SR|WO|CH)-[A-Z]+-\d{8}-\d{4}$")
+
+
+def test_examples_quote_numbers_in_the_real_formats() -> None:
+    """Examples show what staff quote: SR-DMG-20261123-0001, not made-up ids."""
+    for model, example in canonical_examples().items():
+        payload = example.payload.model_dump()
+        for field in ("request_no", "work_order_no", "charge_no"):
+            if field in payload:
+                assert SERIAL.match(payload[field]), (model.EVENT_TYPE, payload[field])
+    for name, schema in current_schemas().items():
+        for path, examples in _examples_of(schema):
+            for value in examples:
+                if isinstance(value, str) and value[:3] in ("SR-", "WO-", "CH-"):
+                    assert SERIAL.match(value), (name, path, value)
+
+
+def _examples_of(schema: object, path: str = "") -> typing.Iterator[tuple[str, list[object]]]:
+    if isinstance(schema, dict):
+        if isinstance(schema.get("examples"), list):
+            yield path, schema["examples"]
+        for key, value in schema.items():
+            yield from _examples_of(value, f"{path}.{key}")
+    elif isinstance(schema, list):
+        for value in schema:
+            yield from _examples_of(value, path)
+
+
+def _payload_models(model: type[BaseModel]) -> typing.Iterator[type[BaseModel]]:
+    yield model
+    for field in model.model_fields.values():
+        for inner in _classes(field.annotation):
+            if isinstance(inner, type) and issubclass(inner, BaseModel):
+                yield from _payload_models(inner)
+
+
+def _classes(annotation: object) -> typing.Iterator[object]:
+    yield annotation
+    for argument in typing.get_args(annotation):
+        yield from _classes(argument)
+
+
+def test_every_payload_field_has_a_description_for_the_asyncapi_documents() -> None:
+    missing = []
+    for event in registered_events():
+        payload = event.model_fields["payload"].annotation
+        assert isinstance(payload, type) and issubclass(payload, BaseModel)
+        for model in _payload_models(payload):
+            missing += [
+                f"{event.EVENT_TYPE}: {model.__name__}.{name}"
+                for name, field in model.model_fields.items()
+                if not field.description
+            ]
+    assert not missing, f"fields without a description: {sorted(set(missing))}"

@@ -1,77 +1,114 @@
-"""Dispatch: assigning technicians within 15 minutes and recording acceptance (派工, 验收)."""
+"""Dispatch: work orders reach a technician within 15 minutes, or wait visibly for one (派工, 验收).
+
+Handlers run through the real message bus and the real inbound and outbound mappers, on an
+in-memory store that keeps the real store's version rule.
+"""
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import replace
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
-from contracts.dispatch.v1 import WorkOrderCompleted, WorkOrderDispatched
-from contracts.envelope import PaymentMethod
+from contracts.dispatch import v1
 from contracts.intake.v1 import RequestKind
-from dispatch.domain.model import (
-    Completion,
+from dispatch.adapters.inbound.intake_v1 import dispatch_request
+from dispatch.adapters.outbound.events_v1 import to_integration
+from dispatch.domain.commands import CompleteWorkOrder, SaveTechnician, WorkOrderDeadlineReached
+from dispatch.domain.technician import Technician, choose_technician
+from dispatch.domain.work_order import (
+    ASSIGNMENT_RETRY,
+    DISPATCH_DUE,
+    RETRY_ASSIGNMENT,
+    TRANSITIONS,
+    CompletionReport,
     InvalidCompletion,
     ItemUsed,
-    NoTechnicianAvailable,
-    Technician,
+    PaymentMethod,
     WorkOrder,
     WorkOrderStatus,
-    choose_technician,
 )
-from dispatch.service_layer.services import complete_work_order, dispatch_request
-from hotline_libs.errors import Conflict
+from dispatch.service_layer.handlers import HANDLERS
+from hotline_libs.bus import MessageBus
+from hotline_libs.errors import Conflict, NotFound
 
-from contracts import Event
 from tests import builders
 from tests.builders import NOW
-from tests.fakes import CountingSerials
-
-SERIALS = CountingSerials()
+from tests.fakes import Clock, FakeRepository, FakeUnitOfWork, MemoryStore
 
 LI = Technician("dmg-t01", "dmg", "李强", "+8613900000101", frozenset({"maintenance"}))
 ZHAO = Technician("dmg-t02", "dmg", "赵敏", "+8613900000102", frozenset({"maintenance"}))
 SUN = Technician("dmg-h01", "dmg", "孙丽", "+8613900000103", frozenset({"housekeeping"}))
 
 
-class FakeWorkOrders:
-    def __init__(self) -> None:
-        self.orders: dict[uuid.UUID, WorkOrder] = {}
-        self.events: list[Event[Any]] = []
+class FakeWorkOrders(FakeRepository[WorkOrder]):
+    collection_name = "work_orders"
 
-    async def add(self, order: WorkOrder, events: list[Event[Any]]) -> bool:
-        if order.work_order_id in self.orders:
-            return False
-        self.orders[order.work_order_id] = replace(order)
-        self.events += events
-        return True
+    def identity(self, aggregate: WorkOrder) -> str:
+        return str(aggregate.work_order_id)
 
-    async def get(self, work_order_id: uuid.UUID) -> WorkOrder | None:
-        order = self.orders.get(work_order_id)
-        return None if order is None else replace(order)
+    async def open_per_technician(self, site_id: str) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for order in self.stored():
+            if order.site_id == site_id and order.status is WorkOrderStatus.DISPATCHED:
+                assert order.technician is not None
+                key = order.technician.technician_id
+                counts[key] = counts.get(key, 0) + 1
+        return counts
 
-    async def save_completion(self, order: WorkOrder, events: list[Event[Any]]) -> bool:
-        if self.orders[order.work_order_id].status is WorkOrderStatus.COMPLETED:
-            return False
-        self.orders[order.work_order_id] = replace(order)
-        self.events += events
-        return True
+    async def waiting_at(self, site_id: str) -> list[WorkOrder]:
+        return self.tracked_where(
+            lambda o: o.site_id == site_id and o.status is WorkOrderStatus.AWAITING_TECHNICIAN,
+            lambda o: o.accepted_at,
+        )
 
 
-class FakeTechnicians:
-    def __init__(self) -> None:
-        self.open_orders: dict[str, int] = {}
+class FakeTechnicians(FakeRepository[Technician]):
+    collection_name = "technicians"
+
+    def identity(self, aggregate: Technician) -> str:
+        return aggregate.technician_id
 
     async def at_site(self, site_id: str) -> list[Technician]:
-        return [t for t in (LI, ZHAO, SUN) if t.site_id == site_id]
+        return sorted(
+            (t for t in self.stored() if t.site_id == site_id), key=lambda t: t.technician_id
+        )
 
-    async def workload(self, site_id: str) -> dict[str, int]:
-        return dict(self.open_orders)
 
-    async def change_workload(self, technician_id: str, delta: int) -> None:
-        self.open_orders[technician_id] = self.open_orders.get(technician_id, 0) + delta
+class FakeDispatchUnitOfWork(FakeUnitOfWork):
+    def __init__(self, store: MemoryStore, clock: Clock) -> None:
+        super().__init__(store, clock)
+        self.work_orders = FakeWorkOrders(store, self, to_integration)
+        self.technicians = FakeTechnicians(store, self, None)
+
+
+class Dispatch:
+    """Dispatch's service layer on a memory store, with a clock the test sets."""
+
+    def __init__(self, *technicians: Technician) -> None:
+        self.store = MemoryStore()
+        self.clock = Clock(NOW)
+        self.bus = MessageBus(HANDLERS, uow=lambda: FakeDispatchUnitOfWork(self.store, self.clock))
+        for technician in technicians or (LI, ZHAO, SUN):
+            self.save_technician(technician)
+
+    def save_technician(self, technician: Technician) -> None:
+        """As if saved earlier (by a supervisor, or a roster)."""
+        stored = replace(technician)
+        stored.version = 1
+        self.store.saved("technicians")[technician.technician_id] = stored
+
+    async def handle(self, command: Any) -> Any:
+        return await self.bus.handle(command)
+
+    def orders(self) -> list[WorkOrder]:
+        return list(self.store.saved("work_orders").values())
+
+    def published(self, kind: type[Any]) -> list[Any]:
+        return self.store.published_of(kind)
 
 
 def test_the_least_busy_technician_of_the_trade_gets_the_order() -> None:
@@ -81,163 +118,276 @@ def test_the_least_busy_technician_of_the_trade_gets_the_order() -> None:
     )
     assert choose_technician([LI, ZHAO, SUN], {}, "maintenance", "dmg") == LI
     assert choose_technician([LI, ZHAO, SUN], {}, "housekeeping", "dmg") == SUN
+    assert choose_technician([LI, replace(SUN, on_duty=False)], {}, "housekeeping", "dmg") is None
 
 
-def test_no_technician_on_duty_is_a_clear_error() -> None:
-    off = replace(SUN, on_duty=False)
-    with pytest.raises(NoTechnicianAvailable, match="no housekeeping technician on duty"):
-        choose_technician([LI, off], {}, "housekeeping", "dmg")
+def test_every_change_of_a_work_order_is_in_one_table() -> None:
+    assert TRANSITIONS[WorkOrderStatus.AWAITING_TECHNICIAN] == {WorkOrderStatus.DISPATCHED}
+    assert TRANSITIONS[WorkOrderStatus.COMPLETED] == frozenset()
 
 
-async def test_an_accepted_repair_is_dispatched_with_its_15_minute_deadline() -> None:
-    orders = FakeWorkOrders()
+async def test_dsp02_an_accepted_repair_is_dispatched_with_its_15_minute_deadline() -> None:
+    dispatch = Dispatch()
+    dispatch.clock.now = NOW + timedelta(minutes=3)
     accepted = builders.request_accepted()
-    order = await dispatch_request(
-        accepted,
-        orders=orders,
-        technicians=FakeTechnicians(),
-        serials=SERIALS,
-        now=NOW + timedelta(minutes=3),
-    )
-    assert order is not None
-    assert order.technician == LI
-    [event] = orders.events
-    assert isinstance(event, WorkOrderDispatched)
+    order = await dispatch.handle(dispatch_request(accepted))
+    assert order.technician.technician_id == "dmg-t01"
+    [event] = dispatch.published(v1.WorkOrderDispatched)
     assert event.payload.dispatch_due_at == NOW + timedelta(minutes=15)
     assert event.payload.dispatched_on_time
     assert event.causation_id == accepted.event_id
+    assert event.aggregate_version == 1
+    assert order.deadlines() == {}  # nothing to watch once a technician has it
 
 
-async def test_a_late_dispatch_is_reported_as_late() -> None:
-    orders = FakeWorkOrders()
-    await dispatch_request(
-        builders.request_accepted(),
-        orders=orders,
-        technicians=FakeTechnicians(),
-        serials=SERIALS,
-        now=NOW + timedelta(minutes=16),
-    )
-    [event] = orders.events
-    assert isinstance(event, WorkOrderDispatched)
+async def test_dsp02_a_late_dispatch_is_reported_as_late() -> None:
+    dispatch = Dispatch()
+    dispatch.clock.now = NOW + timedelta(minutes=16)
+    await dispatch.handle(dispatch_request(builders.request_accepted()))
+    [event] = dispatch.published(v1.WorkOrderDispatched)
     assert not event.payload.dispatched_on_time
 
 
 async def test_a_redelivered_request_does_not_dispatch_twice() -> None:
-    orders = FakeWorkOrders()
+    dispatch = Dispatch()
     accepted = builders.request_accepted()
-    first = await dispatch_request(
-        accepted, orders=orders, technicians=FakeTechnicians(), serials=SERIALS, now=NOW
-    )
-    second = await dispatch_request(
-        accepted, orders=orders, technicians=FakeTechnicians(), serials=SERIALS, now=NOW
-    )
-    assert first is not None and second is not None
+    first = await dispatch.handle(dispatch_request(accepted))
+    second = await dispatch.handle(dispatch_request(accepted))
     assert first.work_order_id == second.work_order_id
-    assert len(orders.orders) == 1 and len(orders.events) == 1
+    assert len(dispatch.orders()) == 1
+    assert len(dispatch.published(v1.WorkOrderDispatched)) == 1
 
 
 async def test_a_consultation_needs_no_work_order() -> None:
-    orders = FakeWorkOrders()
+    dispatch = Dispatch()
     accepted = builders.request_accepted(kind=RequestKind.CONSULTATION)
-    assert (
-        await dispatch_request(
-            accepted, orders=orders, technicians=FakeTechnicians(), serials=SERIALS, now=NOW
+    assert await dispatch.handle(dispatch_request(accepted)) is None
+    assert dispatch.orders() == []
+
+
+async def test_nobody_on_duty_leaves_the_order_waiting_visibly_and_tells_the_supervisor() -> None:
+    dispatch = Dispatch(LI, replace(SUN, on_duty=False))
+    accepted = builders.request_accepted(kind=RequestKind.HOUSEKEEPING)
+    order = await dispatch.handle(dispatch_request(accepted))
+    assert order.status is WorkOrderStatus.AWAITING_TECHNICIAN
+    assert order.waiting_reason == "site 'dmg' has no housekeeping technician on duty"
+    [alert] = dispatch.published(v1.WorkOrderAwaitingTechnician)
+    assert alert.payload.trade == "housekeeping"
+    assert alert.payload.work_order_no == order.work_order_no
+    assert order.deadlines() == {
+        DISPATCH_DUE: NOW + timedelta(minutes=15),
+        RETRY_ASSIGNMENT: NOW + ASSIGNMENT_RETRY,
+    }
+    assert dispatch.published(v1.WorkOrderDispatched) == []
+
+
+async def test_a_technician_coming_on_duty_takes_the_waiting_orders_oldest_first() -> None:
+    dispatch = Dispatch(LI, replace(SUN, on_duty=False))
+    older = builders.request_accepted(kind=RequestKind.HOUSEKEEPING)
+    newer = builders.request_accepted(
+        kind=RequestKind.HOUSEKEEPING, accepted_at=NOW + timedelta(minutes=1)
+    )
+    await dispatch.handle(dispatch_request(newer))
+    await dispatch.handle(dispatch_request(older))
+    dispatch.clock.now = NOW + timedelta(minutes=5)
+    await dispatch.handle(
+        SaveTechnician(
+            "dmg-h01", "dmg", "孙丽", "+8613900000103", frozenset({"housekeeping"}), True
         )
-        is None
     )
-    assert orders.orders == {}
+    dispatched = dispatch.published(v1.WorkOrderDispatched)
+    assert [e.payload.request_id for e in dispatched] == [
+        older.payload.request_id,
+        newer.payload.request_id,
+    ]
+    assert all(e.payload.technician.name == "孙丽" for e in dispatched)
+    assert all(
+        o.status is WorkOrderStatus.DISPATCHED and o.deadlines() == {} for o in dispatch.orders()
+    )
 
 
-async def _dispatched(orders: FakeWorkOrders) -> WorkOrder:
-    order = await dispatch_request(
-        builders.request_accepted(),
-        orders=orders,
-        technicians=FakeTechnicians(),
-        serials=SERIALS,
-        now=NOW,
+async def test_a_new_technician_takes_the_waiting_orders_too() -> None:
+    dispatch = Dispatch(LI)
+    await dispatch.handle(
+        dispatch_request(builders.request_accepted(kind=RequestKind.HOUSEKEEPING))
     )
-    assert order is not None
+    await dispatch.handle(
+        SaveTechnician(
+            "dmg-h09", "dmg", "钱多", "+8613900000109", frozenset({"housekeeping"}), True
+        )
+    )
+    [event] = dispatch.published(v1.WorkOrderDispatched)
+    assert event.payload.technician.technician_id == "dmg-h09"
+
+
+async def test_dsp02_the_15_minutes_running_out_is_reported_once_with_how_late() -> None:
+    dispatch = Dispatch(LI)
+    order = await dispatch.handle(
+        dispatch_request(builders.request_accepted(kind=RequestKind.HOUSEKEEPING))
+    )
+    due_at = NOW + timedelta(minutes=15)
+    dispatch.clock.now = due_at + timedelta(seconds=42)
+    fire = WorkOrderDeadlineReached(order.work_order_id, DISPATCH_DUE, due_at)
+    await dispatch.handle(fire)
+    await dispatch.handle(fire)  # a second poller, or a restart, fires it again: nothing happens
+    [overdue] = dispatch.published(v1.WorkOrderDispatchOverdue)
+    assert overdue.payload.overdue_by_s == 42
+    assert overdue.payload.technician is None
+    assert overdue.payload.trade == "housekeeping"
+    [stored] = dispatch.orders()
+    assert DISPATCH_DUE not in stored.deadlines() and stored.overdue_reported_at is not None
+
+
+async def test_a_deadline_that_has_not_run_out_is_not_fired() -> None:
+    dispatch = Dispatch(LI)
+    order = await dispatch.handle(
+        dispatch_request(builders.request_accepted(kind=RequestKind.HOUSEKEEPING))
+    )
+    await dispatch.handle(WorkOrderDeadlineReached(order.work_order_id, DISPATCH_DUE, NOW))
+    assert dispatch.published(v1.WorkOrderDispatchOverdue) == []
+
+
+async def test_the_retry_deadline_assigns_whoever_came_on_duty_without_being_saved_here() -> None:
+    dispatch = Dispatch(LI, replace(SUN, on_duty=False))
+    order = await dispatch.handle(
+        dispatch_request(builders.request_accepted(kind=RequestKind.HOUSEKEEPING))
+    )
+    dispatch.save_technician(SUN)  # on duty from a roster, say
+    dispatch.clock.now = NOW + ASSIGNMENT_RETRY
+    await dispatch.handle(
+        WorkOrderDeadlineReached(order.work_order_id, RETRY_ASSIGNMENT, NOW + ASSIGNMENT_RETRY)
+    )
+    [event] = dispatch.published(v1.WorkOrderDispatched)
+    assert event.payload.technician.technician_id == "dmg-h01"
+
+
+async def test_a_retry_finding_nobody_tries_again_later_without_telling_the_supervisor_twice() -> (
+    None
+):
+    dispatch = Dispatch(LI)
+    order = await dispatch.handle(
+        dispatch_request(builders.request_accepted(kind=RequestKind.HOUSEKEEPING))
+    )
+    dispatch.clock.now = NOW + ASSIGNMENT_RETRY
+    await dispatch.handle(
+        WorkOrderDeadlineReached(order.work_order_id, RETRY_ASSIGNMENT, NOW + ASSIGNMENT_RETRY)
+    )
+    [stored] = dispatch.orders()
+    assert stored.deadlines()[RETRY_ASSIGNMENT] == NOW + 2 * ASSIGNMENT_RETRY
+    assert len(dispatch.published(v1.WorkOrderAwaitingTechnician)) == 1
+
+
+def report(**overrides: Any) -> CompletionReport:
+    values: dict[str, Any] = {
+        "resident_signed": True,
+        "items": (ItemUsed("RP-TAP", 1, Decimal("80.00")),),
+        "payment_method": PaymentMethod.CASH,
+        "completed_at": NOW + timedelta(hours=1),
+    }
+    return CompletionReport(**{**values, **overrides})
+
+
+async def _dispatched(dispatch: Dispatch) -> WorkOrder:
+    order: WorkOrder = await dispatch.handle(dispatch_request(builders.request_accepted()))
+    dispatch.clock.now = NOW + timedelta(hours=1)
     return order
 
 
-def completion(**overrides: Any) -> Completion:
-    values: dict[str, Any] = {
-        "completed_at": NOW + timedelta(hours=1),
-        "items": (ItemUsed("RP-TAP", 1),),
-        "payment_method": PaymentMethod.CASH,
-        "resident_signed": True,
-    }
-    return Completion(**{**values, **overrides})
-
-
-async def test_completion_publishes_the_paid_items_once() -> None:
-    orders = FakeWorkOrders()
-    order = await _dispatched(orders)
-    done, changed = await complete_work_order(
-        order.work_order_id,
-        completion(),
-        orders=orders,
-        technicians=FakeTechnicians(),
-        now=NOW + timedelta(hours=1),
-    )
-    again, changed_again = await complete_work_order(
-        order.work_order_id,
-        completion(),
-        orders=orders,
-        technicians=FakeTechnicians(),
-        now=NOW + timedelta(hours=2),
+async def test_acc01_completion_publishes_the_paid_items_and_agreed_price_once() -> None:
+    dispatch = Dispatch()
+    order = await _dispatched(dispatch)
+    done, changed = await dispatch.handle(CompleteWorkOrder(order.work_order_id, report(), None))
+    again, changed_again = await dispatch.handle(
+        CompleteWorkOrder(order.work_order_id, report(completed_at=None), None)
     )
     assert changed and not changed_again
-    assert done.status is WorkOrderStatus.COMPLETED
-    completed = [e for e in orders.events if isinstance(e, WorkOrderCompleted)]
-    assert len(completed) == 1
-    assert [(i.item_code, i.quantity) for i in completed[0].payload.items] == [("RP-TAP", 1)]
-    assert again.status is WorkOrderStatus.COMPLETED
+    assert done.status is WorkOrderStatus.COMPLETED and again.status is WorkOrderStatus.COMPLETED
+    [completed] = dispatch.published(v1.WorkOrderCompleted)
+    assert [(i.item_code, i.quantity, i.agreed_unit_price) for i in completed.payload.items] == [
+        ("RP-TAP", 1, Decimal("80.00"))
+    ]
+    assert completed.aggregate_version == 2
+
+
+async def test_a_completion_without_a_time_is_now_and_its_retry_is_the_same_completion() -> None:
+    dispatch = Dispatch()
+    order = await _dispatched(dispatch)
+    done, _ = await dispatch.handle(
+        CompleteWorkOrder(order.work_order_id, report(completed_at=None), None)
+    )
+    dispatch.clock.now += timedelta(minutes=10)
+    _, changed = await dispatch.handle(
+        CompleteWorkOrder(order.work_order_id, report(completed_at=None), None)
+    )
+    assert done.completion.completed_at == NOW + timedelta(hours=1)
+    assert not changed
 
 
 async def test_completing_again_differently_is_a_conflict() -> None:
-    orders = FakeWorkOrders()
-    order = await _dispatched(orders)
-    await complete_work_order(
-        order.work_order_id,
-        completion(),
-        orders=orders,
-        technicians=FakeTechnicians(),
-        now=NOW + timedelta(hours=1),
-    )
+    dispatch = Dispatch()
+    order = await _dispatched(dispatch)
+    await dispatch.handle(CompleteWorkOrder(order.work_order_id, report(), None))
     with pytest.raises(Conflict, match="already completed differently"):
-        await complete_work_order(
-            order.work_order_id,
-            completion(items=(ItemUsed("RP-TAP", 2),)),
-            orders=orders,
-            technicians=FakeTechnicians(),
-            now=NOW + timedelta(hours=1),
+        await dispatch.handle(
+            CompleteWorkOrder(order.work_order_id, report(items=(ItemUsed("RP-LOCK", 1),)), None)
         )
 
 
+async def test_a_waiting_order_cannot_be_completed() -> None:
+    dispatch = Dispatch(LI)
+    order = await dispatch.handle(
+        dispatch_request(builders.request_accepted(kind=RequestKind.HOUSEKEEPING))
+    )
+    with pytest.raises(Conflict, match="has not reached a technician"):
+        await dispatch.handle(CompleteWorkOrder(order.work_order_id, report(), None))
+
+
+async def test_another_sites_work_order_is_not_found() -> None:
+    dispatch = Dispatch()
+    order = await _dispatched(dispatch)
+    with pytest.raises(NotFound):
+        await dispatch.handle(CompleteWorkOrder(order.work_order_id, report(), frozenset({"gxi"})))
+    with pytest.raises(NotFound):
+        await dispatch.handle(CompleteWorkOrder(uuid.uuid4(), report(), None))
+
+
 @pytest.mark.parametrize(
-    ("overrides", "message"),
+    ("change", "message"),
     [
         ({"resident_signed": False}, "resident_signed must be true"),
         ({"payment_method": None}, "payment_method is required"),
-        ({"items": (), "payment_method": PaymentMethod.CASH}, "no paid items were delivered"),
-        ({"items": (ItemUsed("RP-TAP", 1), ItemUsed("RP-TAP", 1))}, "twice"),
+        ({"items": ()}, "no paid items were delivered"),
+        (
+            {"items": (ItemUsed("RP-TAP", 1), ItemUsed("RP-TAP", 2))},
+            "lists an item_code twice",
+        ),
         ({"completed_at": NOW - timedelta(hours=1)}, "before the work order was dispatched"),
         ({"completed_at": NOW + timedelta(days=2)}, "in the future"),
     ],
 )
-async def test_a_completion_that_breaks_acceptance_rules_changes_nothing(
-    overrides: dict[str, Any], message: str
+async def test_acc01_a_completion_that_breaks_acceptance_rules_changes_nothing(
+    change: dict[str, Any], message: str
 ) -> None:
-    orders = FakeWorkOrders()
-    order = await _dispatched(orders)
+    dispatch = Dispatch()
+    order = await _dispatched(dispatch)
     with pytest.raises(InvalidCompletion, match=message):
-        await complete_work_order(
-            order.work_order_id,
-            completion(**overrides),
-            orders=orders,
-            technicians=FakeTechnicians(),
-            now=NOW + timedelta(hours=1),
-        )
-    assert orders.orders[order.work_order_id].status is WorkOrderStatus.DISPATCHED
-    assert len(orders.events) == 1
+        await dispatch.handle(CompleteWorkOrder(order.work_order_id, report(**change), None))
+    [stored] = dispatch.orders()
+    assert stored.status is WorkOrderStatus.DISPATCHED
+    assert dispatch.published(v1.WorkOrderCompleted) == []
+
+
+async def test_two_completions_at_once_save_one_and_the_other_is_retried_from_a_fresh_read() -> (
+    None
+):
+    dispatch = Dispatch()
+    order = await _dispatched(dispatch)
+    # a stale copy, as a second request read it before the first saved
+    stale = FakeDispatchUnitOfWork(dispatch.store, dispatch.clock)
+    stale_order = await stale.work_orders.get(order.work_order_id)
+    await dispatch.handle(CompleteWorkOrder(order.work_order_id, report(), None))
+    assert stale_order is not None
+    stale_order.complete(report(), dispatch.clock.now)
+    with pytest.raises(Exception, match="changed meanwhile"):
+        await stale.commit()
+    assert len(dispatch.published(v1.WorkOrderCompleted)) == 1

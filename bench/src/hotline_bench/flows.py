@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
+from hotline_infra.sms_sink import read_duplicates as read_sms_duplicates
 from hotline_infra.sms_sink import read_messages
+from hotline_infra.smtp_sink import read_duplicates as read_mail_duplicates
 from hotline_infra.smtp_sink import read_index
 from hotline_infra.stack import Stack
 from pymongo import AsyncMongoClient
@@ -139,18 +141,21 @@ async def effects(stack: Stack, driver: Driver) -> dict[str, Any]:
             [
                 d["request_id"]
                 async for d in db("callback")["callbacks"].find(
-                    {"request_id": {"$in": ids}, "scheduled": True}, {"request_id": 1}
+                    {"request_id": {"$in": ids}, "status": {"$ne": "awaiting_completion"}},
+                    {"request_id": 1},
                 )
             ]
         )
-        sent = Counter(
-            [
-                d["request_id"]
-                async for d in db("notification")["notifications"].find(
-                    {"request_id": {"$in": ids}, "status": "sent"}, {"request_id": 1}
-                )
-            ]
-        )
+        sent: Counter[str] = Counter()
+        resends: Counter[str] = Counter()
+        async for d in db("notification")["notifications"].find(
+            {"request_id": {"$in": ids}}, {"request_id": 1, "messages": 1}
+        ):
+            for message in d.get("messages") or []:
+                if message["status"] == "sent":
+                    sent[d["request_id"]] += 1
+                # attempts after the first: the gateway may have seen the message twice
+                resends[d["request_id"]] += max(0, message["attempts"] - 1)
     finally:
         await client.close()
     sms: Counter[str] = Counter()
@@ -171,6 +176,9 @@ async def effects(stack: Stack, driver: Driver) -> dict[str, Any]:
         "charges": charges,
         "callbacks": callbacks,
         "sent": sent,
+        "resends": sum(resends.values()),
+        "resends_dropped_by_sinks": len(read_sms_duplicates(stack.sms_dir))
+        + len(read_mail_duplicates(stack.mail_dir)),
         "notification_sent_events": await notification_sent_events(stack, set(ids)),
         "sms": sms,
         "mail": mail,
@@ -258,6 +266,6 @@ async def settled_effects(
     deadline = asyncio.get_running_loop().time() + timeout_s
     while True:
         got = await effects(stack, driver)
-        if got == want or asyncio.get_running_loop().time() > deadline:
+        if not differences(want, got) or asyncio.get_running_loop().time() > deadline:
             return want, got
         await asyncio.sleep(1)

@@ -32,7 +32,8 @@ def breaking_changes(old: dict[str, Any], new: dict[str, Any], path: str = "") -
             problems.append(f"changed field {path}{field}")
     for field in set(new.get("required", [])) - set(old.get("required", [])):
         problems.append(f"new required field {path}{field}")
-    problems += _enum_changes(old, new, path.rstrip(".") or "the enum")
+    name = path.rstrip(".")
+    problems += _enum_changes(old, new, f"enum {name}" if name else "the enum")
     return problems
 
 
@@ -56,13 +57,16 @@ def _enum_changes(old: dict[str, Any], new: dict[str, Any], name: str) -> list[s
     if removed:
         problems.append(f"removed enum values {removed} from {name}")
     if old_open and not new_open:
-        problems.append(f"closed the open enum {name}")
-    if added and not old_open and not (new_open and set(added) <= {OTHER}):
-        problems.append(
-            f"added enum values {added} to the closed enum {name}: a consumer on this version "
-            "would refuse them; declare it open (OpenEnum, adding only 'other') first, or "
-            "publish a new major version"
-        )
+        problems.append(f"closed the open {name}")
+    if not old_open:
+        # opening a closed enum may add its fallback value, 'other', and nothing else
+        grown = [v for v in added if not (new_open and v == OTHER)]
+        if grown:
+            problems.append(
+                f"added enum values {grown} to the closed {name}: a consumer on this version "
+                "would refuse them; declare it open (OpenEnum, adding only 'other') first, or "
+                "publish a new major version"
+            )
     return problems
 
 

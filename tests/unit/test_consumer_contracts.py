@@ -1,0 +1,159 @@
+"""Consumer-side contract tests: every event's canonical example, replayed through every service
+that consumes it, exactly as that service registered its subscription.
+
+Each service lists what it consumes in one place (``entrypoints/subscriptions.py``); each
+subscription maps the event to a command with the service's inbound mapper. Here a recording
+bus stands in for the service layer, so the test sees the command each consumer would act on.
+A producer's change its consumers cannot read fails here, on the consumers' side (FTGO's
+contract tests are the model); so does a consumer that would dead-letter a value an open enum
+may gain.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from billing.entrypoints.subscriptions import subscriptions as billing
+from callback.entrypoints.subscriptions import subscriptions as callback
+from contracts.examples import canonical_examples
+from dispatch.entrypoints.subscriptions import subscriptions as dispatch
+from hotline_libs.messaging import Subscription
+from intake.entrypoints.subscriptions import subscriptions as intake
+from notification.entrypoints.subscriptions import subscriptions as notification
+
+from contracts import Event, parse_event, topics
+
+CONSUMERS: dict[str, Callable[[Any], list[Subscription]]] = {
+    "intake": intake,
+    "dispatch": dispatch,
+    "billing": billing,
+    "callback": callback,
+    "notification": notification,
+}
+
+
+class RecordingBus:
+    """Takes the commands a subscription hands to the service layer."""
+
+    def __init__(self) -> None:
+        self.commands: list[Any] = []
+
+    async def handle(self, command: Any) -> None:
+        self.commands.append(command)
+
+
+def consumed() -> list[tuple[str, type[Event[Any]]]]:
+    pairs = []
+    for service, subscriptions in CONSUMERS.items():
+        for subscription in subscriptions(RecordingBus()):
+            pairs += [(service, event) for event in subscription.handlers]
+    return pairs
+
+
+async def replay(service: str, event: Event[Any]) -> list[Any]:
+    """The commands ``service`` makes of ``event`` when it arrives on its topic as bytes."""
+    bus = RecordingBus()
+    arrived = parse_event(event.model_dump_json().encode())
+    for subscription in CONSUMERS[service](bus):
+        handler = subscription.handlers.get(type(arrived))
+        if handler is not None:
+            assert subscription.topic == arrived.TOPIC
+            await handler(arrived)
+    return bus.commands
+
+
+def _values(command: Any) -> set[str]:
+    """Every scalar value in a command, as text, however deeply nested."""
+    found: set[str] = set()
+
+    def walk(value: Any) -> None:
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            for item in dataclasses.fields(value):
+                walk(getattr(value, item.name))
+        elif isinstance(value, list | tuple | frozenset | set):
+            for item in value:
+                walk(item)
+        else:
+            found.add(str(value))
+
+    walk(command)
+    return found
+
+
+def test_every_consumed_event_has_a_canonical_example_and_a_stream() -> None:
+    examples = canonical_examples()
+    pairs = consumed()
+    assert pairs, "no service consumes anything?"
+    for service, event in pairs:
+        assert event in examples, f"{service} consumes {event.EVENT_TYPE}, which has no example"
+        assert event.TOPIC in topics.STREAMS
+
+
+CARRIES: dict[tuple[str, str], tuple[str, ...]] = {
+    ("intake", "SiteRequestSubmitted"): ("source_ref",),
+    ("dispatch", "ServiceRequestAccepted"): ("request_id", "request_no"),
+    ("billing", "WorkOrderCompleted"): ("work_order_id", "work_order_no", "request_id"),
+    ("callback", "WorkOrderCompleted"): ("work_order_id", "request_id", "request_no"),
+    ("callback", "ChargeRaised"): ("work_order_id", "charge_id", "charge_no"),
+    ("notification", "ServiceRequestAccepted"): ("request_id", "request_no"),
+    ("notification", "WorkOrderDispatched"): ("request_id", "request_no"),
+    ("notification", "ChargeRaised"): ("request_id", "request_no", "charge_no"),
+}
+"""What each consumer must keep of each event it reads: the ids and numbers that tie its own
+record to the producer's. A new subscription needs a row here."""
+
+
+def test_every_subscription_says_what_it_keeps() -> None:
+    assert {(s, e.EVENT_TYPE) for s, e in consumed()} == set(CARRIES)
+
+
+@pytest.mark.parametrize(
+    ("service", "event"), consumed(), ids=lambda v: getattr(v, "EVENT_TYPE", v)
+)
+async def test_each_consumer_turns_the_canonical_example_into_its_own_command(
+    service: str, event: type[Event[Any]]
+) -> None:
+    example = canonical_examples()[event]
+    [command] = await replay(service, example)
+    carried = _values(command)
+    for name in CARRIES[(service, event.EVENT_TYPE)]:
+        value = getattr(example.payload, name)
+        assert str(value) in carried, f"{service} dropped {name} of {event.EVENT_TYPE}"
+    assert example.site_id in carried, f"{service} lost the site of {event.EVENT_TYPE}"
+    assert command.causation_id == example.event_id
+
+
+OPEN_ENUM_VALUES = {
+    "payment_method": "wechat_pay",
+    "channel": "wechat",
+    "reason": "after_complaint",
+}
+
+
+def _with_open_enums() -> list[tuple[str, type[Event[Any]]]]:
+    examples = canonical_examples()
+    return [
+        (service, event)
+        for service, event in consumed()
+        if OPEN_ENUM_VALUES.keys() & examples[event].payload.model_dump().keys()
+    ]
+
+
+@pytest.mark.parametrize(
+    ("service", "event"), _with_open_enums(), ids=lambda v: getattr(v, "EVENT_TYPE", v)
+)
+async def test_a_value_an_open_enum_gains_later_does_not_stop_a_consumer(
+    service: str, event: type[Event[Any]]
+) -> None:
+    """A producer may add values to an open enum within v1; every consumer must go on."""
+    data = json.loads(canonical_examples()[event].model_dump_json())
+    changed = [name for name in OPEN_ENUM_VALUES if name in data["payload"]]
+    for name in changed:
+        data["payload"][name] = OPEN_ENUM_VALUES[name]
+    arrived = parse_event(json.dumps(data))
+    commands = await replay(service, arrived)
+    assert len(commands) == 1, f"{service} gave up on {event.EVENT_TYPE} with {changed}"
