@@ -118,26 +118,37 @@ async def test_the_same_submission_sent_twice_registers_one_request(platform: St
     assert only["channel"] == "site_system"
 
 
-async def test_a_submission_for_an_unknown_site_is_dead_lettered_and_the_feed_goes_on(
+async def test_a_refused_submission_is_kept_for_duty_staff_not_dead_lettered_and_the_feed_goes_on(
     platform: Stack,
 ) -> None:
+    """A business refusal is a state someone sees: the site system's request for a site the
+    hotline does not serve is listed with the reason; only invalid messages are dead letters."""
     lost_phone, good_phone = unique_phone(), unique_phone()
     unknown = submission(lost_phone, site_id="nowhere")
     await send(platform, unknown)
     await send(platform, submission(good_phone), key=unknown.partition_key())  # right after it
     await registered(platform, good_phone)
+    await send(platform, unknown)  # redelivered: still one refusal on the list
 
-    async def dead_letter() -> list[Any]:
-        dlq = topics.dead_letter_topic(topics.SITE_REQUESTS)
-        return [
-            r
-            for r in await read_topic(platform, dlq)
-            if r.value == unknown.model_dump_json().encode()
-        ]
+    async def refused() -> list[dict[str, Any]]:
+        async with client(platform, "intake") as intake:
+            listed = (
+                await intake.get("/site-submissions/refused", params={"limit": 500}, headers=auth())
+            ).json()
+        return [r for r in listed if r["source_ref"] == unknown.payload.source_ref]
 
-    [record] = await eventually(dead_letter, what="the submission on the dead-letter topic")
-    headers = {name: value.decode() for name, value in record.headers}
-    assert "site 'nowhere' is not served" in headers["dlq-reason"]
-    assert headers["dlq-original-topic"] == f"{platform.topic_prefix}{topics.SITE_REQUESTS}"
-    assert headers["dlq-consumer-group"] == f"{platform.topic_prefix}intake"
+    [record] = await eventually(refused, what="the refused submission on duty staff's list")
+    assert record["submission_id"] == str(unknown.event_id)
+    assert record["refusal"] == "UnknownSite"
+    assert "site 'nowhere' is not served" in record["reason"]
+    assert record["resident_phone"] == lost_phone
     assert await requests_of(platform, lost_phone) == []
+    dlq = topics.dead_letter_topic(topics.SITE_REQUESTS)
+    assert [
+        r for r in await read_topic(platform, dlq) if r.value == unknown.model_dump_json().encode()
+    ] == []
+    async with client(platform, "intake") as intake:
+        other_site = (
+            await intake.get("/site-submissions/refused", headers=auth(sites=["qjc"]))
+        ).json()
+    assert all(r["site_id"] == "qjc" for r in other_site)

@@ -1,4 +1,9 @@
-"""Intake: registering and triaging requests (登记, 判别)."""
+"""Intake: registering and triaging requests (登记, 判别), from agents and from site systems.
+
+The triage rules are tested on the domain alone; registration runs the real handlers through
+the real message bus, with the real inbound and outbound mappers, on an in-memory store that
+keeps the real store's version rule.
+"""
 
 from __future__ import annotations
 
@@ -8,34 +13,44 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from contracts.intake.v1 import Channel, RequestKind, ServiceRequestAccepted
-from contracts.intake.v1 import RequestedItem as ItemAsked
+from contracts.intake import v1
 from contracts.sites.v1 import SiteRequestSubmitted
 from faststream.kafka import KafkaBroker, KafkaMessage, TestKafkaBroker
+from hotline_libs.bus import MessageBus
 from hotline_libs.errors import Conflict
-from hotline_libs.messaging import Consumer, Subscription
+from hotline_libs.ids import event_id
+from hotline_libs.messaging import Consumer
 from hotline_libs.settings import ServiceSettings
-from intake.domain.model import (
+from intake.adapters.inbound.sites_v1 import register_site_submission
+from intake.adapters.outbound.events_v1 import to_integration
+from intake.domain import events
+from intake.domain.boards import BOARDS, RequestKind
+from intake.domain.commands import RegisterRequest, RegisterSiteSubmission
+from intake.domain.refused_submission import RefusedSubmission
+from intake.domain.service_request import (
+    Channel,
     InvalidRegistration,
     Registration,
     RequestedItem,
     ResidentContact,
     ServiceRequest,
-    Site,
-    UnknownSite,
     accept,
+    normalise_email,
     normalise_phone,
 )
-from intake.entrypoints.site_feed import register_submission
-from intake.service_layer.services import register_request
+from intake.domain.site import Site, UnknownSite
+from intake.entrypoints.subscriptions import subscriptions
+from intake.service_layer.handlers import HANDLERS
 
-from contracts import Event, topics
-from tests.builders import NOW, site_request_submitted
-from tests.fakes import CountingSerials
+from contracts import topics
+from tests.builders import NOW, resident, site_request_submitted
+from tests.fakes import Clock, FakeRepository, FakeUnitOfWork, MemoryStore
 
-SERIALS = CountingSerials()
+DMG = Site("dmg", "DMG", "大明宫花园", frozenset(RequestKind) - {RequestKind.HOUSEKEEPING})
+GXI = Site("gxi", "GXI", "高新国际中心", frozenset(RequestKind))
 
-SITE = Site("dmg", "DMG", "大明宫花园", frozenset(RequestKind) - {RequestKind.HOUSEKEEPING})
+REQUESTS = "service_requests"
+REFUSED = "refused_site_submissions"
 
 
 def registration(**overrides: Any) -> Registration:
@@ -50,42 +65,103 @@ def registration(**overrides: Any) -> Registration:
     return Registration(**{**values, **overrides})
 
 
-class FakeRequests:
-    def __init__(self) -> None:
-        self.stored: dict[uuid.UUID, tuple[ServiceRequest, list[Event[Any]]]] = {}
+class FakeServiceRequests(FakeRepository[ServiceRequest]):
+    collection_name = REQUESTS
 
-    async def add(self, request: ServiceRequest, events: list[Event[Any]]) -> bool:
-        if request.request_id in self.stored:
-            return False
-        self.stored[request.request_id] = (request, events)
-        return True
-
-    async def get(self, request_id: uuid.UUID) -> ServiceRequest | None:
-        found = self.stored.get(request_id)
-        return None if found is None else found[0]
+    def identity(self, aggregate: ServiceRequest) -> str:
+        return str(aggregate.request_id)
 
 
-class FakeSites:
-    async def get(self, site_id: str) -> Site | None:
-        return SITE if site_id == SITE.site_id else None
+class FakeSites(FakeRepository[Site]):
+    collection_name = "sites"
+
+    def identity(self, aggregate: Site) -> str:
+        return aggregate.site_id
+
+
+class FakeRefusedSubmissions(FakeRepository[RefusedSubmission]):
+    collection_name = REFUSED
+
+    def identity(self, aggregate: RefusedSubmission) -> str:
+        return str(aggregate.submission_id)
+
+
+class FakeIntakeUnitOfWork(FakeUnitOfWork):
+    def __init__(self, store: MemoryStore, clock: Clock) -> None:
+        super().__init__(store, clock)
+        self.requests = FakeServiceRequests(store, self, to_integration)
+        self.sites = FakeSites(store, self, None)
+        self.refused_submissions = FakeRefusedSubmissions(store, self, None)
+
+
+class Intake:
+    """Intake's service layer on a memory store, with a clock the test sets."""
+
+    def __init__(self, *sites: Site) -> None:
+        self.store = MemoryStore()
+        self.clock = Clock(NOW)
+        self.bus = MessageBus(HANDLERS, uow=lambda: FakeIntakeUnitOfWork(self.store, self.clock))
+        for site in sites or (DMG, GXI):
+            stored = replace(site)  # as if seeded earlier
+            stored.version = 1
+            self.store.saved("sites")[site.site_id] = stored
+
+    async def register(
+        self, given: Registration | None = None, key: str | None = None
+    ) -> tuple[ServiceRequest, bool]:
+        result: tuple[ServiceRequest, bool] = await self.bus.handle(
+            RegisterRequest(registration=given or registration(), idempotency_key=key)
+        )
+        return result
+
+    async def submit(self, event: SiteRequestSubmitted) -> ServiceRequest | RefusedSubmission:
+        """What the site feed's subscription does with one message."""
+        result: ServiceRequest | RefusedSubmission = await self.bus.handle(
+            register_site_submission(event)
+        )
+        return result
+
+    def requests(self) -> list[ServiceRequest]:
+        return list(self.store.saved(REQUESTS).values())
+
+    def refused(self) -> list[RefusedSubmission]:
+        return list(self.store.saved(REFUSED).values())
+
+    def accepted(self) -> list[v1.ServiceRequestAccepted]:
+        return self.store.published_of(v1.ServiceRequestAccepted)
+
+    def serials_drawn(self) -> dict[str, int]:
+        return self.store.serials.values
+
+
+# --- triage, on the domain alone ---
 
 
 def test_accepting_normalises_the_phone_and_keeps_what_the_caller_said() -> None:
-    request = accept(registration(), SITE, request_id=uuid.uuid4(), request_no="SR-1", now=NOW)
+    request = accept(registration(), DMG, request_id=uuid.uuid4(), request_no="SR-1", now=NOW)
     assert request.resident.phone == "+8613800138000"
     assert request.description == "厨房水龙头漏水"
     assert request.accepted_at == NOW
     assert request.registered_at == NOW
+    assert request.pending_events() == [events.ServiceRequestAccepted(accepted_at=NOW)]
+
+
+def test_tax01_there_are_seven_boards() -> None:
+    assert len(RequestKind) == 7
+    assert set(BOARDS) == set(RequestKind)
+    assert {kind.value for kind in RequestKind} == {kind.value for kind in v1.RequestKind}
 
 
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
+        # TAX-01 / KB-01: an item of the board, and a board the site offers
         ({"category": "roof"}, "category 'roof' is not an item of the repair board"),
         (
             {"kind": RequestKind.HOUSEKEEPING, "category": "glass_cleaning"},
             "does not offer housekeeping",
         ),
+        # CH-05, CH-09, CH-15: what a registration must carry, and in what form
         ({"description": "   "}, "description must say"),
         ({"appointment_at": NOW - timedelta(hours=1)}, "appointment_at is in the past"),
         ({"registered_at": NOW + timedelta(hours=1)}, "registered_at is in the future"),
@@ -129,11 +205,11 @@ def test_accepting_normalises_the_phone_and_keeps_what_the_caller_said() -> None
         ),
     ],
 )
-def test_triage_refuses_what_breaks_a_rule_and_says_which(
+def test_kb01_ch05_ch09_ch15_triage_refuses_what_breaks_a_rule_and_says_which(
     overrides: dict[str, Any], message: str
 ) -> None:
     with pytest.raises(InvalidRegistration, match=message):
-        accept(registration(**overrides), SITE, request_id=uuid.uuid4(), request_no="SR-1", now=NOW)
+        accept(registration(**overrides), DMG, request_id=uuid.uuid4(), request_no="SR-1", now=NOW)
 
 
 def test_an_email_is_normalised_and_a_blank_one_means_none() -> None:
@@ -141,7 +217,7 @@ def test_an_email_is_normalised_and_a_blank_one_means_none() -> None:
         contact = ResidentContact("王芳", "13800138000", given, "3", "1202")
         request = accept(
             registration(resident=contact),
-            SITE,
+            DMG,
             request_id=uuid.uuid4(),
             request_no="SR-1",
             now=NOW,
@@ -150,6 +226,7 @@ def test_an_email_is_normalised_and_a_blank_one_means_none() -> None:
 
     assert email_of(" wang.fang@Example.COM ") == "wang.fang@example.com"
     assert email_of("  ") is None
+    assert normalise_email(None) is None
 
 
 def test_phone_numbers_in_other_forms_normalise_to_the_same_number() -> None:
@@ -158,189 +235,305 @@ def test_phone_numbers_in_other_forms_normalise_to_the_same_number() -> None:
     )
 
 
-async def test_registering_stores_the_request_with_its_accepted_event() -> None:
-    requests = FakeRequests()
-    request, created = await register_request(
-        registration(), requests=requests, sites=FakeSites(), serials=SERIALS, now=NOW
-    )
+# --- registering through the bus (RegisterRequest) ---
+
+
+async def test_registering_stores_the_request_and_publishes_its_accepted_event() -> None:
+    intake = Intake()
+    request, created = await intake.register()
     assert created
-    stored, events = requests.stored[request.request_id]
-    assert stored.request_no.startswith("SR-DMG-20261123-")
-    [event] = events
-    assert isinstance(event, ServiceRequestAccepted)
+    assert request.request_no == "SR-DMG-20261123-0001"
+    assert request.version == 1
+    [stored] = intake.requests()
+    assert stored == request
+    assert stored.resident.phone == "+8613800138000"
+    [event] = intake.accepted()
+    assert event.event_id == event_id(v1.ServiceRequestAccepted, request.request_id)
+    assert event.aggregate_version == 1
+    assert event.site_id == "dmg"
+    assert event.correlation_id == request.request_id
     assert event.payload.request_id == request.request_id
+    assert event.payload.request_no == "SR-DMG-20261123-0001"
     assert event.payload.resident.phone == "+8613800138000"
+    assert event.payload.description == "厨房水龙头漏水"
+    assert event.payload.channel is v1.Channel.HOTLINE
+    assert event.payload.registered_at == event.payload.accepted_at == NOW
 
 
 async def test_the_same_idempotency_key_returns_the_first_request() -> None:
-    requests = FakeRequests()
-    first, created = await register_request(
-        registration(),
-        requests=requests,
-        sites=FakeSites(),
-        serials=SERIALS,
-        now=NOW,
-        idempotency_key="call-42",
-    )
-    again, created_again = await register_request(
-        registration(),
-        requests=requests,
-        sites=FakeSites(),
-        serials=SERIALS,
-        now=NOW + timedelta(seconds=5),
-        idempotency_key="call-42",
-    )
+    intake = Intake()
+    first, created = await intake.register(key="call-42")
+    intake.clock.now = NOW + timedelta(seconds=5)
+    again, created_again = await intake.register(key="call-42")
     assert created and not created_again
     assert again.request_id == first.request_id
-    assert len(requests.stored) == 1
+    assert again.request_no == first.request_no
+    assert again.accepted_at == NOW
+    assert len(intake.requests()) == 1
+    assert len(intake.accepted()) == 1
 
 
 async def test_an_idempotency_key_reused_for_another_request_is_a_conflict() -> None:
-    requests = FakeRequests()
-    await register_request(
-        registration(),
-        requests=requests,
-        sites=FakeSites(),
-        serials=SERIALS,
-        now=NOW,
-        idempotency_key="k",
-    )
+    intake = Intake()
+    await intake.register(key="k")
     with pytest.raises(Conflict, match="Idempotency-Key was already used"):
-        await register_request(
-            replace(registration(), description="门锁坏了"),
-            requests=requests,
-            sites=FakeSites(),
-            serials=SERIALS,
-            now=NOW,
-            idempotency_key="k",
-        )
-    assert len(requests.stored) == 1
+        await intake.register(replace(registration(), description="门锁坏了"), key="k")
+    [stored] = intake.requests()
+    assert stored.description == "厨房水龙头漏水"
+    assert len(intake.accepted()) == 1
 
 
 async def test_an_unknown_site_is_refused_and_nothing_is_stored() -> None:
-    requests = FakeRequests()
+    intake = Intake()
     with pytest.raises(UnknownSite, match="'nowhere'"):
-        await register_request(
-            registration(site_id="nowhere"),
-            requests=requests,
-            sites=FakeSites(),
-            serials=SERIALS,
-            now=NOW,
-        )
-    assert requests.stored == {}
+        await intake.register(registration(site_id="nowhere"))
+    assert intake.requests() == []
+    assert intake.accepted() == []
+    assert intake.serials_drawn() == {}
 
 
 async def test_request_numbers_run_per_site_and_local_day() -> None:
-    serials, requests = CountingSerials(), FakeRequests()
+    intake = Intake()
 
-    async def number(now: datetime) -> str:
-        request, _ = await register_request(
-            registration(), requests=requests, sites=FakeSites(), serials=serials, now=now
-        )
+    async def number(now: datetime, site_id: str = "dmg") -> str:
+        intake.clock.now = now
+        request, _ = await intake.register(registration(site_id=site_id))
         return request.request_no
 
     assert await number(NOW) == "SR-DMG-20261123-0001"
     assert await number(NOW + timedelta(hours=1)) == "SR-DMG-20261123-0002"
+    assert await number(NOW + timedelta(hours=1), "gxi") == "SR-GXI-20261123-0001"
     # 17:30 UTC is already 01:30 on the 24th in Xi'an: a new day, a new sequence
     assert await number(datetime(2026, 11, 23, 17, 30, tzinfo=UTC)) == "SR-DMG-20261124-0001"
+
+
+async def test_a_registration_refused_by_triage_draws_no_number() -> None:
+    intake = Intake()
+    with pytest.raises(InvalidRegistration):
+        await intake.register(registration(category="roof"))
+    with pytest.raises(InvalidRegistration):
+        await intake.register(
+            registration(resident=ResidentContact("王芳", "12345", None, "3", "1"))
+        )
+    assert intake.serials_drawn() == {}
+    request, _ = await intake.register()
+    assert request.request_no == "SR-DMG-20261123-0001"  # no gap
 
 
 # --- the site-system feed (sites.service-requests) ---
 
 
-async def submit(
-    event: SiteRequestSubmitted, requests: FakeRequests
-) -> tuple[ServiceRequest, bool]:
-    return await register_submission(
-        event, requests=requests, sites=FakeSites(), serials=SERIALS, now=NOW
+def test_a_site_submission_maps_to_a_site_system_registration_at_the_envelopes_site() -> None:
+    event = site_request_submitted(
+        source_ref="GXI-DESK-7",
+        site_id="gxi",
+        registered_at=NOW - timedelta(minutes=3),
+        requested_items=[v1.RequestedItem(item_code="RP-TAP", quantity=2)],
+        appointment_at=NOW + timedelta(hours=2),
+    )
+    assert register_site_submission(event) == RegisterSiteSubmission(
+        submission_id=event.event_id,
+        source_ref="GXI-DESK-7",
+        registration=Registration(
+            site_id="gxi",
+            kind=RequestKind.REPAIR,
+            category="own_unit",
+            description="厨房水龙头漏水",
+            resident=ResidentContact("王芳", "13800138000", "wang.fang@example.com", "3", "1202"),
+            channel=Channel.SITE_SYSTEM,
+            requested_items=(RequestedItem("RP-TAP", 2),),
+            appointment_at=NOW + timedelta(hours=2),
+            registered_at=NOW - timedelta(minutes=3),
+        ),
+        causation_id=event.event_id,
     )
 
 
 async def test_a_site_submission_registers_a_site_system_request_at_the_envelopes_site() -> None:
-    requests = FakeRequests()
+    intake = Intake()
     event = site_request_submitted(
+        site_id="gxi",
         registered_at=NOW - timedelta(minutes=3),
-        requested_items=[ItemAsked(item_code="RP-TAP", quantity=2)],
+        requested_items=[v1.RequestedItem(item_code="RP-TAP", quantity=2)],
         appointment_at=NOW + timedelta(hours=2),
     )
-    request, created = await submit(event, requests)
-    assert created
-    assert request.site_id == "dmg"
+    request = await intake.submit(event)
+    assert isinstance(request, ServiceRequest)
+    assert request.site_id == "gxi"
+    assert request.request_no == "SR-GXI-20261123-0001"
     assert request.channel is Channel.SITE_SYSTEM
     assert request.resident.phone == "+8613800138000"  # the site sent a local number
     assert request.registered_at == NOW - timedelta(minutes=3)  # when the site took it
     assert request.accepted_at == NOW
     assert request.requested_items == (RequestedItem("RP-TAP", 2),)
     assert request.appointment_at == NOW + timedelta(hours=2)
-    [accepted] = requests.stored[request.request_id][1]
-    assert isinstance(accepted, ServiceRequestAccepted)
-    assert accepted.payload.channel is Channel.SITE_SYSTEM
+    assert intake.requests() == [request]
+    [accepted] = intake.accepted()
+    assert accepted.site_id == "gxi"
+    assert accepted.causation_id == event.event_id
+    assert accepted.aggregate_version == 1
+    assert accepted.payload.channel is v1.Channel.SITE_SYSTEM
     assert accepted.payload.request_no == request.request_no
+    assert accepted.payload.resident.phone == "+8613800138000"
+    assert intake.refused() == []
 
 
 async def test_a_submission_delivered_or_sent_again_registers_one_request() -> None:
-    requests = FakeRequests()
-    first, created = await submit(site_request_submitted(source_ref="A-1"), requests)
-    redelivered, created_again = await submit(site_request_submitted(source_ref="A-1"), requests)
-    assert created and not created_again
-    assert redelivered.request_id == first.request_id
-    assert redelivered.request_no == first.request_no
-    assert len(requests.stored) == 1
-    other, created_other = await submit(site_request_submitted(source_ref="A-2"), requests)
-    assert created_other and other.request_id != first.request_id
-
-
-async def test_a_source_ref_reused_for_different_content_is_a_conflict_naming_it() -> None:
-    requests = FakeRequests()
-    await submit(site_request_submitted(source_ref="A-1"), requests)
-    with pytest.raises(Conflict, match="source_ref 'A-1' of site 'dmg' was already registered"):
-        await submit(site_request_submitted(source_ref="A-1", description="门锁坏了"), requests)
-    assert len(requests.stored) == 1
+    intake = Intake()
+    event = site_request_submitted(source_ref="A-1")
+    first = await intake.submit(event)
+    redelivered = await intake.submit(event)  # the same message again
+    sent_again = await intake.submit(site_request_submitted(source_ref="A-1"))  # a new message
+    assert isinstance(first, ServiceRequest)
+    assert redelivered == first and sent_again == first
+    assert len(intake.requests()) == 1
+    assert len(intake.accepted()) == 1
+    other = await intake.submit(site_request_submitted(source_ref="A-2"))
+    assert isinstance(other, ServiceRequest)
+    assert other.request_id != first.request_id
+    assert other.request_no == "SR-DMG-20261123-0002"
+    assert intake.refused() == []
 
 
 @pytest.mark.parametrize(
     ("event", "refusal", "message"),
     [
-        (site_request_submitted(site_id="nowhere"), UnknownSite, "site 'nowhere' is not served"),
+        (
+            site_request_submitted(site_id="nowhere"),
+            "UnknownSite",
+            "site 'nowhere' is not served by this hotline",
+        ),
         (
             site_request_submitted(category="roof"),
-            InvalidRegistration,
+            "InvalidRegistration",
             "category 'roof' is not an item of the repair board",
         ),
         (
-            site_request_submitted(kind=RequestKind.HOUSEKEEPING, category="glass_cleaning"),
-            InvalidRegistration,
-            "does not offer housekeeping",
+            site_request_submitted(kind=v1.RequestKind.HOUSEKEEPING, category="glass_cleaning"),
+            "InvalidRegistration",
+            "site 'dmg' (大明宫花园) does not offer housekeeping services",
+        ),
+        (site_request_submitted(description=""), "InvalidRegistration", "description must say"),
+        (
+            site_request_submitted(resident=resident(phone="12345")),
+            "InvalidRegistration",
+            "resident.phone '12345' is not a valid phone number",
         ),
         (
-            site_request_submitted(description=""),
-            InvalidRegistration,
-            "description must say",
+            site_request_submitted(registered_at=NOW + timedelta(hours=1)),
+            "InvalidRegistration",
+            "registered_at is in the future",
         ),
     ],
+    ids=[
+        "unknown-site",
+        "kb01-not-an-item",
+        "kb01-not-offered",
+        "ch-no-description",
+        "ch-phone",
+        "ch-future",
+    ],
 )
-async def test_a_refused_submission_stores_nothing(
-    event: SiteRequestSubmitted, refusal: type[Exception], message: str
+async def test_a_refused_submission_is_kept_with_its_reason_and_nothing_else_is_stored(
+    event: SiteRequestSubmitted, refusal: str, message: str
 ) -> None:
-    requests = FakeRequests()
-    with pytest.raises(refusal, match=message):
-        await submit(event, requests)
-    assert requests.stored == {}
+    intake = Intake()
+    refused = await intake.submit(event)  # no exception: a refusal is a state
+    assert isinstance(refused, RefusedSubmission)
+    assert refused == RefusedSubmission(
+        submission_id=event.event_id,
+        site_id=event.site_id,
+        source_ref="DMG-DESK-000123",
+        reason=refused.reason,
+        refusal=refusal,
+        received_at=NOW,
+        resident_name="王芳",
+        resident_phone=event.payload.resident.phone,  # as the site sent it
+        description=event.payload.description,
+    )
+    assert message in refused.reason
+    [stored] = intake.refused()
+    assert stored == refused and stored.version == 1
+    assert intake.requests() == []
+    assert intake.accepted() == []
+    assert intake.serials_drawn() == {}  # a refusal draws no request number
 
 
-async def test_a_refused_submission_is_dead_lettered_with_the_reason_and_the_feed_goes_on() -> None:
+async def test_a_source_ref_reused_for_different_content_is_refused_naming_it() -> None:
+    intake = Intake()
+    first = await intake.submit(site_request_submitted(source_ref="A-1"))
+    intake.clock.now = NOW + timedelta(minutes=1)
+    clash = site_request_submitted(source_ref="A-1", description="门锁坏了")
+    refused = await intake.submit(clash)
+    assert isinstance(refused, RefusedSubmission)
+    assert refused.refusal == "Conflict"
+    assert refused.reason.startswith(
+        "source_ref 'A-1' of site 'dmg' was already registered with different content"
+    )
+    assert refused.submission_id == clash.event_id
+    assert refused.description == "门锁坏了"
+    assert refused.received_at == NOW + timedelta(minutes=1)
+    assert intake.requests() == [first]  # the first request is untouched
+    assert len(intake.accepted()) == 1
+    assert intake.refused() == [refused]
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        site_request_submitted(site_id="nowhere"),
+        site_request_submitted(resident=resident(phone="12345")),
+    ],
+    ids=["unknown-site", "invalid-phone"],
+)
+async def test_a_redelivered_refusal_finds_the_same_record(event: SiteRequestSubmitted) -> None:
+    intake = Intake()
+    first = await intake.submit(event)
+    commits = intake.store.commits
+    intake.clock.now = NOW + timedelta(minutes=5)
+    again = await intake.submit(event)
+    assert again == first
+    assert isinstance(again, RefusedSubmission)
+    assert again.received_at == NOW and again.version == 1
+    assert intake.store.commits == commits  # nothing saved again
+    assert len(intake.refused()) == 1
+
+
+async def test_a_redelivered_conflict_finds_the_same_record() -> None:
+    intake = Intake()
+    await intake.submit(site_request_submitted(source_ref="A-1"))
+    clash = site_request_submitted(source_ref="A-1", description="门锁坏了")
+    first = await intake.submit(clash)
+    again = await intake.submit(clash)
+    assert isinstance(first, RefusedSubmission)
+    assert again == first
+    assert len(intake.refused()) == 1
+    assert len(intake.requests()) == 1
+
+
+async def test_a_refusal_does_not_burn_the_source_ref_once_the_site_corrects_it() -> None:
+    intake = Intake()
+    refused = await intake.submit(
+        site_request_submitted(source_ref="A-1", resident=resident(phone="12345"))
+    )
+    corrected = await intake.submit(site_request_submitted(source_ref="A-1"))
+    assert isinstance(refused, RefusedSubmission)
+    assert isinstance(corrected, ServiceRequest)
+    assert corrected.request_no == "SR-DMG-20261123-0001"
+    assert intake.refused() == [refused]
+    assert intake.requests() == [corrected]
+
+
+async def test_the_feed_keeps_a_refused_submission_instead_of_dead_lettering_it() -> None:
+    """On FastStream's in-memory broker, through intake's real subscriptions."""
+    intake = Intake()
     settings = ServiceSettings(
         consumer_max_attempts=2, consumer_backoff_cap_s=0.01, topic_prefix="t."
     )
-    requests = FakeRequests()
-
-    async def on_submitted(event: SiteRequestSubmitted) -> None:
-        await submit(event, requests)
-
     broker = KafkaBroker()
-    Consumer(broker, settings, "intake").register(
-        Subscription(topics.SITE_REQUESTS, {SiteRequestSubmitted: on_submitted})
-    )
+    consumer = Consumer(broker, settings, "intake")
+    for subscription in subscriptions(intake.bus):
+        consumer.register(subscription)
     dead: list[dict[str, str]] = []
 
     @broker.subscriber(f"t.{topics.SITE_REQUESTS}.dlq")
@@ -350,10 +543,12 @@ async def test_a_refused_submission_is_dead_lettered_with_the_reason_and_the_fee
     unknown = site_request_submitted(site_id="nowhere", source_ref="X-1")
     good = site_request_submitted(source_ref="X-2")
     async with TestKafkaBroker(broker) as test_broker:
-        for event in (unknown, good):
+        for event in (unknown, good, unknown):
             await test_broker.publish(
                 event.model_dump_json().encode(), topic=f"t.{topics.SITE_REQUESTS}"
             )
-    [headers] = dead
-    assert headers["dlq-reason"] == "UnknownSite: site 'nowhere' is not served by this hotline"
-    assert [r.channel for r, _ in requests.stored.values()] == [Channel.SITE_SYSTEM]
+    assert dead == []
+    [refused] = intake.refused()
+    assert refused.submission_id == unknown.event_id
+    assert refused.reason == "site 'nowhere' is not served by this hotline"
+    assert [r.channel for r in intake.requests()] == [Channel.SITE_SYSTEM]

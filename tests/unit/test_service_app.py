@@ -26,7 +26,9 @@ async def fails(kind: str) -> None:
 def _client() -> TestClient:
     # no `with`: the lifespan (store, broker) is not started; the routes need neither
     service = HotlineService("test", ServiceSettings(), description="t")
-    service.wire(MessageBus({}, uow=lambda: None), routers=[router], subscriptions=[], collections=[])
+    service.wire(
+        MessageBus({}, uow=lambda: None), routers=[router], subscriptions=[], collections=[]
+    )
     return TestClient(service.app())
 
 

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
@@ -119,23 +120,16 @@ class Operations:
         await consumer.start()
         found: list[DeadLetter] = []
         try:
-            existing = await consumer.topics()  # also loads their partitions
-            partitions = [
-                TopicPartition(name, p)
-                for name in wanted
-                if name in existing
-                for p in sorted(consumer.partitions_for_topic(name) or ())
-            ]
+            partitions = await _partitions(self.settings, wanted)
             if not partitions:
                 return []
             consumer.assign(partitions)
             await consumer.seek_to_beginning(*partitions)
             ends = await consumer.end_offsets(partitions)
             remaining = {tp: end for tp, end in ends.items() if end > 0}
-            while remaining:
+            give_up = asyncio.get_running_loop().time() + 30
+            while remaining and asyncio.get_running_loop().time() < give_up:
                 batch = await consumer.getmany(*remaining, timeout_ms=1000)
-                if not batch:
-                    break
                 for tp, records in batch.items():
                     for record in records:
                         found.append(
@@ -246,6 +240,22 @@ class Operations:
         finally:
             await producer.stop()
         return done
+
+
+async def _partitions(settings: ServiceSettings, names: list[str]) -> list[TopicPartition]:
+    """The partitions of the topics among ``names`` that exist."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap, client_id="hotline-dlq")
+    await admin.start()
+    try:
+        existing = set(await admin.list_topics())
+        found = await admin.describe_topics([name for name in names if name in existing])
+    finally:
+        await admin.close()
+    return [
+        TopicPartition(topic["topic"], partition["partition"])
+        for topic in found
+        for partition in topic["partitions"]
+    ]
 
 
 def _listing(letters: list[DeadLetter], parked: list[ParkedEntry]) -> str:

@@ -171,7 +171,14 @@ class Charge(Aggregate):
         lines = []
         for item in self.delivered:
             confirmed = given.get(item.item_code)
-            unit_price = confirmed.unit_price if confirmed else item.agreed_unit_price
+            listed = price_list.items.get(item.item_code) if price_list else None
+            # what finance read off the signed record, else what the technician recorded, else
+            # the list's price (the standard the fee is confirmed from, DSP-05); never a new one
+            unit_price = (
+                confirmed.unit_price
+                if confirmed
+                else item.agreed_unit_price or (listed.unit_price if listed else None)
+            )
             if unit_price is None:
                 raise RuleViolation(
                     f"no agreed unit price for {item.item_code!r}: give the one on the signed "
@@ -181,7 +188,6 @@ class Charge(Aggregate):
                 raise RuleViolation(
                     f"unit_price of {item.item_code!r} must be a positive amount in fen"
                 )
-            listed = price_list.items.get(item.item_code) if price_list else None
             name = (confirmed.item_name if confirmed else None) or (listed.name if listed else None)
             unit = (confirmed.unit if confirmed else None) or (listed.unit if listed else None)
             lines.append(

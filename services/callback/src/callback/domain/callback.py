@@ -2,7 +2,7 @@
 
 A callback is created by whichever comes first of the work order's completion and its charge
 (they travel on different topics); it is scheduled by the completion, due within 2 working
-days of it (CB-03) on the site's calendar. While scheduled and not made, its due date is a
+days of it (CB-08) on the site's calendar. While scheduled and not made, its due date is a
 deadline: the end of the due day, when it is reported overdue once.
 """
 

@@ -14,8 +14,6 @@ class RegisterRequest:
 
     registration: Registration
     idempotency_key: str | None
-    visible_sites: frozenset[str] | None = None
-    """The sites the caller may act for (None: all)."""
     causation_id: uuid.UUID | None = None
 
 

@@ -18,13 +18,13 @@ from notification.domain.notification import (
 from notification.service_layer.unit_of_work import Mail, NotificationUnitOfWork, Sms
 
 
-async def _send(message: Message, sms: Sms, mail: Mail) -> BaseException | None:
+async def _send(message: Message, sms: Sms, mail: Mail) -> Exception | None:
     try:
         if message.channel is Channel.SMS:
             await sms.send(message.message_id, message.recipient, message.body)
         else:
             await mail.send(message.message_id, message.recipient, message.subject, message.body)
-    except (MessageRefused, Unavailable) as exc:
+    except Exception as exc:  # kept, so that the other channels' results are stored first
         return exc
     return None
 
@@ -49,17 +49,20 @@ async def tell_resident(
         return notification
     await uow.commit()
     results = await asyncio.gather(*(_send(message, sms, mail) for message in due))
-    away = []
+    failures: list[tuple[Channel, Exception]] = []
     for message, result in zip(due, results, strict=True):
         if result is None:
             notification.sent(message.message_id, uow.clock())
         elif isinstance(result, MessageRefused):
             notification.refused(message.message_id, str(result))
         else:
-            away.append(f"{message.channel.value}: {result}")
+            failures.append((message.channel, result))
     await uow.commit()
-    if away:
-        raise Unavailable("; ".join(away))
+    for _, failure in failures:
+        if not isinstance(failure, Unavailable):
+            raise failure  # a fault of ours: retried a few times, then dead-lettered
+    if failures:  # a gateway away: retried until it is back
+        raise Unavailable("; ".join(f"{channel.value}: {f}" for channel, f in failures))
     return notification
 
 
