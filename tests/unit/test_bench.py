@@ -151,6 +151,14 @@ def test_report_says_not_built_and_reads_hops_against_the_bare_kafka_hop() -> No
             },
         },
         "pipeline": [run, {**run, "label": "site feed"}],
+        "fixed_rate": {
+            **run,
+            "label": "HTTP at 5 requests/s",
+            "rate": 5.0,
+            "requests": 300,
+            "completed": 300,
+            "relay_lag": {"intake": {"max_s": 0.25, "p95_s": 0.05}},
+        },
         "scale_out": {"one": 5.0, "two": 7.5, "ratio": 1.5},
         "bank_file": "not built: billing has no bank collection (pain.008) file yet",
         "broadcast": "not built: notification has no broadcast yet",
@@ -163,6 +171,9 @@ def test_report_says_not_built_and_reads_hops_against_the_bare_kafka_hop() -> No
     assert "SMS gateway): not built" in table
     assert "| intake | 7.50 | 7.50 |" in table
     assert "| HTTP | 26.0 | update 14.0 | find 12.0 |" in table
+    assert "5.0 requests/s for 60 s, far below saturation (300/300 done)" in table
+    assert "| HTTP at 5 requests/s | 0.25 / 0.05 |" in table
+    assert "| HTTP at 5 requests/s | 26.0 | update 14.0 | find 12.0 |" in table
 
 
 def _record(event_type: str, payload: dict[str, Any], at_ms: int) -> Any:

@@ -48,14 +48,17 @@ class Sizes:
     warm_up: int
     window: int
     timeout_s: float
+    fixed_rate: float
+    """Requests per second of the ordinary-day run, far below saturation."""
+    fixed_rate_s: float
 
     @classmethod
     def full(cls) -> Sizes:
-        return cls(100_000, 300, 5_000, 1_000, 200, 48, 300)
+        return cls(100_000, 300, 5_000, 1_000, 200, 48, 300, 5.0, 60.0)
 
     @classmethod
     def quick(cls) -> Sizes:
-        return cls(10_000, 50, 500, 150, 50, 24, 120)
+        return cls(10_000, 50, 500, 150, 50, 24, 120, 5.0, 20.0)
 
 
 def cpu_seconds(stack: Stack) -> dict[str, float]:
@@ -88,6 +91,45 @@ async def store_commands(stack: Stack) -> Counter[str]:
                 if sample.name.endswith("_total"):
                     counts[sample.labels["command"]] += int(sample.value)
     return counts
+
+
+LAG_METRIC = "hotline_outbox_oldest_pending_seconds"
+
+
+class LagSampler:
+    """Reads every service instance's relay lag (``/metrics``: the age of the oldest outbox
+    entry not yet published) once a second while a run goes on. The services keep it in
+    memory, so sampling costs the store nothing."""
+
+    def __init__(self, stack: Stack) -> None:
+        self.stack = stack
+        self.samples: dict[str, list[float]] = defaultdict(list)
+
+    async def sample(self) -> None:
+        async with httpx.AsyncClient(timeout=2) as client:
+            while True:
+                for instance in list(self.stack.services):
+                    try:
+                        text = (await client.get(f"{self.stack.service_url(instance)}/metrics")).text
+                    except httpx.HTTPError:
+                        continue
+                    oldest = 0.0
+                    for family in text_string_to_metric_families(text):
+                        if family.name == LAG_METRIC:
+                            oldest = max([oldest, *(sample.value for sample in family.samples)])
+                    self.samples[instance.split("#")[0]].append(oldest)
+                await asyncio.sleep(1)
+
+    def summary(self) -> dict[str, dict[str, float]]:
+        """Per service: the largest lag seen and the 95th percentile, in seconds."""
+        return {
+            service: {
+                "max_s": max(values),
+                "p95_s": sorted(values)[max(0, int(len(values) * 0.95) - 1)],
+            }
+            for service, values in sorted(self.samples.items())
+            if values
+        }
 
 
 def per_request(before: Counter[str], after: Counter[str], requests: int) -> dict[str, float]:
@@ -144,7 +186,13 @@ class Bench:
         return {"kafka": asdict(kafka), "store": asdict(store)}
 
     async def pipeline(
-        self, number: int, label: str, path: str, replicas: int, requests: int | None = None
+        self,
+        number: int,
+        label: str,
+        path: str,
+        replicas: int,
+        requests: int | None = None,
+        rate: float | None = None,
     ) -> dict[str, Any]:
         """One run on fresh topics and databases, so no run pays for an earlier one's data."""
         stack = self.stack
@@ -162,21 +210,29 @@ class Bench:
         requests = requests or self.sizes.requests
         task = self.step(f"{label}: requests through all five services", requests)
         before, commands_before = cpu_seconds(stack), await store_commands(stack)
-        result: PipelineResult = await Pipeline(
-            stack,
-            path,
-            requests,
-            self.sizes.window,
-            lambda n: self.progress.advance(task, n),
-            self.sizes.timeout_s,
-        ).execute()
+        lag = LagSampler(stack)
+        sampling = asyncio.create_task(lag.sample())
+        try:
+            result: PipelineResult = await Pipeline(
+                stack,
+                path,
+                requests,
+                self.sizes.window,
+                lambda n: self.progress.advance(task, n),
+                self.sizes.timeout_s,
+                rate=rate,
+            ).execute()
+        finally:
+            sampling.cancel()
         after, commands_after = cpu_seconds(stack), await store_commands(stack)
         self.done(task)
         for instance in list(stack.services):
             await asyncio.to_thread(stack.stop_service, instance)
         return {
             "label": label,
+            "rate": rate,
             **asdict(result),
+            "relay_lag": lag.summary(),
             "cpu_s_per_1000": per_thousand(before, after, result.completed),
             "store_commands_per_request": per_request(
                 commands_before, commands_after, result.completed
@@ -197,6 +253,15 @@ async def run(bench: Bench) -> dict[str, Any]:
         await bench.pipeline(2, "site feed", "site-feed", replicas=1),
         await bench.pipeline(3, "HTTP, 2× dispatch + notification", "http", replicas=2),
     ]
+    size = bench.sizes
+    ordinary = await bench.pipeline(
+        4,
+        f"HTTP at {size.fixed_rate:g} requests/s",
+        "http",
+        replicas=1,
+        requests=int(size.fixed_rate * size.fixed_rate_s),
+        rate=size.fixed_rate,
+    )
     one, two = runs[0]["requests_per_s"], runs[2]["requests_per_s"]
     return {
         "date": datetime.now(UTC).date().isoformat(),
@@ -204,6 +269,7 @@ async def run(bench: Bench) -> dict[str, Any]:
         "machine": machine(),
         "limits": limits,
         "pipeline": runs,
+        "fixed_rate": ordinary,
         "scale_out": {"one": one, "two": two, "ratio": two / one if one else None},
         "bank_file": f"{NOT_BUILT}: billing has no bank collection (pain.008) file yet",
         "broadcast": f"{NOT_BUILT}: notification has no broadcast yet",

@@ -98,7 +98,12 @@ class PipelineResult:
 
 
 class Pipeline:
-    """One run of ``requests`` requests on a running stack, by ``path`` "http" or "site-feed"."""
+    """One run of ``requests`` requests on a running stack, by ``path`` "http" or "site-feed".
+
+    With ``rate`` (requests per second) the requests are sent at that fixed pace whatever is in
+    flight, far below saturation: the latency a resident sees on an ordinary day. Without it, at
+    most ``window`` requests are in flight: the sustained throughput.
+    """
 
     def __init__(
         self,
@@ -108,10 +113,14 @@ class Pipeline:
         window: int,
         tick: Callable[[int], None],
         timeout_s: float,
+        rate: float | None = None,
     ) -> None:
         self.stack = stack
         self.path = path
         self.run = uuid.uuid4().hex[:8]
+        self.rate = rate
+        if rate is not None:
+            window = requests  # the pace, not the window, holds the load
         self.window = asyncio.Semaphore(window)
         self.window_size = window
         self.tick = tick
@@ -213,7 +222,10 @@ class Pipeline:
                 await producer.stop()
 
     async def _register_all(self, register: Callable[[Trace], Any]) -> None:
+        started = time.monotonic()
         for trace in self.traces:
+            if self.rate is not None:
+                await asyncio.sleep(max(0.0, started + trace.index / self.rate - time.monotonic()))
             await self._or_failure(self.window.acquire())
             trace.registered = time.time()
             self._spawn(register(trace))

@@ -106,6 +106,36 @@ def markdown(results: dict[str, Any]) -> str:
     for hop, latency in first["hops"].items():
         ratio = latency["p50_ms"] / round_trip if latency["p50_ms"] and round_trip else None
         lines.append(f"| {hop} | {_ms(latency)} | {_n(ratio, 1)}× |")
+    ordinary = results.get("fixed_rate")
+    if ordinary:
+        lines += [
+            "",
+            f"**2b. An ordinary day**: {_n(ordinary['rate'], 1)} requests/s for "
+            f"{ordinary['requests'] / ordinary['rate']:.0f} s, far below saturation "
+            f"({ordinary['completed']}/{ordinary['requests']} done): what a resident waits",
+            "",
+            "| hop (HTTP path, fixed rate) | p50 / p95 / p99 ms |",
+            "|---|---|",
+        ]
+        lines += [f"| {hop} | {_ms(latency)} |" for hop, latency in ordinary["hops"].items()]
+    runs_with_lag = [r for r in [*results["pipeline"], *([ordinary] if ordinary else [])]]
+    lagging = sorted({s for r in runs_with_lag for s in r.get("relay_lag") or {}})
+    if lagging:
+        lines += [
+            "",
+            "**Relay lag**: the oldest outbox entry not yet published, sampled every second from "
+            "each service's `/metrics` (max / p95, seconds)",
+            "",
+            "| run | " + " | ".join(lagging) + " |",
+            "|---|" + "---|" * len(lagging),
+        ]
+        for run in runs_with_lag:
+            lag = run.get("relay_lag") or {}
+            cells = [
+                f"{lag[s]['max_s']:.2f} / {lag[s]['p95_s']:.2f}" if s in lag else "–"
+                for s in lagging
+            ]
+            lines.append(f"| {run['label']} | " + " | ".join(cells) + " |")
     scale = results["scale_out"]
     lines += [
         "",
@@ -139,7 +169,7 @@ def markdown(results: dict[str, Any]) -> str:
         "| path | all | " + " | ".join(f"top {i}" for i in range(1, 6)) + " |",
         "|---|---|" + "---|" * 5,
     ]
-    for run in results["pipeline"]:
+    for run in [*results["pipeline"], *([ordinary] if ordinary else [])]:
         commands = run.get("store_commands_per_request") or {}
         top = [f"{name} {count:.1f}" for name, count in list(commands.items())[:5]]
         top += [""] * (5 - len(top))
