@@ -224,6 +224,7 @@ async def test_the_relay_publishes_what_was_written_without_reading_it_back_and_
     for item in written:
         relay.written(item.document_id, item.entries)
     assert await relay.relay_fresh() == 5
+    assert await relay.flush() == 5, "cleared in one bulk write"
     assert reads == 0, "the relay read documents it had just been handed"
     assert (
         await db[CALLBACK_DOCUMENTS].count_documents({OUTBOX_SINCE_FIELD: {"$exists": True}}) == 0
@@ -262,6 +263,7 @@ async def test_the_sweep_publishes_what_a_dead_process_left_and_keeps_what_came_
 
     relay = OutboxRelay(db["requests"], Meanwhile(), clock=clock, sweep_interval_s=60)
     assert await relay.sweep(grace_s=0) is False
+    await relay.flush()
     document = await db["requests"].find_one({"_id": "r1"})
     assert document is not None
     assert [e["event_id"] for e in document[OUTBOX_FIELD]] == [str(late.event_id)]

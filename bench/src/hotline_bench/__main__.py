@@ -110,7 +110,9 @@ class LagSampler:
             while True:
                 for instance in list(self.stack.services):
                     try:
-                        text = (await client.get(f"{self.stack.service_url(instance)}/metrics")).text
+                        text = (
+                            await client.get(f"{self.stack.service_url(instance)}/metrics")
+                        ).text
                     except httpx.HTTPError:
                         continue
                     oldest = 0.0

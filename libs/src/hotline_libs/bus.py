@@ -5,7 +5,9 @@ Entry points (routes, subscriptions, the deadline poller) build a command and ca
 ``handler(command, uow, **dependencies)`` registered in one dict per service
 (``service_layer/handlers.py``) and wired by the service's ``bootstrap``, as in cosmicpython.
 Each attempt gets a fresh unit of work; a ``ConcurrencyConflict`` (someone saved the aggregate
-first) is retried from a fresh read, a few times, with a little jitter.
+first) is retried from a fresh read, a few times, with a little jitter. A handler that declares
+an ``attempt`` parameter is told which attempt it is on: one that nearly always creates its
+aggregate may insert it at once on the first, and read what is there on a retry.
 """
 
 from __future__ import annotations
@@ -42,6 +44,11 @@ class MessageBus:
         self._handlers = {
             command: _inject(handler, dependencies or {}) for command, handler in handlers.items()
         }
+        self._counts_attempts = {
+            command
+            for command, handler in handlers.items()
+            if "attempt" in inspect.signature(handler).parameters
+        }
 
     @property
     def commands(self) -> frozenset[type[Any]]:
@@ -58,6 +65,8 @@ class MessageBus:
             uow = self._uow()
             uow.causation_id = getattr(command, "causation_id", None)
             try:
+                if type(command) in self._counts_attempts:
+                    return await handler(command, uow, attempt=attempt)
                 return await handler(command, uow)
             except ConcurrencyConflict as conflict:
                 if attempt == self._conflict_attempts:

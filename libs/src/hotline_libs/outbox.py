@@ -8,7 +8,8 @@ deduplicate on them: nothing is lost, nothing doubles.
 
 What a unit of work has just written reaches the relay directly (``written``): the relay
 publishes it without reading the document back, and clears what it published of many documents
-in one bulk write. A sweep (at start-up, then every ``sweep_interval_s``) finds what no live
+in one bulk write, a quarter of a second later (clearing is not on anyone's path; an entry
+published but not yet cleared when the process dies is published again, with the same id). A sweep (at start-up, then every ``sweep_interval_s``) finds what no live
 process announced, through an index on ``outbox_at``: events left by a process that died, or
 by another replica.
 
@@ -116,6 +117,7 @@ class OutboxRelay:
         sweep_grace_s: float = 5.0,
         max_attempts: int = 5,
         batch: int = 500,
+        clear_delay_s: float = 0.25,
     ) -> None:
         self._collection = collection
         self._publisher = publisher
@@ -124,6 +126,9 @@ class OutboxRelay:
         self._sweep_grace_s = sweep_grace_s
         self._max_attempts = max_attempts
         self._batch = batch
+        self._clear_delay_s = clear_delay_s
+        self._clears: list[UpdateOne] = []
+        self._clears_since: float | None = None
         self._fresh: dict[Any, list[dict[str, Any]]] = {}
         self._waiting: dict[Any, _Waiting] = {}  # documents backing off after a refused entry
         self._wake = asyncio.Event()
@@ -192,7 +197,7 @@ class OutboxRelay:
         then clear what was published in one bulk write."""
         ids = list(documents)
         outcomes = await asyncio.gather(*(self._publish_in_order(documents[d]) for d in ids))
-        clears: list[UpdateOne] = []
+        clears = self._clears
         refusals: list[tuple[Any, list[dict[str, Any]], str]] = []
         outage: BaseException | None = None
         published = 0
@@ -217,9 +222,8 @@ class OutboxRelay:
             else:  # an outage: all of it waits for the next pass
                 outage = outage or outcome.error
                 self._fresh[document_id] = _merge(rest, self._fresh.get(document_id, []))
-        if clears:
-            # if this fails, the sweep finds the published entries again: republished, same ids
-            await self._collection.bulk_write(clears, ordered=True)
+        if clears and self._clears_since is None:
+            self._clears_since = time.monotonic()
         self.metrics.published += published
         for document_id, rest, reason in refusals:
             try:
@@ -231,6 +235,21 @@ class OutboxRelay:
             self.metrics.outages += 1
             raise outage
         return published
+
+    async def flush(self) -> int:
+        """Clear what was published from the documents, in one bulk write; returns how many
+        documents. If this fails, the sweep finds those entries again and they are published
+        again with the same ids."""
+        clears, self._clears, self._clears_since = self._clears, [], None
+        if clears:
+            await self._collection.bulk_write(clears, ordered=True)
+        return len(clears) // 2
+
+    def _flush_due(self) -> bool:
+        if not self._clears or self._clears_since is None:
+            return False
+        waited = time.monotonic() - self._clears_since
+        return waited >= self._clear_delay_s or len(self._clears) >= 2 * self._batch
 
     async def _publish_in_order(self, entries: list[dict[str, Any]]) -> _Outcome:
         outcome = _Outcome(published=[])
@@ -313,6 +332,8 @@ class OutboxRelay:
                     more = await self.sweep(grace)
                     grace = None
                     next_sweep = loop.time() + (0.0 if more else self._sweep_interval_s)
+                if self._flush_due():
+                    await self.flush()
                 backoff = 0.0
             except asyncio.CancelledError:
                 raise
@@ -330,6 +351,8 @@ class OutboxRelay:
             if self._fresh:
                 continue
             wake_at = min([next_sweep, *(w.not_before for w in self._waiting.values())])
+            if self._clears_since is not None:
+                wake_at = min(wake_at, loop.time() + self._clear_delay_s)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), max(0.0, wake_at - loop.time()))
 
@@ -338,12 +361,14 @@ class OutboxRelay:
         self._task = asyncio.create_task(self._run(), name=f"outbox-relay-{self.collection_name}")
 
     async def stop(self) -> None:
-        """Stop after the current pass."""
+        """Stop after the current pass, clearing what was published."""
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
+        with contextlib.suppress(Exception):  # else the next start's sweep publishes them again
+            await self.flush()
 
 
 def _merge(first: list[dict[str, Any]], then: list[dict[str, Any]]) -> list[dict[str, Any]]:

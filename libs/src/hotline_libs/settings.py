@@ -25,7 +25,9 @@ class ServiceSettings(BaseSettings):
     log_level: str = "INFO"
     seed_demo_data: bool = Field(default=False, description="Load demo sites, staff, price lists")
     relay_sweep_interval_s: float = Field(
-        default=5.0, gt=0, description="How often the outbox relay sweeps a whole collection"
+        default=10.0,
+        gt=0,
+        description="How often the outbox relay looks for events no live process announced",
     )
     relay_sweep_grace_s: float = Field(
         default=5.0, ge=0, description="The sweep leaves entries younger than this to their writer"
@@ -34,7 +36,7 @@ class ServiceSettings(BaseSettings):
         default=5, ge=1, description="Refusals of one outbox entry before it is parked"
     )
     deadline_poll_interval_s: float = Field(
-        default=1.0, gt=0, description="How often each deadline poller looks for what ran out"
+        default=2.0, gt=0, description="How often each deadline poller looks for what ran out"
     )
     consumer_max_attempts: int = Field(default=5, ge=1, description="Tries before dead-lettering")
     consumer_backoff_cap_s: float = Field(default=5.0, gt=0)

@@ -25,11 +25,14 @@ def callback_id_for(work_order_id: uuid.UUID) -> uuid.UUID:
     return derive_id("callback", work_order_id)
 
 
-async def _callback_of(uow: CallbackUnitOfWork, work_order_id: uuid.UUID, site_id: str) -> Callback:
+async def _callback_of(
+    uow: CallbackUnitOfWork, work_order_id: uuid.UUID, site_id: str, read: bool = True
+) -> Callback:
     """The work order's callback; created by whichever of its completion and charge comes first
-    (two handlers creating it at once: one insert wins, the other is retried and finds it)."""
+    (two handlers creating it at once: one insert wins, the other is retried and finds it).
+    Without ``read`` it is taken to be new: inserted, or a conflict if it is not."""
     callback_id = callback_id_for(work_order_id)
-    callback = await uow.callbacks.get(callback_id)
+    callback = await uow.callbacks.get(callback_id) if read else None
     if callback is None:
         callback = new_callback(callback_id, work_order_id, site_id)
         uow.callbacks.add(callback)
@@ -37,10 +40,18 @@ async def _callback_of(uow: CallbackUnitOfWork, work_order_id: uuid.UUID, site_i
 
 
 async def schedule_callback(
-    command: ScheduleCallback, uow: CallbackUnitOfWork, calendar: WorkingDayCalendar
+    command: ScheduleCallback,
+    uow: CallbackUnitOfWork,
+    calendar: WorkingDayCalendar,
+    attempt: int = 2,
 ) -> Callback:
-    """Put the follow-up call of a completed work order on the list (once)."""
-    callback = await _callback_of(uow, command.work_order_id, command.site_id)
+    """Put the follow-up call of a completed work order on the list (once).
+
+    The completion nearly always comes first: the first attempt inserts the callback without
+    reading; when the charge came first, or the completion is redelivered, the insert clashes
+    and the retry reads it.
+    """
+    callback = await _callback_of(uow, command.work_order_id, command.site_id, read=attempt > 1)
     if callback.schedule(command.completed, calendar, uow.clock()):
         await uow.commit()
     return callback

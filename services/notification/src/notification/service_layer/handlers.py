@@ -30,7 +30,7 @@ async def _send(message: Message, sms: Sms, mail: Mail) -> Exception | None:
 
 
 async def tell_resident(
-    command: TellResident, uow: NotificationUnitOfWork, sms: Sms, mail: Mail
+    command: TellResident, uow: NotificationUnitOfWork, sms: Sms, mail: Mail, attempt: int = 2
 ) -> Notification:
     """Send every message the occasion calls for that is not settled yet.
 
@@ -40,7 +40,13 @@ async def tell_resident(
     message to the retry (``Unavailable``), after the others' results are stored.
     """
     occasion = command.occasion
-    notification = await uow.notifications.get(notification_id(occasion.about.event_id))
+    # nearly every event arrives once: the first attempt inserts the notification with its
+    # attempt in one write; a redelivery's insert clashes, and the retry reads what is there
+    notification = (
+        None
+        if attempt == 1
+        else await uow.notifications.get(notification_id(occasion.about.event_id))
+    )
     if notification is None:
         notification = new_notification(occasion.about, messages_for(occasion), uow.clock())
         uow.notifications.add(notification)
