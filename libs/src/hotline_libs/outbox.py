@@ -127,7 +127,8 @@ class OutboxRelay:
         self._max_attempts = max_attempts
         self._batch = batch
         self._clear_delay_s = clear_delay_s
-        self._clears: list[UpdateOne] = []
+        self._clears: dict[Any, list[dict[str, Any]]] = {}
+        """Entries published but not yet pulled from their documents, per document, in order."""
         self._clears_since: float | None = None
         self._fresh: dict[Any, list[dict[str, Any]]] = {}
         self._waiting: dict[Any, _Waiting] = {}  # documents backing off after a refused entry
@@ -205,16 +206,7 @@ class OutboxRelay:
             rest = documents[document_id][len(outcome.published) :]
             if outcome.published:
                 published += len(outcome.published)
-                # the whole outbox was this: empty it and drop the marker; else pull exactly these
-                clears.append(
-                    UpdateOne(
-                        {"_id": document_id, OUTBOX_FIELD: outcome.published},
-                        {"$set": {OUTBOX_FIELD: []}, "$unset": {OUTBOX_SINCE_FIELD: ""}},
-                    )
-                )
-                clears.append(
-                    UpdateOne({"_id": document_id}, {"$pullAll": {OUTBOX_FIELD: outcome.published}})
-                )
+                clears[document_id] = _merge(clears.get(document_id, []), outcome.published)
             if not rest:
                 self.metrics.pending_since.pop(document_id, None)
             elif isinstance(outcome.error, EntryRefused):
@@ -237,19 +229,42 @@ class OutboxRelay:
         return published
 
     async def flush(self) -> int:
-        """Clear what was published from the documents, in one bulk write; returns how many
-        documents. If this fails, the sweep finds those entries again and they are published
-        again with the same ids."""
-        clears, self._clears, self._clears_since = self._clears, [], None
-        if clears:
-            await self._collection.bulk_write(clears, ordered=True)
-        return len(clears) // 2
+        """Clear what was published from the documents; returns how many documents.
+
+        Nearly always a document's outbox holds just what was published: one bulk write empties
+        those outboxes and drops their markers, each only if that is so. If any held more (an
+        event added meanwhile), a second bulk write pulls exactly the published entries out of
+        every one, leaving the rest and the marker. If this fails, the sweep finds the published
+        entries again and they are published again, with the same ids.
+        """
+        clears, self._clears, self._clears_since = self._clears, {}, None
+        if not clears:
+            return 0
+        emptied = await self._collection.bulk_write(
+            [
+                UpdateOne(
+                    {"_id": document_id, OUTBOX_FIELD: entries},
+                    {"$set": {OUTBOX_FIELD: []}, "$unset": {OUTBOX_SINCE_FIELD: ""}},
+                )
+                for document_id, entries in clears.items()
+            ],
+            ordered=False,
+        )
+        if emptied.matched_count < len(clears):
+            await self._collection.bulk_write(
+                [
+                    UpdateOne({"_id": document_id}, {"$pullAll": {OUTBOX_FIELD: entries}})
+                    for document_id, entries in clears.items()
+                ],
+                ordered=False,
+            )
+        return len(clears)
 
     def _flush_due(self) -> bool:
         if not self._clears or self._clears_since is None:
             return False
         waited = time.monotonic() - self._clears_since
-        return waited >= self._clear_delay_s or len(self._clears) >= 2 * self._batch
+        return waited >= self._clear_delay_s or len(self._clears) >= self._batch
 
     async def _publish_in_order(self, entries: list[dict[str, Any]]) -> _Outcome:
         outcome = _Outcome(published=[])

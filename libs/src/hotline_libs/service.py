@@ -35,7 +35,7 @@ from hotline_libs.errors import ConcurrencyConflict, Conflict, HotlineError, Not
 from hotline_libs.logging import configure_logging
 from hotline_libs.messaging import Consumer, KafkaRelayPublisher, Subscription, build_broker
 from hotline_libs.mongo import Document, connect, ping
-from hotline_libs.outbox import OUTBOX_SINCE_FIELD, PARKED_SINCE_FIELD, OutboxRelay
+from hotline_libs.outbox import OUTBOX_SINCE_FIELD, OutboxRelay
 from hotline_libs.settings import ServiceSettings
 from hotline_libs.unit_of_work import NEXT_DEADLINE_FIELD, Written
 
@@ -131,10 +131,10 @@ class HotlineService:
             poller.hint(item.next_deadline_at)
 
     async def _prepare_bookkeeping(self, db: AsyncDatabase[Document]) -> None:
-        """The indexes the relay's sweep, the operator command and the deadline poller query."""
+        """The indexes the relay's sweep and the deadline poller query."""
         for collection in self._collections:
+            # (parked entries are looked for only by the operator command: no index to keep up)
             await db[collection].create_index([(OUTBOX_SINCE_FIELD, 1)])
-            await db[collection].create_index([(PARKED_SINCE_FIELD, 1)])
         for collection in self._deadline_handlers:
             await db[collection].create_index([(NEXT_DEADLINE_FIELD, 1)])
 

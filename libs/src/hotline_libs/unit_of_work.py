@@ -84,6 +84,10 @@ class AggregateRepository(Generic[A]):
     """
 
     collection_name: ClassVar[str]
+    markers: ClassVar[frozenset[str]] = frozenset()
+    """Fields stored only while they have a value (removed, not set to null, when None), so that
+    a query for the few documents having one (``{field: {"$exists": True}}``, through the
+    field's index) reads only those: the open work orders among years of closed ones, say."""
 
     def __init__(self, db: AsyncDatabase[Document], uow: UnitOfWork) -> None:
         self._collection = db[self.collection_name]
@@ -195,10 +199,12 @@ class AggregateRepository(Generic[A]):
         ]
         next_deadline_at = min(deadlines.values(), default=None)
         now = clock()
+        absent = [name for name in self.markers if state.get(name) is None]
+        present = {name: value for name, value in state.items() if name not in absent}
         if aggregate.version == 0:
             document: Document = {
                 "_id": aggregate_id,
-                **state,
+                **present,
                 VERSION_FIELD: version,
                 DEADLINES_FIELD: stored_deadlines,
                 OUTBOX_FIELD: entries,
@@ -214,12 +220,15 @@ class AggregateRepository(Generic[A]):
                     f"{self.collection_name} {aggregate_id} was created meanwhile"
                 ) from None
         else:
-            fields = {**state, VERSION_FIELD: version, DEADLINES_FIELD: stored_deadlines}
+            fields = {**present, VERSION_FIELD: version, DEADLINES_FIELD: stored_deadlines}
             update: Document = {"$set": fields}
+            unset = dict.fromkeys(absent, "")
             if next_deadline_at is not None:
                 fields[NEXT_DEADLINE_FIELD] = next_deadline_at
             else:
-                update["$unset"] = {NEXT_DEADLINE_FIELD: ""}
+                unset[NEXT_DEADLINE_FIELD] = ""
+            if unset:  # MongoDB refuses an empty operator
+                update["$unset"] = unset
             if entries:
                 update["$push"] = {OUTBOX_FIELD: {"$each": entries}}
                 update["$min"] = {OUTBOX_SINCE_FIELD: now}

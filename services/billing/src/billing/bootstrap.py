@@ -16,7 +16,7 @@ from hotline_libs.settings import ServiceSettings
 from pymongo.asynchronous.database import AsyncDatabase
 
 from billing.adapters.demo_data import DEMO_PRICE_LISTS
-from billing.adapters.mongo.charges import CHARGES
+from billing.adapters.mongo.charges import CHARGES, WAITING
 from billing.adapters.mongo.price_lists import PRICE_LISTS
 from billing.adapters.mongo.unit_of_work import MongoBillingUnitOfWork
 from billing.entrypoints.http import charges, price_lists
@@ -29,6 +29,7 @@ NAME = "billing"
 async def prepare(db: AsyncDatabase[Document], settings: ServiceSettings) -> None:
     await db[CHARGES].create_index([("request_id", 1)])
     await db[CHARGES].create_index([("site_id", 1), ("status", 1)])
+    await db[CHARGES].create_index([(WAITING, 1)])
     if settings.seed_demo_data:
         uow = MongoBillingUnitOfWork(db, clock=utc_now)
         for price_list in DEMO_PRICE_LISTS:

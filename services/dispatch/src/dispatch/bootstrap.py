@@ -18,7 +18,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from dispatch.adapters.demo_data import DEMO_TECHNICIANS
 from dispatch.adapters.mongo.technicians import TECHNICIANS
 from dispatch.adapters.mongo.unit_of_work import MongoDispatchUnitOfWork
-from dispatch.adapters.mongo.work_orders import WORK_ORDERS
+from dispatch.adapters.mongo.work_orders import AWAITING, OPEN_FOR, WORK_ORDERS
 from dispatch.entrypoints.deadlines import work_order_deadline
 from dispatch.entrypoints.http import technicians, work_orders
 from dispatch.entrypoints.subscriptions import subscriptions
@@ -30,6 +30,8 @@ NAME = "dispatch"
 async def prepare(db: AsyncDatabase[Document], settings: ServiceSettings) -> None:
     await db[WORK_ORDERS].create_index([("site_id", 1), ("status", 1)])
     await db[WORK_ORDERS].create_index([("request_id", 1)])
+    await db[WORK_ORDERS].create_index([(OPEN_FOR, 1)])
+    await db[WORK_ORDERS].create_index([(AWAITING, 1)])
     if settings.seed_demo_data:
         uow = MongoDispatchUnitOfWork(db, clock=utc_now)
         for technician in DEMO_TECHNICIANS:

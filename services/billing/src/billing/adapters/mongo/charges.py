@@ -32,8 +32,14 @@ def _yuan(fen: int | None) -> Decimal | None:
     return None if fen is None else from_fen(fen)
 
 
+WAITING = "waiting_since"
+"""Set only while the charge waits for finance: indexed, so a price-list correction finds the
+waiting charges without reading every charge ever raised."""
+
+
 class MongoCharges(AggregateRepository[Charge]):
     collection_name = CHARGES
+    markers = frozenset({WAITING})
 
     def identity(self, aggregate: Charge) -> str:
         return str(aggregate.charge_id)
@@ -65,6 +71,7 @@ class MongoCharges(AggregateRepository[Charge]):
             "payment_method": c.payment_method.value if c.payment_method else None,
             "created_at": c.created_at,
             "status": c.status.value,
+            WAITING: c.created_at if c.status is ChargeStatus.NEEDS_PRICING else None,
             "lines": [
                 {
                     "item_code": line.item_code,
@@ -126,7 +133,7 @@ class MongoCharges(AggregateRepository[Charge]):
 
     async def waiting_at(self, site_id: str) -> list[Charge]:
         return await self.find(
-            {"site_id": site_id, "status": ChargeStatus.NEEDS_PRICING.value},
+            {WAITING: {"$exists": True}, "site_id": site_id},
             sort=[("created_at", 1)],
             track=True,
         )

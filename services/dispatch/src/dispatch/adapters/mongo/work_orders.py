@@ -78,8 +78,16 @@ def _from_completion(document: Document | None) -> Completion | None:
     )
 
 
+OPEN_FOR = "open_for_technician"
+"""Set only while a technician has the order (dispatched, not completed): indexed, so the
+technicians' workloads are counted over the open orders, not over every order ever made."""
+AWAITING = "awaiting_trade"
+"""Set only while the order waits for a technician."""
+
+
 class MongoWorkOrders(AggregateRepository[WorkOrder]):
     collection_name = WORK_ORDERS
+    markers = frozenset({OPEN_FOR, AWAITING})
 
     def identity(self, aggregate: WorkOrder) -> str:
         return str(aggregate.work_order_id)
@@ -104,6 +112,8 @@ class MongoWorkOrders(AggregateRepository[WorkOrder]):
             if t is None
             else {"technician_id": t.technician_id, "name": t.name, "phone": t.phone},
             "technician_id": t.technician_id if t else None,
+            OPEN_FOR: t.technician_id if t and o.status is WorkOrderStatus.DISPATCHED else None,
+            AWAITING: o.trade if o.status is WorkOrderStatus.AWAITING_TECHNICIAN else None,
             "dispatched_at": o.dispatched_at,
             "completion": _completion(o.completion),
             "waiting_reason": o.waiting_reason,
@@ -143,17 +153,16 @@ class MongoWorkOrders(AggregateRepository[WorkOrder]):
     async def open_per_technician(self, site_id: str) -> dict[str, int]:
         counts: dict[str, int] = {}
         cursor = self._collection.find(
-            {"site_id": site_id, "status": WorkOrderStatus.DISPATCHED.value}, {"technician_id": 1}
+            {OPEN_FOR: {"$exists": True}, "site_id": site_id}, {OPEN_FOR: 1}
         )
         async for document in cursor:
-            technician_id = document.get("technician_id")
-            if technician_id:
-                counts[technician_id] = counts.get(technician_id, 0) + 1
+            technician_id = document[OPEN_FOR]
+            counts[technician_id] = counts.get(technician_id, 0) + 1
         return counts
 
     async def waiting_at(self, site_id: str) -> list[WorkOrder]:
         return await self.find(
-            {"site_id": site_id, "status": WorkOrderStatus.AWAITING_TECHNICIAN.value},
+            {AWAITING: {"$exists": True}, "site_id": site_id},
             sort=[("accepted_at", 1)],
             track=True,
         )
