@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from hotline_infra.docs import asyncapi_documents
 from hotline_infra.paths import REPO
 from hotline_infra.stack import SERVICES
 from notification.settings import NotificationSettings
@@ -39,3 +40,12 @@ def test_the_sinks_and_topic_tool_in_compose_exist() -> None:
         module = services[name]["command"][2]
         path = Path(REPO / "infra" / "src" / Path(*module.split("."))).with_suffix(".py")
         assert path.exists(), f"{name} runs {module}, which does not exist"
+
+
+def test_the_committed_asyncapi_documents_match_the_code() -> None:
+    """Run `make asyncapi` after changing what a service consumes or publishes."""
+    for file_name, document in asyncapi_documents().items():
+        committed = REPO / "docs" / "asyncapi" / file_name
+        assert committed.exists() and committed.read_text() == document, (
+            f"docs/asyncapi/{file_name} is stale: run `make asyncapi`"
+        )

@@ -24,12 +24,15 @@ from dispatch.domain.work_order import (
     DISPATCH_DUE,
     RETRY_ASSIGNMENT,
     TRANSITIONS,
+    Board,
     CompletionReport,
+    Contact,
     InvalidCompletion,
     ItemUsed,
     PaymentMethod,
     WorkOrder,
     WorkOrderStatus,
+    new_work_order,
 )
 from dispatch.service_layer.handlers import HANDLERS
 from hotline_libs.bus import MessageBus
@@ -273,7 +276,9 @@ async def test_a_retry_finding_nobody_tries_again_later_without_telling_the_supe
         WorkOrderDeadlineReached(order.work_order_id, RETRY_ASSIGNMENT, NOW + ASSIGNMENT_RETRY)
     )
     [stored] = dispatch.orders()
-    assert stored.deadlines()[RETRY_ASSIGNMENT] == NOW + 2 * ASSIGNMENT_RETRY
+    # nobody again: the next look is twice as far off (a night with nobody on duty is not
+    # rewritten every two minutes)
+    assert stored.deadlines()[RETRY_ASSIGNMENT] == NOW + 3 * ASSIGNMENT_RETRY
     assert len(dispatch.published(v1.WorkOrderAwaitingTechnician)) == 1
 
 
@@ -391,3 +396,26 @@ async def test_two_completions_at_once_save_one_and_the_other_is_retried_from_a_
     with pytest.raises(Exception, match="changed meanwhile"):
         await stale.commit()
     assert len(dispatch.published(v1.WorkOrderCompleted)) == 1
+
+
+def test_the_wait_between_looks_for_a_technician_doubles_up_to_a_cap() -> None:
+    order = new_work_order(
+        work_order_id=uuid.uuid4(),
+        work_order_no="WO-DMG-20261123-0001",
+        request_id=uuid.uuid4(),
+        request_no="SR-DMG-20261123-0001",
+        site_id="dmg",
+        board=Board.HOUSEKEEPING,
+        trade="housekeeping",
+        description="擦玻璃",
+        resident=Contact("王芳", "+8613800138000", None, "3", "1202"),
+        appointment_at=None,
+        accepted_at=NOW,
+        now=NOW,
+    )
+    waits = []
+    for _ in range(7):
+        order.await_technician(NOW)
+        assert order.next_assignment_try is not None
+        waits.append(int((order.next_assignment_try - NOW).total_seconds() // 60))
+    assert waits == [2, 4, 8, 16, 16, 16, 16]

@@ -171,10 +171,10 @@ def verdict(
         table.add_row(row.effect, *(str(cell) for cell in cells))
     console.print(table)
     console.print(
-        f"resends: {got.get('resends', 0)} message attempts after the first (a crash between "
-        f"handing a message to its gateway and recording it); the SMS gateway and the mailbox "
-        f"dropped {got.get('resends_dropped_by_sinks', 0)} duplicates by message id, so each "
-        "resident got each message once"
+        f"resends: {got.get('resends', 0)} message attempts after the first (a crash, or a "
+        "gateway away, between recording an attempt and its result); the SMS gateway and the "
+        f"mailbox received {got.get('resends_dropped_by_sinks', 0)} of them a second time and "
+        "dropped the duplicate by message id, so each resident got each message once"
     )
     for letter in dead:
         console.print(f"dead-lettered on {letter['topic']}: {letter['reason']}")

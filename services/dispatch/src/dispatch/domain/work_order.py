@@ -24,7 +24,10 @@ DISPATCH_TARGET = timedelta(minutes=15)
 """A work order reaches the service staff within 15 minutes of acceptance (DSP-02)."""
 
 ASSIGNMENT_RETRY = timedelta(minutes=2)
-"""How often a waiting work order looks again for a technician, besides when one comes on duty."""
+"""When a waiting work order first looks again for a technician, besides when one comes on
+duty (which assigns it at once); each try that finds nobody doubles the wait, up to
+``ASSIGNMENT_RETRY_CAP``, so a site with nobody on duty all night is not rewritten every minute."""
+ASSIGNMENT_RETRY_CAP = timedelta(minutes=16)
 
 COMPLETION_CLOCK_SKEW = timedelta(minutes=5)
 
@@ -149,6 +152,7 @@ class WorkOrder(Aggregate):
     completion: Completion | None = None
     waiting_reason: str | None = None
     next_assignment_try: datetime | None = None
+    assignment_tries: int = 0
     overdue_reported_at: datetime | None = field(default=None)
 
     @property
@@ -191,7 +195,10 @@ class WorkOrder(Aggregate):
             raise Conflict(f"work order {self.work_order_no} is {self.status.value}, not waiting")
         first = self.waiting_reason is None
         self.waiting_reason = f"site {self.site_id!r} has no {self.trade} technician on duty"
-        self.next_assignment_try = now + ASSIGNMENT_RETRY
+        self.next_assignment_try = now + min(
+            ASSIGNMENT_RETRY * 2**self.assignment_tries, ASSIGNMENT_RETRY_CAP
+        )
+        self.assignment_tries += 1
         if first:
             self.record(events.WorkOrderAwaitingTechnician(since=now, reason=self.waiting_reason))
 

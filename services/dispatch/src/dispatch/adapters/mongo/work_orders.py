@@ -118,6 +118,7 @@ class MongoWorkOrders(AggregateRepository[WorkOrder]):
             "completion": _completion(o.completion),
             "waiting_reason": o.waiting_reason,
             "next_assignment_try": o.next_assignment_try,
+            "assignment_tries": o.assignment_tries,
             "overdue_reported_at": o.overdue_reported_at,
         }
 
@@ -142,6 +143,7 @@ class MongoWorkOrders(AggregateRepository[WorkOrder]):
             completion=_from_completion(document.get("completion")),
             waiting_reason=document.get("waiting_reason"),
             next_assignment_try=document.get("next_assignment_try"),
+            assignment_tries=document.get("assignment_tries", 0),
             overdue_reported_at=document.get("overdue_reported_at"),
         )
 
