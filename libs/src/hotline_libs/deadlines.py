@@ -27,6 +27,7 @@ import structlog
 from pymongo.asynchronous.collection import AsyncCollection
 
 from hotline_libs.aggregate import Clock
+from hotline_libs.background import Worker
 from hotline_libs.unit_of_work import DEADLINES_FIELD, NEXT_DEADLINE_FIELD
 
 log = structlog.get_logger(__name__)
@@ -35,7 +36,7 @@ Fire = Callable[[str, str, datetime], Awaitable[None]]
 """Fires one deadline: (document id, deadline name, when it was due)."""
 
 
-class DeadlinePoller:
+class DeadlinePoller(Worker):
     """Fires the deadlines of one collection as they run out."""
 
     def __init__(
@@ -55,7 +56,6 @@ class DeadlinePoller:
         self._wake = asyncio.Event()
         self._soonest: datetime | None = None
         self._failures: dict[tuple[str, str], tuple[int, float]] = {}  # (id, name) -> (n, retry at)
-        self._task: asyncio.Task[None] | None = None
         self.fired = 0
 
     @property
@@ -116,24 +116,16 @@ class DeadlinePoller:
         return fired
 
     async def _run(self) -> None:
-        backoff = 0.0
         while True:
             self._wake.clear()
             self._soonest = None
             try:
                 await self.poll()
-                backoff = 0.0
+                self.succeeded()
             except asyncio.CancelledError:
                 raise
             except Exception:
-                backoff = min(5.0, max(0.5, backoff * 2))
-                log.warning(
-                    "deadline poll failed; will retry",
-                    collection=self.collection_name,
-                    retry_in_s=backoff,
-                    exc_info=True,
-                )
-                await asyncio.sleep(backoff)
+                await self.backoff("deadline poll", collection=self.collection_name)
                 continue
             loop = asyncio.get_running_loop()
             wake_at = loop.time() + self._interval_s
@@ -147,11 +139,4 @@ class DeadlinePoller:
 
     def start(self) -> None:
         """Poll in the background until ``stop``; the first poll is at once."""
-        self._task = asyncio.create_task(self._run(), name=f"deadlines-{self.collection_name}")
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        self._start(f"deadlines-{self.collection_name}", self._run())

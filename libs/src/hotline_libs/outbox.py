@@ -35,6 +35,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 
 from contracts import Event
 from hotline_libs.aggregate import Clock
+from hotline_libs.background import Worker
 
 log = structlog.get_logger(__name__)
 
@@ -104,7 +105,7 @@ class _Waiting:
     not_before: float
 
 
-class OutboxRelay:
+class OutboxRelay(Worker):
     """Publishes the pending events of one collection; see the module's docstring."""
 
     def __init__(
@@ -133,7 +134,6 @@ class OutboxRelay:
         self._fresh: dict[Any, list[dict[str, Any]]] = {}
         self._waiting: dict[Any, _Waiting] = {}  # documents backing off after a refused entry
         self._wake = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
         self.metrics = RelayMetrics()
 
     @property
@@ -338,7 +338,6 @@ class OutboxRelay:
         loop = asyncio.get_running_loop()
         next_sweep = loop.time()
         grace: float | None = 0.0  # the first sweep takes everything a dead process left behind
-        backoff = 0.0
         while True:
             self._wake.clear()
             try:
@@ -349,19 +348,11 @@ class OutboxRelay:
                     next_sweep = loop.time() + (0.0 if more else self._sweep_interval_s)
                 if self._flush_due():
                     await self.flush()
-                backoff = 0.0
+                self.succeeded()
             except asyncio.CancelledError:
                 raise
-            except Exception:
-                # broker or store away for a moment: the events stay in the outbox; try again
-                backoff = min(5.0, max(0.5, backoff * 2))
-                log.warning(
-                    "outbox relay pass failed; will retry",
-                    collection=self.collection_name,
-                    retry_in_s=backoff,
-                    exc_info=True,
-                )
-                await asyncio.sleep(backoff)
+            except Exception:  # the events stay in the outbox
+                await self.backoff("outbox relay pass", collection=self.collection_name)
                 continue
             if self._fresh:
                 continue
@@ -373,15 +364,11 @@ class OutboxRelay:
 
     def start(self) -> None:
         """Run the relay in the background until ``stop``."""
-        self._task = asyncio.create_task(self._run(), name=f"outbox-relay-{self.collection_name}")
+        self._start(f"outbox-relay-{self.collection_name}", self._run())
 
     async def stop(self) -> None:
         """Stop after the current pass, clearing what was published."""
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await super().stop()
         with contextlib.suppress(Exception):  # else the next start's sweep publishes them again
             await self.flush()
 

@@ -15,8 +15,10 @@ poller learns of a deadline due sooner than its next poll. No write site has to 
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar, Generic, TypeVar
@@ -280,3 +282,15 @@ class UnitOfWork:
                 self.clock, self.causation_id, self._on_written
             )
         return written
+
+
+async def add_missing(
+    uow: UnitOfWork, repository: AggregateRepository[A], aggregates: Iterable[A]
+) -> None:
+    """Store each of ``aggregates`` (a service's demo data, say) not stored yet, as copies (the
+    given objects stay unsaved). Another replica doing the same at the same moment is no error."""
+    for aggregate in aggregates:
+        if await repository.get(repository.identity(aggregate)) is None:
+            repository.add(copy.deepcopy(aggregate))
+    with contextlib.suppress(ConcurrencyConflict):
+        await uow.commit()

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
-import dataclasses
-
 from contracts.billing.v1 import ChargeRaised
 from fastapi import FastAPI
 from hotline_libs.aggregate import Clock, utc_now
 from hotline_libs.bus import MessageBus
-from hotline_libs.errors import ConcurrencyConflict
 from hotline_libs.mongo import Document
 from hotline_libs.service import HotlineService
 from hotline_libs.settings import ServiceSettings
+from hotline_libs.unit_of_work import add_missing
 from pymongo.asynchronous.database import AsyncDatabase
 
 from billing.adapters.demo_data import DEMO_PRICE_LISTS
@@ -32,11 +29,7 @@ async def prepare(db: AsyncDatabase[Document], settings: ServiceSettings) -> Non
     await db[CHARGES].create_index([(WAITING, 1)])
     if settings.seed_demo_data:
         uow = MongoBillingUnitOfWork(db, clock=utc_now)
-        for price_list in DEMO_PRICE_LISTS:
-            if await uow.price_lists.get(price_list.site_id) is None:
-                uow.price_lists.add(dataclasses.replace(price_list, items=dict(price_list.items)))
-        with contextlib.suppress(ConcurrencyConflict):  # another replica seeded them just now
-            await uow.commit()
+        await add_missing(uow, uow.price_lists, DEMO_PRICE_LISTS)
 
 
 def bootstrap(settings: ServiceSettings | None = None, clock: Clock = utc_now) -> HotlineService:

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
-import dataclasses
-
 from contracts.dispatch import v1
 from fastapi import FastAPI
 from hotline_libs.aggregate import Clock, utc_now
 from hotline_libs.bus import MessageBus
-from hotline_libs.errors import ConcurrencyConflict
 from hotline_libs.mongo import Document
 from hotline_libs.service import HotlineService
 from hotline_libs.settings import ServiceSettings
+from hotline_libs.unit_of_work import add_missing
 from pymongo.asynchronous.database import AsyncDatabase
 
 from dispatch.adapters.demo_data import DEMO_TECHNICIANS
@@ -34,11 +31,7 @@ async def prepare(db: AsyncDatabase[Document], settings: ServiceSettings) -> Non
     await db[WORK_ORDERS].create_index([(AWAITING, 1)])
     if settings.seed_demo_data:
         uow = MongoDispatchUnitOfWork(db, clock=utc_now)
-        for technician in DEMO_TECHNICIANS:
-            if await uow.technicians.get(technician.technician_id) is None:
-                uow.technicians.add(dataclasses.replace(technician))
-        with contextlib.suppress(ConcurrencyConflict):  # another replica seeded them just now
-            await uow.commit()
+        await add_missing(uow, uow.technicians, DEMO_TECHNICIANS)
 
 
 def bootstrap(settings: ServiceSettings | None = None, clock: Clock = utc_now) -> HotlineService:

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
-import dataclasses
-
 from contracts.intake.v1 import ServiceRequestAccepted
 from fastapi import FastAPI
 from hotline_libs.aggregate import Clock, utc_now
 from hotline_libs.bus import MessageBus
-from hotline_libs.errors import ConcurrencyConflict
 from hotline_libs.mongo import Document
 from hotline_libs.service import HotlineService
 from hotline_libs.settings import ServiceSettings
+from hotline_libs.unit_of_work import add_missing
 from pymongo.asynchronous.database import AsyncDatabase
 
 from intake.adapters.demo_data import DEMO_SITES
@@ -32,11 +29,7 @@ async def prepare(db: AsyncDatabase[Document], settings: ServiceSettings) -> Non
     await db[REFUSED_SUBMISSIONS].create_index([("site_id", 1), ("received_at", -1)])
     if settings.seed_demo_data:
         uow = MongoIntakeUnitOfWork(db, clock=utc_now)
-        for site in DEMO_SITES:
-            if await uow.sites.get(site.site_id) is None:
-                uow.sites.add(dataclasses.replace(site))  # the demo constant stays unsaved
-        with contextlib.suppress(ConcurrencyConflict):  # another replica seeded them just now
-            await uow.commit()
+        await add_missing(uow, uow.sites, DEMO_SITES)
 
 
 def bootstrap(settings: ServiceSettings | None = None, clock: Clock = utc_now) -> HotlineService:
