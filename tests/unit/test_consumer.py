@@ -86,7 +86,10 @@ async def test_a_flaky_handler_succeeds_on_retry_and_nothing_is_dead_lettered() 
     assert attempts == 2 and dead == []
 
 
-async def test_a_business_refusal_is_dead_lettered_at_once() -> None:
+async def test_a_refusal_no_handler_made_a_state_is_dead_lettered_at_once_with_its_reason() -> None:
+    """Refusals are states the handlers keep (a work order awaiting a technician, a charge
+    needing pricing); one that escapes a handler is a bug an operator must see: retrying cannot
+    change the answer, so it goes to the dead-letter topic at once, where `make dlq` shows it."""
     attempts = 0
 
     async def handler(event: ServiceRequestAccepted) -> None:

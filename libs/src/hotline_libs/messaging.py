@@ -209,7 +209,7 @@ class Consumer:
                 await handler(event)
                 return
             except HotlineError as exc:
-                # the business refuses this event: retrying cannot change the answer
+                # a refusal no handler kept as a state (a bug): retrying cannot change the answer
                 await self._dead_letter(topic, message, f"{type(exc).__name__}: {exc.message}")
                 return
             except OUTAGES as exc:
