@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import structlog
 import uvicorn
@@ -29,7 +29,7 @@ from pymongo.errors import ConnectionFailure
 
 from contracts import Event
 from hotline_libs.aggregate import Clock, utc_now
-from hotline_libs.bus import MessageBus
+from hotline_libs.bus import Handler, MessageBus
 from hotline_libs.deadlines import DeadlinePoller
 from hotline_libs.errors import ConcurrencyConflict, Conflict, HotlineError, NotFound, RuleViolation
 from hotline_libs.logging import configure_logging
@@ -42,6 +42,8 @@ from hotline_libs.unit_of_work import NEXT_DEADLINE_FIELD, Written
 log = structlog.get_logger(__name__)
 
 Prepare = Callable[[AsyncDatabase[Document], ServiceSettings], Awaitable[None]]
+UnitOfWorkFactory = Callable[..., Any]
+"""A service's unit of work: ``(db, *, clock, on_written)``."""
 DeadlineHandler = Callable[[MessageBus, str, str, datetime], Awaitable[None]]
 """Turns one deadline that ran out (document id, name, due at) into a command on the bus."""
 
@@ -86,6 +88,20 @@ class HotlineService:
                 description=(event.__doc__ or "").strip(),
                 schema=event,
             )
+
+    def message_bus(
+        self,
+        handlers: Mapping[type[Any], Handler],
+        unit_of_work: UnitOfWorkFactory,
+        dependencies: Mapping[str, Any] | None = None,
+    ) -> MessageBus:
+        """The service's bus: each command gets a fresh ``unit_of_work`` on this service's
+        database and clock, whose writes reach its relays and deadline pollers."""
+        return MessageBus(
+            handlers,
+            uow=lambda: unit_of_work(self.db, clock=self.clock, on_written=self.written),
+            dependencies=dependencies,
+        )
 
     def wire(
         self,
@@ -296,6 +312,20 @@ class HotlineService:
             log_config=None,
             access_log=False,
         )
+
+
+U = TypeVar("U")
+
+
+def reader(unit_of_work: Callable[..., U]) -> Callable[[Request], U]:
+    """A FastAPI dependency that gives a route read access: a ``unit_of_work`` on the service's
+    database that the route never commits (``Reader = Annotated[Uow, Depends(reader(Uow))]``)."""
+
+    def read(request: Request) -> U:
+        service: HotlineService = request.app.state.service
+        return unit_of_work(service.db, clock=service.clock)
+
+    return read
 
 
 def _bus(request: Request) -> MessageBus:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from contracts.dispatch import v1
 from fastapi import FastAPI
 from hotline_libs.aggregate import Clock, utc_now
-from hotline_libs.bus import MessageBus
 from hotline_libs.mongo import Document
 from hotline_libs.service import HotlineService
 from hotline_libs.settings import ServiceSettings
@@ -48,9 +47,9 @@ def bootstrap(settings: ServiceSettings | None = None, clock: Clock = utc_now) -
         prepare=prepare,
         clock=clock,
     )
-    bus = MessageBus(
+    bus = service.message_bus(
         HANDLERS,
-        uow=lambda: MongoDispatchUnitOfWork(service.db, clock=clock, on_written=service.written),
+        MongoDispatchUnitOfWork,
     )
     return service.wire(
         bus,

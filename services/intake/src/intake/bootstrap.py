@@ -5,7 +5,6 @@ from __future__ import annotations
 from contracts.intake.v1 import ServiceRequestAccepted
 from fastapi import FastAPI
 from hotline_libs.aggregate import Clock, utc_now
-from hotline_libs.bus import MessageBus
 from hotline_libs.mongo import Document
 from hotline_libs.service import HotlineService
 from hotline_libs.settings import ServiceSettings
@@ -41,9 +40,9 @@ def bootstrap(settings: ServiceSettings | None = None, clock: Clock = utc_now) -
         prepare=prepare,
         clock=clock,
     )
-    bus = MessageBus(
+    bus = service.message_bus(
         HANDLERS,
-        uow=lambda: MongoIntakeUnitOfWork(service.db, clock=clock, on_written=service.written),
+        MongoIntakeUnitOfWork,
     )
     return service.wire(
         bus,

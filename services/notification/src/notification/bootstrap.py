@@ -5,7 +5,6 @@ from __future__ import annotations
 from contracts.notification.v1 import NotificationSent
 from fastapi import FastAPI
 from hotline_libs.aggregate import Clock, utc_now
-from hotline_libs.bus import MessageBus
 from hotline_libs.mongo import Document
 from hotline_libs.service import HotlineService
 from hotline_libs.settings import ServiceSettings
@@ -38,11 +37,9 @@ def bootstrap(
         prepare=prepare,
         clock=clock,
     )
-    bus = MessageBus(
+    bus = service.message_bus(
         HANDLERS,
-        uow=lambda: MongoNotificationUnitOfWork(
-            service.db, clock=clock, on_written=service.written
-        ),
+        MongoNotificationUnitOfWork,
         dependencies={
             "sms": SmsGateway(settings.sms_gateway_url, settings.gateway_timeout_s),
             "mail": MailServer(

@@ -4,15 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends
+from hotline_libs.service import reader
 
 from billing.adapters.mongo.unit_of_work import MongoBillingUnitOfWork
 
-
-def _reader(request: Request) -> MongoBillingUnitOfWork:
-    service = request.app.state.service
-    return MongoBillingUnitOfWork(service.db, clock=service.clock)
-
-
-Reader = Annotated[MongoBillingUnitOfWork, Depends(_reader)]
+Reader = Annotated[MongoBillingUnitOfWork, Depends(reader(MongoBillingUnitOfWork))]
 """Read access for listings: a unit of work that is never committed."""

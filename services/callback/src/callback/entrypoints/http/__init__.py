@@ -4,15 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends
+from hotline_libs.service import reader
 
 from callback.adapters.mongo.unit_of_work import MongoCallbackUnitOfWork
 
-
-def _reader(request: Request) -> MongoCallbackUnitOfWork:
-    service = request.app.state.service
-    return MongoCallbackUnitOfWork(service.db, clock=service.clock)
-
-
-Reader = Annotated[MongoCallbackUnitOfWork, Depends(_reader)]
+Reader = Annotated[MongoCallbackUnitOfWork, Depends(reader(MongoCallbackUnitOfWork))]
 """Read access for listings: a unit of work that is never committed."""

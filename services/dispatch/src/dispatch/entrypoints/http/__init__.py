@@ -4,15 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends
+from hotline_libs.service import reader
 
 from dispatch.adapters.mongo.unit_of_work import MongoDispatchUnitOfWork
 
-
-def _reader(request: Request) -> MongoDispatchUnitOfWork:
-    service = request.app.state.service
-    return MongoDispatchUnitOfWork(service.db, clock=service.clock)
-
-
-Reader = Annotated[MongoDispatchUnitOfWork, Depends(_reader)]
+Reader = Annotated[MongoDispatchUnitOfWork, Depends(reader(MongoDispatchUnitOfWork))]
 """Read access for listings: a unit of work that is never committed."""

@@ -4,15 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends
+from hotline_libs.service import reader
 
 from intake.adapters.mongo.unit_of_work import MongoIntakeUnitOfWork
 
-
-def _reader(request: Request) -> MongoIntakeUnitOfWork:
-    service = request.app.state.service
-    return MongoIntakeUnitOfWork(service.db, clock=service.clock)
-
-
-Reader = Annotated[MongoIntakeUnitOfWork, Depends(_reader)]
+Reader = Annotated[MongoIntakeUnitOfWork, Depends(reader(MongoIntakeUnitOfWork))]
 """Read access for listings: a unit of work that is never committed."""

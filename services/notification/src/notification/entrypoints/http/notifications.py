@@ -6,8 +6,9 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query
 from hotline_libs.auth import CurrentPrincipal
+from hotline_libs.service import reader as reader_of
 from pydantic import BaseModel, Field
 
 from notification.adapters.mongo.unit_of_work import MongoNotificationUnitOfWork
@@ -40,14 +41,12 @@ class MessageOut(BaseModel):
 
 @router.get("/notifications", summary="Messages, newest first")
 async def list_notifications(
-    request: Request,
+    reader: Annotated[MongoNotificationUnitOfWork, Depends(reader_of(MongoNotificationUnitOfWork))],
     principal: CurrentPrincipal,
     request_id: uuid.UUID | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> list[MessageOut]:
-    service = request.app.state.service
-    uow = MongoNotificationUnitOfWork(service.db, clock=service.clock)
-    found = await uow.notifications.listing(
+    found = await reader.notifications.listing(
         sites=principal.visible_sites, request_id=request_id, limit=limit
     )
     return [
