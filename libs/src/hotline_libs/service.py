@@ -361,14 +361,23 @@ class _RuntimeCollector(Collector):
             "Outbox entries parked after repeated refusals",
             labels=["collection"],
         )
+        outages = CounterMetricFamily(
+            "hotline_outbox_outages",
+            "Relay passes that met the broker or the store away (nothing parked)",
+            labels=["collection"],
+        )
         fired = CounterMetricFamily(
-            "hotline_deadlines_fired", "Deadlines fired", labels=["collection"]
+            "hotline_deadlines_fired",
+            "Deadlines found run out and handed to their handler (which does nothing when a "
+            "replica was first)",
+            labels=["collection"],
         )
         for name, relay in self._service.relays.items():
             lag.add_metric([name], relay.metrics.oldest_pending_age_s(now))
             published.add_metric([name], relay.metrics.published)
             refused.add_metric([name], relay.metrics.refused)
             parked.add_metric([name], relay.metrics.parked)
+            outages.add_metric([name], relay.metrics.outages)
         for name, poller in self._service.pollers.items():
             fired.add_metric([name], poller.fired)
-        yield from (lag, published, refused, parked, fired)
+        yield from (lag, published, refused, parked, outages, fired)

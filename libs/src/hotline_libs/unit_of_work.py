@@ -30,7 +30,14 @@ from contracts import Event
 from hotline_libs.aggregate import Aggregate, Clock
 from hotline_libs.errors import ConcurrencyConflict
 from hotline_libs.mongo import Document, MongoSerials
-from hotline_libs.outbox import OUTBOX_FIELD, OUTBOX_SINCE_FIELD, PARKED_FIELD, outbox_entry
+from hotline_libs.outbox import (
+    ATTEMPTS_FIELD,
+    OUTBOX_FIELD,
+    OUTBOX_SINCE_FIELD,
+    PARKED_FIELD,
+    PARKED_SINCE_FIELD,
+    outbox_entry,
+)
 
 VERSION_FIELD = "version"
 DEADLINES_FIELD = "deadlines"
@@ -38,12 +45,22 @@ NEXT_DEADLINE_FIELD = "next_deadline_at"
 """The earliest of an aggregate's deadlines, indexed: what the deadline poller queries."""
 
 RESERVED_FIELDS = frozenset(
-    {"_id", VERSION_FIELD, DEADLINES_FIELD, NEXT_DEADLINE_FIELD, OUTBOX_FIELD, OUTBOX_SINCE_FIELD}
+    {
+        "_id",
+        VERSION_FIELD,
+        DEADLINES_FIELD,
+        NEXT_DEADLINE_FIELD,
+        OUTBOX_FIELD,
+        OUTBOX_SINCE_FIELD,
+        ATTEMPTS_FIELD,
+        PARKED_FIELD,
+        PARKED_SINCE_FIELD,
+    }
 )
 BOOKKEEPING_PROJECTION: dict[str, int] = {
     OUTBOX_FIELD: 0,
     PARKED_FIELD: 0,
-    "outbox_attempts": 0,
+    ATTEMPTS_FIELD: 0,
     DEADLINES_FIELD: 0,
 }
 """Fields a read of the aggregate's state does not need (and should not carry over the wire)."""

@@ -9,11 +9,13 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from dispatch.domain.commands import SaveTechnician
 from dispatch.domain.technician import Technician
+from dispatch.domain.work_order import TRADE_FOR_BOARD
 from dispatch.entrypoints.http import Reader
 
 router = APIRouter(tags=["technicians"])
 
-TRADES = ("maintenance", "housekeeping")
+TRADES = sorted(set(TRADE_FOR_BOARD.values()))
+"""The trades dispatch sends someone for."""
 
 
 class TechnicianIn(BaseModel):
