@@ -28,11 +28,13 @@ __all__ = [
     "mail_about",
     "publish_raw",
     "read_topic",
+    "register",
     "repair_request",
     "serials_in",
     "sms_about",
     "token",
     "unique_phone",
+    "work_order_of",
 ]
 
 _phones = itertools.count(1)
@@ -76,3 +78,32 @@ def mail_about(stack: Stack, number: str) -> list[dict[str, Any]]:
 
 def client(stack: Stack, service: str, **kwargs: Any) -> httpx.AsyncClient:
     return httpx.AsyncClient(base_url=stack.service_url(service), timeout=15, **kwargs)
+
+
+async def register(stack: Stack, body: dict[str, Any], **headers: str) -> dict[str, Any]:
+    """Register a request as an agent does; it must be accepted (201)."""
+    async with client(stack, "intake") as intake:
+        response = await intake.post("/service-requests", json=body, headers={**auth(), **headers})
+    assert response.status_code == 201, response.text
+    created: dict[str, Any] = response.json()
+    return created
+
+
+async def work_order_of(stack: Stack, request_id: str, status: str | None = None) -> dict[str, Any]:
+    """The request's work order, once it exists (and has ``status``, if given)."""
+
+    async def probe() -> dict[str, Any] | None:
+        async with client(stack, "dispatch") as dispatch:
+            found = (
+                await dispatch.get(
+                    "/work-orders", params={"request_id": request_id}, headers=auth()
+                )
+            ).json()
+        if found and (status is None or found[0]["status"] == status):
+            return dict(found[0])
+        return None
+
+    found: dict[str, Any] = await eventually(
+        probe, what=f"the work order of request {request_id} ({status or 'any status'})"
+    )
+    return found

@@ -27,9 +27,11 @@ from tests.support import (
     mail_about,
     publish_raw,
     read_topic,
+    register,
     repair_request,
     sms_about,
     unique_phone,
+    work_order_of,
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("service_logs_on_failure")]
@@ -51,33 +53,10 @@ async def set_duty(platform: Stack, on_duty: bool) -> None:
     assert response.status_code == 200, response.text
 
 
-async def register(platform: Stack, body: dict[str, Any]) -> dict[str, Any]:
-    async with client(platform, "intake") as intake:
-        response = await intake.post("/service-requests", json=body, headers=auth())
-    assert response.status_code == 201, response.text
-    created: dict[str, Any] = response.json()
-    return created
-
-
 def housekeeping(phone: str | None = None, **overrides: Any) -> dict[str, Any]:
     return repair_request(
         phone, kind="housekeeping", category="glass_cleaning", description="擦玻璃", **overrides
     )
-
-
-async def work_order(platform: Stack, request_id: str, status: str | None = None) -> Any:
-    async def probe() -> dict[str, Any] | None:
-        async with client(platform, "dispatch") as dispatch:
-            found = (
-                await dispatch.get(
-                    "/work-orders", params={"request_id": request_id}, headers=auth()
-                )
-            ).json()
-        if found and (status is None or found[0]["status"] == status):
-            return dict(found[0])
-        return None
-
-    return await eventually(probe, what=f"the work order of {request_id} ({status or 'any'})")
 
 
 async def events_of(platform: Stack, kind: str, work_order_id: str) -> list[dict[str, Any]]:
@@ -97,7 +76,7 @@ async def test_nobody_on_duty_leaves_the_order_waiting_visibly_until_someone_com
     await set_duty(platform, False)
     try:
         request = await register(platform, housekeeping())
-        order = await work_order(platform, request["request_id"], "awaiting_technician")
+        order = await work_order_of(platform, request["request_id"], "awaiting_technician")
         assert order["technician"] is None
         assert order["waiting_reason"] == "site 'dmg' has no housekeeping technician on duty"
         async with client(platform, "dispatch") as dispatch:
@@ -114,7 +93,7 @@ async def test_nobody_on_duty_leaves_the_order_waiting_visibly_until_someone_com
         assert alert["payload"]["trade"] == "housekeeping"
     finally:
         await set_duty(platform, True)
-    dispatched = await work_order(platform, request["request_id"], "dispatched")
+    dispatched = await work_order_of(platform, request["request_id"], "dispatched")
     assert dispatched["technician"]["name"] == "孙丽"
     await eventually(
         lambda: any("孙丽" in m["text"] for m in sms_about(platform, request["request_no"])),
@@ -166,7 +145,7 @@ async def test_dsp02_the_15_minutes_running_out_while_dispatch_is_dead_fires_onc
     try:
         late = accepted_late(timedelta(minutes=14, seconds=48))  # due in 12 s
         await publish(platform, late)
-        order = await work_order(platform, str(late.payload.request_id), "awaiting_technician")
+        order = await work_order_of(platform, str(late.payload.request_id), "awaiting_technician")
         platform.kill_service("dispatch")  # the deadline is in the store, not in memory
         await asyncio.sleep(max(0.0, _seconds_until(order["dispatch_due_at"]) + 2))
         platform.start_service("dispatch")
@@ -199,7 +178,7 @@ async def test_two_replicas_of_dispatch_fire_each_deadline_once(platform: Stack)
         for late in lates:
             await publish(platform, late)
         orders = [
-            await work_order(platform, str(late.payload.request_id), "awaiting_technician")
+            await work_order_of(platform, str(late.payload.request_id), "awaiting_technician")
             for late in lates
         ]
 
@@ -225,7 +204,7 @@ async def completed_with(
     platform: Stack, items: list[dict[str, Any]], site_id: str
 ) -> dict[str, Any]:
     request = await register(platform, repair_request(site_id=site_id))
-    order = await work_order(platform, request["request_id"], "dispatched")
+    order = await work_order_of(platform, request["request_id"], "dispatched")
     async with client(platform, "dispatch") as dispatch:
         response = await dispatch.post(
             f"/work-orders/{order['work_order_id']}/completion",
@@ -376,7 +355,7 @@ async def test_a_dead_letter_is_listed_with_its_reason_and_replayed_once_after_t
         assert letter.replayed_at is None
         [done] = await operations.replay([await operations.find(letter.id)])
         assert done == f"replayed {letter.id} to {original}"
-        order = await work_order(platform, str(event.payload.request_id))
+        order = await work_order_of(platform, str(event.payload.request_id))
         [skipped] = await operations.replay([await operations.find(letter.id)])
         assert skipped.startswith(f"skipped {letter.id}: replayed at")
         [forced] = await operations.replay([await operations.find(letter.id)], force=True)

@@ -19,33 +19,14 @@ from tests.support import (
     mail_about,
     publish_raw,
     read_topic,
+    register,
     repair_request,
     sms_about,
     unique_phone,
+    work_order_of,
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("service_logs_on_failure")]
-
-
-async def register(platform: Stack, body: dict[str, Any], **headers: str) -> dict[str, Any]:
-    async with client(platform, "intake") as intake:
-        response = await intake.post("/service-requests", json=body, headers={**auth(), **headers})
-    assert response.status_code == 201, response.text
-    created: dict[str, Any] = response.json()
-    return created
-
-
-async def work_order_of(platform: Stack, request_id: str) -> dict[str, Any]:
-    async def probe() -> dict[str, Any] | None:
-        async with client(platform, "dispatch") as dispatch:
-            found = (
-                await dispatch.get(
-                    "/work-orders", params={"request_id": request_id}, headers=auth()
-                )
-            ).json()
-        return found[0] if found else None
-
-    return await eventually(probe, what=f"the work order of request {request_id}")
 
 
 async def test_a_registered_repair_reaches_the_residents_phone_and_mailbox(platform: Stack) -> None:
