@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import email
 import uuid
 from email import policy
@@ -106,6 +107,13 @@ async def test_a_paid_completion_is_charged_called_back_and_told_once(platform: 
         lambda: mail_about(platform, charged["charge_no"]),
         what="the charge e-mail",
     )
+    # the three events travel on three topics, each its own consumer: wait for all three
+    # messages (a consumer group may be rebalancing after the test before), then for stragglers
+    await eventually(
+        lambda: len(sms_about(platform, request["request_no"])) >= 3, what="all three SMS"
+    )
+    await eventually(lambda: mail_about(platform, request["request_no"]), what="the e-mail")
+    await asyncio.sleep(1)
     assert len(sms_about(platform, request["request_no"])) == 3  # accepted, dispatched, charged
     assert len(mail_about(platform, request["request_no"])) == 1
 
