@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -20,8 +22,26 @@ class ServiceSettings(BaseSettings):
     topic_prefix: str = Field(default="", description="Prefix of every topic and consumer group")
     http_host: str = "127.0.0.1"
     http_port: int = 8000
-    jwt_secret: SecretStr = SecretStr(DEV_JWT_SECRET)
+    env: Literal["development", "production"] = Field(
+        default="development",
+        description="production refuses the development token secret",
+    )
+    jwt_secret: SecretStr = Field(
+        default=SecretStr(DEV_JWT_SECRET), description="HS256 secret of development tokens"
+    )
     jwt_issuer: str = "hotline"
+    jwt_audience: str | None = Field(default=None, description="Required 'aud' claim, if set")
+    jwt_jwks_url: str | None = Field(
+        default=None,
+        description="The identity provider's JWKS: tokens are then RS256/ES256, verified with it",
+    )
+    jwt_role_claim: str = "role"
+    jwt_sites_claim: str = "sites"
+    jwt_name_claim: str = "name"
+    role_aliases: dict[str, str] = Field(
+        default_factory=dict,
+        description='A company\'s own role names, as JSON: {"客服专员": "agent"}',
+    )
     log_level: str = "INFO"
     seed_demo_data: bool = Field(default=False, description="Load demo sites, staff, price lists")
     relay_sweep_interval_s: float = Field(
