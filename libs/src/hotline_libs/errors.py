@@ -7,11 +7,13 @@ from __future__ import annotations
 
 
 class HotlineError(Exception):
-    """Base of the errors below; ``str(error)`` is the message shown to the user."""
+    """Base of the errors below; ``str(error)`` is the message shown to the user, ``field`` the
+    dotted path of the input at fault, when one is."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.field = field
 
 
 class RuleViolation(HotlineError):

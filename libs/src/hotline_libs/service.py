@@ -10,32 +10,46 @@ aggregate collection and a poller per collection with deadlines, consume, serve 
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Annotated, Any, TypeVar
 
 import structlog
 import uvicorn
-from fastapi import APIRouter, Depends, FastAPI, Request, status
+from fastapi import APIRouter, Depends, FastAPI, Query, Request, Response, status
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, PlainTextResponse
 from faststream.specification import AsyncAPI
 from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
+from pydantic import AwareDatetime, BaseModel
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import ConnectionFailure
 
 from contracts import Event
+from hotline_libs import audit
+from hotline_libs.access import PUBLIC, Access, Rule, allow, authorize, check_declared
 from hotline_libs.aggregate import Clock, utc_now
+from hotline_libs.auth import CurrentPrincipal, InsecureSettings, Role, TokenVerifier
 from hotline_libs.bus import Handler, MessageBus
 from hotline_libs.deadlines import DeadlinePoller
-from hotline_libs.errors import ConcurrencyConflict, Conflict, HotlineError, NotFound, RuleViolation
+from hotline_libs.idempotency import COLLECTION as IDEMPOTENCY_COLLECTION
+from hotline_libs.idempotency import (
+    IdempotencyKeys,
+    KeepAnswers,
+    Replayed,
+    idempotency_key,
+    replay,
+)
 from hotline_libs.logging import configure_logging
 from hotline_libs.messaging import Consumer, KafkaRelayPublisher, Subscription, build_broker
 from hotline_libs.mongo import Document, connect, ping
 from hotline_libs.outbox import OUTBOX_SINCE_FIELD, OutboxRelay
+from hotline_libs.problems import document_problems, install_problem_handlers, problem
 from hotline_libs.settings import ServiceSettings
 from hotline_libs.unit_of_work import NEXT_DEADLINE_FIELD, Written
 
@@ -47,7 +61,15 @@ UnitOfWorkFactory = Callable[..., Any]
 DeadlineHandler = Callable[[MessageBus, str, str, datetime], Awaitable[None]]
 """Turns one deadline that ran out (document id, name, due at) into a command on the bus."""
 
-_STATUS = {RuleViolation: 422, NotFound: 404, Conflict: 409}
+_UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+OPERATIONS_ACCESS: Access = {
+    "live": PUBLIC,
+    "ready": PUBLIC,
+    "metrics": PUBLIC,
+    "list_audit_records": allow(Role.ADMIN, Role.DIRECTOR),
+}
+"""The routes every service has; a service's own table adds its routes."""
 
 
 class HotlineService:
@@ -76,6 +98,8 @@ class HotlineService:
         self._routers: Sequence[APIRouter] = ()
         self._collections: Sequence[str] = ()
         self._deadline_handlers: Mapping[str, DeadlineHandler] = {}
+        self._access: Access = {}
+        self._idempotency: IdempotencyKeys | None = None
         self.relays: dict[str, OutboxRelay] = {}
         self.pollers: dict[str, DeadlinePoller] = {}
         self.registry = CollectorRegistry()
@@ -109,14 +133,16 @@ class HotlineService:
         *,
         routers: Sequence[APIRouter],
         subscriptions: Sequence[Subscription],
+        access: Access,
         collections: Sequence[str],
         deadlines: Mapping[str, DeadlineHandler] | None = None,
     ) -> HotlineService:
-        """Give the runtime what the service's bootstrap built: its bus, routes, subscriptions,
-        the collections whose documents carry an outbox, and a handler per collection with
-        deadlines."""
+        """Give the runtime what the service's bootstrap built: its bus, routes and who may call
+        each, subscriptions, the collections whose documents carry an outbox, and a handler per
+        collection with deadlines."""
         self._bus = bus
         self._routers = routers
+        self._access = {**OPERATIONS_ACCESS, **access}
         self._collections = collections
         self._deadline_handlers = deadlines or {}
         for subscription in subscriptions:
@@ -135,6 +161,13 @@ class HotlineService:
         if self._db is None:
             raise RuntimeError(f"{self.name} has not started: no database yet")
         return self._db
+
+    @property
+    def idempotency(self) -> IdempotencyKeys:
+        """The answers kept for ``Idempotency-Key``; available once the app has started."""
+        if self._idempotency is None:
+            raise RuntimeError(f"{self.name} has not started: no idempotency keys yet")
+        return self._idempotency
 
     def written(self, item: Written) -> None:
         """A unit of work stored ``item``: its relay publishes the new entries, and its poller
@@ -157,11 +190,17 @@ class HotlineService:
     @contextlib.asynccontextmanager
     async def running(self) -> AsyncIterator[HotlineService]:
         """Connect, prepare the database, start relays, pollers and consumers; undo it all on exit."""
+        TokenVerifier.check_deployment(self.settings)
         bus = self.bus
         self._client = connect(self.settings.mongo_url, self.name)
         self._db = self._client[self.settings.database_name(self.name)]
+        self._idempotency = IdempotencyKeys(self._db[IDEMPOTENCY_COLLECTION], self.clock)
+        housekeeping: asyncio.Task[None] | None = None
         try:
             await self._prepare_bookkeeping(self._db)
+            await audit.prepare(self._db[audit.COLLECTION])
+            await self._idempotency.prepare()
+            housekeeping = asyncio.create_task(self._forget_expired_keys())
             if self._prepare is not None:
                 await self._prepare(self._db, self.settings)
             await self.broker.connect()
@@ -202,6 +241,8 @@ class HotlineService:
             )
             yield self
         finally:
+            if housekeeping is not None:
+                housekeeping.cancel()
             for poller in self.pollers.values():
                 await poller.stop()
             self.pollers.clear()
@@ -212,6 +253,15 @@ class HotlineService:
             await self._relay_publisher.stop()
             await self._client.close()
             self._db = None
+            self._idempotency = None
+
+    async def _forget_expired_keys(self) -> None:
+        while True:
+            try:
+                await self.idempotency.forget_expired()
+            except Exception as exc:  # the store is away; next hour
+                log.warning("could not remove expired idempotency keys", error=repr(exc))
+            await asyncio.sleep(3600)
 
     def app(self) -> FastAPI:
         """The HTTP app; its lifespan runs the service."""
@@ -226,38 +276,64 @@ class HotlineService:
             description=self.description,
             version="0.1.0",
             lifespan=lifespan,
+            generate_unique_id_function=lambda route: route.name,
         )
         app.state.settings = self.settings
         app.state.service = self
-        for router in self._routers:
-            app.include_router(router)
-        app.include_router(self._operations_router())
+        app.state.access = self._access
+        routes = [
+            route
+            for router in (*self._routers, self._operations_router())
+            for route in router.routes
+        ]
+        check_declared(routes, self._access)
+        for route in routes:
+            self._include(app, route)
+        install_problem_handlers(app)
 
-        @app.exception_handler(ConnectionFailure)
-        async def store_unavailable(_: Request, exc: ConnectionFailure) -> JSONResponse:
-            # nothing was half-written (one document per write); the client may retry
-            log.warning("store error during a request", error=repr(exc))
-            return JSONResponse(
-                {"detail": "the store is unavailable; retry (with the same Idempotency-Key)"},
-                status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
-                headers={"Retry-After": "1"},
-            )
+        @app.exception_handler(Replayed)
+        async def replayed(_: Request, exc: Replayed) -> Response:
+            return replay(exc.answer)
 
-        @app.exception_handler(ConcurrencyConflict)
-        async def kept_changing(_: Request, exc: ConcurrencyConflict) -> JSONResponse:
-            return JSONResponse(
-                {"detail": f"the record kept changing while we tried to save; retry ({exc})"},
-                status_code=status.HTTP_409_CONFLICT,
-            )
+        app.add_middleware(KeepAnswers, keys=lambda: self.idempotency)
+        app.add_middleware(
+            audit.AuditTrail,
+            service=self.name,
+            collection=lambda: self.db[audit.COLLECTION],
+            access=lambda: self._access,
+            clock=self.clock,
+        )
 
-        @app.exception_handler(HotlineError)
-        async def business_error(_: Request, exc: HotlineError) -> JSONResponse:
-            code = next((c for kind, c in _STATUS.items() if isinstance(exc, kind)), 400)
-            return JSONResponse(
-                {"detail": exc.message, "error": type(exc).__name__}, status_code=code
-            )
+        def openapi() -> dict[str, Any]:
+            if app.openapi_schema is None:
+                spec = get_openapi(
+                    title=app.title,
+                    version=app.version,
+                    description=app.description,
+                    routes=app.routes,
+                )
+                app.openapi_schema = document_problems(
+                    spec,
+                    public=[name for name, rule in self._access.items() if rule.public],
+                    roles={name: rule.names() for name, rule in self._access.items()},
+                )
+            return app.openapi_schema
 
+        app.openapi = openapi  # type: ignore[method-assign]
         return app
+
+    def _include(self, app: FastAPI, route: Any) -> None:
+        """Add one route with what its rule requires: a token and an allowed role, and an
+        ``Idempotency-Key`` when it changes something."""
+        rule: Rule | None = self._access.get(getattr(route, "name", ""))
+        dependencies = []
+        if rule is not None and not rule.public:
+            dependencies.append(Depends(authorize))
+            if set(getattr(route, "methods", ())) & _UNSAFE:
+                dependencies.append(Depends(idempotency_key))
+        single = APIRouter()
+        single.routes.append(route)
+        app.include_router(single, dependencies=dependencies)
 
     def _operations_router(self) -> APIRouter:
         router = APIRouter(tags=["operations"])
@@ -266,8 +342,12 @@ class HotlineService:
         async def live() -> dict[str, str]:
             return {"status": "ok", "service": self.name}
 
-        @router.get("/health/ready", summary="The store and the broker answer")
-        async def ready() -> JSONResponse:
+        @router.get(
+            "/health/ready",
+            summary="The store and the broker answer",
+            responses={503: {"description": "The store or the broker does not answer"}},
+        )
+        async def ready(request: Request) -> JSONResponse:
             problems = []
             try:
                 await ping(self.db)
@@ -276,9 +356,10 @@ class HotlineService:
             if not await self.broker.ping(timeout=2.0):
                 problems.append("broker: no answer")
             if problems:
-                return JSONResponse(
-                    {"status": "unavailable", "problems": problems},
-                    status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
+                return problem(
+                    status.HTTP_503_SERVICE_UNAVAILABLE,
+                    "not ready: " + "; ".join(problems),
+                    instance=request.url.path,
                 )
             return JSONResponse({"status": "ready", "service": self.name})
 
@@ -293,6 +374,37 @@ class HotlineService:
                 media_type="text/plain; version=0.0.4; charset=utf-8",
             )
 
+        @router.get(
+            "/audit",
+            summary="The audit trail: who changed what, and who read residents' data, newest first",
+        )
+        async def list_audit_records(
+            principal: CurrentPrincipal,
+            site_id: Annotated[str | None, Query(min_length=1, max_length=40)] = None,
+            subject: Annotated[
+                str | None, Query(min_length=1, max_length=200, description="Who acted")
+            ] = None,
+            action: Annotated[
+                str | None, Query(min_length=1, max_length=100, description="A route's name")
+            ] = None,
+            at_from: AwareDatetime | None = None,
+            at_to: AwareDatetime | None = None,
+            limit: Annotated[int, Query(ge=1, le=500)] = 50,
+            offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
+        ) -> AuditPage:
+            records, total = await audit.query(
+                self.db[audit.COLLECTION],
+                sites=principal.visible_sites,
+                site_id=site_id,
+                subject=subject,
+                action=action,
+                at_from=at_from,
+                at_to=at_to,
+                limit=limit,
+                offset=offset,
+            )
+            return AuditPage(items=records, total=total, limit=limit, offset=offset)
+
         return router
 
     def asyncapi(self) -> dict[str, Any]:
@@ -305,6 +417,11 @@ class HotlineService:
     def serve(self) -> None:
         """Run the service until SIGINT/SIGTERM."""
         configure_logging(self.name, self.settings.log_level)
+        try:
+            TokenVerifier.check_deployment(self.settings)
+        except InsecureSettings as exc:
+            log.error("refusing to start", reason=str(exc))
+            sys.exit(2)
         uvicorn.run(
             self.app(),
             host=self.settings.http_host,
@@ -312,6 +429,15 @@ class HotlineService:
             log_config=None,
             access_log=False,
         )
+
+
+class AuditPage(BaseModel):
+    """A page of audit records, with how many match in all."""
+
+    items: list[audit.AuditRecord]
+    total: int
+    limit: int
+    offset: int
 
 
 U = TypeVar("U")

@@ -16,6 +16,7 @@ from billing.adapters.mongo.charges import CHARGES, WAITING
 from billing.adapters.mongo.price_lists import PRICE_LISTS
 from billing.adapters.mongo.unit_of_work import MongoBillingUnitOfWork
 from billing.entrypoints.http import charges, price_lists
+from billing.entrypoints.http.access import ACCESS
 from billing.entrypoints.subscriptions import subscriptions
 from billing.service_layer.handlers import HANDLERS
 
@@ -46,6 +47,7 @@ def bootstrap(settings: ServiceSettings | None = None, clock: Clock = utc_now) -
     )
     return service.wire(
         bus,
+        access=ACCESS,
         routers=[price_lists.router, charges.router],
         subscriptions=subscriptions(bus),
         collections=[CHARGES, PRICE_LISTS],

@@ -16,6 +16,7 @@ from callback.adapters.mongo.unit_of_work import MongoCallbackUnitOfWork
 from callback.domain.working_days import WorkingDayCalendar
 from callback.entrypoints.deadlines import callback_deadline
 from callback.entrypoints.http import callbacks
+from callback.entrypoints.http.access import ACCESS
 from callback.entrypoints.subscriptions import subscriptions
 from callback.service_layer.handlers import HANDLERS
 
@@ -47,6 +48,7 @@ def bootstrap(
     )
     return service.wire(
         bus,
+        access=ACCESS,
         routers=[callbacks.router],
         subscriptions=subscriptions(bus),
         collections=[CALLBACKS],

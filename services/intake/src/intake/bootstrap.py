@@ -17,6 +17,7 @@ from intake.adapters.mongo.service_requests import REQUESTS
 from intake.adapters.mongo.sites import SITES
 from intake.adapters.mongo.unit_of_work import MongoIntakeUnitOfWork
 from intake.entrypoints.http import service_requests, sites
+from intake.entrypoints.http.access import ACCESS
 from intake.entrypoints.subscriptions import subscriptions
 from intake.service_layer.handlers import HANDLERS
 
@@ -46,6 +47,7 @@ def bootstrap(settings: ServiceSettings | None = None, clock: Clock = utc_now) -
     )
     return service.wire(
         bus,
+        access=ACCESS,
         routers=[service_requests.router, sites.router],
         subscriptions=subscriptions(bus),
         collections=[REQUESTS, SITES, REFUSED_SUBMISSIONS],

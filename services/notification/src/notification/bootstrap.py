@@ -14,6 +14,7 @@ from notification.adapters.gateways import MailServer, SmsGateway
 from notification.adapters.mongo.notifications import NOTIFICATIONS
 from notification.adapters.mongo.unit_of_work import MongoNotificationUnitOfWork
 from notification.entrypoints.http import notifications
+from notification.entrypoints.http.access import ACCESS
 from notification.entrypoints.subscriptions import subscriptions
 from notification.service_layer.handlers import HANDLERS
 from notification.settings import NotificationSettings
@@ -52,6 +53,7 @@ def bootstrap(
     )
     return service.wire(
         bus,
+        access=ACCESS,
         routers=[notifications.router],
         subscriptions=subscriptions(bus),
         collections=[NOTIFICATIONS],

@@ -257,16 +257,24 @@ def _check(
             "if they are not satisfied, keep the work order open and rework"
         )
     if report.items and report.payment_method is None:
-        raise InvalidCompletion("payment_method is required when paid items were delivered")
+        raise InvalidCompletion(
+            "payment_method is required when paid items were delivered", field="payment_method"
+        )
     if not report.items and report.payment_method is not None:
-        raise InvalidCompletion("payment_method given but no paid items were delivered")
+        raise InvalidCompletion(
+            "payment_method given but no paid items were delivered", field="payment_method"
+        )
     codes = [item.item_code for item in report.items]
     if len(set(codes)) != len(codes):
-        raise InvalidCompletion("items lists an item_code twice; give one line per item")
+        raise InvalidCompletion(
+            "items lists an item_code twice; give one line per item", field="items"
+        )
     if order.dispatched_at is not None and completed_at < order.dispatched_at:
-        raise InvalidCompletion("completed_at is before the work order was dispatched")
+        raise InvalidCompletion(
+            "completed_at is before the work order was dispatched", field="completed_at"
+        )
     if completed_at > now + COMPLETION_CLOCK_SKEW:
-        raise InvalidCompletion("completed_at is in the future")
+        raise InvalidCompletion("completed_at is in the future", field="completed_at")
 
 
 def new_work_order(

@@ -96,9 +96,13 @@ def normalise_phone(raw: str, region: str = "CN") -> str:
     try:
         number = phonenumbers.parse(raw, region)
     except phonenumbers.NumberParseException:
-        raise InvalidRegistration(f"resident.phone {raw!r} is not a phone number") from None
+        raise InvalidRegistration(
+            f"resident.phone {raw!r} is not a phone number", field="resident.phone"
+        ) from None
     if not phonenumbers.is_valid_number(number):
-        raise InvalidRegistration(f"resident.phone {raw!r} is not a valid phone number")
+        raise InvalidRegistration(
+            f"resident.phone {raw!r} is not a valid phone number", field="resident.phone"
+        )
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -123,17 +127,21 @@ def accept(
         )
     description = registration.description.strip()
     if not description:
-        raise InvalidRegistration("description must say what the resident asked for")
+        raise InvalidRegistration(
+            "description must say what the resident asked for", field="description"
+        )
     if len(description) > MAX_DESCRIPTION:
-        raise InvalidRegistration(f"description is longer than {MAX_DESCRIPTION} characters")
+        raise InvalidRegistration(
+            f"description is longer than {MAX_DESCRIPTION} characters", field="description"
+        )
     if (
         registration.appointment_at is not None
         and registration.appointment_at < now - APPOINTMENT_GRACE
     ):
-        raise InvalidRegistration("appointment_at is in the past")
+        raise InvalidRegistration("appointment_at is in the past", field="appointment_at")
     registered_at = registration.registered_at or now
     if registered_at > now + APPOINTMENT_GRACE:
-        raise InvalidRegistration("registered_at is in the future")
+        raise InvalidRegistration("registered_at is in the future", field="registered_at")
     items_asked = _requested_items(registration.requested_items)
     request = ServiceRequest(
         request_id=request_id,
@@ -171,7 +179,9 @@ def _resident(contact: ResidentContact) -> ResidentContact:
 def _text(name: str, value: str, longest: int) -> str:
     value = value.strip()
     if not value or len(value) > longest:
-        raise InvalidRegistration(f"{name} must be 1 to {longest} characters, got {len(value)}")
+        raise InvalidRegistration(
+            f"{name} must be 1 to {longest} characters, got {len(value)}", field=name
+        )
     return value
 
 
@@ -183,13 +193,16 @@ def normalise_email(raw: str | None) -> str | None:
         return validate_email(raw.strip(), check_deliverability=False).normalized
     except EmailNotValidError as exc:
         raise InvalidRegistration(
-            f"resident.email {raw!r} is not an e-mail address: {exc}"
+            f"resident.email {raw!r} is not an e-mail address: {exc}", field="resident.email"
         ) from None
 
 
 def _requested_items(items: tuple[RequestedItem, ...]) -> tuple[RequestedItem, ...]:
     if len(items) > MAX_ITEMS:
-        raise InvalidRegistration(f"requested_items lists {len(items)} items; at most {MAX_ITEMS}")
+        raise InvalidRegistration(
+            f"requested_items lists {len(items)} items; at most {MAX_ITEMS}",
+            field="requested_items",
+        )
     cleaned = tuple(
         RequestedItem(
             _text(f"requested_items[{n}].item_code", item.item_code, MAX_ITEM_CODE), item.quantity
@@ -204,6 +217,7 @@ def _requested_items(items: tuple[RequestedItem, ...]) -> tuple[RequestedItem, .
     codes = [item.item_code for item in cleaned]
     if len(set(codes)) != len(codes):
         raise InvalidRegistration(
-            "requested_items lists an item_code twice; give one line per item"
+            "requested_items lists an item_code twice; give one line per item",
+            field="requested_items",
         )
     return cleaned

@@ -163,7 +163,7 @@ async def get_work_order(
     },
     status_code=status.HTTP_201_CREATED,
 )
-async def complete(
+async def complete_work_order(
     work_order_id: uuid.UUID,
     body: CompletionIn,
     response: Response,

@@ -6,8 +6,9 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Header, HTTPException, Query, Response, status
+from fastapi import APIRouter, HTTPException, Query, Response, status
 from hotline_libs.auth import CurrentPrincipal
+from hotline_libs.idempotency import IdempotencyKey
 from hotline_libs.service import Bus
 from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field
 
@@ -106,14 +107,19 @@ def request_out(request: ServiceRequest) -> ServiceRequestOut:
     "/service-requests",
     status_code=status.HTTP_201_CREATED,
     summary="Register a resident's request (登记) and accept it",
-    responses={200: {"description": "Same Idempotency-Key as an earlier request: that request"}},
+    responses={
+        200: {
+            "description": "Registered before under this Idempotency-Key (its first answer was "
+            "lost): that request"
+        }
+    },
 )
 async def create_service_request(
     body: ServiceRequestIn,
     response: Response,
     principal: CurrentPrincipal,
     bus: Bus,
-    idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
+    idempotency_key: IdempotencyKey,
 ) -> ServiceRequestOut:
     principal.require_site(body.site_id)
     accepted, created = await bus.handle(

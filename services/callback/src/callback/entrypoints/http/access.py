@@ -1,0 +1,15 @@
+"""Who may call each of callback's routes (the authorization matrix test checks every cell)."""
+
+from __future__ import annotations
+
+from hotline_libs.access import HOTLINE_DESK, OVERSIGHT, Access, allow
+from hotline_libs.auth import Role
+
+CALLERS = HOTLINE_DESK | {Role.ADMINISTRATOR, Role.ADMIN}
+"""Who calls residents back: the hotline, or a site's administrator in its place."""
+
+ACCESS: Access = {
+    "list_callbacks": allow(CALLERS, OVERSIGHT, Role.SITE_MANAGER, personal_data=True),
+    "get_callback": allow(CALLERS, OVERSIGHT, Role.SITE_MANAGER, personal_data=True),
+    "record_outcome": allow(CALLERS),
+}
