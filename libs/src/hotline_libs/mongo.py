@@ -8,6 +8,8 @@ from pymongo import AsyncMongoClient, ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
+from hotline_libs.paging import TimeWindow
+
 Document = dict[str, Any]
 
 
@@ -43,13 +45,30 @@ async def insert_once(
     return True
 
 
-def listing_query(sites: frozenset[str] | None, **equal: object) -> Document:
-    """A filter for a listing: the given sites (None: all), and each field equal to its value
-    unless the value is None (a filter the caller did not set)."""
+def listing_query(
+    sites: frozenset[str] | None, *, site_id: str | None = None, **equal: object
+) -> Document:
+    """A filter for a listing: the caller's sites (None: all), narrowed to ``site_id`` if given
+    (a site outside the caller's matches nothing: an empty page, not an error), and each field
+    equal to its value (or matching its condition) unless the value is None (a filter the caller
+    did not set)."""
     query: Document = {name: value for name, value in equal.items() if value is not None}
-    if sites is not None:
+    if site_id is not None:
+        query["site_id"] = site_id if sites is None or site_id in sites else {"$in": []}
+    elif sites is not None:
         query["site_id"] = {"$in": sorted(sites)}
     return query
+
+
+def within(window: TimeWindow) -> Document | None:
+    """The condition on a time field for ``window`` (both ends included); None when the window
+    is open at both ends, so that ``listing_query`` leaves the field alone."""
+    condition: Document = {}
+    if window.start is not None:
+        condition["$gte"] = window.start
+    if window.end is not None:
+        condition["$lte"] = window.end
+    return condition or None
 
 
 class MongoSerials:

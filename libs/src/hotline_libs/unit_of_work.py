@@ -38,6 +38,7 @@ from hotline_libs.outbox import (
     PARKED_SINCE_FIELD,
     outbox_entry,
 )
+from hotline_libs.paging import Found, PageRequest
 
 VERSION_FIELD = "version"
 DEADLINES_FIELD = "deadlines"
@@ -163,6 +164,7 @@ class AggregateRepository(Generic[A]):
         query: Document,
         *,
         sort: Sequence[tuple[str, int]] = (),
+        skip: int = 0,
         limit: int = 0,
         track: bool = False,
     ) -> list[A]:
@@ -171,10 +173,26 @@ class AggregateRepository(Generic[A]):
         cursor = self._collection.find(query, BOOKKEEPING_PROJECTION)
         if sort:
             cursor = cursor.sort(list(sort))
+        if skip:
+            cursor = cursor.skip(skip)
         if limit:
             cursor = cursor.limit(limit)
         load = self._track if track else self._load
         return [load(document) async for document in cursor]
+
+    async def page(
+        self, query: Document, *, sort: Sequence[tuple[str, int]], page: PageRequest
+    ) -> Found[A]:
+        """One page of the aggregates matching ``query``, for reading, and how many match in all.
+
+        ``sort`` should end with a unique field (``_id``) so that pages neither overlap nor skip
+        items that tie on the others.
+        """
+        total = await self._collection.count_documents(query)
+        if page.offset >= total:
+            return Found([], total)
+        items = await self.find(query, sort=sort, skip=page.offset, limit=page.limit)
+        return Found(items, total)
 
     # -- writing ------------------------------------------------------------------------------
     async def save_changes(
