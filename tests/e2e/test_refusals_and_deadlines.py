@@ -15,6 +15,7 @@ from aiokafka import AIOKafkaProducer
 from contracts.examples import canonical_examples
 from contracts.intake.v1 import RequestKind, ServiceRequestAccepted
 from hotline_infra.stack import Stack
+from hotline_libs.auth import Role
 from hotline_libs.dead_letters import Operations
 from hotline_libs.settings import ServiceSettings
 
@@ -48,7 +49,9 @@ async def set_duty(platform: Stack, on_duty: bool) -> None:
     """dmg's only housekeeping technician goes off (or on) duty."""
     async with client(platform, "dispatch") as dispatch:
         response = await dispatch.put(
-            "/technicians/dmg-h01", json={**SUN, "on_duty": on_duty}, headers=auth()
+            "/technicians/dmg-h01",
+            json={**SUN, "on_duty": on_duty},
+            headers=auth(Role.DUTY_STAFF),
         )
     assert response.status_code == 200, response.text
 
@@ -209,7 +212,7 @@ async def completed_with(
         response = await dispatch.post(
             f"/work-orders/{order['work_order_id']}/completion",
             json={"resident_signed": True, "items": items, "payment_method": "cash"},
-            headers=auth(),
+            headers=auth(Role.TECHNICIAN),
         )
     assert response.status_code == 201, response.text
     return request
@@ -219,7 +222,9 @@ async def charge_of(platform: Stack, request_id: str, status: str) -> dict[str, 
     async def probe() -> dict[str, Any] | None:
         async with client(platform, "billing") as billing:
             found = (
-                await billing.get("/charges", params={"request_id": request_id}, headers=auth())
+                await billing.get(
+                    "/charges", params={"request_id": request_id}, headers=auth(Role.FINANCE)
+                )
             ).json()
         return dict(found[0]) if found and found[0]["status"] == status else None
 
@@ -239,13 +244,15 @@ async def test_an_item_not_on_the_price_list_waits_for_finance_who_correct_the_l
     assert waiting["problems"] == [f"item '{code}' is not on the price list of site 'qjc'"]
     async with client(platform, "billing") as billing:
         queue = (
-            await billing.get("/charges", params={"status": "needs_pricing"}, headers=auth())
+            await billing.get(
+                "/charges", params={"status": "needs_pricing"}, headers=auth(Role.FINANCE)
+            )
         ).json()
         assert waiting["charge_id"] in {c["charge_id"] for c in queue}
         corrected = await billing.put(
             f"/price-lists/qjc/items/{code}",
             json={"name": "更换窗户把手", "unit": "个", "unit_price": "45.00"},
-            headers=auth(),
+            headers=auth(Role.FINANCE),
         )
     assert corrected.status_code == 200, corrected.text
     raised = await charge_of(platform, request["request_id"], "raised")
@@ -267,10 +274,12 @@ async def test_finance_confirm_the_amount_agreed_before_work_and_the_charge_is_r
         confirmed = await billing.post(
             f"/charges/{waiting['charge_id']}/agreed-prices",
             json={"note": "服务及回访记录表上双方确认100元"},
-            headers=auth(),
+            headers=auth(Role.FINANCE),
         )
         again = await billing.post(
-            f"/charges/{waiting['charge_id']}/agreed-prices", json={}, headers=auth()
+            f"/charges/{waiting['charge_id']}/agreed-prices",
+            json={},
+            headers=auth(Role.FINANCE),
         )
     assert confirmed.status_code == 200, confirmed.text
     assert confirmed.json()["total"] == "100.00" and confirmed.json()["priced_by"] == "agreed"

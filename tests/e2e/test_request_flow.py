@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from hotline_infra.stack import Stack
+from hotline_libs.auth import Role
 
 from contracts import topics
 from tests.support import (
@@ -69,10 +70,14 @@ async def test_a_paid_completion_is_charged_called_back_and_told_once(platform: 
             "payment_method": "cash",
         }
         first = await dispatch.post(
-            f"/work-orders/{order['work_order_id']}/completion", json=completion, headers=auth()
+            f"/work-orders/{order['work_order_id']}/completion",
+            json=completion,
+            headers=auth(Role.TECHNICIAN),
         )
         again = await dispatch.post(
-            f"/work-orders/{order['work_order_id']}/completion", json=completion, headers=auth()
+            f"/work-orders/{order['work_order_id']}/completion",
+            json=completion,
+            headers=auth(Role.TECHNICIAN),
         )
     assert first.status_code == 201, first.text
     assert again.status_code == 200
@@ -81,7 +86,9 @@ async def test_a_paid_completion_is_charged_called_back_and_told_once(platform: 
         async with client(platform, "billing") as billing:
             return (
                 await billing.get(
-                    "/charges", params={"request_id": request["request_id"]}, headers=auth()
+                    "/charges",
+                    params={"request_id": request["request_id"]},
+                    headers=auth(Role.FINANCE),
                 )
             ).json()
 
@@ -119,6 +126,8 @@ async def test_a_paid_completion_is_charged_called_back_and_told_once(platform: 
 
 
 async def test_the_same_idempotency_key_registers_once(platform: Stack) -> None:
+    """A retry gets the first answer again; the same key for another request is refused; the
+    key is the caller's own: another agent using it registers their own request."""
     body = repair_request()
     key = str(uuid.uuid4())
     first = await register(platform, body, **{"Idempotency-Key": key})
@@ -131,9 +140,17 @@ async def test_the_same_idempotency_key_registers_once(platform: Stack) -> None:
             json={**body, "description": "门锁坏了"},
             headers={**auth(), "Idempotency-Key": key},
         )
-    assert again.status_code == 200
-    assert again.json()["request_id"] == first["request_id"]
-    assert clash.status_code == 409 and "Idempotency-Key" in clash.json()["detail"]
+        colleague = await intake.post(
+            "/service-requests",
+            json=body,
+            headers={**auth(Role.SUPERVISOR), "Idempotency-Key": key},
+        )
+    assert again.status_code == 201 and again.headers["Idempotent-Replayed"] == "true"
+    assert again.json() == first
+    assert clash.status_code == 422 and "Idempotency-Key" in clash.json()["detail"]
+    assert clash.headers["content-type"] == "application/problem+json"
+    assert colleague.status_code == 201
+    assert colleague.json()["request_id"] != first["request_id"]
 
 
 @pytest.mark.parametrize(

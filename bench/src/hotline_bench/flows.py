@@ -19,6 +19,7 @@ from hotline_infra.sms_sink import read_messages
 from hotline_infra.smtp_sink import read_duplicates as read_mail_duplicates
 from hotline_infra.smtp_sink import read_index
 from hotline_infra.stack import Stack
+from hotline_libs.auth import Role
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
@@ -104,7 +105,9 @@ class Driver:
                         completion |= {"items": [PAID_ITEM], "payment_method": "bank_collection"}
                     url = f"/work-orders/{order['work_order_id']}/completion"
                     response = await retrying(
-                        functools.partial(dispatch.post, url, json=completion, headers=auth())
+                        functools.partial(
+                            dispatch.post, url, json=completion, headers=auth(Role.TECHNICIAN)
+                        )
                     )
                     _expect_success(response)
                     self.completed.add(order["request_id"])

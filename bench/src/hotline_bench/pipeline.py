@@ -26,6 +26,7 @@ from contracts.envelope import Resident
 from contracts.intake.v1 import RequestedItem, RequestKind
 from contracts.sites.v1 import SiteRequestSubmitted, SiteRequestSubmittedPayload
 from hotline_infra.stack import Stack
+from hotline_libs.auth import Role
 
 from contracts import topics
 from hotline_bench.flows import PAID_ITEM
@@ -301,7 +302,9 @@ class Pipeline:
             trace.completion_sent = time.time()
             response = await retrying(
                 lambda: self._dispatch.post(
-                    f"/work-orders/{work_order_id}/completion", json=completion, headers=auth()
+                    f"/work-orders/{work_order_id}/completion",
+                    json=completion,
+                    headers=auth(Role.TECHNICIAN),
                 )
             )
         response.raise_for_status()

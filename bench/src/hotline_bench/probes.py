@@ -12,15 +12,20 @@ from typing import Any
 import httpx
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from hotline_infra.stack import Stack
-from hotline_libs.auth import Role, issue_token
+from hotline_libs.auth import HOTLINE_ROLES, Role, issue_token
 from hotline_libs.settings import DEV_JWT_SECRET
+
+DEMO_SITES = ["dmg", "qjc", "gxi"]
+"""The sites of the demo data (infra's seed)."""
 
 
 def token(role: Role = Role.AGENT, sites: list[str] | None = None) -> str:
-    """A development bearer token (the dev secret every local service accepts)."""
-    return issue_token(
-        DEV_JWT_SECRET, subject=f"bench-{role.value}", role=role, sites=sites or ["*"]
-    )
+    """A development bearer token (the dev secret every local service accepts): for every site
+    unless ``sites`` are given (a site's role names the demo sites, since only hotline roles may
+    say ``*``)."""
+    if sites is None:
+        sites = ["*"] if role in HOTLINE_ROLES else DEMO_SITES
+    return issue_token(DEV_JWT_SECRET, subject=f"bench-{role.value}", role=role, sites=sites)
 
 
 def auth(role: Role = Role.AGENT, sites: list[str] | None = None) -> dict[str, str]:

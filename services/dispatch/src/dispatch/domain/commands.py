@@ -47,6 +47,8 @@ class SaveTechnician:
     trades: frozenset[str]
     on_duty: bool
     causation_id: uuid.UUID | None = None
+    visible_sites: frozenset[str] | None = None
+    """The sites of the person asking; None for every site."""
 
 
 @dataclass(frozen=True)

@@ -105,6 +105,9 @@ async def save_technician(command: SaveTechnician, uow: DispatchUnitOfWork) -> T
         )
         uow.technicians.add(technician)
     elif technician.site_id != command.site_id:
+        if command.visible_sites is not None and technician.site_id not in command.visible_sites:
+            # someone else's technician: say the id is taken, not where they work
+            raise Conflict(f"technician id {command.technician_id!r} is taken; choose another")
         raise Conflict(
             f"technician {command.technician_id} works at site {technician.site_id!r}, not "
             f"{command.site_id!r}; a technician moving sites gets a new id"
