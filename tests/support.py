@@ -98,7 +98,7 @@ async def work_order_of(stack: Stack, request_id: str, status: str | None = None
                 await dispatch.get(
                     "/work-orders", params={"request_id": request_id}, headers=auth()
                 )
-            ).json()
+            ).json()["items"]
         if found and (status is None or found[0]["status"] == status):
             return dict(found[0])
         return None

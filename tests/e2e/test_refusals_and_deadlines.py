@@ -87,7 +87,7 @@ async def test_nobody_on_duty_leaves_the_order_waiting_visibly_until_someone_com
                 await dispatch.get(
                     "/work-orders", params={"status": "awaiting_technician"}, headers=auth()
                 )
-            ).json()
+            ).json()["items"]
         assert order["work_order_id"] in {o["work_order_id"] for o in waiting}
         [alert] = await eventually(
             lambda: events_of(platform, "WorkOrderAwaitingTechnician", order["work_order_id"]),
@@ -226,7 +226,8 @@ async def charge_of(platform: Stack, request_id: str, status: str) -> dict[str, 
                     "/charges", params={"request_id": request_id}, headers=auth(Role.FINANCE)
                 )
             ).json()
-        return dict(found[0]) if found and found[0]["status"] == status else None
+        items = found["items"]
+        return dict(items[0]) if items and items[0]["status"] == status else None
 
     result: dict[str, Any] = await eventually(probe, what=f"the charge of {request_id} ({status})")
     return result
@@ -248,7 +249,7 @@ async def test_an_item_not_on_the_price_list_waits_for_finance_who_correct_the_l
                 "/charges", params={"status": "needs_pricing"}, headers=auth(Role.FINANCE)
             )
         ).json()
-        assert waiting["charge_id"] in {c["charge_id"] for c in queue}
+        assert waiting["charge_id"] in {c["charge_id"] for c in queue["items"]}
         corrected = await billing.put(
             f"/price-lists/qjc/items/{code}",
             json={"name": "更换窗户把手", "unit": "个", "unit_price": "45.00"},
@@ -307,7 +308,12 @@ async def test_a_number_the_sms_gateway_refuses_does_not_stop_the_email(platform
                         headers=auth(),
                     )
                 ).json()
-            accepted = [m for m in found if m["template"] == "request_accepted"]
+            accepted = [
+                m
+                for n in found["items"]
+                for m in n["messages"]
+                if m["template"] == "request_accepted"
+            ]
             return (
                 accepted
                 if len(accepted) == 2 and all(m["status"] != "sending" for m in accepted)
@@ -378,6 +384,6 @@ async def test_a_dead_letter_is_listed_with_its_reason_and_replayed_once_after_t
                 "/work-orders", params={"request_id": str(event.payload.request_id)}, headers=auth()
             )
         ).json()
-    assert [o["work_order_id"] for o in orders] == [order["work_order_id"]]
+    assert [o["work_order_id"] for o in orders["items"]] == [order["work_order_id"]]
     dispatched = await events_of(platform, "WorkOrderDispatched", order["work_order_id"])
     assert len({e["event_id"] for e in dispatched}) == 1

@@ -59,7 +59,7 @@ async def requests_of(platform: Stack, phone: str) -> list[dict[str, Any]]:
     async with client(platform, "intake") as intake:
         latest = (
             await intake.get("/service-requests", params={"limit": 500}, headers=auth())
-        ).json()
+        ).json()["items"]
     return [r for r in latest if r["resident"]["phone"] == f"+86{phone}"]
 
 
@@ -90,7 +90,7 @@ async def test_a_site_submission_is_registered_dispatched_and_told_to_the_reside
                 await dispatch.get(
                     "/work-orders", params={"request_id": request["request_id"]}, headers=auth()
                 )
-            ).json()
+            ).json()["items"]
         return found
 
     [order] = await eventually(work_orders, what="the work order")
@@ -134,7 +134,7 @@ async def test_a_refused_submission_is_kept_for_duty_staff_not_dead_lettered_and
         async with client(platform, "intake") as intake:
             listed = (
                 await intake.get("/site-submissions/refused", params={"limit": 500}, headers=auth())
-            ).json()
+            ).json()["items"]
         return [r for r in listed if r["source_ref"] == unknown.payload.source_ref]
 
     [record] = await eventually(refused, what="the refused submission on duty staff's list")
@@ -150,5 +150,5 @@ async def test_a_refused_submission_is_kept_for_duty_staff_not_dead_lettered_and
     async with client(platform, "intake") as intake:
         other_site = (
             await intake.get("/site-submissions/refused", headers=auth(sites=["qjc"]))
-        ).json()
+        ).json()["items"]
     assert all(r["site_id"] == "qjc" for r in other_site)

@@ -96,7 +96,7 @@ class Driver:
                         headers=auth(),
                     )
                 )
-                for order in listing.json():
+                for order in listing.json()["items"]:
                     request = self.requests.get(order["request_id"])
                     if request is None or order["request_id"] in self.completed:
                         continue

@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Generic, TypeVar
 
 from fastapi import Depends, Query
 from fastapi.exceptions import RequestValidationError
@@ -159,6 +159,10 @@ class TimeWindow:
         return self.start is None and self.end is None
 
 
+ANY_TIME = TimeWindow()
+"""The window that does not filter."""
+
+
 def time_window(name: str, what: str) -> Callable[..., TimeWindow]:
     """A FastAPI dependency reading ``<name>_from`` and ``<name>_to``, the window on ``what``
     (said in the parameters' descriptions: "requests registered", say). A window whose start is
@@ -181,19 +185,25 @@ def time_window(name: str, what: str) -> Callable[..., TimeWindow]:
         start: Annotated[IsoDateTime | None, start_query] = None,
         end: Annotated[IsoDateTime | None, end_query] = None,
     ) -> TimeWindow:
-        if start is not None and end is not None and start > end:
-            message = f"{start_name} ({start.isoformat()}) is after {end_name} ({end.isoformat()})"
-            raise RequestValidationError(
-                [
-                    _reversed(start_name, start.isoformat(), message),
-                    _reversed(end_name, end.isoformat(), message),
-                ]
-            )
+        check_order((start_name, start), (end_name, end))
         return TimeWindow(start, end)
 
     window.__name__ = f"{name}_window"
     return window
 
 
-def _reversed(parameter: str, given: str, message: str) -> dict[str, Any]:
-    return {"type": "window_reversed", "loc": ("query", parameter), "msg": message, "input": given}
+def check_order(
+    first: tuple[str, date | datetime | None], last: tuple[str, date | datetime | None]
+) -> None:
+    """Raise a 422 naming both query parameters when the range's first end (name, value) is
+    after its last end; an open end is fine."""
+    (first_name, start), (last_name, end) = first, last
+    if start is None or end is None or start <= end:
+        return
+    message = f"{first_name} ({start.isoformat()}) is after {last_name} ({end.isoformat()})"
+    raise RequestValidationError(
+        [
+            {"type": "range_reversed", "loc": ("query", name), "msg": message, "input": value}
+            for name, value in ((first_name, start.isoformat()), (last_name, end.isoformat()))
+        ]
+    )

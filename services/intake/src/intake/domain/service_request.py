@@ -34,6 +34,13 @@ class Channel(enum.StrEnum):
     SITE_SYSTEM = "site_system"
 
 
+class RequestStatus(enum.StrEnum):
+    """Where a request stands at intake. Triage accepts a registration at once or refuses it
+    (nothing is stored then), so every stored request is accepted."""
+
+    ACCEPTED = "accepted"
+
+
 class InvalidRegistration(RuleViolation):
     """A registration breaks an intake rule; the message names the field and the rule."""
 
@@ -89,6 +96,10 @@ class ServiceRequest(Aggregate):
     registered_at: datetime
     accepted_at: datetime
     fingerprint: str = field(default="", compare=False)
+
+    @property
+    def status(self) -> RequestStatus:
+        return RequestStatus.ACCEPTED
 
 
 def normalise_phone(raw: str, region: str = "CN") -> str:

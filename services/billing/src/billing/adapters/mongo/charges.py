@@ -7,7 +7,8 @@ from decimal import Decimal
 from typing import Any
 
 from hotline_libs.money import from_fen, to_fen
-from hotline_libs.mongo import Document, listing_query
+from hotline_libs.mongo import Document, listing_query, within
+from hotline_libs.paging import ANY_TIME, Found, PageRequest, TimeWindow
 from hotline_libs.unit_of_work import AggregateRepository, EventContext
 
 from billing.adapters.outbound import events_v1
@@ -142,14 +143,18 @@ class MongoCharges(AggregateRepository[Charge]):
         self,
         *,
         sites: frozenset[str] | None,
-        request_id: uuid.UUID | None,
-        status: ChargeStatus | None,
-        limit: int,
-    ) -> list[Charge]:
+        page: PageRequest,
+        site_id: str | None = None,
+        request_id: uuid.UUID | None = None,
+        status: ChargeStatus | None = None,
+        created: TimeWindow = ANY_TIME,
+    ) -> Found[Charge]:
         """For finance's lists: newest first."""
         query = listing_query(
             sites,
+            site_id=site_id,
             request_id=str(request_id) if request_id else None,
             status=status.value if status else None,
+            created_at=within(created),
         )
-        return await self.find(query, sort=[("created_at", -1)], limit=limit)
+        return await self.page(query, sort=[("created_at", -1), ("_id", -1)], page=page)

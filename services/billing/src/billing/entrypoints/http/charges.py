@@ -8,8 +8,9 @@ from decimal import Decimal
 from typing import Annotated
 
 from contracts.envelope import Money
-from fastapi import APIRouter, HTTPException, Query, status
+from fastapi import APIRouter, Depends, HTTPException, Query, status
 from hotline_libs.auth import CurrentPrincipal
+from hotline_libs.paging import Page, Paging, SiteFilter, TimeWindow, page_of, time_window
 from hotline_libs.service import Bus
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -106,18 +107,28 @@ def charge_out(charge: Charge) -> ChargeOut:
     )
 
 
+CREATED = time_window("created", "charges created (when the completion reached billing)")
+
+
 @router.get("/charges", summary="Charges, newest first; status=needs_pricing lists finance's queue")
 async def list_charges(
     reader: Reader,
     principal: CurrentPrincipal,
+    page: Paging,
+    created: Annotated[TimeWindow, Depends(CREATED)],
+    site_id: SiteFilter = None,
     request_id: uuid.UUID | None = None,
     status_: Annotated[ChargeStatus | None, Query(alias="status")] = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 50,
-) -> list[ChargeOut]:
+) -> Page[ChargeOut]:
     found = await reader.charges.listing(
-        sites=principal.visible_sites, request_id=request_id, status=status_, limit=limit
+        sites=principal.visible_sites,
+        page=page,
+        site_id=site_id,
+        request_id=request_id,
+        status=status_,
+        created=created,
     )
-    return [charge_out(charge) for charge in found]
+    return page_of(found, page, charge_out)
 
 
 @router.get("/charges/{charge_id}", summary="One charge")

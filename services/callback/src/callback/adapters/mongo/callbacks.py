@@ -7,7 +7,8 @@ from datetime import date
 from typing import Any
 
 from hotline_libs.money import from_fen, to_fen
-from hotline_libs.mongo import Document, listing_query
+from hotline_libs.mongo import Document, listing_query, within
+from hotline_libs.paging import ANY_TIME, Found, PageRequest, TimeWindow
 from hotline_libs.unit_of_work import AggregateRepository, EventContext
 
 from callback.adapters.outbound import events_v1
@@ -135,16 +136,26 @@ class MongoCallbacks(AggregateRepository[Callback]):
         self,
         *,
         sites: frozenset[str] | None,
-        request_id: uuid.UUID | None,
-        due_on_or_before: date | None,
-        status: CallbackStatus | None,
-        limit: int,
-    ) -> list[Callback]:
+        page: PageRequest,
+        site_id: str | None = None,
+        request_id: uuid.UUID | None = None,
+        due_on_or_after: date | None = None,
+        due_on_or_before: date | None = None,
+        status: CallbackStatus | None = None,
+        scheduled: TimeWindow = ANY_TIME,
+    ) -> Found[Callback]:
         """For the callback agents' list: soonest due first; those awaiting their completion left out."""
+        due: Document = {}  # due days are stored as YYYY-MM-DD, which sort as the days do
+        if due_on_or_after is not None:
+            due["$gte"] = due_on_or_after.isoformat()
+        if due_on_or_before is not None:
+            due["$lte"] = due_on_or_before.isoformat()
         query = listing_query(
             sites,
+            site_id=site_id,
             request_id=str(request_id) if request_id else None,
-            due_on={"$lte": due_on_or_before.isoformat()} if due_on_or_before else None,
+            due_on=due or None,
             status=status.value if status else {"$ne": CallbackStatus.AWAITING_COMPLETION.value},
+            scheduled_at=within(scheduled),
         )
-        return await self.find(query, sort=[("due_on", 1)], limit=limit)
+        return await self.page(query, sort=[("due_on", 1), ("_id", 1)], page=page)

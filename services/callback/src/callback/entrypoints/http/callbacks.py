@@ -4,11 +4,21 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from contracts.envelope import Money
-from fastapi import APIRouter, HTTPException, Query, Response, status
+from fastapi import APIRouter, Depends, HTTPException, Query, Response, status
 from hotline_libs.auth import CurrentPrincipal
+from hotline_libs.paging import (
+    IsoDate,
+    Page,
+    Paging,
+    SiteFilter,
+    TimeWindow,
+    check_order,
+    page_of,
+    time_window,
+)
 from hotline_libs.service import Bus
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -99,23 +109,43 @@ def callback_out(callback: Callback) -> CallbackOut:
     )
 
 
-@router.get("/callbacks", summary="Callbacks, soonest due first")
+SCHEDULED = time_window("scheduled", "callbacks put on the list")
+
+ListedStatus = Literal["scheduled", "made"]
+"""The statuses a listed callback has (one awaiting its completion is nobody's to call yet)."""
+
+
+@router.get("/callbacks", summary="Callbacks, soonest due first, a page at a time")
 async def list_callbacks(
     reader: Reader,
     principal: CurrentPrincipal,
+    page: Paging,
+    scheduled: Annotated[TimeWindow, Depends(SCHEDULED)],
+    site_id: SiteFilter = None,
     request_id: uuid.UUID | None = None,
-    due_on_or_before: date | None = None,
-    status_: Annotated[CallbackStatus | None, Query(alias="status")] = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 50,
-) -> list[CallbackOut]:
+    due_on_or_after: Annotated[
+        IsoDate | None, Query(description="Only those due on this day (YYYY-MM-DD) or later")
+    ] = None,
+    due_on_or_before: Annotated[
+        IsoDate | None, Query(description="Only those due on this day (YYYY-MM-DD) or earlier")
+    ] = None,
+    status_: Annotated[
+        ListedStatus | None,
+        Query(alias="status", description="scheduled: still to call; made: called"),
+    ] = None,
+) -> Page[CallbackOut]:
+    check_order(("due_on_or_after", due_on_or_after), ("due_on_or_before", due_on_or_before))
     found = await reader.callbacks.listing(
         sites=principal.visible_sites,
+        page=page,
+        site_id=site_id,
         request_id=request_id,
+        due_on_or_after=due_on_or_after,
         due_on_or_before=due_on_or_before,
-        status=status_,
-        limit=limit,
+        status=None if status_ is None else CallbackStatus(status_),
+        scheduled=scheduled,
     )
-    return [callback_out(callback) for callback in found]
+    return page_of(found, page, callback_out)
 
 
 @router.get("/callbacks/{callback_id}", summary="One callback")

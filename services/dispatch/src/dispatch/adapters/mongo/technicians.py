@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from hotline_libs.mongo import Document
+from hotline_libs.mongo import Document, listing_query
+from hotline_libs.paging import Found, PageRequest
 from hotline_libs.unit_of_work import AggregateRepository
 
 from dispatch.domain.technician import Technician
@@ -37,3 +38,15 @@ class MongoTechnicians(AggregateRepository[Technician]):
 
     async def at_site(self, site_id: str) -> list[Technician]:
         return await self.find({"site_id": site_id}, sort=[("_id", 1)])
+
+    async def listing(
+        self,
+        *,
+        sites: frozenset[str] | None,
+        page: PageRequest,
+        site_id: str | None = None,
+        on_duty: bool | None = None,
+    ) -> Found[Technician]:
+        """For supervisors: by id."""
+        query = listing_query(sites, site_id=site_id, on_duty=on_duty)
+        return await self.page(query, sort=[("_id", 1)], page=page)

@@ -6,7 +6,8 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
-from hotline_libs.mongo import Document, listing_query
+from hotline_libs.mongo import Document, listing_query, within
+from hotline_libs.paging import ANY_TIME, Found, PageRequest, TimeWindow
 from hotline_libs.unit_of_work import AggregateRepository, EventContext
 
 from contracts import Event
@@ -173,14 +174,20 @@ class MongoWorkOrders(AggregateRepository[WorkOrder]):
         self,
         *,
         sites: frozenset[str] | None,
-        request_id: uuid.UUID | None,
-        status: WorkOrderStatus | None,
-        limit: int,
-    ) -> list[WorkOrder]:
+        page: PageRequest,
+        site_id: str | None = None,
+        request_id: uuid.UUID | None = None,
+        status: WorkOrderStatus | None = None,
+        technician_id: str | None = None,
+        created: TimeWindow = ANY_TIME,
+    ) -> Found[WorkOrder]:
         """For the service centre's lists: newest first."""
         query = listing_query(
             sites,
+            site_id=site_id,
             request_id=str(request_id) if request_id else None,
             status=status.value if status else None,
+            technician_id=technician_id,
+            created_at=within(created),
         )
-        return await self.find(query, sort=[("created_at", -1)], limit=limit)
+        return await self.page(query, sort=[("created_at", -1), ("_id", -1)], page=page)

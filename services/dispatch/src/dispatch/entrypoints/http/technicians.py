@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, status
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query, status
 from hotline_libs.auth import CurrentPrincipal
+from hotline_libs.paging import Page, Paging, SiteFilter, page_of
 from hotline_libs.service import Bus
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -49,12 +52,20 @@ def technician_out(t: Technician) -> TechnicianOut:
     )
 
 
-@router.get("/technicians", summary="Technicians of one site")
+@router.get("/technicians", summary="Technicians of the caller's sites (or of one), by id")
 async def list_technicians(
-    site_id: str, reader: Reader, principal: CurrentPrincipal
-) -> list[TechnicianOut]:
-    principal.require_site(site_id)
-    return [technician_out(t) for t in await reader.technicians.at_site(site_id)]
+    reader: Reader,
+    principal: CurrentPrincipal,
+    page: Paging,
+    site_id: SiteFilter = None,
+    on_duty: Annotated[
+        bool | None, Query(description="Only those on duty (true) or off duty (false)")
+    ] = None,
+) -> Page[TechnicianOut]:
+    found = await reader.technicians.listing(
+        sites=principal.visible_sites, page=page, site_id=site_id, on_duty=on_duty
+    )
+    return page_of(found, page, technician_out)
 
 
 @router.put(

@@ -8,8 +8,9 @@ from decimal import Decimal
 from typing import Annotated
 
 from contracts.envelope import Money
-from fastapi import APIRouter, HTTPException, Query, Response, status
+from fastapi import APIRouter, Depends, HTTPException, Query, Response, status
 from hotline_libs.auth import CurrentPrincipal
+from hotline_libs.paging import Page, Paging, SiteFilter, TimeWindow, page_of, time_window
 from hotline_libs.service import Bus
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
@@ -127,21 +128,35 @@ def work_order_out(order: WorkOrder) -> WorkOrderOut:
     )
 
 
-@router.get("/work-orders", summary="Work orders, newest first")
+CREATED = time_window("created", "work orders created")
+
+
+@router.get("/work-orders", summary="Work orders, newest first, a page at a time")
 async def list_work_orders(
     reader: Reader,
     principal: CurrentPrincipal,
+    page: Paging,
+    created: Annotated[TimeWindow, Depends(CREATED)],
+    site_id: SiteFilter = None,
     request_id: uuid.UUID | None = None,
     status_: Annotated[
         WorkOrderStatus | None,
         Query(alias="status", description="awaiting_technician lists what nobody has yet"),
     ] = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 50,
-) -> list[WorkOrderOut]:
-    orders = await reader.work_orders.listing(
-        sites=principal.visible_sites, request_id=request_id, status=status_, limit=limit
+    technician_id: Annotated[
+        str | None, Query(min_length=1, max_length=40, description="Only this technician's")
+    ] = None,
+) -> Page[WorkOrderOut]:
+    found = await reader.work_orders.listing(
+        sites=principal.visible_sites,
+        page=page,
+        site_id=site_id,
+        request_id=request_id,
+        status=status_,
+        technician_id=technician_id,
+        created=created,
     )
-    return [work_order_out(order) for order in orders]
+    return page_of(found, page, work_order_out)
 
 
 @router.get("/work-orders/{work_order_id}", summary="One work order")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import uuid
 
-from hotline_libs.mongo import Document, listing_query
+from hotline_libs.mongo import Document, listing_query, within
+from hotline_libs.paging import ANY_TIME, Found, PageRequest, TimeWindow
 from hotline_libs.unit_of_work import AggregateRepository
 
 from intake.domain.refused_submission import RefusedSubmission
@@ -44,5 +45,15 @@ class MongoRefusedSubmissions(AggregateRepository[RefusedSubmission]):
             description=document["description"],
         )
 
-    async def listing(self, sites: frozenset[str] | None, limit: int) -> list[RefusedSubmission]:
-        return await self.find(listing_query(sites), sort=[("received_at", -1)], limit=limit)
+    async def listing(
+        self,
+        *,
+        sites: frozenset[str] | None,
+        page: PageRequest,
+        site_id: str | None = None,
+        refusal: str | None = None,
+        received: TimeWindow = ANY_TIME,
+    ) -> Found[RefusedSubmission]:
+        """For duty staff: the latest first."""
+        query = listing_query(sites, site_id=site_id, refusal=refusal, received_at=within(received))
+        return await self.page(query, sort=[("received_at", -1), ("_id", -1)], page=page)

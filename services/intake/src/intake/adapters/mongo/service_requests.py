@@ -6,13 +6,20 @@ import uuid
 from dataclasses import asdict
 from typing import Any
 
-from hotline_libs.mongo import Document, listing_query
+from hotline_libs.mongo import Document, listing_query, within
+from hotline_libs.paging import ANY_TIME, Found, PageRequest, TimeWindow
 from hotline_libs.unit_of_work import AggregateRepository, EventContext
 
 from contracts import Event
 from intake.adapters.outbound import events_v1
 from intake.domain.boards import RequestKind
-from intake.domain.service_request import Channel, RequestedItem, ResidentContact, ServiceRequest
+from intake.domain.service_request import (
+    Channel,
+    RequestedItem,
+    RequestStatus,
+    ResidentContact,
+    ServiceRequest,
+)
 
 REQUESTS = "service_requests"
 
@@ -37,7 +44,7 @@ class MongoServiceRequests(AggregateRepository[ServiceRequest]):
             "appointment_at": r.appointment_at,
             "registered_at": r.registered_at,
             "accepted_at": r.accepted_at,
-            "status": "accepted",
+            "status": r.status.value,
             "fingerprint": r.fingerprint,
         }
 
@@ -63,5 +70,22 @@ class MongoServiceRequests(AggregateRepository[ServiceRequest]):
     ) -> Event[Any] | None:
         return events_v1.to_integration(aggregate, event, context)
 
-    async def listing(self, sites: frozenset[str] | None, limit: int) -> list[ServiceRequest]:
-        return await self.find(listing_query(sites), sort=[("accepted_at", -1)], limit=limit)
+    async def listing(
+        self,
+        *,
+        sites: frozenset[str] | None,
+        page: PageRequest,
+        site_id: str | None = None,
+        status: RequestStatus | None = None,
+        kind: RequestKind | None = None,
+        registered: TimeWindow = ANY_TIME,
+    ) -> Found[ServiceRequest]:
+        """For the agents' list: the latest call first."""
+        query = listing_query(
+            sites,
+            site_id=site_id,
+            status=status.value if status else None,
+            kind=kind.value if kind else None,
+            registered_at=within(registered),
+        )
+        return await self.page(query, sort=[("registered_at", -1), ("_id", -1)], page=page)

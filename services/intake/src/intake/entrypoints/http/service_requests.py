@@ -6,9 +6,10 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, Response, status
+from fastapi import APIRouter, Depends, HTTPException, Query, Response, status
 from hotline_libs.auth import CurrentPrincipal
 from hotline_libs.idempotency import IdempotencyKey
+from hotline_libs.paging import Page, Paging, SiteFilter, TimeWindow, page_of, time_window
 from hotline_libs.service import Bus
 from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field
 
@@ -18,6 +19,7 @@ from intake.domain.service_request import (
     Channel,
     Registration,
     RequestedItem,
+    RequestStatus,
     ResidentContact,
     ServiceRequest,
 )
@@ -71,7 +73,7 @@ class ServiceRequestOut(BaseModel):
     appointment_at: datetime | None
     registered_at: datetime
     accepted_at: datetime
-    status: str = "accepted"
+    status: RequestStatus
     version: int
 
 
@@ -99,6 +101,7 @@ def request_out(request: ServiceRequest) -> ServiceRequestOut:
         appointment_at=request.appointment_at,
         registered_at=request.registered_at,
         accepted_at=request.accepted_at,
+        status=request.status,
         version=request.version,
     )
 
@@ -156,11 +159,28 @@ async def get_service_request(
     return request_out(found)
 
 
-@router.get("/service-requests", summary="Latest requests of the sites the caller covers")
+REGISTERED = time_window("registered", "requests registered (the time of the call)")
+
+
+@router.get(
+    "/service-requests",
+    summary="Requests of the sites the caller covers, the latest call first, a page at a time",
+)
 async def list_service_requests(
     reader: Reader,
     principal: CurrentPrincipal,
-    limit: Annotated[int, Query(ge=1, le=500)] = 50,
-) -> list[ServiceRequestOut]:
-    found = await reader.requests.listing(principal.visible_sites, limit)
-    return [request_out(item) for item in found]
+    page: Paging,
+    registered: Annotated[TimeWindow, Depends(REGISTERED)],
+    site_id: SiteFilter = None,
+    status_: Annotated[RequestStatus | None, Query(alias="status")] = None,
+    kind: Annotated[RequestKind | None, Query(description="Only requests of this board")] = None,
+) -> Page[ServiceRequestOut]:
+    found = await reader.requests.listing(
+        sites=principal.visible_sites,
+        page=page,
+        site_id=site_id,
+        status=status_,
+        kind=kind,
+        registered=registered,
+    )
+    return page_of(found, page, request_out)

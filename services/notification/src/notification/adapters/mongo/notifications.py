@@ -5,7 +5,8 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from hotline_libs.mongo import Document, listing_query
+from hotline_libs.mongo import Document, listing_query, within
+from hotline_libs.paging import ANY_TIME, Found, PageRequest, TimeWindow
 from hotline_libs.unit_of_work import AggregateRepository, EventContext
 
 from contracts import Event
@@ -87,7 +88,21 @@ class MongoNotifications(AggregateRepository[Notification]):
         return events_v1.to_integration(aggregate, event, context)
 
     async def listing(
-        self, *, sites: frozenset[str] | None, request_id: uuid.UUID | None, limit: int
-    ) -> list[Notification]:
-        query = listing_query(sites, request_id=str(request_id) if request_id else None)
-        return await self.find(query, sort=[("created_at", -1)], limit=limit)
+        self,
+        *,
+        sites: frozenset[str] | None,
+        page: PageRequest,
+        site_id: str | None = None,
+        request_id: uuid.UUID | None = None,
+        status: MessageStatus | None = None,
+        created: TimeWindow = ANY_TIME,
+    ) -> Found[Notification]:
+        """Newest first; with ``status``, the notifications having a message in that status."""
+        query = listing_query(
+            sites,
+            site_id=site_id,
+            request_id=str(request_id) if request_id else None,
+            created_at=within(created),
+            **{"messages.status": status.value if status else None},
+        )
+        return await self.page(query, sort=[("created_at", -1), ("_id", -1)], page=page)

@@ -8,20 +8,21 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 from hotline_libs.auth import CurrentPrincipal
+from hotline_libs.paging import Page, Paging, SiteFilter, TimeWindow, page_of, time_window
 from hotline_libs.service import reader as reader_of
 from pydantic import BaseModel, Field
 
 from notification.adapters.mongo.unit_of_work import MongoNotificationUnitOfWork
 from notification.domain.messages import Channel
-from notification.domain.notification import MessageStatus
+from notification.domain.notification import MessageStatus, Notification
 
 router = APIRouter(tags=["notifications"])
 
 
 class MessageOut(BaseModel):
-    notification_id: uuid.UUID = Field(
-        description="The message's id (the gateway's idempotency key)"
-    )
+    """One message of a notification, on one channel."""
+
+    message_id: uuid.UUID = Field(description="The message's id (the gateway's idempotency key)")
     status: MessageStatus
     channel: Channel
     recipient: str
@@ -32,40 +33,70 @@ class MessageOut(BaseModel):
         description="Sends tried; more than one means the gateway may have seen a resend"
     )
     refusal: str | None = Field(description="Why the gateway refused it, if it did")
-    about_event_type: str
-    request_id: uuid.UUID
-    site_id: str
-    created_at: datetime
     sent_at: datetime | None
 
 
-@router.get("/notifications", summary="Messages, newest first")
+class NotificationOut(BaseModel):
+    """What the resident was told about one occasion (an event), one message per channel."""
+
+    notification_id: uuid.UUID
+    about_event_type: str = Field(examples=["ServiceRequestAccepted"])
+    request_id: uuid.UUID
+    site_id: str
+    created_at: datetime
+    messages: list[MessageOut]
+
+
+def notification_out(n: Notification) -> NotificationOut:
+    return NotificationOut(
+        notification_id=n.notification_id,
+        about_event_type=n.about.event_type,
+        request_id=n.about.request_id,
+        site_id=n.about.site_id,
+        created_at=n.created_at,
+        messages=[
+            MessageOut(
+                message_id=m.message_id,
+                status=m.status,
+                channel=m.channel,
+                recipient=m.recipient,
+                template=m.template,
+                subject=m.subject,
+                body=m.body,
+                attempts=m.attempts,
+                refusal=m.refusal,
+                sent_at=m.sent_at,
+            )
+            for m in n.messages
+        ],
+    )
+
+
+CREATED = time_window("created", "notifications made")
+
+
+@router.get(
+    "/notifications",
+    summary="Notifications, newest first, each with its messages, a page at a time",
+)
 async def list_notifications(
     reader: Annotated[MongoNotificationUnitOfWork, Depends(reader_of(MongoNotificationUnitOfWork))],
     principal: CurrentPrincipal,
+    page: Paging,
+    created: Annotated[TimeWindow, Depends(CREATED)],
+    site_id: SiteFilter = None,
     request_id: uuid.UUID | None = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 50,
-) -> list[MessageOut]:
+    status_: Annotated[
+        MessageStatus | None,
+        Query(alias="status", description="Only notifications with a message in this status"),
+    ] = None,
+) -> Page[NotificationOut]:
     found = await reader.notifications.listing(
-        sites=principal.visible_sites, request_id=request_id, limit=limit
+        sites=principal.visible_sites,
+        page=page,
+        site_id=site_id,
+        request_id=request_id,
+        status=status_,
+        created=created,
     )
-    return [
-        MessageOut(
-            notification_id=m.message_id,
-            status=m.status,
-            channel=m.channel,
-            recipient=m.recipient,
-            template=m.template,
-            subject=m.subject,
-            body=m.body,
-            attempts=m.attempts,
-            refusal=m.refusal,
-            about_event_type=n.about.event_type,
-            request_id=n.about.request_id,
-            site_id=n.about.site_id,
-            created_at=n.created_at,
-            sent_at=m.sent_at,
-        )
-        for n in found
-        for m in n.messages
-    ][:limit]
+    return page_of(found, page, notification_out)
