@@ -81,6 +81,7 @@ class WorkOrderOut(BaseModel):
     waiting_reason: str | None = Field(description="Why it waits for a technician, if it does")
     appointment_at: datetime | None
     accepted_at: datetime
+    created_at: datetime = Field(description="When dispatch made the work order")
     dispatched_at: datetime | None
     dispatch_due_at: datetime
     dispatched_on_time: bool | None = Field(description="None while nobody has it")
@@ -112,6 +113,7 @@ def work_order_out(order: WorkOrder) -> WorkOrderOut:
         waiting_reason=order.waiting_reason,
         appointment_at=order.appointment_at,
         accepted_at=order.accepted_at,
+        created_at=order.created_at,
         dispatched_at=order.dispatched_at,
         dispatch_due_at=order.dispatch_due_at,
         dispatched_on_time=order.dispatched_on_time,
