@@ -3,8 +3,8 @@
 A client that may retry (a lost answer, a timeout, a double click) sends a key of its choosing.
 The first call with a key runs and its answer is kept for a day; a later call with the same key,
 from the same caller, to the same route, gets that answer again (``Idempotent-Replayed: true``)
-without running twice. The same key with a different request is refused (422); a key whose first
-call is still running answers 409 with ``Retry-After``.
+without running twice. The same key with a different request conflicts with the one recorded
+under it (409), as does a key whose first call is still running (409 with ``Retry-After``).
 
 The store has no transactions spanning the change and this record, so the routes' own commands
 stay idempotent (derived ids, "already done with the same details"): a call whose record was
@@ -99,7 +99,7 @@ class IdempotencyKeys:
             return await self.begin(key_id, fingerprint)
         if found["fingerprint"] != fingerprint:
             raise HTTPException(
-                status.HTTP_422_UNPROCESSABLE_CONTENT,
+                status.HTTP_409_CONFLICT,
                 "this Idempotency-Key was used for a different request; use a new key for a "
                 "new request",
             )

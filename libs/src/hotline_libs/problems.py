@@ -233,6 +233,8 @@ def document_problems(
                 ).strip()
             if parameters or "requestBody" in operation:
                 statuses.add(422)
+            if "requestBody" in operation:
+                statuses.add(400)  # a body that is not JSON at all
             if "{" in path:
                 statuses.add(404)
             if method in _UNSAFE:

@@ -26,7 +26,6 @@ from faststream.specification import AsyncAPI
 from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
-from pydantic import AwareDatetime, BaseModel
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
@@ -49,6 +48,7 @@ from hotline_libs.logging import configure_logging
 from hotline_libs.messaging import Consumer, KafkaRelayPublisher, Subscription, build_broker
 from hotline_libs.mongo import Document, connect, ping
 from hotline_libs.outbox import OUTBOX_SINCE_FIELD, OutboxRelay
+from hotline_libs.paging import Page, Paging, TimeWindow, time_window
 from hotline_libs.problems import document_problems, install_problem_handlers, problem
 from hotline_libs.settings import ServiceSettings
 from hotline_libs.unit_of_work import NEXT_DEADLINE_FIELD, Written
@@ -380,6 +380,8 @@ class HotlineService:
         )
         async def list_audit_records(
             principal: CurrentPrincipal,
+            window: Annotated[TimeWindow, Depends(time_window("at", "calls made"))],
+            page: Paging,
             site_id: Annotated[str | None, Query(min_length=1, max_length=40)] = None,
             subject: Annotated[
                 str | None, Query(min_length=1, max_length=200, description="Who acted")
@@ -387,23 +389,19 @@ class HotlineService:
             action: Annotated[
                 str | None, Query(min_length=1, max_length=100, description="A route's name")
             ] = None,
-            at_from: AwareDatetime | None = None,
-            at_to: AwareDatetime | None = None,
-            limit: Annotated[int, Query(ge=1, le=500)] = 50,
-            offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
-        ) -> AuditPage:
+        ) -> Page[audit.AuditRecord]:
             records, total = await audit.query(
                 self.db[audit.COLLECTION],
                 sites=principal.visible_sites,
                 site_id=site_id,
                 subject=subject,
                 action=action,
-                at_from=at_from,
-                at_to=at_to,
-                limit=limit,
-                offset=offset,
+                at_from=window.start,
+                at_to=window.end,
+                limit=page.limit,
+                offset=page.offset,
             )
-            return AuditPage(items=records, total=total, limit=limit, offset=offset)
+            return Page(items=records, total=total, limit=page.limit, offset=page.offset)
 
         return router
 
@@ -429,15 +427,6 @@ class HotlineService:
             log_config=None,
             access_log=False,
         )
-
-
-class AuditPage(BaseModel):
-    """A page of audit records, with how many match in all."""
-
-    items: list[audit.AuditRecord]
-    total: int
-    limit: int
-    offset: int
 
 
 U = TypeVar("U")
