@@ -124,11 +124,8 @@ async def test_requests_page_and_filter_by_site_status_and_the_time_of_the_call(
             params={"registered_from": window["registered_to"], "registered_to": day.isoformat()},
             headers=auth(),
         )
-    assert reversed_window.status_code == 422
-    assert reversed_window.headers["content-type"].startswith("application/problem+json")
-    problem = reversed_window.json()
-    assert {e["field"] for e in problem["errors"]} == {"registered_from", "registered_to"}
-    assert "registered_from" in problem["detail"] and "registered_to" in problem["detail"]
+    assert reversed_window.status_code == 200  # a window that holds no moment: an empty page
+    assert reversed_window.json()["total"] == 0 and reversed_window.json()["items"] == []
 
 
 async def test_work_orders_page_and_filter_by_site_status_and_creation(platform: Stack) -> None:
@@ -200,8 +197,8 @@ async def test_work_orders_page_and_filter_by_site_status_and_creation(platform:
             params={"created_from": end.isoformat(), "created_to": start.isoformat()},
             headers=auth(),
         )
-    assert reversed_window.status_code == 422
-    assert {e["field"] for e in reversed_window.json()["errors"]} == {"created_from", "created_to"}
+    assert reversed_window.status_code == 200
+    assert reversed_window.json()["total"] == 0
 
 
 async def test_technicians_page_by_site_and_duty(platform: Stack) -> None:
@@ -278,7 +275,7 @@ async def test_a_date_or_moment_out_of_format_is_a_422_naming_it(
     assert [e["field"] for e in response.json()["errors"]] == [parameter]
 
 
-async def test_callbacks_due_days_form_a_range(platform: Stack) -> None:
+async def test_callbacks_due_days_form_a_range_a_reversed_one_empty(platform: Stack) -> None:
     async with client(platform, "callback") as callback:
         reversed_days = await callback.get(
             "/callbacks",
@@ -290,11 +287,7 @@ async def test_callbacks_due_days_form_a_range(platform: Stack) -> None:
             params={"due_on_or_after": "2026-11-23", "due_on_or_before": "2026-11-23"},
             headers=auth(),
         )
-    assert reversed_days.status_code == 422
-    assert {e["field"] for e in reversed_days.json()["errors"]} == {
-        "due_on_or_after",
-        "due_on_or_before",
-    }
+    assert reversed_days.status_code == 200 and reversed_days.json()["total"] == 0
     assert one_day.status_code == 200
     assert all(c["due_on"] == "2026-11-23" for c in one_day.json()["items"])
 

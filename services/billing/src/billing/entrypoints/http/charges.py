@@ -165,7 +165,18 @@ class AgreedPricesIn(BaseModel):
     """The unit prices the resident agreed to before the work, from the signed service record;
     items left out keep the agreed price the technician recorded."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "lines": [{"item_code": "RP-LOCK", "unit_price": "100.00"}],
+                    "note": "见服务及回访记录表 No.0012",
+                }
+            ]
+        },
+    )
     lines: list[AgreedPriceIn] = Field(default_factory=list, max_length=50)
     payment_method: PaymentMethod | None = Field(
         default=None, description="Required when the work order did not report one"

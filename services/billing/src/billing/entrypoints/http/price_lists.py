@@ -27,7 +27,13 @@ class PriceItemOut(BaseModel):
 class PriceItemIn(BaseModel):
     """An item as finance enters it; the price is per unit, in yuan, as a decimal string."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        json_schema_extra={
+            "examples": [{"name": "更换水龙头", "unit": "次", "unit_price": "80.00"}]
+        },
+    )
     name: str = Field(min_length=1, max_length=100, examples=["更换水龙头"])
     unit: str = Field(min_length=1, max_length=10, examples=["次"])
     unit_price: Money = Field(gt=0, examples=["80.00"])

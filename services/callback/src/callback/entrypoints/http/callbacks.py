@@ -15,7 +15,6 @@ from hotline_libs.paging import (
     Paging,
     SiteFilter,
     TimeWindow,
-    check_order,
     page_of,
     time_window,
 )
@@ -134,7 +133,6 @@ async def list_callbacks(
         Query(alias="status", description="scheduled: still to call; made: called"),
     ] = None,
 ) -> Page[CallbackOut]:
-    check_order(("due_on_or_after", due_on_or_after), ("due_on_or_before", due_on_or_before))
     found = await reader.callbacks.listing(
         sites=principal.visible_sites,
         page=page,
@@ -161,7 +159,14 @@ async def get_callback(
 class OutcomeIn(BaseModel):
     """What the resident said when called back; the due-date clock stops."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"satisfied": True, "opinion": "师傅很准时，水龙头不漏了", "method": "phone"}
+            ]
+        },
+    )
     satisfied: bool = Field(description="The resident is satisfied with the service")
     opinion: str = Field(
         min_length=1,

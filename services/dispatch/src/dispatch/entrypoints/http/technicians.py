@@ -24,7 +24,21 @@ TRADES = sorted(set(TRADE_FOR_BOARD.values()))
 class TechnicianIn(BaseModel):
     """A technician as a supervisor enters them; on duty means they can be sent now."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "site_id": "dmg",
+                    "name": "李强",
+                    "phone": "+8613900000101",
+                    "trades": ["maintenance"],
+                    "on_duty": True,
+                }
+            ]
+        },
+    )
     site_id: str = Field(min_length=1, max_length=40, examples=["dmg"])
     name: str = Field(min_length=1, max_length=100, examples=["李强"])
     phone: str = Field(min_length=5, max_length=30, examples=["+8613900000101"])
@@ -90,6 +104,7 @@ async def save_technician(
             phone=body.phone,
             trades=frozenset(body.trades),
             on_duty=body.on_duty,
+            visible_sites=principal.visible_sites,
         )
     )
     return technician_out(technician)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Literal
 
 from contracts.envelope import Money
 from fastapi import APIRouter, Depends, HTTPException, Query, Response, status
@@ -41,8 +41,22 @@ class ItemIn(BaseModel):
 class CompletionIn(BaseModel):
     """The technician's report once the resident has tried the result and signed (验收)."""
 
-    model_config = ConfigDict(extra="forbid")
-    resident_signed: bool = Field(description="The resident signed the service record")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "resident_signed": True,
+                    "items": [{"item_code": "RP-TAP", "quantity": 1}],
+                    "payment_method": "cash",
+                }
+            ]
+        },
+    )
+    resident_signed: Literal[True] = Field(
+        description="The resident signed the service record (顾客签名); an unsatisfied resident's "
+        "order stays open for rework, so this is always true"
+    )
     items: list[ItemIn] = Field(
         default_factory=list,
         max_length=50,

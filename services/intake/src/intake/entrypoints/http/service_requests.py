@@ -46,7 +46,27 @@ class RequestedItemIn(BaseModel):
 class ServiceRequestIn(BaseModel):
     """A request as the agent registers it while on the call."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "site_id": "dmg",
+                    "kind": "repair",
+                    "category": "own_unit",
+                    "description": "厨房水龙头漏水",
+                    "resident": {
+                        "name": "王芳",
+                        "phone": "13800138000",
+                        "email": "wang.fang@example.com",
+                        "building": "3",
+                        "room": "1202",
+                    },
+                }
+            ]
+        },
+    )
     site_id: str = Field(min_length=1, max_length=40, examples=["dmg"])
     kind: RequestKind = Field(examples=["repair"])
     category: str = Field(min_length=1, max_length=40, examples=["own_unit"])

@@ -1,0 +1,97 @@
+"""Each service's OpenAPI document, as a client reads it: roles, every problem status, an
+Idempotency-Key on every change, examples on every body, paging and filters on every listing.
+
+A route added later without these fails here before it reaches the matrix or Schemathesis.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from billing.bootstrap import bootstrap as billing
+from callback.bootstrap import bootstrap as callback
+from dispatch.bootstrap import bootstrap as dispatch
+from intake.bootstrap import bootstrap as intake
+from notification.bootstrap import bootstrap as notification
+
+SERVICES = {
+    "intake": intake,
+    "dispatch": dispatch,
+    "billing": billing,
+    "callback": callback,
+    "notification": notification,
+}
+PUBLIC = {"live", "ready", "metrics"}
+PROBLEM = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+
+
+def _operations(spec: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    return [
+        (path, method, operation)
+        for path, methods in spec["paths"].items()
+        for method, operation in methods.items()
+    ]
+
+
+def _schema(spec: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
+    ref = schema.get("$ref")
+    if ref is None:
+        return schema
+    found: dict[str, Any] = spec["components"]["schemas"][ref.rsplit("/", 1)[1]]
+    return found
+
+
+@pytest.fixture(scope="module", params=sorted(SERVICES))
+def spec(request: pytest.FixtureRequest) -> dict[str, Any]:
+    document: dict[str, Any] = SERVICES[request.param]().app().openapi()
+    return document
+
+
+def test_every_operation_names_its_roles_and_every_problem_it_can_answer(
+    spec: dict[str, Any],
+) -> None:
+    for path, method, operation in _operations(spec):
+        responses = operation["responses"]
+        if operation["operationId"] in PUBLIC:
+            continue
+        assert operation["x-roles"], (path, method)
+        for status in ("401", "403", "503"):
+            assert responses[status]["content"] == PROBLEM, (path, method, status)
+        if "{" in path:
+            assert responses["404"]["content"] == PROBLEM, (path, method)
+        if operation.get("parameters") or "requestBody" in operation:
+            assert responses["422"]["content"] == PROBLEM, (path, method)
+
+
+def test_every_change_takes_an_idempotency_key_and_every_body_has_an_example(
+    spec: dict[str, Any],
+) -> None:
+    for path, method, operation in _operations(spec):
+        if method not in {"post", "put", "patch", "delete"}:
+            continue
+        headers = {p["name"] for p in operation.get("parameters", []) if p["in"] == "header"}
+        assert "Idempotency-Key" in headers, (path, method)
+        assert operation["responses"]["409"]["content"] == PROBLEM, (path, method)
+        body = operation.get("requestBody")
+        if body is not None:
+            schema = _schema(spec, body["content"]["application/json"]["schema"])
+            assert schema.get("examples"), f"{method} {path}: the body has no example"
+
+
+def test_every_listing_pages_and_filters_by_site(spec: dict[str, Any]) -> None:
+    listings = 0
+    for path, method, operation in _operations(spec):
+        ok = operation["responses"].get("200", {}).get("content", {}).get("application/json")
+        if method != "get" or ok is None:
+            continue
+        schema = _schema(spec, ok["schema"])
+        if not {"items", "total"} <= set(schema.get("properties", {})):
+            continue
+        listings += 1
+        names = {p["name"] for p in operation.get("parameters", [])}
+        assert {"limit", "offset"} <= names, (path, names)
+        if path != "/sites":  # the sites themselves: a filter by site would be the record
+            assert "site_id" in names, (path, names)
+        assert set(schema["required"]) >= {"items", "total", "limit", "offset"}
+    assert listings >= 1
