@@ -186,13 +186,14 @@ class AggregateRepository(Generic[A]):
         """One page of the aggregates matching ``query``, for reading, and how many match in all.
 
         ``sort`` should end with a unique field (``_id``) so that pages neither overlap nor skip
-        items that tie on the others.
+        items that tie on the others. The store counts only when the page does not tell: a page
+        short of ``limit`` is the last one, so its items say the total (FerretDB counts by reading
+        every matching document again).
         """
-        total = await self._collection.count_documents(query)
-        if page.offset >= total:
-            return Found([], total)
         items = await self.find(query, sort=sort, skip=page.offset, limit=page.limit)
-        return Found(items, total)
+        if 0 < len(items) < page.limit or (page.offset == 0 and not items):
+            return Found(items, page.offset + len(items))
+        return Found(items, await self._collection.count_documents(query))
 
     # -- writing ------------------------------------------------------------------------------
     async def save_changes(
