@@ -148,7 +148,7 @@ async def test_the_same_idempotency_key_registers_once(platform: Stack) -> None:
         )
     assert again.status_code == 201 and again.headers["Idempotent-Replayed"] == "true"
     assert again.json() == first
-    assert clash.status_code == 422 and "Idempotency-Key" in clash.json()["detail"]
+    assert clash.status_code == 409 and "Idempotency-Key" in clash.json()["detail"]
     assert clash.headers["content-type"] == "application/problem+json"
     assert colleague.status_code == 201
     assert colleague.json()["request_id"] != first["request_id"]

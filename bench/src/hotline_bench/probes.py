@@ -109,15 +109,20 @@ class ServiceGone(RuntimeError):
 async def retrying(
     call: Callable[[], Awaitable[httpx.Response]], patience_s: float = 120
 ) -> httpx.Response:
-    """The answer to ``call``, retried through 5xx answers and dropped connections, as a client
-    of a restarting service would; ``ServiceGone`` after ``patience_s``."""
+    """The answer to ``call``, retried through 5xx answers, dropped connections and a 409 that
+    says when to retry (the first call with the same Idempotency-Key is still, or was, running
+    in a process that died), as a client of a restarting service would; ``ServiceGone`` after
+    ``patience_s``."""
     deadline = time.monotonic() + patience_s
     while time.monotonic() < deadline:
+        pause = 0.1
         try:
             response = await call()
-            if response.status_code < 500:
+            if response.status_code == 409 and "Retry-After" in response.headers:
+                pause = float(response.headers["Retry-After"])
+            elif response.status_code < 500:
                 return response
         except httpx.TransportError:
             pass
-        await asyncio.sleep(0.1)
+        await asyncio.sleep(pause)
     raise ServiceGone(f"a service did not answer within {patience_s:.0f} s")

@@ -68,7 +68,7 @@ class IdempotencyKeys:
         collection: AsyncCollection[Document],
         clock: Clock,
         *,
-        in_flight_s: float = 60.0,
+        in_flight_s: float = 10.0,
         keep: timedelta = timedelta(hours=24),
     ) -> None:
         self._collection = collection

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Annotated
+
+from pydantic import BeforeValidator, WithJsonSchema
 
 CENT = Decimal("0.01")
 
@@ -22,3 +26,26 @@ def to_fen(amount: Decimal) -> int:
 def from_fen(fen: int) -> Decimal:
     """Stored integer fen back to yuan."""
     return (Decimal(fen) / 100).quantize(CENT)
+
+
+POSITIVE_AMOUNT = r"^([1-9][0-9]{0,11}(\.[0-9]{1,2})?|0\.(0[1-9]|[1-9][0-9]?))$"
+"""A positive amount in yuan as an API takes it: digits, at most two decimal places."""
+
+
+def _positive_amount(value: object) -> object:
+    if isinstance(value, Decimal):  # from Python, not from a request
+        return value
+    if not isinstance(value, str) or re.fullmatch(POSITIVE_AMOUNT, value) is None:
+        raise ValueError(
+            "give an amount in yuan above zero as a decimal string with at most two places, "
+            "such as '80.00' (never a JSON number: it would be a float)"
+        )
+    return Decimal(value)
+
+
+PositiveAmount = Annotated[
+    Decimal,
+    BeforeValidator(_positive_amount),
+    WithJsonSchema({"type": "string", "pattern": POSITIVE_AMOUNT, "examples": ["80.00"]}),
+]
+"""A price or amount a person enters over HTTP: what the pattern says, nothing else."""

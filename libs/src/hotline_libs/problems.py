@@ -22,6 +22,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from pymongo.errors import ConnectionFailure
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import BaseRoute, Route
 
 from hotline_libs.errors import ConcurrencyConflict, Conflict, HotlineError, NotFound, RuleViolation
 
@@ -132,12 +133,28 @@ def _field_errors(exc: RequestValidationError) -> list[FieldError]:
     return errors
 
 
-def install_problem_handlers(app: FastAPI) -> None:
+def install_problem_handlers(app: FastAPI, routes: Sequence[BaseRoute] = ()) -> None:
     """Make every error of ``app`` a problem: HTTP errors, invalid input, business errors, the
-    store away, a record that kept changing, and any bug (500, with nothing of it disclosed)."""
+    store away, a record that kept changing, and any bug (500, with nothing of it disclosed).
+    A 405 lists in ``Allow`` the methods every one of ``routes`` on that path takes."""
+
+    def allowed(path: str) -> str:
+        methods: set[str] = set()
+        for route in routes:
+            if isinstance(route, Route) and route.path_regex.match(path) and route.methods:
+                methods |= route.methods
+        return ", ".join(sorted(methods))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 405 and routes:
+            headers = {**(exc.headers or {}), "Allow": allowed(request.url.path)}
+            return problem(
+                405,
+                f"{request.method} is not taken here; allowed: {headers['Allow']}",
+                instance=request.url.path,
+                headers=headers,
+            )
         detail = (
             exc.detail if isinstance(exc.detail, str) else http.HTTPStatus(exc.status_code).phrase
         )
@@ -238,7 +255,7 @@ def document_problems(
             if "{" in path:
                 statuses.add(404)
             if method in _UNSAFE:
-                statuses |= {409, 422}
+                statuses |= {404, 409, 422}  # 404: a record the body refers to is unknown
             for status in sorted(
                 statuses | {int(s) for s in responses if s.isdigit() and int(s) >= 400}
             ):

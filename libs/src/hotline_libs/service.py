@@ -289,7 +289,7 @@ class HotlineService:
         check_declared(routes, self._access)
         for route in routes:
             self._include(app, route)
-        install_problem_handlers(app)
+        install_problem_handlers(app, routes)
 
         @app.exception_handler(Replayed)
         async def replayed(_: Request, exc: Replayed) -> Response:

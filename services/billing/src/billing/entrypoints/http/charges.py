@@ -10,6 +10,8 @@ from typing import Annotated
 from contracts.envelope import Money
 from fastapi import APIRouter, Depends, HTTPException, Query, status
 from hotline_libs.auth import CurrentPrincipal
+from hotline_libs.errors import SHOWS_TEXT
+from hotline_libs.money import PositiveAmount
 from hotline_libs.paging import Page, Paging, SiteFilter, TimeWindow, page_of, time_window
 from hotline_libs.service import Bus
 from pydantic import BaseModel, ConfigDict, Field
@@ -155,8 +157,8 @@ async def price_again(charge_id: uuid.UUID, principal: CurrentPrincipal, bus: Bu
 
 class AgreedPriceIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-    item_code: str = Field(min_length=1, max_length=40, examples=["RP-TAP"])
-    unit_price: Money = Field(gt=0, description="As agreed before the work", examples=["80.00"])
+    item_code: str = Field(min_length=1, pattern=SHOWS_TEXT, max_length=40, examples=["RP-TAP"])
+    unit_price: PositiveAmount = Field(description="As agreed before the work")
     item_name: str | None = Field(default=None, max_length=100, description="If not on the list")
     unit: str | None = Field(default=None, max_length=10, description="If not on the list")
 

@@ -7,6 +7,8 @@ from decimal import Decimal
 from contracts.envelope import Money
 from fastapi import APIRouter, HTTPException, status
 from hotline_libs.auth import CurrentPrincipal
+from hotline_libs.errors import SHOWS_TEXT
+from hotline_libs.money import PositiveAmount
 from hotline_libs.service import Bus
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -34,9 +36,9 @@ class PriceItemIn(BaseModel):
             "examples": [{"name": "更换水龙头", "unit": "次", "unit_price": "80.00"}]
         },
     )
-    name: str = Field(min_length=1, max_length=100, examples=["更换水龙头"])
-    unit: str = Field(min_length=1, max_length=10, examples=["次"])
-    unit_price: Money = Field(gt=0, examples=["80.00"])
+    name: str = Field(min_length=1, pattern=SHOWS_TEXT, max_length=100, examples=["更换水龙头"])
+    unit: str = Field(min_length=1, pattern=SHOWS_TEXT, max_length=10, examples=["次"])
+    unit_price: PositiveAmount
 
 
 def _items(price_list: PriceList) -> list[PriceItemOut]:

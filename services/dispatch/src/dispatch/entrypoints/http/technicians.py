@@ -6,9 +6,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, status
 from hotline_libs.auth import CurrentPrincipal
+from hotline_libs.errors import SHOWS_TEXT
 from hotline_libs.paging import Page, Paging, SiteFilter, page_of
 from hotline_libs.service import Bus
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
 from dispatch.domain.commands import SaveTechnician
 from dispatch.domain.technician import Technician
@@ -39,10 +40,12 @@ class TechnicianIn(BaseModel):
             ]
         },
     )
-    site_id: str = Field(min_length=1, max_length=40, examples=["dmg"])
-    name: str = Field(min_length=1, max_length=100, examples=["李强"])
+    site_id: str = Field(min_length=1, pattern=SHOWS_TEXT, max_length=40, examples=["dmg"])
+    name: str = Field(min_length=1, pattern=SHOWS_TEXT, max_length=100, examples=["李强"])
     phone: str = Field(min_length=5, max_length=30, examples=["+8613900000101"])
-    trades: list[str] = Field(min_length=1, max_length=10, examples=[["maintenance"]])
+    trades: list[
+        Annotated[str, WithJsonSchema({"type": "string", "enum": TRADES, "examples": TRADES})]
+    ] = Field(min_length=1, max_length=10, examples=[["maintenance"]])
     on_duty: bool = Field(description="Can be sent work now", examples=[True])
 
 

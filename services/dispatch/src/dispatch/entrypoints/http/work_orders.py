@@ -7,12 +7,21 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from contracts.envelope import Money
 from fastapi import APIRouter, Depends, HTTPException, Query, Response, status
 from hotline_libs.auth import CurrentPrincipal
-from hotline_libs.paging import Page, Paging, SiteFilter, TimeWindow, page_of, time_window
+from hotline_libs.errors import SHOWS_TEXT
+from hotline_libs.money import PositiveAmount
+from hotline_libs.paging import (
+    IsoDateTime,
+    Page,
+    Paging,
+    SiteFilter,
+    TimeWindow,
+    page_of,
+    time_window,
+)
 from hotline_libs.service import Bus
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from dispatch.domain.commands import CompleteWorkOrder
 from dispatch.domain.work_order import (
@@ -29,12 +38,11 @@ router = APIRouter(tags=["work orders"])
 
 class ItemIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    item_code: str = Field(min_length=1, max_length=40, examples=["RP-TAP"])
+    item_code: str = Field(min_length=1, pattern=SHOWS_TEXT, max_length=40, examples=["RP-TAP"])
     quantity: int = Field(default=1, ge=1, le=1000)
-    agreed_unit_price: Money | None = Field(
+    agreed_unit_price: PositiveAmount | None = Field(
         default=None,
         description="Unit price agreed with the resident before work (DSP-05), if recorded",
-        examples=["80.00"],
     )
 
 
@@ -63,7 +71,7 @@ class CompletionIn(BaseModel):
         description="Paid price-list items delivered; empty for free routine work",
     )
     payment_method: PaymentMethod | None = Field(default=None, examples=["cash"])
-    completed_at: AwareDatetime | None = Field(default=None, description="Now if absent")
+    completed_at: IsoDateTime | None = Field(default=None, description="Now if absent")
 
 
 class ContactOut(BaseModel):

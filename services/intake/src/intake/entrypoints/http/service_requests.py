@@ -8,10 +8,19 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Response, status
 from hotline_libs.auth import CurrentPrincipal
+from hotline_libs.errors import SHOWS_TEXT
 from hotline_libs.idempotency import IdempotencyKey
-from hotline_libs.paging import Page, Paging, SiteFilter, TimeWindow, page_of, time_window
+from hotline_libs.paging import (
+    IsoDateTime,
+    Page,
+    Paging,
+    SiteFilter,
+    TimeWindow,
+    page_of,
+    time_window,
+)
 from hotline_libs.service import Bus
-from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field
+from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
 from intake.domain.boards import RequestKind
 from intake.domain.commands import RegisterRequest
@@ -30,16 +39,16 @@ router = APIRouter(tags=["service requests"])
 
 class ResidentIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-    name: str = Field(min_length=1, max_length=100, examples=["王芳"])
+    name: str = Field(min_length=1, pattern=SHOWS_TEXT, max_length=100, examples=["王芳"])
     phone: str = Field(min_length=5, max_length=30, examples=["13800138000"])
     email: EmailStr | None = Field(default=None, examples=["wang.fang@example.com"])
-    building: str = Field(min_length=1, max_length=20, examples=["3"])
-    room: str = Field(min_length=1, max_length=20, examples=["1202"])
+    building: str = Field(min_length=1, pattern=SHOWS_TEXT, max_length=20, examples=["3"])
+    room: str = Field(min_length=1, pattern=SHOWS_TEXT, max_length=20, examples=["1202"])
 
 
 class RequestedItemIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    item_code: str = Field(min_length=1, max_length=40, examples=["RP-TAP"])
+    item_code: str = Field(min_length=1, pattern=SHOWS_TEXT, max_length=40, examples=["RP-TAP"])
     quantity: int = Field(default=1, ge=1, le=1000)
 
 
@@ -67,15 +76,17 @@ class ServiceRequestIn(BaseModel):
             ]
         },
     )
-    site_id: str = Field(min_length=1, max_length=40, examples=["dmg"])
+    site_id: str = Field(min_length=1, pattern=SHOWS_TEXT, max_length=40, examples=["dmg"])
     kind: RequestKind = Field(examples=["repair"])
-    category: str = Field(min_length=1, max_length=40, examples=["own_unit"])
-    description: str = Field(min_length=1, max_length=4000, examples=["厨房水龙头漏水"])
+    category: str = Field(min_length=1, pattern=SHOWS_TEXT, max_length=40, examples=["own_unit"])
+    description: str = Field(
+        min_length=1, pattern=SHOWS_TEXT, max_length=4000, examples=["厨房水龙头漏水"]
+    )
     resident: ResidentIn
     channel: Channel = Channel.HOTLINE
     requested_items: list[RequestedItemIn] = Field(default_factory=list, max_length=50)
-    appointment_at: AwareDatetime | None = None
-    registered_at: AwareDatetime | None = Field(
+    appointment_at: IsoDateTime | None = None
+    registered_at: IsoDateTime | None = Field(
         default=None, description="Time of the call; now if absent"
     )
 

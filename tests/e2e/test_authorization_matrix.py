@@ -1,0 +1,336 @@
+"""The authorization matrix: every operation of every service's OpenAPI document × every role ×
+own site / another site → the expected answer, on the running platform.
+
+The expectations are written here, apart from the services' own access tables, so a change to
+who may do what shows up as a failing cell. An operation the services publish without a row
+here fails the test, and so does a row for an operation that no longer exists. Another site's
+record answers 404 (its id does not leak), a site the token does not cover answers 403, a
+listing shows only the caller's sites. Every state-changing call, refused ones included, leaves
+an audit record (REC-01 for reads of residents' data).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import pytest
+from hotline_infra.stack import Stack
+from hotline_libs.auth import Role
+
+from tests.support import (
+    auth,
+    client,
+    eventually,
+    register,
+    repair_request,
+    unique_phone,
+    work_order_of,
+)
+
+pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("service_logs_on_failure")]
+
+OWN, OTHER = "qjc", "dmg"
+SERVICES = ("intake", "dispatch", "billing", "callback", "notification")
+
+R = Role
+EVERYONE = frozenset(Role)
+STAFF = EVERYONE - {R.SITE_SYSTEM}
+REGISTRARS = {
+    R.AGENT,
+    R.SUPERVISOR,
+    R.DUTY_STAFF,
+    R.STEWARD,
+    R.ADMINISTRATOR,
+    R.SITE_MANAGER,
+    R.ADMIN,
+}
+READERS_OF_REQUESTS = REGISTRARS | {R.DIRECTOR, R.QUALITY_HEAD}
+ACCOUNTS = {R.FINANCE, R.ADMINISTRATOR, R.SITE_MANAGER, R.DIRECTOR, R.ADMIN}
+CALLERS = {R.AGENT, R.SUPERVISOR, R.ADMINISTRATOR, R.ADMIN}
+
+Scope = Literal["record", "site", "listing", "public"]
+"""How another site shows: its record is hidden (404), its site refused (403), a listing
+filtered (200), or the route has no site at all."""
+
+
+@dataclass(frozen=True)
+class Row:
+    roles: frozenset[Role]
+    scope: Scope
+    path: str = ""
+    """The concrete path, with {placeholders} of the fixture's records."""
+    body: Callable[[dict[str, str]], dict[str, Any]] | None = None
+
+
+def _row(roles: set[Role] | frozenset[Role], scope: Scope, path: str = "", body: Any = None) -> Row:
+    return Row(frozenset(roles), scope, path, body)
+
+
+MATRIX: dict[tuple[str, str], Row] = {
+    # intake
+    ("intake", "create_service_request"): _row(
+        REGISTRARS | {R.SITE_SYSTEM},
+        "site",
+        body=lambda r: repair_request(site_id=r["site"]),
+    ),
+    ("intake", "get_service_request"): _row(
+        READERS_OF_REQUESTS, "record", "/service-requests/{request_id}"
+    ),
+    ("intake", "list_service_requests"): _row(READERS_OF_REQUESTS, "listing"),
+    ("intake", "list_sites"): _row(EVERYONE, "listing"),
+    ("intake", "list_refused_submissions"): _row(
+        {R.AGENT, R.SUPERVISOR, R.DUTY_STAFF, R.SITE_MANAGER, R.ADMIN}, "listing"
+    ),
+    # dispatch
+    ("dispatch", "list_work_orders"): _row(READERS_OF_REQUESTS | {R.TECHNICIAN}, "listing"),
+    ("dispatch", "get_work_order"): _row(
+        READERS_OF_REQUESTS | {R.TECHNICIAN}, "record", "/work-orders/{work_order_id}"
+    ),
+    ("dispatch", "complete_work_order"): _row(
+        {R.TECHNICIAN, R.DUTY_STAFF, R.ADMINISTRATOR, R.ADMIN},
+        "record",
+        "/work-orders/{open_work_order_id}/completion",
+        lambda r: {"resident_signed": True},
+    ),
+    ("dispatch", "list_technicians"): _row(READERS_OF_REQUESTS, "listing"),
+    ("dispatch", "save_technician"): _row(
+        {R.DUTY_STAFF, R.SITE_MANAGER, R.SUPERVISOR, R.ADMIN},
+        "site",
+        "/technicians/{technician_id}",
+        lambda r: {
+            "site_id": r["site"],
+            "name": "矩阵测试",
+            "phone": "+8613900009999",
+            "trades": ["maintenance"],
+            "on_duty": False,
+        },
+    ),
+    # billing
+    ("billing", "get_price_list"): _row(EVERYONE, "site", "/price-lists/{site}"),
+    ("billing", "set_price_list_item"): _row(
+        {R.FINANCE, R.SITE_MANAGER, R.ADMIN},
+        "site",
+        "/price-lists/{site}/items/MX-TEST",
+        lambda r: {"name": "矩阵测试", "unit": "次", "unit_price": "1.00"},
+    ),
+    ("billing", "list_charges"): _row(ACCOUNTS, "listing"),
+    ("billing", "get_charge"): _row(ACCOUNTS, "record", "/charges/{charge_id}"),
+    ("billing", "price_again"): _row(
+        {R.FINANCE, R.ADMIN}, "record", "/charges/{charge_id}/pricing"
+    ),
+    ("billing", "confirm_agreed"): _row(
+        {R.FINANCE, R.ADMIN}, "record", "/charges/{charge_id}/agreed-prices", lambda r: {}
+    ),
+    # callback
+    ("callback", "list_callbacks"): _row(
+        CALLERS | {R.DIRECTOR, R.QUALITY_HEAD, R.SITE_MANAGER}, "listing"
+    ),
+    ("callback", "get_callback"): _row(
+        CALLERS | {R.DIRECTOR, R.QUALITY_HEAD, R.SITE_MANAGER}, "record", "/callbacks/{callback_id}"
+    ),
+    ("callback", "record_outcome"): _row(
+        CALLERS,
+        "record",
+        "/callbacks/{callback_id}/outcome",
+        lambda r: {"satisfied": True, "opinion": "矩阵测试：满意"},
+    ),
+    # notification
+    ("notification", "list_notifications"): _row(
+        {R.AGENT, R.SUPERVISOR, R.DUTY_STAFF, R.SITE_MANAGER, R.DIRECTOR, R.QUALITY_HEAD, R.ADMIN},
+        "listing",
+    ),
+}
+for _service in SERVICES:
+    MATRIX[(_service, "live")] = _row(frozenset(), "public")
+    MATRIX[(_service, "ready")] = _row(frozenset(), "public")
+    MATRIX[(_service, "metrics")] = _row(frozenset(), "public")
+    MATRIX[(_service, "list_audit_records")] = _row({R.DIRECTOR, R.ADMIN}, "listing")
+
+
+@dataclass(frozen=True)
+class Operation:
+    service: str
+    operation_id: str
+    method: str
+    path: str
+
+
+async def operations(platform: Stack) -> list[Operation]:
+    """Every operation every service documents."""
+    found = []
+    for service in SERVICES:
+        async with client(platform, service) as http:
+            spec = (await http.get("/openapi.json")).json()
+        for path, methods in spec["paths"].items():
+            for method, operation in methods.items():
+                found.append(Operation(service, operation["operationId"], method.upper(), path))
+    return found
+
+
+async def records_at_own_site(platform: Stack) -> dict[str, str]:
+    """A request at the own site with its work order, a paid one with its charge and callback,
+    and an open work order for the completion cells."""
+    paid = await register(platform, repair_request(site_id=OWN))
+    order = await work_order_of(platform, paid["request_id"], "dispatched")
+    async with client(platform, "dispatch") as dispatch:
+        completed = await dispatch.post(
+            f"/work-orders/{order['work_order_id']}/completion",
+            json={
+                "resident_signed": True,
+                "items": [{"item_code": "RP-TAP", "quantity": 1}],
+                "payment_method": "cash",
+            },
+            headers=auth(Role.TECHNICIAN, [OWN]),
+        )
+    assert completed.status_code == 201, completed.text
+    open_request = await register(platform, repair_request(site_id=OWN))
+    open_order = await work_order_of(platform, open_request["request_id"], "dispatched")
+
+    async def first(service: str, path: str, role: Role) -> dict[str, Any] | None:
+        async with client(platform, service) as http:
+            listing = (
+                await http.get(path, params={"request_id": paid["request_id"]}, headers=auth(role))
+            ).json()
+        items = listing["items"] if isinstance(listing, dict) else listing
+        return items[0] if items else None
+
+    charge = await eventually(lambda: first("billing", "/charges", Role.ADMIN), what="the charge")
+    callback = await eventually(
+        lambda: first("callback", "/callbacks", Role.ADMIN), what="the callback"
+    )
+    return {
+        "site": OWN,
+        "request_id": paid["request_id"],
+        "work_order_id": order["work_order_id"],
+        "open_work_order_id": open_order["work_order_id"],
+        "charge_id": charge["charge_id"],
+        "callback_id": callback["callback_id"],
+        "technician_id": f"{OWN}-mx-{uuid.uuid4().hex[:6]}",
+    }
+
+
+def _expected(row: Row, role: Role, site: str) -> str:
+    if row.scope == "public":
+        return "ok"
+    if role not in row.roles:
+        return "403"
+    if site == OWN:
+        return "ok"
+    return {"record": "404", "site": "403", "listing": "ok"}[row.scope]
+
+
+def _outcome(status: int) -> str:
+    if status in (401, 403, 404) or status >= 500:
+        return str(status)
+    return "ok"
+
+
+async def test_every_operation_answers_each_role_at_each_site_as_the_matrix_says(
+    platform: Stack,
+) -> None:
+    documented = await operations(platform)
+    keys = {(o.service, o.operation_id) for o in documented}
+    assert not keys - MATRIX.keys(), f"operations with no row in the matrix: {keys - MATRIX.keys()}"
+    assert not MATRIX.keys() - keys, f"rows for operations that are gone: {MATRIX.keys() - keys}"
+
+    records = await records_at_own_site(platform)
+    wrong: list[str] = []
+    cells = 0
+    for operation in documented:
+        row = MATRIX[(operation.service, operation.operation_id)]
+        path = (row.path or operation.path).format(**records)
+        async with client(platform, operation.service) as http:
+            if row.scope == "public":
+                cells += 1
+                response = await http.request(operation.method, path)
+                if response.status_code != 200:
+                    wrong.append(f"{operation} without a token: {response.status_code}")
+                continue
+            anonymous = await http.request(
+                operation.method, path, json=row.body(records) if row.body else None
+            )
+            cells += 1
+            if anonymous.status_code != 401:
+                wrong.append(f"{operation} without a token: {anonymous.status_code}")
+            for role in Role:
+                for site in (OWN, OTHER):
+                    body = row.body({**records, "site": records["site"]}) if row.body else None
+                    response = await http.request(
+                        operation.method,
+                        path,
+                        json=body,
+                        headers={
+                            **auth(role, [site]),
+                            **({"Idempotency-Key": str(uuid.uuid4())} if body is not None else {}),
+                        },
+                    )
+                    cells += 1
+                    expected, got = _expected(row, role, site), _outcome(response.status_code)
+                    if expected != got:
+                        wrong.append(
+                            f"{operation.service} {operation.method} {operation.path} as {role} "
+                            f"of {site}: expected {expected}, got {response.status_code} "
+                            f"{response.text[:160]}"
+                        )
+                    if got != "ok":
+                        assert response.headers["content-type"] == "application/problem+json"
+                    elif row.scope == "listing" and site == OTHER:
+                        leaked = [
+                            item
+                            for item in response.json()["items"]
+                            if OWN in (item.get("site_id"), *item.get("sites", ()))
+                        ]
+                        if leaked:
+                            wrong.append(f"{operation} as {role} of {OTHER} lists {leaked[:1]}")
+    assert not wrong, f"{len(wrong)} of {cells} cells differ:\n" + "\n".join(wrong)
+    print(f"authorization matrix: {len(documented)} operations, {cells} cells")
+
+    # every state-changing operation left audit records, of refused and of allowed calls
+    for operation in documented:
+        if operation.method == "GET":
+            continue
+        async with client(platform, operation.service) as http:
+            trail = (
+                await http.get(
+                    "/audit",
+                    params={"action": operation.operation_id, "limit": 500},
+                    headers=auth(Role.ADMIN),
+                )
+            ).json()
+        outcomes = {record["outcome"] for record in trail["items"]}
+        assert 401 in outcomes and 403 in outcomes, (operation, outcomes)
+        assert outcomes - {401, 403, 404}, f"{operation}: no allowed call audited ({outcomes})"
+        allowed = next(r for r in trail["items"] if r["outcome"] not in (401, 403, 404))
+        assert allowed["actor"]["role"] in {
+            r.value for r in MATRIX[(operation.service, operation.operation_id)].roles
+        }
+        assert allowed["client"] == "127.0.0.1" and allowed["at"]
+
+
+async def test_a_director_reads_the_audit_trail_of_their_sites_only(platform: Stack) -> None:
+    """Admins read every site's trail; a director only their sites'; others not at all."""
+    body = repair_request(unique_phone(), site_id=OWN)
+    created = await register(platform, body)
+    async with client(platform, "intake") as intake:
+        own = (
+            await intake.get(
+                "/audit",
+                params={"action": "create_service_request"},
+                headers=auth(Role.DIRECTOR, [OWN]),
+            )
+        ).json()
+        other = (
+            await intake.get(
+                "/audit",
+                params={"action": "create_service_request"},
+                headers=auth(Role.DIRECTOR, [OTHER]),
+            )
+        ).json()
+        agent = await intake.get("/audit", headers=auth(Role.AGENT))
+    created_at = f"/service-requests/{created['request_id']}"
+    assert any(r["created"] == created_at and r["outcome"] == 201 for r in own["items"])
+    assert not any(r["created"] == created_at for r in other["items"])
+    assert agent.status_code == 403
