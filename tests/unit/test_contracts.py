@@ -7,6 +7,7 @@ import re
 import subprocess
 import typing
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from contracts.billing.v1 import ChargeLine, ChargeRaised
@@ -306,3 +307,38 @@ def test_every_payload_field_has_a_description_for_the_asyncapi_documents() -> N
                 if not field.description
             ]
     assert not missing, f"fields without a description: {sorted(set(missing))}"
+
+
+PERSONAL_NAMES = ("name", "phone", "email", "building", "room", "recipient", "iban", "account")
+
+
+def test_every_field_holding_personal_data_is_marked_so_logs_mask_it() -> None:
+    """REC-01: a resident's personal information is confidential. Every contract field named like
+    personal data carries ``x-personal`` (a new one without it fails here), and the marks add
+    nothing a consumer must read: a schema with them honours its earlier versions."""
+    from contracts.envelope import personal_fields
+    from contracts.registry import registered_events
+
+    for event in registered_events():
+        marked = personal_fields(event)
+        named = {
+            path
+            for path in _all_fields(event)
+            if path.rsplit(".", 1)[-1] in PERSONAL_NAMES
+            and not path.endswith(("_name", "item_name"))
+        }
+        assert named <= marked, f"{event.__name__}: unmarked personal fields {named - marked}"
+    marks = set().union(*(personal_fields(e) for e in registered_events()))
+    assert {"payload.resident.phone", "payload.technician.phone", "payload.recipient"} <= marks
+
+
+def _all_fields(model: type[Any], prefix: str = "") -> set[str]:
+    from pydantic import BaseModel
+
+    found: set[str] = set()
+    for name, info in model.model_fields.items():
+        found.add(f"{prefix}{name}")
+        for arg in (info.annotation, *typing.get_args(info.annotation)):
+            if isinstance(arg, type) and issubclass(arg, BaseModel):
+                found |= _all_fields(arg, f"{prefix}{name}.")
+    return found

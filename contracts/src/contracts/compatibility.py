@@ -71,8 +71,9 @@ def _enum_changes(old: dict[str, Any], new: dict[str, Any], name: str) -> list[s
 
 
 def _shape(field: dict[str, Any]) -> Any:
-    """The part of a field schema that constrains values (not titles or descriptions)."""
-    ignored = {"title", "description", "examples", "default"}
+    """The part of a field schema that constrains values (not titles, descriptions, nor the
+    ``x-personal`` mark, which says how to treat a value, not which values are valid)."""
+    ignored = {"title", "description", "examples", "default", "x-personal"}
     if isinstance(field, dict):
         return {k: _shape(v) for k, v in field.items() if k not in ignored}
     if isinstance(field, list):

@@ -6,7 +6,7 @@ import enum
 import uuid
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Annotated, Any, ClassVar, Generic, TypeVar
+from typing import Annotated, Any, ClassVar, Generic, TypeVar, get_args
 
 from pydantic import (
     AfterValidator,
@@ -27,6 +27,12 @@ def _refuse_float(value: Any) -> Any:
         raise ValueError("money must be a decimal string such as '12.50', never a float")
     return value
 
+
+PERSONAL: dict[str, Any] = {"x-personal": True}
+"""``json_schema_extra`` of a field holding a resident's (or a staff member's) personal data:
+names, phone numbers, e-mail addresses, addresses, bank accounts, and what a resident dictated.
+Confidential (REC-01): masked in logs, never handed to third parties; ``personal_fields`` lists
+them."""
 
 Money = Annotated[
     Decimal,
@@ -91,13 +97,22 @@ class PaymentMethod(OpenEnum):
 class Resident(ContractModel):
     """Contact snapshot of the resident a request is about (业户)."""
 
-    name: str = Field(description="Resident's name as registered", examples=["王芳"])
-    phone: str = Field(description="Mobile number in E.164 form", examples=["+8613800138000"])
-    email: str | None = Field(
-        default=None, description="E-mail address, if given", examples=["wang.fang@example.com"]
+    name: str = Field(
+        description="Resident's name as registered", examples=["王芳"], json_schema_extra=PERSONAL
     )
-    building: str = Field(description="Building (栋)", examples=["3"])
-    room: str = Field(description="Room (房号)", examples=["1202"])
+    phone: str = Field(
+        description="Mobile number in E.164 form",
+        examples=["+8613800138000"],
+        json_schema_extra=PERSONAL,
+    )
+    email: str | None = Field(
+        default=None,
+        description="E-mail address, if given",
+        examples=["wang.fang@example.com"],
+        json_schema_extra=PERSONAL,
+    )
+    building: str = Field(description="Building (栋)", examples=["3"], json_schema_extra=PERSONAL)
+    room: str = Field(description="Room (房号)", examples=["1202"], json_schema_extra=PERSONAL)
 
 
 P = TypeVar("P", bound=BaseModel)
@@ -164,3 +179,23 @@ class Event(EventEnvelope[P]):
             aggregate_version=aggregate_version,
             payload=payload,
         )
+
+
+def personal_fields(model: type[BaseModel], prefix: str = "") -> set[str]:
+    """Dotted paths of the fields of ``model`` (and of the models it holds) marked ``PERSONAL``:
+    ``{"resident.name", "resident.phone", ...}``."""
+    found: set[str] = set()
+    for name, info in model.model_fields.items():
+        path = f"{prefix}{name}"
+        extra = info.json_schema_extra
+        if isinstance(extra, dict) and extra.get("x-personal") is True:
+            found.add(path)
+        for inner in _models_in(info.annotation):
+            found |= personal_fields(inner, f"{path}.")
+    return found
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [model for arg in get_args(annotation) for model in _models_in(arg)]

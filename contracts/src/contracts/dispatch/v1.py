@@ -8,7 +8,15 @@ from typing import Any, ClassVar
 from pydantic import Field
 
 from contracts import topics
-from contracts.envelope import ContractModel, Event, Money, PaymentMethod, Resident, UtcDateTime
+from contracts.envelope import (
+    PERSONAL,
+    ContractModel,
+    Event,
+    Money,
+    PaymentMethod,
+    Resident,
+    UtcDateTime,
+)
 
 
 def _work_order_no() -> Any:
@@ -26,9 +34,13 @@ class Technician(ContractModel):
     """The service staff member a work order is assigned to (维修人员)."""
 
     technician_id: str = Field(description="Dispatch's id of the technician", examples=["dmg-t01"])
-    name: str = Field(description="Name the resident is told", examples=["李强"])
+    name: str = Field(
+        description="Name the resident is told", examples=["李强"], json_schema_extra=PERSONAL
+    )
     phone: str = Field(
-        description="Number the resident may call, E.164", examples=["+8613900000101"]
+        description="Number the resident may call, E.164",
+        examples=["+8613900000101"],
+        json_schema_extra=PERSONAL,
     )
 
 

@@ -9,7 +9,7 @@ from typing import ClassVar
 from pydantic import Field
 
 from contracts import topics
-from contracts.envelope import ContractModel, Event, OpenEnum, Resident, UtcDateTime
+from contracts.envelope import PERSONAL, ContractModel, Event, OpenEnum, Resident, UtcDateTime
 
 
 class RequestKind(enum.StrEnum):
@@ -53,7 +53,9 @@ class ServiceRequestAcceptedPayload(ContractModel):
     kind: RequestKind = Field(description="Board of the request", examples=["repair"])
     category: str = Field(description="Item of the board", examples=["own_unit"])
     description: str = Field(
-        description="What the caller said, verbatim", examples=["厨房水龙头漏水"]
+        description="What the caller said, verbatim",
+        examples=["厨房水龙头漏水"],
+        json_schema_extra=PERSONAL,
     )
     resident: Resident = Field(description="Who asked, and where they live")
     channel: Channel = Field(description="How the request reached the hotline")

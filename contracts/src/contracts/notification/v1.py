@@ -8,7 +8,7 @@ from typing import ClassVar
 from pydantic import Field
 
 from contracts import topics
-from contracts.envelope import ContractModel, Event, OpenEnum, UtcDateTime
+from contracts.envelope import PERSONAL, ContractModel, Event, OpenEnum, UtcDateTime
 
 
 class NotificationChannel(OpenEnum):
@@ -27,7 +27,9 @@ class NotificationSentPayload(ContractModel):
     )
     channel: NotificationChannel = Field(description="How it went out")
     recipient: str = Field(
-        description="Phone number (E.164) or e-mail address", examples=["+8613800138000"]
+        description="Phone number (E.164) or e-mail address",
+        examples=["+8613800138000"],
+        json_schema_extra=PERSONAL,
     )
     template: str = Field(description="Which message it was", examples=["request_accepted"])
     about_event_id: uuid.UUID = Field(description="The event the message tells the resident about")

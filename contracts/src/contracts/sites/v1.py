@@ -13,7 +13,7 @@ from typing import ClassVar
 from pydantic import Field
 
 from contracts import topics
-from contracts.envelope import ContractModel, Event, Resident, UtcDateTime
+from contracts.envelope import PERSONAL, ContractModel, Event, Resident, UtcDateTime
 from contracts.intake.v1 import RequestedItem, RequestKind
 
 
@@ -37,6 +37,7 @@ class SiteRequestSubmittedPayload(ContractModel):
     description: str = Field(
         description="What the resident asked for, verbatim; 1 to 4000 characters",
         examples=["厨房水龙头漏水"],
+        json_schema_extra=PERSONAL,
     )
     resident: Resident = Field(
         description=(
