@@ -7,6 +7,8 @@ import sys
 
 import structlog
 
+from hotline_libs.personal_data import mask_event, scrub_line
+
 
 def configure_logging(service: str, level: str = "INFO") -> None:
     """Send stdlib and structlog records to stderr as ``key=value`` lines tagged with ``service``."""
@@ -14,6 +16,7 @@ def configure_logging(service: str, level: str = "INFO") -> None:
         structlog.contextvars.merge_contextvars,
         structlog.processors.add_log_level,
         structlog.processors.TimeStamper(fmt="%H:%M:%S", utc=False),
+        mask_event,  # REC-01: residents' personal data never reaches a log line
     ]
     structlog.configure(
         processors=[*processors, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
@@ -28,6 +31,7 @@ def configure_logging(service: str, level: str = "INFO") -> None:
             structlog.dev.ConsoleRenderer(
                 colors=False, pad_event_to=0, exception_formatter=structlog.dev.plain_traceback
             ),
+            scrub_line,  # what the renderer added: exceptions, library messages
         ],
     )
     handler = logging.StreamHandler(sys.stderr)
