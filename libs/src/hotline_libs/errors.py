@@ -41,10 +41,3 @@ class ConcurrencyConflict(Exception):
     Raised by a unit of work's conditional write; the message bus retries the command, so a
     caller sees it only when the aggregate keeps changing under every retry.
     """
-
-
-SHOWS_TEXT = r"[^\s\x1c-\x1f\x85]"
-"""A pattern for text fields that are stripped before use: at least one character that stays.
-
-The character class is what Python's ``str.strip`` keeps *and* what JSON Schema's (ECMAScript)
-``\\S`` and pydantic's (Rust) ``\\S`` call text, so the document and the check agree."""

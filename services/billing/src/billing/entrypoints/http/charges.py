@@ -10,7 +10,7 @@ from typing import Annotated
 from contracts.envelope import Money
 from fastapi import APIRouter, Depends, HTTPException, Query, status
 from hotline_libs.auth import CurrentPrincipal
-from hotline_libs.errors import SHOWS_TEXT
+from hotline_libs.inputs import SHOWS_TEXT
 from hotline_libs.money import PositiveAmount
 from hotline_libs.paging import Page, Paging, SiteFilter, TimeWindow, page_of, time_window
 from hotline_libs.service import Bus

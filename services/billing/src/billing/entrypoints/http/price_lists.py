@@ -7,7 +7,7 @@ from decimal import Decimal
 from contracts.envelope import Money
 from fastapi import APIRouter, HTTPException, status
 from hotline_libs.auth import CurrentPrincipal
-from hotline_libs.errors import SHOWS_TEXT
+from hotline_libs.inputs import SHOWS_TEXT
 from hotline_libs.money import PositiveAmount
 from hotline_libs.service import Bus
 from pydantic import BaseModel, ConfigDict, Field

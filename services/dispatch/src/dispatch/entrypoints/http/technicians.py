@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, status
 from hotline_libs.auth import CurrentPrincipal
-from hotline_libs.errors import SHOWS_TEXT
+from hotline_libs.inputs import SHOWS_TEXT
 from hotline_libs.paging import Page, Paging, SiteFilter, page_of
 from hotline_libs.service import Bus
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema

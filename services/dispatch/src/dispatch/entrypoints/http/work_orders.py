@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Response, status
 from hotline_libs.auth import CurrentPrincipal
-from hotline_libs.errors import SHOWS_TEXT
+from hotline_libs.inputs import SHOWS_TEXT
 from hotline_libs.money import PositiveAmount
 from hotline_libs.paging import (
     IsoDateTime,

@@ -8,8 +8,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Response, status
 from hotline_libs.auth import CurrentPrincipal
-from hotline_libs.errors import SHOWS_TEXT
 from hotline_libs.idempotency import IdempotencyKey
+from hotline_libs.inputs import SHOWS_TEXT
 from hotline_libs.paging import (
     IsoDateTime,
     Page,
