@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from console.settings import ConsoleSettings
 from hotline_infra.docs import asyncapi_documents
 from hotline_infra.paths import REPO
 from hotline_infra.stack import SERVICES
@@ -24,8 +25,16 @@ def test_compose_runs_each_service_with_its_own_entry_point() -> None:
         assert "/health/ready" in services[name]["healthcheck"]["test"][-1]
 
 
+def test_compose_runs_the_console_in_front_of_the_five_apis() -> None:
+    console = _compose()["services"]["console"]
+    assert console["command"] == ["python", "-m", "console"]
+    urls = {f"HOTLINE_{name.upper()}_URL" for name in SERVICES}
+    assert urls <= set(console["environment"])
+
+
 def test_every_hotline_variable_in_compose_is_a_setting() -> None:
     known = {f"HOTLINE_{field.upper()}" for field in NotificationSettings.model_fields}
+    known |= {f"HOTLINE_{field.upper()}" for field in ConsoleSettings.model_fields}
     for service in _compose()["services"].values():
         for variable in service.get("environment") or {}:
             if variable.startswith("HOTLINE_"):

@@ -52,7 +52,13 @@ def _size(path: Path) -> int:
 
 
 def _banner(stack: Stack) -> str:
-    lines = ["", "hotline platform is up", ""]
+    lines = [
+        "",
+        "hotline platform is up",
+        "",
+        f"  console        {stack.console_url}/  (sign in: choose a role)",
+        "",
+    ]
     for name in SERVICES:
         url = stack.service_url(name)
         lines.append(f"  {name:<13} {url}   API docs: {url}/docs")
@@ -89,12 +95,16 @@ def run() -> None:
         stack.start_infra()
         follower.start()
         stack.start_services()
+        stack.start_console()
         print(_banner(stack), flush=True)
         while True:
-            for name, process in stack.services.items():
+            for name, process in list(stack.services.items()):
                 if not process.running:
                     print(f"{name} exited; restarting it", flush=True)
-                    stack.start_service(name, wait=False)
+                    if name == "console":
+                        stack.start_console(wait=False)
+                    else:
+                        stack.start_service(name, wait=False)
             time.sleep(1)
     except KeyboardInterrupt:
         print("\nstopping ...", flush=True)

@@ -1,4 +1,5 @@
-"""Installs the broker and the store once into the cache: Kafka jars with Maven, FerretDB with Go."""
+"""Installs once into the cache what is not Python: Kafka jars with Maven, FerretDB with Go, the
+console's htmx from the npm registry; and, for the browser tests, Debian's Chromium."""
 
 from __future__ import annotations
 
@@ -15,6 +16,10 @@ from hotline_infra.paths import INFRA, cache_dir
 KAFKA_VERSION = "4.4.0"
 FERRETDB_MODULE = "github.com/FerretDB/FerretDB"
 FERRETDB_VERSION = "v1.24.2"
+HTMX_VERSION = "2.0.4"
+HTMX_INTEGRITY = "sha512-HLxMCdfXDOJirs3vBZl/ZLoY+c7PfM4Ahr2Ad4YXh6d22T5ltbTXFFkpx9Tgb2vvmWFMbIc3LqN2ToNkZJvyYQ=="
+"""The registry's integrity of the htmx.org tarball: what we fetch is what was published."""
+CHROMIUM = Path(os.environ.get("HOTLINE_CHROMIUM", "/usr/bin/chromium"))
 
 # Fixes for lookups by _id and for atomic single-document updates; why, in the file itself.
 FERRETDB_PATCH = INFRA / "ferretdb" / "fixes.patch"
@@ -108,7 +113,56 @@ def ferretdb_binary() -> Path:
     return binary
 
 
+def htmx_assets() -> Path:
+    """The folder holding ``htmx.min.js`` for the console, fetched once from the npm registry and
+    checked against the integrity the registry publishes (no copy of it in the repository)."""
+    import base64
+    import io
+    import tarfile
+    import urllib.request
+
+    home = cache_dir() / f"htmx-{HTMX_VERSION}"
+    script = home / "htmx.min.js"
+    if script.exists():
+        return home
+    url = f"https://registry.npmjs.org/htmx.org/-/htmx.org-{HTMX_VERSION}.tgz"
+    with urllib.request.urlopen(url, timeout=60) as response:
+        tarball = response.read()
+    algorithm, _, expected = HTMX_INTEGRITY.partition("-")
+    if base64.b64encode(hashlib.new(algorithm, tarball).digest()).decode() != expected:
+        raise InstallError(f"{url} does not match its published integrity {HTMX_INTEGRITY}")
+    with tarfile.open(fileobj=io.BytesIO(tarball)) as archive:
+        member = archive.extractfile("package/dist/htmx.min.js")
+        if member is None:
+            raise InstallError(f"{url} has no dist/htmx.min.js")
+        home.mkdir(parents=True, exist_ok=True)
+        partial = home / "htmx.min.js.partial"
+        partial.write_bytes(member.read())
+        partial.rename(script)
+    return home
+
+
+def chromium() -> Path | None:
+    """Debian's Chromium for the browser tests: installed with apt-get when missing and this is
+    a Debian machine we may install on (as CI's is); None, with a warning, elsewhere."""
+    if CHROMIUM.exists():
+        return CHROMIUM
+    if shutil.which("apt-get") is None or os.geteuid() != 0:
+        print(
+            f"warning: no Chromium at {CHROMIUM}: the browser tests need Debian's `chromium` "
+            "(apt-get install chromium chromium-driver) or HOTLINE_CHROMIUM=<path>",
+            file=sys.stderr,
+        )
+        return None
+    env = {"DEBIAN_FRONTEND": "noninteractive"}
+    _run(["apt-get", "update", "-qq"], env=env)
+    _run(["apt-get", "install", "-y", "-qq", "chromium", "chromium-driver"], env=env)
+    return CHROMIUM
+
+
 def install_all() -> None:
     """Install everything ``make run`` and ``make test`` need that is not Python."""
     print(f"kafka: {kafka_libs()}")
     print(f"ferretdb: {ferretdb_binary()}")
+    print(f"htmx: {htmx_assets()}")
+    print(f"chromium: {chromium() or 'missing (browser tests will fail)'}")

@@ -36,6 +36,8 @@ class Ports:
     smtp: int
     sms: int
     services: dict[str, int] = field(default_factory=dict)
+    console: int = 0
+    """The staff console's port (0: not started by this stack yet)."""
 
     @classmethod
     def defaults(cls) -> Ports:
@@ -51,6 +53,7 @@ class Ports:
             smtp=port("smtp", 2525),
             sms=port("sms", 8025),
             services={name: port(name, 8001 + i) for i, name in enumerate(SERVICES)},
+            console=port("console", 8080),
         )
 
     @classmethod
@@ -63,6 +66,7 @@ class Ports:
             smtp=free_port(),
             sms=free_port(),
             services={name: free_port() for name in SERVICES},
+            console=free_port(),
         )
 
 
@@ -317,7 +321,8 @@ class Stack:
         self.services.pop(instance).stop()
 
     def wait_ready(self, name: str, timeout_s: float = 60) -> None:
-        url = f"{self.service_url(name)}/health/ready"
+        base = self.console_url if name == "console" else self.service_url(name)
+        url = f"{base}/health/ready"
 
         def ready() -> bool:
             try:
@@ -332,6 +337,37 @@ class Stack:
             self.start_service(name, wait=False)
         for name in SERVICES:
             self.wait_ready(name)
+
+    @property
+    def console_url(self) -> str:
+        return f"http://127.0.0.1:{self.ports.console}"
+
+    def console_env(self) -> dict[str, str]:
+        """The console's environment: the five APIs, and where htmx was installed."""
+        from hotline_infra.install import htmx_assets
+
+        return {
+            **{f"HOTLINE_{name.upper()}_URL": self.service_url(name) for name in SERVICES},
+            "HOTLINE_HTTP_PORT": str(self.ports.console),
+            "HOTLINE_CONSOLE_ASSETS": str(htmx_assets()),
+            "PYTHONUNBUFFERED": "1",
+        }
+
+    def start_console(self, wait: bool = True) -> ManagedProcess:
+        """Start the staff console (``python -m console``) in front of the five services."""
+        if not self.ports.console:
+            self.ports.console = free_port()
+        process = ManagedProcess(
+            "console",
+            [sys.executable, "-m", "console"],
+            self.logs / "console.log",
+            env=self.console_env(),
+        )
+        process.start()
+        self.services["console"] = process
+        if wait:
+            self.wait_ready("console")
+        return process
 
     def kill_service(self, name: str) -> None:
         self.services[name].kill()

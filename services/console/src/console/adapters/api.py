@@ -1,0 +1,78 @@
+"""The five services' APIs as the console calls them: one method per call, the user's token on
+each, and an API's problem (RFC 9457) raised as ``ApiProblem`` for the page to show."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+
+@dataclass
+class ApiProblem(Exception):
+    """An API answered 4xx or 5xx: its status, what it said, and the fields at fault."""
+
+    status: int
+    detail: str
+    errors: list[dict[str, Any]] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return f"{self.status}: {self.detail}"
+
+    def by_field(self) -> dict[str, str]:
+        """The message of each field at fault, by its dotted path (``resident.phone``)."""
+        found: dict[str, str] = {}
+        for error in self.errors:
+            name = error.get("field")
+            if name and name not in found:
+                found[str(name)] = str(error.get("message", ""))
+        return found
+
+
+class HotlineApi:
+    """Calls on behalf of one signed-in user."""
+
+    def __init__(self, client: httpx.AsyncClient, urls: dict[str, str], token: str) -> None:
+        self._client = client
+        self._urls = urls
+        self._headers = {"Authorization": f"Bearer {token}"}
+
+    async def _call(self, service: str, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
+        headers = {**self._headers, **kwargs.pop("headers", {})}
+        try:
+            response = await self._client.request(
+                method, f"{self._urls[service]}{path}", headers=headers, **kwargs
+            )
+        except httpx.HTTPError as exc:
+            raise ApiProblem(
+                503, f"{service} did not answer ({type(exc).__name__}); retry"
+            ) from exc
+        if response.status_code >= 400:
+            try:
+                body = response.json()
+            except ValueError:
+                body = {}
+            raise ApiProblem(
+                response.status_code,
+                str(body.get("detail") or response.reason_phrase),
+                list(body.get("errors") or []),
+            )
+        result: dict[str, Any] = response.json()
+        return result
+
+    async def sites(self) -> list[dict[str, Any]]:
+        page = await self._call("intake", "GET", "/sites", params={"limit": 500})
+        return list(page["items"])
+
+    async def register(self, body: dict[str, Any], idempotency_key: str) -> dict[str, Any]:
+        return await self._call(
+            "intake",
+            "POST",
+            "/service-requests",
+            json=body,
+            headers={"Idempotency-Key": idempotency_key},
+        )
+
+    async def requests(self, params: dict[str, Any]) -> dict[str, Any]:
+        return await self._call("intake", "GET", "/service-requests", params=params)

@@ -1,0 +1,171 @@
+"""What every page shares: the signed-in user from the session cookie, the CSRF check, the
+navigation the user's role may use, and rendering in the user's language."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+from fastapi import HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from hotline_libs.auth import InvalidToken, Principal, Role, TokenVerifier
+
+from console.adapters.api import HotlineApi
+from console.i18n import choose_language, translator
+from console.settings import ConsoleSettings
+
+TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parents[2] / "templates")
+SESSION_COOKIE = "hotline_session"
+CSRF_COOKIE = "hotline_csrf"
+LANGUAGE_COOKIE = "hotline_lang"
+
+REGISTRARS = frozenset(
+    {
+        Role.AGENT,
+        Role.SUPERVISOR,
+        Role.DUTY_STAFF,
+        Role.STEWARD,
+        Role.ADMINISTRATOR,
+        Role.SITE_MANAGER,
+        Role.ADMIN,
+    }
+)
+"""Who registers calls (the same roles intake's API allows; the API decides in the end)."""
+REQUEST_READERS = REGISTRARS | {Role.DIRECTOR, Role.QUALITY_HEAD}
+
+
+@dataclass(frozen=True)
+class Screen:
+    key: str
+    path: str
+    roles: frozenset[Role]
+
+
+SCREENS = (
+    Screen("register", "/requests/new", REGISTRARS),
+    Screen("requests", "/requests", REQUEST_READERS),
+)
+"""The screens, in the navigation's order, with the roles that see them."""
+
+
+def screens_for(role: Role) -> list[Screen]:
+    return [screen for screen in SCREENS if role in screen.roles]
+
+
+class SignInNeeded(Exception):
+    """No valid session: the page sends the user to sign in, with why."""
+
+    def __init__(self, reason: str | None = None) -> None:
+        super().__init__(reason or "")
+        self.reason = reason
+
+
+@dataclass
+class Session:
+    """The signed-in user of one request, and the APIs on their behalf."""
+
+    principal: Principal
+    token: str
+    api: HotlineApi
+
+
+def settings_of(request: Request) -> ConsoleSettings:
+    settings: ConsoleSettings = request.app.state.settings
+    return settings
+
+
+def api_for(request: Request, token: str) -> HotlineApi:
+    settings = settings_of(request)
+    client: httpx.AsyncClient = request.app.state.http
+    urls = {
+        "intake": settings.intake_url,
+        "dispatch": settings.dispatch_url,
+        "billing": settings.billing_url,
+        "callback": settings.callback_url,
+        "notification": settings.notification_url,
+    }
+    return HotlineApi(client, urls, token)
+
+
+async def session(request: Request) -> Session:
+    """FastAPI dependency: the signed-in user, or ``SignInNeeded``."""
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        raise SignInNeeded()
+    verifier: TokenVerifier = request.app.state.verifier
+    try:
+        principal = await verifier.verify_async(token)
+    except InvalidToken:
+        raise SignInNeeded("session_ended") from None
+    return Session(principal, token, api_for(request, token))
+
+
+def require(current: Session, screen_key: str) -> None:
+    """403 unless the user's role sees ``screen_key``."""
+    screen = next(s for s in SCREENS if s.key == screen_key)
+    if current.principal.role not in screen.roles:
+        raise HTTPException(403, "not_for_role")
+
+
+def csrf_token(request: Request) -> str:
+    """The form token for this browser (double submit: the cookie and the form must agree)."""
+    existing = request.cookies.get(CSRF_COOKIE)
+    if existing:
+        return existing
+    token: str = request.state.__dict__.setdefault("csrf", secrets.token_urlsafe(32))
+    return token
+
+
+def check_csrf(request: Request, submitted: str | None) -> None:
+    """Refuse a form whose CSRF token is missing or not this browser's."""
+    cookie = request.cookies.get(CSRF_COOKIE)
+    if not cookie or not submitted or not hmac.compare_digest(cookie, submitted):
+        raise HTTPException(403, "the form expired or came from elsewhere; reload the page")
+
+
+def language_of(request: Request) -> str:
+    return choose_language(
+        request.cookies.get(LANGUAGE_COOKIE), request.headers.get("accept-language")
+    )
+
+
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any],
+    *,
+    current: Session | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    """A page in the user's language, with the header (name, role, sites) and navigation."""
+    language = language_of(request)
+    csrf = csrf_token(request)
+    response = TEMPLATES.TemplateResponse(
+        request,
+        template,
+        {
+            **translator(language),
+            "current": current,
+            "screens": screens_for(current.principal.role) if current else [],
+            "csrf": csrf,
+            "htmx": request.app.state.htmx is not None,
+            **context,
+        },
+        status_code=status_code,
+    )
+    if request.cookies.get(CSRF_COOKIE) != csrf:
+        set_cookie(response, CSRF_COOKIE, csrf)
+    return response
+
+
+def set_cookie(response: Response, name: str, value: str, *, http_only: bool = True) -> None:
+    response.set_cookie(name, value, httponly=http_only, samesite="strict", path="/")
+
+
+def redirect(path: str) -> RedirectResponse:
+    return RedirectResponse(path, status_code=303)

@@ -1,0 +1,197 @@
+"""The agent's screens: register a call, and the paged, filterable list of requests."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, time
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, Response
+from hotline_libs.auth import ALL_SITES
+
+from console.adapters.api import ApiProblem
+from console.entrypoints.web import (
+    Session,
+    SignInNeeded,
+    check_csrf,
+    redirect,
+    render,
+    require,
+    session,
+    settings_of,
+)
+from console.i18n import CATEGORIES, KINDS
+
+router = APIRouter()
+CurrentSession = Annotated[Session, Depends(session)]
+
+FIELDS = (
+    "site_id",
+    "resident.building",
+    "resident.room",
+    "resident.name",
+    "resident.phone",
+    "resident.email",
+    "kind",
+    "category",
+    "description",
+    "appointment_at",
+)
+"""The form's fields by the API's dotted names, so a problem's ``field`` lands next to its input."""
+PAGE = 20
+
+
+async def _site_choices(current: Session) -> list[dict[str, str]]:
+    sites = await current.api.sites()
+    if ALL_SITES in current.principal.sites:
+        return sites
+    return [site for site in sites if site["site_id"] in current.principal.sites]
+
+
+def _moment(value: str, zone: ZoneInfo) -> str | None:
+    """A datetime-local input (site time) as an ISO moment with its offset."""
+    if not value:
+        return None
+    return datetime.fromisoformat(value).replace(tzinfo=zone).isoformat()
+
+
+@router.get("/requests/new", response_class=HTMLResponse)
+async def register_form(request: Request, current: CurrentSession) -> HTMLResponse:
+    require(current, "register")
+    return render(
+        request,
+        "register.html",
+        {
+            "sites": await _site_choices(current),
+            "kinds": KINDS,
+            "categories": CATEGORIES,
+            "values": {"kind": "repair", "category": "own_unit"},
+            "errors": {},
+            "problem": None,
+            "idempotency_key": str(uuid.uuid4()),
+        },
+        current=current,
+    )
+
+
+@router.post("/requests/new", response_class=HTMLResponse)
+async def register_call(
+    request: Request,
+    current: CurrentSession,
+    csrf: Annotated[str, Form()] = "",
+    idempotency_key: Annotated[str, Form()] = "",
+) -> Response:
+    require(current, "register")
+    check_csrf(request, csrf)
+    form = await request.form()
+    values = {name: str(form.get(name, "")).strip() for name in FIELDS}
+    zone = ZoneInfo(settings_of(request).time_zone)
+    body: dict[str, Any] = {
+        "site_id": values["site_id"],
+        "kind": values["kind"],
+        "category": values["category"],
+        "description": values["description"],
+        "resident": {
+            "name": values["resident.name"],
+            "phone": values["resident.phone"],
+            "email": values["resident.email"] or None,
+            "building": values["resident.building"],
+            "room": values["resident.room"],
+        },
+    }
+    try:
+        appointment = _moment(values["appointment_at"], zone)
+    except ValueError:
+        appointment = values["appointment_at"]  # the API names what is wrong with it
+    if appointment:
+        body["appointment_at"] = appointment
+    try:
+        created = await current.api.register(body, idempotency_key or str(uuid.uuid4()))
+    except ApiProblem as problem:
+        if problem.status == 401:
+            raise SignInNeeded("session_ended") from None
+        return render(
+            request,
+            "register.html",
+            {
+                "sites": await _site_choices(current),
+                "kinds": KINDS,
+                "categories": CATEGORIES,
+                "values": values,
+                "errors": problem.by_field(),
+                "problem": problem,
+                "idempotency_key": idempotency_key,
+            },
+            current=current,
+            status_code=problem.status if problem.status < 500 else 503,
+        )
+    return redirect(f"/requests?registered={created['request_no']}")
+
+
+@router.get("/requests", response_class=HTMLResponse)
+async def list_requests(
+    request: Request,
+    current: CurrentSession,
+    site_id: str = "",
+    status: str = "",
+    kind: str = "",
+    registered_on_or_after: str = "",
+    registered_on_or_before: str = "",
+    offset: int = 0,
+    registered: str = "",
+) -> Response:
+    require(current, "requests")
+    zone = ZoneInfo(settings_of(request).time_zone)
+    filters = {
+        "site_id": site_id,
+        "status": status,
+        "kind": kind,
+        "registered_on_or_after": registered_on_or_after,
+        "registered_on_or_before": registered_on_or_before,
+    }
+    params: dict[str, Any] = {"limit": PAGE, "offset": max(offset, 0)}
+    params |= {name: filters[name] for name in ("site_id", "status", "kind") if filters[name]}
+    problem: ApiProblem | None = None
+    try:
+        if registered_on_or_after:
+            start = datetime.combine(date.fromisoformat(registered_on_or_after), time.min, zone)
+            params["registered_from"] = start.isoformat()
+        if registered_on_or_before:
+            end = datetime.combine(date.fromisoformat(registered_on_or_before), time.max, zone)
+            params["registered_to"] = end.replace(microsecond=0).isoformat()
+    except ValueError:
+        problem = ApiProblem(422, "give dates as YYYY-MM-DD")
+    page: dict[str, Any] = {"items": [], "total": 0, "limit": PAGE, "offset": 0}
+    if problem is None:
+        try:
+            page = await current.api.requests(params)
+        except ApiProblem as refused:
+            if refused.status == 401:
+                raise SignInNeeded("session_ended") from None
+            problem = refused
+    for item in page["items"]:
+        item["registered_local"] = (
+            datetime.fromisoformat(item["registered_at"])
+            .astimezone(zone)
+            .strftime("%Y-%m-%d %H:%M")
+        )
+    query = "&".join(f"{k}={v}" for k, v in filters.items() if v)
+    template = "_requests_table.html" if request.headers.get("HX-Request") else "requests.html"
+    return render(
+        request,
+        template,
+        {
+            "page": page,
+            "filters": filters,
+            "query": query,
+            "sites": await _site_choices(current),
+            "kinds": KINDS,
+            "statuses": ["accepted"],
+            "registered": registered,
+            "problem": problem,
+        },
+        current=current,
+        status_code=200 if problem is None else min(problem.status, 503),
+    )

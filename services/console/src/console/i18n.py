@@ -1,0 +1,167 @@
+"""What the console says, in zh-CN (first) and English.
+
+Kept as one Python table rather than gettext catalogues: the console has a few dozen strings, a
+reviewer sees both languages side by side, and nothing needs compiling. The request catalogue's
+labels (boards and their items) are here until intake publishes the catalogue as data (the intake
+issue); a code without a label is shown as the code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+LANGUAGES = ("zh-CN", "en")
+DEFAULT_LANGUAGE = "zh-CN"
+
+TEXT: Mapping[str, tuple[str, str]] = {
+    "app": ("物业客服热线 · 工作台", "Hotline console"),
+    "sign_in": ("登录", "Sign in"),
+    "sign_out": ("退出", "Sign out"),
+    "role": ("角色", "Role"),
+    "sites": ("项目", "Sites"),
+    "all_sites": ("全部项目", "All sites"),
+    "your_name": ("姓名", "Your name"),
+    "token": ("身份令牌（来自公司统一登录）", "Bearer token (from the company's sign-in)"),
+    "dev_sign_in_note": (
+        "开发环境：选择角色和项目即可登录。",
+        "Development: choose a role and sites to sign in.",
+    ),
+    "register": ("登记来电", "Register a call"),
+    "requests": ("服务请求", "Requests"),
+    "site": ("项目", "Site"),
+    "building": ("栋", "Building"),
+    "room": ("房号", "Room"),
+    "resident_name": ("业户姓名", "Resident's name"),
+    "phone": ("电话", "Phone"),
+    "email": ("电子邮箱（可选）", "E-mail (optional)"),
+    "kind": ("板块", "Board"),
+    "category": ("类别", "Category"),
+    "description": ("内容", "What the resident asked for"),
+    "appointment": ("预约时间（可选）", "Appointment (optional)"),
+    "submit_register": ("登记", "Register"),
+    "registered": ("已登记，编号", "Registered as"),
+    "number": ("编号", "Number"),
+    "registered_at": ("登记时间", "Registered"),
+    "unit": ("房屋", "Unit"),
+    "resident": ("业户", "Resident"),
+    "status": ("状态", "Status"),
+    "any": ("全部", "Any"),
+    "from": ("从", "From"),
+    "to": ("至", "To"),
+    "filter": ("筛选", "Filter"),
+    "previous": ("上一页", "Previous"),
+    "next": ("下一页", "Next"),
+    "of": ("共", "of"),
+    "none_found": ("没有符合条件的请求。", "No requests match."),
+    "signed_out": ("已退出。", "Signed out."),
+    "session_ended": ("登录已失效，请重新登录。", "Your session has ended; please sign in again."),
+    "not_for_role": ("您的角色不能使用此页面。", "Your role cannot use this page."),
+    "check_fields": ("请检查标出的内容。", "Please check the marked fields."),
+    "language": ("English", "中文"),
+    "accepted": ("已受理", "accepted"),
+}
+
+ROLES: Mapping[str, tuple[str, str]] = {
+    "agent": ("坐席客服专员", "Hotline agent"),
+    "supervisor": ("呼叫中心主管", "Call-centre supervisor"),
+    "duty_staff": ("前台值班员", "Duty staff"),
+    "steward": ("物业管家", "Steward"),
+    "technician": ("维修人员", "Technician"),
+    "finance": ("财务", "Finance"),
+    "administrator": ("综合管理员", "Administrator"),
+    "site_manager": ("管理处经理", "Site manager"),
+    "director": ("物业服务中心经理", "Director"),
+    "quality_head": ("质量控制部部长", "Quality-control head"),
+    "admin": ("系统管理员", "Platform admin"),
+    "site_system": ("项目系统", "Site system"),
+}
+
+KINDS: Mapping[str, tuple[str, str]] = {
+    "consultation": ("咨询", "Consultation"),
+    "repair": ("报修", "Repair"),
+    "complaint": ("投诉", "Complaint"),
+    "callback": ("回访", "Callback"),
+    "value_added": ("社区增值服务", "Value-added service"),
+    "housekeeping": ("家政保洁", "Housekeeping"),
+    "information": ("信息收集", "Information"),
+}
+
+CATEGORIES: Mapping[str, Mapping[str, tuple[str, str]]] = {
+    "consultation": {
+        "property_service": ("物业服务", "Property service"),
+        "project": ("项目情况", "Projects"),
+        "community_event": ("社区活动", "Community events"),
+        "call_transfer": ("转接电话", "Call transfer"),
+        "convenience": ("便民信息", "Convenience information"),
+        "other": ("其他", "Other"),
+    },
+    "repair": {
+        "common_area": ("公共区域", "Common area"),
+        "own_unit": ("自用部位", "The unit's own parts"),
+        "other_paid": ("其他有偿维修", "Other paid repair"),
+    },
+    "complaint": {
+        "service_quality": ("服务质量", "Service quality"),
+        "construction_quality": ("工程质量", "Construction quality"),
+        "renovation_quality": ("装修质量", "Renovation quality"),
+        "repair": ("维修", "Repair"),
+        "historical_issue": ("历史遗留问题", "Historical issue"),
+        "facilities": ("设施设备", "Facilities"),
+        "environment": ("环境", "Environment"),
+        "other": ("其他", "Other"),
+    },
+    "housekeeping": {
+        "new_home_clean": ("家庭开荒", "New-home deep clean"),
+        "office_deep_clean": ("写字间开荒", "Office deep clean"),
+        "carpet_cleaning": ("地毯清洗", "Carpet cleaning"),
+        "carpet_care": ("地毯保养", "Carpet care"),
+        "floor_waxing": ("地板打蜡", "Floor waxing"),
+        "sofa_care": ("沙发保养", "Sofa care"),
+        "furniture_care": ("家具保养", "Furniture care"),
+        "glass_cleaning": ("玻璃清洗", "Glass cleaning"),
+        "office_contract_cleaning": ("写字间托管保洁", "Office contract cleaning"),
+        "stone_crystallisation": ("石材结晶", "Stone crystallisation"),
+    },
+}
+
+
+def pick(language: str, pair: tuple[str, str]) -> str:
+    return pair[1] if language == "en" else pair[0]
+
+
+def translator(language: str) -> dict[str, object]:
+    """What templates use: ``t("key")``, ``role_label``, ``kind_label``, ``category_label``."""
+
+    def t(key: str) -> str:
+        return pick(language, TEXT[key]) if key in TEXT else key
+
+    def role_label(role: str) -> str:
+        return pick(language, ROLES[role]) if role in ROLES else role
+
+    def kind_label(kind: str) -> str:
+        return pick(language, KINDS[kind]) if kind in KINDS else kind
+
+    def category_label(kind: str, category: str) -> str:
+        label = CATEGORIES.get(kind, {}).get(category)
+        return pick(language, label) if label else category
+
+    return {
+        "t": t,
+        "role_label": role_label,
+        "kind_label": kind_label,
+        "category_label": category_label,
+        "language": language,
+    }
+
+
+def choose_language(cookie: str | None, accept_language: str | None) -> str:
+    """The cookie's choice, else the browser's first language we speak, else Chinese."""
+    if cookie in LANGUAGES:
+        return cookie
+    for part in (accept_language or "").split(","):
+        tag = part.split(";")[0].strip().lower()
+        if tag.startswith("en"):
+            return "en"
+        if tag.startswith("zh"):
+            return "zh-CN"
+    return DEFAULT_LANGUAGE
