@@ -1,0 +1,62 @@
+"""The console in headless Chromium (Debian's package), driven by Playwright, in front of the
+session's five services on the real Kafka and store. Screenshots of each screen are kept in
+``.hotline/artifacts/screenshots/``."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from hotline_infra.stack import Stack
+from playwright.async_api import Browser, Page, async_playwright
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / ".hotline" / "artifacts" / "screenshots"
+CHROMIUM = os.environ.get("HOTLINE_CHROMIUM", "/usr/bin/chromium")
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def console(platform: Stack) -> Iterator[str]:
+    """The console's URL, started once for the session in front of the platform."""
+    if "console" not in platform.services:
+        platform.start_console()
+    yield platform.console_url
+
+
+@pytest.fixture(scope="session")
+async def browser() -> AsyncIterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(
+            f"no Chromium at {CHROMIUM}: `make install` installs Debian's chromium, or set "
+            "HOTLINE_CHROMIUM"
+        )
+    async with async_playwright() as playwright:
+        launched = await playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield launched
+        await launched.close()
+
+
+@pytest.fixture
+async def page(browser: Browser, console: str) -> AsyncIterator[Page]:
+    context = await browser.new_context(base_url=console, locale="zh-CN")
+    opened = await context.new_page()
+    yield opened
+    await context.close()
+
+
+async def screenshot(page: Page, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    await page.screenshot(path=str(path), full_page=True)
+    return path

@@ -1,0 +1,121 @@
+"""An agent at the hotline works in the browser: signs in, registers a call, finds it in the
+list; bad input shows the API's problem next to the field; roles see only their screens."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from playwright.async_api import Page, expect
+
+from tests.browser.conftest import screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.e2e]
+
+
+async def sign_in(page: Page, role: str, sites: list[str], name: str) -> None:
+    await page.goto("/sign-in")
+    await page.select_option("#role", role)
+    for site in sites:
+        await page.check(f"#site-{'all' if site == '*' else site}")
+    await page.fill("#name", name)
+    await page.click("form.card button[type=submit]")
+
+
+def fresh_phone() -> str:
+    return f"1391{int(time.time() * 1000) % 10_000_000:07d}"
+
+
+async def register_call(page: Page, phone: str, description: str = "厨房水龙头漏水") -> None:
+    await page.goto("/requests/new")
+    await page.select_option("#site_id", "dmg")
+    await page.fill("#resident-building", "3")
+    await page.fill("#resident-room", "1202")
+    await page.fill("#resident-name", "王芳")
+    await page.fill("#resident-phone", phone)
+    await page.select_option("#kind", "repair")
+    await page.select_option("#category", "own_unit")
+    await page.fill("#description", description)
+    await page.click("form.card button[type=submit]")
+
+
+async def test_an_agent_registers_a_call_and_finds_it_in_the_list(page: Page) -> None:
+    await sign_in(page, "agent", ["dmg"], "李娜")
+    await expect(page.get_by_test_id("user-name")).to_have_text("李娜")
+    await expect(page.get_by_test_id("user-role")).to_have_text("坐席客服专员")
+    await expect(page.get_by_test_id("user-sites")).to_have_text("dmg")
+    await page.goto("/requests/new")
+    await screenshot(page, "register")
+    await register_call(page, fresh_phone())
+    notice = page.get_by_test_id("registered")
+    await expect(notice).to_contain_text("SR-DMG-")
+    number = (await notice.locator("strong").inner_text()).strip()
+    row = page.locator(f"tr[data-request-no='{number}']")
+    await expect(row).to_be_visible()
+    await expect(row.locator("td.status")).to_have_text("已受理")
+    await expect(row).to_contain_text("3-1202")
+    await screenshot(page, "requests")
+
+
+async def test_bad_input_shows_the_apis_problem_next_to_the_field_and_keeps_the_input(
+    page: Page,
+) -> None:
+    await sign_in(page, "agent", ["dmg"], "李娜")
+    await register_call(page, "12345")
+    error = page.locator("#resident-phone-error")
+    await expect(error).to_contain_text("not a valid phone number")
+    await expect(page.locator("#resident-phone")).to_have_value("12345")
+    await expect(page.locator("#description")).to_have_value("厨房水龙头漏水")
+    await screenshot(page, "register-problem")
+    await register_call(page, fresh_phone(), description="   ")
+    await expect(page.locator("#description-error")).to_be_visible()
+
+
+async def test_the_list_filters_by_site_and_status_and_pages(page: Page) -> None:
+    await sign_in(page, "supervisor", ["*"], "张敏")
+    await register_call(page, fresh_phone())
+    await expect(page.get_by_test_id("registered")).to_be_visible()
+    await page.select_option("#f-site", "qjc")
+    await page.click(".filters button[type=submit]")
+    await expect(page.locator("tr[data-request-no^='SR-DMG-']")).to_have_count(0)
+    await page.select_option("#f-site", "dmg")
+    await page.select_option("#f-status", "accepted")
+    await page.click(".filters button[type=submit]")
+    await expect(page.locator("tr[data-request-no^='SR-DMG-']").first).to_be_visible()
+    assert await page.locator("tr[data-request-no^='SR-QJC-']").count() == 0
+    await expect(page.get_by_test_id("page-range")).to_contain_text("1–")
+
+
+async def test_english_is_a_click_away(page: Page) -> None:
+    await sign_in(page, "agent", ["dmg"], "Li Na")
+    await page.click("a.lang")
+    await expect(page.get_by_test_id("user-role")).to_have_text("Hotline agent")
+    await expect(page.locator("nav[aria-label=main]")).to_contain_text("Register a call")
+    await screenshot(page, "requests-en")
+
+
+async def test_a_technician_sees_no_registration_and_is_refused_it(page: Page) -> None:
+    await sign_in(page, "technician", ["dmg"], "李强")
+    await expect(page.locator("nav[aria-label=main] a")).to_have_count(0)
+    response = await page.goto("/requests/new")
+    assert response is not None and response.status == 403
+    await expect(page.locator(".problem")).to_contain_text("您的角色不能使用此页面")
+
+
+async def test_sign_out_ends_the_session(page: Page) -> None:
+    await sign_in(page, "agent", ["dmg"], "李娜")
+    await page.click("header button[type=submit]")
+    await expect(page.locator("p.notice")).to_contain_text("已退出")
+    await page.goto("/requests")
+    assert "/sign-in" in page.url
+    await screenshot(page, "sign-in")
+
+
+async def test_the_list_fits_a_phone_without_sideways_scrolling(page: Page) -> None:
+    await page.set_viewport_size({"width": 375, "height": 800})
+    await sign_in(page, "agent", ["dmg"], "李娜")
+    await register_call(page, fresh_phone())
+    await expect(page.get_by_test_id("registered")).to_be_visible()
+    width = await page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 375, f"the page is {width}px wide on a 375px phone"
+    await screenshot(page, "requests-phone")
