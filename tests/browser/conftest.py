@@ -5,7 +5,7 @@ session's five services on the real Kafka and store. Screenshots of each screen 
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -27,16 +27,17 @@ FLAGS = [
 
 
 @pytest.fixture(scope="session")
-def console(platform: Stack) -> Iterator[str]:
-    """The console's URL, started once for the session in front of the platform."""
+def console(platform: Stack) -> str:
+    """The console's URL, started once for the session in front of the platform (the platform
+    stops it with the services)."""
     if "console" not in platform.services:
         platform.start_console()
-    yield platform.console_url
+    return platform.console_url
 
 
 @pytest.fixture(scope="session")
 async def browser() -> AsyncIterator[Browser]:
-    if not Path(CHROMIUM).exists():
+    if not os.path.exists(CHROMIUM):  # noqa: ASYNC240 (once per session, before any I/O)
         pytest.fail(
             f"no Chromium at {CHROMIUM}: `make install` installs Debian's chromium, or set "
             "HOTLINE_CHROMIUM"
