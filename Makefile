@@ -5,7 +5,7 @@ UV := $(PYTHON) -m uv
 RUN := $(UV) run --frozen
 SERVICES := intake dispatch billing callback notification
 
-.PHONY: help run test test-unit test-integration test-e2e bench chaos install install-python \
+.PHONY: help run test test-unit test-integration test-e2e test-browser bench chaos install install-python \
         install-infra lint format typecheck asyncapi schemas token infra-up infra-down clean dlq
 
 help:  ## list the targets
@@ -25,6 +25,9 @@ test-integration: install  ## only the tests on real Kafka and store
 
 test-e2e: install  ## only the tests that run the five services as processes
 	$(RUN) pytest tests/e2e
+
+test-browser: install  ## only the console's tests in headless Chromium
+	$(RUN) pytest tests/browser
 
 bench: install  ## measure the platform against this machine's limits (QUICK=1: small sizes); writes bench/results/
 	$(RUN) python -m hotline_bench $(if $(QUICK),--quick)

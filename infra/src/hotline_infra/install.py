@@ -156,7 +156,11 @@ def chromium() -> Path | None:
         return None
     env = {"DEBIAN_FRONTEND": "noninteractive"}
     _run(["apt-get", "update", "-qq"], env=env)
-    _run(["apt-get", "install", "-y", "-qq", "chromium", "chromium-driver"], env=env)
+    # and a CJK font, so the console's Chinese shows in screenshots rather than empty boxes
+    _run(
+        ["apt-get", "install", "-y", "-qq", "chromium", "chromium-driver", "fonts-wqy-zenhei"],
+        env=env,
+    )
     return CHROMIUM
 
 
