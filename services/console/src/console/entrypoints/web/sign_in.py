@@ -62,8 +62,9 @@ async def home(request: Request) -> Response:
     return redirect(screens[0].path if screens else "/sign-in?reason=not_for_role")
 
 
-@router.get("/sign-in", response_class=HTMLResponse)
-async def sign_in_page(request: Request, reason: str | None = None) -> HTMLResponse:
+async def _sign_in_form(
+    request: Request, *, reason: str | None = None, error: str | None = None
+) -> HTMLResponse:
     development = _development(request)
     return render(
         request,
@@ -74,9 +75,15 @@ async def sign_in_page(request: Request, reason: str | None = None) -> HTMLRespo
             "hotline_roles": sorted(role.value for role in HOTLINE_ROLES),
             "sites": await _sites(request) if development else [],
             "reason": reason,
-            "error": None,
+            "error": error,
         },
+        status_code=400 if error else 200,
     )
+
+
+@router.get("/sign-in", response_class=HTMLResponse)
+async def sign_in_page(request: Request, reason: str | None = None) -> HTMLResponse:
+    return await _sign_in_form(request, reason=reason)
 
 
 @router.post("/sign-in", response_class=HTMLResponse)
@@ -114,20 +121,7 @@ async def sign_in(
 
 
 async def _refused(request: Request, error: str) -> HTMLResponse:
-    development = _development(request)
-    return render(
-        request,
-        "sign_in.html",
-        {
-            "development": development,
-            "roles": [role.value for role in Role],
-            "hotline_roles": sorted(role.value for role in HOTLINE_ROLES),
-            "sites": await _sites(request) if development else [],
-            "reason": None,
-            "error": error,
-        },
-        status_code=400,
-    )
+    return await _sign_in_form(request, error=error)
 
 
 @router.post("/sign-out")
