@@ -4,31 +4,18 @@ by site and time."""
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from fastapi import HTTPException
-from hotline_infra.stack import Stack
 from hotline_libs import audit
 from hotline_libs.idempotency import IdempotencyKeys, StoredAnswer
 from hotline_libs.mongo import Document
-from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
 from tests.fakes import Clock
 
 pytestmark = pytest.mark.infra
-
-
-@pytest.fixture
-async def db(infra: Stack) -> AsyncIterator[AsyncDatabase[Document]]:
-    client: AsyncMongoClient[Document] = AsyncMongoClient(infra.mongo_url, tz_aware=True)
-    database = client[f"it_{uuid.uuid4().hex[:8]}"]
-    yield database
-    await client.drop_database(database.name)
-    await client.close()
 
 
 async def test_a_key_replays_its_first_answer_and_refuses_another_request(

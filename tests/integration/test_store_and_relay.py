@@ -41,7 +41,6 @@ from hotline_libs.outbox import (
 )
 from hotline_libs.settings import ServiceSettings
 from hotline_libs.unit_of_work import NEXT_DEADLINE_FIELD, Written
-from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
 from tests import builders
@@ -54,15 +53,6 @@ pytestmark = pytest.mark.infra
 class Weekdays:
     def is_working_day(self, day: Any) -> bool:
         return bool(day.weekday() < 5)
-
-
-@pytest.fixture
-async def db(infra: Stack) -> AsyncIterator[AsyncDatabase[Document]]:
-    client: AsyncMongoClient[Document] = AsyncMongoClient(infra.mongo_url, tz_aware=True)
-    database = client[f"it_{uuid.uuid4().hex[:8]}"]
-    yield database
-    await client.drop_database(database.name)
-    await client.close()
 
 
 @pytest.fixture

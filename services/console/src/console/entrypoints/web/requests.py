@@ -57,9 +57,15 @@ def _moment(value: str, zone: ZoneInfo) -> str | None:
     return datetime.fromisoformat(value).replace(tzinfo=zone).isoformat()
 
 
-@router.get("/requests/new", response_class=HTMLResponse)
-async def register_form(request: Request, current: CurrentSession) -> HTMLResponse:
-    require(current, "register")
+async def _register_page(
+    request: Request,
+    current: Session,
+    *,
+    values: dict[str, str],
+    idempotency_key: str,
+    problem: ApiProblem | None = None,
+) -> HTMLResponse:
+    status_code = 200 if problem is None else (problem.status if problem.status < 500 else 503)
     return render(
         request,
         "register.html",
@@ -67,12 +73,24 @@ async def register_form(request: Request, current: CurrentSession) -> HTMLRespon
             "sites": await _site_choices(current),
             "kinds": KINDS,
             "categories": CATEGORIES,
-            "values": {"kind": "repair", "category": "own_unit"},
-            "errors": {},
-            "problem": None,
-            "idempotency_key": str(uuid.uuid4()),
+            "values": values,
+            "errors": problem.by_field() if problem else {},
+            "problem": problem,
+            "idempotency_key": idempotency_key,
         },
         current=current,
+        status_code=status_code,
+    )
+
+
+@router.get("/requests/new", response_class=HTMLResponse)
+async def register_form(request: Request, current: CurrentSession) -> HTMLResponse:
+    require(current, "register")
+    return await _register_page(
+        request,
+        current,
+        values={"kind": "repair", "category": "own_unit"},
+        idempotency_key=str(uuid.uuid4()),
     )
 
 
@@ -112,20 +130,8 @@ async def register_call(
     except ApiProblem as problem:
         if problem.status == 401:
             raise SignInNeeded("session_ended") from None
-        return render(
-            request,
-            "register.html",
-            {
-                "sites": await _site_choices(current),
-                "kinds": KINDS,
-                "categories": CATEGORIES,
-                "values": values,
-                "errors": problem.by_field(),
-                "problem": problem,
-                "idempotency_key": idempotency_key,
-            },
-            current=current,
-            status_code=problem.status if problem.status < 500 else 503,
+        return await _register_page(
+            request, current, values=values, idempotency_key=idempotency_key, problem=problem
         )
     return redirect(f"/requests?registered={created['request_no']}")
 
