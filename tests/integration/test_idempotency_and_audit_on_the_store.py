@@ -11,6 +11,7 @@ from fastapi import HTTPException
 from hotline_libs import audit
 from hotline_libs.idempotency import IdempotencyKeys, StoredAnswer
 from hotline_libs.mongo import Document
+from hotline_libs.paging import PageRequest, TimeWindow
 from pymongo.asynchronous.database import AsyncDatabase
 
 from tests.fakes import Clock
@@ -76,14 +77,14 @@ async def test_audit_records_are_read_by_site_and_time_newest_first(
                 "outcome": 201,
             }
         )
-    dmg, total = await audit.query(collection, sites=frozenset({"dmg"}))
-    assert [r.audit_id for r in dmg] == ["a2", "a0"] and total == 2
-    everyone, total = await audit.query(collection, sites=None, limit=2)
-    assert [r.audit_id for r in everyone] == ["a3", "a2"] and total == 4
-    window, _ = await audit.query(
+    dmg = await audit.query(collection, sites=frozenset({"dmg"}), page=PageRequest())
+    assert [r.audit_id for r in dmg.items] == ["a2", "a0"] and dmg.total == 2
+    everyone = await audit.query(collection, sites=None, page=PageRequest(limit=2))
+    assert [r.audit_id for r in everyone.items] == ["a3", "a2"] and everyone.total == 4
+    window = await audit.query(
         collection,
         sites=None,
-        at_from=start + timedelta(minutes=1),
-        at_to=start + timedelta(minutes=2),
+        page=PageRequest(),
+        window=TimeWindow(start + timedelta(minutes=1), start + timedelta(minutes=2)),
     )
-    assert [r.audit_id for r in window] == ["a2", "a1"]
+    assert [r.audit_id for r in window.items] == ["a2", "a1"]

@@ -50,6 +50,9 @@ def allow(*roles: Role | Iterable[Role], personal_data: bool = False) -> Rule:
     return Rule(roles=frozenset(flat), personal_data=personal_data)
 
 
+CHANGING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+"""Methods of calls that change something: they take an Idempotency-Key and are audited."""
+
 PUBLIC = Rule(public=True)
 """No token needed: liveness, readiness, metrics."""
 

@@ -9,7 +9,7 @@ these records; admins, and directors for their sites, read them through ``GET /a
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -18,15 +18,15 @@ from pydantic import BaseModel, Field
 from pymongo.asynchronous.collection import AsyncCollection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from hotline_libs.access import Access
+from hotline_libs.access import CHANGING_METHODS, Access
 from hotline_libs.aggregate import Clock
 from hotline_libs.auth import Principal
-from hotline_libs.mongo import Document
+from hotline_libs.mongo import Document, within
+from hotline_libs.paging import ANY_TIME, Found, PageRequest, TimeWindow, with_total
 
 log = structlog.get_logger(__name__)
 
 COLLECTION = "audit"
-_UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 class Actor(BaseModel):
@@ -102,7 +102,7 @@ class AuditTrail:
         rule = self._access().get(getattr(route, "name", ""))
         if rule is None or rule.public:
             return False
-        return scope["method"] in _UNSAFE or rule.personal_data
+        return scope["method"] in CHANGING_METHODS or rule.personal_data
 
     async def _write(self, scope: Scope, start: Message) -> None:
         state: Mapping[str, Any] = scope.get("state", {})
@@ -149,22 +149,17 @@ def record_of(document: Document) -> AuditRecord:
     )
 
 
-AuditQuery = Callable[..., Awaitable[tuple[list[AuditRecord], int]]]
-
-
 async def query(
     collection: AsyncCollection[Document],
     *,
     sites: frozenset[str] | None,
+    page: PageRequest,
     site_id: str | None = None,
     subject: str | None = None,
     action: str | None = None,
-    at_from: datetime | None = None,
-    at_to: datetime | None = None,
-    limit: int = 50,
-    offset: int = 0,
-) -> tuple[list[AuditRecord], int]:
-    """Records newest first, among ``sites`` (None: all), with the total matching."""
+    window: TimeWindow = ANY_TIME,
+) -> Found[AuditRecord]:
+    """One page of records, newest first, among ``sites`` (None: all), with how many match."""
     conditions: list[Document] = []
     if sites is not None:
         conditions.append({"sites": {"$in": sorted(sites)}})
@@ -174,11 +169,15 @@ async def query(
         conditions.append({"actor.subject": subject})
     if action is not None:
         conditions.append({"action": action})
-    if at_from is not None:
-        conditions.append({"at": {"$gte": at_from}})
-    if at_to is not None:
-        conditions.append({"at": {"$lte": at_to}})
+    at = within(window)
+    if at is not None:
+        conditions.append({"at": at})
     selector: Document = {"$and": conditions} if conditions else {}
-    total = await collection.count_documents(selector)
-    cursor = collection.find(selector).sort([("at", -1), ("_id", -1)]).skip(offset).limit(limit)
-    return [record_of(document) async for document in cursor], total
+    cursor = (
+        collection.find(selector)
+        .sort([("at", -1), ("_id", -1)])
+        .skip(page.offset)
+        .limit(page.limit)
+    )
+    records = [record_of(document) async for document in cursor]
+    return await with_total(records, page, lambda: collection.count_documents(selector))

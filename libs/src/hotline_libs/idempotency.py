@@ -26,6 +26,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from hotline_libs.access import CHANGING_METHODS
 from hotline_libs.aggregate import Clock
 from hotline_libs.auth import CurrentPrincipal
 from hotline_libs.mongo import Document
@@ -193,7 +194,7 @@ class KeepAnswers:
         self._keys = keys  # a callable giving the service's IdempotencyKeys once it runs
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] == "GET":
+        if scope["type"] != "http" or scope["method"] not in CHANGING_METHODS:
             await self.app(scope, receive, send)
             return
         started: Message | None = None

@@ -18,7 +18,7 @@ timestamp), which the OpenAPI document (``format: date``) says is invalid.
 # run time, and FastAPI reads them from the signature as objects.
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated, Generic, TypeVar
@@ -76,6 +76,17 @@ def page_of(found: Found[T], request: PageRequest, out: Callable[[T], Shown]) ->
         limit=request.limit,
         offset=request.offset,
     )
+
+
+async def with_total(
+    items: list[T], request: PageRequest, count: Callable[[], Awaitable[int]]
+) -> Found[T]:
+    """``items``, one page of a listing, with how many match in all: said by the page itself
+    when it is short of its limit (it is the last one), else by ``count`` (the store's count
+    reads every match again, so it is asked only when needed)."""
+    if 0 < len(items) < request.limit or (request.offset == 0 and not items):
+        return Found(items, request.offset + len(items))
+    return Found(items, await count())
 
 
 def cut(items: Sequence[T], request: PageRequest) -> Found[T]:

@@ -24,6 +24,7 @@ from pymongo.errors import ConnectionFailure
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import BaseRoute, Route
 
+from hotline_libs.access import CHANGING_METHODS
 from hotline_libs.errors import ConcurrencyConflict, Conflict, HotlineError, NotFound, RuleViolation
 
 log = structlog.get_logger(__name__)
@@ -83,7 +84,6 @@ def problem(
     status: int,
     detail: str,
     *,
-    kind: str | None = None,
     instance: str | None = None,
     errors: Sequence[FieldError] | None = None,
     headers: Mapping[str, str] | None = None,
@@ -96,7 +96,7 @@ def problem(
             http.HTTPStatus(status).phrase,
         )
     body = Problem(
-        type=f"{TYPE_PREFIX}{kind or slug}",
+        type=f"{TYPE_PREFIX}{slug}",
         title=title,
         status=status,
         detail=detail,
@@ -210,7 +210,6 @@ def install_problem_handlers(app: FastAPI, routes: Sequence[BaseRoute] = ()) -> 
 
 
 _PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
-_UNSAFE = {"post", "put", "patch", "delete"}
 
 
 def document_problems(
@@ -254,14 +253,14 @@ def document_problems(
                 statuses.add(400)  # a body that is not JSON at all
             if "{" in path:
                 statuses.add(404)
-            if method in _UNSAFE:
+            if method.upper() in CHANGING_METHODS:
                 statuses |= {404, 409, 422}  # 404: a record the body refers to is unknown
             for status in sorted(
                 statuses | {int(s) for s in responses if s.isdigit() and int(s) >= 400}
             ):
                 existing = responses.get(str(status), {})
-                description = existing.get("description") or KINDS.get(status, ("", ""))[1]
-                if not description or description == "Validation Error":
+                description = existing.get("description")
+                if not description or description == "Validation Error":  # FastAPI's default
                     description = KINDS.get(status, ("", "Error"))[1]
                 responses[str(status)] = {
                     **{k: v for k, v in existing.items() if k != "content"},

@@ -31,7 +31,15 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from contracts import Event
 from hotline_libs import audit
-from hotline_libs.access import PUBLIC, Access, Rule, allow, authorize, check_declared
+from hotline_libs.access import (
+    CHANGING_METHODS,
+    PUBLIC,
+    Access,
+    Rule,
+    allow,
+    authorize,
+    check_declared,
+)
 from hotline_libs.aggregate import Clock, utc_now
 from hotline_libs.auth import CurrentPrincipal, InsecureSettings, Role, TokenVerifier
 from hotline_libs.bus import Handler, MessageBus
@@ -48,7 +56,7 @@ from hotline_libs.logging import configure_logging
 from hotline_libs.messaging import Consumer, KafkaRelayPublisher, Subscription, build_broker
 from hotline_libs.mongo import Document, connect, ping
 from hotline_libs.outbox import OUTBOX_SINCE_FIELD, OutboxRelay
-from hotline_libs.paging import Page, Paging, TimeWindow, time_window
+from hotline_libs.paging import Page, Paging, SiteFilter, TimeWindow, page_of, time_window
 from hotline_libs.problems import document_problems, install_problem_handlers, problem
 from hotline_libs.settings import ServiceSettings
 from hotline_libs.unit_of_work import NEXT_DEADLINE_FIELD, Written
@@ -60,8 +68,6 @@ UnitOfWorkFactory = Callable[..., Any]
 """A service's unit of work: ``(db, *, clock, on_written)``."""
 DeadlineHandler = Callable[[MessageBus, str, str, datetime], Awaitable[None]]
 """Turns one deadline that ran out (document id, name, due at) into a command on the bus."""
-
-_UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 OPERATIONS_ACCESS: Access = {
     "live": PUBLIC,
@@ -329,7 +335,7 @@ class HotlineService:
         dependencies = []
         if rule is not None and not rule.public:
             dependencies.append(Depends(authorize))
-            if set(getattr(route, "methods", ())) & _UNSAFE:
+            if set(getattr(route, "methods", ())) & CHANGING_METHODS:
                 dependencies.append(Depends(idempotency_key))
         single = APIRouter()
         single.routes.append(route)
@@ -382,7 +388,7 @@ class HotlineService:
             principal: CurrentPrincipal,
             window: Annotated[TimeWindow, Depends(time_window("at", "calls made"))],
             page: Paging,
-            site_id: Annotated[str | None, Query(min_length=1, max_length=40)] = None,
+            site_id: SiteFilter = None,
             subject: Annotated[
                 str | None, Query(min_length=1, max_length=200, description="Who acted")
             ] = None,
@@ -390,18 +396,16 @@ class HotlineService:
                 str | None, Query(min_length=1, max_length=100, description="A route's name")
             ] = None,
         ) -> Page[audit.AuditRecord]:
-            records, total = await audit.query(
+            found = await audit.query(
                 self.db[audit.COLLECTION],
                 sites=principal.visible_sites,
+                page=page,
                 site_id=site_id,
                 subject=subject,
                 action=action,
-                at_from=window.start,
-                at_to=window.end,
-                limit=page.limit,
-                offset=page.offset,
+                window=window,
             )
-            return Page(items=records, total=total, limit=page.limit, offset=page.offset)
+            return page_of(found, page, lambda record: record)
 
         return router
 

@@ -38,7 +38,7 @@ from hotline_libs.outbox import (
     PARKED_SINCE_FIELD,
     outbox_entry,
 )
-from hotline_libs.paging import Found, PageRequest
+from hotline_libs.paging import Found, PageRequest, with_total
 
 VERSION_FIELD = "version"
 DEADLINES_FIELD = "deadlines"
@@ -191,9 +191,7 @@ class AggregateRepository(Generic[A]):
         every matching document again).
         """
         items = await self.find(query, sort=sort, skip=page.offset, limit=page.limit)
-        if 0 < len(items) < page.limit or (page.offset == 0 and not items):
-            return Found(items, page.offset + len(items))
-        return Found(items, await self._collection.count_documents(query))
+        return await with_total(items, page, lambda: self._collection.count_documents(query))
 
     # -- writing ------------------------------------------------------------------------------
     async def save_changes(
