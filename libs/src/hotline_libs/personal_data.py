@@ -102,6 +102,13 @@ def scrub(text: str) -> str:
     return PHONE.sub(lambda m: mask_phone(m.group(0)), text)
 
 
+def _is_personal(key: object) -> bool:
+    """A key whose whole value is personal: a personal field, or a person."""
+    return isinstance(key, str) and (
+        key.lower() in PERSONAL_KEYS or key.lower() in PERSONAL_CONTAINERS
+    )
+
+
 def mask_value(value: Any, *, personal: bool = False) -> Any:
     """``value`` with what is personal masked: all of it when ``personal``, else the values under
     personal keys and the phone numbers, e-mails and IBANs in any text."""
@@ -113,9 +120,7 @@ def mask_value(value: Any, *, personal: bool = False) -> Any:
         return {
             key: mask_value(
                 inner,
-                personal=personal
-                or (isinstance(key, str) and key.lower() in PERSONAL_KEYS)
-                or (isinstance(key, str) and key.lower() in PERSONAL_CONTAINERS),
+                personal=personal or _is_personal(key),
             )
             for key, inner in value.items()
         }
@@ -135,10 +140,7 @@ def mask_event(_: Any, __: str, event_dict: MutableMapping[str, Any]) -> Mapping
     for key, value in list(event_dict.items()):
         if key in _UNTOUCHED or key.startswith("_"):
             continue
-        lowered = key.lower()
-        event_dict[key] = mask_value(
-            value, personal=lowered in PERSONAL_KEYS or lowered in PERSONAL_CONTAINERS
-        )
+        event_dict[key] = mask_value(value, personal=_is_personal(key))
     return event_dict
 
 
