@@ -13,10 +13,13 @@ import copy
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Generic, TypeVar
+from zoneinfo import ZoneInfo
 
 from hotline_libs.aggregate import Aggregate
 from hotline_libs.errors import ConcurrencyConflict
 from hotline_libs.unit_of_work import EventContext
+from hotline_libs.working_calendars import FixedCalendars
+from hotline_libs.working_days import SiteCalendar, WorkingDays
 
 from contracts import Event
 
@@ -35,6 +38,9 @@ class CountingSerials:
         return self.values[sequence]
 
 
+CHINA_TIME = ZoneInfo("Asia/Shanghai")
+
+
 class MemoryStore:
     """What is saved, per collection; shared by every unit of work of one test."""
 
@@ -46,6 +52,8 @@ class MemoryStore:
         """The integration events those map to: what the relay would publish."""
         self.commits = 0
         self.serials = CountingSerials()
+        self.calendars = FixedCalendars(SiteCalendar(WorkingDays.of("CN"), CHINA_TIME))
+        """China's statutory calendar, in China's time zone, for every site."""
 
     def saved(self, collection: str) -> dict[str, Any]:
         return self.collections.setdefault(collection, {})
@@ -123,6 +131,7 @@ class FakeUnitOfWork:
         self.store = store
         self.clock = clock
         self.serials = store.serials
+        self.calendars = store.calendars
         self.causation_id: Any = None
         self._repositories: list[FakeRepository[Any]] = []
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import AsyncIterator
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import pytest
@@ -18,7 +18,6 @@ from callback.adapters.mongo.callbacks import CALLBACKS as CALLBACK_DOCUMENTS
 from callback.adapters.mongo.unit_of_work import MongoCallbackUnitOfWork
 from callback.domain.callback import CallbackStatus
 from callback.domain.commands import CallbackDeadlineReached
-from callback.domain.working_days import end_of_day
 from callback.service_layer.handlers import HANDLERS as CALLBACK_HANDLERS
 from callback.service_layer.handlers import callback_id_for
 from contracts.callback.v1 import CallbackOverdue, CallbackScheduled
@@ -44,15 +43,10 @@ from hotline_libs.unit_of_work import NEXT_DEADLINE_FIELD, Written
 from pymongo.asynchronous.database import AsyncDatabase
 
 from tests import builders
-from tests.fakes import Clock
+from tests.fakes import CHINA_TIME, Clock
 from tests.support import decoded, read_topic
 
 pytestmark = pytest.mark.infra
-
-
-class Weekdays:
-    def is_working_day(self, day: Any) -> bool:
-        return bool(day.weekday() < 5)
 
 
 @pytest.fixture
@@ -135,7 +129,6 @@ def callback_bus(db: AsyncDatabase[Document], clock: Clock, written: list[Writte
     return MessageBus(
         CALLBACK_HANDLERS,
         uow=lambda: MongoCallbackUnitOfWork(db, clock=clock, on_written=written.append),
-        dependencies={"calendar": Weekdays()},
     )
 
 
@@ -410,7 +403,9 @@ async def test_a_deadline_already_past_at_start_fires_at_once_and_once(
     ids = await _scheduled_callbacks(db, clock, 3)
     document = await db[CALLBACK_DOCUMENTS].find_one({"_id": ids[0]})
     assert document is not None
-    clock.now = end_of_day(date.fromisoformat(document["due_on"])) + timedelta(hours=5)
+    clock.now = datetime.combine(
+        date.fromisoformat(document["due_on"]), time(0), tzinfo=CHINA_TIME
+    ) + timedelta(days=1, hours=5)
     fired: list[str] = []
     all_fired = asyncio.Event()
     poller = _poller(db, clock, fired, all_fired)

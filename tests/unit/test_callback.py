@@ -11,13 +11,11 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
-from callback.adapters.calendar import ChineseWorkingDays
 from callback.adapters.inbound.events_v1 import note_charge, schedule_callback
 from callback.adapters.outbound.events_v1 import to_integration
 from callback.domain import events
 from callback.domain.callback import DUE, Callback, CallbackReason, CallbackStatus, Method
 from callback.domain.commands import CallbackDeadlineReached, RecordCallbackOutcome
-from callback.domain.working_days import add_working_days, end_of_day
 from callback.entrypoints.deadlines import callback_deadline
 from callback.service_layer.handlers import HANDLERS, callback_id_for
 from contracts.billing.v1 import ChargeRaised
@@ -32,7 +30,6 @@ from tests import builders
 from tests.builders import NOW
 from tests.fakes import Clock, FakeRepository, FakeUnitOfWork, MemoryStore
 
-CALENDAR = ChineseWorkingDays()
 OPINION = "师傅很准时, 水龙头不漏了, 满意"
 
 
@@ -58,7 +55,6 @@ class Callbacks:
         self.bus = MessageBus(
             HANDLERS,
             uow=lambda: FakeCallbackUnitOfWork(self.store, self.clock),
-            dependencies={"calendar": CALENDAR},
         )
 
     async def handle(self, command: Any) -> Any:
@@ -100,32 +96,6 @@ def outcome(callback_id: uuid.UUID, **overrides: Any) -> RecordCallbackOutcome:
 def paid_completion(**overrides: Any) -> WorkOrderCompleted:
     values: dict[str, Any] = {"items": [("RP-TAP", 1)], "payment_method": PaymentMethod.CASH}
     return builders.work_order_completed(**{**values, **overrides})
-
-
-# -- the calendar ---------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("completed_on", "due_on"),
-    [
-        (date(2026, 11, 23), date(2026, 11, 25)),  # Monday → Wednesday
-        (date(2026, 11, 27), date(2026, 12, 1)),  # Friday → Tuesday, over the weekend
-        (date(2026, 9, 30), date(2026, 10, 9)),  # over the National Day holiday, Oct 1-7
-        (date(2026, 10, 9), date(2026, 10, 12)),  # Saturday Oct 10 is a swapped working day (调休)
-    ],
-)
-def test_cb08_two_working_days_follow_the_statutory_calendar(
-    completed_on: date, due_on: date
-) -> None:
-    assert add_working_days(completed_on, 2, CALENDAR) == due_on
-
-
-def test_years_without_holiday_data_fall_back_to_weekdays() -> None:
-    assert add_working_days(date(2031, 1, 3), 2, CALENDAR) == date(2031, 1, 7)
-
-
-def test_a_due_day_ends_at_midnight_in_the_sites_time_zone() -> None:
-    assert end_of_day(date(2026, 12, 1)) == datetime(2026, 12, 1, 16, 0, tzinfo=UTC)
 
 
 # -- scheduling -----------------------------------------------------------------------------------
@@ -236,7 +206,7 @@ async def test_a_redelivered_charge_changes_nothing() -> None:
 async def _scheduled(callbacks: Callbacks) -> tuple[Callback, datetime]:
     """A paid service completed Monday 23 November: due Wednesday 25, ends 16:00 UTC."""
     callback = await callbacks.completed(paid_completion())
-    due_at = end_of_day(date(2026, 11, 25))
+    due_at = datetime(2026, 11, 25, 16, 0, tzinfo=UTC)  # midnight after Nov 25 in Xi'an
     assert due_at == datetime(2026, 11, 25, 16, 0, tzinfo=UTC)
     return callback, due_at
 
@@ -398,7 +368,6 @@ async def test_completion_and_charge_arriving_at_once_make_one_callback() -> Non
     bus = MessageBus(
         HANDLERS,
         uow=lambda: ChargeSavedMeanwhile(callbacks.store, callbacks.clock),
-        dependencies={"calendar": CALENDAR},
     )
     scheduled = await bus.handle(schedule_callback(completed))  # retried from a fresh read
     assert raced

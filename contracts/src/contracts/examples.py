@@ -39,6 +39,8 @@ from contracts.intake.v1 import (
     RequestKind,
     ServiceRequestAccepted,
     ServiceRequestAcceptedPayload,
+    WorkingCalendarYearLoaded,
+    WorkingCalendarYearLoadedPayload,
 )
 from contracts.notification.v1 import (
     NotificationChannel,
@@ -67,7 +69,7 @@ def _event(model: type[Event[Any]], number: int, payload: Any, **envelope: Any) 
     event: Event[Any] = model.build(
         event_id=uuid.UUID(int=number),
         producer=envelope.pop("producer"),
-        site_id=SITE,
+        site_id=envelope.pop("site_id", SITE),
         correlation_id=envelope.pop("correlation_id", REQUEST_ID),
         payload=payload,
         **envelope,
@@ -113,6 +115,23 @@ def canonical_examples() -> dict[type[Event[Any]], Event[Any]]:
                 accepted_at=ACCEPTED_AT,
             ),
             producer="intake",
+            occurred_at=ACCEPTED_AT,
+            aggregate_version=1,
+        ),
+        _event(
+            WorkingCalendarYearLoaded,
+            21,
+            WorkingCalendarYearLoadedPayload(
+                country="CN",
+                year=2027,
+                days_off=[date(2027, 1, 1), date(2027, 2, 8), date(2027, 2, 9)],
+                working_weekends=[date(2027, 2, 20)],
+                source="国务院办公厅关于2027年部分节假日安排的通知",
+                loaded_at=ACCEPTED_AT,
+            ),
+            producer="intake",
+            site_id="*",
+            correlation_id=uuid.UUID(int=121),
             occurred_at=ACCEPTED_AT,
             aggregate_version=1,
         ),

@@ -5,6 +5,8 @@ stacks on one broker; the names here are the unprefixed ones.
 """
 
 SERVICE_REQUESTS = "intake.service-requests"
+DIRECTORY = "intake.directory"
+"""What intake owns and every service keeps a copy of: sites, units, calendars."""
 WORK_ORDERS = "dispatch.work-orders"
 CHARGES = "billing.charges"
 CALLBACKS = "callback.callbacks"
@@ -14,6 +16,7 @@ SITE_REQUESTS = "sites.service-requests"
 
 STREAMS: tuple[str, ...] = (
     SERVICE_REQUESTS,
+    DIRECTORY,
     WORK_ORDERS,
     CHARGES,
     CALLBACKS,

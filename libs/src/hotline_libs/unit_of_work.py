@@ -39,6 +39,7 @@ from hotline_libs.outbox import (
     outbox_entry,
 )
 from hotline_libs.paging import Found, PageRequest, with_total
+from hotline_libs.working_calendars import StoredCalendars
 
 VERSION_FIELD = "version"
 DEADLINES_FIELD = "deadlines"
@@ -300,6 +301,7 @@ class UnitOfWork:
         self.db = db
         self.clock = clock
         self.serials = MongoSerials(db)
+        self.calendars = StoredCalendars(db)
         self.causation_id: uuid.UUID | None = None
         self._on_written = on_written
         self._repositories: list[AggregateRepository[Any]] = []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import uuid
+from datetime import date
 from typing import ClassVar
 
 from pydantic import Field
@@ -82,10 +83,46 @@ class ServiceRequestAccepted(Event[ServiceRequestAcceptedPayload]):
         return str(self.payload.request_id)
 
 
+class WorkingCalendarYearLoadedPayload(ContractModel):
+    """A year of a country's official working-day calendar, as an admin loaded it at intake."""
+
+    country: str = Field(pattern="^[A-Z]{2}$", description="ISO 3166 country code", examples=["CN"])
+    year: int = Field(ge=2000, le=2100, description="The calendar year", examples=[2027])
+    days_off: list[date] = Field(
+        description="Weekdays (Monday-Friday) that are public holidays",
+        examples=[["2027-01-01", "2027-02-08"]],
+    )
+    working_weekends: list[date] = Field(
+        description="Saturdays and Sundays worked instead (调休)", examples=[["2027-02-20"]]
+    )
+    source: str = Field(
+        description="The official notice the dates come from",
+        examples=["国务院办公厅关于2027年部分节假日安排的通知"],
+    )
+    loaded_at: UtcDateTime = Field(
+        description="When this version was loaded; a later load of the same year replaces it"
+    )
+
+
+class WorkingCalendarYearLoaded(Event[WorkingCalendarYearLoadedPayload]):
+    """Published by intake when an admin loads or corrects a year of a country's working-day
+    calendar. Every service keeps a copy to count working days; ``site_id`` is ``*`` (every
+    site in the country)."""
+
+    EVENT_TYPE: ClassVar[str] = "WorkingCalendarYearLoaded"
+    VERSION: ClassVar[int] = 1
+    TOPIC: ClassVar[str] = topics.DIRECTORY
+
+    def partition_key(self) -> str:
+        return f"{self.payload.country}-{self.payload.year}"
+
+
 __all__ = [
     "Channel",
     "RequestKind",
     "RequestedItem",
     "ServiceRequestAccepted",
     "ServiceRequestAcceptedPayload",
+    "WorkingCalendarYearLoaded",
+    "WorkingCalendarYearLoadedPayload",
 ]

@@ -1,4 +1,4 @@
-"""Wires the callback service: the store, the clock, the calendar, handlers, routes, subscriptions."""
+"""Wires the callback service: the store, the clock, handlers, routes, subscriptions."""
 
 from __future__ import annotations
 
@@ -10,10 +10,8 @@ from hotline_libs.service import HotlineService
 from hotline_libs.settings import ServiceSettings
 from pymongo.asynchronous.database import AsyncDatabase
 
-from callback.adapters.calendar import ChineseWorkingDays
 from callback.adapters.mongo.callbacks import CALLBACKS
 from callback.adapters.mongo.unit_of_work import MongoCallbackUnitOfWork
-from callback.domain.working_days import WorkingDayCalendar
 from callback.entrypoints.deadlines import callback_deadline
 from callback.entrypoints.http import callbacks
 from callback.entrypoints.http.access import ACCESS
@@ -31,7 +29,6 @@ async def prepare(db: AsyncDatabase[Document], settings: ServiceSettings) -> Non
 def bootstrap(
     settings: ServiceSettings | None = None,
     clock: Clock = utc_now,
-    calendar: WorkingDayCalendar | None = None,
 ) -> HotlineService:
     service = HotlineService(
         NAME,
@@ -44,7 +41,6 @@ def bootstrap(
     bus = service.message_bus(
         HANDLERS,
         MongoCallbackUnitOfWork,
-        dependencies={"calendar": calendar or ChineseWorkingDays()},
     )
     return service.wire(
         bus,

@@ -11,19 +11,15 @@ from __future__ import annotations
 import enum
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from hotline_libs.aggregate import Aggregate
 from hotline_libs.errors import Conflict, RuleViolation
+from hotline_libs.working_days import SiteCalendar
 
 from callback.domain import events
-from callback.domain.working_days import (
-    WorkingDayCalendar,
-    add_working_days,
-    end_of_day,
-    site_day,
-)
 
 CONVENIENCE_CALLBACK_WORKING_DAYS = 2
 """Convenience services are called back within 2 working days of completion."""
@@ -110,6 +106,11 @@ class Callback(Aggregate):
     completed: Completed | None = None
     reason: CallbackReason | None = None
     due_on: date | None = None
+    time_zone: str = "Asia/Shanghai"
+    """The site's time zone: the due day ends at midnight there."""
+    due_on_assumed: bool = False
+    """The due day falls in a year whose official calendar was not loaded when the call was
+    scheduled; it was counted Monday to Friday (shown to the callback agents)."""
     scheduled_at: datetime | None = None
     charge: ChargeNote | None = None
     outcome: Outcome | None = None
@@ -117,9 +118,13 @@ class Callback(Aggregate):
 
     @property
     def due_at(self) -> datetime | None:
-        return None if self.due_on is None else end_of_day(self.due_on)
+        if self.due_on is None:
+            return None
+        return datetime.combine(
+            self.due_on + timedelta(days=1), time(0), tzinfo=ZoneInfo(self.time_zone)
+        )
 
-    def schedule(self, completed: Completed, calendar: WorkingDayCalendar, now: datetime) -> bool:
+    def schedule(self, completed: Completed, calendar: SiteCalendar, now: datetime) -> bool:
         """Put the call on the list, due 2 working days after the completion day; False if it
         was scheduled already."""
         if self.status is not CallbackStatus.AWAITING_COMPLETION:
@@ -128,9 +133,10 @@ class Callback(Aggregate):
         self.reason = (
             CallbackReason.AFTER_PAID_SERVICE if completed.paid else CallbackReason.AFTER_REPAIR
         )
-        self.due_on = add_working_days(
-            site_day(completed.completed_at), CONVENIENCE_CALLBACK_WORKING_DAYS, calendar
+        self.due_on, self.due_on_assumed = calendar.working_days.add_or_assume(
+            calendar.local_day(completed.completed_at), CONVENIENCE_CALLBACK_WORKING_DAYS
         )
+        self.time_zone = calendar.zone.key
         self.scheduled_at = now
         self.status = CallbackStatus.SCHEDULED
         self.record(events.CallbackScheduled(scheduled_at=now))

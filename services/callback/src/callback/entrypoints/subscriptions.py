@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from contracts.billing.v1 import ChargeRaised
 from contracts.dispatch.v1 import WorkOrderCompleted
+from contracts.intake.v1 import WorkingCalendarYearLoaded
 from hotline_libs.bus import MessageBus
 from hotline_libs.messaging import Subscription, to_bus
+from hotline_libs.working_calendars import calendar_year_loaded
 
 from callback.adapters.inbound import events_v1
 from contracts import topics
@@ -17,4 +19,8 @@ def subscriptions(bus: MessageBus) -> list[Subscription]:
             topics.WORK_ORDERS, {WorkOrderCompleted: to_bus(bus, events_v1.schedule_callback)}
         ),
         Subscription(topics.CHARGES, {ChargeRaised: to_bus(bus, events_v1.note_charge)}),
+        Subscription(
+            topics.DIRECTORY,
+            {WorkingCalendarYearLoaded: to_bus(bus, calendar_year_loaded)},
+        ),
     ]

@@ -8,6 +8,7 @@ from typing import Any
 from hotline_libs.aggregate import is_due
 from hotline_libs.errors import NotFound
 from hotline_libs.ids import derive_id
+from hotline_libs.working_calendars import KeepCalendarYear, keep_calendar_year
 
 from callback.domain.callback import Callback, Outcome, new_callback
 from callback.domain.commands import (
@@ -16,7 +17,6 @@ from callback.domain.commands import (
     RecordCallbackOutcome,
     ScheduleCallback,
 )
-from callback.domain.working_days import WorkingDayCalendar
 from callback.service_layer.unit_of_work import CallbackUnitOfWork
 
 
@@ -42,7 +42,6 @@ async def _callback_of(
 async def schedule_callback(
     command: ScheduleCallback,
     uow: CallbackUnitOfWork,
-    calendar: WorkingDayCalendar,
     attempt: int = 2,
 ) -> Callback:
     """Put the follow-up call of a completed work order on the list (once).
@@ -52,6 +51,7 @@ async def schedule_callback(
     and the retry reads it.
     """
     callback = await _callback_of(uow, command.work_order_id, command.site_id, read=attempt > 1)
+    calendar = await uow.calendars.for_site(command.site_id)
     if callback.schedule(command.completed, calendar, uow.clock()):
         await uow.commit()
     return callback
@@ -107,5 +107,6 @@ HANDLERS: dict[type[Any], Any] = {
     NoteCharge: note_charge,
     RecordCallbackOutcome: record_outcome,
     CallbackDeadlineReached: callback_deadline_reached,
+    KeepCalendarYear: keep_calendar_year,
 }
 """Every command the callback service handles, and its handler."""

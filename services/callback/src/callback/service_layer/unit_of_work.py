@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from hotline_libs.aggregate import Clock
+from hotline_libs.working_calendars import Calendars
 
 from callback.domain.callback import Callback
 
@@ -16,6 +17,7 @@ class CallbackRepository(Protocol):
 
 class CallbackUnitOfWork(Protocol):
     callbacks: CallbackRepository
+    calendars: Calendars
     clock: Clock
 
     async def commit(self) -> Any: ...

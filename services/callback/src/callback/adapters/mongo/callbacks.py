@@ -62,6 +62,8 @@ class MongoCallbacks(AggregateRepository[Callback]):
             },
             "reason": c.reason.value if c.reason else None,
             "due_on": c.due_on.isoformat() if c.due_on else None,
+            "time_zone": c.time_zone,
+            "due_on_assumed": c.due_on_assumed,
             "scheduled_at": c.scheduled_at,
             "charge": None
             if charge is None
@@ -106,6 +108,8 @@ class MongoCallbacks(AggregateRepository[Callback]):
             ),
             reason=CallbackReason(document["reason"]) if document.get("reason") else None,
             due_on=date.fromisoformat(document["due_on"]) if document.get("due_on") else None,
+            time_zone=document.get("time_zone", "Asia/Shanghai"),
+            due_on_assumed=document.get("due_on_assumed", False),
             scheduled_at=document.get("scheduled_at"),
             charge=None
             if charge is None

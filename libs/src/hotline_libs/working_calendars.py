@@ -1,0 +1,161 @@
+"""The working-day calendars a service knows, in its own store.
+
+Intake owns the calendars: an admin loads a coming year's official schedule there, and intake
+publishes it (``contracts.intake.v1.WorkingCalendarYearLoaded``). Every other service keeps a
+copy of each year in its own database (``keep_year``, registered as ``KeepCalendarYear`` in its
+handlers), so its clocks count the same working days as intake's. Years are few: they are read
+from the store for each use, so a year loaded through one replica counts at once on all.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Protocol
+
+from contracts.intake.v1 import WorkingCalendarYearLoaded
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
+
+from hotline_libs.working_days import SiteCalendar, WorkingDays, YearSchedule, time_zone
+
+Document = dict[str, Any]
+
+CALENDAR_YEARS = "working_calendar_years"
+"""One document per country and year loaded (``CN-2027``); the shipped years are not stored."""
+SITE_PLACES = "site_places"
+"""Where each site is: its country (whose calendar it keeps) and its time zone."""
+
+DEFAULT_COUNTRY = "CN"
+DEFAULT_TIME_ZONE = "Asia/Shanghai"
+
+
+def year_id(country: str, year: int) -> str:
+    return f"{country}-{year}"
+
+
+def year_document(schedule: YearSchedule) -> Document:
+    """A year's schedule as stored (dates as ISO strings: the store has no date-only type)."""
+    return {
+        "country": schedule.country,
+        "year": schedule.year,
+        "days_off": sorted(day.isoformat() for day in schedule.days_off),
+        "working_weekends": sorted(day.isoformat() for day in schedule.working_weekends),
+        "source": schedule.source,
+    }
+
+
+def year_from(document: Document) -> YearSchedule:
+    return YearSchedule(
+        country=document["country"],
+        year=int(document["year"]),
+        days_off=frozenset(date.fromisoformat(day) for day in document["days_off"]),
+        working_weekends=frozenset(date.fromisoformat(day) for day in document["working_weekends"]),
+        source=document["source"],
+    )
+
+
+class Calendars(Protocol):
+    """What a use case needs to count working days at a site."""
+
+    async def working_days(self, country: str) -> WorkingDays: ...
+
+    async def for_site(self, site_id: str) -> SiteCalendar: ...
+
+    async def keep_year(self, schedule: YearSchedule, loaded_at: datetime) -> bool: ...
+
+
+class StoredCalendars:
+    """The calendars in a service's own database: the shipped years plus the loaded ones."""
+
+    def __init__(self, db: AsyncDatabase[Document]) -> None:
+        self._years = db[CALENDAR_YEARS]
+        self._places = db[SITE_PLACES]
+
+    async def working_days(self, country: str) -> WorkingDays:
+        loaded = [year_from(d) async for d in self._years.find({"country": country})]
+        return WorkingDays.of(country, loaded)
+
+    async def for_site(self, site_id: str) -> SiteCalendar:
+        """The site's calendar; a site not known here yet is taken to be in China."""
+        place = await self._places.find_one({"_id": site_id}) or {}
+        country = place.get("country", DEFAULT_COUNTRY)
+        return SiteCalendar(
+            await self.working_days(country),
+            time_zone(place.get("time_zone", DEFAULT_TIME_ZONE)),
+        )
+
+    async def keep_year(self, schedule: YearSchedule, loaded_at: datetime) -> bool:
+        """Keep a year as loaded at ``loaded_at``, unless a later load of it is kept already
+        (events of one year can arrive out of order); True when kept."""
+        document = year_document(schedule) | {"loaded_at": loaded_at}
+        key = year_id(schedule.country, schedule.year)
+        try:
+            result = await self._years.update_one(
+                {"_id": key, "loaded_at": {"$lt": loaded_at}}, {"$set": document}, upsert=True
+            )
+        except DuplicateKeyError:  # a later load is kept: the filter missed it, the upsert clashed
+            return False
+        return result.matched_count > 0 or result.upserted_id is not None
+
+    async def keep_site(self, site_id: str, country: str, zone: str) -> None:
+        """Note where a site is (from the directory intake publishes)."""
+        await self._places.update_one(
+            {"_id": site_id}, {"$set": {"country": country, "time_zone": zone}}, upsert=True
+        )
+
+
+@dataclass
+class FixedCalendars:
+    """One calendar for every site, in memory: for unit tests of the use cases."""
+
+    calendar: SiteCalendar
+
+    async def working_days(self, country: str) -> WorkingDays:
+        return self.calendar.working_days
+
+    async def for_site(self, site_id: str) -> SiteCalendar:
+        return self.calendar
+
+    async def keep_year(self, schedule: YearSchedule, loaded_at: datetime) -> bool:
+        years = dict(self.calendar.working_days.years) | {schedule.year: schedule}
+        self.calendar = SiteCalendar(
+            WorkingDays(self.calendar.working_days.country, years), self.calendar.zone
+        )
+        return True
+
+
+@dataclass(frozen=True)
+class KeepCalendarYear:
+    """Keep a copy of a year intake loaded (every service registers this command)."""
+
+    schedule: YearSchedule
+    loaded_at: datetime
+    causation_id: uuid.UUID | None = None
+
+
+class HasCalendars(Protocol):
+    calendars: Calendars
+
+
+async def keep_calendar_year(command: KeepCalendarYear, uow: HasCalendars) -> bool:
+    """The handler every service registers for ``KeepCalendarYear``: a redelivery or an older
+    load changes nothing."""
+    return await uow.calendars.keep_year(command.schedule, command.loaded_at)
+
+
+def calendar_year_loaded(event: WorkingCalendarYearLoaded) -> KeepCalendarYear:
+    """The inbound mapper every service subscribes with: intake's event → ``KeepCalendarYear``."""
+    loaded = event.payload
+    return KeepCalendarYear(
+        YearSchedule(
+            country=loaded.country,
+            year=loaded.year,
+            days_off=frozenset(loaded.days_off),
+            working_weekends=frozenset(loaded.working_weekends),
+            source=loaded.source,
+        ),
+        loaded_at=loaded.loaded_at,
+        causation_id=event.event_id,
+    )
