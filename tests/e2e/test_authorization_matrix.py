@@ -51,9 +51,10 @@ READERS_OF_REQUESTS = REGISTRARS | {R.DIRECTOR, R.QUALITY_HEAD}
 ACCOUNTS = {R.FINANCE, R.ADMINISTRATOR, R.SITE_MANAGER, R.DIRECTOR, R.ADMIN}
 CALLERS = {R.AGENT, R.SUPERVISOR, R.ADMINISTRATOR, R.ADMIN}
 
-Scope = Literal["record", "site", "listing", "public"]
+Scope = Literal["record", "site", "listing", "company", "public"]
 """How another site shows: its record is hidden (404), its site refused (403), a listing
-filtered (200), or the route has no site at all."""
+filtered (200); or the route has no site: the same for every site ("company") or for anyone
+without a token ("public")."""
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,13 @@ MATRIX: dict[tuple[str, str], Row] = {
     ),
     ("intake", "list_service_requests"): _row(READERS_OF_REQUESTS, "listing"),
     ("intake", "list_sites"): _row(EVERYONE, "listing"),
+    ("intake", "load_working_calendar_year"): _row(
+        {R.ADMIN},
+        "company",
+        "/working-calendars/CN/2090",
+        lambda r: {"days_off": ["2090-01-02"], "working_weekends": [], "source": "矩阵测试"},
+    ),
+    ("intake", "list_working_calendar_years"): _row(STAFF, "company", "/working-calendars/CN"),
     ("intake", "list_refused_submissions"): _row(
         {R.AGENT, R.SUPERVISOR, R.DUTY_STAFF, R.SITE_MANAGER, R.ADMIN}, "listing"
     ),
@@ -217,7 +225,7 @@ def _expected(row: Row, role: Role, site: str) -> str:
         return "ok"
     if role not in row.roles:
         return "403"
-    if site == OWN:
+    if site == OWN or row.scope == "company":
         return "ok"
     return {"record": "404", "site": "403", "listing": "ok"}[row.scope]
 

@@ -10,6 +10,8 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from contracts.examples import canonical_examples
+from contracts.intake.v1 import WorkingCalendarYearLoaded
 from hotline_libs.errors import RuleViolation
 from hotline_libs.working_calendars import calendar_year_loaded, year_document, year_from
 from hotline_libs.working_days import (
@@ -21,9 +23,6 @@ from hotline_libs.working_days import (
 )
 from hypothesis import given
 from hypothesis import strategies as st
-
-from contracts.examples import canonical_examples
-from contracts.intake.v1 import WorkingCalendarYearLoaded
 
 CHINA = WorkingDays.of("CN")
 XIAN = ZoneInfo("Asia/Shanghai")

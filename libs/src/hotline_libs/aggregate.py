@@ -19,8 +19,10 @@ Clock = Callable[[], datetime]
 
 
 def utc_now() -> datetime:
-    """The current time, timezone-aware, in UTC."""
-    return datetime.now(UTC)
+    """The current time, timezone-aware, in UTC, to the millisecond: what the store keeps (BSON
+    dates), so an answer given before a save shows the time a later read shows."""
+    now = datetime.now(UTC)
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)
 
 
 class Aggregate:

@@ -69,9 +69,11 @@ class Calendars(Protocol):
 class StoredCalendars:
     """The calendars in a service's own database: the shipped years plus the loaded ones."""
 
-    def __init__(self, db: AsyncDatabase[Document]) -> None:
+    def __init__(self, db: AsyncDatabase[Document], places: str = SITE_PLACES) -> None:
+        """``places``: the collection whose documents (by site id) say each site's ``country``
+        and ``time_zone``; intake reads its own sites."""
         self._years = db[CALENDAR_YEARS]
-        self._places = db[SITE_PLACES]
+        self._places = db[places]
 
     async def working_days(self, country: str) -> WorkingDays:
         loaded = [year_from(d) async for d in self._years.find({"country": country})]

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from contracts.intake.v1 import ServiceRequestAccepted
+from contracts.intake.v1 import ServiceRequestAccepted, WorkingCalendarYearLoaded
 from fastapi import FastAPI
 from hotline_libs.aggregate import Clock, utc_now
 from hotline_libs.mongo import Document
 from hotline_libs.service import HotlineService
 from hotline_libs.settings import ServiceSettings
 from hotline_libs.unit_of_work import add_missing
+from hotline_libs.working_calendars import CALENDAR_YEARS
 from pymongo.asynchronous.database import AsyncDatabase
 
 from intake.adapters.demo_data import DEMO_SITES
@@ -16,7 +17,7 @@ from intake.adapters.mongo.refused_submissions import REFUSED_SUBMISSIONS
 from intake.adapters.mongo.service_requests import REQUESTS
 from intake.adapters.mongo.sites import SITES
 from intake.adapters.mongo.unit_of_work import MongoIntakeUnitOfWork
-from intake.entrypoints.http import service_requests, sites
+from intake.entrypoints.http import service_requests, sites, working_calendars
 from intake.entrypoints.http.access import ACCESS
 from intake.entrypoints.subscriptions import subscriptions
 from intake.service_layer.handlers import HANDLERS
@@ -37,7 +38,7 @@ def bootstrap(settings: ServiceSettings | None = None, clock: Clock = utc_now) -
         NAME,
         settings or ServiceSettings(),
         description="Registers residents' requests and triages them (登记, 判别).",
-        publishes=[ServiceRequestAccepted],
+        publishes=[ServiceRequestAccepted, WorkingCalendarYearLoaded],
         prepare=prepare,
         clock=clock,
     )
@@ -48,9 +49,9 @@ def bootstrap(settings: ServiceSettings | None = None, clock: Clock = utc_now) -
     return service.wire(
         bus,
         access=ACCESS,
-        routers=[service_requests.router, sites.router],
+        routers=[service_requests.router, sites.router, working_calendars.router],
         subscriptions=subscriptions(bus),
-        collections=[REQUESTS, SITES, REFUSED_SUBMISSIONS],
+        collections=[REQUESTS, SITES, REFUSED_SUBMISSIONS, CALENDAR_YEARS],
     )
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
+from hotline_libs.working_days import YearSchedule
+
 from intake.domain.service_request import Registration
 
 
@@ -25,3 +27,11 @@ class RegisterSiteSubmission:
     source_ref: str
     registration: Registration
     causation_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class LoadWorkingCalendarYear:
+    """Load a year's official schedule (an admin, from the State Council's notice)."""
+
+    schedule: YearSchedule
+    loaded_by: str

@@ -11,3 +11,10 @@ class ServiceRequestAccepted:
     """A registered request passed triage (登记 → 判别: 受理)."""
 
     accepted_at: datetime
+
+
+@dataclass(frozen=True)
+class WorkingCalendarYearLoaded:
+    """An admin loaded or corrected a year of a country's working-day calendar."""
+
+    loaded_at: datetime

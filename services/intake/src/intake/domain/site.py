@@ -22,3 +22,7 @@ class Site(Aggregate):
     code: str
     name: str
     services: frozenset[RequestKind]
+    country: str = "CN"
+    """Whose statutory calendar counts the site's working days (ISO 3166)."""
+    time_zone: str = "Asia/Shanghai"
+    """Where the site's days begin and end (IANA)."""

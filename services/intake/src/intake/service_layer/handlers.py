@@ -11,10 +11,15 @@ from typing import Any
 from hotline_libs.errors import Conflict, HotlineError
 from hotline_libs.ids import derive_id, next_serial_number
 
-from intake.domain.commands import RegisterRequest, RegisterSiteSubmission
+from intake.domain.commands import (
+    LoadWorkingCalendarYear,
+    RegisterRequest,
+    RegisterSiteSubmission,
+)
 from intake.domain.refused_submission import RefusedSubmission
 from intake.domain.service_request import Registration, ServiceRequest, accept
 from intake.domain.site import UnknownSite
+from intake.service_layer.calendars import load_working_calendar_year
 from intake.service_layer.unit_of_work import IntakeUnitOfWork
 
 
@@ -115,5 +120,6 @@ async def register_site_submission(
 HANDLERS: dict[type[Any], Any] = {
     RegisterRequest: register_request,
     RegisterSiteSubmission: register_site_submission,
+    LoadWorkingCalendarYear: load_working_calendar_year,
 }
 """Every command intake handles, and its handler."""

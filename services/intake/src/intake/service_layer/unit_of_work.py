@@ -6,10 +6,12 @@ from typing import Any, Protocol
 
 from hotline_libs.aggregate import Clock
 from hotline_libs.ids import Serials
+from hotline_libs.working_calendars import Calendars
 
 from intake.domain.refused_submission import RefusedSubmission
 from intake.domain.service_request import ServiceRequest
 from intake.domain.site import Site
+from intake.domain.working_calendar import WorkingCalendarYear
 
 
 class ServiceRequestRepository(Protocol):
@@ -26,8 +28,15 @@ class RefusedSubmissionRepository(Protocol):
     def add(self, refused: RefusedSubmission) -> None: ...
 
 
+class WorkingCalendarYearRepository(Protocol):
+    async def get(self, year_id: object) -> WorkingCalendarYear | None: ...
+    def add(self, year: WorkingCalendarYear) -> None: ...
+
+
 class IntakeUnitOfWork(Protocol):
     requests: ServiceRequestRepository
+    calendar_years: WorkingCalendarYearRepository
+    calendars: Calendars
     sites: SiteRepository
     refused_submissions: RefusedSubmissionRepository
     serials: Serials

@@ -22,6 +22,9 @@ class MongoSites(AggregateRepository[Site]):
             "code": aggregate.code,
             "name": aggregate.name,
             "services": sorted(kind.value for kind in aggregate.services),
+            # where StoredCalendars.for_site looks the site's calendar up
+            "country": aggregate.country,
+            "time_zone": aggregate.time_zone,
         }
 
     def from_document(self, document: Document) -> Site:
@@ -30,6 +33,8 @@ class MongoSites(AggregateRepository[Site]):
             code=document["code"],
             name=document["name"],
             services=frozenset(RequestKind(kind) for kind in document["services"]),
+            country=document.get("country", "CN"),
+            time_zone=document.get("time_zone", "Asia/Shanghai"),
         )
 
     async def all(self) -> list[Site]:

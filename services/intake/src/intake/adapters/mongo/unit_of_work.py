@@ -7,11 +7,13 @@ from collections.abc import Callable
 from hotline_libs.aggregate import Clock
 from hotline_libs.mongo import Document
 from hotline_libs.unit_of_work import UnitOfWork, Written, ignore_written
+from hotline_libs.working_calendars import StoredCalendars
 from pymongo.asynchronous.database import AsyncDatabase
 
 from intake.adapters.mongo.refused_submissions import MongoRefusedSubmissions
 from intake.adapters.mongo.service_requests import MongoServiceRequests
-from intake.adapters.mongo.sites import MongoSites
+from intake.adapters.mongo.sites import SITES, MongoSites
+from intake.adapters.mongo.working_calendars import MongoWorkingCalendarYears
 
 
 class MongoIntakeUnitOfWork(UnitOfWork):
@@ -26,3 +28,5 @@ class MongoIntakeUnitOfWork(UnitOfWork):
         self.requests = MongoServiceRequests(db, self)
         self.sites = MongoSites(db, self)
         self.refused_submissions = MongoRefusedSubmissions(db, self)
+        self.calendar_years = MongoWorkingCalendarYears(db, self)
+        self.calendars = StoredCalendars(db, places=SITES)

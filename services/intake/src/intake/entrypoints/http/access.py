@@ -17,6 +17,8 @@ ACCESS: Access = {
     "get_service_request": allow(REGISTRARS, OVERSIGHT, personal_data=True),
     "list_service_requests": allow(REGISTRARS, OVERSIGHT, personal_data=True),
     "list_sites": allow(STAFF, Role.SITE_SYSTEM),
+    "load_working_calendar_year": allow(Role.ADMIN),
+    "list_working_calendar_years": allow(STAFF),
     "list_refused_submissions": allow(
         HOTLINE_DESK, Role.DUTY_STAFF, Role.SITE_MANAGER, Role.ADMIN, personal_data=True
     ),
