@@ -131,7 +131,7 @@ async def test_each_consumer_turns_the_canonical_example_into_its_own_command(
 
 OPEN_ENUM_VALUES = {
     "payment_method": "wechat_pay",
-    "channel": "wechat",
+    "channel": "fax",
     "reason": "after_complaint",
 }
 

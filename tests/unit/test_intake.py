@@ -16,16 +16,14 @@ import pytest
 from contracts.intake import v1
 from contracts.sites.v1 import SiteRequestSubmitted
 from faststream.kafka import KafkaBroker, KafkaMessage, TestKafkaBroker
-from hotline_libs.bus import MessageBus
 from hotline_libs.errors import Conflict
 from hotline_libs.ids import event_id
 from hotline_libs.messaging import Consumer
 from hotline_libs.settings import ServiceSettings
 from intake.adapters.inbound.sites_v1 import register_site_submission
-from intake.adapters.outbound.events_v1 import to_integration
 from intake.domain import events
 from intake.domain.boards import BOARDS, RequestKind
-from intake.domain.commands import RegisterRequest, RegisterSiteSubmission
+from intake.domain.commands import RegisterSiteSubmission
 from intake.domain.refused_submission import RefusedSubmission
 from intake.domain.service_request import (
     Channel,
@@ -38,101 +36,12 @@ from intake.domain.service_request import (
     normalise_email,
     normalise_phone,
 )
-from intake.domain.site import Site, UnknownSite
+from intake.domain.site import UnknownSite
 from intake.entrypoints.subscriptions import subscriptions
-from intake.service_layer.handlers import HANDLERS
 
 from contracts import topics
 from tests.builders import NOW, resident, site_request_submitted
-from tests.fakes import Clock, FakeRepository, FakeUnitOfWork, MemoryStore
-
-DMG = Site("dmg", "DMG", "大明宫花园", frozenset(RequestKind) - {RequestKind.HOUSEKEEPING})
-GXI = Site("gxi", "GXI", "高新国际中心", frozenset(RequestKind))
-
-REQUESTS = "service_requests"
-REFUSED = "refused_site_submissions"
-
-
-def registration(**overrides: Any) -> Registration:
-    values: dict[str, Any] = {
-        "site_id": "dmg",
-        "kind": RequestKind.REPAIR,
-        "category": "own_unit",
-        "description": " 厨房水龙头漏水 ",
-        "resident": ResidentContact("王芳", "138 0013 8000", None, "3", "1202"),
-        "channel": Channel.HOTLINE,
-    }
-    return Registration(**{**values, **overrides})
-
-
-class FakeServiceRequests(FakeRepository[ServiceRequest]):
-    collection_name = REQUESTS
-
-    def identity(self, aggregate: ServiceRequest) -> str:
-        return str(aggregate.request_id)
-
-
-class FakeSites(FakeRepository[Site]):
-    collection_name = "sites"
-
-    def identity(self, aggregate: Site) -> str:
-        return aggregate.site_id
-
-
-class FakeRefusedSubmissions(FakeRepository[RefusedSubmission]):
-    collection_name = REFUSED
-
-    def identity(self, aggregate: RefusedSubmission) -> str:
-        return str(aggregate.submission_id)
-
-
-class FakeIntakeUnitOfWork(FakeUnitOfWork):
-    def __init__(self, store: MemoryStore, clock: Clock) -> None:
-        super().__init__(store, clock)
-        self.requests = FakeServiceRequests(store, self, to_integration)
-        self.sites = FakeSites(store, self, None)
-        self.refused_submissions = FakeRefusedSubmissions(store, self, None)
-
-
-class Intake:
-    """Intake's service layer on a memory store, with a clock the test sets."""
-
-    def __init__(self, *sites: Site) -> None:
-        self.store = MemoryStore()
-        self.clock = Clock(NOW)
-        self.bus = MessageBus(HANDLERS, uow=lambda: FakeIntakeUnitOfWork(self.store, self.clock))
-        for site in sites or (DMG, GXI):
-            stored = replace(site)  # as if seeded earlier
-            stored.version = 1
-            self.store.saved("sites")[site.site_id] = stored
-
-    async def register(
-        self, given: Registration | None = None, key: str | None = None
-    ) -> tuple[ServiceRequest, bool]:
-        result: tuple[ServiceRequest, bool] = await self.bus.handle(
-            RegisterRequest(registration=given or registration(), idempotency_key=key)
-        )
-        return result
-
-    async def submit(self, event: SiteRequestSubmitted) -> ServiceRequest | RefusedSubmission:
-        """What the site feed's subscription does with one message."""
-        result: ServiceRequest | RefusedSubmission = await self.bus.handle(
-            register_site_submission(event)
-        )
-        return result
-
-    def requests(self) -> list[ServiceRequest]:
-        return list(self.store.saved(REQUESTS).values())
-
-    def refused(self) -> list[RefusedSubmission]:
-        return list(self.store.saved(REFUSED).values())
-
-    def accepted(self) -> list[v1.ServiceRequestAccepted]:
-        return self.store.published_of(v1.ServiceRequestAccepted)
-
-    def serials_drawn(self) -> dict[str, int]:
-        return self.store.serials.values
-
+from tests.unit.intake_harness import DMG, Intake, registration
 
 # --- triage, on the domain alone ---
 

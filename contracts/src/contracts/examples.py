@@ -35,8 +35,18 @@ from contracts.dispatch.v1 import (
 from contracts.envelope import Event, PaymentMethod, Resident
 from contracts.intake.v1 import (
     Channel,
+    FirstAnswerOverdue,
+    FirstAnswerOverduePayload,
+    ReplyKind,
+    ReplyPromiseBreached,
+    ReplyPromiseBreachedPayload,
+    ReplyPromised,
+    ReplyPromisedPayload,
+    ReplyTier,
     RequestedItem,
     RequestKind,
+    ResidentReplied,
+    ResidentRepliedPayload,
     ServiceRequestAccepted,
     ServiceRequestAcceptedPayload,
     WorkingCalendarYearLoaded,
@@ -63,6 +73,22 @@ RESIDENT = Resident(
     name="王芳", phone="+8613800138000", email="wang.fang@example.com", building="3", room="1202"
 )
 TECHNICIAN = Technician(technician_id="dmg-t01", name="李强", phone="+8613900000101")
+
+
+CONSULTATION_ID = uuid.UUID("5ace7193-826f-53b4-9fe0-5b6c7d8e9fa0")
+
+
+def _consultation() -> dict[str, Any]:
+    """The request the answer events of the examples are about: a question about parking fees."""
+    return {
+        "request_id": CONSULTATION_ID,
+        "request_no": "SR-DMG-20261123-0002",
+        "kind": RequestKind.CONSULTATION,
+        "category": "property_service",
+        "channel": Channel.HOTLINE,
+        "registered_at": ACCEPTED_AT - timedelta(seconds=5),
+        "resident": RESIDENT,
+    }
 
 
 def _event(model: type[Event[Any]], number: int, payload: Any, **envelope: Any) -> Event[Any]:
@@ -117,6 +143,66 @@ def canonical_examples() -> dict[type[Event[Any]], Event[Any]]:
             producer="intake",
             occurred_at=ACCEPTED_AT,
             aggregate_version=1,
+        ),
+        _event(
+            ReplyPromised,
+            22,
+            ReplyPromisedPayload(
+                **_consultation(),
+                tier=ReplyTier.WORKING_DAYS_1,
+                promised_by="agent-017",
+                promised_at=ACCEPTED_AT,
+                due_at=ACCEPTED_AT + timedelta(days=1),
+            ),
+            producer="intake",
+            correlation_id=CONSULTATION_ID,
+            occurred_at=ACCEPTED_AT,
+            aggregate_version=2,
+        ),
+        _event(
+            ResidentReplied,
+            23,
+            ResidentRepliedPayload(
+                **_consultation(),
+                reply_kind=ReplyKind.REPLY,
+                text="本月停车费按原标准收取, 下月起按新标准",
+                replied_by="agent-017",
+                replied_at=ACCEPTED_AT + timedelta(hours=3),
+                promise_kept_on_time=True,
+            ),
+            producer="intake",
+            correlation_id=CONSULTATION_ID,
+            occurred_at=ACCEPTED_AT + timedelta(hours=3),
+            aggregate_version=3,
+        ),
+        _event(
+            ReplyPromiseBreached,
+            24,
+            ReplyPromiseBreachedPayload(
+                **_consultation(),
+                tier=ReplyTier.MINUTES_30,
+                promised_by="agent-017",
+                promised_at=ACCEPTED_AT,
+                due_at=ACCEPTED_AT + timedelta(minutes=30),
+                noticed_at=ACCEPTED_AT + timedelta(minutes=30, seconds=1),
+            ),
+            producer="intake",
+            correlation_id=CONSULTATION_ID,
+            occurred_at=ACCEPTED_AT + timedelta(minutes=30, seconds=1),
+            aggregate_version=3,
+        ),
+        _event(
+            FirstAnswerOverdue,
+            25,
+            FirstAnswerOverduePayload(
+                **_consultation(),
+                due_at=ACCEPTED_AT + timedelta(hours=24),
+                noticed_at=ACCEPTED_AT + timedelta(hours=24, seconds=1),
+            ),
+            producer="intake",
+            correlation_id=CONSULTATION_ID,
+            occurred_at=ACCEPTED_AT + timedelta(hours=24, seconds=1),
+            aggregate_version=2,
         ),
         _event(
             WorkingCalendarYearLoaded,

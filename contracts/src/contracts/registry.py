@@ -16,7 +16,14 @@ from contracts.dispatch.v1 import (
     WorkOrderDispatchOverdue,
 )
 from contracts.envelope import Event
-from contracts.intake.v1 import ServiceRequestAccepted, WorkingCalendarYearLoaded
+from contracts.intake.v1 import (
+    FirstAnswerOverdue,
+    ReplyPromiseBreached,
+    ReplyPromised,
+    ResidentReplied,
+    ServiceRequestAccepted,
+    WorkingCalendarYearLoaded,
+)
 from contracts.notification.v1 import NotificationSent
 from contracts.sites.v1 import SiteRequestSubmitted
 
@@ -24,6 +31,10 @@ _EVENTS: dict[tuple[str, int], type[Event[Any]]] = {
     (model.EVENT_TYPE, model.VERSION): model
     for model in (
         ServiceRequestAccepted,
+        ReplyPromised,
+        ResidentReplied,
+        ReplyPromiseBreached,
+        FirstAnswerOverdue,
         WorkingCalendarYearLoaded,
         WorkOrderDispatched,
         WorkOrderAwaitingTechnician,

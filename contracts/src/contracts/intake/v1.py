@@ -33,6 +33,11 @@ class Channel(OpenEnum):
     LETTER = "letter"
     WALK_IN = "walk_in"
     SITE_SYSTEM = "site_system"
+    EMAIL = "email"
+    WEB_FORM = "web_form"
+    APP = "app"
+    WECHAT = "wechat"
+    ONLINE_CHAT = "online_chat"
     OTHER = "other"
 
 
@@ -83,6 +88,128 @@ class ServiceRequestAccepted(Event[ServiceRequestAcceptedPayload]):
         return str(self.payload.request_id)
 
 
+class ReplyTier(OpenEnum):
+    """How soon a reply was promised (KB-04): 10, 20, 30 minutes; 1, 2, 3 working days."""
+
+    MINUTES_10 = "10_minutes"
+    MINUTES_20 = "20_minutes"
+    MINUTES_30 = "30_minutes"
+    WORKING_DAYS_1 = "1_working_day"
+    WORKING_DAYS_2 = "2_working_days"
+    WORKING_DAYS_3 = "3_working_days"
+    OTHER = "other"
+
+
+class ReplyKind(OpenEnum):
+    """What the resident was told."""
+
+    STANDARD_ANSWER = "standard_answer"
+    REPLY = "reply"
+    PROGRESS = "progress"
+    OTHER = "other"
+
+
+class AboutRequest(ContractModel):
+    """The request an answer event is about."""
+
+    request_id: uuid.UUID = Field(description="Intake's id of the request")
+    request_no: str = Field(description="The serial staff quote", examples=["SR-DMG-20261123-0001"])
+    kind: RequestKind = Field(description="Board of the request", examples=["consultation"])
+    category: str = Field(description="Item of the board", examples=["property_service"])
+    channel: Channel = Field(description="How the request reached the hotline")
+    registered_at: UtcDateTime = Field(description="Time of the call (登记时间)")
+    resident: Resident = Field(description="Whom the answer is owed to")
+
+
+class ReplyPromisedPayload(AboutRequest):
+    """An agent promised the resident a reply (KB-04); the promise is tracked until kept."""
+
+    tier: ReplyTier = Field(description="The tier promised", examples=["1_working_day"])
+    promised_by: str = Field(description="The agent who promised", examples=["agent-017"])
+    promised_at: UtcDateTime = Field(description="When it was promised")
+    due_at: UtcDateTime = Field(description="When the reply is due, on the site's calendar")
+
+
+class ReplyPromised(Event[ReplyPromisedPayload]):
+    """Published by intake when an agent promises a resident a reply."""
+
+    EVENT_TYPE: ClassVar[str] = "ReplyPromised"
+    VERSION: ClassVar[int] = 1
+    TOPIC: ClassVar[str] = topics.SERVICE_REQUESTS
+
+    def partition_key(self) -> str:
+        return str(self.payload.request_id)
+
+
+class ResidentRepliedPayload(AboutRequest):
+    """The resident was answered: a standard answer, the department's reply, or progress."""
+
+    reply_kind: ReplyKind = Field(description="What they were told", examples=["reply"])
+    text: str = Field(
+        description="The words given",
+        examples=["本月停车费按原标准收取"],
+        json_schema_extra=PERSONAL,
+    )
+    replied_by: str = Field(description="Who answered", examples=["agent-017"])
+    replied_at: UtcDateTime = Field(description="When")
+    document_no: str | None = Field(
+        default=None, description="The standard answer's document number, when one was given"
+    )
+    promise_kept_on_time: bool | None = Field(
+        default=None, description="Whether this kept an open promise in time; none if none was open"
+    )
+
+
+class ResidentReplied(Event[ResidentRepliedPayload]):
+    """Published by intake when a resident is answered."""
+
+    EVENT_TYPE: ClassVar[str] = "ResidentReplied"
+    VERSION: ClassVar[int] = 1
+    TOPIC: ClassVar[str] = topics.SERVICE_REQUESTS
+
+    def partition_key(self) -> str:
+        return str(self.payload.request_id)
+
+
+class ReplyPromiseBreachedPayload(AboutRequest):
+    """A promised reply's time ran out with no reply: the supervisor is to be told."""
+
+    tier: ReplyTier = Field(description="The tier promised", examples=["30_minutes"])
+    promised_by: str = Field(description="The agent who promised", examples=["agent-017"])
+    promised_at: UtcDateTime = Field(description="When it was promised")
+    due_at: UtcDateTime = Field(description="When the reply was due")
+    noticed_at: UtcDateTime = Field(description="When the breach was noticed")
+
+
+class ReplyPromiseBreached(Event[ReplyPromiseBreachedPayload]):
+    """Published by intake, once per promise, when a promised reply is late."""
+
+    EVENT_TYPE: ClassVar[str] = "ReplyPromiseBreached"
+    VERSION: ClassVar[int] = 1
+    TOPIC: ClassVar[str] = topics.SERVICE_REQUESTS
+
+    def partition_key(self) -> str:
+        return str(self.payload.request_id)
+
+
+class FirstAnswerOverduePayload(AboutRequest):
+    """A request went 24 hours without a first answer (any request is answered within 24 h)."""
+
+    due_at: UtcDateTime = Field(description="24 hours after the call")
+    noticed_at: UtcDateTime = Field(description="When it was noticed")
+
+
+class FirstAnswerOverdue(Event[FirstAnswerOverduePayload]):
+    """Published by intake, once per request, when its first answer is overdue."""
+
+    EVENT_TYPE: ClassVar[str] = "FirstAnswerOverdue"
+    VERSION: ClassVar[int] = 1
+    TOPIC: ClassVar[str] = topics.SERVICE_REQUESTS
+
+    def partition_key(self) -> str:
+        return str(self.payload.request_id)
+
+
 class WorkingCalendarYearLoadedPayload(ContractModel):
     """A year of a country's official working-day calendar, as an admin loaded it at intake."""
 
@@ -118,9 +245,20 @@ class WorkingCalendarYearLoaded(Event[WorkingCalendarYearLoadedPayload]):
 
 
 __all__ = [
+    "AboutRequest",
     "Channel",
+    "FirstAnswerOverdue",
+    "FirstAnswerOverduePayload",
+    "ReplyKind",
+    "ReplyPromiseBreached",
+    "ReplyPromiseBreachedPayload",
+    "ReplyPromised",
+    "ReplyPromisedPayload",
+    "ReplyTier",
     "RequestKind",
     "RequestedItem",
+    "ResidentReplied",
+    "ResidentRepliedPayload",
     "ServiceRequestAccepted",
     "ServiceRequestAcceptedPayload",
     "WorkingCalendarYearLoaded",

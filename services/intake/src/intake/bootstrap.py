@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from contracts.intake.v1 import ServiceRequestAccepted, WorkingCalendarYearLoaded
+from contracts.intake.v1 import (
+    FirstAnswerOverdue,
+    ReplyPromiseBreached,
+    ReplyPromised,
+    ResidentReplied,
+    ServiceRequestAccepted,
+    WorkingCalendarYearLoaded,
+)
 from fastapi import FastAPI
 from hotline_libs.aggregate import Clock, utc_now
 from hotline_libs.mongo import Document
@@ -12,12 +19,15 @@ from hotline_libs.unit_of_work import add_missing
 from hotline_libs.working_calendars import CALENDAR_YEARS
 from pymongo.asynchronous.database import AsyncDatabase
 
+from intake.adapters import search
 from intake.adapters.demo_data import DEMO_SITES
 from intake.adapters.mongo.refused_submissions import REFUSED_SUBMISSIONS
 from intake.adapters.mongo.service_requests import REQUESTS
 from intake.adapters.mongo.sites import SITES
+from intake.adapters.mongo.standard_answers import STANDARD_ANSWERS
 from intake.adapters.mongo.unit_of_work import MongoIntakeUnitOfWork
-from intake.entrypoints.http import service_requests, sites, working_calendars
+from intake.entrypoints.deadlines import request_deadline
+from intake.entrypoints.http import service_requests, sites, standard_answers, working_calendars
 from intake.entrypoints.http.access import ACCESS
 from intake.entrypoints.subscriptions import subscriptions
 from intake.service_layer.handlers import HANDLERS
@@ -28,6 +38,11 @@ NAME = "intake"
 async def prepare(db: AsyncDatabase[Document], settings: ServiceSettings) -> None:
     await db[REQUESTS].create_index([("site_id", 1), ("accepted_at", -1)])
     await db[REFUSED_SUBMISSIONS].create_index([("site_id", 1), ("received_at", -1)])
+    await db[REQUESTS].create_index([("awaiting_answer_since", 1)])
+    await db[REQUESTS].create_index([("reply_due_at", 1)])
+    await db[STANDARD_ANSWERS].create_index([("site_id", 1), ("document_no", 1)])
+    await db[STANDARD_ANSWERS].create_index([("terms", 1)])
+    search.warm_up()
     if settings.seed_demo_data:
         uow = MongoIntakeUnitOfWork(db, clock=utc_now)
         await add_missing(uow, uow.sites, DEMO_SITES)
@@ -38,7 +53,14 @@ def bootstrap(settings: ServiceSettings | None = None, clock: Clock = utc_now) -
         NAME,
         settings or ServiceSettings(),
         description="Registers residents' requests and triages them (登记, 判别).",
-        publishes=[ServiceRequestAccepted, WorkingCalendarYearLoaded],
+        publishes=[
+            ServiceRequestAccepted,
+            ReplyPromised,
+            ResidentReplied,
+            ReplyPromiseBreached,
+            FirstAnswerOverdue,
+            WorkingCalendarYearLoaded,
+        ],
         prepare=prepare,
         clock=clock,
     )
@@ -49,9 +71,15 @@ def bootstrap(settings: ServiceSettings | None = None, clock: Clock = utc_now) -
     return service.wire(
         bus,
         access=ACCESS,
-        routers=[service_requests.router, sites.router, working_calendars.router],
+        routers=[
+            service_requests.router,
+            standard_answers.router,
+            sites.router,
+            working_calendars.router,
+        ],
         subscriptions=subscriptions(bus),
-        collections=[REQUESTS, SITES, REFUSED_SUBMISSIONS, CALENDAR_YEARS],
+        collections=[REQUESTS, SITES, REFUSED_SUBMISSIONS, CALENDAR_YEARS, STANDARD_ANSWERS],
+        deadlines={REQUESTS: request_deadline},
     )
 
 

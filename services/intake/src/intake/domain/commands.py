@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 
 from hotline_libs.working_days import YearSchedule
 
+from intake.domain.boards import RequestKind
+from intake.domain.replies import ReplyTier
 from intake.domain.service_request import Registration
 
 
@@ -35,3 +38,83 @@ class LoadWorkingCalendarYear:
 
     schedule: YearSchedule
     loaded_by: str
+
+
+@dataclass(frozen=True)
+class DraftStandardAnswer:
+    """Draft a new standard answer for approval (KB-06)."""
+
+    site_id: str
+    kind: RequestKind
+    topic: str
+    question: str
+    answer: str
+    by: str
+
+
+@dataclass(frozen=True)
+class RedraftStandardAnswer:
+    """Draft a new revision of a standard answer; the approved one stays in use meanwhile."""
+
+    answer_id: uuid.UUID
+    question: str
+    answer: str
+    by: str
+    visible_sites: frozenset[str] | None
+
+
+@dataclass(frozen=True)
+class ApproveStandardAnswer:
+    """The leader in charge approves the revision they read (KB-06)."""
+
+    answer_id: uuid.UUID
+    revision: int
+    by: str
+    visible_sites: frozenset[str] | None
+
+
+@dataclass(frozen=True)
+class WithdrawStandardAnswer:
+    answer_id: uuid.UUID
+    by: str
+    visible_sites: frozenset[str] | None
+
+
+@dataclass(frozen=True)
+class GiveStandardAnswer:
+    """The agent answered the caller with an approved standard answer (KB-03)."""
+
+    request_id: uuid.UUID
+    answer_id: uuid.UUID
+    by: str
+    visible_sites: frozenset[str] | None
+
+
+@dataclass(frozen=True)
+class PromiseReply:
+    """The agent promised the resident a reply within a tier (KB-04)."""
+
+    request_id: uuid.UUID
+    tier: ReplyTier
+    by: str
+    visible_sites: frozenset[str] | None
+
+
+@dataclass(frozen=True)
+class ReplyToResident:
+    """The resident was given the answer, or word of progress."""
+
+    request_id: uuid.UUID
+    text: str
+    progress: bool
+    by: str
+    visible_sites: frozenset[str] | None
+
+
+@dataclass(frozen=True)
+class RequestDeadlineReached:
+    """A request's answer clock ran out (fired by the deadline poller)."""
+
+    request_id: uuid.UUID
+    deadline: str
+    due_at: datetime

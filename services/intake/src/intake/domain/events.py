@@ -18,3 +18,34 @@ class WorkingCalendarYearLoaded:
     """An admin loaded or corrected a year of a country's working-day calendar."""
 
     loaded_at: datetime
+
+
+@dataclass(frozen=True)
+class ReplyPromised:
+    """The agent promised the resident a reply by ``due_at`` (KB-04)."""
+
+    promised_at: datetime
+    due_at: datetime
+
+
+@dataclass(frozen=True)
+class ResidentReplied:
+    """The resident was answered: a standard answer, the department's reply, or progress."""
+
+    replied_at: datetime
+
+
+@dataclass(frozen=True)
+class ReplyPromiseBreached:
+    """A promised reply was not given by its time."""
+
+    due_at: datetime
+    noticed_at: datetime
+
+
+@dataclass(frozen=True)
+class FirstAnswerOverdue:
+    """A request went 24 hours without a first answer."""
+
+    due_at: datetime
+    noticed_at: datetime

@@ -4,16 +4,28 @@ from __future__ import annotations
 
 import enum
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 from hotline_libs.aggregate import Aggregate
-from hotline_libs.errors import RuleViolation
+from hotline_libs.errors import Conflict, RuleViolation
+from hotline_libs.working_days import SiteCalendar
 
 from intake.domain import events
 from intake.domain.boards import BOARDS, RequestKind
+from intake.domain.replies import (
+    FIRST_ANSWER,
+    FIRST_ANSWER_WITHIN,
+    MAX_REPLY,
+    REPLY_PROMISE,
+    Reply,
+    ReplyKind,
+    ReplyPromise,
+    ReplyTier,
+    StandardAnswerGiven,
+)
 from intake.domain.site import Site
 
 MAX_DESCRIPTION = 4000
@@ -32,6 +44,20 @@ class Channel(enum.StrEnum):
     LETTER = "letter"
     WALK_IN = "walk_in"
     SITE_SYSTEM = "site_system"
+    EMAIL = "email"
+    WEB_FORM = "web_form"
+    APP = "app"
+    WECHAT = "wechat"
+    ONLINE_CHAT = "online_chat"
+
+
+LIVE_CHANNELS = frozenset(
+    {Channel.HOTLINE, Channel.WALK_IN, Channel.SITE_SYSTEM, Channel.ONLINE_CHAT}
+)
+"""Channels where someone spoke with the resident as the request was taken: its acceptance
+answered them. A letter, an e-mail, a form or a message still needs a first answer."""
+ANSWERED_BOARDS = frozenset({RequestKind.CONSULTATION, RequestKind.INFORMATION})
+"""Boards whose request is a question: taking it down does not answer it."""
 
 
 class RequestStatus(enum.StrEnum):
@@ -96,10 +122,79 @@ class ServiceRequest(Aggregate):
     registered_at: datetime
     accepted_at: datetime
     fingerprint: str = field(default="", compare=False)
+    replies: tuple[Reply, ...] = ()
+    promises: tuple[ReplyPromise, ...] = ()
+    first_answer_due_at: datetime | None = None
+    """Set while the resident awaits a first answer (24 h from the call); None once answered or
+    when taking the request down answered them."""
+    first_answer_overdue_at: datetime | None = None
 
     @property
     def status(self) -> RequestStatus:
         return RequestStatus.ACCEPTED
+
+    @property
+    def open_promise(self) -> ReplyPromise | None:
+        last = self.promises[-1] if self.promises else None
+        return last if last is not None and last.is_open else None
+
+    def give_standard_answer(
+        self, given: StandardAnswerGiven, text: str, by: str, now: datetime
+    ) -> None:
+        """The agent read out an approved standard answer (KB-03); it keeps an open promise."""
+        self._replied(Reply(ReplyKind.STANDARD_ANSWER, text, by, now, given))
+
+    def reply(self, text: str, by: str, now: datetime, *, progress: bool = False) -> None:
+        """The resident was given the answer (or, with ``progress``, word of progress); an open
+        promise is kept by either."""
+        text = text.strip()
+        if not 1 <= len(text) <= MAX_REPLY:
+            raise InvalidRegistration(f"text must be 1 to {MAX_REPLY} characters", field="text")
+        self._replied(Reply(ReplyKind.PROGRESS if progress else ReplyKind.REPLY, text, by, now))
+
+    def promise_reply(
+        self, tier: ReplyTier, by: str, now: datetime, calendar: SiteCalendar
+    ) -> ReplyPromise:
+        """Promise the resident a reply within ``tier`` (KB-04)."""
+        if self.open_promise is not None:
+            raise Conflict(
+                f"request {self.request_no} already has a reply promised by "
+                f"{self.open_promise.due_at.isoformat()}: reply first (word of progress keeps it)"
+            )
+        promise = ReplyPromise(tier, by, now, tier.due(now, calendar))
+        self.promises = (*self.promises, promise)
+        self.record(events.ReplyPromised(promised_at=now, due_at=promise.due_at))
+        return promise
+
+    def _replied(self, reply: Reply) -> None:
+        self.replies = (*self.replies, reply)
+        self.first_answer_due_at = None
+        promise = self.open_promise
+        if promise is not None:
+            self.promises = (*self.promises[:-1], replace(promise, kept_at=reply.at))
+        self.record(events.ResidentReplied(replied_at=reply.at))
+
+    def deadlines(self) -> dict[str, datetime]:
+        running = {}
+        promise = self.open_promise
+        if promise is not None and promise.breached_at is None:
+            running[REPLY_PROMISE] = promise.due_at
+        if self.first_answer_due_at is not None and self.first_answer_overdue_at is None:
+            running[FIRST_ANSWER] = self.first_answer_due_at
+        return running
+
+    def deadline_reached(self, name: str, now: datetime) -> None:
+        if name == REPLY_PROMISE:
+            promise = self.open_promise
+            assert promise is not None
+            self.promises = (*self.promises[:-1], replace(promise, breached_at=now))
+            self.record(events.ReplyPromiseBreached(due_at=promise.due_at, noticed_at=now))
+        elif name == FIRST_ANSWER:
+            assert self.first_answer_due_at is not None
+            self.first_answer_overdue_at = now
+            self.record(events.FirstAnswerOverdue(due_at=self.first_answer_due_at, noticed_at=now))
+        else:
+            super().deadline_reached(name, now)
 
 
 def normalise_phone(raw: str, region: str = "CN") -> str:
@@ -168,6 +263,8 @@ def accept(
         registered_at=registered_at,
         accepted_at=now,
     )
+    if registration.channel not in LIVE_CHANNELS or registration.kind in ANSWERED_BOARDS:
+        request.first_answer_due_at = registered_at + FIRST_ANSWER_WITHIN
     request.record(events.ServiceRequestAccepted(accepted_at=now))
     return request
 

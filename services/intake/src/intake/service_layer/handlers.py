@@ -12,13 +12,22 @@ from hotline_libs.errors import Conflict, HotlineError
 from hotline_libs.ids import derive_id, next_serial_number
 
 from intake.domain.commands import (
+    ApproveStandardAnswer,
+    DraftStandardAnswer,
+    GiveStandardAnswer,
     LoadWorkingCalendarYear,
+    PromiseReply,
+    RedraftStandardAnswer,
     RegisterRequest,
     RegisterSiteSubmission,
+    ReplyToResident,
+    RequestDeadlineReached,
+    WithdrawStandardAnswer,
 )
 from intake.domain.refused_submission import RefusedSubmission
 from intake.domain.service_request import Registration, ServiceRequest, accept
 from intake.domain.site import UnknownSite
+from intake.service_layer import answers
 from intake.service_layer.calendars import load_working_calendar_year
 from intake.service_layer.unit_of_work import IntakeUnitOfWork
 
@@ -121,5 +130,13 @@ HANDLERS: dict[type[Any], Any] = {
     RegisterRequest: register_request,
     RegisterSiteSubmission: register_site_submission,
     LoadWorkingCalendarYear: load_working_calendar_year,
+    DraftStandardAnswer: answers.draft_standard_answer,
+    RedraftStandardAnswer: answers.redraft_standard_answer,
+    ApproveStandardAnswer: answers.approve_standard_answer,
+    WithdrawStandardAnswer: answers.withdraw_standard_answer,
+    GiveStandardAnswer: answers.give_standard_answer,
+    PromiseReply: answers.promise_reply,
+    ReplyToResident: answers.reply_to_resident,
+    RequestDeadlineReached: answers.request_deadline_reached,
 }
 """Every command intake handles, and its handler."""

@@ -11,6 +11,7 @@ from hotline_libs.working_calendars import Calendars
 from intake.domain.refused_submission import RefusedSubmission
 from intake.domain.service_request import ServiceRequest
 from intake.domain.site import Site
+from intake.domain.standard_answer import StandardAnswer
 from intake.domain.working_calendar import WorkingCalendarYear
 
 
@@ -33,7 +34,13 @@ class WorkingCalendarYearRepository(Protocol):
     def add(self, year: WorkingCalendarYear) -> None: ...
 
 
+class StandardAnswerRepository(Protocol):
+    async def get(self, answer_id: object) -> StandardAnswer | None: ...
+    def add(self, answer: StandardAnswer) -> None: ...
+
+
 class IntakeUnitOfWork(Protocol):
+    standard_answers: StandardAnswerRepository
     requests: ServiceRequestRepository
     calendar_years: WorkingCalendarYearRepository
     calendars: Calendars

@@ -13,6 +13,13 @@ from hotline_libs.unit_of_work import AggregateRepository, EventContext
 from contracts import Event
 from intake.adapters.outbound import events_v1
 from intake.domain.boards import RequestKind
+from intake.domain.replies import (
+    Reply,
+    ReplyKind,
+    ReplyPromise,
+    ReplyTier,
+    StandardAnswerGiven,
+)
 from intake.domain.service_request import (
     Channel,
     RequestedItem,
@@ -26,6 +33,7 @@ REQUESTS = "service_requests"
 
 class MongoServiceRequests(AggregateRepository[ServiceRequest]):
     collection_name = REQUESTS
+    markers = frozenset({"awaiting_answer_since", "reply_due_at"})
 
     def identity(self, aggregate: ServiceRequest) -> str:
         return str(aggregate.request_id)
@@ -46,6 +54,13 @@ class MongoServiceRequests(AggregateRepository[ServiceRequest]):
             "accepted_at": r.accepted_at,
             "status": r.status.value,
             "fingerprint": r.fingerprint,
+            "replies": [_reply(reply) for reply in r.replies],
+            "promises": [asdict(promise) for promise in r.promises],
+            "first_answer_due_at": r.first_answer_due_at,
+            "first_answer_overdue_at": r.first_answer_overdue_at,
+            # what the supervisor's queue of owed answers looks for (kept only while owed)
+            "awaiting_answer_since": r.registered_at if r.first_answer_due_at else None,
+            "reply_due_at": r.open_promise.due_at if r.open_promise else None,
         }
 
     def from_document(self, document: Document) -> ServiceRequest:
@@ -63,7 +78,27 @@ class MongoServiceRequests(AggregateRepository[ServiceRequest]):
             registered_at=document["registered_at"],
             accepted_at=document["accepted_at"],
             fingerprint=document.get("fingerprint", ""),
+            replies=tuple(_reply_from(reply) for reply in document.get("replies", [])),
+            promises=tuple(
+                ReplyPromise(**{**promise, "tier": ReplyTier(promise["tier"])})
+                for promise in document.get("promises", [])
+            ),
+            first_answer_due_at=document.get("first_answer_due_at"),
+            first_answer_overdue_at=document.get("first_answer_overdue_at"),
         )
+
+    async def owing_answers(
+        self, *, sites: frozenset[str] | None, page: PageRequest, site_id: str | None = None
+    ) -> Found[ServiceRequest]:
+        """Requests a resident awaits an answer on (a first answer, or a promised reply), the
+        one due soonest first: the supervisor's queue."""
+        query = listing_query(sites, site_id=site_id)
+        query["$or"] = [
+            {"awaiting_answer_since": {"$exists": True}},
+            {"reply_due_at": {"$exists": True}},
+        ]
+        found = await self.page(query, sort=[("registered_at", 1), ("_id", 1)], page=page)
+        return found
 
     def to_integration(
         self, aggregate: ServiceRequest, event: Any, context: EventContext
@@ -89,3 +124,37 @@ class MongoServiceRequests(AggregateRepository[ServiceRequest]):
             registered_at=within(registered),
         )
         return await self.page(query, sort=[("registered_at", -1), ("_id", -1)], page=page)
+
+
+def _reply(reply: Reply) -> Document:
+    given = reply.standard_answer
+    return {
+        "kind": reply.kind.value,
+        "text": reply.text,
+        "by": reply.by,
+        "at": reply.at,
+        "standard_answer": None
+        if given is None
+        else {
+            "answer_id": str(given.answer_id),
+            "document_no": given.document_no,
+            "revision": given.revision,
+        },
+    }
+
+
+def _reply_from(document: Document) -> Reply:
+    given = document.get("standard_answer")
+    return Reply(
+        kind=ReplyKind(document["kind"]),
+        text=document["text"],
+        by=document["by"],
+        at=document["at"],
+        standard_answer=None
+        if given is None
+        else StandardAnswerGiven(
+            answer_id=uuid.UUID(given["answer_id"]),
+            document_no=given["document_no"],
+            revision=given["revision"],
+        ),
+    )

@@ -13,6 +13,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from intake.adapters.mongo.refused_submissions import MongoRefusedSubmissions
 from intake.adapters.mongo.service_requests import MongoServiceRequests
 from intake.adapters.mongo.sites import SITES, MongoSites
+from intake.adapters.mongo.standard_answers import MongoStandardAnswers
 from intake.adapters.mongo.working_calendars import MongoWorkingCalendarYears
 
 
@@ -29,4 +30,5 @@ class MongoIntakeUnitOfWork(UnitOfWork):
         self.sites = MongoSites(db, self)
         self.refused_submissions = MongoRefusedSubmissions(db, self)
         self.calendar_years = MongoWorkingCalendarYears(db, self)
+        self.standard_answers = MongoStandardAnswers(db, self)
         self.calendars = StoredCalendars(db, places=SITES)

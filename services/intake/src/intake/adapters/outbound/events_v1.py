@@ -17,39 +17,139 @@ PRODUCER = "intake"
 
 
 def to_integration(request: ServiceRequest, event: Any, context: EventContext) -> Event[Any] | None:
-    """``ServiceRequestAccepted`` for an accepted request; its id is derived, so a retry repeats it."""
-    if not isinstance(event, events.ServiceRequestAccepted):
-        return None
-    contact = request.resident
-    accepted: v1.ServiceRequestAccepted = v1.ServiceRequestAccepted.build(
-        event_id=event_id(v1.ServiceRequestAccepted, request.request_id),
+    """The integration event of a request's domain event; each id is derived from the request
+    and the moment, so a retried save repeats it."""
+    match event:
+        case events.ServiceRequestAccepted():
+            return _event(
+                v1.ServiceRequestAccepted, request, event.accepted_at, context, _accepted(request)
+            )
+        case events.ReplyPromised():
+            promise = request.promises[-1]
+            return _event(
+                v1.ReplyPromised,
+                request,
+                event.promised_at,
+                context,
+                v1.ReplyPromisedPayload(
+                    **_about(request),
+                    tier=v1.ReplyTier(promise.tier.value),
+                    promised_by=promise.promised_by,
+                    promised_at=promise.promised_at,
+                    due_at=promise.due_at,
+                ),
+            )
+        case events.ResidentReplied():
+            reply = next(r for r in reversed(request.replies) if r.at == event.replied_at)
+            kept = next((p for p in request.promises if p.kept_at == reply.at), None)
+            return _event(
+                v1.ResidentReplied,
+                request,
+                event.replied_at,
+                context,
+                v1.ResidentRepliedPayload(
+                    **_about(request),
+                    reply_kind=v1.ReplyKind(reply.kind.value),
+                    text=reply.text,
+                    replied_by=reply.by,
+                    replied_at=reply.at,
+                    document_no=reply.standard_answer.document_no
+                    if reply.standard_answer
+                    else None,
+                    promise_kept_on_time=None if kept is None else kept.kept_on_time,
+                ),
+            )
+        case events.ReplyPromiseBreached():
+            promise = next(p for p in request.promises if p.due_at == event.due_at)
+            return _event(
+                v1.ReplyPromiseBreached,
+                request,
+                event.noticed_at,
+                context,
+                v1.ReplyPromiseBreachedPayload(
+                    **_about(request),
+                    tier=v1.ReplyTier(promise.tier.value),
+                    promised_by=promise.promised_by,
+                    promised_at=promise.promised_at,
+                    due_at=promise.due_at,
+                    noticed_at=event.noticed_at,
+                ),
+            )
+        case events.FirstAnswerOverdue():
+            return _event(
+                v1.FirstAnswerOverdue,
+                request,
+                event.noticed_at,
+                context,
+                v1.FirstAnswerOverduePayload(
+                    **_about(request), due_at=event.due_at, noticed_at=event.noticed_at
+                ),
+            )
+    return None
+
+
+def _event(
+    model: type[Event[Any]],
+    request: ServiceRequest,
+    at: Any,
+    context: EventContext,
+    payload: Any,
+) -> Event[Any]:
+    cause = (
+        request.request_id
+        if model is v1.ServiceRequestAccepted
+        else f"{request.request_id}@{at.isoformat()}"
+    )
+    built: Event[Any] = model.build(
+        event_id=event_id(model, cause),
         producer=PRODUCER,
         site_id=request.site_id,
         correlation_id=request.request_id,
         causation_id=context.causation_id,
-        occurred_at=event.accepted_at,
+        occurred_at=at,
         aggregate_version=context.aggregate_version,
-        payload=v1.ServiceRequestAcceptedPayload(
-            request_id=request.request_id,
-            request_no=request.request_no,
-            kind=v1.RequestKind(request.kind.value),
-            category=request.category,
-            description=request.description,
-            resident=Resident(
-                name=contact.name,
-                phone=contact.phone,
-                email=contact.email,
-                building=contact.building,
-                room=contact.room,
-            ),
-            channel=v1.Channel(request.channel.value),
-            requested_items=[
-                v1.RequestedItem(item_code=item.item_code, quantity=item.quantity)
-                for item in request.requested_items
-            ],
-            appointment_at=request.appointment_at,
-            registered_at=request.registered_at,
-            accepted_at=request.accepted_at,
-        ),
+        payload=payload,
     )
-    return accepted
+    return built
+
+
+def _resident(request: ServiceRequest) -> Resident:
+    contact = request.resident
+    return Resident(
+        name=contact.name,
+        phone=contact.phone,
+        email=contact.email,
+        building=contact.building,
+        room=contact.room,
+    )
+
+
+def _about(request: ServiceRequest) -> dict[str, Any]:
+    return {
+        "request_id": request.request_id,
+        "request_no": request.request_no,
+        "kind": v1.RequestKind(request.kind.value),
+        "category": request.category,
+        "channel": v1.Channel(request.channel.value),
+        "registered_at": request.registered_at,
+        "resident": _resident(request),
+    }
+
+
+def _accepted(request: ServiceRequest) -> v1.ServiceRequestAcceptedPayload:
+    return v1.ServiceRequestAcceptedPayload(
+        request_id=request.request_id,
+        request_no=request.request_no,
+        kind=v1.RequestKind(request.kind.value),
+        category=request.category,
+        description=request.description,
+        resident=_resident(request),
+        channel=v1.Channel(request.channel.value),
+        requested_items=[
+            v1.RequestedItem(item_code=item.item_code, quantity=item.quantity)
+            for item in request.requested_items
+        ],
+        appointment_at=request.appointment_at,
+        registered_at=request.registered_at,
+        accepted_at=request.accepted_at,
+    )

@@ -12,10 +12,28 @@ from hotline_libs.auth import Role
 REGISTRARS = HOTLINE_DESK | SITE_DESK | {Role.ADMIN}
 """Who registers a resident's call or visit (登记)."""
 
+ANSWER_WRITERS = HOTLINE_DESK | {Role.ADMIN}
+"""Who drafts standard answers to company policy: agents and their supervisor (KB-06)."""
+LEADERS_IN_CHARGE = frozenset({Role.DIRECTOR, Role.SITE_MANAGER})
+"""Who approves a standard answer (主管领导, KB-06): a leader, not the call-centre supervisor."""
+KNOWLEDGE_READERS = HOTLINE_DESK | SITE_DESK | OVERSIGHT
+"""Who looks answers up: the hotline, the sites' desks and those overseeing them."""
+
 ACCESS: Access = {
     "create_service_request": allow(REGISTRARS, Role.SITE_SYSTEM),
     "get_service_request": allow(REGISTRARS, OVERSIGHT, personal_data=True),
     "list_service_requests": allow(REGISTRARS, OVERSIGHT, personal_data=True),
+    "give_standard_answer": allow(REGISTRARS),
+    "promise_reply": allow(REGISTRARS),
+    "reply_to_resident": allow(REGISTRARS),
+    "list_requests_owing_answers": allow(REGISTRARS, OVERSIGHT, personal_data=True),
+    "draft_standard_answer": allow(ANSWER_WRITERS),
+    "redraft_standard_answer": allow(ANSWER_WRITERS),
+    "approve_standard_answer": allow(LEADERS_IN_CHARGE),
+    "withdraw_standard_answer": allow(LEADERS_IN_CHARGE, Role.SUPERVISOR, Role.ADMIN),
+    "search_standard_answers": allow(KNOWLEDGE_READERS),
+    "list_standard_answers": allow(KNOWLEDGE_READERS),
+    "get_standard_answer": allow(KNOWLEDGE_READERS),
     "list_sites": allow(STAFF, Role.SITE_SYSTEM),
     "load_working_calendar_year": allow(Role.ADMIN),
     "list_working_calendar_years": allow(STAFF),

@@ -23,7 +23,13 @@ from hotline_libs.service import Bus
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
 from intake.domain.boards import RequestKind
-from intake.domain.commands import RegisterRequest
+from intake.domain.commands import (
+    GiveStandardAnswer,
+    PromiseReply,
+    RegisterRequest,
+    ReplyToResident,
+)
+from intake.domain.replies import MAX_REPLY, ReplyKind, ReplyTier
 from intake.domain.service_request import (
     Channel,
     Registration,
@@ -91,6 +97,24 @@ class ServiceRequestIn(BaseModel):
     )
 
 
+class ReplyOut(BaseModel):
+    kind: ReplyKind
+    text: str
+    by: str
+    at: datetime
+    document_no: str | None = Field(description="The standard answer given, if one was")
+    revision: int | None
+
+
+class ReplyPromiseOut(BaseModel):
+    tier: ReplyTier
+    promised_by: str
+    promised_at: datetime
+    due_at: datetime
+    kept_at: datetime | None
+    breached_at: datetime | None = Field(description="When it was reported late, if it was")
+
+
 class ServiceRequestOut(BaseModel):
     request_id: uuid.UUID
     request_no: str
@@ -105,6 +129,12 @@ class ServiceRequestOut(BaseModel):
     registered_at: datetime
     accepted_at: datetime
     status: RequestStatus
+    replies: list[ReplyOut] = Field(description="What the resident was told, oldest first")
+    promises: list[ReplyPromiseOut] = Field(description="Replies promised, oldest first")
+    first_answer_due_at: datetime | None = Field(
+        description="While the resident awaits a first answer: when 24 hours are up"
+    )
+    first_answer_overdue_at: datetime | None
     version: int
 
 
@@ -133,6 +163,20 @@ def request_out(request: ServiceRequest) -> ServiceRequestOut:
         registered_at=request.registered_at,
         accepted_at=request.accepted_at,
         status=request.status,
+        replies=[
+            ReplyOut(
+                kind=r.kind,
+                text=r.text,
+                by=r.by,
+                at=r.at,
+                document_no=r.standard_answer.document_no if r.standard_answer else None,
+                revision=r.standard_answer.revision if r.standard_answer else None,
+            )
+            for r in request.replies
+        ],
+        promises=[ReplyPromiseOut(**vars(p)) for p in request.promises],
+        first_answer_due_at=request.first_answer_due_at,
+        first_answer_overdue_at=request.first_answer_overdue_at,
         version=request.version,
     )
 
@@ -180,6 +224,19 @@ async def create_service_request(
     return request_out(accepted)
 
 
+@router.get(
+    "/service-requests/owing-answers",
+    summary="Requests whose resident awaits a first answer or a promised reply, oldest call first",
+)
+async def list_requests_owing_answers(
+    reader: Reader, principal: CurrentPrincipal, page: Paging, site_id: SiteFilter = None
+) -> Page[ServiceRequestOut]:
+    found = await reader.requests.owing_answers(
+        sites=principal.visible_sites, page=page, site_id=site_id
+    )
+    return page_of(found, page, request_out)
+
+
 @router.get("/service-requests/{request_id}", summary="One request")
 async def get_service_request(
     request_id: uuid.UUID, reader: Reader, principal: CurrentPrincipal
@@ -215,3 +272,86 @@ async def list_service_requests(
         registered=registered,
     )
     return page_of(found, page, request_out)
+
+
+class StandardAnswerGivenIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"answer_id": "6f1c2b9e-1d1e-4f6a-9a51-5b1d3c2e4f70"}]},
+    )
+    answer_id: uuid.UUID = Field(description="The approved standard answer read to the caller")
+
+
+class ReplyPromiseIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"tier": "30_minutes"}]}
+    )
+    tier: ReplyTier = Field(description="10, 20, 30 minutes, or 1, 2, 3 working days (KB-04)")
+
+
+class ReplyIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        json_schema_extra={"examples": [{"text": "本月停车费按原标准收取", "progress": False}]},
+    )
+    text: str = Field(min_length=1, max_length=MAX_REPLY, pattern=SHOWS_TEXT)
+    progress: bool = Field(
+        default=False,
+        description="Word of progress, not yet the answer (it still keeps the promise made)",
+    )
+
+
+@router.post(
+    "/service-requests/{request_id}/standard-answer",
+    summary="Record that the caller was answered at once with an approved standard answer",
+)
+async def give_standard_answer(
+    request_id: uuid.UUID, body: StandardAnswerGivenIn, principal: CurrentPrincipal, bus: Bus
+) -> ServiceRequestOut:
+    request: ServiceRequest = await bus.handle(
+        GiveStandardAnswer(
+            request_id=request_id,
+            answer_id=body.answer_id,
+            by=principal.subject,
+            visible_sites=principal.visible_sites,
+        )
+    )
+    return request_out(request)
+
+
+@router.post(
+    "/service-requests/{request_id}/reply-promises",
+    summary="Promise the resident a reply within a tier (KB-04); tracked until kept",
+)
+async def promise_reply(
+    request_id: uuid.UUID, body: ReplyPromiseIn, principal: CurrentPrincipal, bus: Bus
+) -> ServiceRequestOut:
+    request: ServiceRequest = await bus.handle(
+        PromiseReply(
+            request_id=request_id,
+            tier=body.tier,
+            by=principal.subject,
+            visible_sites=principal.visible_sites,
+        )
+    )
+    return request_out(request)
+
+
+@router.post(
+    "/service-requests/{request_id}/replies",
+    summary="Record what the resident was told: the answer, or word of progress",
+)
+async def reply_to_resident(
+    request_id: uuid.UUID, body: ReplyIn, principal: CurrentPrincipal, bus: Bus
+) -> ServiceRequestOut:
+    request: ServiceRequest = await bus.handle(
+        ReplyToResident(
+            request_id=request_id,
+            text=body.text,
+            progress=body.progress,
+            by=principal.subject,
+            visible_sites=principal.visible_sites,
+        )
+    )
+    return request_out(request)

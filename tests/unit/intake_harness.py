@@ -1,0 +1,127 @@
+"""Intake's service layer on an in-memory store: the real handlers, bus and mappers."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from contracts.intake import v1
+from contracts.sites.v1 import SiteRequestSubmitted
+from hotline_libs.bus import MessageBus
+from intake.adapters.inbound.sites_v1 import register_site_submission
+from intake.adapters.outbound import directory_v1
+from intake.adapters.outbound.events_v1 import to_integration
+from intake.domain.boards import RequestKind
+from intake.domain.commands import RegisterRequest
+from intake.domain.refused_submission import RefusedSubmission
+from intake.domain.service_request import Channel, Registration, ResidentContact, ServiceRequest
+from intake.domain.site import Site
+from intake.domain.standard_answer import StandardAnswer
+from intake.domain.working_calendar import WorkingCalendarYear
+from intake.service_layer.handlers import HANDLERS
+
+from tests.builders import NOW
+from tests.fakes import Clock, FakeRepository, FakeUnitOfWork, MemoryStore
+
+DMG = Site("dmg", "DMG", "大明宫花园", frozenset(RequestKind) - {RequestKind.HOUSEKEEPING})
+GXI = Site("gxi", "GXI", "高新国际中心", frozenset(RequestKind))
+
+REQUESTS = "service_requests"
+REFUSED = "refused_site_submissions"
+
+
+def registration(**overrides: Any) -> Registration:
+    values: dict[str, Any] = {
+        "site_id": "dmg",
+        "kind": RequestKind.REPAIR,
+        "category": "own_unit",
+        "description": " 厨房水龙头漏水 ",
+        "resident": ResidentContact("王芳", "138 0013 8000", None, "3", "1202"),
+        "channel": Channel.HOTLINE,
+    }
+    return Registration(**{**values, **overrides})
+
+
+class FakeServiceRequests(FakeRepository[ServiceRequest]):
+    collection_name = REQUESTS
+
+    def identity(self, aggregate: ServiceRequest) -> str:
+        return str(aggregate.request_id)
+
+
+class FakeSites(FakeRepository[Site]):
+    collection_name = "sites"
+
+    def identity(self, aggregate: Site) -> str:
+        return aggregate.site_id
+
+
+class FakeRefusedSubmissions(FakeRepository[RefusedSubmission]):
+    collection_name = REFUSED
+
+    def identity(self, aggregate: RefusedSubmission) -> str:
+        return str(aggregate.submission_id)
+
+
+class FakeStandardAnswers(FakeRepository[StandardAnswer]):
+    collection_name = "standard_answers"
+
+    def identity(self, aggregate: StandardAnswer) -> str:
+        return str(aggregate.answer_id)
+
+
+class FakeCalendarYears(FakeRepository[WorkingCalendarYear]):
+    collection_name = "working_calendar_years"
+
+    def identity(self, aggregate: WorkingCalendarYear) -> str:
+        return f"{aggregate.schedule.country}-{aggregate.schedule.year}"
+
+
+class FakeIntakeUnitOfWork(FakeUnitOfWork):
+    def __init__(self, store: MemoryStore, clock: Clock) -> None:
+        super().__init__(store, clock)
+        self.requests = FakeServiceRequests(store, self, to_integration)
+        self.sites = FakeSites(store, self, None)
+        self.refused_submissions = FakeRefusedSubmissions(store, self, None)
+        self.standard_answers = FakeStandardAnswers(store, self, None)
+        self.calendar_years = FakeCalendarYears(store, self, directory_v1.to_integration)
+
+
+class Intake:
+    """Intake's service layer on a memory store, with a clock the test sets."""
+
+    def __init__(self, *sites: Site) -> None:
+        self.store = MemoryStore()
+        self.clock = Clock(NOW)
+        self.bus = MessageBus(HANDLERS, uow=lambda: FakeIntakeUnitOfWork(self.store, self.clock))
+        for site in sites or (DMG, GXI):
+            stored = replace(site)  # as if seeded earlier
+            stored.version = 1
+            self.store.saved("sites")[site.site_id] = stored
+
+    async def register(
+        self, given: Registration | None = None, key: str | None = None
+    ) -> tuple[ServiceRequest, bool]:
+        result: tuple[ServiceRequest, bool] = await self.bus.handle(
+            RegisterRequest(registration=given or registration(), idempotency_key=key)
+        )
+        return result
+
+    async def submit(self, event: SiteRequestSubmitted) -> ServiceRequest | RefusedSubmission:
+        """What the site feed's subscription does with one message."""
+        result: ServiceRequest | RefusedSubmission = await self.bus.handle(
+            register_site_submission(event)
+        )
+        return result
+
+    def requests(self) -> list[ServiceRequest]:
+        return list(self.store.saved(REQUESTS).values())
+
+    def refused(self) -> list[RefusedSubmission]:
+        return list(self.store.saved(REFUSED).values())
+
+    def accepted(self) -> list[v1.ServiceRequestAccepted]:
+        return self.store.published_of(v1.ServiceRequestAccepted)
+
+    def serials_drawn(self) -> dict[str, int]:
+        return self.store.serials.values
