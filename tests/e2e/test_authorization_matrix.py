@@ -66,6 +66,16 @@ class Row:
     body: Callable[[dict[str, str]], dict[str, Any]] | None = None
 
 
+def standard_answer(site: str) -> dict[str, Any]:
+    return {
+        "site_id": site,
+        "kind": "consultation",
+        "topic": "property_service",
+        "question": "矩阵测试: 管理费的收费标准?",
+        "answer": "矩阵测试: 每月每平方米1.80元",
+    }
+
+
 def _row(roles: set[Role] | frozenset[Role], scope: Scope, path: str = "", body: Any = None) -> Row:
     return Row(frozenset(roles), scope, path, body)
 
@@ -82,6 +92,53 @@ MATRIX: dict[tuple[str, str], Row] = {
     ),
     ("intake", "list_service_requests"): _row(READERS_OF_REQUESTS, "listing"),
     ("intake", "list_sites"): _row(EVERYONE, "listing"),
+    ("intake", "give_standard_answer"): _row(
+        REGISTRARS,
+        "record",
+        "/service-requests/{request_id}/standard-answer",
+        lambda r: {"answer_id": r["answer_id"]},
+    ),
+    ("intake", "promise_reply"): _row(
+        REGISTRARS,
+        "record",
+        "/service-requests/{request_id}/reply-promises",
+        lambda r: {"tier": "3_working_days"},
+    ),
+    ("intake", "reply_to_resident"): _row(
+        REGISTRARS,
+        "record",
+        "/service-requests/{request_id}/replies",
+        lambda r: {"text": "矩阵测试: 已答复"},
+    ),
+    ("intake", "list_requests_owing_answers"): _row(READERS_OF_REQUESTS, "listing"),
+    ("intake", "draft_standard_answer"): _row(
+        {R.AGENT, R.SUPERVISOR, R.ADMIN}, "site", body=lambda r: standard_answer(r["site"])
+    ),
+    ("intake", "redraft_standard_answer"): _row(
+        {R.AGENT, R.SUPERVISOR, R.ADMIN},
+        "record",
+        "/standard-answers/{answer_id}/draft",
+        lambda r: {k: standard_answer(r["site"])[k] for k in ("question", "answer")},
+    ),
+    ("intake", "approve_standard_answer"): _row(
+        {R.DIRECTOR, R.SITE_MANAGER},
+        "record",
+        "/standard-answers/{draft_answer_id}/approval",
+        lambda r: {"revision": 1},
+    ),
+    ("intake", "withdraw_standard_answer"): _row(
+        {R.SUPERVISOR, R.DIRECTOR, R.SITE_MANAGER, R.ADMIN},
+        "record",
+        "/standard-answers/{withdrawn_answer_id}/withdrawal",
+        lambda r: {},
+    ),
+    ("intake", "search_standard_answers"): _row(
+        READERS_OF_REQUESTS, "listing", "/standard-answers/search?q=管理费"
+    ),
+    ("intake", "list_standard_answers"): _row(READERS_OF_REQUESTS, "listing"),
+    ("intake", "get_standard_answer"): _row(
+        READERS_OF_REQUESTS, "record", "/standard-answers/{answer_id}"
+    ),
     ("intake", "load_working_calendar_year"): _row(
         {R.ADMIN},
         "company",
@@ -206,6 +263,22 @@ async def records_at_own_site(platform: Stack) -> dict[str, str]:
         return items[0] if items else None
 
     charge = await eventually(lambda: first("billing", "/charges", Role.ADMIN), what="the charge")
+    answers = {}
+    async with client(platform, "intake") as intake:
+        for name in ("answer_id", "draft_answer_id", "withdrawn_answer_id"):
+            drafted = await intake.post(
+                "/standard-answers",
+                json=standard_answer(OWN),
+                headers={**auth(Role.AGENT), "Idempotency-Key": str(uuid.uuid4())},
+            )
+            assert drafted.status_code == 201, drafted.text
+            answers[name] = drafted.json()["answer_id"]
+        approved = await intake.post(
+            f"/standard-answers/{answers['answer_id']}/approval",
+            json={"revision": 1},
+            headers={**auth(Role.DIRECTOR), "Idempotency-Key": str(uuid.uuid4())},
+        )
+        assert approved.status_code == 200, approved.text
     callback = await eventually(
         lambda: first("callback", "/callbacks", Role.ADMIN), what="the callback"
     )
@@ -217,6 +290,7 @@ async def records_at_own_site(platform: Stack) -> dict[str, str]:
         "charge_id": charge["charge_id"],
         "callback_id": callback["callback_id"],
         "technician_id": f"{OWN}-mx-{uuid.uuid4().hex[:6]}",
+        **answers,
     }
 
 
