@@ -37,6 +37,7 @@ from contracts.intake.v1 import (
     Channel,
     FirstAnswerOverdue,
     FirstAnswerOverduePayload,
+    PreferredChannel,
     ReplyKind,
     ReplyPromiseBreached,
     ReplyPromiseBreachedPayload,
@@ -45,10 +46,14 @@ from contracts.intake.v1 import (
     ReplyTier,
     RequestedItem,
     RequestKind,
+    ResidentRecorded,
+    ResidentRecordedPayload,
     ResidentReplied,
     ResidentRepliedPayload,
     ServiceRequestAccepted,
     ServiceRequestAcceptedPayload,
+    UnitRecorded,
+    UnitRecordedPayload,
     WorkingCalendarYearLoaded,
     WorkingCalendarYearLoadedPayload,
 )
@@ -75,6 +80,7 @@ RESIDENT = Resident(
 TECHNICIAN = Technician(technician_id="dmg-t01", name="李强", phone="+8613900000101")
 
 
+RESIDENT_ID = uuid.UUID("6bdf82a4-9370-55c5-a0f1-6c7d8e9fa0b1")
 CONSULTATION_ID = uuid.UUID("5ace7193-826f-53b4-9fe0-5b6c7d8e9fa0")
 
 
@@ -203,6 +209,43 @@ def canonical_examples() -> dict[type[Event[Any]], Event[Any]]:
             correlation_id=CONSULTATION_ID,
             occurred_at=ACCEPTED_AT + timedelta(hours=24, seconds=1),
             aggregate_version=2,
+        ),
+        _event(
+            ResidentRecorded,
+            26,
+            ResidentRecordedPayload(
+                resident_id=RESIDENT_ID,
+                name="王芳",
+                phones=["+8613800138000"],
+                email="wang.fang@example.com",
+                preferred_channel=PreferredChannel.SMS,
+                language="zh-CN",
+                consents_to_sms=True,
+                consents_to_email=False,
+                recorded_at=ACCEPTED_AT - timedelta(days=30),
+            ),
+            producer="intake",
+            correlation_id=RESIDENT_ID,
+            occurred_at=ACCEPTED_AT - timedelta(days=30),
+            aggregate_version=1,
+        ),
+        _event(
+            UnitRecorded,
+            27,
+            UnitRecordedPayload(
+                unit_id="dmg:3:1202",
+                building="3",
+                room="1202",
+                floor_area_m2=Decimal("89.35"),
+                owner_id=RESIDENT_ID,
+                tenant_ids=[],
+                payer_id=RESIDENT_ID,
+                recorded_at=ACCEPTED_AT - timedelta(days=30),
+            ),
+            producer="intake",
+            correlation_id=uuid.UUID(int=127),
+            occurred_at=ACCEPTED_AT - timedelta(days=30),
+            aggregate_version=1,
         ),
         _event(
             WorkingCalendarYearLoaded,

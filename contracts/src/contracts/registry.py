@@ -20,8 +20,10 @@ from contracts.intake.v1 import (
     FirstAnswerOverdue,
     ReplyPromiseBreached,
     ReplyPromised,
+    ResidentRecorded,
     ResidentReplied,
     ServiceRequestAccepted,
+    UnitRecorded,
     WorkingCalendarYearLoaded,
 )
 from contracts.notification.v1 import NotificationSent
@@ -36,6 +38,8 @@ _EVENTS: dict[tuple[str, int], type[Event[Any]]] = {
         ReplyPromiseBreached,
         FirstAnswerOverdue,
         WorkingCalendarYearLoaded,
+        ResidentRecorded,
+        UnitRecorded,
         WorkOrderDispatched,
         WorkOrderAwaitingTechnician,
         WorkOrderDispatchOverdue,

@@ -5,15 +5,25 @@ A domain module subclasses these; they carry a message a person can act on.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 
 class HotlineError(Exception):
     """Base of the errors below; ``str(error)`` is the message shown to the user, ``field`` the
-    dotted path of the input at fault, when one is."""
+    dotted path of the input at fault, when one is; ``errors`` each fault of an input with many
+    (the lines of an import): (field, message) pairs."""
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        errors: Sequence[tuple[str, str]] = (),
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
+        self.errors = tuple(errors)
 
 
 class RuleViolation(HotlineError):

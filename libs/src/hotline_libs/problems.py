@@ -176,7 +176,12 @@ def install_problem_handlers(app: FastAPI, routes: Sequence[BaseRoute] = ()) -> 
             (code for kind, code in _BUSINESS_STATUS.items() if isinstance(exc, kind)), 400
         )
         errors = None
-        if exc.field is not None:
+        if exc.errors:
+            errors = [
+                FieldError(location="body", field=field, message=message, code=type(exc).__name__)
+                for field, message in exc.errors
+            ]
+        elif exc.field is not None:
             errors = [
                 FieldError(
                     location="body", field=exc.field, message=exc.message, code=type(exc).__name__

@@ -5,12 +5,21 @@ from __future__ import annotations
 import enum
 import uuid
 from datetime import date
-from typing import ClassVar
+from decimal import Decimal
+from typing import Annotated, ClassVar
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field, PlainSerializer
 
 from contracts import topics
-from contracts.envelope import PERSONAL, ContractModel, Event, OpenEnum, Resident, UtcDateTime
+from contracts.envelope import (
+    PERSONAL,
+    ContractModel,
+    Event,
+    OpenEnum,
+    Resident,
+    UtcDateTime,
+    _refuse_float,
+)
 
 
 class RequestKind(enum.StrEnum):
@@ -210,6 +219,91 @@ class FirstAnswerOverdue(Event[FirstAnswerOverduePayload]):
         return str(self.payload.request_id)
 
 
+AreaM2 = Annotated[
+    Decimal,
+    BeforeValidator(_refuse_float),
+    Field(max_digits=9, decimal_places=2, examples=["89.35"]),
+    PlainSerializer(lambda area: f"{area:.2f}", return_type=str),
+]
+"""A floor area in square metres, as a decimal string with two places; never a float."""
+
+
+class PreferredChannel(OpenEnum):
+    """How a resident prefers to be told things."""
+
+    SMS = "sms"
+    EMAIL = "email"
+    PHONE = "phone"
+    WECHAT = "wechat"
+    OTHER = "other"
+
+
+class ResidentRecordedPayload(ContractModel):
+    """The directory's current record of a resident (the whole record, not a change)."""
+
+    resident_id: uuid.UUID = Field(description="Intake's id of the resident")
+    name: str = Field(description="Full name", examples=["王芳"], json_schema_extra=PERSONAL)
+    phones: list[str] = Field(
+        description="E.164 numbers, the first the main one",
+        examples=[["+8613800138000"]],
+        json_schema_extra=PERSONAL,
+    )
+    email: str | None = Field(
+        default=None,
+        description="E-mail address, if any",
+        examples=["wang.fang@example.com"],
+        json_schema_extra=PERSONAL,
+    )
+    preferred_channel: PreferredChannel = Field(
+        description="How they prefer to be told things", examples=["sms"]
+    )
+    language: str = Field(description="BCP 47", examples=["zh-CN"])
+    consents_to_sms: bool = Field(description="Agreed to be sent SMS")
+    consents_to_email: bool = Field(description="Agreed to be sent e-mail")
+    recorded_at: UtcDateTime = Field(description="When this version was recorded")
+
+
+class ResidentRecorded(Event[ResidentRecordedPayload]):
+    """Published by intake when a resident is added to the directory or their details change;
+    services keep the latest by ``recorded_at``."""
+
+    EVENT_TYPE: ClassVar[str] = "ResidentRecorded"
+    VERSION: ClassVar[int] = 1
+    TOPIC: ClassVar[str] = topics.DIRECTORY
+
+    def partition_key(self) -> str:
+        return str(self.payload.resident_id)
+
+
+class UnitRecordedPayload(ContractModel):
+    """The directory's current record of a unit (栋房号): its area and its people."""
+
+    unit_id: str = Field(
+        description="site:building:room", examples=["dmg:3:1202"], json_schema_extra=PERSONAL
+    )
+    building: str = Field(description="Building (栋)", examples=["3"], json_schema_extra=PERSONAL)
+    room: str = Field(description="Room (房号)", examples=["1202"], json_schema_extra=PERSONAL)
+    floor_area_m2: AreaM2 = Field(description="The area management fees are charged on")
+    owner_id: uuid.UUID | None = Field(description="The owner, liable for arrears")
+    tenant_ids: list[uuid.UUID] = Field(default_factory=list, description="The tenants")
+    payer_id: uuid.UUID | None = Field(
+        description="Who pays the management fee: the owner or a tenant"
+    )
+    recorded_at: UtcDateTime = Field(description="When this version was recorded")
+
+
+class UnitRecorded(Event[UnitRecordedPayload]):
+    """Published by intake when a unit is added to the directory or its area or people change;
+    services keep the latest by ``recorded_at``."""
+
+    EVENT_TYPE: ClassVar[str] = "UnitRecorded"
+    VERSION: ClassVar[int] = 1
+    TOPIC: ClassVar[str] = topics.DIRECTORY
+
+    def partition_key(self) -> str:
+        return self.payload.unit_id
+
+
 class WorkingCalendarYearLoadedPayload(ContractModel):
     """A year of a country's official working-day calendar, as an admin loaded it at intake."""
 
@@ -249,6 +343,7 @@ __all__ = [
     "Channel",
     "FirstAnswerOverdue",
     "FirstAnswerOverduePayload",
+    "PreferredChannel",
     "ReplyKind",
     "ReplyPromiseBreached",
     "ReplyPromiseBreachedPayload",
@@ -257,10 +352,14 @@ __all__ = [
     "ReplyTier",
     "RequestKind",
     "RequestedItem",
+    "ResidentRecorded",
+    "ResidentRecordedPayload",
     "ResidentReplied",
     "ResidentRepliedPayload",
     "ServiceRequestAccepted",
     "ServiceRequestAcceptedPayload",
+    "UnitRecorded",
+    "UnitRecordedPayload",
     "WorkingCalendarYearLoaded",
     "WorkingCalendarYearLoadedPayload",
 ]

@@ -6,8 +6,10 @@ from contracts.intake.v1 import (
     FirstAnswerOverdue,
     ReplyPromiseBreached,
     ReplyPromised,
+    ResidentRecorded,
     ResidentReplied,
     ServiceRequestAccepted,
+    UnitRecorded,
     WorkingCalendarYearLoaded,
 )
 from fastapi import FastAPI
@@ -21,13 +23,20 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from intake.adapters import search
 from intake.adapters.demo_data import DEMO_SITES
+from intake.adapters.mongo.directory import RESIDENTS, UNITS
 from intake.adapters.mongo.refused_submissions import REFUSED_SUBMISSIONS
 from intake.adapters.mongo.service_requests import REQUESTS
 from intake.adapters.mongo.sites import SITES
 from intake.adapters.mongo.standard_answers import STANDARD_ANSWERS
 from intake.adapters.mongo.unit_of_work import MongoIntakeUnitOfWork
 from intake.entrypoints.deadlines import request_deadline
-from intake.entrypoints.http import service_requests, sites, standard_answers, working_calendars
+from intake.entrypoints.http import (
+    directory,
+    service_requests,
+    sites,
+    standard_answers,
+    working_calendars,
+)
 from intake.entrypoints.http.access import ACCESS
 from intake.entrypoints.subscriptions import subscriptions
 from intake.service_layer.handlers import HANDLERS
@@ -41,6 +50,11 @@ async def prepare(db: AsyncDatabase[Document], settings: ServiceSettings) -> Non
     await db[REQUESTS].create_index([("awaiting_answer_since", 1)])
     await db[REQUESTS].create_index([("reply_due_at", 1)])
     await db[STANDARD_ANSWERS].create_index([("site_id", 1), ("document_no", 1)])
+    await db[REQUESTS].create_index([("resident.phone", 1), ("registered_at", -1)])
+    await db[RESIDENTS].create_index([("phones", 1)])
+    await db[RESIDENTS].create_index([("site_id", 1), ("name", 1)])
+    await db[UNITS].create_index([("people", 1)])
+    await db[UNITS].create_index([("site_id", 1), ("building", 1), ("room", 1)])
     await db[STANDARD_ANSWERS].create_index([("terms", 1)])
     search.warm_up()
     if settings.seed_demo_data:
@@ -55,6 +69,8 @@ def bootstrap(settings: ServiceSettings | None = None, clock: Clock = utc_now) -
         description="Registers residents' requests and triages them (登记, 判别).",
         publishes=[
             ServiceRequestAccepted,
+            ResidentRecorded,
+            UnitRecorded,
             ReplyPromised,
             ResidentReplied,
             ReplyPromiseBreached,
@@ -74,11 +90,20 @@ def bootstrap(settings: ServiceSettings | None = None, clock: Clock = utc_now) -
         routers=[
             service_requests.router,
             standard_answers.router,
+            directory.router,
             sites.router,
             working_calendars.router,
         ],
         subscriptions=subscriptions(bus),
-        collections=[REQUESTS, SITES, REFUSED_SUBMISSIONS, CALENDAR_YEARS, STANDARD_ANSWERS],
+        collections=[
+            REQUESTS,
+            SITES,
+            REFUSED_SUBMISSIONS,
+            CALENDAR_YEARS,
+            STANDARD_ANSWERS,
+            RESIDENTS,
+            UNITS,
+        ],
         deadlines={REQUESTS: request_deadline},
     )
 

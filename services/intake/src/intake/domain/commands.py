@@ -5,12 +5,16 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 from hotline_libs.working_days import YearSchedule
 
 from intake.domain.boards import RequestKind
+from intake.domain.imports import Line
 from intake.domain.replies import ReplyTier
+from intake.domain.resident import ResidentDetails
 from intake.domain.service_request import Registration
+from intake.domain.unit import Occupancy
 
 
 @dataclass(frozen=True)
@@ -118,3 +122,39 @@ class RequestDeadlineReached:
     request_id: uuid.UUID
     deadline: str
     due_at: datetime
+
+
+@dataclass(frozen=True)
+class RecordResident:
+    """Add a resident to the directory (or find them: the same main phone at the same site)."""
+
+    site_id: str
+    details: ResidentDetails
+
+
+@dataclass(frozen=True)
+class UpdateResident:
+    resident_id: uuid.UUID
+    details: ResidentDetails
+    visible_sites: frozenset[str] | None
+
+
+@dataclass(frozen=True)
+class RecordUnit:
+    """Add or change a unit: its floor area and its people."""
+
+    site_id: str
+    building: str
+    room: str
+    floor_area_m2: Decimal
+    occupancy: Occupancy
+
+
+@dataclass(frozen=True)
+class ImportDirectory:
+    """Import a site's list of residents or units, all lines or none (each line checked first)."""
+
+    kind: str
+    """``residents`` or ``units``."""
+    lines: tuple[Line, ...]
+    visible_sites: frozenset[str] | None

@@ -49,3 +49,17 @@ class FirstAnswerOverdue:
 
     due_at: datetime
     noticed_at: datetime
+
+
+@dataclass(frozen=True)
+class ResidentRecorded:
+    """A resident was added to the directory, or their details changed."""
+
+    recorded_at: datetime
+
+
+@dataclass(frozen=True)
+class UnitRecorded:
+    """A unit was added to the directory, or its area or people changed."""
+
+    recorded_at: datetime

@@ -15,19 +15,23 @@ from intake.domain.commands import (
     ApproveStandardAnswer,
     DraftStandardAnswer,
     GiveStandardAnswer,
+    ImportDirectory,
     LoadWorkingCalendarYear,
     PromiseReply,
+    RecordResident,
+    RecordUnit,
     RedraftStandardAnswer,
     RegisterRequest,
     RegisterSiteSubmission,
     ReplyToResident,
     RequestDeadlineReached,
+    UpdateResident,
     WithdrawStandardAnswer,
 )
 from intake.domain.refused_submission import RefusedSubmission
 from intake.domain.service_request import Registration, ServiceRequest, accept
 from intake.domain.site import UnknownSite
-from intake.service_layer import answers
+from intake.service_layer import answers, directory
 from intake.service_layer.calendars import load_working_calendar_year
 from intake.service_layer.unit_of_work import IntakeUnitOfWork
 
@@ -138,5 +142,9 @@ HANDLERS: dict[type[Any], Any] = {
     PromiseReply: answers.promise_reply,
     ReplyToResident: answers.reply_to_resident,
     RequestDeadlineReached: answers.request_deadline_reached,
+    RecordResident: directory.record_resident_,
+    UpdateResident: directory.update_resident,
+    RecordUnit: directory.record_unit_,
+    ImportDirectory: directory.import_directory,
 }
 """Every command intake handles, and its handler."""

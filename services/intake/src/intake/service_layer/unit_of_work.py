@@ -9,9 +9,11 @@ from hotline_libs.ids import Serials
 from hotline_libs.working_calendars import Calendars
 
 from intake.domain.refused_submission import RefusedSubmission
+from intake.domain.resident import Resident
 from intake.domain.service_request import ServiceRequest
 from intake.domain.site import Site
 from intake.domain.standard_answer import StandardAnswer
+from intake.domain.unit import Unit
 from intake.domain.working_calendar import WorkingCalendarYear
 
 
@@ -39,7 +41,22 @@ class StandardAnswerRepository(Protocol):
     def add(self, answer: StandardAnswer) -> None: ...
 
 
+class ResidentRepository(Protocol):
+    async def get(self, resident_id: object) -> Resident | None: ...
+    def add(self, resident: Resident) -> None: ...
+    async def with_phone(
+        self, phone: str, sites: frozenset[str] | None = None, *, track: bool = False
+    ) -> list[Resident]: ...
+
+
+class UnitRepository(Protocol):
+    async def get(self, unit_id: object) -> Unit | None: ...
+    def add(self, unit: Unit) -> None: ...
+
+
 class IntakeUnitOfWork(Protocol):
+    residents: ResidentRepository
+    units: UnitRepository
     standard_answers: StandardAnswerRepository
     requests: ServiceRequestRepository
     calendar_years: WorkingCalendarYearRepository

@@ -87,6 +87,13 @@ class MongoServiceRequests(AggregateRepository[ServiceRequest]):
             first_answer_overdue_at=document.get("first_answer_overdue_at"),
         )
 
+    async def of_phone(
+        self, phone: str, sites: frozenset[str] | None, limit: int
+    ) -> list[ServiceRequest]:
+        """The latest requests made from ``phone`` (E.164), the latest first."""
+        query = listing_query(sites, **{"resident.phone": phone})
+        return await self.find(query, sort=[("registered_at", -1), ("_id", -1)], limit=limit)
+
     async def owing_answers(
         self, *, sites: frozenset[str] | None, page: PageRequest, site_id: str | None = None
     ) -> Found[ServiceRequest]:

@@ -10,6 +10,7 @@ from hotline_libs.unit_of_work import UnitOfWork, Written, ignore_written
 from hotline_libs.working_calendars import StoredCalendars
 from pymongo.asynchronous.database import AsyncDatabase
 
+from intake.adapters.mongo.directory import MongoResidents, MongoUnits
 from intake.adapters.mongo.refused_submissions import MongoRefusedSubmissions
 from intake.adapters.mongo.service_requests import MongoServiceRequests
 from intake.adapters.mongo.sites import SITES, MongoSites
@@ -31,4 +32,6 @@ class MongoIntakeUnitOfWork(UnitOfWork):
         self.refused_submissions = MongoRefusedSubmissions(db, self)
         self.calendar_years = MongoWorkingCalendarYears(db, self)
         self.standard_answers = MongoStandardAnswers(db, self)
+        self.residents = MongoResidents(db, self)
+        self.units = MongoUnits(db, self)
         self.calendars = StoredCalendars(db, places=SITES)

@@ -10,6 +10,8 @@ from hotline_libs.unit_of_work import EventContext
 
 from contracts import Event
 from intake.domain import events
+from intake.domain.resident import Resident
+from intake.domain.unit import Unit
 from intake.domain.working_calendar import WorkingCalendarYear
 
 PRODUCER = "intake"
@@ -43,3 +45,58 @@ def to_integration(
         ),
     )
     return loaded
+
+
+def resident_recorded(resident: Resident, event: Any, context: EventContext) -> Event[Any] | None:
+    if not isinstance(event, events.ResidentRecorded):
+        return None
+    details = resident.details
+    recorded: v1.ResidentRecorded = v1.ResidentRecorded.build(
+        event_id=event_id(
+            v1.ResidentRecorded, f"{resident.resident_id}@{event.recorded_at.isoformat()}"
+        ),
+        producer=PRODUCER,
+        site_id=resident.site_id,
+        correlation_id=resident.resident_id,
+        causation_id=context.causation_id,
+        occurred_at=event.recorded_at,
+        aggregate_version=context.aggregate_version,
+        payload=v1.ResidentRecordedPayload(
+            resident_id=resident.resident_id,
+            name=details.name,
+            phones=list(details.phones),
+            email=details.email,
+            preferred_channel=v1.PreferredChannel(details.preferred_channel.value),
+            language=details.language.value,
+            consents_to_sms=details.consents_to_sms,
+            consents_to_email=details.consents_to_email,
+            recorded_at=event.recorded_at,
+        ),
+    )
+    return recorded
+
+
+def unit_recorded(unit: Unit, event: Any, context: EventContext) -> Event[Any] | None:
+    if not isinstance(event, events.UnitRecorded):
+        return None
+    people = unit.occupancy
+    recorded: v1.UnitRecorded = v1.UnitRecorded.build(
+        event_id=event_id(v1.UnitRecorded, f"{unit.unit_id}@{event.recorded_at.isoformat()}"),
+        producer=PRODUCER,
+        site_id=unit.site_id,
+        correlation_id=derive_id("unit", unit.unit_id),
+        causation_id=context.causation_id,
+        occurred_at=event.recorded_at,
+        aggregate_version=context.aggregate_version,
+        payload=v1.UnitRecordedPayload(
+            unit_id=unit.unit_id,
+            building=unit.building,
+            room=unit.room,
+            floor_area_m2=unit.floor_area_m2,
+            owner_id=people.owner_id,
+            tenant_ids=list(people.tenant_ids),
+            payer_id=people.pays,
+            recorded_at=event.recorded_at,
+        ),
+    )
+    return recorded

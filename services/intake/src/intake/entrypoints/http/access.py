@@ -19,6 +19,11 @@ LEADERS_IN_CHARGE = frozenset({Role.DIRECTOR, Role.SITE_MANAGER})
 KNOWLEDGE_READERS = HOTLINE_DESK | SITE_DESK | OVERSIGHT
 """Who looks answers up: the hotline, the sites' desks and those overseeing them."""
 
+DIRECTORY_KEEPERS = frozenset({Role.ADMINISTRATOR, Role.SITE_MANAGER, Role.ADMIN})
+"""Who keeps a site's units and residents (floor areas decide management fees)."""
+DIRECTORY_READERS = REGISTRARS | OVERSIGHT | {Role.FINANCE}
+"""Who reads the directory: whoever registers calls, oversees, or charges fees."""
+
 ACCESS: Access = {
     "create_service_request": allow(REGISTRARS, Role.SITE_SYSTEM),
     "get_service_request": allow(REGISTRARS, OVERSIGHT, personal_data=True),
@@ -34,6 +39,16 @@ ACCESS: Access = {
     "search_standard_answers": allow(KNOWLEDGE_READERS),
     "list_standard_answers": allow(KNOWLEDGE_READERS),
     "get_standard_answer": allow(KNOWLEDGE_READERS),
+    "record_resident": allow(REGISTRARS),
+    "update_resident": allow(REGISTRARS),
+    "get_resident": allow(DIRECTORY_READERS, personal_data=True),
+    "list_residents": allow(DIRECTORY_READERS, personal_data=True),
+    "record_unit": allow(DIRECTORY_KEEPERS),
+    "get_unit": allow(DIRECTORY_READERS, personal_data=True),
+    "list_units": allow(DIRECTORY_READERS, personal_data=True),
+    "look_up_caller": allow(REGISTRARS, OVERSIGHT, personal_data=True),
+    "import_directory": allow(DIRECTORY_KEEPERS),
+    "export_directory": allow(DIRECTORY_KEEPERS, Role.DIRECTOR, personal_data=True),
     "list_sites": allow(STAFF, Role.SITE_SYSTEM),
     "load_working_calendar_year": allow(Role.ADMIN),
     "list_working_calendar_years": allow(STAFF),
