@@ -176,6 +176,36 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("intake", "get_standard_answer"): _row(
         READERS_OF_REQUESTS, "record", "/standard-answers/{answer_id}"
     ),
+    ("intake", "assess_complaint"): _row(
+        REGISTRARS,
+        "record",
+        "/service-requests/{complaint_id}/complaint/assessment",
+        lambda r: {
+            "validity": "valid",
+            "grade": "general",
+            "reason": "矩阵测试",
+            "department": "maintenance",
+        },
+    ),
+    ("intake", "plan_complaint_handling"): _row(
+        REGISTRARS,
+        "record",
+        "/service-requests/{complaint_id}/complaint/handling-plan",
+        lambda r: {"department": "maintenance", "plan": "矩阵测试: 今日处理"},
+    ),
+    ("intake", "resolve_complaint"): _row(
+        REGISTRARS,
+        "record",
+        "/service-requests/{complaint_id}/complaint/resolution",
+        lambda r: {"outcome": "矩阵测试: 已处理"},
+    ),
+    ("intake", "mark_representative"): _row(
+        {R.QUALITY_HEAD, R.SUPERVISOR, R.DIRECTOR, R.ADMIN},
+        "record",
+        "/service-requests/{complaint_id}/complaint/representative",
+        lambda r: {"representative": True},
+    ),
+    ("intake", "list_complaints"): _row(READERS_OF_REQUESTS, "listing"),
     ("intake", "record_resident"): _row(
         REGISTRARS, "site", body=lambda r: {"site_id": r["site"], **resident(r)}
     ),
@@ -332,6 +362,13 @@ async def records_at_own_site(platform: Stack) -> dict[str, str]:
 
     charge = await eventually(lambda: first("billing", "/charges", Role.ADMIN), what="the charge")
     answers = {}
+    complained = await register(
+        platform,
+        repair_request(
+            site_id=OWN, kind="complaint", category="facilities", description="矩阵测试: 电梯故障"
+        ),
+    )
+    answers["complaint_id"] = complained["request_id"]
     async with client(platform, "intake") as intake:
         recorded = await intake.post(
             "/residents",

@@ -35,6 +35,16 @@ from contracts.dispatch.v1 import (
 from contracts.envelope import Event, PaymentMethod, Resident
 from contracts.intake.v1 import (
     Channel,
+    ComplaintAssessed,
+    ComplaintAssessedPayload,
+    ComplaintEscalated,
+    ComplaintEscalatedPayload,
+    ComplaintGrade,
+    ComplaintRegisterOverdue,
+    ComplaintRegisterOverduePayload,
+    ComplaintResolved,
+    ComplaintResolvedPayload,
+    ComplaintValidity,
     FirstAnswerOverdue,
     FirstAnswerOverduePayload,
     PreferredChannel,
@@ -91,6 +101,22 @@ def _consultation() -> dict[str, Any]:
         "request_no": "SR-DMG-20261123-0002",
         "kind": RequestKind.CONSULTATION,
         "category": "property_service",
+        "channel": Channel.HOTLINE,
+        "registered_at": ACCEPTED_AT - timedelta(seconds=5),
+        "resident": RESIDENT,
+    }
+
+
+COMPLAINT_ID = uuid.UUID("7ce093b5-a481-56d6-b102-7d8e9fa0b1c2")
+
+
+def _complaint() -> dict[str, Any]:
+    """The complaint the complaint events of the examples are about: a lift out of order."""
+    return {
+        "request_id": COMPLAINT_ID,
+        "request_no": "SR-DMG-20261123-0003",
+        "kind": RequestKind.COMPLAINT,
+        "category": "facilities",
         "channel": Channel.HOTLINE,
         "registered_at": ACCEPTED_AT - timedelta(seconds=5),
         "resident": RESIDENT,
@@ -208,6 +234,71 @@ def canonical_examples() -> dict[type[Event[Any]], Event[Any]]:
             producer="intake",
             correlation_id=CONSULTATION_ID,
             occurred_at=ACCEPTED_AT + timedelta(hours=24, seconds=1),
+            aggregate_version=2,
+        ),
+        _event(
+            ComplaintAssessed,
+            28,
+            ComplaintAssessedPayload(
+                **_complaint(),
+                first_responsible="agent-017",
+                validity=ComplaintValidity.VALID,
+                grade=ComplaintGrade.GENERAL,
+                reason="电梯维保记录显示确有故障",
+                department="maintenance",
+                assessed_by="supervisor-002",
+                assessed_at=ACCEPTED_AT + timedelta(minutes=20),
+            ),
+            producer="intake",
+            correlation_id=COMPLAINT_ID,
+            occurred_at=ACCEPTED_AT + timedelta(minutes=20),
+            aggregate_version=2,
+        ),
+        _event(
+            ComplaintEscalated,
+            29,
+            ComplaintEscalatedPayload(
+                **_complaint(),
+                level="supervisor",
+                grade=ComplaintGrade.GENERAL,
+                due_at=ACCEPTED_AT + timedelta(hours=4),
+                escalated_at=ACCEPTED_AT + timedelta(hours=4, seconds=1),
+            ),
+            producer="intake",
+            correlation_id=COMPLAINT_ID,
+            occurred_at=ACCEPTED_AT + timedelta(hours=4, seconds=1),
+            aggregate_version=3,
+        ),
+        _event(
+            ComplaintResolved,
+            30,
+            ComplaintResolvedPayload(
+                **_complaint(),
+                validity=ComplaintValidity.VALID,
+                grade=ComplaintGrade.GENERAL,
+                outcome="已更换电梯门机板, 业主确认",
+                resident_satisfied=True,
+                resolved_by="steward-004",
+                resolved_at=ACCEPTED_AT + timedelta(hours=6),
+                within_target=True,
+            ),
+            producer="intake",
+            correlation_id=COMPLAINT_ID,
+            occurred_at=ACCEPTED_AT + timedelta(hours=6),
+            aggregate_version=4,
+        ),
+        _event(
+            ComplaintRegisterOverdue,
+            31,
+            ComplaintRegisterOverduePayload(
+                **_complaint(),
+                first_responsible="agent-017",
+                due_at=ACCEPTED_AT + timedelta(hours=14),
+                noticed_at=ACCEPTED_AT + timedelta(hours=14, seconds=1),
+            ),
+            producer="intake",
+            correlation_id=COMPLAINT_ID,
+            occurred_at=ACCEPTED_AT + timedelta(hours=14, seconds=1),
             aggregate_version=2,
         ),
         _event(

@@ -17,6 +17,10 @@ from contracts.dispatch.v1 import (
 )
 from contracts.envelope import Event
 from contracts.intake.v1 import (
+    ComplaintAssessed,
+    ComplaintEscalated,
+    ComplaintRegisterOverdue,
+    ComplaintResolved,
     FirstAnswerOverdue,
     ReplyPromiseBreached,
     ReplyPromised,
@@ -37,6 +41,10 @@ _EVENTS: dict[tuple[str, int], type[Event[Any]]] = {
         ResidentReplied,
         ReplyPromiseBreached,
         FirstAnswerOverdue,
+        ComplaintAssessed,
+        ComplaintEscalated,
+        ComplaintRegisterOverdue,
+        ComplaintResolved,
         WorkingCalendarYearLoaded,
         ResidentRecorded,
         UnitRecorded,

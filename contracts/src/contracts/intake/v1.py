@@ -219,6 +219,127 @@ class FirstAnswerOverdue(Event[FirstAnswerOverduePayload]):
         return str(self.payload.request_id)
 
 
+class ComplaintValidity(OpenEnum):
+    VALID = "valid"
+    INVALID = "invalid"
+    OTHER = "other"
+
+
+class ComplaintGrade(OpenEnum):
+    """How serious a complaint is (TAX-10)."""
+
+    MINOR = "minor"
+    GENERAL = "general"
+    SERIOUS = "serious"
+    MAJOR = "major"
+    OTHER = "other"
+
+
+class ComplaintAssessedPayload(AboutRequest):
+    """A complaint was found valid or invalid and graded; a valid one was sent to a department."""
+
+    first_responsible: str = Field(
+        description="The agent who took it and owns its register (首问责任人)",
+        examples=["agent-017"],
+    )
+    validity: ComplaintValidity = Field(description="Valid or invalid", examples=["valid"])
+    grade: ComplaintGrade = Field(description="How serious", examples=["general"])
+    reason: str = Field(
+        description="Why valid or invalid",
+        examples=["电梯维保记录显示确有故障"],
+        json_schema_extra=PERSONAL,
+    )
+    department: str | None = Field(
+        default=None, description="Where a valid complaint was sent", examples=["maintenance"]
+    )
+    second_of: uuid.UUID | None = Field(
+        default=None, description="The earlier complaint this one repeats (二次投诉)"
+    )
+    assessed_by: str = Field(description="Who assessed it", examples=["supervisor-002"])
+    assessed_at: UtcDateTime = Field(description="When")
+
+
+class ComplaintAssessed(Event[ComplaintAssessedPayload]):
+    """Published by intake when a complaint is assessed (again)."""
+
+    EVENT_TYPE: ClassVar[str] = "ComplaintAssessed"
+    VERSION: ClassVar[int] = 1
+    TOPIC: ClassVar[str] = topics.SERVICE_REQUESTS
+
+    def partition_key(self) -> str:
+        return str(self.payload.request_id)
+
+
+class ComplaintEscalatedPayload(AboutRequest):
+    """An open complaint climbed a rung of its site's ladder: the next one up must act."""
+
+    level: str = Field(
+        description="Who has it now: supervisor or higher_manager", examples=["supervisor"]
+    )
+    grade: ComplaintGrade | None = Field(default=None, description="Its grade, if assessed")
+    due_at: UtcDateTime = Field(description="When it was due to climb")
+    escalated_at: UtcDateTime = Field(description="When it climbed")
+
+
+class ComplaintEscalated(Event[ComplaintEscalatedPayload]):
+    """Published by intake, once per rung, when an open complaint is escalated."""
+
+    EVENT_TYPE: ClassVar[str] = "ComplaintEscalated"
+    VERSION: ClassVar[int] = 1
+    TOPIC: ClassVar[str] = topics.SERVICE_REQUESTS
+
+    def partition_key(self) -> str:
+        return str(self.payload.request_id)
+
+
+class ComplaintResolvedPayload(AboutRequest):
+    """A complaint was solved, or an invalid one explained; valid ones are called back (CMP-06)."""
+
+    validity: ComplaintValidity = Field(description="Valid or invalid", examples=["valid"])
+    grade: ComplaintGrade = Field(description="How serious", examples=["general"])
+    outcome: str = Field(
+        description="What was done", examples=["已更换电梯门机板"], json_schema_extra=PERSONAL
+    )
+    resident_satisfied: bool | None = Field(
+        default=None, description="What the resident said, if asked"
+    )
+    resolved_by: str = Field(description="Who resolved it", examples=["steward-004"])
+    resolved_at: UtcDateTime = Field(description="When")
+    within_target: bool = Field(description="Resolved within the steward's 24 hours (CMP-14)")
+
+
+class ComplaintResolved(Event[ComplaintResolvedPayload]):
+    """Published by intake when a complaint is resolved."""
+
+    EVENT_TYPE: ClassVar[str] = "ComplaintResolved"
+    VERSION: ClassVar[int] = 1
+    TOPIC: ClassVar[str] = topics.SERVICE_REQUESTS
+
+    def partition_key(self) -> str:
+        return str(self.payload.request_id)
+
+
+class ComplaintRegisterOverduePayload(AboutRequest):
+    """A complaint register was not completed the day the complaint came in (CMP-12)."""
+
+    first_responsible: str = Field(
+        description="The agent who owns its register (首问责任人)", examples=["agent-017"]
+    )
+    due_at: UtcDateTime = Field(description="The end of the site's day it came in")
+    noticed_at: UtcDateTime = Field(description="When it was noticed")
+
+
+class ComplaintRegisterOverdue(Event[ComplaintRegisterOverduePayload]):
+    """Published by intake, once per complaint, when its register is late."""
+
+    EVENT_TYPE: ClassVar[str] = "ComplaintRegisterOverdue"
+    VERSION: ClassVar[int] = 1
+    TOPIC: ClassVar[str] = topics.SERVICE_REQUESTS
+
+    def partition_key(self) -> str:
+        return str(self.payload.request_id)
+
+
 AreaM2 = Annotated[
     Decimal,
     BeforeValidator(_refuse_float),
@@ -341,6 +462,16 @@ class WorkingCalendarYearLoaded(Event[WorkingCalendarYearLoadedPayload]):
 __all__ = [
     "AboutRequest",
     "Channel",
+    "ComplaintAssessed",
+    "ComplaintAssessedPayload",
+    "ComplaintEscalated",
+    "ComplaintEscalatedPayload",
+    "ComplaintGrade",
+    "ComplaintRegisterOverdue",
+    "ComplaintRegisterOverduePayload",
+    "ComplaintResolved",
+    "ComplaintResolvedPayload",
+    "ComplaintValidity",
     "FirstAnswerOverdue",
     "FirstAnswerOverduePayload",
     "PreferredChannel",

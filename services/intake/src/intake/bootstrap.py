@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from contracts.intake.v1 import (
+    ComplaintAssessed,
+    ComplaintEscalated,
+    ComplaintRegisterOverdue,
+    ComplaintResolved,
     FirstAnswerOverdue,
     ReplyPromiseBreached,
     ReplyPromised,
@@ -31,6 +35,7 @@ from intake.adapters.mongo.standard_answers import STANDARD_ANSWERS
 from intake.adapters.mongo.unit_of_work import MongoIntakeUnitOfWork
 from intake.entrypoints.deadlines import request_deadline
 from intake.entrypoints.http import (
+    complaints,
     directory,
     service_requests,
     sites,
@@ -51,6 +56,7 @@ async def prepare(db: AsyncDatabase[Document], settings: ServiceSettings) -> Non
     await db[REQUESTS].create_index([("reply_due_at", 1)])
     await db[STANDARD_ANSWERS].create_index([("site_id", 1), ("document_no", 1)])
     await db[REQUESTS].create_index([("resident.phone", 1), ("registered_at", -1)])
+    await db[REQUESTS].create_index([("open_complaint_since", 1)])
     await db[RESIDENTS].create_index([("phones", 1)])
     await db[RESIDENTS].create_index([("site_id", 1), ("name", 1)])
     await db[UNITS].create_index([("people", 1)])
@@ -75,6 +81,10 @@ def bootstrap(settings: ServiceSettings | None = None, clock: Clock = utc_now) -
             ResidentReplied,
             ReplyPromiseBreached,
             FirstAnswerOverdue,
+            ComplaintAssessed,
+            ComplaintEscalated,
+            ComplaintResolved,
+            ComplaintRegisterOverdue,
             WorkingCalendarYearLoaded,
         ],
         prepare=prepare,
@@ -89,6 +99,7 @@ def bootstrap(settings: ServiceSettings | None = None, clock: Clock = utc_now) -
         access=ACCESS,
         routers=[
             service_requests.router,
+            complaints.router,
             standard_answers.router,
             directory.router,
             sites.router,

@@ -10,6 +10,7 @@ from decimal import Decimal
 from hotline_libs.working_days import YearSchedule
 
 from intake.domain.boards import RequestKind
+from intake.domain.complaint import ComplaintGrade, Department, Validity
 from intake.domain.imports import Line
 from intake.domain.replies import ReplyTier
 from intake.domain.resident import ResidentDetails
@@ -157,4 +158,44 @@ class ImportDirectory:
     kind: str
     """``residents`` or ``units``."""
     lines: tuple[Line, ...]
+    visible_sites: frozenset[str] | None
+
+
+@dataclass(frozen=True)
+class AssessComplaint:
+    """Valid or invalid, graded, and (valid) sent to the department that solves it."""
+
+    request_id: uuid.UUID
+    validity: Validity
+    grade: ComplaintGrade
+    reason: str
+    department: Department | None
+    by: str
+    visible_sites: frozenset[str] | None
+
+
+@dataclass(frozen=True)
+class PlanComplaintHandling:
+    request_id: uuid.UUID
+    department: Department
+    plan: str
+    by: str
+    visible_sites: frozenset[str] | None
+
+
+@dataclass(frozen=True)
+class ResolveComplaint:
+    request_id: uuid.UUID
+    outcome: str
+    resident_satisfied: bool | None
+    by: str
+    visible_sites: frozenset[str] | None
+
+
+@dataclass(frozen=True)
+class MarkRepresentative:
+    """Quality control marks a complaint as a representative case (CMP-21), or unmarks it."""
+
+    request_id: uuid.UUID
+    representative: bool
     visible_sites: frozenset[str] | None

@@ -63,3 +63,32 @@ class UnitRecorded:
     """A unit was added to the directory, or its area or people changed."""
 
     recorded_at: datetime
+
+
+@dataclass(frozen=True)
+class ComplaintAssessed:
+    """A complaint was found valid or invalid, graded, and (valid) sent to a department."""
+
+    at: datetime
+
+
+@dataclass(frozen=True)
+class ComplaintResolved:
+    at: datetime
+
+
+@dataclass(frozen=True)
+class ComplaintEscalated:
+    """An open complaint climbed a rung of the site's ladder."""
+
+    level: str
+    due_at: datetime
+    at: datetime
+
+
+@dataclass(frozen=True)
+class ComplaintRegisterOverdue:
+    """A complaint register was not completed the day the complaint came in (CMP-12)."""
+
+    due_at: datetime
+    noticed_at: datetime

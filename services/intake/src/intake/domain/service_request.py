@@ -15,6 +15,21 @@ from hotline_libs.working_days import SiteCalendar
 
 from intake.domain import events
 from intake.domain.boards import BOARDS, RequestKind
+from intake.domain.complaint import (
+    COMPLAINT_REPLY_WITHIN,
+    ESCALATION,
+    REGISTER_DUE,
+    Assessment,
+    ComplaintGrade,
+    ComplaintRegister,
+    Department,
+    Escalation,
+    HandlingPlan,
+    Resolution,
+    Validity,
+    open_only,
+)
+from intake.domain.complaint import text as complaint_text
 from intake.domain.replies import (
     FIRST_ANSWER,
     FIRST_ANSWER_WITHIN,
@@ -103,6 +118,10 @@ class Registration:
     requested_items: tuple[RequestedItem, ...] = ()
     appointment_at: datetime | None = None
     registered_at: datetime | None = None
+    registered_by: str = ""
+    """Who took it down: the agent, duty staff member, or the site system's name."""
+    second_complaint_of: uuid.UUID | None = None
+    """For a complaint: the earlier complaint it repeats (二次投诉)."""
 
 
 @dataclass
@@ -128,6 +147,9 @@ class ServiceRequest(Aggregate):
     """Set while the resident awaits a first answer (24 h from the call); None once answered or
     when taking the request down answered them."""
     first_answer_overdue_at: datetime | None = None
+    registered_by: str = ""
+    complaint: ComplaintRegister | None = None
+    """The complaint register, for a request of the complaint board."""
 
     @property
     def status(self) -> RequestStatus:
@@ -181,6 +203,13 @@ class ServiceRequest(Aggregate):
             running[REPLY_PROMISE] = promise.due_at
         if self.first_answer_due_at is not None and self.first_answer_overdue_at is None:
             running[FIRST_ANSWER] = self.first_answer_due_at
+        complaint = self.complaint
+        if complaint is not None:
+            if not complaint.register_complete and complaint.register_overdue_at is None:
+                running[REGISTER_DUE] = complaint.register_due_at
+            climb = complaint.next_escalation(self.registered_at)
+            if climb is not None:
+                running[ESCALATION] = climb[1]
         return running
 
     def deadline_reached(self, name: str, now: datetime) -> None:
@@ -193,8 +222,78 @@ class ServiceRequest(Aggregate):
             assert self.first_answer_due_at is not None
             self.first_answer_overdue_at = now
             self.record(events.FirstAnswerOverdue(due_at=self.first_answer_due_at, noticed_at=now))
+        elif name == REGISTER_DUE:
+            complaint = self._complaint()
+            self.complaint = replace(complaint, register_overdue_at=now)
+            self.record(
+                events.ComplaintRegisterOverdue(due_at=complaint.register_due_at, noticed_at=now)
+            )
+        elif name == ESCALATION:
+            complaint = self._complaint()
+            climb = complaint.next_escalation(self.registered_at)
+            assert climb is not None
+            level, due_at = climb
+            self.complaint = replace(
+                complaint, escalations=(*complaint.escalations, Escalation(level, now))
+            )
+            self.record(events.ComplaintEscalated(level=level.label, due_at=due_at, at=now))
         else:
             super().deadline_reached(name, now)
+
+    # -- the complaint register --------------------------------------------------------------
+    def _complaint(self) -> ComplaintRegister:
+        if self.complaint is None:
+            raise Conflict(f"request {self.request_no} is not a complaint")
+        return self.complaint
+
+    def assess_complaint(
+        self,
+        validity: Validity,
+        grade: ComplaintGrade,
+        reason: str,
+        department: Department | None,
+        by: str,
+        now: datetime,
+    ) -> None:
+        """Valid or invalid, with the reason and grade (CMP-05, CMP-08, TAX-10); a valid one is
+        sent to its department at once (CMP-07, CMP-12). Reassessing replaces the assessment."""
+        complaint = self._complaint()
+        open_only(complaint, self.request_no)
+        if validity is Validity.VALID and department is None:
+            raise RuleViolation(
+                "a valid complaint is sent to the department that solves it", field="department"
+            )
+        assessment = Assessment(
+            validity, grade, complaint_text("reason", reason), department, by, now
+        )
+        self.complaint = replace(complaint, assessment=assessment)
+        self.record(events.ComplaintAssessed(at=now))
+
+    def plan_handling(self, department: Department, plan: str, by: str, now: datetime) -> None:
+        """The responsible department's handling plan (CMP-13)."""
+        complaint = self._complaint()
+        open_only(complaint, self.request_no)
+        if complaint.assessment is None or complaint.assessment.validity is not Validity.VALID:
+            raise Conflict(f"complaint {self.request_no} is not assessed valid")
+        self.complaint = replace(
+            complaint, plan=HandlingPlan(department, complaint_text("plan", plan), by, now)
+        )
+
+    def resolve_complaint(
+        self, outcome: str, resident_satisfied: bool | None, by: str, now: datetime
+    ) -> None:
+        """Solved (or, invalid, explained): the clocks stop and the resident is called back."""
+        complaint = self._complaint()
+        open_only(complaint, self.request_no)
+        if complaint.assessment is None:
+            raise Conflict(f"complaint {self.request_no} is not assessed yet")
+        resolution = Resolution(complaint_text("outcome", outcome), resident_satisfied, by, now)
+        self.complaint = replace(complaint, resolution=resolution)
+        self.record(events.ComplaintResolved(at=now))
+
+    def mark_representative(self, representative: bool) -> None:
+        """Quality control marks a case as representative (CMP-21)."""
+        self.complaint = replace(self._complaint(), representative=representative)
 
 
 def normalise_phone(raw: str, region: str = "CN") -> str:
@@ -263,8 +362,21 @@ def accept(
         registered_at=registered_at,
         accepted_at=now,
     )
-    if registration.channel not in LIVE_CHANNELS or registration.kind in ANSWERED_BOARDS:
+    request.registered_by = registration.registered_by
+    if registration.kind is RequestKind.COMPLAINT:
+        request.first_answer_due_at = registered_at + COMPLAINT_REPLY_WITHIN
+        request.complaint = ComplaintRegister(
+            first_responsible=registration.registered_by,
+            register_due_at=site.end_of_day(registered_at),
+            thresholds=site.escalation,
+            second_of=registration.second_complaint_of,
+        )
+    elif registration.channel not in LIVE_CHANNELS or registration.kind in ANSWERED_BOARDS:
         request.first_answer_due_at = registered_at + FIRST_ANSWER_WITHIN
+    elif registration.second_complaint_of is not None:
+        raise InvalidRegistration(
+            "second_complaint_of is for complaints only", field="second_complaint_of"
+        )
     request.record(events.ServiceRequestAccepted(accepted_at=now))
     return request
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from hotline_libs.aggregate import Aggregate
 from hotline_libs.errors import NotFound
 
 from intake.domain.boards import RequestKind
+from intake.domain.complaint import EscalationThresholds
 
 
 class UnknownSite(NotFound):
@@ -26,3 +29,11 @@ class Site(Aggregate):
     """Whose statutory calendar counts the site's working days (ISO 3166)."""
     time_zone: str = "Asia/Shanghai"
     """Where the site's days begin and end (IANA)."""
+    escalation: EscalationThresholds = field(default_factory=EscalationThresholds)
+    """How long an open complaint stays with duty staff, then the supervisor."""
+
+    def end_of_day(self, moment: datetime) -> datetime:
+        """Midnight after ``moment``'s day at the site."""
+        zone = ZoneInfo(self.time_zone)
+        day = moment.astimezone(zone).date() + timedelta(days=1)
+        return datetime.combine(day, time(0), tzinfo=zone)

@@ -37,7 +37,7 @@ async def _answer(
     return answer
 
 
-async def _request(
+async def request_of(
     uow: IntakeUnitOfWork, request_id: uuid.UUID, sites: frozenset[str] | None
 ) -> ServiceRequest:
     request = await uow.requests.get(request_id)
@@ -101,7 +101,7 @@ async def withdraw_standard_answer(
 async def give_standard_answer(
     command: GiveStandardAnswer, uow: IntakeUnitOfWork
 ) -> ServiceRequest:
-    request = await _request(uow, command.request_id, command.visible_sites)
+    request = await request_of(uow, command.request_id, command.visible_sites)
     answer = await _answer(uow, command.answer_id, command.visible_sites)
     if answer.site_id != request.site_id:
         raise RuleViolation(
@@ -125,7 +125,7 @@ async def give_standard_answer(
 
 
 async def promise_reply(command: PromiseReply, uow: IntakeUnitOfWork) -> ServiceRequest:
-    request = await _request(uow, command.request_id, command.visible_sites)
+    request = await request_of(uow, command.request_id, command.visible_sites)
     calendar = await uow.calendars.for_site(request.site_id)
     request.promise_reply(command.tier, command.by, uow.clock(), calendar)
     await uow.commit()
@@ -133,7 +133,7 @@ async def promise_reply(command: PromiseReply, uow: IntakeUnitOfWork) -> Service
 
 
 async def reply_to_resident(command: ReplyToResident, uow: IntakeUnitOfWork) -> ServiceRequest:
-    request = await _request(uow, command.request_id, command.visible_sites)
+    request = await request_of(uow, command.request_id, command.visible_sites)
     request.reply(command.text, command.by, uow.clock(), progress=command.progress)
     await uow.commit()
     return request

@@ -13,10 +13,13 @@ from hotline_libs.ids import derive_id, next_serial_number
 
 from intake.domain.commands import (
     ApproveStandardAnswer,
+    AssessComplaint,
     DraftStandardAnswer,
     GiveStandardAnswer,
     ImportDirectory,
     LoadWorkingCalendarYear,
+    MarkRepresentative,
+    PlanComplaintHandling,
     PromiseReply,
     RecordResident,
     RecordUnit,
@@ -25,13 +28,19 @@ from intake.domain.commands import (
     RegisterSiteSubmission,
     ReplyToResident,
     RequestDeadlineReached,
+    ResolveComplaint,
     UpdateResident,
     WithdrawStandardAnswer,
 )
 from intake.domain.refused_submission import RefusedSubmission
-from intake.domain.service_request import Registration, ServiceRequest, accept
+from intake.domain.service_request import (
+    InvalidRegistration,
+    Registration,
+    ServiceRequest,
+    accept,
+)
 from intake.domain.site import UnknownSite
-from intake.service_layer import answers, directory
+from intake.service_layer import answers, complaints, directory
 from intake.service_layer.calendars import load_working_calendar_year
 from intake.service_layer.unit_of_work import IntakeUnitOfWork
 
@@ -59,6 +68,14 @@ async def register_request(
     site = await uow.sites.get(registration.site_id)
     if site is None:
         raise UnknownSite(f"site {registration.site_id!r} is not served by this hotline")
+    if registration.second_complaint_of is not None:
+        earlier = await uow.requests.get(registration.second_complaint_of)
+        if earlier is None or earlier.complaint is None or earlier.site_id != site.site_id:
+            raise InvalidRegistration(
+                f"second_complaint_of {registration.second_complaint_of} is no complaint of "
+                f"{site.site_id}",
+                field="second_complaint_of",
+            )
     digest = fingerprint(registration)
     if command.idempotency_key:
         request_id = derive_id("service-request", registration.site_id, command.idempotency_key)
@@ -146,5 +163,9 @@ HANDLERS: dict[type[Any], Any] = {
     UpdateResident: directory.update_resident,
     RecordUnit: directory.record_unit_,
     ImportDirectory: directory.import_directory,
+    AssessComplaint: complaints.assess_complaint,
+    PlanComplaintHandling: complaints.plan_complaint_handling,
+    ResolveComplaint: complaints.resolve_complaint,
+    MarkRepresentative: complaints.mark_representative,
 }
 """Every command intake handles, and its handler."""

@@ -11,6 +11,7 @@ from hotline_libs.paging import ANY_TIME, Found, PageRequest, TimeWindow
 from hotline_libs.unit_of_work import AggregateRepository, EventContext
 
 from contracts import Event
+from intake.adapters.mongo.complaint_register import register_document, register_from
 from intake.adapters.outbound import events_v1
 from intake.domain.boards import RequestKind
 from intake.domain.replies import (
@@ -33,7 +34,7 @@ REQUESTS = "service_requests"
 
 class MongoServiceRequests(AggregateRepository[ServiceRequest]):
     collection_name = REQUESTS
-    markers = frozenset({"awaiting_answer_since", "reply_due_at"})
+    markers = frozenset({"awaiting_answer_since", "reply_due_at", "open_complaint_since"})
 
     def identity(self, aggregate: ServiceRequest) -> str:
         return str(aggregate.request_id)
@@ -61,6 +62,11 @@ class MongoServiceRequests(AggregateRepository[ServiceRequest]):
             # what the supervisor's queue of owed answers looks for (kept only while owed)
             "awaiting_answer_since": r.registered_at if r.first_answer_due_at else None,
             "reply_due_at": r.open_promise.due_at if r.open_promise else None,
+            "registered_by": r.registered_by,
+            "complaint": register_document(r.complaint),
+            "open_complaint_since": r.registered_at
+            if r.complaint is not None and r.complaint.is_open
+            else None,
         }
 
     def from_document(self, document: Document) -> ServiceRequest:
@@ -85,6 +91,8 @@ class MongoServiceRequests(AggregateRepository[ServiceRequest]):
             ),
             first_answer_due_at=document.get("first_answer_due_at"),
             first_answer_overdue_at=document.get("first_answer_overdue_at"),
+            registered_by=document.get("registered_by", ""),
+            complaint=register_from(document.get("complaint")),
         )
 
     async def of_phone(
@@ -93,6 +101,26 @@ class MongoServiceRequests(AggregateRepository[ServiceRequest]):
         """The latest requests made from ``phone`` (E.164), the latest first."""
         query = listing_query(sites, **{"resident.phone": phone})
         return await self.find(query, sort=[("registered_at", -1), ("_id", -1)], limit=limit)
+
+    async def complaints(
+        self,
+        *,
+        sites: frozenset[str] | None,
+        page: PageRequest,
+        site_id: str | None = None,
+        open_only: bool | None = None,
+        registered: TimeWindow = ANY_TIME,
+    ) -> Found[ServiceRequest]:
+        """The complaints: open ones (the complaint clocks) or all, the oldest first."""
+        query = listing_query(
+            sites,
+            site_id=site_id,
+            kind=RequestKind.COMPLAINT.value,
+            registered_at=within(registered),
+        )
+        if open_only is not None:
+            query["open_complaint_since"] = {"$exists": open_only}
+        return await self.page(query, sort=[("registered_at", 1), ("_id", 1)], page=page)
 
     async def owing_answers(
         self, *, sites: frozenset[str] | None, page: PageRequest, site_id: str | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from hotline_libs.mongo import Document
 from hotline_libs.unit_of_work import AggregateRepository
 
+from intake.adapters.mongo.complaint_register import thresholds_document, thresholds_from
 from intake.domain.boards import RequestKind
 from intake.domain.site import Site
 
@@ -25,6 +26,7 @@ class MongoSites(AggregateRepository[Site]):
             # where StoredCalendars.for_site looks the site's calendar up
             "country": aggregate.country,
             "time_zone": aggregate.time_zone,
+            "escalation": thresholds_document(aggregate.escalation),
         }
 
     def from_document(self, document: Document) -> Site:
@@ -35,6 +37,7 @@ class MongoSites(AggregateRepository[Site]):
             services=frozenset(RequestKind(kind) for kind in document["services"]),
             country=document.get("country", "CN"),
             time_zone=document.get("time_zone", "Asia/Shanghai"),
+            escalation=thresholds_from(document.get("escalation")),
         )
 
     async def all(self) -> list[Site]:

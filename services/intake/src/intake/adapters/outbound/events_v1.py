@@ -11,6 +11,7 @@ from hotline_libs.unit_of_work import EventContext
 
 from contracts import Event
 from intake.domain import events
+from intake.domain.complaint import ComplaintRegister
 from intake.domain.service_request import ServiceRequest
 
 PRODUCER = "intake"
@@ -85,7 +86,85 @@ def to_integration(request: ServiceRequest, event: Any, context: EventContext) -
                     **_about(request), due_at=event.due_at, noticed_at=event.noticed_at
                 ),
             )
+        case events.ComplaintAssessed():
+            complaint = _register(request)
+            assessment = complaint.assessment
+            assert assessment is not None
+            return _event(
+                v1.ComplaintAssessed,
+                request,
+                event.at,
+                context,
+                v1.ComplaintAssessedPayload(
+                    **_about(request),
+                    first_responsible=complaint.first_responsible,
+                    validity=v1.ComplaintValidity(assessment.validity.value),
+                    grade=v1.ComplaintGrade(assessment.grade.value),
+                    reason=assessment.reason,
+                    department=assessment.department.value if assessment.department else None,
+                    second_of=complaint.second_of,
+                    assessed_by=assessment.by,
+                    assessed_at=assessment.at,
+                ),
+            )
+        case events.ComplaintEscalated():
+            complaint = _register(request)
+            grade = complaint.assessment.grade if complaint.assessment else None
+            return _event(
+                v1.ComplaintEscalated,
+                request,
+                event.at,
+                context,
+                v1.ComplaintEscalatedPayload(
+                    **_about(request),
+                    level=event.level,
+                    grade=v1.ComplaintGrade(grade.value) if grade else None,
+                    due_at=event.due_at,
+                    escalated_at=event.at,
+                ),
+            )
+        case events.ComplaintResolved():
+            complaint = _register(request)
+            assessment, resolution = complaint.assessment, complaint.resolution
+            assert assessment is not None
+            assert resolution is not None
+            return _event(
+                v1.ComplaintResolved,
+                request,
+                event.at,
+                context,
+                v1.ComplaintResolvedPayload(
+                    **_about(request),
+                    validity=v1.ComplaintValidity(assessment.validity.value),
+                    grade=v1.ComplaintGrade(assessment.grade.value),
+                    outcome=resolution.outcome,
+                    resident_satisfied=resolution.resident_satisfied,
+                    resolved_by=resolution.by,
+                    resolved_at=resolution.at,
+                    within_target=resolution.at - request.registered_at
+                    <= complaint.thresholds.higher_manager_after,
+                ),
+            )
+        case events.ComplaintRegisterOverdue():
+            complaint = _register(request)
+            return _event(
+                v1.ComplaintRegisterOverdue,
+                request,
+                event.noticed_at,
+                context,
+                v1.ComplaintRegisterOverduePayload(
+                    **_about(request),
+                    first_responsible=complaint.first_responsible,
+                    due_at=event.due_at,
+                    noticed_at=event.noticed_at,
+                ),
+            )
     return None
+
+
+def _register(request: ServiceRequest) -> ComplaintRegister:
+    assert request.complaint is not None
+    return request.complaint
 
 
 def _event(

@@ -39,6 +39,7 @@ from intake.domain.service_request import (
     ServiceRequest,
 )
 from intake.entrypoints.http import Reader
+from intake.entrypoints.http.complaint_register import ComplaintOut, complaint_out
 
 router = APIRouter(tags=["service requests"])
 
@@ -95,6 +96,9 @@ class ServiceRequestIn(BaseModel):
     registered_at: IsoDateTime | None = Field(
         default=None, description="Time of the call; now if absent"
     )
+    second_complaint_of: uuid.UUID | None = Field(
+        default=None, description="For a complaint: the earlier complaint it repeats (二次投诉)"
+    )
 
 
 class ReplyOut(BaseModel):
@@ -135,6 +139,8 @@ class ServiceRequestOut(BaseModel):
         description="While the resident awaits a first answer: when 24 hours are up"
     )
     first_answer_overdue_at: datetime | None
+    registered_by: str = Field(description="Who took it down (for a complaint, its 首问责任人)")
+    complaint: ComplaintOut | None = Field(description="The complaint register, for a complaint")
     version: int
 
 
@@ -177,6 +183,8 @@ def request_out(request: ServiceRequest) -> ServiceRequestOut:
         promises=[ReplyPromiseOut(**vars(p)) for p in request.promises],
         first_answer_due_at=request.first_answer_due_at,
         first_answer_overdue_at=request.first_answer_overdue_at,
+        registered_by=request.registered_by,
+        complaint=complaint_out(request),
         version=request.version,
     )
 
@@ -214,6 +222,8 @@ async def create_service_request(
                 ),
                 appointment_at=body.appointment_at,
                 registered_at=body.registered_at,
+                registered_by=principal.subject,
+                second_complaint_of=body.second_complaint_of,
             ),
             idempotency_key=idempotency_key,
         )

@@ -1,0 +1,124 @@
+"""A complaint on the real stack: its register owned by the agent who took it, answered and
+assessed, sent to a department, resolved, each step published for the services that follow it
+(CMP-04, CMP-07, CMP-12, CMP-13, CMP-14, CMP-20, ORG-08)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import pytest
+from hotline_infra.stack import Stack
+from hotline_libs.auth import Role
+
+from contracts import topics
+from tests.support import auth, client, decoded, eventually, read_topic, unique_phone
+
+pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("service_logs_on_failure")]
+
+
+def complaint(phone: str, **overrides: Any) -> dict[str, Any]:
+    return {
+        "site_id": "gxi",
+        "kind": "complaint",
+        "category": "facilities",
+        "description": "B座电梯本周第二次困人",
+        "resident": {"name": "郑华", "phone": phone, "building": "B", "room": "1503"},
+        **overrides,
+    }
+
+
+def changing(role: Role) -> dict[str, str]:
+    return {**auth(role), "Idempotency-Key": str(uuid.uuid4())}
+
+
+async def test_a_complaint_is_answered_assessed_sent_and_resolved_with_its_clocks(
+    platform: Stack,
+) -> None:
+    phone = unique_phone()
+    async with client(platform, "intake") as intake:
+        taken = await intake.post(
+            "/service-requests", json=complaint(phone), headers=changing(Role.AGENT)
+        )
+        assert taken.status_code == 201, taken.text
+        request = taken.json()
+        register = request["complaint"]
+        assert register["first_responsible"] == "bench-agent"
+        assert register["level"] == "duty_staff" and register["next_escalation_at"]
+        assert not register["register_complete"]
+        assert request["first_answer_due_at"] is not None  # two hours (CMP-04)
+
+        second = await intake.post(
+            "/service-requests",
+            json=complaint(phone, second_complaint_of=request["request_id"]),
+            headers=changing(Role.AGENT),
+        )
+        assert second.status_code == 201, second.text
+        assert second.json()["complaint"]["second_of"] == request["request_id"]
+
+        path = f"/service-requests/{request['request_id']}"
+        replied = await intake.post(
+            f"{path}/replies",
+            json={"text": "已通知维修部, 两小时内回复处理进展", "progress": True},
+            headers=changing(Role.AGENT),
+        )
+        assert replied.json()["first_answer_due_at"] is None
+
+        refused = await intake.post(
+            f"{path}/complaint/assessment",
+            json={"validity": "valid", "grade": "serious", "reason": "维保记录确有故障"},
+            headers=changing(Role.SUPERVISOR),
+        )
+        assert refused.status_code == 422
+        assert refused.json()["errors"][0]["field"] == "department"
+        assessed = await intake.post(
+            f"{path}/complaint/assessment",
+            json={
+                "validity": "valid",
+                "grade": "serious",
+                "reason": "维保记录确有故障",
+                "department": "maintenance",
+            },
+            headers=changing(Role.SUPERVISOR),
+        )
+        assert assessed.status_code == 200, assessed.text
+        assert assessed.json()["complaint"]["register_complete"]
+
+        planned = await intake.post(
+            f"{path}/complaint/handling-plan",
+            json={"department": "maintenance", "plan": "今日更换门机板, 明日回访"},
+            headers=changing(Role.DUTY_STAFF),
+        )
+        assert planned.status_code == 200, planned.text
+        resolved = await intake.post(
+            f"{path}/complaint/resolution",
+            json={"outcome": "已更换门机板, 业主确认恢复正常", "resident_satisfied": True},
+            headers=changing(Role.STEWARD),
+        )
+        assert resolved.status_code == 200, resolved.text
+        done = resolved.json()["complaint"]
+        assert done["resolution"]["by"] == "bench-steward"
+        assert done["next_escalation_at"] is None
+
+        open_ones = await intake.get(
+            "/complaints", params={"site_id": "gxi", "open": "true", "limit": 500}, headers=auth()
+        )
+        ids = {c["request_id"] for c in open_ones.json()["items"]}
+        assert request["request_id"] not in ids and second.json()["request_id"] in ids
+
+    async def published() -> set[str] | None:
+        records = await read_topic(platform, topics.SERVICE_REQUESTS)
+        kinds = {
+            event["event_type"]
+            for event in map(decoded, records)
+            if event["payload"].get("request_id") == request["request_id"]
+        }
+        wanted = {
+            "ServiceRequestAccepted",
+            "ResidentReplied",
+            "ComplaintAssessed",
+            "ComplaintResolved",
+        }
+        return kinds if wanted <= kinds else None
+
+    assert await eventually(published, what="the complaint's events")
