@@ -51,8 +51,13 @@ READERS_OF_REQUESTS = REGISTRARS | {R.DIRECTOR, R.QUALITY_HEAD}
 ACCOUNTS = {R.FINANCE, R.ADMINISTRATOR, R.SITE_MANAGER, R.DIRECTOR, R.ADMIN}
 CALLERS = {R.AGENT, R.SUPERVISOR, R.ADMINISTRATOR, R.ADMIN}
 DIRECTORY_READERS = READERS_OF_REQUESTS | {R.FINANCE}
+SITE_DESK_ROLES = {R.DUTY_STAFF, R.STEWARD, R.ADMINISTRATOR, R.SITE_MANAGER}
 MATRIX_PHONE = "+8613912340000"
 """The number of the own site's resident the directory rows change and look up."""
+
+
+def incident(site: str) -> dict[str, Any]:
+    return {"site_id": site, "kind": "water_outage", "title": "矩阵测试", "script": "矩阵测试"}
 
 
 def resident(records: dict[str, str]) -> dict[str, Any]:
@@ -206,6 +211,30 @@ MATRIX: dict[tuple[str, str], Row] = {
         lambda r: {"representative": True},
     ),
     ("intake", "list_complaints"): _row(READERS_OF_REQUESTS, "listing"),
+    ("intake", "declare_incident"): _row(REGISTRARS, "site", body=lambda r: incident(r["site"])),
+    ("intake", "list_incidents"): _row(READERS_OF_REQUESTS, "listing"),
+    ("intake", "get_incident"): _row(READERS_OF_REQUESTS, "record", "/incidents/{incident_id}"),
+    ("intake", "note_incident_call"): _row(
+        REGISTRARS,
+        "record",
+        "/incidents/{incident_id}/calls",
+        lambda r: {"name": "矩阵测试", "phone": r["phone"], "building": "3", "room": "101"},
+    ),
+    ("intake", "update_incident_script"): _row(
+        REGISTRARS, "record", "/incidents/{incident_id}/script", lambda r: {"script": "矩阵测试"}
+    ),
+    ("intake", "write_special_matter_report"): _row(
+        SITE_DESK_ROLES | {R.SUPERVISOR, R.ADMIN},
+        "record",
+        "/incidents/{incident_id}/report",
+        lambda r: {"what_happened": "矩阵测试", "actions_taken": "矩阵测试"},
+    ),
+    ("intake", "close_incident"): _row(
+        SITE_DESK_ROLES | {R.SUPERVISOR, R.ADMIN},
+        "record",
+        "/incidents/{incident_id}/closure",
+        lambda r: {"note": "矩阵测试: 已恢复"},
+    ),
     ("intake", "record_resident"): _row(
         REGISTRARS, "site", body=lambda r: {"site_id": r["site"], **resident(r)}
     ),
@@ -383,6 +412,13 @@ async def records_at_own_site(platform: Stack) -> dict[str, str]:
             headers={**auth(Role.ADMIN), "Idempotency-Key": str(uuid.uuid4())},
         )
         assert unit.status_code in (200, 201), unit.text
+        declared = await intake.post(
+            "/incidents",
+            json=incident(OWN),
+            headers={**auth(Role.DUTY_STAFF, [OWN]), "Idempotency-Key": str(uuid.uuid4())},
+        )
+        assert declared.status_code == 201, declared.text
+        answers["incident_id"] = declared.json()["incident_id"]
         for name in ("answer_id", "draft_answer_id", "withdrawn_answer_id"):
             drafted = await intake.post(
                 "/standard-answers",

@@ -9,10 +9,11 @@ from contracts.intake import v1
 from contracts.sites.v1 import SiteRequestSubmitted
 from hotline_libs.bus import MessageBus
 from intake.adapters.inbound.sites_v1 import register_site_submission
-from intake.adapters.outbound import directory_v1
+from intake.adapters.outbound import directory_v1, incidents_v1
 from intake.adapters.outbound.events_v1 import to_integration
 from intake.domain.boards import RequestKind
 from intake.domain.commands import RegisterRequest
+from intake.domain.incident import Incident
 from intake.domain.refused_submission import RefusedSubmission
 from intake.domain.service_request import Channel, Registration, ResidentContact, ServiceRequest
 from intake.domain.site import Site
@@ -77,6 +78,13 @@ class FakeCalendarYears(FakeRepository[WorkingCalendarYear]):
         return f"{aggregate.schedule.country}-{aggregate.schedule.year}"
 
 
+class FakeIncidents(FakeRepository[Incident]):
+    collection_name = "incidents"
+
+    def identity(self, aggregate: Incident) -> str:
+        return str(aggregate.incident_id)
+
+
 class FakeIntakeUnitOfWork(FakeUnitOfWork):
     def __init__(self, store: MemoryStore, clock: Clock) -> None:
         super().__init__(store, clock)
@@ -85,6 +93,7 @@ class FakeIntakeUnitOfWork(FakeUnitOfWork):
         self.refused_submissions = FakeRefusedSubmissions(store, self, None)
         self.standard_answers = FakeStandardAnswers(store, self, None)
         self.calendar_years = FakeCalendarYears(store, self, directory_v1.to_integration)
+        self.incidents = FakeIncidents(store, self, incidents_v1.to_integration)
 
 
 class Intake:

@@ -47,6 +47,11 @@ from contracts.intake.v1 import (
     ComplaintValidity,
     FirstAnswerOverdue,
     FirstAnswerOverduePayload,
+    IncidentClosed,
+    IncidentClosedPayload,
+    IncidentDeclared,
+    IncidentDeclaredPayload,
+    IncidentKind,
     PreferredChannel,
     ReplyKind,
     ReplyPromiseBreached,
@@ -107,6 +112,7 @@ def _consultation() -> dict[str, Any]:
     }
 
 
+INCIDENT_ID = uuid.UUID("8df1a4c6-b592-57e7-8213-8e9fa0b1c2d3")
 COMPLAINT_ID = uuid.UUID("7ce093b5-a481-56d6-b102-7d8e9fa0b1c2")
 
 
@@ -300,6 +306,42 @@ def canonical_examples() -> dict[type[Event[Any]], Event[Any]]:
             correlation_id=COMPLAINT_ID,
             occurred_at=ACCEPTED_AT + timedelta(hours=14, seconds=1),
             aggregate_version=2,
+        ),
+        _event(
+            IncidentDeclared,
+            32,
+            IncidentDeclaredPayload(
+                incident_id=INCIDENT_ID,
+                kind=IncidentKind.WATER_OUTAGE,
+                title="3栋停水",
+                script="3栋因主水管抢修停水, 预计18:00恢复, 给您带来不便敬请谅解",
+                buildings=["3"],
+                major=False,
+                declared_by="duty-001",
+                declared_at=ACCEPTED_AT,
+                expected_end_at=ACCEPTED_AT + timedelta(hours=8),
+            ),
+            producer="intake",
+            correlation_id=INCIDENT_ID,
+            occurred_at=ACCEPTED_AT,
+            aggregate_version=1,
+        ),
+        _event(
+            IncidentClosed,
+            33,
+            IncidentClosedPayload(
+                incident_id=INCIDENT_ID,
+                kind=IncidentKind.WATER_OUTAGE,
+                title="3栋停水",
+                buildings=["3"],
+                closing_note="3栋已恢复供水, 感谢您的耐心",
+                closed_at=ACCEPTED_AT + timedelta(hours=7),
+                callers=[RESIDENT],
+            ),
+            producer="intake",
+            correlation_id=INCIDENT_ID,
+            occurred_at=ACCEPTED_AT + timedelta(hours=7),
+            aggregate_version=5,
         ),
         _event(
             ResidentRecorded,

@@ -7,6 +7,8 @@ stacks on one broker; the names here are the unprefixed ones.
 SERVICE_REQUESTS = "intake.service-requests"
 DIRECTORY = "intake.directory"
 """What intake owns and every service keeps a copy of: sites, units, calendars."""
+INCIDENTS = "intake.incidents"
+"""Site-wide incidents: declared, closed (residents who called are told)."""
 WORK_ORDERS = "dispatch.work-orders"
 CHARGES = "billing.charges"
 CALLBACKS = "callback.callbacks"
@@ -17,6 +19,7 @@ SITE_REQUESTS = "sites.service-requests"
 STREAMS: tuple[str, ...] = (
     SERVICE_REQUESTS,
     DIRECTORY,
+    INCIDENTS,
     WORK_ORDERS,
     CHARGES,
     CALLBACKS,

@@ -340,6 +340,76 @@ class ComplaintRegisterOverdue(Event[ComplaintRegisterOverduePayload]):
         return str(self.payload.request_id)
 
 
+class IncidentKind(OpenEnum):
+    """What kind of site-wide incident (INC-04)."""
+
+    WATER_OUTAGE = "water_outage"
+    POWER_OUTAGE = "power_outage"
+    GAS_OUTAGE = "gas_outage"
+    LIFT_OUT_OF_SERVICE = "lift_out_of_service"
+    LIFT_ENTRAPMENT = "lift_entrapment"
+    FIRE_ALARM = "fire_alarm"
+    TYPHOON = "typhoon"
+    PUBLIC_SECURITY = "public_security"
+    OTHER = "other"
+
+
+class IncidentDeclaredPayload(ContractModel):
+    """A site-wide incident was declared, with the script agents read to callers."""
+
+    incident_id: uuid.UUID = Field(description="Intake's id of the incident")
+    kind: IncidentKind = Field(description="What kind", examples=["water_outage"])
+    title: str = Field(description="A short title", examples=["3栋停水"])
+    script: str = Field(
+        description="What callers are told", examples=["3栋因水管抢修停水, 预计18:00恢复"]
+    )
+    buildings: list[str] = Field(
+        default_factory=list, description="The buildings affected; none: the whole site"
+    )
+    major: bool = Field(description="A major incident, for the higher manager (INC-06)")
+    declared_by: str = Field(description="Who declared it", examples=["duty-001"])
+    declared_at: UtcDateTime = Field(description="When")
+    expected_end_at: UtcDateTime | None = Field(default=None, description="When it should end")
+
+
+class IncidentDeclared(Event[IncidentDeclaredPayload]):
+    """Published by intake when an incident is declared."""
+
+    EVENT_TYPE: ClassVar[str] = "IncidentDeclared"
+    VERSION: ClassVar[int] = 1
+    TOPIC: ClassVar[str] = topics.INCIDENTS
+
+    def partition_key(self) -> str:
+        return str(self.payload.incident_id)
+
+
+class IncidentClosedPayload(ContractModel):
+    """An incident is over: everyone who called about it is to be told."""
+
+    incident_id: uuid.UUID = Field(description="Intake's id of the incident")
+    kind: IncidentKind = Field(description="What kind", examples=["water_outage"])
+    title: str = Field(description="Its title", examples=["3栋停水"])
+    buildings: list[str] = Field(default_factory=list, description="The buildings affected")
+    closing_note: str = Field(
+        description="What residents are told", examples=["3栋已恢复供水, 感谢您的耐心"]
+    )
+    closed_at: UtcDateTime = Field(description="When it ended")
+    callers: list[Resident] = Field(
+        default_factory=list, description="The residents who called about it, once each"
+    )
+
+
+class IncidentClosed(Event[IncidentClosedPayload]):
+    """Published by intake when an incident is closed."""
+
+    EVENT_TYPE: ClassVar[str] = "IncidentClosed"
+    VERSION: ClassVar[int] = 1
+    TOPIC: ClassVar[str] = topics.INCIDENTS
+
+    def partition_key(self) -> str:
+        return str(self.payload.incident_id)
+
+
 AreaM2 = Annotated[
     Decimal,
     BeforeValidator(_refuse_float),
@@ -474,6 +544,11 @@ __all__ = [
     "ComplaintValidity",
     "FirstAnswerOverdue",
     "FirstAnswerOverduePayload",
+    "IncidentClosed",
+    "IncidentClosedPayload",
+    "IncidentDeclared",
+    "IncidentDeclaredPayload",
+    "IncidentKind",
     "PreferredChannel",
     "ReplyKind",
     "ReplyPromiseBreached",

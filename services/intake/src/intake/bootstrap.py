@@ -8,6 +8,8 @@ from contracts.intake.v1 import (
     ComplaintRegisterOverdue,
     ComplaintResolved,
     FirstAnswerOverdue,
+    IncidentClosed,
+    IncidentDeclared,
     ReplyPromiseBreached,
     ReplyPromised,
     ResidentRecorded,
@@ -28,6 +30,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from intake.adapters import search
 from intake.adapters.demo_data import DEMO_SITES
 from intake.adapters.mongo.directory import RESIDENTS, UNITS
+from intake.adapters.mongo.incidents import INCIDENTS
 from intake.adapters.mongo.refused_submissions import REFUSED_SUBMISSIONS
 from intake.adapters.mongo.service_requests import REQUESTS
 from intake.adapters.mongo.sites import SITES
@@ -37,6 +40,7 @@ from intake.entrypoints.deadlines import request_deadline
 from intake.entrypoints.http import (
     complaints,
     directory,
+    incidents,
     service_requests,
     sites,
     standard_answers,
@@ -60,6 +64,8 @@ async def prepare(db: AsyncDatabase[Document], settings: ServiceSettings) -> Non
     await db[RESIDENTS].create_index([("phones", 1)])
     await db[RESIDENTS].create_index([("site_id", 1), ("name", 1)])
     await db[UNITS].create_index([("people", 1)])
+    await db[INCIDENTS].create_index([("site_id", 1), ("declared_at", -1)])
+    await db[INCIDENTS].create_index([("open_since", 1)])
     await db[UNITS].create_index([("site_id", 1), ("building", 1), ("room", 1)])
     await db[STANDARD_ANSWERS].create_index([("terms", 1)])
     search.warm_up()
@@ -85,6 +91,8 @@ def bootstrap(settings: ServiceSettings | None = None, clock: Clock = utc_now) -
             ComplaintEscalated,
             ComplaintResolved,
             ComplaintRegisterOverdue,
+            IncidentDeclared,
+            IncidentClosed,
             WorkingCalendarYearLoaded,
         ],
         prepare=prepare,
@@ -102,6 +110,7 @@ def bootstrap(settings: ServiceSettings | None = None, clock: Clock = utc_now) -
             complaints.router,
             standard_answers.router,
             directory.router,
+            incidents.router,
             sites.router,
             working_calendars.router,
         ],
@@ -114,6 +123,7 @@ def bootstrap(settings: ServiceSettings | None = None, clock: Clock = utc_now) -
             STANDARD_ANSWERS,
             RESIDENTS,
             UNITS,
+            INCIDENTS,
         ],
         deadlines={REQUESTS: request_deadline},
     )

@@ -12,6 +12,7 @@ from hotline_libs.working_days import YearSchedule
 from intake.domain.boards import RequestKind
 from intake.domain.complaint import ComplaintGrade, Department, Validity
 from intake.domain.imports import Line
+from intake.domain.incident import IncidentKind
 from intake.domain.replies import ReplyTier
 from intake.domain.resident import ResidentDetails
 from intake.domain.service_request import Registration
@@ -198,4 +199,57 @@ class MarkRepresentative:
 
     request_id: uuid.UUID
     representative: bool
+    visible_sites: frozenset[str] | None
+
+
+@dataclass(frozen=True)
+class DeclareIncident:
+    site_id: str
+    kind: IncidentKind
+    title: str
+    script: str
+    buildings: tuple[str, ...]
+    major: bool
+    expected_end_at: datetime | None
+    by: str
+
+
+@dataclass(frozen=True)
+class NoteIncidentCall:
+    """A resident called about an incident: noted on it, not registered as a new request."""
+
+    incident_id: uuid.UUID
+    name: str
+    phone: str
+    building: str
+    room: str
+    note: str
+    by: str
+    visible_sites: frozenset[str] | None
+
+
+@dataclass(frozen=True)
+class UpdateIncidentScript:
+    incident_id: uuid.UUID
+    script: str
+    expected_end_at: datetime | None
+    visible_sites: frozenset[str] | None
+
+
+@dataclass(frozen=True)
+class WriteSpecialMatterReport:
+    incident_id: uuid.UUID
+    what_happened: str
+    actions_taken: str
+    losses: str
+    follow_up: str
+    by: str
+    visible_sites: frozenset[str] | None
+
+
+@dataclass(frozen=True)
+class CloseIncident:
+    incident_id: uuid.UUID
+    note: str
+    by: str
     visible_sites: frozenset[str] | None

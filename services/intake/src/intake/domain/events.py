@@ -92,3 +92,13 @@ class ComplaintRegisterOverdue:
 
     due_at: datetime
     noticed_at: datetime
+
+
+@dataclass(frozen=True)
+class IncidentDeclared:
+    declared_at: datetime
+
+
+@dataclass(frozen=True)
+class IncidentClosed:
+    closed_at: datetime

@@ -14,11 +14,14 @@ from hotline_libs.ids import derive_id, next_serial_number
 from intake.domain.commands import (
     ApproveStandardAnswer,
     AssessComplaint,
+    CloseIncident,
+    DeclareIncident,
     DraftStandardAnswer,
     GiveStandardAnswer,
     ImportDirectory,
     LoadWorkingCalendarYear,
     MarkRepresentative,
+    NoteIncidentCall,
     PlanComplaintHandling,
     PromiseReply,
     RecordResident,
@@ -29,8 +32,10 @@ from intake.domain.commands import (
     ReplyToResident,
     RequestDeadlineReached,
     ResolveComplaint,
+    UpdateIncidentScript,
     UpdateResident,
     WithdrawStandardAnswer,
+    WriteSpecialMatterReport,
 )
 from intake.domain.refused_submission import RefusedSubmission
 from intake.domain.service_request import (
@@ -40,7 +45,7 @@ from intake.domain.service_request import (
     accept,
 )
 from intake.domain.site import UnknownSite
-from intake.service_layer import answers, complaints, directory
+from intake.service_layer import answers, complaints, directory, incidents
 from intake.service_layer.calendars import load_working_calendar_year
 from intake.service_layer.unit_of_work import IntakeUnitOfWork
 
@@ -167,5 +172,10 @@ HANDLERS: dict[type[Any], Any] = {
     PlanComplaintHandling: complaints.plan_complaint_handling,
     ResolveComplaint: complaints.resolve_complaint,
     MarkRepresentative: complaints.mark_representative,
+    DeclareIncident: incidents.declare_incident,
+    NoteIncidentCall: incidents.note_incident_call,
+    UpdateIncidentScript: incidents.update_incident_script,
+    WriteSpecialMatterReport: incidents.write_special_matter_report,
+    CloseIncident: incidents.close_incident,
 }
 """Every command intake handles, and its handler."""

@@ -8,6 +8,7 @@ from hotline_libs.aggregate import Clock
 from hotline_libs.ids import Serials
 from hotline_libs.working_calendars import Calendars
 
+from intake.domain.incident import Incident
 from intake.domain.refused_submission import RefusedSubmission
 from intake.domain.resident import Resident
 from intake.domain.service_request import ServiceRequest
@@ -54,7 +55,13 @@ class UnitRepository(Protocol):
     def add(self, unit: Unit) -> None: ...
 
 
+class IncidentRepository(Protocol):
+    async def get(self, incident_id: object) -> Incident | None: ...
+    def add(self, incident: Incident) -> None: ...
+
+
 class IntakeUnitOfWork(Protocol):
+    incidents: IncidentRepository
     residents: ResidentRepository
     units: UnitRepository
     standard_answers: StandardAnswerRepository

@@ -11,6 +11,7 @@ from hotline_libs.working_calendars import StoredCalendars
 from pymongo.asynchronous.database import AsyncDatabase
 
 from intake.adapters.mongo.directory import MongoResidents, MongoUnits
+from intake.adapters.mongo.incidents import MongoIncidents
 from intake.adapters.mongo.refused_submissions import MongoRefusedSubmissions
 from intake.adapters.mongo.service_requests import MongoServiceRequests
 from intake.adapters.mongo.sites import SITES, MongoSites
@@ -34,4 +35,5 @@ class MongoIntakeUnitOfWork(UnitOfWork):
         self.standard_answers = MongoStandardAnswers(db, self)
         self.residents = MongoResidents(db, self)
         self.units = MongoUnits(db, self)
+        self.incidents = MongoIncidents(db, self)
         self.calendars = StoredCalendars(db, places=SITES)
