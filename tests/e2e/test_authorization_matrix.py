@@ -14,6 +14,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 import pytest
@@ -52,6 +53,9 @@ ACCOUNTS = {R.FINANCE, R.ADMINISTRATOR, R.SITE_MANAGER, R.DIRECTOR, R.ADMIN}
 CALLERS = {R.AGENT, R.SUPERVISOR, R.ADMINISTRATOR, R.ADMIN}
 DIRECTORY_READERS = READERS_OF_REQUESTS | {R.FINANCE}
 SITE_DESK_ROLES = {R.DUTY_STAFF, R.STEWARD, R.ADMINISTRATOR, R.SITE_MANAGER}
+DUTY_DESK = {R.AGENT, R.SUPERVISOR, R.DUTY_STAFF, R.ADMINISTRATOR}
+DUTY_READERS = DUTY_DESK | {R.SITE_MANAGER, R.DIRECTOR, R.ADMIN, R.QUALITY_HEAD}
+ROSTER_KEEPERS = {R.SUPERVISOR, R.SITE_MANAGER, R.ADMIN}
 MATRIX_PHONE = "+8613912340000"
 """The number of the own site's resident the directory rows change and look up."""
 
@@ -234,6 +238,69 @@ MATRIX: dict[tuple[str, str], Row] = {
         "record",
         "/incidents/{incident_id}/closure",
         lambda r: {"note": "矩阵测试: 已恢复"},
+    ),
+    ("intake", "open_duty_log"): _row(
+        DUTY_DESK,
+        "site",
+        body=lambda r: {"site_id": r["site"], "day": r["today"], "shift": "early"},
+    ),
+    ("intake", "list_duty_logs"): _row(DUTY_READERS, "listing"),
+    ("intake", "get_duty_log"): _row(DUTY_READERS, "record", "/duty-logs/{duty_log_id}"),
+    ("intake", "review_duty_month"): _row(
+        DUTY_READERS, "site", "/duty-logs/monthly-review?site_id={site}&month=2026-11"
+    ),
+    ("intake", "write_duty_entry"): _row(
+        DUTY_DESK,
+        "record",
+        "/duty-logs/{duty_log_id}/entries",
+        lambda r: {"kind": "information", "text": "矩阵测试"},
+    ),
+    ("intake", "take_over_duty"): _row(
+        DUTY_DESK,
+        "record",
+        "/duty-logs/{duty_log_id}/take-over",
+        lambda r: {"outgoing": "矩阵测试", "open_items": ["矩阵测试"]},
+    ),
+    ("intake", "sign_off_duty"): _row(
+        DUTY_DESK, "record", "/duty-logs/{duty_log_id}/sign-off", lambda r: {}
+    ),
+    ("intake", "sign_duty_log"): _row(
+        {R.SUPERVISOR, R.SITE_MANAGER, R.ADMIN},  # a director signs samples, not monthly reviews
+        "record",
+        "/duty-logs/{duty_log_id}/signatures",
+        lambda r: {"kind": "monthly"},
+    ),
+    ("intake", "draft_roster"): _row(
+        ROSTER_KEEPERS,
+        "site",
+        "/rosters/{site}/2027-01",
+        lambda r: {
+            "assignments": [{"day": "2027-01-05", "shift": "early", "staff": "bench-duty_staff"}]
+        },
+    ),
+    ("intake", "get_roster"): _row(DUTY_READERS, "record", "/rosters/{site}/2027-01"),
+    ("intake", "submit_roster"): _row(
+        ROSTER_KEEPERS, "record", "/rosters/{site}/2027-01/submission", lambda r: {}
+    ),
+    ("intake", "ask_roster_change"): _row(
+        DUTY_DESK,
+        "record",
+        "/rosters/{site}/2027-01/changes",
+        lambda r: {"kind": "leave", "day": "2027-01-05", "shift": "early", "reason": "矩阵测试"},
+    ),
+    ("intake", "decide_roster_change"): _row(
+        ROSTER_KEEPERS,
+        "record",
+        "/rosters/{site}/2027-01/changes/{change_id}/decision",
+        lambda r: {"approved": True, "cover_by": "矩阵测试", "cover_hours": 8},
+    ),
+    ("intake", "record_inspection"): _row(
+        {R.SUPERVISOR, R.SITE_MANAGER, R.ADMIN},
+        "site",
+        body=lambda r: {"site_id": r["site"], "kind": "spot_check", "checked": ["appearance"]},
+    ),
+    ("intake", "inspection_week"): _row(
+        DUTY_READERS, "site", "/front-desk-inspections/week?site_id={site}&day=2026-11-24"
     ),
     ("intake", "record_resident"): _row(
         REGISTRARS, "site", body=lambda r: {"site_id": r["site"], **resident(r)}
@@ -419,6 +486,31 @@ async def records_at_own_site(platform: Stack) -> dict[str, str]:
         )
         assert declared.status_code == 201, declared.text
         answers["incident_id"] = declared.json()["incident_id"]
+        today = datetime.now(UTC).date().isoformat()
+        opened = await intake.post(
+            "/duty-logs",
+            json={"site_id": OWN, "day": today, "shift": "early"},
+            headers={**auth(Role.DUTY_STAFF, [OWN]), "Idempotency-Key": str(uuid.uuid4())},
+        )
+        assert opened.status_code in (200, 201), opened.text
+        answers["duty_log_id"], answers["today"] = opened.json()["log_id"], today
+        drafted = await intake.put(
+            f"/rosters/{OWN}/2027-01",
+            json={
+                "assignments": [
+                    {"day": "2027-01-05", "shift": "early", "staff": "bench-duty_staff"}
+                ]
+            },
+            headers={**auth(Role.SUPERVISOR), "Idempotency-Key": str(uuid.uuid4())},
+        )
+        assert drafted.status_code in (200, 201), drafted.text
+        asked = await intake.post(
+            f"/rosters/{OWN}/2027-01/changes",
+            json={"kind": "leave", "day": "2027-01-05", "shift": "early", "reason": "矩阵测试"},
+            headers={**auth(Role.DUTY_STAFF, [OWN]), "Idempotency-Key": str(uuid.uuid4())},
+        )
+        assert asked.status_code == 201, asked.text
+        answers["change_id"] = asked.json()["change_id"]
         for name in ("answer_id", "draft_answer_id", "withdrawn_answer_id"):
             drafted = await intake.post(
                 "/standard-answers",

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 from contracts.intake import v1
 from contracts.sites.v1 import SiteRequestSubmitted
 from hotline_libs.bus import MessageBus
 from intake.adapters.inbound.sites_v1 import register_site_submission
-from intake.adapters.outbound import directory_v1, incidents_v1
+from intake.adapters.outbound import directory_v1, duty_v1, incidents_v1
 from intake.adapters.outbound.events_v1 import to_integration
 from intake.domain.boards import RequestKind
 from intake.domain.commands import RegisterRequest
+from intake.domain.duty_log import DutyLog
 from intake.domain.incident import Incident
+from intake.domain.inspection import Inspection
 from intake.domain.refused_submission import RefusedSubmission
+from intake.domain.roster import Roster
 from intake.domain.service_request import Channel, Registration, ResidentContact, ServiceRequest
 from intake.domain.site import Site
 from intake.domain.standard_answer import StandardAnswer
@@ -85,6 +90,36 @@ class FakeIncidents(FakeRepository[Incident]):
         return str(aggregate.incident_id)
 
 
+class FakeDutyLogs(FakeRepository[DutyLog]):
+    collection_name = "duty_logs"
+
+    def identity(self, aggregate: DutyLog) -> str:
+        return aggregate.log_id
+
+    async def before(self, site_id: str, start: datetime) -> DutyLog | None:
+        earlier = [
+            log
+            for log in self._store.saved(self.collection_name).values()
+            if log.site_id == site_id and log.shift.start_on(log.day, start.tzinfo) < start
+        ]
+        earlier.sort(key=lambda log: log.shift.start_on(log.day, start.tzinfo))
+        return copy.deepcopy(earlier[-1]) if earlier else None
+
+
+class FakeRosters(FakeRepository[Roster]):
+    collection_name = "rosters"
+
+    def identity(self, aggregate: Roster) -> str:
+        return aggregate.roster_id
+
+
+class FakeInspections(FakeRepository[Inspection]):
+    collection_name = "front_desk_inspections"
+
+    def identity(self, aggregate: Inspection) -> str:
+        return str(aggregate.inspection_id)
+
+
 class FakeIntakeUnitOfWork(FakeUnitOfWork):
     def __init__(self, store: MemoryStore, clock: Clock) -> None:
         super().__init__(store, clock)
@@ -94,6 +129,9 @@ class FakeIntakeUnitOfWork(FakeUnitOfWork):
         self.standard_answers = FakeStandardAnswers(store, self, None)
         self.calendar_years = FakeCalendarYears(store, self, directory_v1.to_integration)
         self.incidents = FakeIncidents(store, self, incidents_v1.to_integration)
+        self.duty_logs = FakeDutyLogs(store, self, None)
+        self.rosters = FakeRosters(store, self, duty_v1.roster_late)
+        self.inspections = FakeInspections(store, self, None)
 
 
 class Intake:

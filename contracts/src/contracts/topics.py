@@ -9,6 +9,8 @@ DIRECTORY = "intake.directory"
 """What intake owns and every service keeps a copy of: sites, units, calendars."""
 INCIDENTS = "intake.incidents"
 """Site-wide incidents: declared, closed (residents who called are told)."""
+DUTY = "intake.duty"
+"""The front desk's own clocks: a roster not submitted in time."""
 WORK_ORDERS = "dispatch.work-orders"
 CHARGES = "billing.charges"
 CALLBACKS = "callback.callbacks"
@@ -20,6 +22,7 @@ STREAMS: tuple[str, ...] = (
     SERVICE_REQUESTS,
     DIRECTORY,
     INCIDENTS,
+    DUTY,
     WORK_ORDERS,
     CHARGES,
     CALLBACKS,

@@ -410,6 +410,26 @@ class IncidentClosed(Event[IncidentClosedPayload]):
         return str(self.payload.incident_id)
 
 
+class RosterLatePayload(ContractModel):
+    """Next month's front-desk roster was not submitted before the 25th (DUTY-02)."""
+
+    month: str = Field(description="The month rostered, YYYY-MM", examples=["2026-12"])
+    drafted_by: str = Field(description="The supervisor drafting it", examples=["supervisor-002"])
+    due_at: UtcDateTime = Field(description="The start of the 25th, site time")
+    noticed_at: UtcDateTime = Field(description="When it was noticed")
+
+
+class RosterLate(Event[RosterLatePayload]):
+    """Published by intake, once per roster, when it is late."""
+
+    EVENT_TYPE: ClassVar[str] = "RosterLate"
+    VERSION: ClassVar[int] = 1
+    TOPIC: ClassVar[str] = topics.DUTY
+
+    def partition_key(self) -> str:
+        return f"{self.site_id}:{self.payload.month}"
+
+
 AreaM2 = Annotated[
     Decimal,
     BeforeValidator(_refuse_float),
@@ -562,6 +582,8 @@ __all__ = [
     "ResidentRecordedPayload",
     "ResidentReplied",
     "ResidentRepliedPayload",
+    "RosterLate",
+    "RosterLatePayload",
     "ServiceRequestAccepted",
     "ServiceRequestAcceptedPayload",
     "UnitRecorded",

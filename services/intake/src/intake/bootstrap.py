@@ -14,6 +14,7 @@ from contracts.intake.v1 import (
     ReplyPromised,
     ResidentRecorded,
     ResidentReplied,
+    RosterLate,
     ServiceRequestAccepted,
     UnitRecorded,
     WorkingCalendarYearLoaded,
@@ -30,16 +31,18 @@ from pymongo.asynchronous.database import AsyncDatabase
 from intake.adapters import search
 from intake.adapters.demo_data import DEMO_SITES
 from intake.adapters.mongo.directory import RESIDENTS, UNITS
+from intake.adapters.mongo.duty import DUTY_LOGS, INSPECTIONS, ROSTERS
 from intake.adapters.mongo.incidents import INCIDENTS
 from intake.adapters.mongo.refused_submissions import REFUSED_SUBMISSIONS
 from intake.adapters.mongo.service_requests import REQUESTS
 from intake.adapters.mongo.sites import SITES
 from intake.adapters.mongo.standard_answers import STANDARD_ANSWERS
 from intake.adapters.mongo.unit_of_work import MongoIntakeUnitOfWork
-from intake.entrypoints.deadlines import request_deadline
+from intake.entrypoints.deadlines import request_deadline, roster_deadline
 from intake.entrypoints.http import (
     complaints,
     directory,
+    duty,
     incidents,
     service_requests,
     sites,
@@ -66,6 +69,8 @@ async def prepare(db: AsyncDatabase[Document], settings: ServiceSettings) -> Non
     await db[UNITS].create_index([("people", 1)])
     await db[INCIDENTS].create_index([("site_id", 1), ("declared_at", -1)])
     await db[INCIDENTS].create_index([("open_since", 1)])
+    await db[DUTY_LOGS].create_index([("site_id", 1), ("day", -1)])
+    await db[INSPECTIONS].create_index([("site_id", 1), ("at", 1)])
     await db[UNITS].create_index([("site_id", 1), ("building", 1), ("room", 1)])
     await db[STANDARD_ANSWERS].create_index([("terms", 1)])
     search.warm_up()
@@ -93,6 +98,7 @@ def bootstrap(settings: ServiceSettings | None = None, clock: Clock = utc_now) -
             ComplaintRegisterOverdue,
             IncidentDeclared,
             IncidentClosed,
+            RosterLate,
             WorkingCalendarYearLoaded,
         ],
         prepare=prepare,
@@ -111,6 +117,7 @@ def bootstrap(settings: ServiceSettings | None = None, clock: Clock = utc_now) -
             standard_answers.router,
             directory.router,
             incidents.router,
+            duty.router,
             sites.router,
             working_calendars.router,
         ],
@@ -124,8 +131,9 @@ def bootstrap(settings: ServiceSettings | None = None, clock: Clock = utc_now) -
             RESIDENTS,
             UNITS,
             INCIDENTS,
+            ROSTERS,
         ],
-        deadlines={REQUESTS: request_deadline},
+        deadlines={REQUESTS: request_deadline, ROSTERS: roster_deadline},
     )
 
 

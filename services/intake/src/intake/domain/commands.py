@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from hotline_libs.working_days import YearSchedule
 
 from intake.domain.boards import RequestKind
 from intake.domain.complaint import ComplaintGrade, Department, Validity
+from intake.domain.duty_log import EntryKind, SignatureKind
 from intake.domain.imports import Line
 from intake.domain.incident import IncidentKind
+from intake.domain.inspection import CheckPoint, Fault, InspectionKind
 from intake.domain.replies import ReplyTier
 from intake.domain.resident import ResidentDetails
+from intake.domain.roster import Assignment, ChangeKind
 from intake.domain.service_request import Registration
 from intake.domain.unit import Occupancy
 
@@ -253,3 +256,104 @@ class CloseIncident:
     note: str
     by: str
     visible_sites: frozenset[str] | None
+
+
+@dataclass(frozen=True)
+class OpenDutyLog:
+    site_id: str
+    day: date
+    shift: str
+    by: str
+
+
+@dataclass(frozen=True)
+class WriteDutyEntry:
+    log_id: str
+    kind: EntryKind
+    text: str
+    by: str
+    visible_sites: frozenset[str] | None
+
+
+@dataclass(frozen=True)
+class TakeOverDuty:
+    """The incoming staff take over the shift's desk (DUTY-12..DUTY-14)."""
+
+    log_id: str
+    incoming: str
+    outgoing: str
+    open_items: tuple[str, ...]
+    counted_items: tuple[tuple[str, int], ...]
+    visible_sites: frozenset[str] | None
+
+
+@dataclass(frozen=True)
+class SignOffDuty:
+    """The outgoing staff sign the handover, once relieved (DUTY-11, DUTY-15)."""
+
+    log_id: str
+    by: str
+    visible_sites: frozenset[str] | None
+
+
+@dataclass(frozen=True)
+class SignDutyLog:
+    """A supervisor's daily read or monthly review, or a director's sample (DUTY-08, -21, -22)."""
+
+    log_id: str
+    kind: SignatureKind
+    by: str
+    visible_sites: frozenset[str] | None
+
+
+@dataclass(frozen=True)
+class DraftRoster:
+    site_id: str
+    month: str
+    assignments: tuple[Assignment, ...]
+    by: str
+
+
+@dataclass(frozen=True)
+class SubmitRoster:
+    roster_id: str
+    visible_sites: frozenset[str] | None
+
+
+@dataclass(frozen=True)
+class AskRosterChange:
+    roster_id: str
+    kind: ChangeKind
+    staff: str
+    day: date
+    shift: str
+    reason: str
+    visible_sites: frozenset[str] | None
+
+
+@dataclass(frozen=True)
+class DecideRosterChange:
+    roster_id: str
+    change_id: uuid.UUID
+    approved: bool
+    cover_by: str | None
+    cover_hours: float | None
+    by: str
+    visible_sites: frozenset[str] | None
+
+
+@dataclass(frozen=True)
+class RosterDeadlineReached:
+    roster_id: str
+    deadline: str
+    due_at: datetime
+
+
+@dataclass(frozen=True)
+class RecordInspection:
+    site_id: str
+    kind: InspectionKind
+    checked: frozenset[CheckPoint]
+    faults: tuple[Fault, ...]
+    improvement: str
+    by: str

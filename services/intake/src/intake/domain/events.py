@@ -102,3 +102,11 @@ class IncidentDeclared:
 @dataclass(frozen=True)
 class IncidentClosed:
     closed_at: datetime
+
+
+@dataclass(frozen=True)
+class RosterLate:
+    """Next month's front-desk roster was not submitted before the 25th (DUTY-02)."""
+
+    due_at: datetime
+    noticed_at: datetime

@@ -11,6 +11,7 @@ from hotline_libs.errors import NotFound
 
 from intake.domain.boards import RequestKind
 from intake.domain.complaint import EscalationThresholds
+from intake.domain.duty_log import DEFAULT_SHIFTS, ShiftTemplate
 
 
 class UnknownSite(NotFound):
@@ -30,6 +31,8 @@ class Site(Aggregate):
     time_zone: str = "Asia/Shanghai"
     """Where the site's days begin and end (IANA)."""
     escalation: EscalationThresholds = field(default_factory=EscalationThresholds)
+    shifts: tuple[ShiftTemplate, ...] = DEFAULT_SHIFTS
+    """The front desk's shift templates (DUTY-01)."""
     """How long an open complaint stays with duty staff, then the supervisor."""
 
     def end_of_day(self, moment: datetime) -> datetime:

@@ -13,17 +13,22 @@ from hotline_libs.ids import derive_id, next_serial_number
 
 from intake.domain.commands import (
     ApproveStandardAnswer,
+    AskRosterChange,
     AssessComplaint,
     CloseIncident,
+    DecideRosterChange,
     DeclareIncident,
+    DraftRoster,
     DraftStandardAnswer,
     GiveStandardAnswer,
     ImportDirectory,
     LoadWorkingCalendarYear,
     MarkRepresentative,
     NoteIncidentCall,
+    OpenDutyLog,
     PlanComplaintHandling,
     PromiseReply,
+    RecordInspection,
     RecordResident,
     RecordUnit,
     RedraftStandardAnswer,
@@ -32,9 +37,15 @@ from intake.domain.commands import (
     ReplyToResident,
     RequestDeadlineReached,
     ResolveComplaint,
+    RosterDeadlineReached,
+    SignDutyLog,
+    SignOffDuty,
+    SubmitRoster,
+    TakeOverDuty,
     UpdateIncidentScript,
     UpdateResident,
     WithdrawStandardAnswer,
+    WriteDutyEntry,
     WriteSpecialMatterReport,
 )
 from intake.domain.refused_submission import RefusedSubmission
@@ -45,7 +56,7 @@ from intake.domain.service_request import (
     accept,
 )
 from intake.domain.site import UnknownSite
-from intake.service_layer import answers, complaints, directory, incidents
+from intake.service_layer import answers, complaints, directory, duty, incidents
 from intake.service_layer.calendars import load_working_calendar_year
 from intake.service_layer.unit_of_work import IntakeUnitOfWork
 
@@ -177,5 +188,16 @@ HANDLERS: dict[type[Any], Any] = {
     UpdateIncidentScript: incidents.update_incident_script,
     WriteSpecialMatterReport: incidents.write_special_matter_report,
     CloseIncident: incidents.close_incident,
+    OpenDutyLog: duty.open_duty_log,
+    WriteDutyEntry: duty.write_duty_entry,
+    TakeOverDuty: duty.take_over_duty,
+    SignOffDuty: duty.sign_off_duty,
+    SignDutyLog: duty.sign_duty_log,
+    DraftRoster: duty.draft_roster,
+    SubmitRoster: duty.submit_roster,
+    AskRosterChange: duty.ask_roster_change,
+    DecideRosterChange: duty.decide_roster_change,
+    RosterDeadlineReached: duty.roster_deadline_reached,
+    RecordInspection: duty.record_inspection,
 }
 """Every command intake handles, and its handler."""

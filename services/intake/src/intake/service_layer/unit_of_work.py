@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, Protocol
 
 from hotline_libs.aggregate import Clock
 from hotline_libs.ids import Serials
 from hotline_libs.working_calendars import Calendars
 
+from intake.domain.duty_log import DutyLog
 from intake.domain.incident import Incident
+from intake.domain.inspection import Inspection
 from intake.domain.refused_submission import RefusedSubmission
 from intake.domain.resident import Resident
+from intake.domain.roster import Roster
 from intake.domain.service_request import ServiceRequest
 from intake.domain.site import Site
 from intake.domain.standard_answer import StandardAnswer
@@ -60,7 +64,25 @@ class IncidentRepository(Protocol):
     def add(self, incident: Incident) -> None: ...
 
 
+class DutyLogRepository(Protocol):
+    async def get(self, log_id: object) -> DutyLog | None: ...
+    def add(self, log: DutyLog) -> None: ...
+    async def before(self, site_id: str, start: datetime) -> DutyLog | None: ...
+
+
+class RosterRepository(Protocol):
+    async def get(self, roster_id: object) -> Roster | None: ...
+    def add(self, roster: Roster) -> None: ...
+
+
+class InspectionRepository(Protocol):
+    def add(self, inspection: Inspection) -> None: ...
+
+
 class IntakeUnitOfWork(Protocol):
+    duty_logs: DutyLogRepository
+    rosters: RosterRepository
+    inspections: InspectionRepository
     incidents: IncidentRepository
     residents: ResidentRepository
     units: UnitRepository

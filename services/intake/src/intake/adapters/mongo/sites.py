@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import time
+
 from hotline_libs.mongo import Document
 from hotline_libs.unit_of_work import AggregateRepository
 
 from intake.adapters.mongo.complaint_register import thresholds_document, thresholds_from
 from intake.domain.boards import RequestKind
+from intake.domain.duty_log import DEFAULT_SHIFTS, ShiftTemplate
 from intake.domain.site import Site
 
 SITES = "sites"
@@ -27,6 +30,10 @@ class MongoSites(AggregateRepository[Site]):
             "country": aggregate.country,
             "time_zone": aggregate.time_zone,
             "escalation": thresholds_document(aggregate.escalation),
+            "shifts": [
+                {"code": t.code, "starts": t.starts.isoformat(), "ends": t.ends.isoformat()}
+                for t in aggregate.shifts
+            ],
         }
 
     def from_document(self, document: Document) -> Site:
@@ -38,6 +45,13 @@ class MongoSites(AggregateRepository[Site]):
             country=document.get("country", "CN"),
             time_zone=document.get("time_zone", "Asia/Shanghai"),
             escalation=thresholds_from(document.get("escalation")),
+            shifts=tuple(
+                ShiftTemplate(
+                    t["code"], time.fromisoformat(t["starts"]), time.fromisoformat(t["ends"])
+                )
+                for t in document.get("shifts", [])
+            )
+            or DEFAULT_SHIFTS,
         )
 
     async def all(self) -> list[Site]:

@@ -11,6 +11,7 @@ from hotline_libs.working_calendars import StoredCalendars
 from pymongo.asynchronous.database import AsyncDatabase
 
 from intake.adapters.mongo.directory import MongoResidents, MongoUnits
+from intake.adapters.mongo.duty import MongoDutyLogs, MongoInspections, MongoRosters
 from intake.adapters.mongo.incidents import MongoIncidents
 from intake.adapters.mongo.refused_submissions import MongoRefusedSubmissions
 from intake.adapters.mongo.service_requests import MongoServiceRequests
@@ -36,4 +37,7 @@ class MongoIntakeUnitOfWork(UnitOfWork):
         self.residents = MongoResidents(db, self)
         self.units = MongoUnits(db, self)
         self.incidents = MongoIncidents(db, self)
+        self.duty_logs = MongoDutyLogs(db, self)
+        self.rosters = MongoRosters(db, self)
+        self.inspections = MongoInspections(db, self)
         self.calendars = StoredCalendars(db, places=SITES)

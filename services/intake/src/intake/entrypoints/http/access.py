@@ -24,6 +24,15 @@ DIRECTORY_KEEPERS = frozenset({Role.ADMINISTRATOR, Role.SITE_MANAGER, Role.ADMIN
 DIRECTORY_READERS = REGISTRARS | OVERSIGHT | {Role.FINANCE}
 """Who reads the directory: whoever registers calls, oversees, or charges fees."""
 
+DUTY_DESK = frozenset({Role.AGENT, Role.SUPERVISOR, Role.DUTY_STAFF, Role.ADMINISTRATOR})
+"""Who keeps a desk's duty log and hands it over: the hotline's and the sites' front desks."""
+DUTY_SIGNERS = frozenset({Role.SUPERVISOR, Role.SITE_MANAGER, Role.DIRECTOR, Role.ADMIN})
+"""Who signs duty logs read, reviewed or sampled (which signs what: entrypoints/http/duty.py)."""
+ROSTER_KEEPERS = frozenset({Role.SUPERVISOR, Role.SITE_MANAGER, Role.ADMIN})
+"""Who drafts the roster and approves leave and swaps (DUTY-02, DUTY-09)."""
+DUTY_READERS = DUTY_DESK | DUTY_SIGNERS | {Role.QUALITY_HEAD}
+"""Duty records are internal (DUTY-07): the desks and those overseeing them."""
+
 ACCESS: Access = {
     "create_service_request": allow(REGISTRARS, Role.SITE_SYSTEM),
     "get_service_request": allow(REGISTRARS, OVERSIGHT, personal_data=True),
@@ -61,6 +70,21 @@ ACCESS: Access = {
     "update_incident_script": allow(REGISTRARS),
     "write_special_matter_report": allow(SITE_DESK, Role.SUPERVISOR, Role.ADMIN),
     "close_incident": allow(SITE_DESK, Role.SUPERVISOR, Role.ADMIN),
+    "open_duty_log": allow(DUTY_DESK),
+    "write_duty_entry": allow(DUTY_DESK),
+    "take_over_duty": allow(DUTY_DESK),
+    "sign_off_duty": allow(DUTY_DESK),
+    "sign_duty_log": allow(DUTY_SIGNERS),
+    "list_duty_logs": allow(DUTY_READERS, personal_data=True),
+    "get_duty_log": allow(DUTY_READERS, personal_data=True),
+    "review_duty_month": allow(DUTY_READERS),
+    "draft_roster": allow(ROSTER_KEEPERS),
+    "get_roster": allow(DUTY_READERS),
+    "submit_roster": allow(ROSTER_KEEPERS),
+    "ask_roster_change": allow(DUTY_DESK),
+    "decide_roster_change": allow(ROSTER_KEEPERS),
+    "record_inspection": allow(Role.SUPERVISOR, Role.SITE_MANAGER, Role.ADMIN),
+    "inspection_week": allow(DUTY_READERS),
     "list_sites": allow(STAFF, Role.SITE_SYSTEM),
     "load_working_calendar_year": allow(Role.ADMIN),
     "list_working_calendar_years": allow(STAFF),

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Response, status
 from hotline_libs.auth import CurrentPrincipal
 from hotline_libs.inputs import SHOWS_TEXT
-from hotline_libs.paging import Page, Paging, cut, page_of
+from hotline_libs.paging import IsoDate, Page, Paging, cut, page_of
 from hotline_libs.service import Bus
 from hotline_libs.working_days import WorkingDays, YearSchedule
 from pydantic import BaseModel, ConfigDict, Field
@@ -40,10 +40,10 @@ class YearScheduleIn(BaseModel):
             ]
         },
     )
-    days_off: list[date] = Field(
+    days_off: list[IsoDate] = Field(
         max_length=120, description="Monday-Friday dates that are public holidays"
     )
-    working_weekends: list[date] = Field(
+    working_weekends: list[IsoDate] = Field(
         max_length=30, description="Saturdays and Sundays worked instead (调休)"
     )
     source: str = Field(
