@@ -137,6 +137,9 @@ MATRIX: dict[tuple[str, str], Row] = {
         READERS_OF_REQUESTS, "record", "/service-requests/{request_id}"
     ),
     ("intake", "list_service_requests"): _row(READERS_OF_REQUESTS, "listing"),
+    ("intake", "get_request_timeline"): _row(
+        READERS_OF_REQUESTS, "record", "/service-requests/{request_id}/timeline"
+    ),
     ("intake", "list_sites"): _row(EVERYONE, "listing"),
     ("intake", "give_standard_answer"): _row(
         REGISTRARS,

@@ -77,6 +77,9 @@ def _values(command: Any) -> set[str]:
         elif isinstance(value, list | tuple | frozenset | set):
             for item in value:
                 walk(item)
+        elif isinstance(value, dict):
+            for item in value.values():
+                walk(item)
         else:
             found.add(str(value))
 
@@ -95,6 +98,14 @@ def test_every_consumed_event_has_a_canonical_example_and_a_stream() -> None:
 
 CARRIES: dict[tuple[str, str], tuple[str, ...]] = {
     ("intake", "SiteRequestSubmitted"): ("source_ref",),
+    ("intake", "WorkOrderDispatched"): ("request_id", "work_order_no"),
+    ("intake", "WorkOrderAwaitingTechnician"): ("request_id", "work_order_no"),
+    ("intake", "WorkOrderDispatchOverdue"): ("request_id", "work_order_no"),
+    ("intake", "WorkOrderCompleted"): ("request_id", "work_order_no"),
+    ("intake", "ChargeRaised"): ("request_id", "charge_no"),
+    ("intake", "CallbackScheduled"): ("request_id",),
+    ("intake", "CallbackOverdue"): ("request_id",),
+    ("intake", "NotificationSent"): ("request_id",),
     ("dispatch", "ServiceRequestAccepted"): ("request_id", "request_no"),
     ("billing", "WorkOrderCompleted"): ("work_order_id", "work_order_no", "request_id"),
     ("callback", "WorkOrderCompleted"): ("work_order_id", "request_id", "request_no"),

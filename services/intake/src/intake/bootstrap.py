@@ -37,6 +37,7 @@ from intake.adapters.mongo.refused_submissions import REFUSED_SUBMISSIONS
 from intake.adapters.mongo.service_requests import REQUESTS
 from intake.adapters.mongo.sites import SITES
 from intake.adapters.mongo.standard_answers import STANDARD_ANSWERS
+from intake.adapters.mongo.timeline import TIMELINE
 from intake.adapters.mongo.unit_of_work import MongoIntakeUnitOfWork
 from intake.entrypoints.deadlines import request_deadline, roster_deadline
 from intake.entrypoints.http import (
@@ -47,6 +48,7 @@ from intake.entrypoints.http import (
     service_requests,
     sites,
     standard_answers,
+    timeline,
     working_calendars,
 )
 from intake.entrypoints.http.access import ACCESS
@@ -71,6 +73,7 @@ async def prepare(db: AsyncDatabase[Document], settings: ServiceSettings) -> Non
     await db[INCIDENTS].create_index([("open_since", 1)])
     await db[DUTY_LOGS].create_index([("site_id", 1), ("day", -1)])
     await db[INSPECTIONS].create_index([("site_id", 1), ("at", 1)])
+    await db[TIMELINE].create_index([("request_id", 1), ("at", 1)])
     await db[UNITS].create_index([("site_id", 1), ("building", 1), ("room", 1)])
     await db[STANDARD_ANSWERS].create_index([("terms", 1)])
     search.warm_up()
@@ -118,6 +121,7 @@ def bootstrap(settings: ServiceSettings | None = None, clock: Clock = utc_now) -
             directory.router,
             incidents.router,
             duty.router,
+            timeline.router,
             sites.router,
             working_calendars.router,
         ],

@@ -19,6 +19,7 @@ from intake.domain.replies import ReplyTier
 from intake.domain.resident import ResidentDetails
 from intake.domain.roster import Assignment, ChangeKind
 from intake.domain.service_request import Registration
+from intake.domain.timeline import TimelineEntry
 from intake.domain.unit import Occupancy
 
 
@@ -357,3 +358,11 @@ class RecordInspection:
     faults: tuple[Fault, ...]
     improvement: str
     by: str
+
+
+@dataclass(frozen=True)
+class NoteOnTimeline:
+    """Keep what another service did about a request on its timeline (once per event)."""
+
+    entry: TimelineEntry
+    causation_id: uuid.UUID | None = None

@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from contracts.sites.v1 import SiteRequestSubmitted
 from hotline_libs.bus import MessageBus
 from hotline_libs.messaging import Subscription, to_bus
 
 from contracts import topics
-from intake.adapters.inbound import sites_v1
+from intake.adapters.inbound import sites_v1, timeline_v1
 
 
 def subscriptions(bus: MessageBus) -> list[Subscription]:
+    keep = to_bus(bus, timeline_v1.note_on_timeline)
+    followed: dict[str, dict[type[Any], Any]] = {}
+    for event in timeline_v1.FOLLOWED:
+        followed.setdefault(event.TOPIC, {})[event] = keep
     return [
         Subscription(
             topics.SITE_REQUESTS,
             {SiteRequestSubmitted: to_bus(bus, sites_v1.register_site_submission)},
-        )
+        ),
+        *(Subscription(topic, handlers) for topic, handlers in sorted(followed.items())),
     ]

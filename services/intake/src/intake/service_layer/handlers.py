@@ -25,6 +25,7 @@ from intake.domain.commands import (
     LoadWorkingCalendarYear,
     MarkRepresentative,
     NoteIncidentCall,
+    NoteOnTimeline,
     OpenDutyLog,
     PlanComplaintHandling,
     PromiseReply,
@@ -163,6 +164,11 @@ async def register_site_submission(
     return request
 
 
+async def note_on_timeline(command: NoteOnTimeline, uow: IntakeUnitOfWork) -> bool:
+    """Keep another service's step on the request's timeline; a redelivery changes nothing."""
+    return await uow.timeline.add(command.entry)
+
+
 HANDLERS: dict[type[Any], Any] = {
     RegisterRequest: register_request,
     RegisterSiteSubmission: register_site_submission,
@@ -199,5 +205,6 @@ HANDLERS: dict[type[Any], Any] = {
     DecideRosterChange: duty.decide_roster_change,
     RosterDeadlineReached: duty.roster_deadline_reached,
     RecordInspection: duty.record_inspection,
+    NoteOnTimeline: note_on_timeline,
 }
 """Every command intake handles, and its handler."""

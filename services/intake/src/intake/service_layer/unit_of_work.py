@@ -18,6 +18,7 @@ from intake.domain.roster import Roster
 from intake.domain.service_request import ServiceRequest
 from intake.domain.site import Site
 from intake.domain.standard_answer import StandardAnswer
+from intake.domain.timeline import TimelineEntry
 from intake.domain.unit import Unit
 from intake.domain.working_calendar import WorkingCalendarYear
 
@@ -79,7 +80,12 @@ class InspectionRepository(Protocol):
     def add(self, inspection: Inspection) -> None: ...
 
 
+class Timeline(Protocol):
+    async def add(self, entry: TimelineEntry) -> bool: ...
+
+
 class IntakeUnitOfWork(Protocol):
+    timeline: Timeline
     duty_logs: DutyLogRepository
     rosters: RosterRepository
     inspections: InspectionRepository

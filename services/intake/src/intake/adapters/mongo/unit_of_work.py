@@ -17,6 +17,7 @@ from intake.adapters.mongo.refused_submissions import MongoRefusedSubmissions
 from intake.adapters.mongo.service_requests import MongoServiceRequests
 from intake.adapters.mongo.sites import SITES, MongoSites
 from intake.adapters.mongo.standard_answers import MongoStandardAnswers
+from intake.adapters.mongo.timeline import MongoTimeline
 from intake.adapters.mongo.working_calendars import MongoWorkingCalendarYears
 
 
@@ -40,4 +41,5 @@ class MongoIntakeUnitOfWork(UnitOfWork):
         self.duty_logs = MongoDutyLogs(db, self)
         self.rosters = MongoRosters(db, self)
         self.inspections = MongoInspections(db, self)
+        self.timeline = MongoTimeline(db)
         self.calendars = StoredCalendars(db, places=SITES)

@@ -85,6 +85,7 @@ ACCESS: Access = {
     "decide_roster_change": allow(ROSTER_KEEPERS),
     "record_inspection": allow(Role.SUPERVISOR, Role.SITE_MANAGER, Role.ADMIN),
     "inspection_week": allow(DUTY_READERS),
+    "get_request_timeline": allow(REGISTRARS, OVERSIGHT, personal_data=True),
     "list_sites": allow(STAFF, Role.SITE_SYSTEM),
     "load_working_calendar_year": allow(Role.ADMIN),
     "list_working_calendar_years": allow(STAFF),

@@ -1,0 +1,85 @@
+"""The other services' events about a request → entries of its timeline."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from contracts.billing.v1 import ChargeRaised
+from contracts.callback.v1 import CallbackOverdue, CallbackScheduled
+from contracts.dispatch.v1 import (
+    WorkOrderAwaitingTechnician,
+    WorkOrderCompleted,
+    WorkOrderDispatched,
+    WorkOrderDispatchOverdue,
+)
+from contracts.notification.v1 import NotificationSent
+
+from contracts import Event
+from intake.domain.commands import NoteOnTimeline
+from intake.domain.timeline import TimelineEntry
+
+FOLLOWED = (
+    WorkOrderDispatched,
+    WorkOrderAwaitingTechnician,
+    WorkOrderDispatchOverdue,
+    WorkOrderCompleted,
+    ChargeRaised,
+    CallbackScheduled,
+    CallbackOverdue,
+    NotificationSent,
+)
+"""The events of other services intake keeps on a request's timeline."""
+
+
+def _summary(event: Event[Any]) -> tuple[str, dict[str, Any]]:
+    p = event.payload
+    match event:
+        case WorkOrderDispatched():
+            return (
+                f"work order {p.work_order_no} sent to {p.technician.name}",
+                {"work_order_no": p.work_order_no, "technician": p.technician.name},
+            )
+        case WorkOrderAwaitingTechnician():
+            return (
+                f"work order {p.work_order_no} waits for a technician: {p.reason}",
+                {"work_order_no": p.work_order_no, "reason": p.reason},
+            )
+        case WorkOrderDispatchOverdue():
+            return (
+                f"work order {p.work_order_no} not sent within 15 minutes",
+                {"work_order_no": p.work_order_no, "due_at": p.dispatch_due_at.isoformat()},
+            )
+        case WorkOrderCompleted():
+            return (
+                f"work order {p.work_order_no} completed",
+                {"work_order_no": p.work_order_no},
+            )
+        case ChargeRaised():
+            return (
+                f"charge {p.charge_no} raised",
+                {"charge_no": p.charge_no},
+            )
+        case CallbackScheduled():
+            return (f"callback due on {p.due_on.isoformat()}", {"due_on": p.due_on.isoformat()})
+        case CallbackOverdue():
+            return ("callback overdue", {"due_at": p.due_at.isoformat()})
+        case NotificationSent():
+            return (f"{p.channel.value} sent to the resident", {"channel": p.channel.value})
+    return (event.EVENT_TYPE, {})
+
+
+def note_on_timeline(event: Event[Any]) -> NoteOnTimeline:
+    summary, details = _summary(event)
+    return NoteOnTimeline(
+        TimelineEntry(
+            entry_id=str(event.event_id),
+            request_id=event.payload.request_id,
+            site_id=event.site_id,
+            service=event.producer,
+            what=event.EVENT_TYPE,
+            at=event.occurred_at,
+            summary=summary,
+            details=details,
+        ),
+        causation_id=event.event_id,
+    )
