@@ -305,6 +305,15 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("intake", "inspection_week"): _row(
         DUTY_READERS, "site", "/front-desk-inspections/week?site_id={site}&day=2026-11-24"
     ),
+    ("intake", "monthly_report"): _row(
+        READERS_OF_REQUESTS, "site", "/reports/monthly?site_id={site}&month=2026-11"
+    ),
+    ("intake", "sign_monthly_report"): _row(
+        {R.SUPERVISOR, R.QUALITY_HEAD, R.DIRECTOR, R.ADMIN},
+        "site",
+        "/reports/monthly/{site}/2026-11/sign-offs",
+        lambda r: {"stage": "prepared"},
+    ),
     ("intake", "record_resident"): _row(
         REGISTRARS, "site", body=lambda r: {"site_id": r["site"], **resident(r)}
     ),

@@ -15,6 +15,7 @@ from intake.domain.duty_log import EntryKind, SignatureKind
 from intake.domain.imports import Line
 from intake.domain.incident import IncidentKind
 from intake.domain.inspection import CheckPoint, Fault, InspectionKind
+from intake.domain.monthly_report import Stage
 from intake.domain.replies import ReplyTier
 from intake.domain.resident import ResidentDetails
 from intake.domain.roster import Assignment, ChangeKind
@@ -366,3 +367,11 @@ class NoteOnTimeline:
 
     entry: TimelineEntry
     causation_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class SignMonthlyReport:
+    site_id: str
+    month: str
+    stage: Stage
+    by: str

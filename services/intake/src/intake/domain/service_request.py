@@ -76,10 +76,16 @@ ANSWERED_BOARDS = frozenset({RequestKind.CONSULTATION, RequestKind.INFORMATION})
 
 
 class RequestStatus(enum.StrEnum):
-    """Where a request stands at intake. Triage accepts a registration at once or refuses it
-    (nothing is stored then), so every stored request is accepted."""
+    """What triage decided (判别): accepted and served, declined with an explanation given to the
+    caller, or redirected (the caller told where to go). A registration breaking a rule is
+    refused and not stored."""
 
     ACCEPTED = "accepted"
+    DECLINED = "declined"
+    REDIRECTED = "redirected"
+
+
+MAX_TRIAGE_NOTE = 2000
 
 
 class InvalidRegistration(RuleViolation):
@@ -120,6 +126,11 @@ class Registration:
     registered_at: datetime | None = None
     registered_by: str = ""
     """Who took it down: the agent, duty staff member, or the site system's name."""
+    triage: RequestStatus = RequestStatus.ACCEPTED
+    """What the agent decided on the call: accept, decline or redirect."""
+    triage_note: str | None = None
+    """For a decline, the explanation the caller was given; for a redirect, where to go (KB-01,
+    KB-19, CMP-08)."""
     second_complaint_of: uuid.UUID | None = None
     """For a complaint: the earlier complaint it repeats (二次投诉)."""
 
@@ -150,10 +161,8 @@ class ServiceRequest(Aggregate):
     registered_by: str = ""
     complaint: ComplaintRegister | None = None
     """The complaint register, for a request of the complaint board."""
-
-    @property
-    def status(self) -> RequestStatus:
-        return RequestStatus.ACCEPTED
+    status: RequestStatus = RequestStatus.ACCEPTED
+    triage_note: str | None = None
 
     @property
     def open_promise(self) -> ReplyPromise | None:
@@ -377,8 +386,36 @@ def accept(
         raise InvalidRegistration(
             "second_complaint_of is for complaints only", field="second_complaint_of"
         )
-    request.record(events.ServiceRequestAccepted(accepted_at=now))
+    if registration.triage is RequestStatus.ACCEPTED:
+        request.record(events.ServiceRequestAccepted(accepted_at=now))
+    else:
+        _decline_or_redirect(request, registration)
     return request
+
+
+def _decline_or_redirect(request: ServiceRequest, registration: Registration) -> None:
+    """Not served here: the caller was told why, or where to go; no work order follows."""
+    note = (registration.triage_note or "").strip()
+    what = "explanation given" if registration.triage is RequestStatus.DECLINED else "place"
+    if not 1 <= len(note) <= MAX_TRIAGE_NOTE:
+        raise InvalidRegistration(
+            f"a {registration.triage.value} request records the {what} told to the caller "
+            f"(triage_note, 1 to {MAX_TRIAGE_NOTE} characters)",
+            field="triage_note",
+        )
+    if registration.kind is RequestKind.COMPLAINT and registration.triage is RequestStatus.DECLINED:
+        raise InvalidRegistration(
+            "a complaint is not declined: assess it invalid and explain (CMP-05, CMP-08), or "
+            "redirect it to the body that handles it",
+            field="triage",
+        )
+    request.status = registration.triage
+    request.triage_note = note
+    request.complaint = (
+        None if registration.triage is RequestStatus.REDIRECTED else request.complaint
+    )
+    if request.channel in LIVE_CHANNELS:
+        request.first_answer_due_at = None  # told on the spot
 
 
 def _resident(contact: ResidentContact) -> ResidentContact:

@@ -40,6 +40,7 @@ from intake.domain.commands import (
     ResolveComplaint,
     RosterDeadlineReached,
     SignDutyLog,
+    SignMonthlyReport,
     SignOffDuty,
     SubmitRoster,
     TakeOverDuty,
@@ -49,6 +50,7 @@ from intake.domain.commands import (
     WriteDutyEntry,
     WriteSpecialMatterReport,
 )
+from intake.domain.monthly_report import ReportSignOffs
 from intake.domain.refused_submission import RefusedSubmission
 from intake.domain.service_request import (
     InvalidRegistration,
@@ -169,6 +171,21 @@ async def note_on_timeline(command: NoteOnTimeline, uow: IntakeUnitOfWork) -> bo
     return await uow.timeline.add(command.entry)
 
 
+async def sign_monthly_report(command: SignMonthlyReport, uow: IntakeUnitOfWork) -> ReportSignOffs:
+    """Prepared, reviewed, approved: in that order, each by another person."""
+    if await uow.sites.get(command.site_id) is None:
+        raise UnknownSite(
+            f"site {command.site_id!r} is not served by this hotline", field="site_id"
+        )
+    report = await uow.report_signoffs.get(f"{command.site_id}:{command.month}")
+    if report is None:
+        report = ReportSignOffs(command.site_id, command.month)
+        uow.report_signoffs.add(report)
+    report.sign(command.stage, command.by, uow.clock())
+    await uow.commit()
+    return report
+
+
 HANDLERS: dict[type[Any], Any] = {
     RegisterRequest: register_request,
     RegisterSiteSubmission: register_site_submission,
@@ -206,5 +223,6 @@ HANDLERS: dict[type[Any], Any] = {
     RosterDeadlineReached: duty.roster_deadline_reached,
     RecordInspection: duty.record_inspection,
     NoteOnTimeline: note_on_timeline,
+    SignMonthlyReport: sign_monthly_report,
 }
 """Every command intake handles, and its handler."""

@@ -12,6 +12,7 @@ from hotline_libs.working_calendars import Calendars
 from intake.domain.duty_log import DutyLog
 from intake.domain.incident import Incident
 from intake.domain.inspection import Inspection
+from intake.domain.monthly_report import ReportSignOffs
 from intake.domain.refused_submission import RefusedSubmission
 from intake.domain.resident import Resident
 from intake.domain.roster import Roster
@@ -84,7 +85,13 @@ class Timeline(Protocol):
     async def add(self, entry: TimelineEntry) -> bool: ...
 
 
+class ReportSignOffRepository(Protocol):
+    async def get(self, report_id: object) -> ReportSignOffs | None: ...
+    def add(self, report: ReportSignOffs) -> None: ...
+
+
 class IntakeUnitOfWork(Protocol):
+    report_signoffs: ReportSignOffRepository
     timeline: Timeline
     duty_logs: DutyLogRepository
     rosters: RosterRepository

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import asdict
+from datetime import datetime
 from typing import Any
 
 from hotline_libs.mongo import Document, listing_query, within
@@ -63,6 +64,7 @@ class MongoServiceRequests(AggregateRepository[ServiceRequest]):
             "awaiting_answer_since": r.registered_at if r.first_answer_due_at else None,
             "reply_due_at": r.open_promise.due_at if r.open_promise else None,
             "registered_by": r.registered_by,
+            "triage_note": r.triage_note,
             "complaint": register_document(r.complaint),
             "open_complaint_since": r.registered_at
             if r.complaint is not None and r.complaint.is_open
@@ -93,7 +95,16 @@ class MongoServiceRequests(AggregateRepository[ServiceRequest]):
             first_answer_overdue_at=document.get("first_answer_overdue_at"),
             registered_by=document.get("registered_by", ""),
             complaint=register_from(document.get("complaint")),
+            status=RequestStatus(document.get("status", "accepted")),
+            triage_note=document.get("triage_note"),
         )
+
+    async def registered_between(
+        self, site_id: str, start: datetime, end: datetime
+    ) -> list[ServiceRequest]:
+        """A site's requests registered in [start, end): a month's report."""
+        query = {"site_id": site_id, "registered_at": {"$gte": start, "$lt": end}}
+        return await self.find(query, sort=[("registered_at", 1), ("_id", 1)])
 
     async def of_phone(
         self, phone: str, sites: frozenset[str] | None, limit: int

@@ -38,3 +38,10 @@ class MongoTimeline:
             )
             async for d in cursor
         ]
+
+    async def requests_with(self, what: str, request_ids: list[str]) -> set[str]:
+        """Which of ``request_ids`` have a ``what`` entry (``WorkOrderDispatchOverdue`` …)."""
+        cursor = self._db[TIMELINE].find(
+            {"what": what, "request_id": {"$in": request_ids}}, {"request_id": 1}
+        )
+        return {d["request_id"] async for d in cursor}

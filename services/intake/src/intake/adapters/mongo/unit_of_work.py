@@ -14,6 +14,7 @@ from intake.adapters.mongo.directory import MongoResidents, MongoUnits
 from intake.adapters.mongo.duty import MongoDutyLogs, MongoInspections, MongoRosters
 from intake.adapters.mongo.incidents import MongoIncidents
 from intake.adapters.mongo.refused_submissions import MongoRefusedSubmissions
+from intake.adapters.mongo.reports import MongoReportSignOffs
 from intake.adapters.mongo.service_requests import MongoServiceRequests
 from intake.adapters.mongo.sites import SITES, MongoSites
 from intake.adapters.mongo.standard_answers import MongoStandardAnswers
@@ -42,4 +43,5 @@ class MongoIntakeUnitOfWork(UnitOfWork):
         self.rosters = MongoRosters(db, self)
         self.inspections = MongoInspections(db, self)
         self.timeline = MongoTimeline(db)
+        self.report_signoffs = MongoReportSignOffs(db, self)
         self.calendars = StoredCalendars(db, places=SITES)

@@ -86,6 +86,8 @@ ACCESS: Access = {
     "record_inspection": allow(Role.SUPERVISOR, Role.SITE_MANAGER, Role.ADMIN),
     "inspection_week": allow(DUTY_READERS),
     "get_request_timeline": allow(REGISTRARS, OVERSIGHT, personal_data=True),
+    "monthly_report": allow(REGISTRARS, OVERSIGHT),
+    "sign_monthly_report": allow(Role.SUPERVISOR, Role.QUALITY_HEAD, Role.DIRECTOR, Role.ADMIN),
     "list_sites": allow(STAFF, Role.SITE_SYSTEM),
     "load_working_calendar_year": allow(Role.ADMIN),
     "list_working_calendar_years": allow(STAFF),

@@ -99,6 +99,18 @@ class ServiceRequestIn(BaseModel):
     second_complaint_of: uuid.UUID | None = Field(
         default=None, description="For a complaint: the earlier complaint it repeats (二次投诉)"
     )
+    triage: RequestStatus = Field(
+        default=RequestStatus.ACCEPTED,
+        description="accepted (served), declined (not served here: say why) or redirected "
+        "(told where to go); only accepted requests are dispatched",
+    )
+    triage_note: str | None = Field(
+        default=None,
+        max_length=2000,
+        pattern=SHOWS_TEXT,
+        description="For a decline, the explanation given; for a redirect, where to go",
+        examples=["业主自有家电维修不在物业服务范围, 已建议联系品牌售后"],
+    )
 
 
 class ReplyOut(BaseModel):
@@ -133,6 +145,7 @@ class ServiceRequestOut(BaseModel):
     registered_at: datetime
     accepted_at: datetime
     status: RequestStatus
+    triage_note: str | None = Field(description="Why declined, or where redirected")
     replies: list[ReplyOut] = Field(description="What the resident was told, oldest first")
     promises: list[ReplyPromiseOut] = Field(description="Replies promised, oldest first")
     first_answer_due_at: datetime | None = Field(
@@ -169,6 +182,7 @@ def request_out(request: ServiceRequest) -> ServiceRequestOut:
         registered_at=request.registered_at,
         accepted_at=request.accepted_at,
         status=request.status,
+        triage_note=request.triage_note,
         replies=[
             ReplyOut(
                 kind=r.kind,
@@ -224,6 +238,8 @@ async def create_service_request(
                 registered_at=body.registered_at,
                 registered_by=principal.subject,
                 second_complaint_of=body.second_complaint_of,
+                triage=body.triage,
+                triage_note=body.triage_note,
             ),
             idempotency_key=idempotency_key,
         )

@@ -1,0 +1,152 @@
+"""The monthly report per site and board: JSON, CSV or XLSX, with its sign-offs."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, fields
+from datetime import date, datetime, time
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Path, Query, Response
+from hotline_libs.auth import CurrentPrincipal, Role
+from hotline_libs.errors import RuleViolation
+from hotline_libs.inputs import SHOWS_TEXT
+from hotline_libs.service import Bus
+from pydantic import BaseModel, ConfigDict, Field
+
+from intake.adapters import tables
+from intake.domain.boards import RequestKind
+from intake.domain.commands import SignMonthlyReport
+from intake.domain.monthly_report import BoardFigures, ReportSignOffs, Stage, count
+from intake.entrypoints.http import Reader
+
+router = APIRouter(tags=["reports"])
+
+MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
+SIGNERS: dict[Stage, frozenset[Role]] = {
+    Stage.PREPARED: frozenset({Role.SUPERVISOR}),
+    Stage.REVIEWED: frozenset({Role.QUALITY_HEAD}),
+    Stage.APPROVED: frozenset({Role.DIRECTOR}),
+}
+"""The call-centre supervisor prepares, quality control reviews, the director approves."""
+SCALARS = [f.name for f in fields(BoardFigures) if f.name not in ("by_category", "by_channel")]
+
+
+class SignOffOut(BaseModel):
+    stage: Stage
+    by: str
+    at: datetime
+
+
+class MonthlyReportOut(BaseModel):
+    site_id: str
+    month: str
+    boards: dict[RequestKind, dict[str, Any]] = Field(
+        description="Each board's figures; by_category counts consultation topics and the like"
+    )
+    signoffs: list[SignOffOut]
+
+
+def _month_bounds(month: str, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    first = date.fromisoformat(f"{month}-01")
+    following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    return (
+        datetime.combine(first, time(0), tzinfo=zone),
+        datetime.combine(following, time(0), tzinfo=zone),
+    )
+
+
+@router.get(
+    "/reports/monthly",
+    summary="A site's month per board: counts, triage, replies on time, complaint clocks, "
+    "topics; as JSON, CSV or XLSX",
+    responses={
+        200: {
+            "content": {
+                tables.CSV: {"schema": {"type": "string"}},
+                tables.XLSX: {"schema": {"type": "string", "format": "binary"}},
+            }
+        }
+    },
+)
+async def monthly_report(
+    reader: Reader,
+    principal: CurrentPrincipal,
+    site_id: Annotated[str, Query(min_length=1, max_length=40, pattern=SHOWS_TEXT)],
+    month: Annotated[str, Query(pattern=MONTH, examples=["2026-11"])],
+    format_: Annotated[Literal["json", "csv", "xlsx"], Query(alias="format")] = "json",
+) -> Any:
+    principal.require_site(site_id)
+    site = await reader.sites.get(site_id)
+    if site is None:
+        raise RuleViolation(f"site {site_id!r} is not served by this hotline", field="site_id")
+    start, end = _month_bounds(month, ZoneInfo(site.time_zone))
+    requests = await reader.requests.registered_between(site_id, start, end)
+    late = await reader.timeline.requests_with(
+        "WorkOrderDispatchOverdue", [str(r.request_id) for r in requests]
+    )
+    boards = count(requests, late)
+    signed = await reader.report_signoffs.get(f"{site_id}:{month}")
+    if format_ == "json":
+        return MonthlyReportOut(
+            site_id=site_id,
+            month=month,
+            boards={
+                kind: {
+                    **asdict(f),
+                    "by_category": dict(f.by_category),
+                    "by_channel": dict(f.by_channel),
+                }
+                for kind, f in boards.items()
+            },
+            signoffs=[SignOffOut(**vars(s)) for s in (signed.signoffs if signed else ())],
+        )
+    media_type = tables.CSV if format_ == "csv" else tables.XLSX
+    columns = ["board", *SCALARS, "by_category"]
+    rows = [
+        [
+            kind.value,
+            *(str(getattr(f, name)) for name in SCALARS),
+            "; ".join(f"{c}:{n}" for c, n in f.by_category.most_common()),
+        ]
+        for kind, f in boards.items()
+    ]
+    return Response(
+        tables.write_table(columns, rows, media_type),
+        media_type=media_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="report-{site_id}-{month}.{format_}"'
+        },
+    )
+
+
+class SignOffIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"stage": "prepared"}]}
+    )
+    stage: Stage
+
+
+@router.post(
+    "/reports/monthly/{site_id}/{month}/sign-offs",
+    summary="Sign a month's report: prepared (supervisor), reviewed (quality control), "
+    "approved (director), in that order",
+)
+async def sign_monthly_report(
+    site_id: Annotated[str, Path(min_length=1, max_length=40, pattern=SHOWS_TEXT)],
+    month: Annotated[str, Path(pattern=MONTH)],
+    body: SignOffIn,
+    principal: CurrentPrincipal,
+    bus: Bus,
+) -> list[SignOffOut]:
+    principal.require_site(site_id)
+    if principal.role not in SIGNERS[body.stage] | {Role.ADMIN}:
+        raise RuleViolation(
+            f"a {principal.role.value} does not sign a report {body.stage.value}: "
+            f"{', '.join(sorted(r.value for r in SIGNERS[body.stage]))} do",
+            field="stage",
+        )
+    report: ReportSignOffs = await bus.handle(
+        SignMonthlyReport(site_id, month, body.stage, principal.subject)
+    )
+    return [SignOffOut(**vars(s)) for s in report.signoffs]
