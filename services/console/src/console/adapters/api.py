@@ -76,3 +76,55 @@ class HotlineApi:
 
     async def requests(self, params: dict[str, Any]) -> dict[str, Any]:
         return await self._call("intake", "GET", "/service-requests", params=params)
+
+    # -- answering a request ------------------------------------------------------------------
+    async def request(self, request_id: str) -> dict[str, Any]:
+        return await self._call("intake", "GET", f"/service-requests/{request_id}")
+
+    async def timeline(self, request_id: str) -> dict[str, Any]:
+        return await self._call("intake", "GET", f"/service-requests/{request_id}/timeline")
+
+    async def caller(self, phone: str) -> dict[str, Any]:
+        return await self._call("intake", "GET", f"/callers/{phone}")
+
+    async def search_answers(self, q: str, site_id: str) -> list[dict[str, Any]]:
+        page = await self._call(
+            "intake",
+            "GET",
+            "/standard-answers/search",
+            params={"q": q, "site_id": site_id, "limit": 10},
+        )
+        return list(page["items"])
+
+    async def _change(self, path: str, body: dict[str, Any] | None, key: str) -> dict[str, Any]:
+        return await self._call("intake", "POST", path, json=body, headers={"Idempotency-Key": key})
+
+    async def give_answer(self, request_id: str, answer_id: str, key: str) -> dict[str, Any]:
+        return await self._change(
+            f"/service-requests/{request_id}/standard-answer", {"answer_id": answer_id}, key
+        )
+
+    async def promise_reply(self, request_id: str, tier: str, key: str) -> dict[str, Any]:
+        return await self._change(
+            f"/service-requests/{request_id}/reply-promises", {"tier": tier}, key
+        )
+
+    async def reply(self, request_id: str, text: str, progress: bool, key: str) -> dict[str, Any]:
+        return await self._change(
+            f"/service-requests/{request_id}/replies", {"text": text, "progress": progress}, key
+        )
+
+    async def owed(self, params: dict[str, Any]) -> dict[str, Any]:
+        return await self._call("intake", "GET", "/service-requests/owing-answers", params=params)
+
+    # -- standard answers ---------------------------------------------------------------------
+    async def answers(self, params: dict[str, Any]) -> dict[str, Any]:
+        return await self._call("intake", "GET", "/standard-answers", params=params)
+
+    async def draft_answer(self, body: dict[str, Any], key: str) -> dict[str, Any]:
+        return await self._change("/standard-answers", body, key)
+
+    async def approve_answer(self, answer_id: str, revision: int, key: str) -> dict[str, Any]:
+        return await self._change(
+            f"/standard-answers/{answer_id}/approval", {"revision": revision}, key
+        )

@@ -46,9 +46,18 @@ class Screen:
     roles: frozenset[Role]
 
 
+ANSWER_WRITERS = frozenset({Role.AGENT, Role.SUPERVISOR, Role.ADMIN})
+"""Who drafts standard answers (KB-06)."""
+LEADERS_IN_CHARGE = frozenset({Role.DIRECTOR, Role.SITE_MANAGER})
+"""Who approves them (主管领导): not the call-centre supervisor."""
+KNOWLEDGE_READERS = REQUEST_READERS
+
 SCREENS = (
     Screen("register", "/requests/new", REGISTRARS),
     Screen("requests", "/requests", REQUEST_READERS),
+    Screen("owed", "/answers/owed", REQUEST_READERS),
+    Screen("answers", "/answers", KNOWLEDGE_READERS),
+    Screen("approvals", "/answers/approvals", LEADERS_IN_CHARGE),
 )
 """The screens, in the navigation's order, with the roles that see them."""
 

@@ -43,7 +43,7 @@ FIELDS = (
 PAGE = 20
 
 
-async def _site_choices(current: Session) -> list[dict[str, str]]:
+async def site_choices(current: Session) -> list[dict[str, str]]:
     sites = await current.api.sites()
     if ALL_SITES in current.principal.sites:
         return sites
@@ -70,7 +70,7 @@ async def _register_page(
         request,
         "register.html",
         {
-            "sites": await _site_choices(current),
+            "sites": await site_choices(current),
             "kinds": KINDS,
             "categories": CATEGORIES,
             "values": values,
@@ -133,6 +133,9 @@ async def register_call(
         return await _register_page(
             request, current, values=values, idempotency_key=idempotency_key, problem=problem
         )
+    if created["kind"] in ("consultation", "information", "complaint"):
+        # the caller is still on the line: answer them on the request's page
+        return redirect(f"/requests/{created['request_id']}?registered={created['request_no']}")
     return redirect(f"/requests?registered={created['request_no']}")
 
 
@@ -192,9 +195,9 @@ async def list_requests(
             "page": page,
             "filters": filters,
             "query": query,
-            "sites": await _site_choices(current),
+            "sites": await site_choices(current),
             "kinds": KINDS,
-            "statuses": ["accepted"],
+            "statuses": ["accepted", "declined", "redirected"],
             "registered": registered,
             "problem": problem,
         },

@@ -1,0 +1,195 @@
+"""Answering a caller: who is calling (caller lookup), the request's page with its replies,
+promises and timeline, a standard answer found by the caller's words and given, a reply
+promised in a tier, a reply recorded (KB-03, KB-04)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from console.adapters.api import ApiProblem
+from console.entrypoints.web import (
+    Session,
+    SignInNeeded,
+    check_csrf,
+    redirect,
+    render,
+    require,
+    session,
+    settings_of,
+)
+
+router = APIRouter()
+CurrentSession = Annotated[Session, Depends(session)]
+TIERS = (
+    "10_minutes",
+    "20_minutes",
+    "30_minutes",
+    "1_working_day",
+    "2_working_days",
+    "3_working_days",
+)
+
+
+def local(request: Request, moment: str | None) -> str:
+    if not moment:
+        return ""
+    zone = ZoneInfo(settings_of(request).time_zone)
+    return datetime.fromisoformat(moment).astimezone(zone).strftime("%Y-%m-%d %H:%M")
+
+
+def _signed_in(problem: ApiProblem) -> ApiProblem:
+    if problem.status == 401:
+        raise SignInNeeded("session_ended") from None
+    return problem
+
+
+@router.get("/callers/lookup", response_class=HTMLResponse)
+async def look_up_caller(
+    request: Request,
+    current: CurrentSession,
+    phone: Annotated[str, Query(alias="resident.phone")] = "",
+) -> Response:
+    """The caller panel beside the register form (htmx): residents, units, recent requests."""
+    require(current, "register")
+    found: dict[str, Any] | None = None
+    if len(phone.strip()) >= 5:
+        try:
+            found = await current.api.caller(phone.strip())
+        except ApiProblem as problem:
+            _signed_in(problem)
+    if found:
+        for item in found["recent_requests"]:
+            item["registered_local"] = local(request, item["registered_at"])
+    return render(request, "_caller.html", {"caller": found, "phone": phone}, current=current)
+
+
+async def _request_page(
+    request: Request, current: Session, request_id: str, problem: ApiProblem | None = None
+) -> HTMLResponse:
+    try:
+        found = await current.api.request(request_id)
+        timeline = await current.api.timeline(request_id)
+    except ApiProblem as refused:
+        _signed_in(refused)
+        return render(
+            request,
+            "refused.html",
+            {"problem": refused},
+            current=current,
+            status_code=refused.status,
+        )
+    now = datetime.now(ZoneInfo("UTC"))
+    for promise in found["promises"]:
+        promise["due_local"] = local(request, promise["due_at"])
+        promise["late"] = promise["breached_at"] is not None or (
+            promise["kept_at"] is None and datetime.fromisoformat(promise["due_at"]) < now
+        )
+    for reply in found["replies"]:
+        reply["at_local"] = local(request, reply["at"])
+    for entry in timeline["entries"]:
+        entry["at_local"] = local(request, entry["at"])
+    found["registered_local"] = local(request, found["registered_at"])
+    found["first_answer_due_local"] = local(request, found["first_answer_due_at"])
+    return render(
+        request,
+        "request_detail.html",
+        {
+            "item": found,
+            "timeline": timeline["entries"],
+            "tiers": TIERS,
+            "problem": problem,
+            "key": str(uuid.uuid4()),
+            "registered": request.query_params.get("registered", ""),
+        },
+        current=current,
+        status_code=200 if problem is None else min(problem.status, 503),
+    )
+
+
+@router.get("/requests/{request_id}", response_class=HTMLResponse)
+async def request_page(request: Request, request_id: str, current: CurrentSession) -> Response:
+    require(current, "requests")
+    return await _request_page(request, current, request_id)
+
+
+@router.get("/requests/{request_id}/answers", response_class=HTMLResponse)
+async def search_answers(
+    request: Request, request_id: str, current: CurrentSession, q: str = "", site_id: str = ""
+) -> Response:
+    """Approved answers matching the caller's words (htmx, as the agent types)."""
+    require(current, "register")
+    results: list[dict[str, Any]] = []
+    if q.strip():
+        try:
+            results = await current.api.search_answers(q.strip(), site_id)
+        except ApiProblem as problem:
+            _signed_in(problem)
+    return render(
+        request,
+        "_answer_results.html",
+        {"results": results, "request_id": request_id, "q": q, "key": str(uuid.uuid4())},
+        current=current,
+    )
+
+
+async def _act(request: Request, current: Session, request_id: str, call: Any) -> Response:
+    try:
+        await call
+    except ApiProblem as problem:
+        return await _request_page(request, current, request_id, _signed_in(problem))
+    return redirect(f"/requests/{request_id}")
+
+
+@router.post("/requests/{request_id}/standard-answer", response_class=HTMLResponse)
+async def give_answer(
+    request: Request,
+    request_id: str,
+    current: CurrentSession,
+    answer_id: Annotated[str, Form()],
+    key: Annotated[str, Form()],
+    csrf: Annotated[str, Form()] = "",
+) -> Response:
+    require(current, "register")
+    check_csrf(request, csrf)
+    return await _act(
+        request, current, request_id, current.api.give_answer(request_id, answer_id, key)
+    )
+
+
+@router.post("/requests/{request_id}/promise", response_class=HTMLResponse)
+async def promise_reply(
+    request: Request,
+    request_id: str,
+    current: CurrentSession,
+    tier: Annotated[str, Form()],
+    key: Annotated[str, Form()],
+    csrf: Annotated[str, Form()] = "",
+) -> Response:
+    require(current, "register")
+    check_csrf(request, csrf)
+    return await _act(
+        request, current, request_id, current.api.promise_reply(request_id, tier, key)
+    )
+
+
+@router.post("/requests/{request_id}/reply", response_class=HTMLResponse)
+async def reply(
+    request: Request,
+    request_id: str,
+    current: CurrentSession,
+    text: Annotated[str, Form()],
+    key: Annotated[str, Form()],
+    progress: Annotated[str, Form()] = "",
+    csrf: Annotated[str, Form()] = "",
+) -> Response:
+    require(current, "register")
+    check_csrf(request, csrf)
+    return await _act(
+        request, current, request_id, current.api.reply(request_id, text, bool(progress), key)
+    )

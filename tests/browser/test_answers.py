@@ -1,0 +1,142 @@
+"""The agent's call and a standard answer's approval, in the browser (KB-03, KB-04, KB-06):
+the caller recognised by their number, a consultation registered and answered at once with an
+approved answer found by the caller's words, a reply promised; an agent's draft approved by
+the leader in charge, whom the call-centre supervisor is not."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+import httpx
+import pytest
+from hotline_infra.stack import Stack
+from hotline_libs.auth import Role
+from playwright.async_api import Page, expect
+
+from tests.browser.conftest import screenshot
+from tests.browser.test_console import fresh_phone, sign_in
+from tests.support import auth
+
+pytestmark = [pytest.mark.browser, pytest.mark.e2e]
+
+
+def changing(role: Role) -> dict[str, str]:
+    return {**auth(role), "Idempotency-Key": str(uuid.uuid4())}
+
+
+async def approved_answer(platform: Stack, marker: str) -> str:
+    """An answer drafted by an agent and approved by a director, through the API."""
+    async with httpx.AsyncClient(base_url=platform.service_url("intake"), timeout=15) as intake:
+        drafted = await intake.post(
+            "/standard-answers",
+            json={
+                "site_id": "dmg",
+                "kind": "consultation",
+                "topic": "property_service",
+                "question": f"物业管理费的收费标准是多少? {marker}",
+                "answer": f"住宅每月每平方米1.80元, 按房产证面积计收 ({marker})",
+            },
+            headers=changing(Role.AGENT),
+        )
+        assert drafted.status_code == 201, drafted.text
+        answer = drafted.json()
+        approved = await intake.post(
+            f"/standard-answers/{answer['answer_id']}/approval",
+            json={"revision": 1},
+            headers=changing(Role.DIRECTOR),
+        )
+        assert approved.status_code == 200, approved.text
+        resident = await intake.post(
+            "/residents",
+            json={"site_id": "dmg", "name": "钱秀兰", "phones": [marker_phone(marker)]},
+            headers=changing(Role.AGENT),
+        )
+        assert resident.status_code in (200, 201), resident.text
+    return str(answer["document_no"])
+
+
+def marker_phone(marker: str) -> str:
+    return f"1395{int(marker[-6:], 16) % 10_000_000:07d}"
+
+
+async def register_consultation(page: Page, phone: str) -> None:
+    await page.goto("/requests/new")
+    await page.select_option("#site_id", "dmg")
+    await page.fill("#resident-building", "2")
+    await page.fill("#resident-room", "602")
+    await page.fill("#resident-name", "钱秀兰")
+    await page.fill("#resident-phone", phone)
+    await page.select_option("#kind", "consultation")
+    await page.select_option("#category", "property_service")
+    await page.fill("#description", "问管理费怎么收")
+
+
+async def test_the_agents_call_finds_the_caller_and_gives_a_standard_answer(
+    page: Page, platform: Stack
+) -> None:
+    marker = f"zq{uuid.uuid4().hex[:6]}"
+    document_no = await approved_answer(platform, marker)
+    await sign_in(page, "agent", ["dmg"], "李娜")
+    await register_consultation(page, marker_phone(marker))
+    await expect(page.get_by_test_id("caller-resident")).to_contain_text("钱秀兰")
+    await screenshot(page, "call-caller-lookup")
+    await page.click("form.card button[type=submit]")
+
+    await expect(page.get_by_test_id("registered")).to_contain_text("SR-DMG-")
+    await expect(page.get_by_test_id("first-answer-due")).to_be_visible()
+    # the caller's words, not the answer's: a word match, not a substring
+    await page.fill("#answer-q", f"管理费标准 {marker}")
+    give = page.get_by_test_id(f"give-{document_no}")
+    await expect(give).to_be_visible()
+    await screenshot(page, "call-answer-search")
+    await give.click()
+    await expect(page.get_by_test_id("replies")).to_contain_text(document_no)
+    await expect(page.get_by_test_id("first-answer-due")).to_have_count(0)
+
+    await register_consultation(page, fresh_phone())
+    await page.click("form.card button[type=submit]")
+    await expect(page.get_by_test_id("registered")).to_be_visible()
+    await page.select_option("#tier", "30_minutes")
+    await page.get_by_test_id("promise").click()
+    await expect(page.get_by_test_id("promises")).to_contain_text("30分钟内")
+    await expect(page.get_by_test_id("promise-due")).to_have_text(
+        re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}")
+    )
+    await expect(page.get_by_test_id("timeline")).to_contain_text("intake")
+    await screenshot(page, "call-request")
+
+
+async def test_a_standard_answer_is_approved_by_the_leader_in_charge(page: Page) -> None:
+    marker = f"zq{uuid.uuid4().hex[:6]}"
+    await sign_in(page, "agent", ["dmg"], "李娜")
+    await page.goto("/answers/new")
+    await page.select_option("#site_id", "dmg")
+    await page.select_option("#topic", "consultation:property_service")
+    await page.fill("#question", f"装修押金什么时候退? {marker}")
+    await page.fill("#answer", "装修验收合格后30日内退还")
+    await page.click("form.card button[type=submit]")
+    drafted = page.get_by_test_id("drafted")
+    await expect(drafted).to_contain_text("SA-DMG-")
+    document_no = (await drafted.locator("strong").inner_text()).strip()
+    await expect(
+        page.get_by_test_id(f"answer-{document_no}").get_by_test_id("status")
+    ).to_have_text("待审批")
+
+    await sign_in(page, "supervisor", ["*"], "张敏")
+    await expect(page.locator("nav[aria-label=main]")).not_to_contain_text("答复语审批")
+    response = await page.goto("/answers/approvals")
+    assert response is not None and response.status == 403
+
+    await sign_in(page, "director", ["dmg"], "王总")
+    await page.goto("/answers/approvals")
+    card = page.get_by_test_id(f"approval-{document_no}")
+    await expect(card).to_contain_text("装修验收合格后30日内退还")
+    await screenshot(page, "answer-approvals")
+    await card.locator("button[type=submit]").click()
+    await expect(page.get_by_test_id("approved")).to_contain_text(document_no)
+    await page.goto("/answers")
+    row = page.get_by_test_id(f"answer-{document_no}")
+    await expect(row.get_by_test_id("status")).to_have_text("在用")
+    await expect(row.get_by_test_id("approver")).to_have_text("console-director-王总")
+    await screenshot(page, "answers")
