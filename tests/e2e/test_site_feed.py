@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from contracts.envelope import Resident
 from contracts.sites.v1 import SiteRequestSubmitted, SiteRequestSubmittedPayload
+from hotline_bench.feed import feed_volume
 from hotline_infra.stack import Stack
 
 from contracts import topics
@@ -152,3 +153,13 @@ async def test_a_refused_submission_is_kept_for_duty_staff_not_dead_lettered_and
             await intake.get("/site-submissions/refused", headers=auth(sites=["qjc"]))
         ).json()["items"]
     assert all(r["site_id"] == "qjc" for r in other_site)
+
+
+async def test_a_site_system_posting_each_request_once_or_twice_yields_one_request_each(
+    platform: Stack,
+) -> None:
+    """The intake issue's 10,000 at a smaller count (the full figure is in `make bench`): half
+    of the requests are sent twice, as new messages; exactly one request per reference."""
+    result = await feed_volume(platform, 300, timeout_s=120)
+    assert result["sent"] == 450
+    assert result["registered"] == 300 and result["refused"] == 0, result

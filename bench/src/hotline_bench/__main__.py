@@ -32,6 +32,7 @@ from rich.markdown import Markdown
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from hotline_bench import stop_on_sigterm
+from hotline_bench.feed import feed_volume
 from hotline_bench.limits import measure_kafka, measure_store
 from hotline_bench.pipeline import Pipeline, PipelineResult
 from hotline_bench.report import NOT_BUILT, machine, markdown, plain
@@ -51,14 +52,16 @@ class Sizes:
     fixed_rate: float
     """Requests per second of the ordinary-day run, far below saturation."""
     fixed_rate_s: float
+    feed_unique: int
+    """Requests a site system posts at once (half of them twice): the intake issue's 10,000."""
 
     @classmethod
     def full(cls) -> Sizes:
-        return cls(100_000, 300, 5_000, 1_000, 200, 48, 300, 5.0, 60.0)
+        return cls(100_000, 300, 5_000, 1_000, 200, 48, 300, 5.0, 60.0, 10_000)
 
     @classmethod
     def quick(cls) -> Sizes:
-        return cls(10_000, 50, 500, 150, 50, 24, 120, 5.0, 20.0)
+        return cls(10_000, 50, 500, 150, 50, 24, 120, 5.0, 20.0, 1_000)
 
 
 def cpu_seconds(stack: Stack) -> dict[str, float]:
@@ -187,6 +190,21 @@ class Bench:
         self.done(task)
         return {"kafka": asdict(kafka), "store": asdict(store)}
 
+    async def feed(self, number: int) -> dict[str, Any]:
+        """A site system's feed at volume, with duplicates, through intake alone."""
+        stack = self.stack
+        stack.topic_prefix, stack.db_prefix = f"run{number}.", f"run{number}_"
+        await ensure_topics(stack.kafka_bootstrap, stack.topic_prefix, stack.partitions)
+        stack.start_service("intake", wait=False)
+        await asyncio.to_thread(stack.wait_ready, "intake")
+        await asyncio.sleep(2)
+        size = self.sizes.feed_unique
+        task = self.step(f"site feed: {size:,} requests, half of them twice")
+        result = await feed_volume(stack, size, self.sizes.timeout_s * 3)
+        self.done(task)
+        await asyncio.to_thread(stack.stop_service, "intake")
+        return result
+
     async def pipeline(
         self,
         number: int,
@@ -264,6 +282,7 @@ async def run(bench: Bench) -> dict[str, Any]:
         requests=int(size.fixed_rate * size.fixed_rate_s),
         rate=size.fixed_rate,
     )
+    feed = await bench.feed(5)
     one, two = runs[0]["requests_per_s"], runs[2]["requests_per_s"]
     return {
         "date": datetime.now(UTC).date().isoformat(),
@@ -272,6 +291,7 @@ async def run(bench: Bench) -> dict[str, Any]:
         "limits": limits,
         "pipeline": runs,
         "fixed_rate": ordinary,
+        "feed_volume": feed,
         "scale_out": {"one": one, "two": two, "ratio": two / one if one else None},
         "bank_file": f"{NOT_BUILT}: billing has no bank collection (pain.008) file yet",
         "broadcast": f"{NOT_BUILT}: notification has no broadcast yet",

@@ -146,6 +146,8 @@ def markdown(results: dict[str, Any]) -> str:
         f"| 1 | {_n(scale['one'], 1)} | 1.00 |",
         f"| 2 | {_n(scale['two'], 1)} | {_n(scale['ratio'], 2)} |",
         "",
+        *_feed(results.get("feed_volume")),
+        "",
         "**4. Bank file** (1,000,000 debits → pain.008; 100,000 against `sepaxml`): "
         f"{results['bank_file']}",
         "",
@@ -177,3 +179,16 @@ def markdown(results: dict[str, Any]) -> str:
             f"| {run['label']} | {_n(sum(commands.values()), 1)} | " + " | ".join(top) + " |"
         )
     return "\n".join(lines) + "\n"
+
+
+def _feed(feed: dict[str, Any] | None) -> list[str]:
+    if not feed:
+        return []
+    verdict = "exactly" if feed["exact"] else "NOT exactly"
+    return [
+        "",
+        f"**3b. A site system's feed at volume**: {feed['unique']:,} requests with their own "
+        f"references, half of them sent twice ({feed['sent']:,} messages), through intake: "
+        f"{feed['registered']:,} registered ({verdict} one per reference), {feed['refused']} "
+        f"refused, in {feed['seconds']:.0f} s ({_n(feed['per_s'], 1)} registrations/s)",
+    ]
