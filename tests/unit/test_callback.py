@@ -129,6 +129,17 @@ async def test_cb03_cb08_a_completed_paid_service_gets_one_callback_due_in_two_w
     assert stored.reason is CallbackReason.AFTER_PAID_SERVICE
 
 
+async def test_cb08_a_due_day_in_a_year_nobody_loaded_is_counted_on_weekdays_and_flagged() -> None:
+    callbacks = Callbacks()
+    # Wednesday 30 December 2026: two working days later is in 2027, not loaded yet
+    scheduled = await callbacks.completed(
+        paid_completion(completed_at=datetime(2026, 12, 30, 2, 0, tzinfo=UTC))
+    )
+    assert scheduled.due_on == date(2027, 1, 1) and scheduled.due_on_assumed
+    ordinary = await callbacks.completed(paid_completion())
+    assert not ordinary.due_on_assumed
+
+
 async def test_cb03_a_bank_collected_service_is_scheduled_with_its_payment_method() -> None:
     callbacks = Callbacks()
     await callbacks.completed(paid_completion(payment_method=PaymentMethod.BANK_COLLECTION))

@@ -62,6 +62,10 @@ class CallbackOut(BaseModel):
     payment_method: str | None
     completed_at: datetime
     due_on: date
+    due_on_assumed: bool = Field(
+        description="The due day falls in a year whose official calendar was not loaded yet: "
+        "counted Monday to Friday (check it once the year is loaded)"
+    )
     scheduled_at: datetime
     overdue_reported_at: datetime | None
     charge: ChargeRef | None
@@ -90,6 +94,7 @@ def callback_out(callback: Callback) -> CallbackOut:
         payment_method=done.payment_method,
         completed_at=done.completed_at,
         due_on=callback.due_on,
+        due_on_assumed=callback.due_on_assumed,
         scheduled_at=callback.scheduled_at,
         overdue_reported_at=callback.overdue_reported_at,
         charge=None
