@@ -314,6 +314,20 @@ MATRIX: dict[tuple[str, str], Row] = {
         "/reports/monthly/{site}/2026-11/sign-offs",
         lambda r: {"stage": "prepared"},
     ),
+    ("intake", "report_information_change"): _row(
+        SITE_DESK_ROLES | {R.QUALITY_HEAD, R.SUPERVISOR, R.FINANCE, R.ADMIN},
+        "site",
+        body=lambda r: {
+            "site_id": r["site"],
+            "department": "矩阵测试",
+            "kind": "fees",
+            "what_changed": "矩阵测试",
+            "changed_at": "2026-11-20T01:00:00Z",
+        },
+    ),
+    ("intake", "list_information_changes"): _row(
+        SITE_DESK_ROLES | {R.AGENT, R.SUPERVISOR, R.DIRECTOR, R.QUALITY_HEAD, R.ADMIN}, "listing"
+    ),
     ("intake", "record_resident"): _row(
         REGISTRARS, "site", body=lambda r: {"site_id": r["site"], **resident(r)}
     ),

@@ -17,6 +17,7 @@ from intake.domain.boards import RequestKind
 from intake.domain.commands import RegisterRequest
 from intake.domain.duty_log import DutyLog
 from intake.domain.incident import Incident
+from intake.domain.information_change import InformationChange
 from intake.domain.inspection import Inspection
 from intake.domain.refused_submission import RefusedSubmission
 from intake.domain.roster import Roster
@@ -120,6 +121,13 @@ class FakeInspections(FakeRepository[Inspection]):
         return str(aggregate.inspection_id)
 
 
+class FakeInformationChanges(FakeRepository[InformationChange]):
+    collection_name = "information_changes"
+
+    def identity(self, aggregate: InformationChange) -> str:
+        return str(aggregate.change_id)
+
+
 class FakeIntakeUnitOfWork(FakeUnitOfWork):
     def __init__(self, store: MemoryStore, clock: Clock) -> None:
         super().__init__(store, clock)
@@ -132,6 +140,7 @@ class FakeIntakeUnitOfWork(FakeUnitOfWork):
         self.duty_logs = FakeDutyLogs(store, self, None)
         self.rosters = FakeRosters(store, self, duty_v1.roster_late)
         self.inspections = FakeInspections(store, self, None)
+        self.information_changes = FakeInformationChanges(store, self, None)
 
 
 class Intake:

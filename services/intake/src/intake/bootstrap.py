@@ -33,6 +33,7 @@ from intake.adapters.demo_data import DEMO_SITES
 from intake.adapters.mongo.directory import RESIDENTS, UNITS
 from intake.adapters.mongo.duty import DUTY_LOGS, INSPECTIONS, ROSTERS
 from intake.adapters.mongo.incidents import INCIDENTS
+from intake.adapters.mongo.information_changes import INFORMATION_CHANGES
 from intake.adapters.mongo.refused_submissions import REFUSED_SUBMISSIONS
 from intake.adapters.mongo.service_requests import REQUESTS
 from intake.adapters.mongo.sites import SITES
@@ -45,6 +46,7 @@ from intake.entrypoints.http import (
     directory,
     duty,
     incidents,
+    information,
     reports,
     service_requests,
     sites,
@@ -75,6 +77,7 @@ async def prepare(db: AsyncDatabase[Document], settings: ServiceSettings) -> Non
     await db[DUTY_LOGS].create_index([("site_id", 1), ("day", -1)])
     await db[INSPECTIONS].create_index([("site_id", 1), ("at", 1)])
     await db[TIMELINE].create_index([("request_id", 1), ("at", 1)])
+    await db[INFORMATION_CHANGES].create_index([("site_id", 1), ("reported_at", -1)])
     await db[UNITS].create_index([("site_id", 1), ("building", 1), ("room", 1)])
     await db[STANDARD_ANSWERS].create_index([("terms", 1)])
     search.warm_up()
@@ -124,6 +127,7 @@ def bootstrap(settings: ServiceSettings | None = None, clock: Clock = utc_now) -
             duty.router,
             timeline.router,
             reports.router,
+            information.router,
             sites.router,
             working_calendars.router,
         ],

@@ -14,6 +14,7 @@ from intake.domain.complaint import ComplaintGrade, Department, Validity
 from intake.domain.duty_log import EntryKind, SignatureKind
 from intake.domain.imports import Line
 from intake.domain.incident import IncidentKind
+from intake.domain.information_change import InformationKind
 from intake.domain.inspection import CheckPoint, Fault, InspectionKind
 from intake.domain.monthly_report import Stage
 from intake.domain.replies import ReplyTier
@@ -374,4 +375,15 @@ class SignMonthlyReport:
     site_id: str
     month: str
     stage: Stage
+    by: str
+
+
+@dataclass(frozen=True)
+class ReportInformationChange:
+    site_id: str
+    department: str
+    kind: InformationKind
+    what_changed: str
+    changed_at: datetime
+    affected_answers: tuple[uuid.UUID, ...]
     by: str

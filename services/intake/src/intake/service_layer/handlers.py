@@ -36,6 +36,7 @@ from intake.domain.commands import (
     RegisterRequest,
     RegisterSiteSubmission,
     ReplyToResident,
+    ReportInformationChange,
     RequestDeadlineReached,
     ResolveComplaint,
     RosterDeadlineReached,
@@ -59,7 +60,7 @@ from intake.domain.service_request import (
     accept,
 )
 from intake.domain.site import UnknownSite
-from intake.service_layer import answers, complaints, directory, duty, incidents
+from intake.service_layer import answers, complaints, directory, duty, incidents, information
 from intake.service_layer.calendars import load_working_calendar_year
 from intake.service_layer.unit_of_work import IntakeUnitOfWork
 
@@ -224,5 +225,6 @@ HANDLERS: dict[type[Any], Any] = {
     RecordInspection: duty.record_inspection,
     NoteOnTimeline: note_on_timeline,
     SignMonthlyReport: sign_monthly_report,
+    ReportInformationChange: information.report_information_change,
 }
 """Every command intake handles, and its handler."""

@@ -11,6 +11,7 @@ from hotline_libs.working_calendars import Calendars
 
 from intake.domain.duty_log import DutyLog
 from intake.domain.incident import Incident
+from intake.domain.information_change import InformationChange
 from intake.domain.inspection import Inspection
 from intake.domain.monthly_report import ReportSignOffs
 from intake.domain.refused_submission import RefusedSubmission
@@ -90,7 +91,12 @@ class ReportSignOffRepository(Protocol):
     def add(self, report: ReportSignOffs) -> None: ...
 
 
+class InformationChangeRepository(Protocol):
+    def add(self, change: InformationChange) -> None: ...
+
+
 class IntakeUnitOfWork(Protocol):
+    information_changes: InformationChangeRepository
     report_signoffs: ReportSignOffRepository
     timeline: Timeline
     duty_logs: DutyLogRepository

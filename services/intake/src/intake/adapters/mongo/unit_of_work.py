@@ -13,6 +13,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from intake.adapters.mongo.directory import MongoResidents, MongoUnits
 from intake.adapters.mongo.duty import MongoDutyLogs, MongoInspections, MongoRosters
 from intake.adapters.mongo.incidents import MongoIncidents
+from intake.adapters.mongo.information_changes import MongoInformationChanges
 from intake.adapters.mongo.refused_submissions import MongoRefusedSubmissions
 from intake.adapters.mongo.reports import MongoReportSignOffs
 from intake.adapters.mongo.service_requests import MongoServiceRequests
@@ -43,5 +44,6 @@ class MongoIntakeUnitOfWork(UnitOfWork):
         self.rosters = MongoRosters(db, self)
         self.inspections = MongoInspections(db, self)
         self.timeline = MongoTimeline(db)
+        self.information_changes = MongoInformationChanges(db, self)
         self.report_signoffs = MongoReportSignOffs(db, self)
         self.calendars = StoredCalendars(db, places=SITES)

@@ -88,6 +88,10 @@ ACCESS: Access = {
     "get_request_timeline": allow(REGISTRARS, OVERSIGHT, personal_data=True),
     "monthly_report": allow(REGISTRARS, OVERSIGHT),
     "sign_monthly_report": allow(Role.SUPERVISOR, Role.QUALITY_HEAD, Role.DIRECTOR, Role.ADMIN),
+    "report_information_change": allow(
+        SITE_DESK, Role.QUALITY_HEAD, Role.SUPERVISOR, Role.FINANCE, Role.ADMIN
+    ),
+    "list_information_changes": allow(HOTLINE_DESK, SITE_DESK, OVERSIGHT),
     "list_sites": allow(STAFF, Role.SITE_SYSTEM),
     "load_working_calendar_year": allow(Role.ADMIN),
     "list_working_calendar_years": allow(STAFF),
