@@ -140,3 +140,28 @@ async def test_a_standard_answer_is_approved_by_the_leader_in_charge(page: Page)
     await expect(row.get_by_test_id("status")).to_have_text("在用")
     await expect(row.get_by_test_id("approver")).to_have_text("console-director-王总")
     await screenshot(page, "answers")
+
+
+async def test_inc01_duty_staff_declare_an_incident_and_agents_read_its_script(page: Page) -> None:
+    marker = uuid.uuid4().hex[:6]
+    await sign_in(page, "duty_staff", ["dmg"], "赵强")
+    await page.goto("/incidents")
+    await page.select_option("#i-kind", "water_outage")
+    await page.fill("#i-title", f"9栋停水 {marker}")
+    await page.fill("#i-script", f"9栋主水管抢修停水, 预计18:00恢复 {marker}")
+    await page.fill("#i-buildings", "9")
+    await page.click("form.card button[type=submit]")
+    await sign_in(page, "agent", ["dmg"], "李娜")
+    await page.goto("/incidents")
+    card = page.get_by_test_id("incident").filter(has_text=marker)
+    await expect(card.get_by_test_id("script")).to_contain_text("预计18:00恢复")
+    await screenshot(page, "incidents")
+
+
+async def test_the_monthly_report_shows_each_board_with_its_chart(page: Page) -> None:
+    await sign_in(page, "director", ["dmg"], "王总")
+    await page.goto("/reports/monthly?site_id=dmg")
+    await expect(page.get_by_test_id("chart")).to_be_visible()
+    await expect(page.get_by_test_id("board-repair")).to_contain_text("报修")
+    await expect(page.get_by_test_id("report")).to_contain_text("按时回复")
+    await screenshot(page, "monthly-report")

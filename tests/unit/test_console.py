@@ -52,13 +52,22 @@ def test_a_site_role_may_not_take_every_site() -> None:
 
 
 def test_navigation_follows_the_role() -> None:
-    assert [s.key for s in screens_for(Role.AGENT)] == ["register", "requests", "owed", "answers"]
+    assert [s.key for s in screens_for(Role.AGENT)] == [
+        "register",
+        "requests",
+        "owed",
+        "answers",
+        "incidents",
+        "report",
+    ]
     # KB-06: the leader in charge approves standard answers, not the call-centre supervisor
     assert [s.key for s in screens_for(Role.DIRECTOR)] == [
         "requests",
         "owed",
         "answers",
         "approvals",
+        "incidents",
+        "report",
     ]
     assert "approvals" not in [s.key for s in screens_for(Role.SUPERVISOR)]
     assert screens_for(Role.TECHNICIAN) == []

@@ -15,7 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from hotline_libs.auth import InsecureSettings, TokenVerifier
 from hotline_libs.logging import configure_logging
 
-from console.entrypoints.web import SignInNeeded, answering, redirect, render, sign_in
+from console.entrypoints.web import SignInNeeded, answering, board, redirect, render, sign_in
 from console.entrypoints.web import answers as answer_pages
 from console.entrypoints.web import requests as request_pages
 from console.settings import ConsoleSettings
@@ -42,6 +42,7 @@ def create_app(settings: ConsoleSettings | None = None) -> FastAPI:
     app.include_router(answer_pages.router)  # before /requests/{id}: /requests/new is a page
     app.include_router(request_pages.router)
     app.include_router(answering.router)
+    app.include_router(board.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/assets/htmx.min.js", include_in_schema=False)

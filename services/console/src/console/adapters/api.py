@@ -128,3 +128,15 @@ class HotlineApi:
         return await self._change(
             f"/standard-answers/{answer_id}/approval", {"revision": revision}, key
         )
+
+    # -- the incident board and the monthly report --------------------------------------------
+    async def incidents(self, params: dict[str, Any]) -> dict[str, Any]:
+        return await self._call("intake", "GET", "/incidents", params=params)
+
+    async def declare_incident(self, body: dict[str, Any], key: str) -> dict[str, Any]:
+        return await self._change("/incidents", body, key)
+
+    async def monthly_report(self, site_id: str, month: str) -> dict[str, Any]:
+        return await self._call(
+            "intake", "GET", "/reports/monthly", params={"site_id": site_id, "month": month}
+        )

@@ -58,6 +58,8 @@ SCREENS = (
     Screen("owed", "/answers/owed", REQUEST_READERS),
     Screen("answers", "/answers", KNOWLEDGE_READERS),
     Screen("approvals", "/answers/approvals", LEADERS_IN_CHARGE),
+    Screen("incidents", "/incidents", REQUEST_READERS),
+    Screen("report", "/reports/monthly", REQUEST_READERS),
 )
 """The screens, in the navigation's order, with the roles that see them."""
 
