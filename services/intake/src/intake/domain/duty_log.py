@@ -198,6 +198,10 @@ def text(name: str, value: str) -> str:
     return value
 
 
+OPEN_AHEAD = timedelta(days=1)
+BACKFILL = timedelta(days=366)
+
+
 def open_log(
     site_id: str,
     day: date,
@@ -205,8 +209,17 @@ def open_log(
     zone: str,
     by: str,
     previous: DutyLog | None,
+    now: datetime,
 ) -> DutyLog:
-    """A shift's log, with what the shift before handed on still open."""
+    """A shift's log, with what the shift before handed on still open. A log is kept for a
+    shift about to start or past (a paper log of the last year typed in), not for any date."""
+    today = now.astimezone(ZoneInfo(zone)).date()
+    if not today - BACKFILL <= day <= today + OPEN_AHEAD:
+        raise RuleViolation(
+            f"day {day.isoformat()}: a duty log is opened for a shift from a year ago up to "
+            "tomorrow",
+            field="day",
+        )
     carried = previous.handover.open_items if previous and previous.handover else ()
     return DutyLog(site_id, day, shift, zone, by, carried_over=carried)
 

@@ -199,6 +199,9 @@ class Roster(Aggregate):
 
 def month_of(value: str) -> str:
     try:
-        return date.fromisoformat(f"{value}-01").strftime("%Y-%m")
+        first = date.fromisoformat(f"{value}-01")
     except ValueError:
         raise RuleViolation(f"month {value!r} is not YYYY-MM", field="month") from None
+    if not 2000 <= first.year <= 2099:
+        raise RuleViolation(f"month {value!r} is not of this century", field="month")
+    return first.strftime("%Y-%m")

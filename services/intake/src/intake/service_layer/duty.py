@@ -49,6 +49,10 @@ async def _log(uow: IntakeUnitOfWork, key: str, sites: frozenset[str] | None) ->
 async def open_duty_log(command: OpenDutyLog, uow: IntakeUnitOfWork) -> tuple[DutyLog, bool]:
     """The shift's log, opened once; what the shift before left open is carried over."""
     site = await _site(uow, command.site_id)
+    if abs(command.day.year - uow.clock().year) > 1:
+        raise RuleViolation(
+            f"day {command.day.isoformat()} is no shift of this year or the next", field="day"
+        )
     template = next((s for s in site.shifts if s.code == command.shift), None)
     if template is None:
         raise RuleViolation(
@@ -62,7 +66,9 @@ async def open_duty_log(command: OpenDutyLog, uow: IntakeUnitOfWork) -> tuple[Du
         return found, False
     start = template.start_on(command.day, ZoneInfo(site.time_zone))
     previous = await uow.duty_logs.before(site.site_id, start)
-    log = open_log(site.site_id, command.day, template, site.time_zone, command.by, previous)
+    log = open_log(
+        site.site_id, command.day, template, site.time_zone, command.by, previous, uow.clock()
+    )
     uow.duty_logs.add(log)
     await uow.commit()
     return log, True

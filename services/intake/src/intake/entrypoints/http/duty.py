@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, HTTPException, Path, Query, Response, status
 from hotline_libs.auth import CurrentPrincipal, Role
+from hotline_libs.errors import RuleViolation
 from hotline_libs.inputs import SHOWS_TEXT
 from hotline_libs.paging import IsoDate, Page, Paging, SiteFilter, page_of
 from hotline_libs.service import Bus
@@ -625,6 +626,8 @@ async def inspection_week(
     day: Annotated[IsoDate, Query(description="Any day of the week")],
 ) -> WeekOut:
     principal.require_site(site_id)
+    if not 2000 <= day.year <= 2099:
+        raise RuleViolation(f"day {day.isoformat()} is not of this century", field="day")
     site = await reader.sites.get(site_id)
     tz = ZoneInfo(site.time_zone if site else "Asia/Shanghai")
     monday, sunday = week_of(day)

@@ -22,7 +22,7 @@ from intake.entrypoints.http import Reader
 
 router = APIRouter(tags=["reports"])
 
-MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
+MONTH = r"^20\d{2}-(0[1-9]|1[0-2])$"
 SIGNERS: dict[Stage, frozenset[Role]] = {
     Stage.PREPARED: frozenset({Role.SUPERVISOR}),
     Stage.REVIEWED: frozenset({Role.QUALITY_HEAD}),
