@@ -12,8 +12,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from contracts.examples import canonical_examples
 from contracts.intake.v1 import WorkingCalendarYearLoaded
+from hotline_libs.calendar_feed import calendar_year_loaded
 from hotline_libs.errors import RuleViolation
-from hotline_libs.working_calendars import calendar_year_loaded, year_document, year_from
+from hotline_libs.working_calendars import year_document, year_from
 from hotline_libs.working_days import (
     CalendarYearUnknown,
     InvalidSchedule,

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol
 
-from contracts.intake.v1 import WorkingCalendarYearLoaded
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
@@ -145,19 +144,3 @@ async def keep_calendar_year(command: KeepCalendarYear, uow: HasCalendars) -> bo
     """The handler every service registers for ``KeepCalendarYear``: a redelivery or an older
     load changes nothing."""
     return await uow.calendars.keep_year(command.schedule, command.loaded_at)
-
-
-def calendar_year_loaded(event: WorkingCalendarYearLoaded) -> KeepCalendarYear:
-    """The inbound mapper every service subscribes with: intake's event → ``KeepCalendarYear``."""
-    loaded = event.payload
-    return KeepCalendarYear(
-        YearSchedule(
-            country=loaded.country,
-            year=loaded.year,
-            days_off=frozenset(loaded.days_off),
-            working_weekends=frozenset(loaded.working_weekends),
-            source=loaded.source,
-        ),
-        loaded_at=loaded.loaded_at,
-        causation_id=event.event_id,
-    )

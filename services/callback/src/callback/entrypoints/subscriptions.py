@@ -6,8 +6,8 @@ from contracts.billing.v1 import ChargeRaised
 from contracts.dispatch.v1 import WorkOrderCompleted
 from contracts.intake.v1 import WorkingCalendarYearLoaded
 from hotline_libs.bus import MessageBus
+from hotline_libs.calendar_feed import calendar_year_loaded
 from hotline_libs.messaging import Subscription, to_bus
-from hotline_libs.working_calendars import calendar_year_loaded
 
 from callback.adapters.inbound import events_v1
 from contracts import topics
