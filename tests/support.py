@@ -10,6 +10,7 @@ import asyncio
 import inspect
 import itertools
 import time
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -19,6 +20,7 @@ from hotline_bench.probes import auth, decoded, publish_raw, read_topic, serials
 from hotline_infra.sms_sink import read_messages
 from hotline_infra.smtp_sink import read_index
 from hotline_infra.stack import Stack
+from hotline_libs.auth import Role
 
 __all__ = [
     "auth",
@@ -74,6 +76,11 @@ def sms_about(stack: Stack, number: str) -> list[dict[str, Any]]:
 def mail_about(stack: Stack, number: str) -> list[dict[str, Any]]:
     """E-mails whose subject quotes ``number``."""
     return [m for m in read_index(stack.mail_dir) if number in serials_in(m["subject"])]
+
+
+def changing(role: Role = Role.AGENT, **headers: str) -> dict[str, str]:
+    """Headers of a call that changes something: the role's token and a fresh Idempotency-Key."""
+    return {**auth(role), "Idempotency-Key": str(uuid.uuid4()), **headers}
 
 
 def client(stack: Stack, service: str, **kwargs: Any) -> httpx.AsyncClient:

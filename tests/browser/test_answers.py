@@ -16,13 +16,9 @@ from playwright.async_api import Page, expect
 
 from tests.browser.conftest import screenshot
 from tests.browser.test_console import fresh_phone, sign_in
-from tests.support import auth
+from tests.support import changing
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
-
-
-def changing(role: Role) -> dict[str, str]:
-    return {**auth(role), "Idempotency-Key": str(uuid.uuid4())}
 
 
 async def approved_answer(platform: Stack, marker: str) -> str:

@@ -4,7 +4,6 @@ assessed, sent to a department, resolved, each step published for the services t
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 import pytest
@@ -12,7 +11,7 @@ from hotline_infra.stack import Stack
 from hotline_libs.auth import Role
 
 from contracts import topics
-from tests.support import auth, client, decoded, eventually, read_topic, unique_phone
+from tests.support import auth, changing, client, decoded, eventually, read_topic, unique_phone
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("service_logs_on_failure")]
 
@@ -26,10 +25,6 @@ def complaint(phone: str, **overrides: Any) -> dict[str, Any]:
         "resident": {"name": "郑华", "phone": phone, "building": "B", "room": "1503"},
         **overrides,
     }
-
-
-def changing(role: Role) -> dict[str, str]:
-    return {**auth(role), "Idempotency-Key": str(uuid.uuid4())}
 
 
 async def test_a_complaint_is_answered_assessed_sent_and_resolved_with_its_clocks(

@@ -13,7 +13,7 @@ from hotline_infra.stack import Stack
 from hotline_libs.auth import Role
 
 from contracts import topics
-from tests.support import auth, client, decoded, eventually, read_topic, unique_phone
+from tests.support import auth, changing, client, decoded, eventually, read_topic, unique_phone
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("service_logs_on_failure")]
 
@@ -27,10 +27,6 @@ def question(phone: str, **overrides: Any) -> dict[str, Any]:
         "resident": {"name": "陈静", "phone": phone, "building": "5", "room": "801"},
         **overrides,
     }
-
-
-def changing(role: Role) -> dict[str, str]:
-    return {**auth(role), "Idempotency-Key": str(uuid.uuid4())}
 
 
 async def test_kb03_kb06_an_approved_answer_is_found_by_the_callers_words_and_given(

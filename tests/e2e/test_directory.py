@@ -17,6 +17,7 @@ from openpyxl import Workbook, load_workbook
 from contracts import topics
 from tests.support import (
     auth,
+    changing,
     client,
     decoded,
     eventually,
@@ -30,10 +31,6 @@ pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("service_logs_on_failure"
 
 CSV = "text/csv"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def changing(role: Role = Role.ADMIN, **headers: str) -> dict[str, str]:
-    return {**auth(role), "Idempotency-Key": str(uuid.uuid4()), **headers}
 
 
 def building() -> str:

@@ -4,7 +4,6 @@ report, and its closing published with everyone who called, for notification to 
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 import pytest
@@ -13,13 +12,9 @@ from hotline_infra.stack import Stack
 from hotline_libs.auth import Role
 
 from contracts import topics
-from tests.support import auth, client, decoded, eventually, read_topic, unique_phone
+from tests.support import auth, changing, client, decoded, eventually, read_topic, unique_phone
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("service_logs_on_failure")]
-
-
-def changing(role: Role) -> dict[str, str]:
-    return {**auth(role), "Idempotency-Key": str(uuid.uuid4())}
 
 
 async def test_an_outage_is_declared_once_calls_attach_and_closing_tells_the_callers(

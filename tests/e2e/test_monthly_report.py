@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import io
-import uuid
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -15,13 +14,9 @@ import pytest
 from hotline_infra.stack import Stack
 from hotline_libs.auth import Role
 
-from tests.support import auth, client, unique_phone
+from tests.support import auth, changing, client, unique_phone
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("service_logs_on_failure")]
-
-
-def changing(role: Role) -> dict[str, str]:
-    return {**auth(role), "Idempotency-Key": str(uuid.uuid4())}
 
 
 def call(kind: str, category: str, **extra: Any) -> dict[str, Any]:

@@ -27,7 +27,8 @@ async def test_an_admin_loads_a_coming_year_and_every_service_keeps_it(platform:
     async with client(platform, "intake") as intake:
         before = await intake.get("/working-calendars/CN", headers=auth(Role.AGENT))
         assert 2031 not in {y["year"] for y in before.json()["items"]}
-        assert {"chinese_calendar" in y["source"] for y in before.json()["items"]} == {True}
+        shipped = [y for y in before.json()["items"] if y["year"] <= 2026]
+        assert shipped and all("chinese_calendar" in y["source"] for y in shipped)
 
         loaded = await intake.put(
             "/working-calendars/CN/2031",

@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from hotline_libs.auth import InvalidToken, Principal, Role, TokenVerifier
 
-from console.adapters.api import HotlineApi
+from console.adapters.api import ApiProblem, HotlineApi
 from console.i18n import choose_language, translator
 from console.settings import ConsoleSettings
 
@@ -114,6 +114,13 @@ async def session(request: Request) -> Session:
     except InvalidToken:
         raise SignInNeeded("session_ended") from None
     return Session(principal, token, api_for(request, token))
+
+
+def signed_in(problem: ApiProblem) -> ApiProblem:
+    """The API's problem, for the page to show; a 401 (the token ran out) signs the user out."""
+    if problem.status == 401:
+        raise SignInNeeded("session_ended") from None
+    return problem
 
 
 def require(current: Session, screen_key: str) -> None:

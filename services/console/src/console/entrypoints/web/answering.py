@@ -15,13 +15,13 @@ from fastapi.responses import HTMLResponse, Response
 from console.adapters.api import ApiProblem
 from console.entrypoints.web import (
     Session,
-    SignInNeeded,
     check_csrf,
     redirect,
     render,
     require,
     session,
     settings_of,
+    signed_in,
 )
 
 router = APIRouter()
@@ -43,12 +43,6 @@ def local(request: Request, moment: str | None) -> str:
     return datetime.fromisoformat(moment).astimezone(zone).strftime("%Y-%m-%d %H:%M")
 
 
-def _signed_in(problem: ApiProblem) -> ApiProblem:
-    if problem.status == 401:
-        raise SignInNeeded("session_ended") from None
-    return problem
-
-
 @router.get("/callers/lookup", response_class=HTMLResponse)
 async def look_up_caller(
     request: Request,
@@ -62,7 +56,7 @@ async def look_up_caller(
         try:
             found = await current.api.caller(phone.strip())
         except ApiProblem as problem:
-            _signed_in(problem)
+            signed_in(problem)
     if found:
         for item in found["recent_requests"]:
             item["registered_local"] = local(request, item["registered_at"])
@@ -76,7 +70,7 @@ async def _request_page(
         found = await current.api.request(request_id)
         timeline = await current.api.timeline(request_id)
     except ApiProblem as refused:
-        _signed_in(refused)
+        signed_in(refused)
         return render(
             request,
             "refused.html",
@@ -129,7 +123,7 @@ async def search_answers(
         try:
             results = await current.api.search_answers(q.strip(), site_id)
         except ApiProblem as problem:
-            _signed_in(problem)
+            signed_in(problem)
     return render(
         request,
         "_answer_results.html",
@@ -142,7 +136,7 @@ async def _act(request: Request, current: Session, request_id: str, call: Any) -
     try:
         await call
     except ApiProblem as problem:
-        return await _request_page(request, current, request_id, _signed_in(problem))
+        return await _request_page(request, current, request_id, signed_in(problem))
     return redirect(f"/requests/{request_id}")
 
 

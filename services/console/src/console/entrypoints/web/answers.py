@@ -14,12 +14,12 @@ from console.adapters.api import ApiProblem
 from console.entrypoints.web import (
     ANSWER_WRITERS,
     Session,
-    SignInNeeded,
     check_csrf,
     redirect,
     render,
     require,
     session,
+    signed_in,
 )
 from console.entrypoints.web.answering import local
 from console.entrypoints.web.requests import site_choices
@@ -28,12 +28,6 @@ from console.i18n import CATEGORIES
 router = APIRouter()
 CurrentSession = Annotated[Session, Depends(session)]
 ANSWERED_BOARDS = ("consultation", "information", "complaint")
-
-
-def _signed_in(problem: ApiProblem) -> ApiProblem:
-    if problem.status == 401:
-        raise SignInNeeded("session_ended") from None
-    return problem
 
 
 @router.get("/answers", response_class=HTMLResponse)
@@ -49,7 +43,7 @@ async def list_answers(
     try:
         page = await current.api.answers(params)
     except ApiProblem as refused:
-        problem = _signed_in(refused)
+        problem = signed_in(refused)
     return render(
         request,
         "answers.html",
@@ -122,7 +116,7 @@ async def draft_answer(
     try:
         drafted = await current.api.draft_answer(body, key or str(uuid.uuid4()))
     except ApiProblem as problem:
-        return await _new_page(request, current, values, _signed_in(problem))
+        return await _new_page(request, current, values, signed_in(problem))
     return redirect(f"/answers?drafted={drafted['document_no']}")
 
 
@@ -139,7 +133,7 @@ async def _approvals_page(
     try:
         page = await current.api.answers({"awaiting_approval": "true", "limit": 100})
     except ApiProblem as refused:
-        problem = problem or _signed_in(refused)
+        problem = problem or signed_in(refused)
     return render(
         request,
         "approvals.html",
@@ -163,7 +157,7 @@ async def approve(
     try:
         done = await current.api.approve_answer(answer_id, revision, key)
     except ApiProblem as problem:
-        return await _approvals_page(request, current, problem=_signed_in(problem))
+        return await _approvals_page(request, current, problem=signed_in(problem))
     return redirect(f"/answers/approvals?approved={done['document_no']}")
 
 
@@ -176,7 +170,7 @@ async def owed(request: Request, current: CurrentSession) -> Response:
     try:
         page = await current.api.owed({"limit": 200})
     except ApiProblem as refused:
-        problem = _signed_in(refused)
+        problem = signed_in(refused)
     now = datetime.now(UTC)
     for item in page["items"]:
         promise = next((p for p in reversed(item["promises"]) if p["kept_at"] is None), None)

@@ -14,13 +14,13 @@ from console.adapters.api import ApiProblem
 from console.entrypoints.web import (
     REGISTRARS,
     Session,
-    SignInNeeded,
     check_csrf,
     redirect,
     render,
     require,
     session,
     settings_of,
+    signed_in,
 )
 from console.entrypoints.web.answering import local
 from console.entrypoints.web.requests import site_choices
@@ -41,12 +41,6 @@ KINDS = (
 CHART = ("registered", "accepted", "declined", "redirected", "promises_kept_on_time")
 
 
-def _signed_in(problem: ApiProblem) -> ApiProblem:
-    if problem.status == 401:
-        raise SignInNeeded("session_ended") from None
-    return problem
-
-
 async def _board(
     request: Request, current: Session, problem: ApiProblem | None = None
 ) -> HTMLResponse:
@@ -54,7 +48,7 @@ async def _board(
     try:
         page = await current.api.incidents({"open": "true", "limit": 100})
     except ApiProblem as refused:
-        problem = problem or _signed_in(refused)
+        problem = problem or signed_in(refused)
     for item in page["items"]:
         item["declared_local"] = local(request, item["declared_at"])
         item["expected_local"] = local(request, item["expected_end_at"])
@@ -104,7 +98,7 @@ async def declare(
     try:
         await current.api.declare_incident(body, key or str(uuid.uuid4()))
     except ApiProblem as problem:
-        return await _board(request, current, _signed_in(problem))
+        return await _board(request, current, signed_in(problem))
     return redirect("/incidents")
 
 
@@ -123,7 +117,7 @@ async def monthly_report(
         try:
             report = await current.api.monthly_report(site_id, month)
         except ApiProblem as refused:
-            problem = _signed_in(refused)
+            problem = signed_in(refused)
     bars: list[dict[str, Any]] = []
     if report:
         top = max((f["registered"] for f in report["boards"].values()), default=0) or 1
