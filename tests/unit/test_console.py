@@ -3,9 +3,20 @@ session, navigation follows the role, production has no development sign-in."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
 from console.bootstrap import create_app
-from console.entrypoints.web import SESSION_COOKIE, screens_for
-from console.i18n import choose_language
+from console.entrypoints.web import SCREENS, SESSION_COOKIE, screens_for
+from console.entrypoints.web.answering import TIERS
+from console.entrypoints.web.answers import STATUSES
+from console.entrypoints.web.board import KINDS as INCIDENT_KINDS
+from console.i18n import ROLES, TEXT, choose_language
 from console.settings import ConsoleSettings
 from fastapi.testclient import TestClient
 from hotline_libs.auth import Role, issue_token

@@ -206,9 +206,13 @@ def main() -> None:
     root = Path(tempfile.mkdtemp(prefix="hotline-chaos-"))
     stack = Stack(root, Ports.free(), topic_prefix="chaos.", db_prefix="chaos_")
     stop_on_sigterm()
+    code = 1
     try:
         code = asyncio.run(chaos(stack, args.requests, args.seed, args.budget, console))
     finally:
+        if code:  # what each process said last, before its logs go with the directory
+            for name, process in {**stack.infra, **stack.services}.items():
+                console.print(f"----- {name} -----\n{process.log_tail(30)}", markup=False)
         stack.stop()
         shutil.rmtree(root, ignore_errors=True)
     raise SystemExit(code)

@@ -15,7 +15,17 @@ from fastapi.staticfiles import StaticFiles
 from hotline_libs.auth import InsecureSettings, TokenVerifier
 from hotline_libs.logging import configure_logging
 
-from console.entrypoints.web import SignInNeeded, answering, board, redirect, render, sign_in
+from console.entrypoints.web import (
+    SignInNeeded,
+    answer_page,
+    answering,
+    approvals,
+    board,
+    owed,
+    redirect,
+    render,
+    sign_in,
+)
 from console.entrypoints.web import answers as answer_pages
 from console.entrypoints.web import requests as request_pages
 from console.settings import ConsoleSettings
@@ -39,8 +49,11 @@ def create_app(settings: ConsoleSettings | None = None) -> FastAPI:
     htmx = Path(settings.console_assets) / "htmx.min.js" if settings.console_assets else None
     app.state.htmx = htmx if htmx is not None and htmx.exists() else None
     app.include_router(sign_in.router)
-    app.include_router(answer_pages.router)  # before /requests/{id}: /requests/new is a page
-    app.include_router(request_pages.router)
+    app.include_router(answer_pages.router)
+    app.include_router(approvals.router)
+    app.include_router(owed.router)
+    app.include_router(answer_page.router)  # /answers/{id} matches ids only: no shadowing
+    app.include_router(request_pages.router)  # before /requests/{id}: /requests/new is a page
     app.include_router(answering.router)
     app.include_router(board.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

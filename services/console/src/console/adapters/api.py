@@ -87,17 +87,10 @@ class HotlineApi:
     async def caller(self, phone: str) -> dict[str, Any]:
         return await self._call("intake", "GET", f"/callers/{phone}")
 
-    async def search_answers(self, q: str, site_id: str) -> list[dict[str, Any]]:
-        page = await self._call(
-            "intake",
-            "GET",
-            "/standard-answers/search",
-            params={"q": q, "site_id": site_id, "limit": 10},
-        )
-        return list(page["items"])
-
-    async def _change(self, path: str, body: dict[str, Any] | None, key: str) -> dict[str, Any]:
-        return await self._call("intake", "POST", path, json=body, headers={"Idempotency-Key": key})
+    async def _change(
+        self, path: str, body: dict[str, Any] | None, key: str, method: str = "POST"
+    ) -> dict[str, Any]:
+        return await self._call("intake", method, path, json=body, headers={"Idempotency-Key": key})
 
     async def give_answer(self, request_id: str, answer_id: str, key: str) -> dict[str, Any]:
         return await self._change(
@@ -120,6 +113,26 @@ class HotlineApi:
     # -- standard answers ---------------------------------------------------------------------
     async def answers(self, params: dict[str, Any]) -> dict[str, Any]:
         return await self._call("intake", "GET", "/standard-answers", params=params)
+
+    async def search_answers(self, params: dict[str, Any]) -> dict[str, Any]:
+        """Approved answers matching ``params["q"]`` (the caller's words), the best first."""
+        return await self._call("intake", "GET", "/standard-answers/search", params=params)
+
+    async def answer(self, answer_id: str) -> dict[str, Any]:
+        return await self._call("intake", "GET", f"/standard-answers/{answer_id}")
+
+    async def redraft_answer(
+        self, answer_id: str, question: str, answer: str, key: str
+    ) -> dict[str, Any]:
+        return await self._change(
+            f"/standard-answers/{answer_id}/draft",
+            {"question": question, "answer": answer},
+            key,
+            method="PUT",
+        )
+
+    async def withdraw_answer(self, answer_id: str, key: str) -> dict[str, Any]:
+        return await self._change(f"/standard-answers/{answer_id}/withdrawal", None, key)
 
     async def draft_answer(self, body: dict[str, Any], key: str) -> dict[str, Any]:
         return await self._change("/standard-answers", body, key)

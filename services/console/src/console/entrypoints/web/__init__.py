@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import hmac
 import secrets
+import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 from fastapi import HTTPException, Request
@@ -50,6 +53,8 @@ ANSWER_WRITERS = frozenset({Role.AGENT, Role.SUPERVISOR, Role.ADMIN})
 """Who drafts standard answers (KB-06)."""
 LEADERS_IN_CHARGE = frozenset({Role.DIRECTOR, Role.SITE_MANAGER})
 """Who approves them (主管领导): not the call-centre supervisor."""
+ANSWER_WITHDRAWERS = LEADERS_IN_CHARGE | {Role.SUPERVISOR, Role.ADMIN}
+"""Who stops an answer being given (kept for the record)."""
 KNOWLEDGE_READERS = REQUEST_READERS
 
 SCREENS = (
@@ -121,6 +126,27 @@ def signed_in(problem: ApiProblem) -> ApiProblem:
     if problem.status == 401:
         raise SignInNeeded("session_ended") from None
     return problem
+
+
+def key_after(problem: ApiProblem, key: str) -> str:
+    """The form's Idempotency-Key after the API refused it: the same while the API kept no
+    answer under it (a retry of a call that timed out then runs once), a new one once it kept its
+    refusal (else the corrected form would be refused as a different request under a used key)."""
+    kept = 400 <= problem.status < 500 and problem.status not in (401, 403, 409, 429)
+    return str(uuid.uuid4()) if kept or not key else key
+
+
+def local(request: Request, moment: str | None) -> str:
+    """An API's moment as the site's wall-clock time (Asia/Shanghai), to the minute."""
+    if not moment:
+        return ""
+    zone = ZoneInfo(settings_of(request).time_zone)
+    return datetime.fromisoformat(moment).astimezone(zone).strftime("%Y-%m-%d %H:%M")
+
+
+def past(moment: str | None, now: datetime) -> bool:
+    """Whether an API's moment has passed."""
+    return moment is not None and datetime.fromisoformat(moment) < now
 
 
 def require(current: Session, screen_key: str) -> None:

@@ -5,22 +5,23 @@ promised in a tier, a reply recorded (KB-03, KB-04)."""
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from console.adapters.api import ApiProblem
 from console.entrypoints.web import (
+    REGISTRARS,
     Session,
     check_csrf,
+    local,
+    past,
     redirect,
     render,
     require,
     session,
-    settings_of,
     signed_in,
 )
 
@@ -34,13 +35,6 @@ TIERS = (
     "2_working_days",
     "3_working_days",
 )
-
-
-def local(request: Request, moment: str | None) -> str:
-    if not moment:
-        return ""
-    zone = ZoneInfo(settings_of(request).time_zone)
-    return datetime.fromisoformat(moment).astimezone(zone).strftime("%Y-%m-%d %H:%M")
 
 
 @router.get("/callers/lookup", response_class=HTMLResponse)
@@ -78,11 +72,11 @@ async def _request_page(
             current=current,
             status_code=refused.status,
         )
-    now = datetime.now(ZoneInfo("UTC"))
+    now = datetime.now(UTC)
     for promise in found["promises"]:
         promise["due_local"] = local(request, promise["due_at"])
         promise["late"] = promise["breached_at"] is not None or (
-            promise["kept_at"] is None and datetime.fromisoformat(promise["due_at"]) < now
+            promise["kept_at"] is None and past(promise["due_at"], now)
         )
     for reply in found["replies"]:
         reply["at_local"] = local(request, reply["at"])
@@ -90,6 +84,9 @@ async def _request_page(
         entry["at_local"] = local(request, entry["at"])
     found["registered_local"] = local(request, found["registered_at"])
     found["first_answer_due_local"] = local(request, found["first_answer_due_at"])
+    found["first_answer_late"] = found["first_answer_overdue_at"] is not None or past(
+        found["first_answer_due_at"], now
+    )
     return render(
         request,
         "request_detail.html",
@@ -100,6 +97,7 @@ async def _request_page(
             "problem": problem,
             "key": str(uuid.uuid4()),
             "registered": request.query_params.get("registered", ""),
+            "may_answer": current.principal.role in REGISTRARS,
         },
         current=current,
         status_code=200 if problem is None else min(problem.status, 503),
@@ -119,15 +117,25 @@ async def search_answers(
     """Approved answers matching the caller's words (htmx, as the agent types)."""
     require(current, "register")
     results: list[dict[str, Any]] = []
+    problem: ApiProblem | None = None
     if q.strip():
+        params: dict[str, Any] = {"q": q.strip(), "limit": 10}
+        if site_id:
+            params["site_id"] = site_id
         try:
-            results = await current.api.search_answers(q.strip(), site_id)
-        except ApiProblem as problem:
-            signed_in(problem)
+            results = (await current.api.search_answers(params))["items"]
+        except ApiProblem as refused:
+            problem = signed_in(refused)
     return render(
         request,
         "_answer_results.html",
-        {"results": results, "request_id": request_id, "q": q, "key": str(uuid.uuid4())},
+        {
+            "results": results,
+            "request_id": request_id,
+            "q": q,
+            "problem": problem,
+            "key": str(uuid.uuid4()),
+        },
         current=current,
     )
 

@@ -15,6 +15,7 @@ from console.entrypoints.web import (
     REGISTRARS,
     Session,
     check_csrf,
+    local,
     redirect,
     render,
     require,
@@ -22,7 +23,6 @@ from console.entrypoints.web import (
     settings_of,
     signed_in,
 )
-from console.entrypoints.web.answering import local
 from console.entrypoints.web.requests import site_choices
 
 router = APIRouter()

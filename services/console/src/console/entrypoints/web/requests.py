@@ -16,6 +16,7 @@ from console.entrypoints.web import (
     Session,
     SignInNeeded,
     check_csrf,
+    key_after,
     redirect,
     render,
     require,
@@ -131,12 +132,18 @@ async def register_call(
         if problem.status == 401:
             raise SignInNeeded("session_ended") from None
         return await _register_page(
-            request, current, values=values, idempotency_key=idempotency_key, problem=problem
+            request,
+            current,
+            values=values,
+            idempotency_key=key_after(problem, idempotency_key),
+            problem=problem,
         )
     if created["kind"] in ("consultation", "information", "complaint"):
         # the caller is still on the line: answer them on the request's page
         return redirect(f"/requests/{created['request_id']}?registered={created['request_no']}")
-    return redirect(f"/requests?registered={created['request_no']}")
+    return redirect(
+        f"/requests?registered={created['request_no']}&registered_id={created['request_id']}"
+    )
 
 
 @router.get("/requests", response_class=HTMLResponse)
@@ -150,6 +157,7 @@ async def list_requests(
     registered_on_or_before: str = "",
     offset: int = 0,
     registered: str = "",
+    registered_id: str = "",
 ) -> Response:
     require(current, "requests")
     zone = ZoneInfo(settings_of(request).time_zone)
@@ -199,6 +207,8 @@ async def list_requests(
             "kinds": KINDS,
             "statuses": ["accepted", "declined", "redirected"],
             "registered": registered,
+            "registered_id": registered_id,
+            "list_path": "/requests",
             "problem": problem,
         },
         current=current,
