@@ -67,6 +67,9 @@ async def test_bad_input_shows_the_apis_problem_next_to_the_field_and_keeps_the_
     await expect(page.locator("#resident-phone")).to_have_value("12345")
     await expect(page.locator("#description")).to_have_value("厨房水龙头漏水")
     await screenshot(page, "register-problem")
+    await page.fill("#resident-phone", fresh_phone())  # corrected on the same page
+    await page.click("form.card button[type=submit]")
+    await expect(page.get_by_test_id("registered")).to_be_visible()
     await register_call(page, fresh_phone(), description="   ")
     await expect(page.locator("#description-error")).to_be_visible()
 

@@ -156,6 +156,7 @@ TEXT: Mapping[str, tuple[str, str]] = {
     "fire_alarm": ("火警", "Fire alarm"),
     "typhoon": ("台风", "Typhoon"),
     "public_security": ("治安事件", "Public security"),
+    "other": ("其他", "Other"),
 }
 
 ROLES: Mapping[str, tuple[str, str]] = {
