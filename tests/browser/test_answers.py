@@ -178,6 +178,8 @@ async def test_an_answer_in_use_is_redrafted_approved_once_and_withdrawn(
     await sign_in(page, "agent", ["dmg"], "李娜")
     await page.goto("/answers")
     await page.fill("#a-q", f"管理费标准 {marker}")  # the list follows as the words are typed
+    await expect(page.get_by_test_id("words-hint")).to_be_visible()
+    await expect(page).to_have_url(re.compile(r"/answers\?q="))
     row = page.get_by_test_id(f"answer-{document_no}")
     await expect(row.get_by_test_id("status")).to_have_text("在用")
     await screenshot(page, "answers-search")
