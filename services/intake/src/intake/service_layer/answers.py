@@ -21,18 +21,14 @@ from intake.domain.replies import StandardAnswerGiven
 from intake.domain.service_request import ServiceRequest
 from intake.domain.site import UnknownSite
 from intake.domain.standard_answer import StandardAnswer, draft_answer
-from intake.service_layer.unit_of_work import IntakeUnitOfWork
-
-
-def _visible(site_id: str, sites: frozenset[str] | None) -> bool:
-    return sites is None or site_id in sites
+from intake.service_layer.unit_of_work import IntakeUnitOfWork, visible
 
 
 async def _answer(
     uow: IntakeUnitOfWork, answer_id: uuid.UUID, sites: frozenset[str] | None
 ) -> StandardAnswer:
     answer = await uow.standard_answers.get(answer_id)
-    if answer is None or not _visible(answer.site_id, sites):
+    if answer is None or not visible(answer.site_id, sites):
         raise NotFound(f"no standard answer {answer_id}")
     return answer
 
@@ -41,7 +37,7 @@ async def request_of(
     uow: IntakeUnitOfWork, request_id: uuid.UUID, sites: frozenset[str] | None
 ) -> ServiceRequest:
     request = await uow.requests.get(request_id)
-    if request is None or not _visible(request.site_id, sites):
+    if request is None or not visible(request.site_id, sites):
         raise NotFound(f"no service request {request_id}")
     return request
 

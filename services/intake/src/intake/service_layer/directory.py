@@ -14,7 +14,7 @@ from intake.domain.resident import Resident, ResidentDetails, clean_details, rec
 from intake.domain.service_request import normalise_phone
 from intake.domain.site import UnknownSite
 from intake.domain.unit import Occupancy, Unit, check_occupancy, record_unit, unit_id
-from intake.service_layer.unit_of_work import IntakeUnitOfWork
+from intake.service_layer.unit_of_work import IntakeUnitOfWork, visible
 
 MAX_REPORTED = 200
 """The most faults an import's refusal lists (a whole file in the wrong shape has thousands)."""
@@ -80,9 +80,7 @@ async def _put_resident(
 
 async def update_resident(command: UpdateResident, uow: IntakeUnitOfWork) -> Resident:
     resident = await uow.residents.get(command.resident_id)
-    if resident is None or not (
-        command.visible_sites is None or resident.site_id in command.visible_sites
-    ):
+    if resident is None or not visible(resident.site_id, command.visible_sites):
         raise NotFound(f"no resident {command.resident_id}")
     resident.update(command.details, uow.clock())
     await uow.commit()

@@ -25,11 +25,7 @@ from intake.domain.duty_log import DutyLog, log_id, open_log
 from intake.domain.inspection import Inspection, inspect
 from intake.domain.roster import ChangeKind, Roster, RosterChange, month_of
 from intake.domain.site import Site, UnknownSite
-from intake.service_layer.unit_of_work import IntakeUnitOfWork
-
-
-def _visible(site_id: str, sites: frozenset[str] | None) -> bool:
-    return sites is None or site_id in sites
+from intake.service_layer.unit_of_work import IntakeUnitOfWork, visible
 
 
 async def _site(uow: IntakeUnitOfWork, site_id: str) -> Site:
@@ -41,7 +37,7 @@ async def _site(uow: IntakeUnitOfWork, site_id: str) -> Site:
 
 async def _log(uow: IntakeUnitOfWork, key: str, sites: frozenset[str] | None) -> DutyLog:
     log = await uow.duty_logs.get(key)
-    if log is None or not _visible(log.site_id, sites):
+    if log is None or not visible(log.site_id, sites):
         raise NotFound(f"no duty log {key}")
     return log
 
@@ -106,7 +102,7 @@ async def sign_duty_log(command: SignDutyLog, uow: IntakeUnitOfWork) -> DutyLog:
 
 async def _roster(uow: IntakeUnitOfWork, key: str, sites: frozenset[str] | None) -> Roster:
     roster = await uow.rosters.get(key)
-    if roster is None or not _visible(roster.site_id, sites):
+    if roster is None or not visible(roster.site_id, sites):
         raise NotFound(f"no roster {key}")
     return roster
 

@@ -17,14 +17,14 @@ from intake.domain.incident import Incident, IncidentCall, SpecialMatterReport, 
 from intake.domain.service_request import normalise_phone
 from intake.domain.site import UnknownSite
 from intake.domain.unit import address_part
-from intake.service_layer.unit_of_work import IntakeUnitOfWork
+from intake.service_layer.unit_of_work import IntakeUnitOfWork, visible
 
 
 async def _incident(
     uow: IntakeUnitOfWork, incident_id: uuid.UUID, sites: frozenset[str] | None
 ) -> Incident:
     incident = await uow.incidents.get(incident_id)
-    if incident is None or not (sites is None or incident.site_id in sites):
+    if incident is None or not visible(incident.site_id, sites):
         raise NotFound(f"no incident {incident_id}")
     return incident
 

@@ -115,3 +115,9 @@ class IntakeUnitOfWork(Protocol):
     clock: Clock
 
     async def commit(self) -> Any: ...
+
+
+def visible(site_id: str, sites: frozenset[str] | None) -> bool:
+    """Whether a record of ``site_id`` is the caller's to see (``None``: every site); another
+    site's record is answered as not found, so its id does not leak."""
+    return sites is None or site_id in sites
