@@ -18,11 +18,13 @@ import random
 import shutil
 import tempfile
 import time
+import urllib.request
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from hotline_infra.processes import StartError, free_port
 from hotline_infra.stack import SERVICES, Ports, Stack
 from rich.console import Console
 from rich.table import Table
@@ -137,8 +139,13 @@ async def chaos(stack: Stack, requests: int, seed: int, budget_s: float, console
     for instance, process in stack.services.items():
         if not process.running:
             stack.start_service(instance, wait=False)
-    for instance in stack.services:
-        await asyncio.to_thread(stack.wait_ready, instance)
+    try:
+        for instance in stack.services:
+            await asyncio.to_thread(stack.wait_ready, instance)
+    except StartError as exc:
+        console.print(f"[red]{str(exc).splitlines()[0]}[/red]")
+        console.print("  " + "; ".join(f"{at:.0f}s {what}" for at, what in faults.log))
+        return 1
     with console.status("counting effects in the databases, sinks and topics"):
         want, got = await settled_effects(stack, driver, max(deadline - time.monotonic(), 0))
         dead = await dead_letters(stack)
@@ -194,6 +201,21 @@ def verdict(
     return 0
 
 
+def store_goroutines(stack: Stack, console: Console) -> None:
+    """Where each of the store's goroutines waits, kept under /tmp: a store that stopped
+    answering shows its lock here."""
+    url = f"http://127.0.0.1:{stack.store_metrics_port}/debug/pprof/goroutine?debug=2"
+    try:
+        with urllib.request.urlopen(url, timeout=10) as answer:
+            dump = answer.read()
+    except OSError as exc:
+        console.print(f"(no goroutine dump from the store: {exc})")
+        return
+    kept = Path(tempfile.gettempdir()) / f"hotline-chaos-store-goroutines-{int(time.time())}.txt"
+    kept.write_bytes(dump)
+    console.print(f"the store's goroutines: {kept}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="make chaos", description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=2000)
@@ -204,13 +226,20 @@ def main() -> None:
     args = parser.parse_args()
     console = Console()
     root = Path(tempfile.mkdtemp(prefix="hotline-chaos-"))
-    stack = Stack(root, Ports.free(), topic_prefix="chaos.", db_prefix="chaos_")
+    stack = Stack(
+        root,
+        Ports.free(),
+        topic_prefix="chaos.",
+        db_prefix="chaos_",
+        store_metrics_port=free_port(),  # its debug port, for the goroutine dump on a failure
+    )
     stop_on_sigterm()
     code = 1
     try:
         code = asyncio.run(chaos(stack, args.requests, args.seed, args.budget, console))
     finally:
         if code:  # what each process said last, before its logs go with the directory
+            store_goroutines(stack, console)
             for name, process in {**stack.infra, **stack.services}.items():
                 console.print(f"----- {name} -----\n{process.log_tail(30)}", markup=False)
         stack.stop()

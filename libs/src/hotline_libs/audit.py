@@ -21,7 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from hotline_libs.access import CHANGING_METHODS, Access
 from hotline_libs.aggregate import Clock
 from hotline_libs.auth import Principal
-from hotline_libs.mongo import Document, within
+from hotline_libs.mongo import Document, ensure_index, within
 from hotline_libs.paging import ANY_TIME, Found, PageRequest, TimeWindow, with_total
 
 log = structlog.get_logger(__name__)
@@ -139,8 +139,8 @@ class AuditTrail:
 
 async def prepare(collection: AsyncCollection[Document]) -> None:
     """The indexes ``GET /audit`` reads by."""
-    await collection.create_index([("at", -1)])
-    await collection.create_index([("sites", 1), ("at", -1)])
+    await ensure_index(collection, [("at", -1)])
+    await ensure_index(collection, [("sites", 1), ("at", -1)])
 
 
 def record_of(document: Document) -> AuditRecord:

@@ -29,7 +29,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from hotline_libs.access import CHANGING_METHODS
 from hotline_libs.aggregate import Clock
 from hotline_libs.auth import CurrentPrincipal
-from hotline_libs.mongo import Document
+from hotline_libs.mongo import Document, ensure_index
 
 log = structlog.get_logger(__name__)
 
@@ -78,7 +78,7 @@ class IdempotencyKeys:
         self._keep = keep
 
     async def prepare(self) -> None:
-        await self._collection.create_index([("expires_at", 1)])
+        await ensure_index(self._collection, [("expires_at", 1)])
 
     async def begin(self, key_id: str, fingerprint: str) -> StoredAnswer | None:
         """Claim ``key_id`` for this call; the kept answer if the key was used before."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pymongo import AsyncMongoClient, ReturnDocument
+from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
@@ -28,6 +29,21 @@ def connect(url: str, app_name: str) -> AsyncMongoClient[Document]:
 async def ping(database: AsyncDatabase[Document]) -> None:
     """Raise unless the store answers."""
     await database.command("ping")
+
+
+async def ensure_index(collection: AsyncCollection[Document], keys: list[tuple[str, int]]) -> None:
+    """Create the index on ``keys`` unless the collection has it.
+
+    MongoDB treats a repeated ``createIndexes`` as a no-op, but FerretDB's SQLite backend takes
+    its catalogue's global write lock and rewrites the collection's metadata each time, which
+    stalls every other command meanwhile; a service restarting while the store is busy then
+    waited minutes to start (``make chaos``). Listing the indexes is a read.
+    """
+    wanted = [(field, int(direction)) for field, direction in keys]
+    async for index in await collection.list_indexes():
+        if [(field, int(direction)) for field, direction in index["key"].items()] == wanted:
+            return
+    await collection.create_index(keys)
 
 
 async def insert_once(

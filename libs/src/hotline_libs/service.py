@@ -54,7 +54,7 @@ from hotline_libs.idempotency import (
 )
 from hotline_libs.logging import configure_logging
 from hotline_libs.messaging import Consumer, KafkaRelayPublisher, Subscription, build_broker
-from hotline_libs.mongo import Document, connect, ping
+from hotline_libs.mongo import Document, connect, ensure_index, ping
 from hotline_libs.outbox import OUTBOX_SINCE_FIELD, OutboxRelay
 from hotline_libs.paging import Page, Paging, SiteFilter, TimeWindow, page_of, time_window
 from hotline_libs.problems import document_problems, install_problem_handlers, problem
@@ -189,9 +189,9 @@ class HotlineService:
         """The indexes the relay's sweep and the deadline poller query."""
         for collection in self._collections:
             # (parked entries are looked for only by the operator command: no index to keep up)
-            await db[collection].create_index([(OUTBOX_SINCE_FIELD, 1)])
+            await ensure_index(db[collection], [(OUTBOX_SINCE_FIELD, 1)])
         for collection in self._deadline_handlers:
-            await db[collection].create_index([(NEXT_DEADLINE_FIELD, 1)])
+            await ensure_index(db[collection], [(NEXT_DEADLINE_FIELD, 1)])
 
     @contextlib.asynccontextmanager
     async def running(self) -> AsyncIterator[HotlineService]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from contracts.billing.v1 import ChargeRaised
 from fastapi import FastAPI
 from hotline_libs.aggregate import Clock, utc_now
-from hotline_libs.mongo import Document
+from hotline_libs.mongo import Document, ensure_index
 from hotline_libs.service import HotlineService
 from hotline_libs.settings import ServiceSettings
 from hotline_libs.unit_of_work import add_missing
@@ -24,9 +24,9 @@ NAME = "billing"
 
 
 async def prepare(db: AsyncDatabase[Document], settings: ServiceSettings) -> None:
-    await db[CHARGES].create_index([("request_id", 1)])
-    await db[CHARGES].create_index([("site_id", 1), ("status", 1)])
-    await db[CHARGES].create_index([(WAITING, 1)])
+    await ensure_index(db[CHARGES], [("request_id", 1)])
+    await ensure_index(db[CHARGES], [("site_id", 1), ("status", 1)])
+    await ensure_index(db[CHARGES], [(WAITING, 1)])
     if settings.seed_demo_data:
         uow = MongoBillingUnitOfWork(db, clock=utc_now)
         await add_missing(uow, uow.price_lists, DEMO_PRICE_LISTS)

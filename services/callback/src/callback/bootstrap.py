@@ -5,7 +5,7 @@ from __future__ import annotations
 from contracts.callback.v1 import CallbackOverdue, CallbackScheduled
 from fastapi import FastAPI
 from hotline_libs.aggregate import Clock, utc_now
-from hotline_libs.mongo import Document
+from hotline_libs.mongo import Document, ensure_index
 from hotline_libs.service import HotlineService
 from hotline_libs.settings import ServiceSettings
 from pymongo.asynchronous.database import AsyncDatabase
@@ -22,8 +22,8 @@ NAME = "callback"
 
 
 async def prepare(db: AsyncDatabase[Document], settings: ServiceSettings) -> None:
-    await db[CALLBACKS].create_index([("site_id", 1), ("due_on", 1)])
-    await db[CALLBACKS].create_index([("request_id", 1)])
+    await ensure_index(db[CALLBACKS], [("site_id", 1), ("due_on", 1)])
+    await ensure_index(db[CALLBACKS], [("request_id", 1)])
 
 
 def bootstrap(

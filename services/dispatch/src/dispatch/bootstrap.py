@@ -5,7 +5,7 @@ from __future__ import annotations
 from contracts.dispatch import v1
 from fastapi import FastAPI
 from hotline_libs.aggregate import Clock, utc_now
-from hotline_libs.mongo import Document
+from hotline_libs.mongo import Document, ensure_index
 from hotline_libs.service import HotlineService
 from hotline_libs.settings import ServiceSettings
 from hotline_libs.unit_of_work import add_missing
@@ -25,10 +25,10 @@ NAME = "dispatch"
 
 
 async def prepare(db: AsyncDatabase[Document], settings: ServiceSettings) -> None:
-    await db[WORK_ORDERS].create_index([("site_id", 1), ("status", 1)])
-    await db[WORK_ORDERS].create_index([("request_id", 1)])
-    await db[WORK_ORDERS].create_index([(OPEN_FOR, 1)])
-    await db[WORK_ORDERS].create_index([(AWAITING, 1)])
+    await ensure_index(db[WORK_ORDERS], [("site_id", 1), ("status", 1)])
+    await ensure_index(db[WORK_ORDERS], [("request_id", 1)])
+    await ensure_index(db[WORK_ORDERS], [(OPEN_FOR, 1)])
+    await ensure_index(db[WORK_ORDERS], [(AWAITING, 1)])
     if settings.seed_demo_data:
         uow = MongoDispatchUnitOfWork(db, clock=utc_now)
         await add_missing(uow, uow.technicians, DEMO_TECHNICIANS)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from contracts.notification.v1 import NotificationSent
 from fastapi import FastAPI
 from hotline_libs.aggregate import Clock, utc_now
-from hotline_libs.mongo import Document
+from hotline_libs.mongo import Document, ensure_index
 from hotline_libs.service import HotlineService
 from hotline_libs.settings import ServiceSettings
 from pymongo.asynchronous.database import AsyncDatabase
@@ -23,7 +23,7 @@ NAME = "notification"
 
 
 async def prepare(db: AsyncDatabase[Document], settings: ServiceSettings) -> None:
-    await db[NOTIFICATIONS].create_index([("request_id", 1)])
+    await ensure_index(db[NOTIFICATIONS], [("request_id", 1)])
 
 
 def bootstrap(
