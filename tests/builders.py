@@ -18,6 +18,7 @@ from contracts.dispatch.v1 import (
 from contracts.envelope import PaymentMethod, Resident
 from contracts.intake.v1 import (
     Channel,
+    Emergency,
     RequestedItem,
     RequestKind,
     ServiceRequestAccepted,
@@ -48,6 +49,7 @@ def request_accepted(
     email: str | None = "wang.fang@example.com",
     accepted_at: datetime = NOW,
     items: list[RequestedItem] | None = None,
+    emergency: Emergency | None = None,
 ) -> ServiceRequestAccepted:
     request_id = request_id or uuid.uuid4()
     event: ServiceRequestAccepted = ServiceRequestAccepted.build(
@@ -67,6 +69,7 @@ def request_accepted(
             requested_items=items or [],
             registered_at=accepted_at,
             accepted_at=accepted_at,
+            emergency=emergency,
         ),
     )
     return event

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from contracts.dispatch import v1
-from contracts.intake.v1 import RequestKind
+from contracts.intake.v1 import Emergency, RequestKind
 from dispatch.adapters.inbound.intake_v1 import dispatch_request
 from dispatch.adapters.outbound.events_v1 import to_integration
 from dispatch.domain.commands import CompleteWorkOrder, SaveTechnician, WorkOrderDeadlineReached
@@ -207,6 +207,27 @@ async def test_a_technician_coming_on_duty_takes_the_waiting_orders_oldest_first
     assert all(
         o.status is WorkOrderStatus.DISPATCHED and o.deadlines() == {} for o in dispatch.orders()
     )
+
+
+async def test_inc02_a_waiting_emergency_goes_out_before_older_routine_work() -> None:
+    """An emergency (a water leak) flagged by intake is dispatched first (INC-01, INC-02)."""
+    dispatch = Dispatch(replace(LI, on_duty=False))
+    routine = builders.request_accepted()
+    leak = builders.request_accepted(
+        accepted_at=NOW + timedelta(minutes=2), emergency=Emergency.WATER_LEAK
+    )
+    for accepted in (routine, leak):
+        await dispatch.handle(dispatch_request(accepted))
+    assert {o.emergency for o in dispatch.orders()} == {None, "water_leak"}
+    dispatch.clock.now = NOW + timedelta(minutes=5)
+    await dispatch.handle(
+        SaveTechnician("dmg-t01", "dmg", "李强", "+8613900000101", frozenset({"maintenance"}), True)
+    )
+    dispatched = dispatch.published(v1.WorkOrderDispatched)
+    assert [e.payload.request_id for e in dispatched] == [
+        leak.payload.request_id,
+        routine.payload.request_id,
+    ]
 
 
 async def test_a_new_technician_takes_the_waiting_orders_too() -> None:

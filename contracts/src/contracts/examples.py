@@ -34,6 +34,7 @@ from contracts.dispatch.v1 import (
 )
 from contracts.envelope import Event, PaymentMethod, Resident
 from contracts.intake.v1 import (
+    Attachment,
     Channel,
     ComplaintAssessed,
     ComplaintAssessedPayload,
@@ -45,6 +46,9 @@ from contracts.intake.v1 import (
     ComplaintResolved,
     ComplaintResolvedPayload,
     ComplaintValidity,
+    Emergency,
+    EmergencyReported,
+    EmergencyReportedPayload,
     FirstAnswerOverdue,
     FirstAnswerOverduePayload,
     IncidentClosed,
@@ -53,6 +57,7 @@ from contracts.intake.v1 import (
     IncidentDeclaredPayload,
     IncidentKind,
     PreferredChannel,
+    ReceivingDesk,
     ReplyKind,
     ReplyPromiseBreached,
     ReplyPromiseBreachedPayload,
@@ -115,6 +120,7 @@ def _consultation() -> dict[str, Any]:
 
 
 INCIDENT_ID = uuid.UUID("8df1a4c6-b592-57e7-8213-8e9fa0b1c2d3")
+EMERGENCY_ID = uuid.UUID("9e02b5d7-c6a3-58f8-9324-9fa0b1c2d3e4")
 COMPLAINT_ID = uuid.UUID("7ce093b5-a481-56d6-b102-7d8e9fa0b1c2")
 
 
@@ -179,8 +185,39 @@ def canonical_examples() -> dict[type[Event[Any]], Event[Any]]:
                 appointment_at=ACCEPTED_AT + timedelta(hours=1),
                 registered_at=ACCEPTED_AT - timedelta(seconds=5),
                 accepted_at=ACCEPTED_AT,
+                appointment_until=ACCEPTED_AT + timedelta(hours=3),
+                receiving_desk=ReceivingDesk.CALL_CENTRE,
+                attachments=[
+                    Attachment(
+                        reference="https://files.example.com/dmg/2026/11/tap.jpg",
+                        name="tap.jpg",
+                        media_type="image/jpeg",
+                        size_bytes=482133,
+                    )
+                ],
             ),
             producer="intake",
+            occurred_at=ACCEPTED_AT,
+            aggregate_version=1,
+        ),
+        _event(
+            EmergencyReported,
+            35,
+            EmergencyReportedPayload(
+                request_id=EMERGENCY_ID,
+                request_no="SR-DMG-20261123-0004",
+                kind=RequestKind.REPAIR,
+                category="own_unit",
+                channel=Channel.HOTLINE,
+                registered_at=ACCEPTED_AT - timedelta(seconds=40),
+                resident=RESIDENT,
+                emergency=Emergency.WATER_LEAK,
+                description="楼上漏水, 水从天花板流下",
+                receiving_desk=ReceivingDesk.CALL_CENTRE,
+                reported_at=ACCEPTED_AT,
+            ),
+            producer="intake",
+            correlation_id=EMERGENCY_ID,
             occurred_at=ACCEPTED_AT,
             aggregate_version=1,
         ),

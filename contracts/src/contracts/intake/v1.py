@@ -57,6 +57,43 @@ class RequestedItem(ContractModel):
     quantity: int = Field(ge=1, le=1000, description="How many units", examples=[1])
 
 
+class Emergency(OpenEnum):
+    """What makes a request an emergency (INC-01, INC-02)."""
+
+    WATER_LEAK = "water_leak"
+    POWER_FAILURE = "power_failure"
+    LIFT_ENTRAPMENT = "lift_entrapment"
+    GAS = "gas"
+    FIRE_ALARM = "fire_alarm"
+    OTHER = "other"
+
+
+class ReceivingDesk(OpenEnum):
+    """Where a request was taken down (受理点)."""
+
+    CALL_CENTRE = "call_centre"
+    SERVICE_CENTRE = "service_centre"
+    CONTROL_ROOM = "control_room"
+    OTHER = "other"
+
+
+class Attachment(ContractModel):
+    """A file the resident sent, kept elsewhere and referred to by its address."""
+
+    reference: str = Field(
+        description="Where the file is (an https or object-store URL)",
+        examples=["https://files.example.com/dmg/2026/11/leak.jpg"],
+        json_schema_extra=PERSONAL,
+    )
+    name: str = Field(
+        description="The file's name (may name the resident)",
+        examples=["leak.jpg"],
+        json_schema_extra=PERSONAL,
+    )
+    media_type: str = Field(description="Its media type", examples=["image/jpeg"])
+    size_bytes: int = Field(ge=1, description="Its size in bytes", examples=[482133])
+
+
 class ServiceRequestAcceptedPayload(ContractModel):
     """A registered request passed triage and is to be served (登记 → 判别: 受理)."""
 
@@ -83,6 +120,22 @@ class ServiceRequestAcceptedPayload(ContractModel):
     registered_at: UtcDateTime = Field(description="Time of the call (登记时间)")
     accepted_at: UtcDateTime = Field(
         description="Time the request was accepted; the 15-minute dispatch clock starts here"
+    )
+    appointment_until: UtcDateTime | None = Field(
+        default=None,
+        description="End of the appointment window agreed, when a window rather than a time",
+    )
+    emergency: Emergency | None = Field(
+        default=None,
+        description="An emergency (water leak, power failure, ...): dispatched before anything "
+        "else waiting",
+        examples=["water_leak"],
+    )
+    receiving_desk: ReceivingDesk = Field(
+        default=ReceivingDesk.CALL_CENTRE, description="Where it was taken down"
+    )
+    attachments: list[Attachment] = Field(
+        default_factory=list, description="Photos, recordings or scans the resident sent"
     )
 
 
@@ -212,6 +265,35 @@ class FirstAnswerOverdue(Event[FirstAnswerOverduePayload]):
     """Published by intake, once per request, when its first answer is overdue."""
 
     EVENT_TYPE: ClassVar[str] = "FirstAnswerOverdue"
+    VERSION: ClassVar[int] = 1
+    TOPIC: ClassVar[str] = topics.SERVICE_REQUESTS
+
+    def partition_key(self) -> str:
+        return str(self.payload.request_id)
+
+
+class EmergencyReportedPayload(AboutRequest):
+    """A caller reported an emergency: the site's supervisor is alerted at once (INC-02)."""
+
+    emergency: Emergency = Field(description="What kind", examples=["water_leak"])
+    description: str = Field(
+        description="What the caller said",
+        examples=["楼上漏水, 水从天花板流下"],
+        json_schema_extra=PERSONAL,
+    )
+    receiving_desk: ReceivingDesk = Field(description="Where it was taken down")
+    redirected_to: str | None = Field(
+        default=None,
+        description="Where the caller was sent, when the hotline does not handle it itself "
+        "(the gas company, the fire brigade)",
+    )
+    reported_at: UtcDateTime = Field(description="When it was registered")
+
+
+class EmergencyReported(Event[EmergencyReportedPayload]):
+    """Published by intake when a request is registered as an emergency."""
+
+    EVENT_TYPE: ClassVar[str] = "EmergencyReported"
     VERSION: ClassVar[int] = 1
     TOPIC: ClassVar[str] = topics.SERVICE_REQUESTS
 

@@ -21,7 +21,7 @@ from contracts.intake.v1 import (
 )
 from fastapi import FastAPI
 from hotline_libs.aggregate import Clock, utc_now
-from hotline_libs.mongo import Document
+from hotline_libs.mongo import Document, ensure_index
 from hotline_libs.service import HotlineService
 from hotline_libs.settings import ServiceSettings
 from hotline_libs.unit_of_work import add_missing
@@ -62,24 +62,24 @@ NAME = "intake"
 
 
 async def prepare(db: AsyncDatabase[Document], settings: ServiceSettings) -> None:
-    await db[REQUESTS].create_index([("site_id", 1), ("accepted_at", -1)])
-    await db[REFUSED_SUBMISSIONS].create_index([("site_id", 1), ("received_at", -1)])
-    await db[REQUESTS].create_index([("awaiting_answer_since", 1)])
-    await db[REQUESTS].create_index([("reply_due_at", 1)])
-    await db[STANDARD_ANSWERS].create_index([("site_id", 1), ("document_no", 1)])
-    await db[REQUESTS].create_index([("resident.phone", 1), ("registered_at", -1)])
-    await db[REQUESTS].create_index([("open_complaint_since", 1)])
-    await db[RESIDENTS].create_index([("phones", 1)])
-    await db[RESIDENTS].create_index([("site_id", 1), ("name", 1)])
-    await db[UNITS].create_index([("people", 1)])
-    await db[INCIDENTS].create_index([("site_id", 1), ("declared_at", -1)])
-    await db[INCIDENTS].create_index([("open_since", 1)])
-    await db[DUTY_LOGS].create_index([("site_id", 1), ("day", -1)])
-    await db[INSPECTIONS].create_index([("site_id", 1), ("at", 1)])
-    await db[TIMELINE].create_index([("request_id", 1), ("at", 1)])
-    await db[INFORMATION_CHANGES].create_index([("site_id", 1), ("reported_at", -1)])
-    await db[UNITS].create_index([("site_id", 1), ("building", 1), ("room", 1)])
-    await db[STANDARD_ANSWERS].create_index([("terms", 1)])
+    await ensure_index(db[REQUESTS], [("site_id", 1), ("accepted_at", -1)])
+    await ensure_index(db[REFUSED_SUBMISSIONS], [("site_id", 1), ("received_at", -1)])
+    await ensure_index(db[REQUESTS], [("awaiting_answer_since", 1)])
+    await ensure_index(db[REQUESTS], [("reply_due_at", 1)])
+    await ensure_index(db[STANDARD_ANSWERS], [("site_id", 1), ("document_no", 1)])
+    await ensure_index(db[REQUESTS], [("resident.phone", 1), ("registered_at", -1)])
+    await ensure_index(db[REQUESTS], [("open_complaint_since", 1)])
+    await ensure_index(db[RESIDENTS], [("phones", 1)])
+    await ensure_index(db[RESIDENTS], [("site_id", 1), ("name", 1)])
+    await ensure_index(db[UNITS], [("people", 1)])
+    await ensure_index(db[INCIDENTS], [("site_id", 1), ("declared_at", -1)])
+    await ensure_index(db[INCIDENTS], [("open_since", 1)])
+    await ensure_index(db[DUTY_LOGS], [("site_id", 1), ("day", -1)])
+    await ensure_index(db[INSPECTIONS], [("site_id", 1), ("at", 1)])
+    await ensure_index(db[TIMELINE], [("request_id", 1), ("at", 1)])
+    await ensure_index(db[INFORMATION_CHANGES], [("site_id", 1), ("reported_at", -1)])
+    await ensure_index(db[UNITS], [("site_id", 1), ("building", 1), ("room", 1)])
+    await ensure_index(db[STANDARD_ANSWERS], [("terms", 1)])
     search.warm_up()
     if settings.seed_demo_data:
         uow = MongoIntakeUnitOfWork(db, clock=utc_now)

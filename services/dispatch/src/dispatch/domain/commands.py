@@ -22,6 +22,8 @@ class DispatchRequest:
     appointment_at: datetime | None
     accepted_at: datetime
     causation_id: uuid.UUID | None = None
+    emergency: str | None = None
+    """What makes it an emergency (water_leak, gas, ...): dispatched before other waiting work."""
 
 
 @dataclass(frozen=True)

@@ -154,6 +154,8 @@ class WorkOrder(Aggregate):
     next_assignment_try: datetime | None = None
     assignment_tries: int = 0
     overdue_reported_at: datetime | None = field(default=None)
+    emergency: str | None = None
+    """What makes it an emergency, as intake flagged it; None for routine work."""
 
     @property
     def dispatch_due_at(self) -> datetime:
@@ -291,6 +293,7 @@ def new_work_order(
     appointment_at: datetime | None,
     accepted_at: datetime,
     now: datetime,
+    emergency: str | None = None,
 ) -> WorkOrder:
     """A work order for an accepted request, not yet with anyone."""
     return WorkOrder(
@@ -306,4 +309,10 @@ def new_work_order(
         appointment_at=appointment_at,
         accepted_at=accepted_at,
         created_at=now,
+        emergency=emergency,
     )
+
+
+def dispatch_order(waiting: list[WorkOrder]) -> list[WorkOrder]:
+    """The order waiting work goes out in: emergencies first, then the longest waiting."""
+    return sorted(waiting, key=lambda order: (order.emergency is None, order.accepted_at))

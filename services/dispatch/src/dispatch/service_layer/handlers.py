@@ -19,6 +19,7 @@ from dispatch.domain.technician import Technician, choose_technician
 from dispatch.domain.work_order import (
     RETRY_ASSIGNMENT,
     WorkOrder,
+    dispatch_order,
     new_work_order,
     trade_needed,
 )
@@ -53,6 +54,7 @@ async def dispatch_request(command: DispatchRequest, uow: DispatchUnitOfWork) ->
         appointment_at=command.appointment_at,
         accepted_at=command.accepted_at,
         now=now,
+        emergency=command.emergency,
     )
     await _assign_or_wait(order, uow, now)
     uow.work_orders.add(order)
@@ -123,9 +125,10 @@ async def save_technician(command: SaveTechnician, uow: DispatchUnitOfWork) -> T
 
 
 async def assign_waiting(site_id: str, uow: DispatchUnitOfWork) -> int:
-    """Give the site's waiting work orders, oldest first, to whoever is on duty now."""
+    """Give the site's waiting work orders, emergencies first and then the oldest, to whoever
+    is on duty now."""
     assigned = 0
-    for order in await uow.work_orders.waiting_at(site_id):
+    for order in dispatch_order(await uow.work_orders.waiting_at(site_id)):
         technician = await _technician_for(order, uow)
         if technician is not None:
             order.assign(technician, uow.clock())

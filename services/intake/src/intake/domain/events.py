@@ -14,6 +14,13 @@ class ServiceRequestAccepted:
 
 
 @dataclass(frozen=True)
+class EmergencyReported:
+    """A caller reported an emergency: dispatched first, the supervisor alerted (INC-02)."""
+
+    reported_at: datetime
+
+
+@dataclass(frozen=True)
 class WorkingCalendarYearLoaded:
     """An admin loaded or corrected a year of a country's working-day calendar."""
 

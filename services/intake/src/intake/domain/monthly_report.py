@@ -78,6 +78,12 @@ class BoardFigures:
     second_complaints: int = 0
     representative_cases: int = 0
     dispatch_overdue: int = 0
+    calls: int = 0
+    """Requests taken on a phone call with the call's record."""
+    calls_answered_within_3_rings: int = 0
+    """Of those, answered within 3 rings (KPI-09; outbound calls count as answered)."""
+    emergencies: int = 0
+    by_desk: Counter[str] = field(default_factory=Counter)
 
 
 def count(
@@ -100,6 +106,11 @@ def count(
         f.promises_open += sum(1 for p in r.promises if p.is_open)
         f.first_answers_overdue += r.first_answer_overdue_at is not None
         f.dispatch_overdue += str(r.request_id) in late
+        f.by_desk[r.receiving_desk.value] += 1
+        f.emergencies += r.emergency is not None
+        if r.call is not None:
+            f.calls += 1
+            f.calls_answered_within_3_rings += r.call.answered_within_rings
         c = r.complaint
         if c is None:
             continue

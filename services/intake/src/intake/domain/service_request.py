@@ -30,6 +30,18 @@ from intake.domain.complaint import (
     open_only,
 )
 from intake.domain.complaint import text as complaint_text
+from intake.domain.reception import (
+    SITE_DESKS,
+    AppointmentWindow,
+    Attachment,
+    CallRecord,
+    Emergency,
+    ReceivingDesk,
+    checked_attachments,
+)
+from intake.domain.reception import (
+    InvalidRegistration as InvalidRegistration,
+)
 from intake.domain.replies import (
     FIRST_ANSWER,
     FIRST_ANSWER_WITHIN,
@@ -49,7 +61,7 @@ MAX_ADDRESS_PART = 20  # building, room
 MAX_ITEM_CODE = 40
 MAX_ITEMS = 50
 MAX_QUANTITY = 1000
-APPOINTMENT_GRACE = timedelta(minutes=5)
+CLOCK_SKEW = timedelta(minutes=5)
 
 
 class Channel(enum.StrEnum):
@@ -86,10 +98,6 @@ class RequestStatus(enum.StrEnum):
 
 
 MAX_TRIAGE_NOTE = 2000
-
-
-class InvalidRegistration(RuleViolation):
-    """A registration breaks an intake rule; the message names the field and the rule."""
 
 
 @dataclass(frozen=True)
@@ -133,6 +141,14 @@ class Registration:
     KB-19, CMP-08)."""
     second_complaint_of: uuid.UUID | None = None
     """For a complaint: the earlier complaint it repeats (二次投诉)."""
+    appointment_until: datetime | None = None
+    """The end of the appointment window, when a window was agreed rather than a time."""
+    call: CallRecord | None = None
+    """For a phone call: the switch's record of it."""
+    attachments: tuple[Attachment, ...] = ()
+    receiving_desk: ReceivingDesk | None = None
+    """Where it was taken down; by default the call centre, or a walk-in's service centre."""
+    emergency: Emergency | None = None
 
 
 @dataclass
@@ -163,6 +179,11 @@ class ServiceRequest(Aggregate):
     """The complaint register, for a request of the complaint board."""
     status: RequestStatus = RequestStatus.ACCEPTED
     triage_note: str | None = None
+    appointment_until: datetime | None = None
+    call: CallRecord | None = None
+    attachments: tuple[Attachment, ...] = ()
+    receiving_desk: ReceivingDesk = ReceivingDesk.CALL_CENTRE
+    emergency: Emergency | None = None
 
     @property
     def open_promise(self) -> ReplyPromise | None:
@@ -348,15 +369,20 @@ def accept(
         raise InvalidRegistration(
             f"description is longer than {MAX_DESCRIPTION} characters", field="description"
         )
-    if (
-        registration.appointment_at is not None
-        and registration.appointment_at < now - APPOINTMENT_GRACE
-    ):
-        raise InvalidRegistration("appointment_at is in the past", field="appointment_at")
+    if registration.appointment_at is not None:
+        AppointmentWindow(registration.appointment_at, registration.appointment_until).checked(now)
+    elif registration.appointment_until is not None:
+        raise InvalidRegistration(
+            "appointment_until ends a window that starts at appointment_at; give both",
+            field="appointment_until",
+        )
     registered_at = registration.registered_at or now
-    if registered_at > now + APPOINTMENT_GRACE:
+    if registered_at > now + CLOCK_SKEW:
         raise InvalidRegistration("registered_at is in the future", field="registered_at")
     items_asked = _requested_items(registration.requested_items)
+    call = _call(registration, registered_at)
+    desk = _desk(registration)
+    attachments = checked_attachments(registration.attachments)
     request = ServiceRequest(
         request_id=request_id,
         request_no=request_no,
@@ -370,6 +396,11 @@ def accept(
         appointment_at=registration.appointment_at,
         registered_at=registered_at,
         accepted_at=now,
+        appointment_until=registration.appointment_until,
+        call=call,
+        attachments=attachments,
+        receiving_desk=desk,
+        emergency=registration.emergency,
     )
     request.registered_by = registration.registered_by
     if registration.kind is RequestKind.COMPLAINT:
@@ -390,7 +421,45 @@ def accept(
         request.record(events.ServiceRequestAccepted(accepted_at=now))
     else:
         _decline_or_redirect(request, registration)
+    if request.emergency is not None:
+        request.record(events.EmergencyReported(reported_at=now))
     return request
+
+
+def _call(registration: Registration, registered_at: datetime) -> CallRecord | None:
+    """The phone's record, for a request taken on a call (KPI-09)."""
+    call = registration.call
+    if call is None:
+        return None
+    if registration.channel is not Channel.HOTLINE:
+        raise InvalidRegistration(
+            f"call is the record of a phone call; a request by {registration.channel.value} "
+            "has none",
+            field="call",
+        )
+    try:
+        number = normalise_phone(call.caller_number)
+    except InvalidRegistration:
+        raise InvalidRegistration(
+            f"call.caller_number {call.caller_number!r} is not a valid phone number",
+            field="call.caller_number",
+        ) from None
+    return replace(call, caller_number=number, agent=call.agent.strip()).checked(registered_at)
+
+
+def _desk(registration: Registration) -> ReceivingDesk:
+    """Where it was taken down: a walk-in is received at a site, never at the call centre."""
+    desk = registration.receiving_desk
+    if registration.channel is Channel.WALK_IN:
+        if desk is None:
+            return ReceivingDesk.SERVICE_CENTRE
+        if desk not in SITE_DESKS:
+            raise InvalidRegistration(
+                "a walk-in is received at a site's service centre or control room, not the "
+                "call centre",
+                field="receiving_desk",
+            )
+    return desk or ReceivingDesk.CALL_CENTRE
 
 
 def _decline_or_redirect(request: ServiceRequest, registration: Registration) -> None:
@@ -402,6 +471,12 @@ def _decline_or_redirect(request: ServiceRequest, registration: Registration) ->
             f"a {registration.triage.value} request records the {what} told to the caller "
             f"(triage_note, 1 to {MAX_TRIAGE_NOTE} characters)",
             field="triage_note",
+        )
+    if registration.emergency is not None and registration.triage is RequestStatus.DECLINED:
+        raise InvalidRegistration(
+            "an emergency is not declined: accept it, or redirect it to whoever handles it (the "
+            "gas company, the fire brigade); the supervisor is alerted either way",
+            field="triage",
         )
     if registration.kind is RequestKind.COMPLAINT and registration.triage is RequestStatus.DECLINED:
         raise InvalidRegistration(

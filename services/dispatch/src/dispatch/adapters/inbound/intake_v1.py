@@ -35,4 +35,5 @@ def dispatch_request(event: ServiceRequestAccepted) -> DispatchRequest:
         appointment_at=request.appointment_at,
         accepted_at=request.accepted_at,
         causation_id=event.event_id,
+        emergency=request.emergency.value if request.emergency else None,
     )

@@ -121,6 +121,7 @@ class MongoWorkOrders(AggregateRepository[WorkOrder]):
             "next_assignment_try": o.next_assignment_try,
             "assignment_tries": o.assignment_tries,
             "overdue_reported_at": o.overdue_reported_at,
+            "emergency": o.emergency,
         }
 
     def from_document(self, document: Document) -> WorkOrder:
@@ -146,6 +147,7 @@ class MongoWorkOrders(AggregateRepository[WorkOrder]):
             next_assignment_try=document.get("next_assignment_try"),
             assignment_tries=document.get("assignment_tries", 0),
             overdue_reported_at=document.get("overdue_reported_at"),
+            emergency=document.get("emergency"),
         )
 
     def to_integration(

@@ -101,6 +101,10 @@ class WorkOrderOut(BaseModel):
     technician: AssigneeOut | None
     status: WorkOrderStatus
     waiting_reason: str | None = Field(description="Why it waits for a technician, if it does")
+    emergency: str | None = Field(
+        description="What makes it an emergency (water_leak, gas, ...): sent out before other "
+        "waiting work"
+    )
     appointment_at: datetime | None
     accepted_at: datetime
     created_at: datetime = Field(description="When dispatch made the work order")
@@ -133,6 +137,7 @@ def work_order_out(order: WorkOrder) -> WorkOrderOut:
         else AssigneeOut(technician_id=t.technician_id, name=t.name, phone=t.phone),
         status=order.status,
         waiting_reason=order.waiting_reason,
+        emergency=order.emergency,
         appointment_at=order.appointment_at,
         accepted_at=order.accepted_at,
         created_at=order.created_at,

@@ -15,6 +15,13 @@ from contracts import Event
 from intake.adapters.mongo.complaint_register import register_document, register_from
 from intake.adapters.outbound import events_v1
 from intake.domain.boards import RequestKind
+from intake.domain.reception import (
+    Attachment,
+    CallDirection,
+    CallRecord,
+    Emergency,
+    ReceivingDesk,
+)
 from intake.domain.replies import (
     Reply,
     ReplyKind,
@@ -35,7 +42,9 @@ REQUESTS = "service_requests"
 
 class MongoServiceRequests(AggregateRepository[ServiceRequest]):
     collection_name = REQUESTS
-    markers = frozenset({"awaiting_answer_since", "reply_due_at", "open_complaint_since"})
+    markers = frozenset(
+        {"awaiting_answer_since", "reply_due_at", "open_complaint_since", "emergency"}
+    )
 
     def identity(self, aggregate: ServiceRequest) -> str:
         return str(aggregate.request_id)
@@ -69,6 +78,11 @@ class MongoServiceRequests(AggregateRepository[ServiceRequest]):
             "open_complaint_since": r.registered_at
             if r.complaint is not None and r.complaint.is_open
             else None,
+            "appointment_until": r.appointment_until,
+            "call": _call(r.call),
+            "attachments": [asdict(a) for a in r.attachments],
+            "receiving_desk": r.receiving_desk.value,
+            "emergency": r.emergency.value if r.emergency else None,
         }
 
     def from_document(self, document: Document) -> ServiceRequest:
@@ -97,6 +111,11 @@ class MongoServiceRequests(AggregateRepository[ServiceRequest]):
             complaint=register_from(document.get("complaint")),
             status=RequestStatus(document.get("status", "accepted")),
             triage_note=document.get("triage_note"),
+            appointment_until=document.get("appointment_until"),
+            call=_call_from(document.get("call")),
+            attachments=tuple(Attachment(**a) for a in document.get("attachments", [])),
+            receiving_desk=ReceivingDesk(document.get("receiving_desk", "call_centre")),
+            emergency=Emergency(document["emergency"]) if document.get("emergency") else None,
         )
 
     async def registered_between(
@@ -160,6 +179,7 @@ class MongoServiceRequests(AggregateRepository[ServiceRequest]):
         status: RequestStatus | None = None,
         kind: RequestKind | None = None,
         registered: TimeWindow = ANY_TIME,
+        emergency: bool | None = None,
     ) -> Found[ServiceRequest]:
         """For the agents' list: the latest call first."""
         query = listing_query(
@@ -168,6 +188,7 @@ class MongoServiceRequests(AggregateRepository[ServiceRequest]):
             status=status.value if status else None,
             kind=kind.value if kind else None,
             registered_at=within(registered),
+            emergency=None if emergency is None else {"$exists": emergency},
         )
         return await self.page(query, sort=[("registered_at", -1), ("_id", -1)], page=page)
 
@@ -204,3 +225,13 @@ def _reply_from(document: Document) -> Reply:
             revision=given["revision"],
         ),
     )
+
+
+def _call(call: CallRecord | None) -> Document | None:
+    return None if call is None else {**asdict(call), "direction": call.direction.value}
+
+
+def _call_from(document: Document | None) -> CallRecord | None:
+    if document is None:
+        return None
+    return CallRecord(**{**document, "direction": CallDirection(document["direction"])})

@@ -25,6 +25,22 @@ def to_integration(request: ServiceRequest, event: Any, context: EventContext) -
             return _event(
                 v1.ServiceRequestAccepted, request, event.accepted_at, context, _accepted(request)
             )
+        case events.EmergencyReported():
+            assert request.emergency is not None
+            return _event(
+                v1.EmergencyReported,
+                request,
+                event.reported_at,
+                context,
+                v1.EmergencyReportedPayload(
+                    **_about(request),
+                    emergency=v1.Emergency(request.emergency.value),
+                    description=request.description,
+                    receiving_desk=v1.ReceivingDesk(request.receiving_desk.value),
+                    redirected_to=request.triage_note,
+                    reported_at=event.reported_at,
+                ),
+            )
         case events.ReplyPromised():
             promise = request.promises[-1]
             return _event(
@@ -231,4 +247,13 @@ def _accepted(request: ServiceRequest) -> v1.ServiceRequestAcceptedPayload:
         appointment_at=request.appointment_at,
         registered_at=request.registered_at,
         accepted_at=request.accepted_at,
+        appointment_until=request.appointment_until,
+        emergency=v1.Emergency(request.emergency.value) if request.emergency else None,
+        receiving_desk=v1.ReceivingDesk(request.receiving_desk.value),
+        attachments=[
+            v1.Attachment(
+                reference=a.reference, name=a.name, media_type=a.media_type, size_bytes=a.size_bytes
+            )
+            for a in request.attachments
+        ],
     )

@@ -29,7 +29,8 @@ SIGNERS: dict[Stage, frozenset[Role]] = {
     Stage.APPROVED: frozenset({Role.DIRECTOR}),
 }
 """The call-centre supervisor prepares, quality control reviews, the director approves."""
-SCALARS = [f.name for f in fields(BoardFigures) if f.name not in ("by_category", "by_channel")]
+COUNTERS = ("by_category", "by_channel", "by_desk")
+SCALARS = [f.name for f in fields(BoardFigures) if f.name not in COUNTERS]
 
 
 class SignOffOut(BaseModel):
@@ -96,6 +97,7 @@ async def monthly_report(
                     **asdict(f),
                     "by_category": dict(f.by_category),
                     "by_channel": dict(f.by_channel),
+                    "by_desk": dict(f.by_desk),
                 }
                 for kind, f in boards.items()
             },

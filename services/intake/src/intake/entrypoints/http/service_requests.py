@@ -29,6 +29,7 @@ from intake.domain.commands import (
     RegisterRequest,
     ReplyToResident,
 )
+from intake.domain.reception import Emergency, ReceivingDesk
 from intake.domain.replies import MAX_REPLY, ReplyKind, ReplyTier
 from intake.domain.service_request import (
     Channel,
@@ -40,6 +41,16 @@ from intake.domain.service_request import (
 )
 from intake.entrypoints.http import Reader
 from intake.entrypoints.http.complaint_register import ComplaintOut, complaint_out
+from intake.entrypoints.http.reception import (
+    AttachmentIn,
+    AttachmentOut,
+    CallIn,
+    CallOut,
+    attachments,
+    attachments_out,
+    call_out,
+    call_record,
+)
 
 router = APIRouter(tags=["service requests"])
 
@@ -92,9 +103,28 @@ class ServiceRequestIn(BaseModel):
     resident: ResidentIn
     channel: Channel = Channel.HOTLINE
     requested_items: list[RequestedItemIn] = Field(default_factory=list, max_length=50)
-    appointment_at: IsoDateTime | None = None
+    appointment_at: IsoDateTime | None = Field(
+        default=None, description="The visit agreed with the resident, or the window's start"
+    )
+    appointment_until: IsoDateTime | None = Field(
+        default=None, description="The end of the window agreed (at most 12 hours)"
+    )
     registered_at: IsoDateTime | None = Field(
         default=None, description="Time of the call; now if absent"
+    )
+    call: CallIn | None = Field(default=None, description="For a phone call: its record")
+    attachments: list[AttachmentIn] = Field(
+        default_factory=list, max_length=10, description="Files the resident sent, by reference"
+    )
+    receiving_desk: ReceivingDesk | None = Field(
+        default=None,
+        description="Where it was taken down: the call centre, or a site's service centre or "
+        "control room (a walk-in's default: the service centre)",
+    )
+    emergency: Emergency | None = Field(
+        default=None,
+        description="Water leak, power failure, lift entrapment, gas or fire alarm: dispatched "
+        "first and the supervisor alerted",
     )
     second_complaint_of: uuid.UUID | None = Field(
         default=None, description="For a complaint: the earlier complaint it repeats (二次投诉)"
@@ -142,8 +172,13 @@ class ServiceRequestOut(BaseModel):
     channel: Channel
     requested_items: list[RequestedItemIn]
     appointment_at: datetime | None
+    appointment_until: datetime | None
     registered_at: datetime
     accepted_at: datetime
+    call: CallOut | None
+    attachments: list[AttachmentOut]
+    receiving_desk: ReceivingDesk
+    emergency: Emergency | None
     status: RequestStatus
     triage_note: str | None = Field(description="Why declined, or where redirected")
     replies: list[ReplyOut] = Field(description="What the resident was told, oldest first")
@@ -179,8 +214,13 @@ def request_out(request: ServiceRequest) -> ServiceRequestOut:
             for i in request.requested_items
         ],
         appointment_at=request.appointment_at,
+        appointment_until=request.appointment_until,
         registered_at=request.registered_at,
         accepted_at=request.accepted_at,
+        call=call_out(request.call),
+        attachments=attachments_out(request.attachments),
+        receiving_desk=request.receiving_desk,
+        emergency=request.emergency,
         status=request.status,
         triage_note=request.triage_note,
         replies=[
@@ -240,6 +280,11 @@ async def create_service_request(
                 second_complaint_of=body.second_complaint_of,
                 triage=body.triage,
                 triage_note=body.triage_note,
+                appointment_until=body.appointment_until,
+                call=call_record(body.call, principal.subject),
+                attachments=attachments(body.attachments),
+                receiving_desk=body.receiving_desk,
+                emergency=body.emergency,
             ),
             idempotency_key=idempotency_key,
         )
@@ -288,6 +333,9 @@ async def list_service_requests(
     site_id: SiteFilter = None,
     status_: Annotated[RequestStatus | None, Query(alias="status")] = None,
     kind: Annotated[RequestKind | None, Query(description="Only requests of this board")] = None,
+    emergency: Annotated[
+        bool | None, Query(description="Only emergencies (true), or only the rest (false)")
+    ] = None,
 ) -> Page[ServiceRequestOut]:
     found = await reader.requests.listing(
         sites=principal.visible_sites,
@@ -296,6 +344,7 @@ async def list_service_requests(
         status=status_,
         kind=kind,
         registered=registered,
+        emergency=emergency,
     )
     return page_of(found, page, request_out)
 
