@@ -40,6 +40,7 @@ from hotline_libs.outbox import (
 )
 from hotline_libs.settings import ServiceSettings
 from hotline_libs.unit_of_work import NEXT_DEADLINE_FIELD, Written
+from pymongo import UpdateOne
 from pymongo.asynchronous.database import AsyncDatabase
 
 from tests import builders
@@ -98,6 +99,21 @@ async def test_concurrent_updates_of_one_document_are_atomic(db: AsyncDatabase[D
     assert document["n"] == 100
     assert sorted(document["seen"]) == list(range(100))
     assert sum(result.modified_count for result in closes) == 1
+
+
+async def test_one_bulk_write_of_many_updates_completes(db: AsyncDatabase[Document]) -> None:
+    """The outbox relay clears a backlog in one bulk write; FerretDB held a pool connection per
+    statement until the command ended and hung for good at 100 (fixes.patch, 5.)."""
+    await db["outboxes"].insert_many([{"_id": str(i), "outbox": [i]} for i in range(250)])
+    cleared = await asyncio.wait_for(
+        db["outboxes"].bulk_write(
+            [UpdateOne({"_id": str(i)}, {"$set": {"outbox": []}}) for i in range(250)],
+            ordered=False,
+        ),
+        timeout=60,
+    )
+    assert cleared.modified_count == 250
+    assert await db["outboxes"].count_documents({"outbox": []}) == 250
 
 
 async def test_serial_numbers_are_never_handed_out_twice(db: AsyncDatabase[Document]) -> None:
