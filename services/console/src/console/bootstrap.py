@@ -21,6 +21,7 @@ from console.entrypoints.web import (
     answering,
     approvals,
     board,
+    complaints,
     owed,
     redirect,
     render,
@@ -56,6 +57,7 @@ def create_app(settings: ConsoleSettings | None = None) -> FastAPI:
     app.include_router(request_pages.router)  # before /requests/{id}: /requests/new is a page
     app.include_router(answering.router)
     app.include_router(board.router)
+    app.include_router(complaints.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/assets/htmx.min.js", include_in_schema=False)

@@ -153,3 +153,34 @@ class HotlineApi:
         return await self._call(
             "intake", "GET", "/reports/monthly", params={"site_id": site_id, "month": month}
         )
+
+    # -- complaints and their clocks ----------------------------------------------------------
+    async def complaints(self, params: dict[str, Any]) -> dict[str, Any]:
+        return await self._call("intake", "GET", "/complaints", params=params)
+
+    async def assess_complaint(
+        self, request_id: str, body: dict[str, Any], key: str
+    ) -> dict[str, Any]:
+        return await self._change(f"/service-requests/{request_id}/complaint/assessment", body, key)
+
+    async def plan_complaint_handling(
+        self, request_id: str, body: dict[str, Any], key: str
+    ) -> dict[str, Any]:
+        return await self._change(
+            f"/service-requests/{request_id}/complaint/handling-plan", body, key
+        )
+
+    async def resolve_complaint(
+        self, request_id: str, body: dict[str, Any], key: str
+    ) -> dict[str, Any]:
+        return await self._change(f"/service-requests/{request_id}/complaint/resolution", body, key)
+
+    async def mark_representative(
+        self, request_id: str, representative: bool, key: str
+    ) -> dict[str, Any]:
+        return await self._change(
+            f"/service-requests/{request_id}/complaint/representative",
+            {"representative": representative},
+            key,
+            method="PUT",
+        )

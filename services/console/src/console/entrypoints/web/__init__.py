@@ -57,10 +57,19 @@ ANSWER_WITHDRAWERS = LEADERS_IN_CHARGE | {Role.SUPERVISOR, Role.ADMIN}
 """Who stops an answer being given (kept for the record)."""
 KNOWLEDGE_READERS = REQUEST_READERS
 
+COMPLAINT_READERS = REQUEST_READERS
+"""Who reads the complaints and their clocks: whoever registers calls, and oversight (intake's
+REGISTRARS + OVERSIGHT)."""
+COMPLAINT_HANDLERS = REGISTRARS
+"""Who assesses a complaint, attaches its handling plan and resolves it (CMP-07, CMP-13)."""
+REPRESENTATIVE_MARKERS = frozenset({Role.QUALITY_HEAD, Role.SUPERVISOR, Role.DIRECTOR, Role.ADMIN})
+"""Who marks a complaint a representative case (CMP-21)."""
+
 SCREENS = (
     Screen("register", "/requests/new", REGISTRARS),
     Screen("requests", "/requests", REQUEST_READERS),
     Screen("owed", "/answers/owed", REQUEST_READERS),
+    Screen("complaints", "/complaints", COMPLAINT_READERS),
     Screen("answers", "/answers", KNOWLEDGE_READERS),
     Screen("approvals", "/answers/approvals", LEADERS_IN_CHARGE),
     Screen("incidents", "/incidents", REQUEST_READERS),

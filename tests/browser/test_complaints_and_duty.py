@@ -1,0 +1,199 @@
+"""The supervisor's complaint queue with its clocks, and a complaint taken from registration to
+resolution, in the browser on the real stack (CMP-04, CMP-05, CMP-07, CMP-12, CMP-13, CMP-14,
+CMP-15, CMP-21); a role that may not read complaints neither sees the screen nor opens it."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+from console.entrypoints.web.complaints import PAGE as COMPLAINTS_PAGE
+from hotline_infra.stack import Stack
+from hotline_libs.auth import Role
+from playwright.async_api import Page, expect
+
+from tests.browser.conftest import screenshot
+from tests.browser.test_console import fresh_phone, sign_in
+from tests.support import auth, changing
+
+pytestmark = [pytest.mark.browser, pytest.mark.e2e]
+
+
+async def queue_offset(platform: Stack, request_no: str, open_: bool) -> int:
+    """Where the queue (the oldest complaint first) shows ``request_no``: its page's offset."""
+    async with httpx.AsyncClient(base_url=platform.service_url("intake"), timeout=15) as intake:
+        offset = 0
+        while True:
+            listed = await intake.get(
+                "/complaints",
+                params={
+                    "site_id": "dmg",
+                    "open": str(open_).lower(),
+                    "limit": COMPLAINTS_PAGE,
+                    "offset": offset,
+                },
+                headers=auth(Role.SUPERVISOR),
+            )
+            page = listed.json()
+            if any(item["request_no"] == request_no for item in page["items"]):
+                return offset
+            offset += COMPLAINTS_PAGE
+            assert offset < page["total"], f"{request_no} is not in the queue"
+
+
+async def register_complaint(page: Page, marker: str) -> str:
+    """An agent takes a complaint on the phone; the request's page links to its register."""
+    await page.goto("/requests/new")
+    await page.select_option("#site_id", "dmg")
+    await page.fill("#resident-building", "5")
+    await page.fill("#resident-room", "802")
+    await page.fill("#resident-name", "孙丽")
+    await page.fill("#resident-phone", fresh_phone())
+    await page.select_option("#kind", "complaint")
+    await page.select_option("#category", "service_quality")
+    await page.fill("#description", f"夜班保安在岗睡觉 {marker}")
+    await page.click("form.card button[type=submit]")
+    await expect(page.get_by_test_id("registered")).to_contain_text("SR-DMG-")
+    return (await page.get_by_test_id("request-no").inner_text()).strip()
+
+
+async def test_cmp07_cmp13_a_supervisor_assesses_plans_and_resolves_a_complaint_from_the_queue(
+    page: Page, platform: Stack
+) -> None:
+    """CMP-07/CMP-12: a valid complaint is assessed and sent to a department (a valid one sent
+    nowhere is refused, intake saying why); CMP-13: the department's handling plan; CMP-14: the
+    complaint resolved, its ladder stopped; CMP-21: marked a representative case."""
+    marker = uuid.uuid4().hex[:6]
+    await sign_in(page, "agent", ["dmg"], "李娜")
+    request_no = await register_complaint(page, marker)
+    await expect(page.get_by_test_id("complaint-link")).to_be_visible()
+
+    await sign_in(page, "supervisor", ["*"], "张敏")
+    await expect(page.locator("nav[aria-label=main]")).to_contain_text("投诉")
+    offset = await queue_offset(platform, request_no, open_=True)
+    await page.goto(f"/complaints?site_id=dmg&offset={offset}")
+    row = page.get_by_test_id(f"complaint-{request_no}")
+    await expect(row.get_by_test_id("complaint-status")).to_have_text("进行中")
+    await expect(row).not_to_have_class("late")  # just registered: every clock ahead
+    await expect(row.get_by_test_id("clock-reply")).to_contain_text(
+        re.compile(r"到期 \d{4}-\d{2}-\d{2} \d{2}:\d{2}")
+    )
+    await expect(row.get_by_test_id("clock-escalation")).to_contain_text("值班员 → 客服主管")
+    await screenshot(page, "complaints")
+    await row.get_by_role("link", name=request_no).click()
+    await expect(page.get_by_test_id("request-no")).to_have_text(request_no)
+    await expect(page.locator("main")).to_contain_text(marker)
+
+    assess = page.get_by_test_id("assess")
+    await assess.locator("#a-validity").select_option("valid")
+    await assess.locator("#a-grade").select_option("serious")
+    await assess.locator("#a-reason").fill("监控录像证实保安睡岗")
+    await assess.locator("button[type=submit]").click()  # sent to no department
+    await expect(page.get_by_test_id("problem")).to_contain_text(
+        "a valid complaint is sent to the department that solves it"
+    )
+    await expect(page.locator("#a-reason")).to_have_value("监控录像证实保安睡岗")
+    await screenshot(page, "complaint-refused")
+    await page.locator("#a-department").select_option("security")
+    await page.get_by_test_id("assess").locator("button[type=submit]").click()
+    await expect(page.get_by_test_id("done")).to_have_text("已评估。")
+    await expect(page.get_by_test_id("assessment")).to_contain_text("有效投诉 · 严重 · 安全护卫部")
+    await expect(page.get_by_test_id("clock-register")).to_contain_text("已完成")
+
+    await page.locator("#p-plan").fill("当晚调换岗位, 保安队长约谈")
+    await page.get_by_test_id("plan-form").locator("button[type=submit]").click()
+    await expect(page.get_by_test_id("plan")).to_contain_text("当晚调换岗位")
+
+    await page.locator("#r-outcome").fill("已向业户道歉, 涉事保安调岗")
+    await page.locator("#r-satisfied").select_option("true")
+    await page.get_by_test_id("resolve").locator("button[type=submit]").click()
+    await expect(page.get_by_test_id("done")).to_have_text("已处理完毕，时限停止。")
+    await expect(page.get_by_test_id("complaint-status")).to_have_text("已解决")
+    await expect(page.get_by_test_id("resolution")).to_contain_text("满意")
+    await expect(page.get_by_test_id("assess")).to_have_count(0)  # resolved: no more steps
+    await page.get_by_test_id("mark").locator("button[type=submit]").click()
+    await expect(page.get_by_test_id("representative")).to_have_text("代表性案例")
+    await screenshot(page, "complaint")
+
+    offset = await queue_offset(platform, request_no, open_=False)
+    await page.goto(f"/complaints?site_id=dmg&status=resolved&offset={offset}")
+    row = page.get_by_test_id(f"complaint-{request_no}")
+    await expect(row.get_by_test_id("complaint-status")).to_contain_text("已解决 · 有效投诉")
+    await expect(row.get_by_test_id("clock-escalation")).to_have_attribute("data-state", "stopped")
+    await expect(row.get_by_test_id("clock-escalation")).to_contain_text("已停止")
+    await expect(row.get_by_test_id("clock-resolution")).to_contain_text("已解决")
+    await expect(row.get_by_test_id("clock-register")).to_contain_text("已完成")
+    await expect(row).not_to_have_class("late")
+    await page.goto(f"/complaints?site_id=dmg&offset={await last_open_page(platform)}")
+    await expect(page.get_by_test_id(f"complaint-{request_no}")).to_have_count(0)  # not open
+
+
+async def last_open_page(platform: Stack) -> int:
+    """The last page of the open complaints (where a just-resolved one would be were it open)."""
+    async with httpx.AsyncClient(base_url=platform.service_url("intake"), timeout=15) as intake:
+        listed = await intake.get(
+            "/complaints",
+            params={"site_id": "dmg", "open": "true", "limit": 1},
+            headers=auth(Role.SUPERVISOR),
+        )
+    total = int(listed.json()["total"])
+    return max(total - 1, 0) // COMPLAINTS_PAGE * COMPLAINTS_PAGE
+
+
+async def complaint_taken(platform: Stack, hours_ago: float, marker: str) -> dict[str, Any]:
+    """A complaint taken down after the call, ``hours_ago`` (the paper slip typed in later)."""
+    body = {
+        "site_id": "dmg",
+        "kind": "complaint",
+        "category": "environment",
+        "description": f"垃圾房异味三天无人处理 {marker}",
+        "resident": {"name": "周敏", "phone": fresh_phone(), "building": "7", "room": "301"},
+        "registered_at": (datetime.now(UTC) - timedelta(hours=hours_ago)).isoformat(),
+    }
+    async with httpx.AsyncClient(base_url=platform.service_url("intake"), timeout=15) as intake:
+        taken = await intake.post("/service-requests", json=body, headers=changing(Role.AGENT))
+    assert taken.status_code == 201, taken.text
+    created: dict[str, Any] = taken.json()
+    return created
+
+
+async def test_cmp04_a_complaint_not_answered_within_two_hours_is_red_in_the_queue(
+    page: Page, platform: Stack
+) -> None:
+    """CMP-04/CMP-05: a complaint is answered within 2 hours; one taken 3 hours ago and not
+    answered is breached: the queue's row and its reply clock are red and say so, the complaint's
+    page too. Its ladder (CMP-15, 4 hours to the supervisor) is not yet due."""
+    marker = uuid.uuid4().hex[:6]
+    created = await complaint_taken(platform, hours_ago=3, marker=marker)
+    request_no = created["request_no"]
+    await sign_in(page, "supervisor", ["*"], "张敏")
+    offset = await queue_offset(platform, request_no, open_=True)
+    await page.goto(f"/complaints?site_id=dmg&offset={offset}")
+    row = page.get_by_test_id(f"complaint-{request_no}")
+    await expect(row).to_have_class("late")
+    reply = row.get_by_test_id("clock-reply")
+    await expect(reply).to_have_class(re.compile(r"\blate\b"))
+    await expect(reply).to_contain_text("已超时")
+    await expect(row.get_by_test_id("complaint-status")).to_contain_text("需跟进")
+    await expect(row.get_by_test_id("clock-escalation")).not_to_have_class(re.compile(r"\blate\b"))
+    await screenshot(page, "complaints-overdue")
+    await row.get_by_role("link", name=request_no).click()
+    clocks = page.get_by_test_id("clocks")
+    await expect(clocks.get_by_test_id("clock-reply")).to_contain_text("已超时")
+    await expect(clocks.locator("div.late [data-testid=clock-reply]")).to_be_visible()
+
+
+async def test_a_technician_sees_no_complaints_and_is_refused_them(page: Page) -> None:
+    """Complaints carry residents' details: intake lets only the desks and oversight read them
+    (REC-01); the console neither lists the screen for a technician nor opens it."""
+    await sign_in(page, "technician", ["dmg"], "李强")
+    await expect(page.locator("nav[aria-label=main] a[data-screen=complaints]")).to_have_count(0)
+    response = await page.goto("/complaints")
+    assert response is not None and response.status == 403
+    await expect(page.get_by_test_id("problem")).to_contain_text("您的角色不能使用此页面")
+    response = await page.goto(f"/complaints/{uuid.uuid4()}")
+    assert response is not None and response.status == 403
