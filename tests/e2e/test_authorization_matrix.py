@@ -366,6 +366,13 @@ MATRIX: dict[tuple[str, str], Row] = {
         lambda r: {"days_off": ["2090-01-02"], "working_weekends": [], "source": "矩阵测试"},
     ),
     ("intake", "list_working_calendar_years"): _row(STAFF, "company", "/working-calendars/CN"),
+    ("intake", "get_catalogue"): _row(EVERYONE, "record", "/sites/{site}/catalogue"),
+    ("intake", "put_catalogue_item"): _row(
+        {R.ADMINISTRATOR, R.SITE_MANAGER, R.ADMIN},
+        "site",
+        "/sites/{site}/catalogue/repair/matrix_item",
+        lambda r: {"name_zh": "矩阵测试", "name_en": "Matrix test", "service_class": "paid"},
+    ),
     ("intake", "list_refused_submissions"): _row(
         {R.AGENT, R.SUPERVISOR, R.DUTY_STAFF, R.SITE_MANAGER, R.ADMIN}, "listing"
     ),

@@ -14,6 +14,7 @@ from intake.adapters.inbound.sites_v1 import register_site_submission
 from intake.adapters.outbound import directory_v1, duty_v1, incidents_v1
 from intake.adapters.outbound.events_v1 import to_integration
 from intake.domain.boards import RequestKind
+from intake.domain.catalogue import Catalogue
 from intake.domain.commands import RegisterRequest
 from intake.domain.duty_log import DutyLog
 from intake.domain.incident import Incident
@@ -54,6 +55,13 @@ class FakeServiceRequests(FakeRepository[ServiceRequest]):
 
     def identity(self, aggregate: ServiceRequest) -> str:
         return str(aggregate.request_id)
+
+
+class FakeCatalogues(FakeRepository[Catalogue]):
+    collection_name = "catalogues"
+
+    def identity(self, aggregate: Catalogue) -> str:
+        return aggregate.site_id
 
 
 class FakeSites(FakeRepository[Site]):
@@ -133,6 +141,7 @@ class FakeIntakeUnitOfWork(FakeUnitOfWork):
         super().__init__(store, clock)
         self.requests = FakeServiceRequests(store, self, to_integration)
         self.sites = FakeSites(store, self, None)
+        self.catalogues = FakeCatalogues(store, self, None)
         self.refused_submissions = FakeRefusedSubmissions(store, self, None)
         self.standard_answers = FakeStandardAnswers(store, self, None)
         self.calendar_years = FakeCalendarYears(store, self, directory_v1.to_integration)

@@ -42,6 +42,7 @@ from intake.adapters.mongo.timeline import TIMELINE
 from intake.adapters.mongo.unit_of_work import MongoIntakeUnitOfWork
 from intake.entrypoints.deadlines import request_deadline, roster_deadline
 from intake.entrypoints.http import (
+    catalogue,
     complaints,
     directory,
     duty,
@@ -129,6 +130,7 @@ def bootstrap(settings: ServiceSettings | None = None, clock: Clock = utc_now) -
             reports.router,
             information.router,
             sites.router,
+            catalogue.router,
             working_calendars.router,
         ],
         subscriptions=subscriptions(bus),

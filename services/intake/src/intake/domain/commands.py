@@ -10,6 +10,7 @@ from decimal import Decimal
 from hotline_libs.working_days import YearSchedule
 
 from intake.domain.boards import RequestKind
+from intake.domain.catalogue import CatalogueItem
 from intake.domain.complaint import ComplaintGrade, Department, Validity
 from intake.domain.duty_log import EntryKind, SignatureKind
 from intake.domain.imports import Line
@@ -42,6 +43,16 @@ class RegisterSiteSubmission:
     source_ref: str
     registration: Registration
     causation_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class PutCatalogueItem:
+    """Add an item to a board of a site's catalogue, or change one (TAX-01, X2)."""
+
+    site_id: str
+    kind: RequestKind
+    item: CatalogueItem
+    by: str
 
 
 @dataclass(frozen=True)

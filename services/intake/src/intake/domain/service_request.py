@@ -14,7 +14,8 @@ from hotline_libs.errors import Conflict, RuleViolation
 from hotline_libs.working_days import SiteCalendar
 
 from intake.domain import events
-from intake.domain.boards import BOARDS, RequestKind
+from intake.domain.boards import RequestKind
+from intake.domain.catalogue import Catalogue, NotInCatalogue, manual_catalogue
 from intake.domain.complaint import (
     COMPLAINT_REPLY_WITHIN,
     ESCALATION,
@@ -348,18 +349,20 @@ def accept(
     request_id: uuid.UUID,
     request_no: str,
     now: datetime,
+    catalogue: Catalogue | None = None,
 ) -> ServiceRequest:
-    """Triage a registration against the board and the site's service scope, and accept it."""
-    items = BOARDS[registration.kind]
-    if registration.category not in items:
-        raise InvalidRegistration(
-            f"category {registration.category!r} is not an item of the {registration.kind.value} "
-            f"board; expected one of: {', '.join(items)}"
-        )
+    """Triage a registration against the site's service scope and its catalogue (the
+    manual's, unless the site changed it), and accept it."""
     if registration.kind not in site.services:
         raise InvalidRegistration(
-            f"site {site.site_id!r} ({site.name}) does not offer {registration.kind.value} services"
+            f"site {site.site_id!r} ({site.name}) does not offer {registration.kind.value} "
+            "services",
+            field="kind",
         )
+    try:
+        (catalogue or manual_catalogue(site.site_id)).item(registration.kind, registration.category)
+    except NotInCatalogue as refusal:
+        raise InvalidRegistration(refusal.message, field=refusal.field) from None
     description = registration.description.strip()
     if not description:
         raise InvalidRegistration(

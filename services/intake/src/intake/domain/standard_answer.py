@@ -20,7 +20,8 @@ from datetime import datetime
 from hotline_libs.aggregate import Aggregate
 from hotline_libs.errors import Conflict, RuleViolation
 
-from intake.domain.boards import BOARDS, RequestKind
+from intake.domain.boards import RequestKind
+from intake.domain.catalogue import Catalogue, NotInCatalogue, manual_catalogue
 
 MAX_QUESTION = 500
 MAX_ANSWER = 4000
@@ -135,20 +136,19 @@ def draft_answer(
     answer: str,
     by: str,
     now: datetime,
+    catalogue: Catalogue | None = None,
 ) -> StandardAnswer:
-    """The first draft of a new standard answer."""
+    """The first draft of a new standard answer, on a topic of the site's catalogue."""
     if kind not in ANSWERED_BOARDS:
         raise InvalidStandardAnswer(
             f"standard answers serve the {', '.join(k.value for k in ANSWERED_BOARDS)} boards, "
             f"not {kind.value}",
             field="kind",
         )
-    if topic not in BOARDS[kind]:
-        raise InvalidStandardAnswer(
-            f"topic {topic!r} is not an item of the {kind.value} board; expected one of: "
-            f"{', '.join(BOARDS[kind])}",
-            field="topic",
-        )
+    try:
+        (catalogue or manual_catalogue(site_id)).item(kind, topic, field="topic")
+    except NotInCatalogue as refusal:
+        raise InvalidStandardAnswer(refusal.message, field="topic") from None
     standard = StandardAnswer(
         answer_id=answer_id, document_no=document_no, site_id=site_id, kind=kind, topic=topic
     )

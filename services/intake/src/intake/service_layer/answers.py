@@ -21,6 +21,7 @@ from intake.domain.replies import StandardAnswerGiven
 from intake.domain.service_request import ServiceRequest
 from intake.domain.site import UnknownSite
 from intake.domain.standard_answer import StandardAnswer, draft_answer
+from intake.service_layer.catalogue import catalogue_of
 from intake.service_layer.unit_of_work import IntakeUnitOfWork, visible
 
 
@@ -61,6 +62,7 @@ async def draft_standard_answer(
         answer=command.answer,
         by=command.by,
         now=uow.clock(),
+        catalogue=await catalogue_of(uow, site.site_id),
     )
     uow.standard_answers.add(answer)
     await uow.commit()

@@ -29,6 +29,7 @@ from intake.domain.commands import (
     OpenDutyLog,
     PlanComplaintHandling,
     PromiseReply,
+    PutCatalogueItem,
     RecordInspection,
     RecordResident,
     RecordUnit,
@@ -62,6 +63,7 @@ from intake.domain.service_request import (
 from intake.domain.site import UnknownSite
 from intake.service_layer import answers, complaints, directory, duty, incidents, information
 from intake.service_layer.calendars import load_working_calendar_year
+from intake.service_layer.catalogue import catalogue_of, put_catalogue_item
 from intake.service_layer.unit_of_work import IntakeUnitOfWork
 
 
@@ -105,7 +107,14 @@ async def register_request(
     else:
         request_id = uuid.uuid4()
     now = uow.clock()
-    request = accept(registration, site, request_id=request_id, request_no="", now=now)
+    request = accept(
+        registration,
+        site,
+        request_id=request_id,
+        request_no="",
+        now=now,
+        catalogue=await catalogue_of(uow, site.site_id),
+    )
     # numbered only once triage accepted it: a refused registration leaves no gap in the numbers
     request.request_no = await next_serial_number(uow.serials, "SR", site.code, now)
     request.fingerprint = digest
@@ -191,6 +200,7 @@ HANDLERS: dict[type[Any], Any] = {
     RegisterRequest: register_request,
     RegisterSiteSubmission: register_site_submission,
     LoadWorkingCalendarYear: load_working_calendar_year,
+    PutCatalogueItem: put_catalogue_item,
     DraftStandardAnswer: answers.draft_standard_answer,
     RedraftStandardAnswer: answers.redraft_standard_answer,
     ApproveStandardAnswer: answers.approve_standard_answer,

@@ -9,6 +9,7 @@ from hotline_libs.aggregate import Clock
 from hotline_libs.ids import Serials
 from hotline_libs.working_calendars import Calendars
 
+from intake.domain.catalogue import Catalogue
 from intake.domain.duty_log import DutyLog
 from intake.domain.incident import Incident
 from intake.domain.information_change import InformationChange
@@ -28,6 +29,11 @@ from intake.domain.working_calendar import WorkingCalendarYear
 class ServiceRequestRepository(Protocol):
     async def get(self, request_id: object) -> ServiceRequest | None: ...
     def add(self, request: ServiceRequest) -> None: ...
+
+
+class CatalogueRepository(Protocol):
+    async def get(self, site_id: object) -> Catalogue | None: ...
+    def add(self, catalogue: Catalogue) -> None: ...
 
 
 class SiteRepository(Protocol):
@@ -110,6 +116,7 @@ class IntakeUnitOfWork(Protocol):
     calendar_years: WorkingCalendarYearRepository
     calendars: Calendars
     sites: SiteRepository
+    catalogues: CatalogueRepository
     refused_submissions: RefusedSubmissionRepository
     serials: Serials
     clock: Clock

@@ -10,6 +10,7 @@ from hotline_libs.unit_of_work import UnitOfWork, Written, ignore_written
 from hotline_libs.working_calendars import StoredCalendars
 from pymongo.asynchronous.database import AsyncDatabase
 
+from intake.adapters.mongo.catalogues import MongoCatalogues
 from intake.adapters.mongo.directory import MongoResidents, MongoUnits
 from intake.adapters.mongo.duty import MongoDutyLogs, MongoInspections, MongoRosters
 from intake.adapters.mongo.incidents import MongoIncidents
@@ -34,6 +35,7 @@ class MongoIntakeUnitOfWork(UnitOfWork):
         super().__init__(db, clock=clock, on_written=on_written)
         self.requests = MongoServiceRequests(db, self)
         self.sites = MongoSites(db, self)
+        self.catalogues = MongoCatalogues(db, self)
         self.refused_submissions = MongoRefusedSubmissions(db, self)
         self.calendar_years = MongoWorkingCalendarYears(db, self)
         self.standard_answers = MongoStandardAnswers(db, self)
