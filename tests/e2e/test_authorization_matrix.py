@@ -366,6 +366,13 @@ MATRIX: dict[tuple[str, str], Row] = {
         lambda r: {"days_off": ["2090-01-02"], "working_weekends": [], "source": "矩阵测试"},
     ),
     ("intake", "list_working_calendar_years"): _row(STAFF, "company", "/working-calendars/CN"),
+    ("intake", "get_site"): _row(EVERYONE, "record", "/sites/{site}"),
+    ("intake", "record_site"): _row(
+        {R.ADMIN},
+        "company",
+        "/sites/matrix",
+        lambda r: {"code": "MATRIX", "name": "矩阵测试", "services": ["consultation"]},
+    ),
     ("intake", "get_catalogue"): _row(EVERYONE, "record", "/sites/{site}/catalogue"),
     ("intake", "put_catalogue_item"): _row(
         {R.ADMINISTRATOR, R.SITE_MANAGER, R.ADMIN},

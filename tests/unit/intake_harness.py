@@ -140,7 +140,7 @@ class FakeIntakeUnitOfWork(FakeUnitOfWork):
     def __init__(self, store: MemoryStore, clock: Clock) -> None:
         super().__init__(store, clock)
         self.requests = FakeServiceRequests(store, self, to_integration)
-        self.sites = FakeSites(store, self, None)
+        self.sites = FakeSites(store, self, directory_v1.site_recorded)
         self.catalogues = FakeCatalogues(store, self, None)
         self.refused_submissions = FakeRefusedSubmissions(store, self, None)
         self.standard_answers = FakeStandardAnswers(store, self, None)

@@ -111,6 +111,7 @@ CARRIES: dict[tuple[str, str], tuple[str, ...]] = {
     ("callback", "WorkOrderCompleted"): ("work_order_id", "request_id", "request_no"),
     ("callback", "ChargeRaised"): ("work_order_id", "charge_id", "charge_no"),
     ("callback", "WorkingCalendarYearLoaded"): ("country", "year", "source"),
+    ("callback", "SiteRecorded"): ("country", "time_zone"),
     ("notification", "ServiceRequestAccepted"): ("request_id", "request_no"),
     ("notification", "WorkOrderDispatched"): ("request_id", "request_no"),
     ("notification", "ChargeRaised"): ("request_id", "request_no", "charge_no"),

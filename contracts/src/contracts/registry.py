@@ -31,6 +31,7 @@ from contracts.intake.v1 import (
     ResidentReplied,
     RosterLate,
     ServiceRequestAccepted,
+    SiteRecorded,
     UnitRecorded,
     WorkingCalendarYearLoaded,
 )
@@ -54,6 +55,7 @@ _EVENTS: dict[tuple[str, int], type[Event[Any]]] = {
         ComplaintRegisterOverdue,
         ComplaintResolved,
         WorkingCalendarYearLoaded,
+        SiteRecorded,
         ResidentRecorded,
         UnitRecorded,
         WorkOrderDispatched,

@@ -4,9 +4,9 @@ that service layers, which use the calendars, never import a contract)."""
 
 from __future__ import annotations
 
-from contracts.intake.v1 import WorkingCalendarYearLoaded
+from contracts.intake.v1 import SiteRecorded, WorkingCalendarYearLoaded
 
-from hotline_libs.working_calendars import KeepCalendarYear
+from hotline_libs.working_calendars import KeepCalendarYear, KeepSitePlace
 from hotline_libs.working_days import YearSchedule
 
 
@@ -22,5 +22,16 @@ def calendar_year_loaded(event: WorkingCalendarYearLoaded) -> KeepCalendarYear:
             source=loaded.source,
         ),
         loaded_at=loaded.loaded_at,
+        causation_id=event.event_id,
+    )
+
+
+def site_recorded(event: SiteRecorded) -> KeepSitePlace:
+    """Intake's record of a site → where it is, for counting its working days."""
+    return KeepSitePlace(
+        site_id=event.site_id,
+        country=event.payload.country,
+        time_zone=event.payload.time_zone,
+        recorded_at=event.payload.recorded_at,
         causation_id=event.event_id,
     )

@@ -64,6 +64,10 @@ class Calendars(Protocol):
 
     async def keep_year(self, schedule: YearSchedule, loaded_at: datetime) -> bool: ...
 
+    async def keep_site(
+        self, site_id: str, country: str, zone: str, recorded_at: datetime
+    ) -> bool: ...
+
 
 class StoredCalendars:
     """The calendars in a service's own database: the shipped years plus the loaded ones."""
@@ -100,11 +104,20 @@ class StoredCalendars:
             return False
         return result.matched_count > 0 or result.upserted_id is not None
 
-    async def keep_site(self, site_id: str, country: str, zone: str) -> None:
-        """Note where a site is (from the directory intake publishes)."""
-        await self._places.update_one(
-            {"_id": site_id}, {"$set": {"country": country, "time_zone": zone}}, upsert=True
-        )
+    async def keep_site(self, site_id: str, country: str, zone: str, recorded_at: datetime) -> bool:
+        """Note where a site is (from the directory intake publishes), unless a later record
+        of it is kept already; True when kept."""
+        try:
+            result = await self._places.update_one(
+                {"_id": site_id, "recorded_at": {"$lt": recorded_at}},
+                {"$set": {"country": country, "time_zone": zone, "recorded_at": recorded_at}},
+                upsert=True,
+            )
+        except (
+            DuplicateKeyError
+        ):  # a later record is kept: the filter missed it, the upsert clashed
+            return False
+        return result.matched_count > 0 or result.upserted_id is not None
 
 
 @dataclass
@@ -126,6 +139,9 @@ class FixedCalendars:
         )
         return True
 
+    async def keep_site(self, site_id: str, country: str, zone: str, recorded_at: datetime) -> bool:
+        return False  # one calendar for every site
+
 
 @dataclass(frozen=True)
 class KeepCalendarYear:
@@ -144,3 +160,22 @@ async def keep_calendar_year(command: KeepCalendarYear, uow: HasCalendars) -> bo
     """The handler every service registers for ``KeepCalendarYear``: a redelivery or an older
     load changes nothing."""
     return await uow.calendars.keep_year(command.schedule, command.loaded_at)
+
+
+@dataclass(frozen=True)
+class KeepSitePlace:
+    """Keep where a site is: its calendar's country and its time zone (from intake)."""
+
+    site_id: str
+    country: str
+    time_zone: str
+    recorded_at: datetime
+    causation_id: uuid.UUID | None = None
+
+
+async def keep_site_place(command: KeepSitePlace, uow: HasCalendars) -> bool:
+    """The handler every service that counts a site's days registers for ``KeepSitePlace``:
+    a redelivery or an older record changes nothing."""
+    return await uow.calendars.keep_site(
+        command.site_id, command.country, command.time_zone, command.recorded_at
+    )

@@ -631,8 +631,51 @@ class WorkingCalendarYearLoaded(Event[WorkingCalendarYearLoadedPayload]):
         return f"{self.payload.country}-{self.payload.year}"
 
 
+class Shift(ContractModel):
+    """One of a site's front-desk shifts (DUTY-01); one ending before it starts runs overnight."""
+
+    code: str = Field(description="The shift's code", examples=["early"])
+    starts: str = Field(
+        pattern=r"^\d{2}:\d{2}$", description="Local start, HH:MM", examples=["07:30"]
+    )
+    ends: str = Field(pattern=r"^\d{2}:\d{2}$", description="Local end, HH:MM", examples=["15:30"])
+
+
+class SiteRecordedPayload(ContractModel):
+    """A site as intake's directory holds it: added, or its settings changed."""
+
+    code: str = Field(description="The site's code, in every serial number", examples=["DMG"])
+    site_name: str = Field(description="The site's name", examples=["大明宫花园"])
+    services: list[RequestKind] = Field(description="The boards the site serves")
+    country: str = Field(
+        pattern="^[A-Z]{2}$", description="Whose working-day calendar counts", examples=["CN"]
+    )
+    time_zone: str = Field(description="IANA time zone of the site", examples=["Asia/Shanghai"])
+    supervisor_after_minutes: int = Field(
+        ge=1, description="An open complaint reaches the supervisor after this", examples=[240]
+    )
+    higher_manager_after_minutes: int = Field(
+        ge=1, description="…and the higher manager after this", examples=[1440]
+    )
+    shifts: list[Shift] = Field(description="The front desk's shift templates")
+    recorded_at: UtcDateTime = Field(description="When this version was recorded")
+
+
+class SiteRecorded(Event[SiteRecordedPayload]):
+    """Published by intake when a site is added or its settings change; services keep where
+    each site is (country and time zone) to count its working days."""
+
+    EVENT_TYPE: ClassVar[str] = "SiteRecorded"
+    VERSION: ClassVar[int] = 1
+    TOPIC: ClassVar[str] = topics.DIRECTORY
+
+    def partition_key(self) -> str:
+        return self.site_id
+
+
 __all__ = [
     "AboutRequest",
+    "Attachment",
     "Channel",
     "ComplaintAssessed",
     "ComplaintAssessedPayload",
@@ -644,6 +687,9 @@ __all__ = [
     "ComplaintResolved",
     "ComplaintResolvedPayload",
     "ComplaintValidity",
+    "Emergency",
+    "EmergencyReported",
+    "EmergencyReportedPayload",
     "FirstAnswerOverdue",
     "FirstAnswerOverduePayload",
     "IncidentClosed",
@@ -652,6 +698,7 @@ __all__ = [
     "IncidentDeclaredPayload",
     "IncidentKind",
     "PreferredChannel",
+    "ReceivingDesk",
     "ReplyKind",
     "ReplyPromiseBreached",
     "ReplyPromiseBreachedPayload",
@@ -668,6 +715,9 @@ __all__ = [
     "RosterLatePayload",
     "ServiceRequestAccepted",
     "ServiceRequestAcceptedPayload",
+    "Shift",
+    "SiteRecorded",
+    "SiteRecordedPayload",
     "UnitRecorded",
     "UnitRecordedPayload",
     "WorkingCalendarYearLoaded",

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from contracts.billing.v1 import ChargeRaised
 from contracts.dispatch.v1 import WorkOrderCompleted
-from contracts.intake.v1 import WorkingCalendarYearLoaded
+from contracts.intake.v1 import SiteRecorded, WorkingCalendarYearLoaded
 from hotline_libs.bus import MessageBus
-from hotline_libs.calendar_feed import calendar_year_loaded
+from hotline_libs.calendar_feed import calendar_year_loaded, site_recorded
 from hotline_libs.messaging import Subscription, to_bus
 
 from callback.adapters.inbound import events_v1
@@ -21,6 +21,9 @@ def subscriptions(bus: MessageBus) -> list[Subscription]:
         Subscription(topics.CHARGES, {ChargeRaised: to_bus(bus, events_v1.note_charge)}),
         Subscription(
             topics.DIRECTORY,
-            {WorkingCalendarYearLoaded: to_bus(bus, calendar_year_loaded)},
+            {
+                WorkingCalendarYearLoaded: to_bus(bus, calendar_year_loaded),
+                SiteRecorded: to_bus(bus, site_recorded),
+            },
         ),
     ]

@@ -8,7 +8,12 @@ from typing import Any
 from hotline_libs.aggregate import is_due
 from hotline_libs.errors import NotFound
 from hotline_libs.ids import derive_id
-from hotline_libs.working_calendars import KeepCalendarYear, keep_calendar_year
+from hotline_libs.working_calendars import (
+    KeepCalendarYear,
+    KeepSitePlace,
+    keep_calendar_year,
+    keep_site_place,
+)
 
 from callback.domain.callback import Callback, Outcome, new_callback
 from callback.domain.commands import (
@@ -108,5 +113,6 @@ HANDLERS: dict[type[Any], Any] = {
     RecordCallbackOutcome: record_outcome,
     CallbackDeadlineReached: callback_deadline_reached,
     KeepCalendarYear: keep_calendar_year,
+    KeepSitePlace: keep_site_place,
 }
 """Every command the callback service handles, and its handler."""

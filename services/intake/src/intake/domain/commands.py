@@ -22,6 +22,7 @@ from intake.domain.replies import ReplyTier
 from intake.domain.resident import ResidentDetails
 from intake.domain.roster import Assignment, ChangeKind
 from intake.domain.service_request import Registration
+from intake.domain.site import SiteSettings
 from intake.domain.timeline import TimelineEntry
 from intake.domain.unit import Occupancy
 
@@ -43,6 +44,14 @@ class RegisterSiteSubmission:
     source_ref: str
     registration: Registration
     causation_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class RecordSite:
+    """Add a site the hotline serves, or change its settings (an admin)."""
+
+    site_id: str
+    settings: SiteSettings
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,13 @@ class EmergencyReported:
 
 
 @dataclass(frozen=True)
+class SiteRecorded:
+    """A site was added, or its settings changed."""
+
+    recorded_at: datetime
+
+
+@dataclass(frozen=True)
 class WorkingCalendarYearLoaded:
     """An admin loaded or corrected a year of a country's working-day calendar."""
 

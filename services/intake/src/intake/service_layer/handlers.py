@@ -32,6 +32,7 @@ from intake.domain.commands import (
     PutCatalogueItem,
     RecordInspection,
     RecordResident,
+    RecordSite,
     RecordUnit,
     RedraftStandardAnswer,
     RegisterRequest,
@@ -64,6 +65,7 @@ from intake.domain.site import UnknownSite
 from intake.service_layer import answers, complaints, directory, duty, incidents, information
 from intake.service_layer.calendars import load_working_calendar_year
 from intake.service_layer.catalogue import catalogue_of, put_catalogue_item
+from intake.service_layer.sites import record_site
 from intake.service_layer.unit_of_work import IntakeUnitOfWork
 
 
@@ -201,6 +203,7 @@ HANDLERS: dict[type[Any], Any] = {
     RegisterSiteSubmission: register_site_submission,
     LoadWorkingCalendarYear: load_working_calendar_year,
     PutCatalogueItem: put_catalogue_item,
+    RecordSite: record_site,
     DraftStandardAnswer: answers.draft_standard_answer,
     RedraftStandardAnswer: answers.redraft_standard_answer,
     ApproveStandardAnswer: answers.approve_standard_answer,

@@ -38,6 +38,7 @@ class CatalogueRepository(Protocol):
 
 class SiteRepository(Protocol):
     async def get(self, site_id: object) -> Site | None: ...
+    def add(self, site: Site) -> None: ...
 
 
 class RefusedSubmissionRepository(Protocol):

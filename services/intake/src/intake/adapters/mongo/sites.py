@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import time
+from typing import Any
 
 from hotline_libs.mongo import Document
-from hotline_libs.unit_of_work import AggregateRepository
+from hotline_libs.unit_of_work import AggregateRepository, EventContext
 
+from contracts import Event
 from intake.adapters.mongo.complaint_register import thresholds_document, thresholds_from
+from intake.adapters.outbound import directory_v1
 from intake.domain.boards import RequestKind
 from intake.domain.duty_log import DEFAULT_SHIFTS, ShiftTemplate
 from intake.domain.site import Site
@@ -53,6 +56,11 @@ class MongoSites(AggregateRepository[Site]):
             )
             or DEFAULT_SHIFTS,
         )
+
+    def to_integration(
+        self, aggregate: Site, event: Any, context: EventContext
+    ) -> Event[Any] | None:
+        return directory_v1.site_recorded(aggregate, event, context)
 
     async def all(self) -> list[Site]:
         return await self.find({}, sort=[("_id", 1)])

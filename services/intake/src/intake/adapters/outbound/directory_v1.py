@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from contracts.intake import v1
@@ -11,6 +12,7 @@ from hotline_libs.unit_of_work import EventContext
 from contracts import Event
 from intake.domain import events
 from intake.domain.resident import Resident
+from intake.domain.site import Site
 from intake.domain.unit import Unit
 from intake.domain.working_calendar import WorkingCalendarYear
 
@@ -100,3 +102,36 @@ def unit_recorded(unit: Unit, event: Any, context: EventContext) -> Event[Any] |
         ),
     )
     return recorded
+
+
+def site_recorded(site: Site, event: Any, context: EventContext) -> Event[Any] | None:
+    if not isinstance(event, events.SiteRecorded):
+        return None
+    recorded: v1.SiteRecorded = v1.SiteRecorded.build(
+        event_id=event_id(v1.SiteRecorded, f"{site.site_id}@{event.recorded_at.isoformat()}"),
+        producer=PRODUCER,
+        site_id=site.site_id,
+        correlation_id=derive_id("site", site.site_id),
+        causation_id=context.causation_id,
+        occurred_at=event.recorded_at,
+        aggregate_version=context.aggregate_version,
+        payload=v1.SiteRecordedPayload(
+            code=site.code,
+            site_name=site.name,
+            services=[v1.RequestKind(kind.value) for kind in sorted(site.services)],
+            country=site.country,
+            time_zone=site.time_zone,
+            supervisor_after_minutes=_minutes(site.escalation.supervisor_after),
+            higher_manager_after_minutes=_minutes(site.escalation.higher_manager_after),
+            shifts=[
+                v1.Shift(code=t.code, starts=f"{t.starts:%H:%M}", ends=f"{t.ends:%H:%M}")
+                for t in site.shifts
+            ],
+            recorded_at=event.recorded_at,
+        ),
+    )
+    return recorded
+
+
+def _minutes(span: timedelta) -> int:
+    return int(span.total_seconds() // 60)

@@ -93,6 +93,8 @@ ACCESS: Access = {
     ),
     "list_information_changes": allow(HOTLINE_DESK, SITE_DESK, OVERSIGHT),
     "list_sites": allow(STAFF, Role.SITE_SYSTEM),
+    "get_site": allow(STAFF, Role.SITE_SYSTEM),
+    "record_site": allow(Role.ADMIN),
     "get_catalogue": allow(STAFF, Role.SITE_SYSTEM),
     "put_catalogue_item": allow(DIRECTORY_KEEPERS),
     "load_working_calendar_year": allow(Role.ADMIN),
