@@ -1,6 +1,9 @@
 """The supervisor's complaint queue with its clocks, and a complaint taken from registration to
-resolution, in the browser on the real stack (CMP-04, CMP-05, CMP-07, CMP-12, CMP-13, CMP-14,
-CMP-15, CMP-21); a role that may not read complaints neither sees the screen nor opens it."""
+resolution (CMP-04, CMP-05, CMP-07, CMP-12, CMP-13, CMP-14, CMP-15, CMP-21); a shift's duty log
+opened, written in, taken over late with its open items and counted items, signed off by the
+outgoing and read by the supervisor (DUTY-04, DUTY-08, DUTY-10..DUTY-15); roles that may not use
+these screens neither see them nor open them (DUTY-07, REC-01). In the browser, on the real
+stack."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ import re
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -20,7 +24,11 @@ from tests.browser.conftest import screenshot
 from tests.browser.test_console import fresh_phone, sign_in
 from tests.support import auth, changing
 
-pytestmark = [pytest.mark.browser, pytest.mark.e2e]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.e2e,
+    pytest.mark.usefixtures("service_logs_on_failure"),
+]
 
 
 async def queue_offset(platform: Stack, request_no: str, open_: bool) -> int:
@@ -187,13 +195,142 @@ async def test_cmp04_a_complaint_not_answered_within_two_hours_is_red_in_the_que
     await expect(clocks.locator("div.late [data-testid=clock-reply]")).to_be_visible()
 
 
-async def test_a_technician_sees_no_complaints_and_is_refused_them(page: Page) -> None:
+def a_past_day(marker: str) -> str:
+    """A day of the last year in the site's time (Asia/Shanghai), by ``marker``: a log of its
+    shift is taken over after its relief was due."""
+    shanghai = datetime.now(UTC) + timedelta(hours=8)
+    return (shanghai - timedelta(days=2 + int(marker, 16) % 300)).date().isoformat()
+
+
+async def open_log(page: Page, day: str, shift: str) -> str:
+    """The desk opens a shift's log on /duty; the log's path."""
+    await page.goto("/duty")
+    opening = page.get_by_test_id("open-log")
+    await opening.locator("#d-site").select_option("dmg")
+    await opening.locator("#d-day").fill(day)
+    await opening.locator("#d-shift").select_option(shift)
+    await opening.locator("button[type=submit]").click()
+    await expect(page.get_by_test_id("log-id")).to_contain_text(f"dmg · {day} · ")
+    return urlsplit(page.url).path
+
+
+async def take_over(
+    page: Page, log_path: str, open_item: str, counted: list[tuple[str, int]]
+) -> None:
+    """The incoming relieves whoever opened the log: open items heard, items counted."""
+    await page.goto(log_path)
+    taking = page.get_by_test_id("take-over")
+    await expect(taking.locator("#t-outgoing")).to_have_value("console-duty_staff-赵强")
+    await taking.locator("#t-open-items").fill(open_item)
+    for row, (name, count) in enumerate(counted, start=1):
+        await taking.locator(f"#t-item-{row}").fill(name)
+        await taking.locator(f"#t-count-{row}").fill(str(count))
+    await taking.locator("button[type=submit]").click()
+
+
+async def test_duty_a_desk_opens_a_log_writes_in_it_and_hands_over_signed_by_both(
+    page: Page,
+) -> None:
+    """DUTY-04: what is received is written in the shift's log; DUTY-12/DUTY-10: the relief due
+    15 minutes before the shift ends, a later take-over recorded late; DUTY-13/DUTY-16: the
+    open items heard; DUTY-11/DUTY-15: the outgoing, and only they, sign off once relieved, so
+    both have signed; DUTY-08: the supervisor signs it read. (The items counted, DUTY-14: the
+    next test.)"""
+    marker = uuid.uuid4().hex[:6]
+    day = a_past_day(marker)
+    await sign_in(page, "duty_staff", ["dmg"], "赵强")
+    log_path = await open_log(page, day, "early")
+    await expect(page.get_by_test_id("log-id")).to_have_text(f"dmg · {day} · 早班 7:30-15:30")
+    await expect(page.get_by_test_id("relief-due")).to_have_text(f"{day} 15:15")
+    await page.locator("#e-kind").select_option("information")
+    await page.locator("#e-text").fill(f"3-1202来电报水管漏水, 已派单 {marker}")
+    await page.get_by_test_id("write").locator("button[type=submit]").click()
+    await expect(page.get_by_test_id("entries")).to_contain_text(marker)
+    await expect(page.get_by_test_id("entries")).to_contain_text("console-duty_staff-赵强")
+
+    await sign_in(page, "duty_staff", ["dmg"], "钱丽")
+    await take_over(page, log_path, f"5-802 投诉噪音, 待物业管家回复 {marker}", [])
+    await expect(page.get_by_test_id("done")).to_have_text("已接班。")
+    handover = page.get_by_test_id("handover")
+    await expect(handover.get_by_test_id("open-items")).to_contain_text(marker)
+    await expect(handover.get_by_test_id("incoming-signature")).to_contain_text(
+        re.compile(r"console-duty_staff-钱丽 · \d{4}-\d{2}-\d{2} \d{2}:\d{2} · 接班迟到 \d+ 分钟")
+    )
+    state = page.locator("main > section").first.get_by_test_id("handover-state")
+    await expect(state).to_have_class("late")  # taken over after the relief was due
+    await expect(state).to_contain_text("待交班人签名")
+    await page.get_by_test_id("sign-off").locator("button[type=submit]").click()
+    await expect(page.get_by_test_id("problem")).to_contain_text(
+        "the handover is signed by the outgoing console-duty_staff-赵强"
+    )  # the incoming does not sign for the outgoing
+    await screenshot(page, "duty-log-taken-over")
+
+    await sign_in(page, "duty_staff", ["dmg"], "赵强")
+    await page.goto(log_path)
+    await page.get_by_test_id("sign-off").locator("button[type=submit]").click()
+    await expect(page.get_by_test_id("done")).to_have_text("交班人已签名。")
+    await expect(page.get_by_test_id("incoming-signature")).to_contain_text("钱丽")
+    await expect(page.get_by_test_id("outgoing-signature")).to_contain_text(
+        re.compile(r"console-duty_staff-赵强 · \d{4}-\d{2}-\d{2} \d{2}:\d{2}")
+    )
+    await expect(page.get_by_test_id("closed")).to_have_text("已签名确认")
+    await expect(page.get_by_test_id("write")).to_have_count(0)  # signed: nothing more written
+
+    await sign_in(page, "supervisor", ["*"], "张敏")
+    await page.goto(log_path)
+    await page.get_by_test_id("sign-daily_read").click()
+    await expect(page.get_by_test_id("signatures")).to_contain_text(
+        "每日查阅 · console-supervisor-张敏"
+    )
+    await screenshot(page, "duty-log")
+    await page.goto(f"/duty?site_id=dmg&day={day}")
+    row = page.locator(f"tr[data-testid='log-dmg:{day}:early']")
+    await expect(row).to_have_class("late")
+    await expect(row.get_by_test_id("handover-state")).to_contain_text("已交接 · 接班迟到")
+    await expect(row).to_contain_text("每日查阅 · console-supervisor-张敏")
+    await screenshot(page, "duty")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="intake stores a handover's counted items as nested arrays "
+    "(services/intake/src/intake/adapters/mongo/duty.py), which FerretDB refuses: every "
+    "take-over with counted items fails in intake (WriteError, the console shows 'intake did "
+    "not answer'). Remove this mark once intake stores them as documents.",
+)
+async def test_duty_the_desks_items_counted_at_the_take_over_are_kept(page: Page) -> None:
+    """DUTY-14: the outgoing and incoming count the desk's items together; the log keeps what
+    was counted."""
+    marker = uuid.uuid4().hex[:6]
+    await sign_in(page, "duty_staff", ["dmg"], "赵强")
+    log_path = await open_log(page, a_past_day(marker), "middle")
+    await sign_in(page, "duty_staff", ["dmg"], "钱丽")
+    await take_over(page, log_path, f"钥匙柜门锁松动 {marker}", [("对讲机", 2), ("钥匙", 12)])
+    counted = page.get_by_test_id("handover").get_by_test_id("counted-items")
+    await expect(counted).to_contain_text("对讲机 × 2")
+    await expect(counted).to_contain_text("钥匙 × 12")
+
+
+async def test_roles_that_may_not_use_the_screens_neither_see_nor_open_them(page: Page) -> None:
     """Complaints carry residents' details: intake lets only the desks and oversight read them
-    (REC-01); the console neither lists the screen for a technician nor opens it."""
+    (REC-01); duty records are for the desks and those overseeing them (DUTY-07), not for a
+    steward. The console neither lists a screen for such a role nor opens it."""
     await sign_in(page, "technician", ["dmg"], "李强")
-    await expect(page.locator("nav[aria-label=main] a[data-screen=complaints]")).to_have_count(0)
-    response = await page.goto("/complaints")
+    await expect(page.locator("nav[aria-label=main] a")).to_have_count(0)
+    for path in (
+        "/complaints",
+        f"/complaints/{uuid.uuid4()}",
+        "/duty",
+        "/duty/dmg:2026-11-24:early",
+    ):
+        response = await page.goto(path)
+        assert response is not None and response.status == 403, path
+        await expect(page.get_by_test_id("problem")).to_contain_text("您的角色不能使用此页面")
+
+    await sign_in(page, "steward", ["dmg"], "周管家")
+    nav = page.locator("nav[aria-label=main]")
+    await expect(nav.locator("a[data-screen=complaints]")).to_have_count(1)
+    await expect(nav.locator("a[data-screen=duty]")).to_have_count(0)
+    response = await page.goto("/duty")
     assert response is not None and response.status == 403
     await expect(page.get_by_test_id("problem")).to_contain_text("您的角色不能使用此页面")
-    response = await page.goto(f"/complaints/{uuid.uuid4()}")
-    assert response is not None and response.status == 403

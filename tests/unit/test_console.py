@@ -66,7 +66,16 @@ def test_a_site_role_may_not_take_every_site() -> None:
 
 
 NAVIGATION = {
-    Role.AGENT: ["register", "requests", "owed", "complaints", "answers", "incidents", "report"],
+    Role.AGENT: [
+        "register",
+        "requests",
+        "owed",
+        "complaints",
+        "answers",
+        "incidents",
+        "duty",
+        "report",
+    ],
     Role.SUPERVISOR: [
         "register",
         "requests",
@@ -74,6 +83,7 @@ NAVIGATION = {
         "complaints",
         "answers",
         "incidents",
+        "duty",
         "report",
     ],
     Role.DUTY_STAFF: [
@@ -83,6 +93,7 @@ NAVIGATION = {
         "complaints",
         "answers",
         "incidents",
+        "duty",
         "report",
     ],
     Role.STEWARD: ["register", "requests", "owed", "complaints", "answers", "incidents", "report"],
@@ -93,6 +104,7 @@ NAVIGATION = {
         "complaints",
         "answers",
         "incidents",
+        "duty",
         "report",
     ],
     Role.SITE_MANAGER: [
@@ -103,6 +115,7 @@ NAVIGATION = {
         "answers",
         "approvals",
         "incidents",
+        "duty",
         "report",
     ],
     Role.DIRECTOR: [
@@ -112,10 +125,20 @@ NAVIGATION = {
         "answers",
         "approvals",
         "incidents",
+        "duty",
         "report",
     ],
-    Role.QUALITY_HEAD: ["requests", "owed", "complaints", "answers", "incidents", "report"],
-    Role.ADMIN: ["register", "requests", "owed", "complaints", "answers", "incidents", "report"],
+    Role.QUALITY_HEAD: ["requests", "owed", "complaints", "answers", "incidents", "duty", "report"],
+    Role.ADMIN: [
+        "register",
+        "requests",
+        "owed",
+        "complaints",
+        "answers",
+        "incidents",
+        "duty",
+        "report",
+    ],
     Role.TECHNICIAN: [],
     Role.FINANCE: [],
     Role.SITE_SYSTEM: [],

@@ -1,8 +1,11 @@
-"""The console's complaint screens in front of a scripted intake, without a browser: the queue's
-clocks in site time with the breached ones in red and named (CMP-04, CMP-05, CMP-12, CMP-14,
-CMP-15), the complaint's forms posting what intake's routes take with the form's Idempotency-Key
-(CMP-07, CMP-13, CMP-06, CMP-21), intake's refusal shown beside the form as typed, and who sees
-the screens (intake's access table: REGISTRARS + OVERSIGHT read complaints)."""
+"""The console's complaint and duty-log screens in front of a scripted intake, without a browser.
+
+Complaints: the queue's clocks in site time with the breached ones in red and named (CMP-04,
+CMP-05, CMP-12, CMP-14, CMP-15), the complaint's forms posting what intake's routes take with the
+form's Idempotency-Key (CMP-07, CMP-13, CMP-06, CMP-21), intake's refusal shown beside the form as
+typed. Duty: late and missed take-overs in red (DUTY-10, DUTY-11), the take-over's open items and
+counted items (DUTY-13, DUTY-14), the sign-off (DUTY-15) and each signer's signature (DUTY-08,
+DUTY-21, DUTY-22). Who sees each screen follows intake's access table."""
 
 from __future__ import annotations
 
@@ -15,7 +18,7 @@ from typing import Any
 import httpx
 import pytest
 from console.bootstrap import create_app
-from console.entrypoints.web import SCREENS, SESSION_COOKIE, screens_for
+from console.entrypoints.web import DUTY_DESK, SCREENS, SESSION_COOKIE, screens_for
 from console.entrypoints.web.complaints import (
     CLOCKS,
     DEPARTMENTS,
@@ -25,6 +28,8 @@ from console.entrypoints.web.complaints import (
     STATUSES,
     complaint_clocks,
 )
+from console.entrypoints.web.duty import ENTRY_KINDS, SHIFTS, SIGNATURE_KINDS
+from console.entrypoints.web.duty import FORMS as DUTY_FORMS
 from console.i18n import TEXT
 from hotline_libs.auth import Role, issue_token
 from hotline_libs.settings import DEV_JWT_SECRET
@@ -449,3 +454,310 @@ def test_every_key_the_complaint_screens_build_is_in_both_languages() -> None:
     sources = "".join(p.read_text() for p in TEMPLATES.glob("*.html"))
     for prefix in ("clock_", "level_", "grade_", "department_", "complaints_", "done_form_"):
         assert f't("{prefix}" ~' in sources, prefix  # still built so: this list is complete
+
+
+# -- the duty log and its handover ---------------------------------------------------------------
+LOG_ID = "dmg:2026-11-24:early"
+
+
+def a_duty_log(log_id: str = LOG_ID, **overrides: Any) -> dict[str, Any]:
+    """A log as intake's duty routes show it: opened, its relief due in 5 hours, nothing
+    written."""
+    site_id, day, shift = log_id.split(":")
+    log: dict[str, Any] = {
+        "log_id": log_id,
+        "site_id": site_id,
+        "day": day,
+        "shift": shift,
+        "starts_at": _moment(-180),
+        "relief_due_at": _moment(300),
+        "opened_by": "console-duty_staff-赵强",
+        "carried_over": [],
+        "entries": [],
+        "handover": None,
+        "signatures": [],
+        "closed": False,
+        "version": 1,
+    }
+    return log | overrides
+
+
+def a_handover(**overrides: Any) -> dict[str, Any]:
+    handover: dict[str, Any] = {
+        "outgoing": "console-duty_staff-赵强",
+        "incoming": "console-duty_staff-钱丽",
+        "open_items": ["5-802 投诉噪音, 待物业管家回复"],
+        "counted_items": [{"name": "对讲机", "count": 2}],
+        "taken_over_at": _moment(-5),
+        "late_minutes": None,
+        "outgoing_signed_at": None,
+    }
+    return handover | overrides
+
+
+def test_the_duty_list_shows_late_and_missed_take_overs_in_red() -> None:
+    """DUTY-10: a late take-over is recorded and shown; DUTY-11/DUTY-12: the relief is due 15
+    minutes before the shift ends, and one not come by then is overdue."""
+    listed = page_of(
+        a_duty_log("dmg:2026-11-24:early", relief_due_at="2099-01-01T07:15:00+00:00"),
+        a_duty_log("dmg:2026-11-23:early", relief_due_at=_moment(-30)),
+        a_duty_log(
+            "dmg:2026-11-22:early",
+            relief_due_at=_moment(-300),
+            handover=a_handover(late_minutes=12),
+        ),
+        a_duty_log(
+            "dmg:2026-11-21:early",
+            relief_due_at=_moment(-3000),
+            handover=a_handover(outgoing_signed_at=_moment(-2990)),
+            signatures=[{"kind": "daily_read", "by": "console-supervisor-张敏", "at": _moment(-1)}],
+            closed=True,
+        ),
+    )
+    with signed_in_against(Role.DUTY_STAFF, {("GET", "/duty-logs"): listed}) as (client, calls):
+        page = client.get("/duty")
+        client.get("/duty", params={"site_id": "dmg", "day": "2026-11-22"})
+    assert page.status_code == 200
+    assert _rows(page.text) == {
+        "log-dmg:2026-11-24:early": "",
+        "log-dmg:2026-11-23:early": "late",  # the relief is overdue
+        "log-dmg:2026-11-22:early": "late",  # taken over 12 minutes late
+        "log-dmg:2026-11-21:early": "",
+    }
+    states = dict(
+        re.findall(
+            r'data-testid="log-([^"]+)">.*?data-testid="handover-state">(.*?)</span>',
+            page.text,
+            re.S,
+        )
+    )
+    assert states == {
+        "dmg:2026-11-24:early": "值班中",
+        "dmg:2026-11-23:early": "接班人逾时未到",
+        "dmg:2026-11-22:early": "待交班人签名 · 接班迟到 12 分钟",
+        "dmg:2026-11-21:early": "已交接",
+    }
+    assert "2099-01-01 15:15" in page.text  # the relief due in site time
+    assert "每日查阅 · console-supervisor-张敏" in page.text
+    assert 'hx-trigger="every 30s"' in page.text
+    asked = [dict(c.url.params) for c in calls if c.url.path == "/duty-logs"]
+    assert asked == [
+        {"limit": "20", "offset": "0"},
+        {"limit": "20", "offset": "0", "site_id": "dmg", "day_from": "2026-11-22"}
+        | {"day_to": "2026-11-22"},
+    ]
+
+
+def _duty_routes(
+    log: dict[str, Any], answers: dict[str, Handler | dict[str, Any]]
+) -> dict[tuple[str, str], Handler | dict[str, Any]]:
+    path = f"/duty-logs/{log['log_id']}"
+    routes: dict[tuple[str, str], Handler | dict[str, Any]] = {("GET", path): log}
+    routes |= {("POST", f"{path}/{step}"): answer for step, answer in answers.items()}
+    return routes
+
+
+def test_the_desk_opens_writes_takes_over_and_signs_off_with_what_intake_takes() -> None:
+    """DUTY-04: written in the log; DUTY-13/DUTY-14: the open items heard and the items counted,
+    the rows left empty skipped; DUTY-15: the outgoing signs off; DUTY-08: the supervisor reads."""
+    log = a_duty_log()
+    answers: dict[str, Handler | dict[str, Any]] = {
+        step: log for step in ("entries", "take-over", "sign-off", "signatures")
+    }
+    routes = _duty_routes(log, answers) | {("POST", "/duty-logs"): log}
+    with signed_in_against(Role.SUPERVISOR, routes) as (client, calls):
+        client.get("/duty")
+        csrf = client.cookies["hotline_csrf"]
+        posted = [
+            client.post(
+                "/duty",
+                data={"site_id": "dmg", "day": "2026-11-24", "shift": "early"}
+                | {"key": "k-o", "csrf": csrf},
+            ),
+            client.post(
+                f"/duty/{LOG_ID}/entries",
+                data={"kind": "event", "text": "3-1202来电报水管漏水, 已派单", "key": "k-e"}
+                | {"csrf": csrf},
+            ),
+            client.post(
+                f"/duty/{LOG_ID}/take-over",
+                data={
+                    "outgoing": " console-duty_staff-赵强 ",
+                    "open_items": "5-802 投诉噪音\n\n  钥匙柜门锁松动 \n",
+                    "item_name": ["对讲机", "钥匙", "", ""],
+                    "item_count": ["2", " 12 ", "", ""],
+                    "key": "k-t",
+                    "csrf": csrf,
+                },
+            ),
+            client.post(f"/duty/{LOG_ID}/sign-off", data={"key": "k-s", "csrf": csrf}),
+            client.post(
+                f"/duty/{LOG_ID}/signatures",
+                data={"kind": "daily_read", "key": "k-r", "csrf": csrf},
+            ),
+        ]
+    assert [p.status_code for p in posted] == [303] * 5
+    assert posted[0].headers["location"] == f"/duty/{LOG_ID}"
+    assert posted[2].headers["location"] == f"/duty/{LOG_ID}?done=take_over"
+    sent = [
+        (c.url.path, c.read(), c.headers["Idempotency-Key"]) for c in calls if c.method == "POST"
+    ]
+    assert [(path, json.loads(body) if body else None, key) for path, body, key in sent] == [
+        ("/duty-logs", {"site_id": "dmg", "day": "2026-11-24", "shift": "early"}, "k-o"),
+        (
+            f"/duty-logs/{LOG_ID}/entries",
+            {"kind": "event", "text": "3-1202来电报水管漏水, 已派单"},
+            "k-e",
+        ),
+        (
+            f"/duty-logs/{LOG_ID}/take-over",
+            {
+                "outgoing": "console-duty_staff-赵强",
+                "open_items": ["5-802 投诉噪音", "钥匙柜门锁松动"],
+                "counted_items": [{"name": "对讲机", "count": 2}, {"name": "钥匙", "count": 12}],
+            },
+            "k-t",
+        ),
+        (f"/duty-logs/{LOG_ID}/sign-off", None, "k-s"),
+        (f"/duty-logs/{LOG_ID}/signatures", {"kind": "daily_read"}, "k-r"),
+    ]
+
+
+def test_a_count_that_is_no_number_and_intakes_refusals_are_shown_on_the_log() -> None:
+    taken = a_duty_log("dmg:2026-11-24:middle", handover=a_handover())
+    refusal = "the handover is signed by the outgoing console-duty_staff-赵强"
+    routes = _duty_routes(a_duty_log(), {}) | _duty_routes(
+        taken,
+        {
+            "sign-off": lambda _: httpx.Response(
+                422, json={"status": 422, "detail": refusal, "errors": [{"field": "by"}]}
+            )
+        },
+    )
+    with signed_in_against(Role.DUTY_STAFF, routes) as (client, calls):
+        client.get(f"/duty/{LOG_ID}")
+        csrf = client.cookies["hotline_csrf"]
+        miscounted = client.post(
+            f"/duty/{LOG_ID}/take-over",
+            data={
+                "outgoing": "console-duty_staff-赵强",
+                "open_items": "5-802 投诉噪音",
+                "item_name": ["对讲机"],
+                "item_count": ["两"],
+                "key": "k-t",
+                "csrf": csrf,
+            },
+        )
+        refused = client.post(
+            f"/duty/{taken['log_id']}/sign-off", data={"key": "k-s", "csrf": csrf}
+        )
+        asked = len(calls)
+        bad_id = client.get("/duty/%2E%2E")  # a path segment, not a log id
+    assert miscounted.status_code == 422
+    assert "对讲机: count &#39;两&#39; is not a number" in miscounted.text
+    assert 'value="两"' in miscounted.text and ">5-802 投诉噪音</textarea>" in miscounted.text
+    assert not any(c.url.path.endswith("/take-over") for c in calls)  # refused before intake
+    assert refused.status_code == 422 and refusal in refused.text
+    assert bad_id.status_code == 404 and "没有这份值班记录" in bad_id.text
+    assert len(calls) == asked  # intake is asked for logs only, never for another path
+
+
+def test_a_log_page_offers_each_role_its_steps() -> None:
+    """The desk writes, takes over and signs off (DUTY_DESK); the supervisor and site manager
+    sign it read or reviewed, the director a sample (DUTY-08, DUTY-21, DUTY-22); quality control
+    reads only; a log handed over and signed takes no more entries."""
+    fresh = a_duty_log("dmg:2026-11-24:early")
+    taken = a_duty_log("dmg:2026-11-24:middle", handover=a_handover())
+    closed = a_duty_log(
+        "dmg:2026-11-24:late",
+        handover=a_handover(outgoing_signed_at=_moment(-1)),
+        closed=True,
+    )
+    routes: dict[tuple[str, str], Handler | dict[str, Any]] = {
+        ("GET", f"/duty-logs/{log['log_id']}"): log for log in (fresh, taken, closed)
+    }
+    steps = (
+        "write",
+        "take-over",
+        "sign-off",
+        "sign-daily_read",
+        "sign-monthly",
+        "sign-sample",
+    )
+
+    def offered(role: Role, log: dict[str, Any]) -> list[str]:
+        with signed_in_against(role, routes) as (client, _):
+            page = client.get(f"/duty/{log['log_id']}")
+        assert page.status_code == 200, page.text
+        return [step for step in steps if f'data-testid="{step}"' in page.text]
+
+    assert offered(Role.DUTY_STAFF, fresh) == ["write", "take-over"]
+    assert offered(Role.AGENT, taken) == ["write", "sign-off"]
+    assert offered(Role.DUTY_STAFF, closed) == []
+    assert offered(Role.SUPERVISOR, closed) == ["sign-daily_read", "sign-monthly"]
+    assert offered(Role.SITE_MANAGER, fresh) == ["sign-daily_read", "sign-monthly"]
+    assert offered(Role.DIRECTOR, taken) == ["sign-sample"]
+    assert offered(Role.ADMIN, closed) == ["sign-daily_read", "sign-monthly", "sign-sample"]
+    assert offered(Role.QUALITY_HEAD, taken) == []
+    with signed_in_against(Role.DUTY_STAFF, routes) as (client, _):
+        page = client.get(f"/duty/{taken['log_id']}")
+        signing = client.post(
+            f"/duty/{LOG_ID}/signatures",
+            data={"kind": "daily_read", "csrf": client.cookies["hotline_csrf"]},
+        )
+    assert 'value="console-duty_staff-赵强"' not in page.text  # taken over: no take-over form
+    assert "接班人签名: console-duty_staff-钱丽" in page.text
+    assert "交班人签名: console-duty_staff-赵强" in page.text and "待交班人签名" in page.text
+    assert signing.status_code == 403  # the desk does not sign its own log read
+    with signed_in_against(Role.DUTY_STAFF, routes) as (client, _):
+        prefilled = client.get(f"/duty/{fresh['log_id']}")
+    assert 'id="t-outgoing" name="outgoing" maxlength="100" value="console-duty_staff-赵强"' in (
+        prefilled.text
+    )  # who opened the log is whom the incoming relieves, unless changed
+
+
+DUTY_READERS = {
+    Role.AGENT,
+    Role.SUPERVISOR,
+    Role.DUTY_STAFF,
+    Role.ADMINISTRATOR,
+    Role.SITE_MANAGER,
+    Role.DIRECTOR,
+    Role.ADMIN,
+    Role.QUALITY_HEAD,
+}
+"""Who reads duty logs (DUTY-07, internal only): intake's DUTY_DESK, DUTY_SIGNERS and the
+quality head; not the steward, technician, finance or a site's system."""
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_the_duty_log_is_shown_to_whom_intake_lets_read_it(role: Role) -> None:
+    assert ("duty" in [s.key for s in screens_for(role)]) == (role in DUTY_READERS)
+    with _client() as client:
+        token = issue_token(DEV_JWT_SECRET, subject="t", role=role, sites=["dmg"])
+        client.cookies.set(SESSION_COOKIE, token)
+        listed = client.get("/duty")
+        page = client.get(f"/duty/{LOG_ID}")
+    if role in DUTY_READERS:
+        assert '<a href="/duty" data-screen="duty">' in listed.text
+        assert listed.status_code == page.status_code == 503  # theirs; no intake answers here
+        assert ('data-testid="open-log"' in listed.text) == (role in DUTY_DESK)
+    else:
+        assert listed.status_code == page.status_code == 403
+        assert "您的角色不能使用此页面" in listed.text
+        assert 'data-screen="duty"' not in listed.text
+
+
+def test_every_key_the_duty_screens_build_is_in_both_languages() -> None:
+    built = (
+        {f"shift_{code}" for code in SHIFTS}
+        | {f"entry_{kind}" for kind in ENTRY_KINDS}
+        | {f"signature_{kind}" for kind in SIGNATURE_KINDS}
+        | {f"done_duty_{form}" for form in DUTY_FORMS}
+        | {"on_duty", "relief_overdue", "awaiting_sign_off", "handed_over", "no_such_duty_log"}
+    )
+    assert sorted(built - TEXT.keys()) == []
+    sources = "".join(p.read_text() for p in TEMPLATES.glob("*.html"))
+    for prefix in ("shift_", "entry_", "signature_", "done_duty_"):
+        assert f't("{prefix}" ~' in sources, prefix
+    assert "t(state.word)" in sources  # the handover's state words, above

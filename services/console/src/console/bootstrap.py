@@ -22,6 +22,7 @@ from console.entrypoints.web import (
     approvals,
     board,
     complaints,
+    duty,
     owed,
     redirect,
     render,
@@ -58,6 +59,7 @@ def create_app(settings: ConsoleSettings | None = None) -> FastAPI:
     app.include_router(answering.router)
     app.include_router(board.router)
     app.include_router(complaints.router)
+    app.include_router(duty.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/assets/htmx.min.js", include_in_schema=False)

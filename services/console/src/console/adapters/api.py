@@ -184,3 +184,25 @@ class HotlineApi:
             key,
             method="PUT",
         )
+
+    # -- the duty log and its handover --------------------------------------------------------
+    async def duty_logs(self, params: dict[str, Any]) -> dict[str, Any]:
+        return await self._call("intake", "GET", "/duty-logs", params=params)
+
+    async def duty_log(self, log_id: str) -> dict[str, Any]:
+        return await self._call("intake", "GET", f"/duty-logs/{log_id}")
+
+    async def open_duty_log(self, body: dict[str, Any], key: str) -> dict[str, Any]:
+        return await self._change("/duty-logs", body, key)
+
+    async def write_duty_entry(self, log_id: str, body: dict[str, Any], key: str) -> dict[str, Any]:
+        return await self._change(f"/duty-logs/{log_id}/entries", body, key)
+
+    async def take_over_duty(self, log_id: str, body: dict[str, Any], key: str) -> dict[str, Any]:
+        return await self._change(f"/duty-logs/{log_id}/take-over", body, key)
+
+    async def sign_off_duty(self, log_id: str, key: str) -> dict[str, Any]:
+        return await self._change(f"/duty-logs/{log_id}/sign-off", None, key)
+
+    async def sign_duty_log(self, log_id: str, kind: str, key: str) -> dict[str, Any]:
+        return await self._change(f"/duty-logs/{log_id}/signatures", {"kind": kind}, key)

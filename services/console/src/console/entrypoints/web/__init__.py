@@ -65,6 +65,13 @@ COMPLAINT_HANDLERS = REGISTRARS
 REPRESENTATIVE_MARKERS = frozenset({Role.QUALITY_HEAD, Role.SUPERVISOR, Role.DIRECTOR, Role.ADMIN})
 """Who marks a complaint a representative case (CMP-21)."""
 
+DUTY_DESK = frozenset({Role.AGENT, Role.SUPERVISOR, Role.DUTY_STAFF, Role.ADMINISTRATOR})
+"""Who keeps a desk's duty log and hands it over: the hotline's and the sites' front desks."""
+DUTY_SIGNERS = frozenset({Role.SUPERVISOR, Role.SITE_MANAGER, Role.DIRECTOR, Role.ADMIN})
+"""Who signs duty logs read, reviewed or sampled (DUTY-08, DUTY-21, DUTY-22)."""
+DUTY_READERS = DUTY_DESK | DUTY_SIGNERS | {Role.QUALITY_HEAD}
+"""Duty records are internal (DUTY-07): the desks and those overseeing them."""
+
 SCREENS = (
     Screen("register", "/requests/new", REGISTRARS),
     Screen("requests", "/requests", REQUEST_READERS),
@@ -73,6 +80,7 @@ SCREENS = (
     Screen("answers", "/answers", KNOWLEDGE_READERS),
     Screen("approvals", "/answers/approvals", LEADERS_IN_CHARGE),
     Screen("incidents", "/incidents", REQUEST_READERS),
+    Screen("duty", "/duty", DUTY_READERS),
     Screen("report", "/reports/monthly", REQUEST_READERS),
 )
 """The screens, in the navigation's order, with the roles that see them."""
