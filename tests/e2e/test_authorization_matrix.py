@@ -366,6 +366,32 @@ MATRIX: dict[tuple[str, str], Row] = {
         lambda r: {"days_off": ["2090-01-02"], "working_weekends": [], "source": "矩阵测试"},
     ),
     ("intake", "list_working_calendar_years"): _row(STAFF, "company", "/working-calendars/CN"),
+    ("intake", "record_staff_member"): _row(
+        {R.ADMINISTRATOR, R.SITE_MANAGER, R.ADMIN},
+        "site",
+        "/staff/matrix-{site}",
+        lambda r: {
+            "site_id": r["site"],
+            "name": "矩阵测试",
+            "title": "管家",
+            "department": "customer_service",
+            "phones": ["13900009999"],
+        },
+    ),
+    ("intake", "get_staff_member"): _row(STAFF, "record", "/staff/matrix-{site}"),
+    ("intake", "list_staff"): _row(STAFF, "listing", "/staff"),
+    ("intake", "record_phone_book_entry"): _row(
+        {R.ADMINISTRATOR, R.SITE_MANAGER, R.SUPERVISOR, R.ADMIN},
+        "site",
+        "/phone-book/{phone_book_entry}",
+        lambda r: {"site_id": r["site"], "name": "矩阵测试", "number": "8001", "purpose": "测试"},
+    ),
+    ("intake", "remove_phone_book_entry"): _row(
+        {R.ADMINISTRATOR, R.SITE_MANAGER, R.SUPERVISOR, R.ADMIN},
+        "record",
+        "/phone-book/{phone_book_entry}",
+    ),
+    ("intake", "search_phone_book"): _row(STAFF, "listing", "/phone-book"),
     ("intake", "get_site"): _row(EVERYONE, "record", "/sites/{site}"),
     ("intake", "record_site"): _row(
         {R.ADMIN},
@@ -559,6 +585,25 @@ async def records_at_own_site(platform: Stack) -> dict[str, str]:
             )
             assert drafted.status_code == 201, drafted.text
             answers[name] = drafted.json()["answer_id"]
+        staff = await intake.put(
+            f"/staff/matrix-{OWN}",
+            json={
+                "site_id": OWN,
+                "name": "矩阵测试",
+                "title": "管家",
+                "department": "customer_service",
+                "phones": ["13900009999"],
+            },
+            headers={**auth(Role.ADMIN), "Idempotency-Key": str(uuid.uuid4())},
+        )
+        assert staff.status_code in (200, 201), staff.text
+        answers["phone_book_entry"] = str(uuid.uuid4())
+        entry = await intake.put(
+            f"/phone-book/{answers['phone_book_entry']}",
+            json={"site_id": OWN, "name": "矩阵测试", "number": "8001", "purpose": "测试"},
+            headers={**auth(Role.ADMIN), "Idempotency-Key": str(uuid.uuid4())},
+        )
+        assert entry.status_code == 201, entry.text
         approved = await intake.post(
             f"/standard-answers/{answers['answer_id']}/approval",
             json={"revision": 1},

@@ -20,10 +20,12 @@ from intake.domain.duty_log import DutyLog
 from intake.domain.incident import Incident
 from intake.domain.information_change import InformationChange
 from intake.domain.inspection import Inspection
+from intake.domain.phone_book import PhoneBookEntry
 from intake.domain.refused_submission import RefusedSubmission
 from intake.domain.roster import Roster
 from intake.domain.service_request import Channel, Registration, ResidentContact, ServiceRequest
 from intake.domain.site import Site
+from intake.domain.staff import StaffMember
 from intake.domain.standard_answer import StandardAnswer
 from intake.domain.working_calendar import WorkingCalendarYear
 from intake.service_layer.handlers import HANDLERS
@@ -62,6 +64,20 @@ class FakeCatalogues(FakeRepository[Catalogue]):
 
     def identity(self, aggregate: Catalogue) -> str:
         return aggregate.site_id
+
+
+class FakeStaff(FakeRepository[StaffMember]):
+    collection_name = "staff"
+
+    def identity(self, aggregate: StaffMember) -> str:
+        return aggregate.staff_id
+
+
+class FakePhoneBook(FakeRepository[PhoneBookEntry]):
+    collection_name = "phone_book"
+
+    def identity(self, aggregate: PhoneBookEntry) -> str:
+        return str(aggregate.entry_id)
 
 
 class FakeSites(FakeRepository[Site]):
@@ -142,6 +158,8 @@ class FakeIntakeUnitOfWork(FakeUnitOfWork):
         self.requests = FakeServiceRequests(store, self, to_integration)
         self.sites = FakeSites(store, self, directory_v1.site_recorded)
         self.catalogues = FakeCatalogues(store, self, None)
+        self.staff = FakeStaff(store, self, None)
+        self.phone_book = FakePhoneBook(store, self, None)
         self.refused_submissions = FakeRefusedSubmissions(store, self, None)
         self.standard_answers = FakeStandardAnswers(store, self, None)
         self.calendar_years = FakeCalendarYears(store, self, directory_v1.to_integration)

@@ -33,6 +33,7 @@ from intake.adapters.mongo.directory import RESIDENTS, UNITS
 from intake.adapters.mongo.duty import DUTY_LOGS, INSPECTIONS, ROSTERS
 from intake.adapters.mongo.incidents import INCIDENTS
 from intake.adapters.mongo.information_changes import INFORMATION_CHANGES
+from intake.adapters.mongo.organisation import PHONE_BOOK, STAFF
 from intake.adapters.mongo.refused_submissions import REFUSED_SUBMISSIONS
 from intake.adapters.mongo.service_requests import REQUESTS
 from intake.adapters.mongo.sites import SITES
@@ -47,6 +48,7 @@ from intake.entrypoints.http import (
     duty,
     incidents,
     information,
+    organisation,
     reports,
     service_requests,
     sites,
@@ -81,6 +83,8 @@ async def prepare(db: AsyncDatabase[Document], settings: ServiceSettings) -> Non
     await ensure_index(db[INFORMATION_CHANGES], [("site_id", 1), ("reported_at", -1)])
     await ensure_index(db[UNITS], [("site_id", 1), ("building", 1), ("room", 1)])
     await ensure_index(db[STANDARD_ANSWERS], [("terms", 1)])
+    await ensure_index(db[STAFF], [("site_id", 1), ("name", 1)])
+    await ensure_index(db[PHONE_BOOK], [("site_id", 1)])
     search.warm_up()
     if settings.seed_demo_data:
         uow = MongoIntakeUnitOfWork(db, clock=utc_now)
@@ -131,6 +135,7 @@ def bootstrap(settings: ServiceSettings | None = None, clock: Clock = utc_now) -
             information.router,
             sites.router,
             catalogue.router,
+            organisation.router,
             working_calendars.router,
         ],
         subscriptions=subscriptions(bus),

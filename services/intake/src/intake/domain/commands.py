@@ -18,11 +18,13 @@ from intake.domain.incident import IncidentKind
 from intake.domain.information_change import InformationKind
 from intake.domain.inspection import CheckPoint, Fault, InspectionKind
 from intake.domain.monthly_report import Stage
+from intake.domain.phone_book import PhoneBookDetails
 from intake.domain.replies import ReplyTier
 from intake.domain.resident import ResidentDetails
 from intake.domain.roster import Assignment, ChangeKind
 from intake.domain.service_request import Registration
 from intake.domain.site import SiteSettings
+from intake.domain.staff import StaffDetails
 from intake.domain.timeline import TimelineEntry
 from intake.domain.unit import Occupancy
 
@@ -44,6 +46,32 @@ class RegisterSiteSubmission:
     source_ref: str
     registration: Registration
     causation_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class RecordStaffMember:
+    """Add a member of staff to the directory, or change their record."""
+
+    staff_id: str
+    site_id: str
+    details: StaffDetails
+    visible_sites: frozenset[str] | None
+
+
+@dataclass(frozen=True)
+class RecordPhoneBookEntry:
+    """Add a number to the phone book, or change one (KB-12)."""
+
+    entry_id: uuid.UUID
+    site_id: str
+    details: PhoneBookDetails
+    visible_sites: frozenset[str] | None
+
+
+@dataclass(frozen=True)
+class RemovePhoneBookEntry:
+    entry_id: uuid.UUID
+    visible_sites: frozenset[str] | None
 
 
 @dataclass(frozen=True)

@@ -31,12 +31,15 @@ from intake.domain.commands import (
     PromiseReply,
     PutCatalogueItem,
     RecordInspection,
+    RecordPhoneBookEntry,
     RecordResident,
     RecordSite,
+    RecordStaffMember,
     RecordUnit,
     RedraftStandardAnswer,
     RegisterRequest,
     RegisterSiteSubmission,
+    RemovePhoneBookEntry,
     ReplyToResident,
     ReportInformationChange,
     RequestDeadlineReached,
@@ -62,7 +65,15 @@ from intake.domain.service_request import (
     accept,
 )
 from intake.domain.site import UnknownSite
-from intake.service_layer import answers, complaints, directory, duty, incidents, information
+from intake.service_layer import (
+    answers,
+    complaints,
+    directory,
+    duty,
+    incidents,
+    information,
+    organisation,
+)
 from intake.service_layer.calendars import load_working_calendar_year
 from intake.service_layer.catalogue import catalogue_of, put_catalogue_item
 from intake.service_layer.sites import record_site
@@ -204,6 +215,9 @@ HANDLERS: dict[type[Any], Any] = {
     LoadWorkingCalendarYear: load_working_calendar_year,
     PutCatalogueItem: put_catalogue_item,
     RecordSite: record_site,
+    RecordStaffMember: organisation.record_staff_member,
+    RecordPhoneBookEntry: organisation.record_phone_book_entry,
+    RemovePhoneBookEntry: organisation.remove_phone_book_entry,
     DraftStandardAnswer: answers.draft_standard_answer,
     RedraftStandardAnswer: answers.redraft_standard_answer,
     ApproveStandardAnswer: answers.approve_standard_answer,

@@ -15,11 +15,13 @@ from intake.domain.incident import Incident
 from intake.domain.information_change import InformationChange
 from intake.domain.inspection import Inspection
 from intake.domain.monthly_report import ReportSignOffs
+from intake.domain.phone_book import PhoneBookEntry
 from intake.domain.refused_submission import RefusedSubmission
 from intake.domain.resident import Resident
 from intake.domain.roster import Roster
 from intake.domain.service_request import ServiceRequest
 from intake.domain.site import Site
+from intake.domain.staff import StaffMember
 from intake.domain.standard_answer import StandardAnswer
 from intake.domain.timeline import TimelineEntry
 from intake.domain.unit import Unit
@@ -29,6 +31,16 @@ from intake.domain.working_calendar import WorkingCalendarYear
 class ServiceRequestRepository(Protocol):
     async def get(self, request_id: object) -> ServiceRequest | None: ...
     def add(self, request: ServiceRequest) -> None: ...
+
+
+class StaffRepository(Protocol):
+    async def get(self, staff_id: object) -> StaffMember | None: ...
+    def add(self, member: StaffMember) -> None: ...
+
+
+class PhoneBookRepository(Protocol):
+    async def get(self, entry_id: object) -> PhoneBookEntry | None: ...
+    def add(self, entry: PhoneBookEntry) -> None: ...
 
 
 class CatalogueRepository(Protocol):
@@ -118,6 +130,8 @@ class IntakeUnitOfWork(Protocol):
     calendars: Calendars
     sites: SiteRepository
     catalogues: CatalogueRepository
+    staff: StaffRepository
+    phone_book: PhoneBookRepository
     refused_submissions: RefusedSubmissionRepository
     serials: Serials
     clock: Clock

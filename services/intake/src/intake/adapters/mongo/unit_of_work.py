@@ -15,6 +15,7 @@ from intake.adapters.mongo.directory import MongoResidents, MongoUnits
 from intake.adapters.mongo.duty import MongoDutyLogs, MongoInspections, MongoRosters
 from intake.adapters.mongo.incidents import MongoIncidents
 from intake.adapters.mongo.information_changes import MongoInformationChanges
+from intake.adapters.mongo.organisation import MongoPhoneBook, MongoStaff
 from intake.adapters.mongo.refused_submissions import MongoRefusedSubmissions
 from intake.adapters.mongo.reports import MongoReportSignOffs
 from intake.adapters.mongo.service_requests import MongoServiceRequests
@@ -36,6 +37,8 @@ class MongoIntakeUnitOfWork(UnitOfWork):
         self.requests = MongoServiceRequests(db, self)
         self.sites = MongoSites(db, self)
         self.catalogues = MongoCatalogues(db, self)
+        self.staff = MongoStaff(db, self)
+        self.phone_book = MongoPhoneBook(db, self)
         self.refused_submissions = MongoRefusedSubmissions(db, self)
         self.calendar_years = MongoWorkingCalendarYears(db, self)
         self.standard_answers = MongoStandardAnswers(db, self)

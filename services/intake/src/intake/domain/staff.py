@@ -1,0 +1,109 @@
+"""The staff of the hotline and the sites, as the directory knows them: who they are, their
+department, how to reach them, which buildings a steward covers, and which of a department's
+staff is its information liaison (ORG-01..ORG-07, KB-12, CMP-14)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from hotline_libs.aggregate import Aggregate
+from hotline_libs.errors import RuleViolation
+
+from intake.domain.complaint import Department
+from intake.domain.service_request import InvalidRegistration, normalise_email, normalise_phone
+
+STAFF_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{1,39}$")
+MAX_TEXT = 60
+MAX_PHONES = 3
+MAX_BUILDINGS = 50
+
+
+@dataclass(frozen=True)
+class StaffDetails:
+    name: str
+    title: str
+    """The post: 坐席客服专员, 管家, 客服中心负责人 …"""
+    department: Department
+    phones: tuple[str, ...]
+    email: str | None = None
+    steward_of: tuple[str, ...] = ()
+    """The buildings a steward (管家) covers at the site."""
+    information_liaison: bool = False
+    """The department's information liaison: reports changes within 3 working days (KB-11)."""
+    active: bool = True
+    """False once they have left: kept for the records that name them."""
+
+    def checked(self) -> StaffDetails:
+        phones = tuple(_phone(n, p) for n, p in enumerate(self.phones))
+        if not 1 <= len(phones) <= MAX_PHONES:
+            raise RuleViolation(f"phones lists 1 to {MAX_PHONES} numbers", field="phones")
+        if len(set(phones)) != len(phones):
+            raise RuleViolation("phones lists a number twice", field="phones")
+        buildings = tuple(b.strip() for b in self.steward_of)
+        if len(buildings) > MAX_BUILDINGS or any(not 1 <= len(b) <= 20 for b in buildings):
+            raise RuleViolation(
+                f"steward_of lists up to {MAX_BUILDINGS} buildings of 1 to 20 characters",
+                field="steward_of",
+            )
+        if len(set(buildings)) != len(buildings):
+            raise RuleViolation("steward_of lists a building twice", field="steward_of")
+        try:
+            email = normalise_email(self.email)
+        except InvalidRegistration as refusal:
+            raise RuleViolation(refusal.message.replace("resident.", ""), field="email") from None
+        return replace(
+            self,
+            name=_text("name", self.name),
+            title=_text("title", self.title),
+            phones=phones,
+            email=email,
+            steward_of=buildings,
+        )
+
+
+def _text(field: str, value: str) -> str:
+    value = value.strip()
+    if not 1 <= len(value) <= MAX_TEXT:
+        raise RuleViolation(f"{field} must be 1 to {MAX_TEXT} characters", field=field)
+    return value
+
+
+def _phone(n: int, raw: str) -> str:
+    try:
+        return normalise_phone(raw)
+    except InvalidRegistration:
+        raise RuleViolation(
+            f"phones[{n}] {raw!r} is not a valid phone number", field=f"phones[{n}]"
+        ) from None
+
+
+@dataclass
+class StaffMember(Aggregate):
+    staff_id: str
+    site_id: str
+    """The site they work at; ``*`` for the central hotline and company staff."""
+    details: StaffDetails
+    updated_at: datetime
+
+    def update(self, details: StaffDetails, now: datetime) -> bool:
+        details = details.checked()
+        if details == self.details:
+            return False
+        self.details, self.updated_at = details, now
+        return True
+
+    @property
+    def steward(self) -> bool:
+        return bool(self.details.steward_of)
+
+
+def new_staff_member(
+    staff_id: str, site_id: str, details: StaffDetails, now: datetime
+) -> StaffMember:
+    if not STAFF_ID.match(staff_id):
+        raise RuleViolation(
+            "staff_id is 2 to 40 lower-case letters, digits, - or _", field="staff_id"
+        )
+    return StaffMember(staff_id, site_id, details.checked(), now)

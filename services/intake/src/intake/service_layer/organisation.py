@@ -1,0 +1,75 @@
+"""The organisation in the directory: staff (with stewards' buildings and departments'
+information liaisons) and the phone book agents transfer calls with (KB-12)."""
+
+from __future__ import annotations
+
+from hotline_libs.errors import Conflict, NotFound
+
+from intake.domain.commands import RecordPhoneBookEntry, RecordStaffMember, RemovePhoneBookEntry
+from intake.domain.phone_book import PhoneBookEntry
+from intake.domain.site import UnknownSite
+from intake.domain.staff import StaffMember, new_staff_member
+from intake.service_layer.unit_of_work import IntakeUnitOfWork, visible
+
+COMPANY = "*"
+"""The site of the central hotline's and the company's staff and numbers."""
+
+
+async def _served(uow: IntakeUnitOfWork, site_id: str) -> None:
+    if site_id != COMPANY and await uow.sites.get(site_id) is None:
+        raise UnknownSite(f"site {site_id!r} is not served by this hotline", field="site_id")
+
+
+async def record_staff_member(
+    command: RecordStaffMember, uow: IntakeUnitOfWork
+) -> tuple[StaffMember, bool]:
+    """The record as kept, and whether it is new. Moving someone to another site needs both
+    sites in the caller's reach."""
+    await _served(uow, command.site_id)
+    member = await uow.staff.get(command.staff_id)
+    now = uow.clock()
+    if member is None:
+        member = new_staff_member(command.staff_id, command.site_id, command.details, now)
+        uow.staff.add(member)
+        await uow.commit()
+        return member, True
+    if not visible(member.site_id, command.visible_sites):
+        raise Conflict(f"staff id {command.staff_id!r} is taken; choose another")
+    changed = member.update(command.details, now)
+    if member.site_id != command.site_id:
+        member.site_id, changed = command.site_id, True
+    if changed:
+        await uow.commit()
+    return member, False
+
+
+async def record_phone_book_entry(
+    command: RecordPhoneBookEntry, uow: IntakeUnitOfWork
+) -> tuple[PhoneBookEntry, bool]:
+    await _served(uow, command.site_id)
+    entry = await uow.phone_book.get(command.entry_id)
+    now = uow.clock()
+    if entry is None:
+        entry = PhoneBookEntry(command.entry_id, command.site_id, command.details.checked(), now)
+        uow.phone_book.add(entry)
+        await uow.commit()
+        return entry, True
+    if not visible(entry.site_id, command.visible_sites) or entry.site_id != command.site_id:
+        raise Conflict(
+            f"phone book entry {command.entry_id} belongs to another site; a number of another "
+            "site is another entry"
+        )
+    if entry.update(command.details, now):
+        await uow.commit()
+    return entry, False
+
+
+async def remove_phone_book_entry(
+    command: RemovePhoneBookEntry, uow: IntakeUnitOfWork
+) -> PhoneBookEntry:
+    entry = await uow.phone_book.get(command.entry_id)
+    if entry is None or not visible(entry.site_id, command.visible_sites):
+        raise NotFound(f"no phone book entry {command.entry_id}")
+    if entry.remove(uow.clock()):
+        await uow.commit()
+    return entry
