@@ -74,7 +74,8 @@ async def test_cmp07_cmp13_a_supervisor_assesses_plans_and_resolves_a_complaint_
 ) -> None:
     """CMP-07/CMP-12: a valid complaint is assessed and sent to a department (a valid one sent
     nowhere is refused, intake saying why); CMP-13: the department's handling plan; CMP-14: the
-    complaint resolved, its ladder stopped; CMP-21: marked a representative case."""
+    complaint resolved within its 24-hour target, its ladder stopped; CMP-21: marked a
+    representative case."""
     marker = uuid.uuid4().hex[:6]
     await sign_in(page, "agent", ["dmg"], "李娜")
     request_no = await register_complaint(page, marker)
@@ -91,6 +92,9 @@ async def test_cmp07_cmp13_a_supervisor_assesses_plans_and_resolves_a_complaint_
         re.compile(r"到期 \d{4}-\d{2}-\d{2} \d{2}:\d{2}")
     )
     await expect(row.get_by_test_id("clock-escalation")).to_contain_text("值班员 → 客服主管")
+    registered = datetime.strptime(await row.locator("td").nth(1).inner_text(), "%Y-%m-%d %H:%M")
+    target = (registered + timedelta(hours=24)).strftime("%Y-%m-%d %H:%M")  # the site's ladder
+    await expect(row.get_by_test_id("clock-resolution")).to_have_text(f"到期 {target}")
     await screenshot(page, "complaints")
     await row.get_by_role("link", name=request_no).click()
     await expect(page.get_by_test_id("request-no")).to_have_text(request_no)

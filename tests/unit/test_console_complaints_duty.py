@@ -47,7 +47,7 @@ from tests.unit.test_console import (
 TEMPLATES = Path(create_app.__code__.co_filename).parent / "templates"
 
 
-ON_THE_REQUEST = ("first_answer_due_at", "first_answer_overdue_at", "replies")
+ON_THE_REQUEST = ("first_answer_due_at", "first_answer_overdue_at", "replies", "registered_at")
 
 
 def a_complaint(
@@ -227,6 +227,54 @@ def test_the_ladders_top_rung_misses_the_resolution_target() -> None:
     invalid["complaint"]["assessment"] = an_assessment("invalid")
     clocks = {c["what"]: c for c in complaint_clocks(invalid, datetime.now(UTC))}
     assert clocks["resolution"]["state"] == "stopped" and not clocks["resolution"]["late"]
+
+
+def test_the_resolution_target_is_the_sites_last_rung_counted_from_the_call() -> None:
+    """CMP-14: generally within 24 hours, the site's own setting (GET /sites/{id}): shown from
+    the call on, red once past, kept red on a complaint resolved after it; an invalid one has
+    none (CMP-05, CMP-08: explained, not solved)."""
+    fresh = a_complaint("SR-DMG-21", registered_at="2099-01-01T02:00:00+00:00")
+    missed = a_complaint(
+        "SR-DMG-22",
+        registered_minutes_ago=60 * 30,
+        level="supervisor",
+        next_escalation_at=_moment(-60 * 30 + 60 * 24),  # the ladder's rung: missed, unnoticed
+    )
+    resolved_late = a_complaint(
+        "SR-DMG-23",
+        registered_minutes_ago=60 * 30,
+        register_complete=True,
+        next_escalation_at=None,
+        assessment=an_assessment(minutes_ago=60 * 29),
+        resolution={"outcome": "已道歉", "by": "x", "at": _moment(-60)},
+    )
+    invalid = a_complaint(
+        "SR-DMG-24",
+        register_complete=True,
+        next_escalation_at=None,
+        assessment=an_assessment("invalid"),
+    )
+    ladder = {"supervisor_after_hours": 4, "higher_manager_after_hours": 24}
+    site = {"site_id": "dmg", "escalation": ladder}
+    routes: dict[tuple[str, str], Handler | dict[str, Any]] = {
+        ("GET", "/complaints"): page_of(fresh, missed, resolved_late, invalid),
+        ("GET", "/sites/dmg"): site,
+    }
+    with signed_in_against(Role.SUPERVISOR, routes) as (client, calls):
+        page = client.get("/complaints", params={"status": "all"})
+    assert _clock_spans(page.text, "complaint-SR-DMG-21")["resolution"] == (
+        "clock running",
+        "到期 2099-01-02 10:00",  # 24 hours after the call, in site time
+    )
+    assert _clock_spans(page.text, "complaint-SR-DMG-22")["resolution"][0] == "clock running late"
+    assert _rows(page.text)["complaint-SR-DMG-22"] == "late"
+    done_late = _clock_spans(page.text, "complaint-SR-DMG-23")["resolution"]
+    assert done_late[0] == "clock done late" and done_late[1].endswith("已超时")
+    assert _clock_spans(page.text, "complaint-SR-DMG-24")["resolution"] == (
+        "clock stopped",
+        "无效投诉，不设处理时限",
+    )
+    assert [c.url.path for c in calls].count("/sites/dmg") == 1  # once for the page's site
 
 
 def _complaint_routes(

@@ -179,14 +179,12 @@ TEXT: Mapping[str, tuple[str, str]] = {
     "level_duty_staff": ("值班员", "Duty staff"),
     "level_supervisor": ("客服主管", "Supervisor"),
     "level_higher_manager": ("上级经理", "Higher manager"),
-    "target_with_supervisor": (
-        "升至主管后显示",
-        "shown once with the supervisor",
-    ),
+    "no_target": ("无效投诉，不设处理时限", "invalid: no target"),
+    "target_with_supervisor": ("升至主管后显示", "shown once with the supervisor"),
     "resolution_target_note": (
-        "处理时限为升至上级经理的时间（一般24小时）；投诉升至客服主管后才显示。",
-        "The resolution target is when the complaint would reach the higher manager (generally "
-        "24 hours); it is shown once the complaint is with the supervisor.",
+        "处理时限：登记后按本项目设定升至上级经理的时间（一般24小时）；无效投诉不设处理时限。",
+        "The resolution target: when the site's ladder would give the complaint to the higher "
+        "manager (generally 24 hours after the call); an invalid complaint has none.",
     ),
     "first_responsible": ("首问责任人", "First-contact owner"),
     "second_complaint": ("二次投诉，原投诉", "Second complaint, of"),

@@ -65,6 +65,10 @@ class HotlineApi:
         page = await self._call("intake", "GET", "/sites", params={"limit": 500})
         return list(page["items"])
 
+    async def site(self, site_id: str) -> dict[str, Any]:
+        """One site with its settings: time zone, escalation ladder, front-desk shifts."""
+        return await self._call("intake", "GET", f"/sites/{site_id}")
+
     async def register(self, body: dict[str, Any], idempotency_key: str) -> dict[str, Any]:
         return await self._call(
             "intake",

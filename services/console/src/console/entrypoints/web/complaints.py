@@ -12,7 +12,7 @@ clocks stop and a valid one is called back, CMP-06) and marks it a representativ
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -65,13 +65,17 @@ def _clock(
     return {"what": what, "state": state, "due_at": due_at, "at": at, "late": late}
 
 
-def complaint_clocks(item: dict[str, Any], now: datetime) -> list[dict[str, Any]]:
+def complaint_clocks(
+    item: dict[str, Any], now: datetime, resolve_within: timedelta | None = None
+) -> list[dict[str, Any]]:
     """A complaint's clocks as intake reports them, each ``running`` (with when it is due),
     ``done`` (with when) or ``stopped``, and ``late`` when breached: counted overdue by intake,
     or past due before intake's clock noticed; an open complaint that climbed the ladder is late
-    too (it stayed open past the site's threshold). The resolution target is the ladder's last rung
-    (the higher manager has a complaint still open then, CMP-14): intake names it once the
-    complaint is with the supervisor, so it is ``running`` without a due time before."""
+    too (it stayed open past the site's threshold). The resolution target is the ladder's last
+    rung, ``resolve_within`` of the call (the site's setting, generally 24 hours: the higher
+    manager has a complaint still open then, CMP-14); without the site's setting it is known
+    once intake names the last rung as the next (the complaint is with the supervisor). An
+    invalid complaint is explained, not solved: it has no target."""
     complaint = item["complaint"]
     resolution = complaint["resolution"]
     clocks: list[dict[str, Any]] = []
@@ -114,21 +118,52 @@ def complaint_clocks(item: dict[str, Any], now: datetime) -> list[dict[str, Any]
     clocks.append(escalation)
 
     top = next((e for e in complaint["escalations"] if e["level"] == LEVELS[-1]), None)
+    target = climbs if escalation["next_level"] == LEVELS[-1] else None
+    if resolve_within is not None:
+        registered = datetime.fromisoformat(item["registered_at"])
+        target = (registered + resolve_within).isoformat()
+    assessed = complaint["assessment"]
     if resolution is not None:
-        clocks.append(_clock("resolution", "done", at=resolution["at"], late=top is not None))
+        at = resolution["at"]
+        late = top is not None or (
+            target is not None and datetime.fromisoformat(at) > datetime.fromisoformat(target)
+        )
+        clocks.append(_clock("resolution", "done", at=at, late=late))
+    elif assessed is not None and assessed["validity"] == "invalid":
+        clocks.append(_clock("resolution", "stopped"))
     elif top is not None:
-        clocks.append(_clock("resolution", "running", due_at=top["at"], late=True))
-    elif escalation["next_level"] == LEVELS[-1]:
-        clocks.append(_clock("resolution", "running", due_at=climbs, late=past(climbs, now)))
+        clocks.append(_clock("resolution", "running", due_at=target or top["at"], late=True))
     else:
-        clocks.append(_clock("resolution", "running" if climbs else "stopped"))
+        late = past(target, now)
+        clocks.append(_clock("resolution", "running", due_at=target, late=late))
     return clocks
 
 
-def shown(request: Request, item: dict[str, Any], now: datetime) -> dict[str, Any]:
+async def resolution_targets(current: Session, site_ids: set[str]) -> dict[str, timedelta]:
+    """How long each site gives a complaint before the higher manager has it (its escalation
+    ladder's last rung, GET /sites/{id}); a site intake does not show is left out."""
+    found: dict[str, timedelta] = {}
+    for site_id in sorted(site_ids):
+        try:
+            site = await current.api.site(site_id)
+        except ApiProblem as refused:
+            signed_in(refused)
+            continue
+        hours = (site.get("escalation") or {}).get("higher_manager_after_hours")
+        if hours:
+            found[site_id] = timedelta(hours=float(hours))
+    return found
+
+
+def shown(
+    request: Request,
+    item: dict[str, Any],
+    now: datetime,
+    targets: dict[str, timedelta] | None = None,
+) -> dict[str, Any]:
     """The complaint with its clocks in the site's time, and whether it needs attention (a
     running clock breached)."""
-    item["clocks"] = complaint_clocks(item, now)
+    item["clocks"] = complaint_clocks(item, now, (targets or {}).get(item["site_id"]))
     for clock in item["clocks"]:
         clock["due_local"] = local(request, clock["due_at"])
         clock["at_local"] = local(request, clock["at"])
@@ -160,8 +195,9 @@ async def complaints(
     except ApiProblem as refused:
         problem = signed_in(refused)
     now = datetime.now(UTC)
+    targets = await resolution_targets(current, {item["site_id"] for item in page["items"]})
     for item in page["items"]:
-        shown(request, item, now)
+        shown(request, item, now, targets)
     filters = {"site_id": site_id, "status": status}
     try:
         sites = await site_choices(current)
@@ -214,7 +250,8 @@ async def _complaint_page(
             current=current,
             status_code=404,
         )
-    shown(request, found, datetime.now(UTC))
+    targets = await resolution_targets(current, {found["site_id"]})
+    shown(request, found, datetime.now(UTC), targets)
     complaint = found["complaint"]
     for part in ("assessment", "plan", "resolution"):
         if complaint[part]:
