@@ -295,13 +295,6 @@ async def test_duty_a_desk_opens_a_log_writes_in_it_and_hands_over_signed_by_bot
     await screenshot(page, "duty")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="intake stores a handover's counted items as nested arrays "
-    "(services/intake/src/intake/adapters/mongo/duty.py), which FerretDB refuses: every "
-    "take-over with counted items fails in intake (WriteError, the console shows 'intake did "
-    "not answer'). Remove this mark once intake stores them as documents.",
-)
 async def test_duty_the_desks_items_counted_at_the_take_over_are_kept(page: Page) -> None:
     """DUTY-14: the outgoing and incoming count the desk's items together; the log keeps what
     was counted."""

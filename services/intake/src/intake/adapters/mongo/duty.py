@@ -77,7 +77,10 @@ class MongoDutyLogs(AggregateRepository[DutyLog]):
                 "outgoing": h.outgoing,
                 "incoming": h.incoming,
                 "open_items": list(h.open_items),
-                "counted_items": [[name, count] for name, count in h.counted_items],
+                # as documents: FerretDB stores no array inside an array
+                "counted_items": [
+                    {"name": name, "count": count} for name, count in h.counted_items
+                ],
                 "taken_over_at": h.taken_over_at,
                 "late_seconds": h.late_by.total_seconds() if h.late_by else None,
                 "outgoing_signed_at": h.outgoing_signed_at,
@@ -106,7 +109,7 @@ class MongoDutyLogs(AggregateRepository[DutyLog]):
                 outgoing=h["outgoing"],
                 incoming=h["incoming"],
                 open_items=tuple(h["open_items"]),
-                counted_items=tuple((name, count) for name, count in h["counted_items"]),
+                counted_items=tuple(_counted(item) for item in h["counted_items"]),
                 taken_over_at=h["taken_over_at"],
                 late_by=timedelta(seconds=h["late_seconds"]) if h.get("late_seconds") else None,
                 outgoing_signed_at=h.get("outgoing_signed_at"),
@@ -277,3 +280,11 @@ class MongoInspections(AggregateRepository[Inspection]):
     ) -> list[Inspection]:
         query = listing_query(sites, site_id=site_id, at={"$gte": start, "$lt": end})
         return await self.find(query, sort=[("at", 1), ("_id", 1)])
+
+
+def _counted(item: Any) -> tuple[str, int]:
+    """A counted item: a document, or the pair an earlier version kept on MongoDB."""
+    if isinstance(item, dict):
+        return item["name"], item["count"]
+    name, count = item
+    return name, count
