@@ -26,8 +26,17 @@ def fresh_phone() -> str:
     return f"1391{int(time.time() * 1000) % 10_000_000:07d}"
 
 
-async def register_call(page: Page, phone: str, description: str = "厨房水龙头漏水") -> None:
+async def register_call(
+    page: Page, phone: str, description: str = "厨房水龙头漏水", **more: str
+) -> None:
+    """Fill the call in on /requests/new and submit it; ``more``: other fields by id, a value
+    to type or (for a select) the option's value."""
     await page.goto("/requests/new")
+    for field_id, value in more.items():
+        if await page.locator(f"select#{field_id}").count():
+            await page.select_option(f"#{field_id}", value)
+        else:
+            await page.fill(f"#{field_id}", value)
     await page.select_option("#site_id", "dmg")
     await page.fill("#resident-building", "3")
     await page.fill("#resident-room", "1202")
@@ -122,3 +131,47 @@ async def test_the_list_fits_a_phone_without_sideways_scrolling(page: Page) -> N
     width = await page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375, f"the page is {width}px wide on a 375px phone"
     await screenshot(page, "requests-phone")
+
+
+async def test_inc02_an_emergency_is_registered_with_its_window_and_stands_out(page: Page) -> None:
+    """The agent flags a water leak (INC-01, INC-02) and the visit window agreed (CH-05): the
+    list marks it, its page says what emergency it is, where it was received and when."""
+    from datetime import UTC, datetime, timedelta
+
+    tomorrow = (datetime.now(UTC) + timedelta(hours=8, days=1)).date().isoformat()
+    await sign_in(page, "agent", ["dmg"], "李娜")
+    await register_call(
+        page,
+        fresh_phone(),
+        description="楼上漏水, 水从天花板流下",
+        emergency="water_leak",
+        appointment_at=f"{tomorrow}T09:00",
+        appointment_until=f"{tomorrow}T11:00",
+    )
+    notice = page.get_by_test_id("registered")
+    number = (await notice.locator("strong").inner_text()).strip()
+    row = page.locator(f"tr[data-request-no='{number}']")
+    await expect(row.get_by_test_id("emergency-flag")).to_have_text("漏水")
+    await row.locator("a").click()
+    await expect(page.get_by_test_id("emergency")).to_contain_text("漏水")
+    received = page.get_by_test_id("received")
+    await expect(received).to_contain_text("呼叫中心")
+    await expect(received).to_contain_text(f"{tomorrow} 09:00")
+    await expect(received).to_contain_text(f"{tomorrow} 11:00")
+
+
+async def test_a_window_that_ends_before_it_starts_is_refused_beside_the_field(
+    page: Page,
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    tomorrow = (datetime.now(UTC) + timedelta(hours=8, days=1)).date().isoformat()
+    await sign_in(page, "agent", ["dmg"], "李娜")
+    await register_call(
+        page,
+        fresh_phone(),
+        appointment_at=f"{tomorrow}T11:00",
+        appointment_until=f"{tomorrow}T09:00",
+    )
+    await expect(page.locator("#appointment_until-error")).to_contain_text("after appointment_at")
+    await expect(page.locator("#appointment_until")).to_have_value(f"{tomorrow}T09:00")

@@ -83,6 +83,9 @@ async def _request_page(
     for entry in timeline["entries"]:
         entry["at_local"] = local(request, entry["at"])
     found["registered_local"] = local(request, found["registered_at"])
+    for moment in ("appointment_at", "appointment_until"):
+        value = found.get(moment)
+        found[moment.replace("_at", "") + "_local"] = local(request, value) if value else None
     found["first_answer_due_local"] = local(request, found["first_answer_due_at"])
     found["first_answer_late"] = found["first_answer_overdue_at"] is not None or past(
         found["first_answer_due_at"], now

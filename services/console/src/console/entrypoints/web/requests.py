@@ -39,9 +39,15 @@ FIELDS = (
     "category",
     "description",
     "appointment_at",
+    "appointment_until",
+    "receiving_desk",
+    "emergency",
 )
 """The form's fields by the API's dotted names, so a problem's ``field`` lands next to its input."""
 PAGE = 20
+EMERGENCIES = ("water_leak", "power_failure", "lift_entrapment", "gas", "fire_alarm")
+"""Emergencies intake dispatches first and alerts the supervisor about (INC-01, INC-02)."""
+DESKS = ("call_centre", "service_centre", "control_room")
 
 
 async def site_choices(current: Session) -> list[dict[str, str]]:
@@ -74,6 +80,8 @@ async def _register_page(
             "sites": await site_choices(current),
             "kinds": KINDS,
             "categories": CATEGORIES,
+            "emergencies": EMERGENCIES,
+            "desks": DESKS,
             "values": values,
             "errors": problem.by_field() if problem else {},
             "problem": problem,
@@ -126,6 +134,15 @@ async def register_call(
         appointment = values["appointment_at"]  # the API names what is wrong with it
     if appointment:
         body["appointment_at"] = appointment
+    try:
+        until = _moment(values["appointment_until"], zone)
+    except ValueError:
+        until = values["appointment_until"]
+    if until:
+        body["appointment_until"] = until
+    for optional in ("receiving_desk", "emergency"):
+        if values[optional]:
+            body[optional] = values[optional]
     try:
         created = await current.api.register(body, idempotency_key or str(uuid.uuid4()))
     except ApiProblem as problem:
