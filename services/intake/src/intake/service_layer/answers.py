@@ -19,10 +19,9 @@ from intake.domain.commands import (
 )
 from intake.domain.replies import StandardAnswerGiven
 from intake.domain.service_request import ServiceRequest
-from intake.domain.site import UnknownSite
 from intake.domain.standard_answer import StandardAnswer, draft_answer
 from intake.service_layer.catalogue import catalogue_of
-from intake.service_layer.unit_of_work import IntakeUnitOfWork, visible
+from intake.service_layer.unit_of_work import IntakeUnitOfWork, served_site, visible
 
 
 async def _answer(
@@ -46,11 +45,7 @@ async def request_of(
 async def draft_standard_answer(
     command: DraftStandardAnswer, uow: IntakeUnitOfWork
 ) -> StandardAnswer:
-    site = await uow.sites.get(command.site_id)
-    if site is None:
-        raise UnknownSite(
-            f"site {command.site_id!r} is not served by this hotline", field="site_id"
-        )
+    site = await served_site(uow, command.site_id)
     number = await uow.serials.next(f"SA-{site.code}")
     answer = draft_answer(
         answer_id=uuid.uuid4(),

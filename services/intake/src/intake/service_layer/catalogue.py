@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from intake.domain.catalogue import Catalogue, CatalogueItem, manual_catalogue
 from intake.domain.commands import PutCatalogueItem
-from intake.domain.site import UnknownSite
-from intake.service_layer.unit_of_work import IntakeUnitOfWork
+from intake.service_layer.unit_of_work import IntakeUnitOfWork, served_site
 
 
 async def catalogue_of(uow: IntakeUnitOfWork, site_id: str) -> Catalogue:
@@ -17,11 +16,7 @@ async def put_catalogue_item(
     command: PutCatalogueItem, uow: IntakeUnitOfWork
 ) -> tuple[Catalogue, CatalogueItem]:
     """Add or change one item of a board; the first change stores the site's own copy."""
-    site = await uow.sites.get(command.site_id)
-    if site is None:
-        raise UnknownSite(
-            f"site {command.site_id!r} is not served by this hotline", field="site_id"
-        )
+    site = await served_site(uow, command.site_id)
     catalogue = await uow.catalogues.get(site.site_id)
     if catalogue is None:
         catalogue = manual_catalogue(site.site_id)

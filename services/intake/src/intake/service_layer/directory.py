@@ -12,9 +12,8 @@ from intake.domain.commands import ImportDirectory, RecordResident, RecordUnit, 
 from intake.domain.imports import InvalidLines, Line, UnitLine, resident_from, unit_from, where
 from intake.domain.resident import Resident, ResidentDetails, clean_details, record_resident
 from intake.domain.service_request import normalise_phone
-from intake.domain.site import UnknownSite
 from intake.domain.unit import Occupancy, Unit, check_occupancy, record_unit, unit_id
-from intake.service_layer.unit_of_work import IntakeUnitOfWork, visible
+from intake.service_layer.unit_of_work import IntakeUnitOfWork, served_site, visible
 
 MAX_REPORTED = 200
 """The most faults an import's refusal lists (a whole file in the wrong shape has thousands)."""
@@ -26,15 +25,10 @@ def resident_id_for(site_id: str, main_phone: str) -> uuid.UUID:
     return derive_id("resident", site_id, main_phone)
 
 
-async def _site(uow: IntakeUnitOfWork, site_id: str, field: str = "site_id") -> None:
-    if await uow.sites.get(site_id) is None:
-        raise UnknownSite(f"site {site_id!r} is not served by this hotline", field=field)
-
-
 async def record_resident_(command: RecordResident, uow: IntakeUnitOfWork) -> tuple[Resident, bool]:
     """Add a resident; the same main phone at the site again is the same resident (same
     details: returned as it is; others: a conflict naming them)."""
-    await _site(uow, command.site_id)
+    await served_site(uow, command.site_id)
     details = clean_details(command.details)
     resident, created = await _put_resident(uow, command.site_id, details, replace=False)
     await uow.commit()
@@ -89,7 +83,7 @@ async def update_resident(command: UpdateResident, uow: IntakeUnitOfWork) -> Res
 
 async def record_unit_(command: RecordUnit, uow: IntakeUnitOfWork) -> tuple[Unit, bool]:
     """Add or change a unit; its people must be residents of its site."""
-    await _site(uow, command.site_id)
+    await served_site(uow, command.site_id)
     people = command.occupancy
     for field, resident_id in (
         ("owner_id", people.owner_id),
@@ -150,7 +144,7 @@ async def _checked_site(
         return
     if command.visible_sites is not None and site_id not in command.visible_sites:
         raise InvalidLines(f"site {site_id!r} is not one of yours", field=field)
-    await _site(uow, site_id, field)
+    await served_site(uow, site_id, field)
     known.add(site_id)
 
 

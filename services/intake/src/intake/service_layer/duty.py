@@ -24,15 +24,7 @@ from intake.domain.commands import (
 from intake.domain.duty_log import DutyLog, log_id, open_log
 from intake.domain.inspection import Inspection, inspect
 from intake.domain.roster import ChangeKind, Roster, RosterChange, month_of
-from intake.domain.site import Site, UnknownSite
-from intake.service_layer.unit_of_work import IntakeUnitOfWork, visible
-
-
-async def _site(uow: IntakeUnitOfWork, site_id: str) -> Site:
-    site = await uow.sites.get(site_id)
-    if site is None:
-        raise UnknownSite(f"site {site_id!r} is not served by this hotline", field="site_id")
-    return site
+from intake.service_layer.unit_of_work import IntakeUnitOfWork, served_site, visible
 
 
 async def _log(uow: IntakeUnitOfWork, key: str, sites: frozenset[str] | None) -> DutyLog:
@@ -44,7 +36,7 @@ async def _log(uow: IntakeUnitOfWork, key: str, sites: frozenset[str] | None) ->
 
 async def open_duty_log(command: OpenDutyLog, uow: IntakeUnitOfWork) -> tuple[DutyLog, bool]:
     """The shift's log, opened once; what the shift before left open is carried over."""
-    site = await _site(uow, command.site_id)
+    site = await served_site(uow, command.site_id)
     if abs(command.day.year - uow.clock().year) > 1:
         raise RuleViolation(
             f"day {command.day.isoformat()} is no shift of this year or the next", field="day"
@@ -108,7 +100,7 @@ async def _roster(uow: IntakeUnitOfWork, key: str, sites: frozenset[str] | None)
 
 
 async def draft_roster(command: DraftRoster, uow: IntakeUnitOfWork) -> tuple[Roster, bool]:
-    site = await _site(uow, command.site_id)
+    site = await served_site(uow, command.site_id)
     month = month_of(command.month)
     roster = await uow.rosters.get(f"{site.site_id}:{month}")
     created = roster is None
@@ -167,7 +159,7 @@ async def roster_deadline_reached(command: RosterDeadlineReached, uow: IntakeUni
 
 
 async def record_inspection(command: RecordInspection, uow: IntakeUnitOfWork) -> Inspection:
-    await _site(uow, command.site_id)
+    await served_site(uow, command.site_id)
     inspection = inspect(
         inspection_id=uuid.uuid4(),
         site_id=command.site_id,

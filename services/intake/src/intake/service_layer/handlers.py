@@ -77,7 +77,7 @@ from intake.service_layer import (
 from intake.service_layer.calendars import load_working_calendar_year
 from intake.service_layer.catalogue import catalogue_of, put_catalogue_item
 from intake.service_layer.sites import record_site
-from intake.service_layer.unit_of_work import IntakeUnitOfWork
+from intake.service_layer.unit_of_work import IntakeUnitOfWork, served_site
 
 
 def fingerprint(registration: Registration) -> str:
@@ -196,10 +196,7 @@ async def note_on_timeline(command: NoteOnTimeline, uow: IntakeUnitOfWork) -> bo
 
 async def sign_monthly_report(command: SignMonthlyReport, uow: IntakeUnitOfWork) -> ReportSignOffs:
     """Prepared, reviewed, approved: in that order, each by another person."""
-    if await uow.sites.get(command.site_id) is None:
-        raise UnknownSite(
-            f"site {command.site_id!r} is not served by this hotline", field="site_id"
-        )
+    await served_site(uow, command.site_id)
     report = await uow.report_signoffs.get(f"{command.site_id}:{command.month}")
     if report is None:
         report = ReportSignOffs(command.site_id, command.month)

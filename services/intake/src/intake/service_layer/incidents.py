@@ -15,9 +15,8 @@ from intake.domain.commands import (
 )
 from intake.domain.incident import Incident, IncidentCall, SpecialMatterReport, declare
 from intake.domain.service_request import normalise_phone
-from intake.domain.site import UnknownSite
 from intake.domain.unit import address_part
-from intake.service_layer.unit_of_work import IntakeUnitOfWork, visible
+from intake.service_layer.unit_of_work import IntakeUnitOfWork, served_site, visible
 
 
 async def _incident(
@@ -30,10 +29,7 @@ async def _incident(
 
 
 async def declare_incident(command: DeclareIncident, uow: IntakeUnitOfWork) -> Incident:
-    if await uow.sites.get(command.site_id) is None:
-        raise UnknownSite(
-            f"site {command.site_id!r} is not served by this hotline", field="site_id"
-        )
+    await served_site(uow, command.site_id)
     incident = declare(
         incident_id=uuid.uuid4(),
         site_id=command.site_id,

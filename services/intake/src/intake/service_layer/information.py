@@ -8,8 +8,7 @@ from hotline_libs.errors import RuleViolation
 
 from intake.domain.commands import ReportInformationChange
 from intake.domain.information_change import InformationChange, report_change
-from intake.domain.site import UnknownSite
-from intake.service_layer.unit_of_work import IntakeUnitOfWork
+from intake.service_layer.unit_of_work import IntakeUnitOfWork, served_site
 
 
 async def report_information_change(
@@ -19,10 +18,7 @@ async def report_information_change(
 
     The answers are flagged first: a retry after a crash between the two finds them flagged
     already and writes the report."""
-    if await uow.sites.get(command.site_id) is None:
-        raise UnknownSite(
-            f"site {command.site_id!r} is not served by this hotline", field="site_id"
-        )
+    await served_site(uow, command.site_id)
     calendar = await uow.calendars.for_site(command.site_id)
     change = report_change(
         change_id=uuid.uuid4(),

@@ -7,17 +7,16 @@ from hotline_libs.errors import Conflict, NotFound
 
 from intake.domain.commands import RecordPhoneBookEntry, RecordStaffMember, RemovePhoneBookEntry
 from intake.domain.phone_book import PhoneBookEntry
-from intake.domain.site import UnknownSite
 from intake.domain.staff import StaffMember, new_staff_member
-from intake.service_layer.unit_of_work import IntakeUnitOfWork, visible
+from intake.service_layer.unit_of_work import IntakeUnitOfWork, served_site, visible
 
 COMPANY = "*"
 """The site of the central hotline's and the company's staff and numbers."""
 
 
 async def _served(uow: IntakeUnitOfWork, site_id: str) -> None:
-    if site_id != COMPANY and await uow.sites.get(site_id) is None:
-        raise UnknownSite(f"site {site_id!r} is not served by this hotline", field="site_id")
+    if site_id != COMPANY:
+        await served_site(uow, site_id)
 
 
 async def record_staff_member(

@@ -20,7 +20,7 @@ from intake.domain.refused_submission import RefusedSubmission
 from intake.domain.resident import Resident
 from intake.domain.roster import Roster
 from intake.domain.service_request import ServiceRequest
-from intake.domain.site import Site
+from intake.domain.site import Site, UnknownSite
 from intake.domain.staff import StaffMember
 from intake.domain.standard_answer import StandardAnswer
 from intake.domain.timeline import TimelineEntry
@@ -143,3 +143,11 @@ def visible(site_id: str, sites: frozenset[str] | None) -> bool:
     """Whether a record of ``site_id`` is the caller's to see (``None``: every site); another
     site's record is answered as not found, so its id does not leak."""
     return sites is None or site_id in sites
+
+
+async def served_site(uow: IntakeUnitOfWork, site_id: str, field: str = "site_id") -> Site:
+    """The site, or ``UnknownSite`` naming ``field`` when the hotline does not serve it."""
+    site = await uow.sites.get(site_id)
+    if site is None:
+        raise UnknownSite(f"site {site_id!r} is not served by this hotline", field=field)
+    return site
