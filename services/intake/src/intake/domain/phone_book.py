@@ -9,11 +9,11 @@ import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-import phonenumbers
 from hotline_libs.aggregate import Aggregate
 from hotline_libs.errors import RuleViolation
 
 from intake.domain.complaint import Department
+from intake.domain.service_request import InvalidRegistration, normalise_phone
 
 EXTENSION = re.compile(r"^\d{3,8}$")
 """An internal extension, or a short service number (110, 119, 96777)."""
@@ -45,15 +45,12 @@ def phone_book_number(raw: str) -> str:
     if EXTENSION.match(digits):
         return digits
     try:
-        number = phonenumbers.parse(raw, "CN")
-    except phonenumbers.NumberParseException:
-        number = None
-    if number is None or not phonenumbers.is_valid_number(number):
+        return normalise_phone(raw)
+    except InvalidRegistration:
         raise RuleViolation(
             f"number {raw!r} is neither a phone number nor a 3 to 8 digit extension",
             field="number",
-        )
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        ) from None
 
 
 @dataclass
