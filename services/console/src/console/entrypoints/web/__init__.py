@@ -230,3 +230,11 @@ def set_cookie(response: Response, name: str, value: str, *, http_only: bool = T
 
 def redirect(path: str) -> RedirectResponse:
     return RedirectResponse(path, status_code=303)
+
+
+def refused_page(request: Request, current: Session, refused: ApiProblem) -> HTMLResponse:
+    """The page saying the API refused what the user opened (a 401 signs them out)."""
+    signed_in(refused)
+    return render(
+        request, "refused.html", {"problem": refused}, current=current, status_code=refused.status
+    )

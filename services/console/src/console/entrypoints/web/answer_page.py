@@ -20,6 +20,7 @@ from console.entrypoints.web import (
     key_after,
     local,
     redirect,
+    refused_page,
     render,
     require,
     session,
@@ -41,14 +42,7 @@ async def _answer_page(
     try:
         found = await current.api.answer(answer_id)
     except ApiProblem as refused:
-        signed_in(refused)
-        return render(
-            request,
-            "refused.html",
-            {"problem": refused},
-            current=current,
-            status_code=refused.status,
-        )
+        return refused_page(request, current, refused)
     for revision in (found["approved"], found["draft"]):
         if revision:
             revision["drafted_local"] = local(request, revision["drafted_at"])

@@ -19,6 +19,7 @@ from console.entrypoints.web import (
     local,
     past,
     redirect,
+    refused_page,
     render,
     require,
     session,
@@ -64,14 +65,7 @@ async def _request_page(
         found = await current.api.request(request_id)
         timeline = await current.api.timeline(request_id)
     except ApiProblem as refused:
-        signed_in(refused)
-        return render(
-            request,
-            "refused.html",
-            {"problem": refused},
-            current=current,
-            status_code=refused.status,
-        )
+        return refused_page(request, current, refused)
     now = datetime.now(UTC)
     for promise in found["promises"]:
         promise["due_local"] = local(request, promise["due_at"])

@@ -29,6 +29,7 @@ from console.entrypoints.web import (
     local,
     past,
     redirect,
+    refused_page,
     render,
     require,
     session,
@@ -234,14 +235,7 @@ async def _complaint_page(
     try:
         found = await current.api.request(request_id)
     except ApiProblem as refused:
-        signed_in(refused)
-        return render(
-            request,
-            "refused.html",
-            {"problem": refused},
-            current=current,
-            status_code=refused.status,
-        )
+        return refused_page(request, current, refused)
     if found.get("complaint") is None:
         return render(
             request,

@@ -32,6 +32,7 @@ from console.entrypoints.web import (
     local,
     past,
     redirect,
+    refused_page,
     render,
     require,
     session,
@@ -219,14 +220,7 @@ async def _log_page(
     try:
         log = await current.api.duty_log(log_id)
     except ApiProblem as refused:
-        signed_in(refused)
-        return render(
-            request,
-            "refused.html",
-            {"problem": refused},
-            current=current,
-            status_code=refused.status,
-        )
+        return refused_page(request, current, refused)
     shown(request, log, datetime.now(UTC))
     fresh = str(uuid.uuid4())
     keys = {form: f"{fresh}-{form}" for form in FORMS}
