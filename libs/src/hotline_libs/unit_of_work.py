@@ -321,12 +321,20 @@ class UnitOfWork:
 
 
 async def add_missing(
-    uow: UnitOfWork, repository: AggregateRepository[A], aggregates: Iterable[A]
+    uow: UnitOfWork,
+    repository: AggregateRepository[A],
+    aggregates: Iterable[A],
+    added: Callable[[A], None] | None = None,
 ) -> None:
     """Store each of ``aggregates`` (a service's demo data, say) not stored yet, as copies (the
-    given objects stay unsaved). Another replica doing the same at the same moment is no error."""
+    given objects stay unsaved); ``added`` is told of each copy before it is stored (to record
+    the event that publishes it). Another replica doing the same at the same moment is no
+    error."""
     for aggregate in aggregates:
         if await repository.get(repository.identity(aggregate)) is None:
-            repository.add(copy.deepcopy(aggregate))
+            stored = copy.deepcopy(aggregate)
+            if added is not None:
+                added(stored)
+            repository.add(stored)
     with contextlib.suppress(ConcurrencyConflict):
         await uow.commit()

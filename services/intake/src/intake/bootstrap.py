@@ -24,6 +24,7 @@ from hotline_libs.aggregate import Clock, utc_now
 from hotline_libs.mongo import Document, ensure_index
 from hotline_libs.service import HotlineService
 from hotline_libs.settings import ServiceSettings
+from hotline_libs.unit_of_work import add_missing
 from hotline_libs.working_calendars import CALENDAR_YEARS
 from pymongo.asynchronous.database import AsyncDatabase
 
@@ -59,7 +60,6 @@ from intake.entrypoints.http import (
 from intake.entrypoints.http.access import ACCESS
 from intake.entrypoints.subscriptions import subscriptions
 from intake.service_layer.handlers import HANDLERS
-from intake.service_layer.sites import seed_sites
 
 NAME = "intake"
 
@@ -88,7 +88,8 @@ async def prepare(db: AsyncDatabase[Document], settings: ServiceSettings) -> Non
     search.warm_up()
     if settings.seed_demo_data:
         uow = MongoIntakeUnitOfWork(db, clock=utc_now)
-        await seed_sites(uow, DEMO_SITES)
+        now = utc_now()
+        await add_missing(uow, uow.sites, DEMO_SITES, lambda site: site.recorded(now))
 
 
 def bootstrap(settings: ServiceSettings | None = None, clock: Clock = utc_now) -> HotlineService:
