@@ -98,6 +98,12 @@ class StaffMember(Aggregate):
     def steward(self) -> bool:
         return bool(self.details.steward_of)
 
+    def matches(self, words: str) -> bool:
+        """Whether every word is in their name, post, department or phones (the phone book)."""
+        d = self.details
+        text = " ".join((d.name, d.title, d.department.value, *d.phones)).lower()
+        return all(word in text for word in words.lower().split())
+
 
 def new_staff_member(
     staff_id: str, site_id: str, details: StaffDetails, now: datetime

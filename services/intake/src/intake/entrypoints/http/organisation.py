@@ -285,8 +285,7 @@ async def search_phone_book(
     ]
     for member in await reader.staff.reachable(principal.visible_sites):
         d = member.details
-        text = " ".join((d.name, d.title, d.department.value, *d.phones)).lower()
-        if all(word in text for word in words.lower().split()):
+        if member.matches(words):
             found.append(
                 PhoneBookOut(
                     source="staff",
