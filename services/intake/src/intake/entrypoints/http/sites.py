@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from intake.domain.boards import RequestKind
 from intake.domain.commands import RecordSite
 from intake.domain.complaint import EscalationThresholds
-from intake.domain.duty_log import ShiftTemplate
+from intake.domain.duty_log import DEFAULT_SHIFTS, ShiftTemplate
 from intake.domain.site import MAX_SHIFTS, Site, SiteSettings
 from intake.entrypoints.http import Reader
 
@@ -136,14 +136,14 @@ def site_detail(site: Site) -> SiteDetailOut:
 
 
 def settings_of(body: SiteIn) -> SiteSettings:
-    defaults = SiteSettings(body.code, body.name, frozenset(body.services))
+    """The settings as given; what is left out takes the manual's default."""
     escalation = (
         EscalationThresholds(
             timedelta(hours=body.escalation.supervisor_after_hours),
             timedelta(hours=body.escalation.higher_manager_after_hours),
         )
         if body.escalation
-        else defaults.escalation
+        else EscalationThresholds()
     )
     shifts = (
         tuple(
@@ -151,7 +151,7 @@ def settings_of(body: SiteIn) -> SiteSettings:
             for s in body.shifts
         )
         if body.shifts
-        else defaults.shifts
+        else DEFAULT_SHIFTS
     )
     return SiteSettings(
         code=body.code,
