@@ -3,14 +3,19 @@ takes requests at once and the monthly report splits by it; a retired one takes 
 
 from __future__ import annotations
 
+import asyncio
+import uuid
 from datetime import UTC, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from contracts.intake.v1 import CatalogueRecorded
 from hotline_infra.stack import Stack
 from hotline_libs.auth import Role
 
-from tests.support import auth, changing, client, repair_request
+from contracts import topics
+from tests.support import auth, changing, client, decoded, eventually, read_topic, repair_request
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("service_logs_on_failure")]
 
@@ -80,3 +85,53 @@ async def test_tax03_an_item_added_takes_requests_and_one_retired_takes_none(
         )
         assert charged_complaint.status_code == 422
         assert charged_complaint.json()["errors"][0]["field"] == "service_class"
+
+
+async def test_tax01_tax09_a_sites_catalogue_is_published_whole_when_set_up_and_changed(
+    platform: Stack,
+) -> None:
+    """A new site is published with the manual's catalogue; a changed item publishes the whole
+    catalogue again (billing and dispatch keep the latest); the same item put again publishes
+    nothing and names nobody as its changer."""
+    site_id = f"cat{uuid.uuid4().hex[:6]}"
+    site = {
+        "code": f"C{uuid.uuid4().hex[:5].upper()}",
+        "name": "曲江新苑",
+        "services": ["consultation", "repair", "complaint", "housekeeping"],
+    }
+    item = {"name_zh": "热水器维修", "name_en": "Water heater repair", "service_class": "paid"}
+    async with client(platform, "intake") as intake:
+        created = await intake.put(f"/sites/{site_id}", json=site, headers=changing(Role.ADMIN))
+        assert created.status_code == 201, created.text
+        for _ in range(2):
+            put = await intake.put(
+                f"/sites/{site_id}/catalogue/repair/water_heater",
+                json=item,
+                headers=changing(Role.ADMIN),
+            )
+            assert put.status_code == 200, put.text
+
+    async def recorded() -> list[dict[str, Any]] | None:
+        found = [
+            event
+            for event in map(decoded, await read_topic(platform, topics.DIRECTORY))
+            if event["event_type"] == CatalogueRecorded.EVENT_TYPE and event["site_id"] == site_id
+        ]
+        return found if len(found) >= 2 else None
+
+    await eventually(recorded, what="two CatalogueRecorded")
+    await asyncio.sleep(1)
+    published = await recorded() or []
+    assert len(published) == 2
+    seeded, changed = (
+        {
+            b["kind"]: {i["code"]: i["service_class"] for i in b["items"]}
+            for b in e["payload"]["boards"]
+        }
+        for e in published
+    )
+    assert seeded["housekeeping"]["glass_cleaning"] == "paid"
+    assert seeded["repair"] == {"common_area": "routine", "own_unit": "paid", "other_paid": "paid"}
+    assert changed["repair"]["water_heater"] == "paid"
+    assert published[0]["payload"]["changed_by"] == ""
+    assert published[1]["payload"]["changed_by"] == "bench-admin"

@@ -3,13 +3,17 @@ building a caller lives in, a number found by what the caller needs, a number ta
 
 from __future__ import annotations
 
+import asyncio
 import uuid
+from typing import Any
 
 import pytest
+from contracts.intake.v1 import StaffRecorded
 from hotline_infra.stack import Stack
 from hotline_libs.auth import Role
 
-from tests.support import auth, changing, client
+from contracts import topics
+from tests.support import auth, changing, client, decoded, eventually, read_topic
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("service_logs_on_failure")]
 
@@ -82,3 +86,59 @@ async def test_kb12_cmp14_agents_find_the_steward_and_the_number_to_transfer_to(
             "/phone-book", params={"q": f"燃气 {building}"}, headers=auth(Role.AGENT)
         )
         assert gone.json()["items"] == []
+
+
+async def test_org06_staff_and_their_roles_are_published_for_the_other_services(
+    platform: Stack,
+) -> None:
+    """A technician added, then moved to another site and finally gone: each version is on
+    ``intake.directory`` (dispatch assigns from it, notification alerts by it), and saying the
+    same again publishes nothing (DUTY-25: a leaver is kept, marked inactive)."""
+    staff_id = f"tech-{uuid.uuid4().hex[:8]}"
+    keeper = Role.ADMIN
+    record = {
+        "site_id": "qjc",
+        "name": "李强",
+        "title": "维修工",
+        "department": "maintenance",
+        "phones": ["13900005678"],
+        "roles": ["technician"],
+    }
+    async with client(platform, "intake") as intake:
+        for body in (
+            record,
+            record,
+            {**record, "site_id": "gxi"},
+            {**record, "site_id": "gxi", "active": False},
+        ):
+            put = await intake.put(f"/staff/{staff_id}", json=body, headers=changing(keeper))
+            assert put.status_code in (200, 201), put.text
+        assert put.json()["roles"] == ["technician"] and put.json()["active"] is False
+
+        unpaired = await intake.put(
+            f"/staff/{staff_id}",
+            json={**record, "steward_of": ["3"]},
+            headers=changing(keeper),
+        )
+        assert unpaired.status_code == 422
+        assert unpaired.json()["errors"][0]["field"] == "roles"
+
+    async def recorded() -> list[dict[str, Any]] | None:
+        found = [
+            event
+            for event in map(decoded, await read_topic(platform, topics.DIRECTORY))
+            if event["event_type"] == StaffRecorded.EVENT_TYPE
+            and event["payload"]["staff_id"] == staff_id
+        ]
+        return found if len(found) >= 3 else None
+
+    published = await eventually(recorded, what="three StaffRecorded")
+    await asyncio.sleep(1)
+    published = await recorded() or []
+    assert [(e["site_id"], e["payload"]["active"]) for e in published] == [
+        ("qjc", True),
+        ("gxi", True),
+        ("gxi", False),
+    ]
+    assert published[0]["payload"]["roles"] == ["technician"]
+    assert published[0]["payload"]["phones"] == ["+8613900005678"]

@@ -17,6 +17,7 @@ from contracts.dispatch.v1 import (
 )
 from contracts.envelope import Event
 from contracts.intake.v1 import (
+    CatalogueRecorded,
     ComplaintAssessed,
     ComplaintEscalated,
     ComplaintRegisterOverdue,
@@ -32,6 +33,7 @@ from contracts.intake.v1 import (
     RosterLate,
     ServiceRequestAccepted,
     SiteRecorded,
+    StaffRecorded,
     UnitRecorded,
     WorkingCalendarYearLoaded,
 )
@@ -58,6 +60,8 @@ _EVENTS: dict[tuple[str, int], type[Event[Any]]] = {
         SiteRecorded,
         ResidentRecorded,
         UnitRecorded,
+        StaffRecorded,
+        CatalogueRecorded,
         WorkOrderDispatched,
         WorkOrderAwaitingTechnician,
         WorkOrderDispatchOverdue,

@@ -597,6 +597,127 @@ class UnitRecorded(Event[UnitRecordedPayload]):
         return self.payload.unit_id
 
 
+class StaffDepartment(OpenEnum):
+    """The department a member of staff belongs to (ORG-06, ORG-07)."""
+
+    MAINTENANCE = "maintenance"
+    HOUSEKEEPING = "housekeeping"
+    MARKETING = "marketing"
+    QUALITY_CONTROL = "quality_control"
+    PLANNING_FINANCE = "planning_finance"
+    CUSTOMER_SERVICE = "customer_service"
+    SECURITY = "security"
+    OTHER = "other"
+
+
+class StaffRole(OpenEnum):
+    """What a member of staff does on the platform."""
+
+    AGENT = "agent"
+    SUPERVISOR = "supervisor"
+    DUTY_STAFF = "duty_staff"
+    STEWARD = "steward"
+    TECHNICIAN = "technician"
+    FINANCE = "finance"
+    ADMINISTRATOR = "administrator"
+    SITE_MANAGER = "site_manager"
+    DIRECTOR = "director"
+    QUALITY_HEAD = "quality_head"
+    ADMIN = "admin"
+    OTHER = "other"
+
+
+class StaffRecordedPayload(ContractModel):
+    """The directory's current record of a member of staff (the whole record, not a change).
+    The envelope's ``site_id`` is their site, ``*`` for the central hotline and the company."""
+
+    staff_id: str = Field(description="Their staff id", examples=["dmg-s01"])
+    staff_name: str = Field(description="Full name", examples=["周静"], json_schema_extra=PERSONAL)
+    title: str = Field(description="Their post", examples=["管家"])
+    department: StaffDepartment = Field(description="Their department")
+    roles: list[StaffRole] = Field(
+        default_factory=list, description="What they do on the platform", examples=[["steward"]]
+    )
+    phones: list[str] = Field(
+        description="E.164 numbers, the first the main one",
+        examples=[["+8613900001234"]],
+        json_schema_extra=PERSONAL,
+    )
+    email: str | None = Field(
+        default=None,
+        description="E-mail address, if any",
+        examples=["zhou.jing@example.com"],
+        json_schema_extra=PERSONAL,
+    )
+    steward_of: list[str] = Field(
+        default_factory=list, description="The buildings a steward covers", examples=[["3", "4"]]
+    )
+    information_liaison: bool = Field(
+        description="Reports the department's changed information (KB-11)"
+    )
+    active: bool = Field(description="False once they have left; kept for the records naming them")
+    recorded_at: UtcDateTime = Field(description="When this version was recorded")
+
+
+class StaffRecorded(Event[StaffRecordedPayload]):
+    """Published by intake when a member of staff is added or their record changes (a move to
+    another site or leaving included); services keep the latest by ``recorded_at``."""
+
+    EVENT_TYPE: ClassVar[str] = "StaffRecorded"
+    VERSION: ClassVar[int] = 1
+    TOPIC: ClassVar[str] = topics.DIRECTORY
+
+    def partition_key(self) -> str:
+        return self.payload.staff_id
+
+
+class ServiceClass(OpenEnum):
+    """Who pays for an item (TAX-09): routine (the management fee), special paid, business."""
+
+    ROUTINE = "routine"
+    PAID = "paid"
+    BUSINESS = "business"
+    OTHER = "other"
+
+
+class CatalogueItem(ContractModel):
+    """One item of a board of a site's request catalogue."""
+
+    code: str = Field(description="The item's code", examples=["own_unit"])
+    name_zh: str = Field(description="Chinese name", examples=["自用部位报修"])
+    name_en: str = Field(description="English name", examples=["The unit's own parts"])
+    service_class: ServiceClass = Field(description="Who pays", examples=["paid"])
+    active: bool = Field(description="False once retired; past requests still name it")
+
+
+class CatalogueBoard(ContractModel):
+    """A board of the catalogue and its items, retired ones included."""
+
+    kind: RequestKind = Field(description="The board")
+    items: list[CatalogueItem] = Field(description="Its items, in the site's order")
+
+
+class CatalogueRecordedPayload(ContractModel):
+    """A site's whole request catalogue (TAX-01..TAX-08): what each board offers and whether
+    each item is routine, paid or business."""
+
+    boards: list[CatalogueBoard] = Field(description="Every board the catalogue holds")
+    changed_by: str = Field(description="Who changed it last; empty for the manual's seed")
+    recorded_at: UtcDateTime = Field(description="When this version was recorded")
+
+
+class CatalogueRecorded(Event[CatalogueRecordedPayload]):
+    """Published by intake when a site is added (the manual's catalogue) and whenever the site
+    changes an item; services keep the latest per site by ``recorded_at``."""
+
+    EVENT_TYPE: ClassVar[str] = "CatalogueRecorded"
+    VERSION: ClassVar[int] = 1
+    TOPIC: ClassVar[str] = topics.DIRECTORY
+
+    def partition_key(self) -> str:
+        return self.site_id
+
+
 class WorkingCalendarYearLoadedPayload(ContractModel):
     """A year of a country's official working-day calendar, as an admin loaded it at intake."""
 
@@ -676,6 +797,10 @@ class SiteRecorded(Event[SiteRecordedPayload]):
 __all__ = [
     "AboutRequest",
     "Attachment",
+    "CatalogueBoard",
+    "CatalogueItem",
+    "CatalogueRecorded",
+    "CatalogueRecordedPayload",
     "Channel",
     "ComplaintAssessed",
     "ComplaintAssessedPayload",
@@ -713,11 +838,16 @@ __all__ = [
     "ResidentRepliedPayload",
     "RosterLate",
     "RosterLatePayload",
+    "ServiceClass",
     "ServiceRequestAccepted",
     "ServiceRequestAcceptedPayload",
     "Shift",
     "SiteRecorded",
     "SiteRecordedPayload",
+    "StaffDepartment",
+    "StaffRecorded",
+    "StaffRecordedPayload",
+    "StaffRole",
     "UnitRecorded",
     "UnitRecordedPayload",
     "WorkingCalendarYearLoaded",

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from contracts.intake.v1 import (
+    CatalogueRecorded,
     ComplaintAssessed,
     ComplaintEscalated,
     ComplaintRegisterOverdue,
     ComplaintResolved,
+    EmergencyReported,
     FirstAnswerOverdue,
     IncidentClosed,
     IncidentDeclared,
@@ -16,6 +18,8 @@ from contracts.intake.v1 import (
     ResidentReplied,
     RosterLate,
     ServiceRequestAccepted,
+    SiteRecorded,
+    StaffRecorded,
     UnitRecorded,
     WorkingCalendarYearLoaded,
 )
@@ -30,6 +34,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from intake.adapters import search
 from intake.adapters.demo_data import DEMO_SITES
+from intake.adapters.mongo.catalogues import CATALOGUES
 from intake.adapters.mongo.directory import RESIDENTS, UNITS
 from intake.adapters.mongo.duty import DUTY_LOGS, INSPECTIONS, ROSTERS
 from intake.adapters.mongo.incidents import INCIDENTS
@@ -41,6 +46,7 @@ from intake.adapters.mongo.sites import SITES
 from intake.adapters.mongo.standard_answers import STANDARD_ANSWERS
 from intake.adapters.mongo.timeline import TIMELINE
 from intake.adapters.mongo.unit_of_work import MongoIntakeUnitOfWork
+from intake.domain.catalogue import manual_catalogue
 from intake.entrypoints.deadlines import request_deadline, roster_deadline
 from intake.entrypoints.http import (
     catalogue,
@@ -90,6 +96,8 @@ async def prepare(db: AsyncDatabase[Document], settings: ServiceSettings) -> Non
         uow = MongoIntakeUnitOfWork(db, clock=utc_now)
         now = utc_now()
         await add_missing(uow, uow.sites, DEMO_SITES, lambda site: site.recorded(now))
+        catalogues = [manual_catalogue(site.site_id) for site in DEMO_SITES]
+        await add_missing(uow, uow.catalogues, catalogues, lambda c: c.recorded(now))
 
 
 def bootstrap(settings: ServiceSettings | None = None, clock: Clock = utc_now) -> HotlineService:
@@ -101,6 +109,10 @@ def bootstrap(settings: ServiceSettings | None = None, clock: Clock = utc_now) -
             ServiceRequestAccepted,
             ResidentRecorded,
             UnitRecorded,
+            StaffRecorded,
+            CatalogueRecorded,
+            SiteRecorded,
+            EmergencyReported,
             ReplyPromised,
             ResidentReplied,
             ReplyPromiseBreached,
@@ -150,6 +162,8 @@ def bootstrap(settings: ServiceSettings | None = None, clock: Clock = utc_now) -
             UNITS,
             INCIDENTS,
             ROSTERS,
+            STAFF,
+            CATALOGUES,
         ],
         deadlines={REQUESTS: request_deadline, ROSTERS: roster_deadline},
     )

@@ -13,6 +13,7 @@ from datetime import datetime
 from hotline_libs.aggregate import Aggregate
 from hotline_libs.errors import Conflict, RuleViolation
 
+from intake.domain import events
 from intake.domain.boards import BOARDS, RequestKind
 
 CODE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
@@ -68,9 +69,14 @@ class Catalogue(Aggregate):
             field=field,
         )
 
+    def recorded(self, now: datetime) -> None:
+        """Publish the catalogue as it stands (a new site's, the manual's)."""
+        self.record(events.CatalogueRecorded(recorded_at=now))
+
     def put(self, kind: RequestKind, item: CatalogueItem, by: str, now: datetime) -> CatalogueItem:
         """Add an item or change one (its names, its class, retired or offered again). An item
-        is never deleted: requests and reports of the past still name it."""
+        is never deleted: requests and reports of the past still name it. Putting an item as it
+        is changes nothing (and names nobody as its last changer)."""
         if not CODE.match(item.code):
             raise RuleViolation(
                 "code must be 1 to 40 lower-case letters, digits or _, starting with a letter",
@@ -84,6 +90,8 @@ class Catalogue(Aggregate):
         if kind is RequestKind.COMPLAINT and cleaned.service_class is not ServiceClass.ROUTINE:
             raise RuleViolation("a complaint is never charged for", field="service_class")
         current = self.items.get(kind, ())
+        if cleaned in current:
+            return cleaned
         if any(existing.code == cleaned.code for existing in current):
             after = tuple(cleaned if e.code == cleaned.code else e for e in current)
         elif len(current) >= MAX_ITEMS_PER_BOARD:
@@ -97,6 +105,7 @@ class Catalogue(Aggregate):
             )
         self.items = {**self.items, kind: after}
         self.changed_by, self.changed_at = by, now
+        self.recorded(now)
         return cleaned
 
 

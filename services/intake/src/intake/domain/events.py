@@ -28,6 +28,20 @@ class SiteRecorded:
 
 
 @dataclass(frozen=True)
+class StaffRecorded:
+    """A member of staff was added, or their record changed (a move or leaving included)."""
+
+    recorded_at: datetime
+
+
+@dataclass(frozen=True)
+class CatalogueRecorded:
+    """A site's request catalogue was set up, or an item of it changed."""
+
+    recorded_at: datetime
+
+
+@dataclass(frozen=True)
 class WorkingCalendarYearLoaded:
     """An admin loaded or corrected a year of a country's working-day calendar."""
 

@@ -10,7 +10,9 @@ from datetime import datetime
 
 from hotline_libs.aggregate import Aggregate
 from hotline_libs.errors import RuleViolation
+from hotline_libs.roles import Role
 
+from intake.domain import events
 from intake.domain.complaint import Department
 from intake.domain.service_request import InvalidRegistration, normalise_email, normalise_phone
 
@@ -32,6 +34,9 @@ class StaffDetails:
     """The buildings a steward (管家) covers at the site."""
     information_liaison: bool = False
     """The department's information liaison: reports changes within 3 working days (KB-11)."""
+    roles: frozenset[Role] = frozenset()
+    """What they do on the platform (a technician, a steward, the site's manager …): how
+    dispatch finds technicians and notification finds whom to alert."""
     active: bool = True
     """False once they have left: kept for the records that name them."""
 
@@ -49,6 +54,12 @@ class StaffDetails:
             )
         if len(set(buildings)) != len(buildings):
             raise RuleViolation("steward_of lists a building twice", field="steward_of")
+        if buildings and Role.STEWARD not in self.roles and self.roles:
+            raise RuleViolation(
+                "steward_of names buildings, so roles must include steward", field="roles"
+            )
+        if Role.SITE_SYSTEM in self.roles:
+            raise RuleViolation("a site system is not a member of staff", field="roles")
         try:
             email = normalise_email(self.email)
         except InvalidRegistration as refusal:
@@ -87,11 +98,13 @@ class StaffMember(Aggregate):
     details: StaffDetails
     updated_at: datetime
 
-    def update(self, details: StaffDetails, now: datetime) -> bool:
+    def update(self, site_id: str, details: StaffDetails, now: datetime) -> bool:
+        """Change their record (a move to another site included); whether anything changed."""
         details = details.checked()
-        if details == self.details:
+        if details == self.details and site_id == self.site_id:
             return False
-        self.details, self.updated_at = details, now
+        self.site_id, self.details, self.updated_at = site_id, details, now
+        self.record(events.StaffRecorded(recorded_at=now))
         return True
 
     @property
@@ -112,4 +125,6 @@ def new_staff_member(
         raise RuleViolation(
             "staff_id is 2 to 40 lower-case letters, digits, - or _", field="staff_id"
         )
-    return StaffMember(staff_id, site_id, details.checked(), now)
+    member = StaffMember(staff_id, site_id, details.checked(), now)
+    member.record(events.StaffRecorded(recorded_at=now))
+    return member

@@ -34,10 +34,7 @@ async def record_staff_member(
         return member, True
     if not visible(member.site_id, command.visible_sites):
         raise Conflict(f"staff id {command.staff_id!r} is taken; choose another")
-    changed = member.update(command.details, now)
-    if member.site_id != command.site_id:
-        member.site_id, changed = command.site_id, True
-    if changed:
+    if member.update(command.site_id, command.details, now):
         await uow.commit()
     return member, False
 

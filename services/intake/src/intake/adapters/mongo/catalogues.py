@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from hotline_libs.mongo import Document
-from hotline_libs.unit_of_work import AggregateRepository
+from typing import Any
 
+from hotline_libs.mongo import Document
+from hotline_libs.unit_of_work import AggregateRepository, EventContext
+
+from contracts import Event
+from intake.adapters.outbound import directory_v1
 from intake.domain.boards import RequestKind
 from intake.domain.catalogue import Catalogue, CatalogueItem, ServiceClass
 
@@ -55,3 +59,8 @@ class MongoCatalogues(AggregateRepository[Catalogue]):
             changed_by=document.get("changed_by", ""),
             changed_at=document.get("changed_at"),
         )
+
+    def to_integration(
+        self, aggregate: Catalogue, event: Any, context: EventContext
+    ) -> Event[Any] | None:
+        return directory_v1.catalogue_recorded(aggregate, event, context)

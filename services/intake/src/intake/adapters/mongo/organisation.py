@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
+from hotline_libs.auth import Role
 from hotline_libs.mongo import Document, listing_query
 from hotline_libs.paging import Found, PageRequest
-from hotline_libs.unit_of_work import AggregateRepository
+from hotline_libs.unit_of_work import AggregateRepository, EventContext
 
+from contracts import Event
+from intake.adapters.outbound import directory_v1
 from intake.domain.complaint import Department
 from intake.domain.phone_book import PhoneBookDetails, PhoneBookEntry
 from intake.domain.staff import StaffDetails, StaffMember
@@ -39,6 +43,7 @@ class MongoStaff(AggregateRepository[StaffMember]):
             "email": d.email,
             "steward_of": list(d.steward_of),
             "information_liaison": d.information_liaison,
+            "roles": sorted(d.roles),
             "active": d.active,
             "updated_at": aggregate.updated_at,
         }
@@ -55,10 +60,16 @@ class MongoStaff(AggregateRepository[StaffMember]):
                 email=document.get("email"),
                 steward_of=tuple(document.get("steward_of", [])),
                 information_liaison=document.get("information_liaison", False),
+                roles=frozenset(Role(role) for role in document.get("roles", [])),
                 active=document.get("active", True),
             ),
             updated_at=document["updated_at"],
         )
+
+    def to_integration(
+        self, aggregate: StaffMember, event: Any, context: EventContext
+    ) -> Event[Any] | None:
+        return directory_v1.staff_recorded(aggregate, event, context)
 
     async def listing(
         self,

@@ -11,8 +11,10 @@ from hotline_libs.unit_of_work import EventContext
 
 from contracts import Event
 from intake.domain import events
+from intake.domain.catalogue import Catalogue
 from intake.domain.resident import Resident
 from intake.domain.site import Site
+from intake.domain.staff import StaffMember
 from intake.domain.unit import Unit
 from intake.domain.working_calendar import WorkingCalendarYear
 
@@ -135,3 +137,71 @@ def site_recorded(site: Site, event: Any, context: EventContext) -> Event[Any] |
 
 def _minutes(span: timedelta) -> int:
     return int(span.total_seconds() // 60)
+
+
+def staff_recorded(member: StaffMember, event: Any, context: EventContext) -> Event[Any] | None:
+    if not isinstance(event, events.StaffRecorded):
+        return None
+    details = member.details
+    recorded: v1.StaffRecorded = v1.StaffRecorded.build(
+        event_id=event_id(v1.StaffRecorded, f"{member.staff_id}@{event.recorded_at.isoformat()}"),
+        producer=PRODUCER,
+        site_id=member.site_id,
+        correlation_id=derive_id("staff", member.staff_id),
+        causation_id=context.causation_id,
+        occurred_at=event.recorded_at,
+        aggregate_version=context.aggregate_version,
+        payload=v1.StaffRecordedPayload(
+            staff_id=member.staff_id,
+            staff_name=details.name,
+            title=details.title,
+            department=v1.StaffDepartment(details.department.value),
+            roles=[v1.StaffRole(role.value) for role in sorted(details.roles)],
+            phones=list(details.phones),
+            email=details.email,
+            steward_of=list(details.steward_of),
+            information_liaison=details.information_liaison,
+            active=details.active,
+            recorded_at=event.recorded_at,
+        ),
+    )
+    return recorded
+
+
+def catalogue_recorded(
+    catalogue: Catalogue, event: Any, context: EventContext
+) -> Event[Any] | None:
+    if not isinstance(event, events.CatalogueRecorded):
+        return None
+    recorded: v1.CatalogueRecorded = v1.CatalogueRecorded.build(
+        event_id=event_id(
+            v1.CatalogueRecorded, f"{catalogue.site_id}@{event.recorded_at.isoformat()}"
+        ),
+        producer=PRODUCER,
+        site_id=catalogue.site_id,
+        correlation_id=derive_id("catalogue", catalogue.site_id),
+        causation_id=context.causation_id,
+        occurred_at=event.recorded_at,
+        aggregate_version=context.aggregate_version,
+        payload=v1.CatalogueRecordedPayload(
+            boards=[
+                v1.CatalogueBoard(
+                    kind=v1.RequestKind(kind.value),
+                    items=[
+                        v1.CatalogueItem(
+                            code=item.code,
+                            name_zh=item.name_zh,
+                            name_en=item.name_en,
+                            service_class=v1.ServiceClass(item.service_class.value),
+                            active=item.active,
+                        )
+                        for item in items
+                    ],
+                )
+                for kind, items in sorted(catalogue.items.items())
+            ],
+            changed_by=catalogue.changed_by,
+            recorded_at=event.recorded_at,
+        ),
+    )
+    return recorded

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Response, status
-from hotline_libs.auth import CurrentPrincipal
+from hotline_libs.auth import CurrentPrincipal, Role
 from hotline_libs.errors import NotFound
 from hotline_libs.inputs import SHOWS_TEXT
 from hotline_libs.paging import Page, Paging, SiteFilter, cut, page_of
@@ -50,6 +50,7 @@ class StaffIn(BaseModel):
                     "department": "customer_service",
                     "phones": ["13900001234"],
                     "steward_of": ["3", "4"],
+                    "roles": ["steward"],
                 }
             ]
         },
@@ -66,6 +67,12 @@ class StaffIn(BaseModel):
     information_liaison: bool = Field(
         default=False, description="Reports the department's changed information (KB-11)"
     )
+    roles: list[Role] = Field(
+        default_factory=list,
+        max_length=len(Role),
+        description="What they do on the platform: technician, steward, site_manager …; "
+        "dispatch assigns technicians from these, notification alerts by them",
+    )
     active: bool = Field(default=True, description="false once they have left")
 
 
@@ -79,6 +86,7 @@ class StaffOut(BaseModel):
     email: str | None
     steward_of: list[str]
     information_liaison: bool
+    roles: list[Role]
     active: bool
     updated_at: datetime
     version: int
@@ -96,6 +104,7 @@ def staff_out(member: StaffMember) -> StaffOut:
         email=d.email,
         steward_of=list(d.steward_of),
         information_liaison=d.information_liaison,
+        roles=sorted(d.roles),
         active=d.active,
         updated_at=member.updated_at,
         version=member.version,
@@ -124,6 +133,7 @@ async def record_staff_member(
                 email=body.email,
                 steward_of=tuple(body.steward_of),
                 information_liaison=body.information_liaison,
+                roles=frozenset(body.roles),
                 active=body.active,
             ),
             visible_sites=principal.visible_sites,
