@@ -218,6 +218,9 @@ MATRIX: dict[tuple[str, str], Row] = {
         lambda r: {"representative": True},
     ),
     ("intake", "list_complaints"): _row(READERS_OF_REQUESTS, "listing"),
+    ("intake", "daily_complaint_record"): _row(
+        READERS_OF_REQUESTS, "site", "/complaints/daily-record?site_id={site}&day=2026-11-23"
+    ),
     ("intake", "declare_incident"): _row(REGISTRARS, "site", body=lambda r: incident(r["site"])),
     ("intake", "list_incidents"): _row(READERS_OF_REQUESTS, "listing"),
     ("intake", "get_incident"): _row(READERS_OF_REQUESTS, "record", "/incidents/{incident_id}"),

@@ -1,10 +1,13 @@
 """A complaint on the real stack: its register owned by the agent who took it, answered and
 assessed, sent to a department, resolved, each step published for the services that follow it
-(CMP-04, CMP-07, CMP-12, CMP-13, CMP-14, CMP-20, ORG-08)."""
+(CMP-04, CMP-07, CMP-12, CMP-13, CMP-14, CMP-20, ORG-08), and the site's daily complaint-handling
+record that lists it (CMP-18, CMP-02, CH-10)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from hotline_infra.stack import Stack
@@ -100,6 +103,40 @@ async def test_a_complaint_is_answered_assessed_sent_and_resolved_with_its_clock
         )
         ids = {c["request_id"] for c in open_ones.json()["items"]}
         assert request["request_id"] not in ids and second.json()["request_id"] in ids
+
+        # CMP-18, CH-10: the site's daily complaint-handling record, in the site's day
+        today = datetime.now(UTC).astimezone(ZoneInfo("Asia/Shanghai")).date()
+        record = await intake.get(
+            "/complaints/daily-record",
+            params={"site_id": "gxi", "day": today.isoformat()},
+            headers=auth(Role.SUPERVISOR),
+        )
+        assert record.status_code == 200, record.text
+        lines = {line["request_no"]: line for line in record.json()["lines"]}
+        first, repeated = lines[request["request_no"]], lines[second.json()["request_no"]]
+        assert first["steps_that_day"] == ["received", "assessed", "planned", "replied", "resolved"]
+        assert first["content"] == "B座电梯本周第二次困人" and first["department"] == "maintenance"
+        assert first["outcome"] == "已更换门机板, 业主确认恢复正常" and not first["open_at_day_end"]
+        assert repeated["second_complaint"] and repeated["open_at_day_end"]
+        as_csv = await intake.get(
+            "/complaints/daily-record",
+            params={"site_id": "gxi", "day": today.isoformat(), "format": "csv"},
+            headers=auth(Role.SUPERVISOR),
+        )
+        assert as_csv.headers["content-type"].startswith("text/csv")
+        assert request["request_no"] in as_csv.text
+        day_before = await intake.get(
+            "/complaints/daily-record",
+            params={"site_id": "gxi", "day": (today - timedelta(days=1)).isoformat()},
+            headers=auth(Role.SUPERVISOR),
+        )
+        assert request["request_no"] not in {x["request_no"] for x in day_before.json()["lines"]}
+        unknown = await intake.get(
+            "/complaints/daily-record",
+            params={"site_id": "nowhere", "day": today.isoformat()},
+            headers=auth(Role.ADMIN),
+        )
+        assert unknown.status_code == 422 and unknown.json()["errors"][0]["field"] == "site_id"
 
     async def published() -> set[str] | None:
         records = await read_topic(platform, topics.SERVICE_REQUESTS)

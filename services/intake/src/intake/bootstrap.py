@@ -50,6 +50,7 @@ from intake.domain.catalogue import manual_catalogue
 from intake.entrypoints.deadlines import request_deadline, roster_deadline
 from intake.entrypoints.http import (
     catalogue,
+    complaint_record,
     complaints,
     directory,
     duty,
@@ -138,6 +139,7 @@ def bootstrap(settings: ServiceSettings | None = None, clock: Clock = utc_now) -
         access=ACCESS,
         routers=[
             service_requests.router,
+            complaint_record.router,
             complaints.router,
             standard_answers.router,
             directory.router,

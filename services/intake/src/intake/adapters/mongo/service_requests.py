@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import asdict
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from hotline_libs.mongo import Document, listing_query, within
@@ -38,6 +38,9 @@ from intake.domain.service_request import (
 )
 
 REQUESTS = "service_requests"
+RECENT_COMPLAINTS = timedelta(days=31)
+"""How far back a day's complaint record looks for complaints acted on that day (older open
+ones are found by being open)."""
 
 
 class MongoServiceRequests(AggregateRepository[ServiceRequest]):
@@ -151,6 +154,23 @@ class MongoServiceRequests(AggregateRepository[ServiceRequest]):
         if open_only is not None:
             query["open_complaint_since"] = {"$exists": open_only}
         return await self.page(query, sort=[("registered_at", 1), ("_id", 1)], page=page)
+
+    async def complaints_for_day(
+        self, site_id: str, start: datetime, end: datetime
+    ) -> list[ServiceRequest]:
+        """The complaints a site's day [start, end) may concern: registered before its end, and
+        received within the month before, still open, or resolved that day or later."""
+        query = {
+            "site_id": site_id,
+            "kind": RequestKind.COMPLAINT.value,
+            "registered_at": {"$lt": end},
+            "$or": [
+                {"registered_at": {"$gte": start - RECENT_COMPLAINTS}},
+                {"open_complaint_since": {"$exists": True}},
+                {"complaint.resolution.at": {"$gte": start}},
+            ],
+        }
+        return await self.find(query, sort=[("registered_at", 1), ("_id", 1)])
 
     async def owing_answers(
         self, *, sites: frozenset[str] | None, page: PageRequest, site_id: str | None = None

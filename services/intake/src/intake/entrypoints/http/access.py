@@ -63,6 +63,7 @@ ACCESS: Access = {
     "resolve_complaint": allow(REGISTRARS),
     "mark_representative": allow(Role.QUALITY_HEAD, Role.SUPERVISOR, Role.DIRECTOR, Role.ADMIN),
     "list_complaints": allow(REGISTRARS, OVERSIGHT, personal_data=True),
+    "daily_complaint_record": allow(REGISTRARS, OVERSIGHT, personal_data=True),
     "declare_incident": allow(REGISTRARS),
     "list_incidents": allow(REGISTRARS, OVERSIGHT, personal_data=True),
     "get_incident": allow(REGISTRARS, OVERSIGHT, personal_data=True),
