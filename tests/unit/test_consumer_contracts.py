@@ -115,6 +115,9 @@ CARRIES: dict[tuple[str, str], tuple[str, ...]] = {
     ("notification", "ServiceRequestAccepted"): ("request_id", "request_no"),
     ("notification", "WorkOrderDispatched"): ("request_id", "request_no"),
     ("notification", "ChargeRaised"): ("request_id", "request_no", "charge_no"),
+    ("notification", "ResidentReplied"): ("request_id", "request_no", "text"),
+    ("notification", "IncidentClosed"): ("incident_id", "title", "closing_note"),
+    ("notification", "SiteRecorded"): ("site_name", "recorded_at"),
 }
 """What each consumer must keep of each event it reads: the ids and numbers that tie its own
 record to the producer's. A new subscription needs a row here."""

@@ -1,4 +1,4 @@
-"""Notification: what residents are told, once per event and channel.
+"""Notification: what residents are told, once per event, resident and channel.
 
 The templates are tested on notification's own occasions, built from producers' events by the
 real inbound mappers; telling the resident runs the real handler through the real message bus,
@@ -7,6 +7,7 @@ with the real outbound mapper, on an in-memory store and fake gateways.
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -16,17 +17,35 @@ from typing import Any
 import pytest
 from contracts.billing.v1 import ChargeRaised
 from contracts.dispatch.v1 import WorkOrderCompleted, WorkOrderDispatched
-from contracts.envelope import PaymentMethod
-from contracts.intake.v1 import ServiceRequestAccepted
+from contracts.envelope import PaymentMethod, Resident
+from contracts.examples import canonical_examples
+from contracts.intake.v1 import Channel as RequestChannel
+from contracts.intake.v1 import (
+    IncidentClosed,
+    IncidentClosedPayload,
+    IncidentKind,
+    ReplyKind,
+    RequestKind,
+    ResidentReplied,
+    ResidentRepliedPayload,
+    ServiceRequestAccepted,
+    SiteRecorded,
+)
 from contracts.notification.v1 import NotificationChannel, NotificationSent
 from hotline_libs.bus import MessageBus
 from hotline_libs.errors import Unavailable
-from hotline_libs.ids import event_id
+from hotline_libs.ids import derive_id, event_id
 from notification.adapters.inbound import events_v1
 from notification.adapters.outbound.events_v1 import to_integration
 from notification.domain import events
-from notification.domain.commands import TellResident
-from notification.domain.messages import SIGNATURE, Channel, MessageRefused, messages_for
+from notification.domain.commands import KeepSiteName, TellResident
+from notification.domain.messages import (
+    SIGNATURE,
+    SMS_QUOTE_MAX,
+    Channel,
+    MessageRefused,
+    messages_for,
+)
 from notification.domain.notification import (
     Message,
     MessageStatus,
@@ -34,10 +53,18 @@ from notification.domain.notification import (
     message_id,
     notification_id,
 )
-from notification.domain.occasions import About, ChargedLine, Recipient, RequestAccepted
+from notification.domain.occasions import (
+    About,
+    ChargedLine,
+    IncidentOver,
+    Recipient,
+    RequestAccepted,
+    ResidentAnswered,
+)
 from notification.domain.occasions import ChargeRaised as Charged
+from notification.domain.occasions import ReplyKind as AnswerKind
 from notification.entrypoints.subscriptions import subscriptions
-from notification.service_layer.handlers import HANDLERS
+from notification.service_layer.handlers import HANDLERS, SENDING_AT_ONCE
 
 from contracts import Event
 from tests import builders
@@ -52,10 +79,31 @@ class FakeNotifications(FakeRepository[Notification]):
         return str(aggregate.notification_id)
 
 
+class FakeSiteNames:
+    """Site names in memory, kept like the store keeps them: a later record wins."""
+
+    def __init__(self) -> None:
+        self.names: dict[str, tuple[str, datetime]] = {}
+        self.lookups = 0
+
+    async def name_of(self, site_id: str) -> str | None:
+        self.lookups += 1
+        kept = self.names.get(site_id)
+        return None if kept is None else kept[0]
+
+    async def keep(self, site_id: str, name: str, recorded_at: datetime) -> bool:
+        kept = self.names.get(site_id)
+        if kept is not None and kept[1] >= recorded_at:
+            return False
+        self.names[site_id] = (name, recorded_at)
+        return True
+
+
 class FakeNotificationUnitOfWork(FakeUnitOfWork):
-    def __init__(self, store: MemoryStore, clock: Clock) -> None:
+    def __init__(self, store: MemoryStore, clock: Clock, site_names: FakeSiteNames) -> None:
         super().__init__(store, clock)
         self.notifications = FakeNotifications(store, self, to_integration)
+        self.site_names = site_names
 
 
 class FakeGateway:
@@ -96,14 +144,15 @@ class Notifier:
         self.clock = Clock(NOW)
         self.sms = sms or FakeSms()
         self.mail = mail or FakeMail()
+        self.site_names = FakeSiteNames()
         self.bus = MessageBus(
             HANDLERS,
-            uow=lambda: FakeNotificationUnitOfWork(self.store, self.clock),
+            uow=lambda: FakeNotificationUnitOfWork(self.store, self.clock, self.site_names),
             dependencies={"sms": self.sms, "mail": self.mail},
         )
 
-    async def tell(self, command: TellResident) -> Notification:
-        notification: Notification = await self.bus.handle(command)
+    async def tell(self, command: TellResident) -> Notification | None:
+        notification: Notification | None = await self.bus.handle(command)
         return notification
 
     def stored(self, about: Event[Any]) -> Notification:
@@ -121,8 +170,11 @@ class Notifier:
 
 
 def ids(about: Event[Any]) -> tuple[uuid.UUID, uuid.UUID]:
-    """The ids of the SMS and the e-mail ``about`` sends."""
-    return message_id(about.event_id, Channel.SMS), message_id(about.event_id, Channel.EMAIL)
+    """The ids of the SMS and the e-mail ``about`` sends (to the builders' resident)."""
+    return (
+        message_id(about.event_id, Channel.SMS, "+8613800138000"),
+        message_id(about.event_id, Channel.EMAIL, "wang.fang@example.com"),
+    )
 
 
 # --- the templates, on notification's own occasions ---
@@ -178,7 +230,14 @@ def test_the_dispatch_message_names_the_technician() -> None:
 
 def test_residents_are_not_told_about_internal_events() -> None:
     told = {kind for s in subscriptions(Notifier().bus) for kind in s.handlers}
-    assert told == {ServiceRequestAccepted, WorkOrderDispatched, ChargeRaised}
+    assert told == {
+        ServiceRequestAccepted,
+        WorkOrderDispatched,
+        ChargeRaised,
+        ResidentReplied,
+        IncidentClosed,
+        SiteRecorded,
+    }
     assert WorkOrderCompleted not in told
 
 
@@ -319,8 +378,9 @@ async def test_a_gateway_refusing_one_message_does_not_hold_up_the_other(
     assert events.MessageRefused(refused.message_id, reason) in notifier.store.events
     # the event again: a refused message is settled and is not tried again
     await notifier.tell(command)
-    assert notifier.sms.calls == [message_id(event.event_id, Channel.SMS)]
-    assert notifier.mail.calls == [message_id(event.event_id, Channel.EMAIL)]
+    sms_id, mail_id = ids(event)
+    assert notifier.sms.calls == [sms_id]
+    assert notifier.mail.calls == [mail_id]
     assert len(notifier.sent()) == 1
 
 
@@ -387,3 +447,312 @@ async def test_a_gateway_failing_unexpectedly_still_lets_the_other_channels_resu
     await notifier.tell(command)
     assert notifier.mail.calls == [mail_id]
     assert notifier.sms.calls == [sms_id, sms_id]
+
+
+# --- answers and incidents: what residents are told in writing (CMP-16, KB-16, INC-05, INC-06) ---
+
+SITE_NAME = "大明宫花园"
+
+
+def resident_replied(
+    reply_kind: ReplyKind = ReplyKind.PROGRESS,
+    kind: RequestKind = RequestKind.COMPLAINT,
+    text: str = "已通知维修部, 明天上午更换门机板",
+    email: str | None = "wang.fang@example.com",
+) -> ResidentReplied:
+    request_id = uuid.uuid4()
+    replied_at = NOW + timedelta(hours=1)
+    event: ResidentReplied = ResidentReplied.build(
+        event_id=derive_id("replied", request_id, replied_at.isoformat()),
+        producer="intake",
+        site_id="dmg",
+        correlation_id=request_id,
+        occurred_at=replied_at,
+        payload=ResidentRepliedPayload(
+            request_id=request_id,
+            request_no=f"SR-DMG-20261123-{request_id.hex[:4].upper()}",
+            kind=kind,
+            category="facilities",
+            channel=RequestChannel.HOTLINE,
+            registered_at=NOW,
+            resident=builders.resident(email=email),
+            reply_kind=reply_kind,
+            text=text,
+            replied_by="agent-017",
+            replied_at=replied_at,
+        ),
+    )
+    return event
+
+
+def caller(phone: str, **overrides: Any) -> Resident:
+    return builders.resident(**{"phone": phone, "email": None, "room": phone[-4:], **overrides})
+
+
+CALLERS = (caller("+8613900000001"), caller("+8613900000002"), caller("+8613900000003"))
+
+
+def incident_closed(
+    callers: tuple[Resident, ...] = CALLERS, note: str = "3栋已恢复供水, 感谢您的耐心"
+) -> IncidentClosed:
+    incident_id = uuid.uuid4()
+    event: IncidentClosed = IncidentClosed.build(
+        event_id=event_id(IncidentClosed, incident_id),
+        producer="intake",
+        site_id="dmg",
+        correlation_id=incident_id,
+        occurred_at=NOW + timedelta(hours=7),
+        payload=IncidentClosedPayload(
+            incident_id=incident_id,
+            kind=IncidentKind.WATER_OUTAGE,
+            title="3栋停水",
+            buildings=["3"],
+            closing_note=note,
+            closed_at=NOW + timedelta(hours=7),
+            callers=list(callers),
+        ),
+    )
+    return event
+
+
+async def with_site_name(notifier: Notifier) -> Notifier:
+    """The notifier once intake's record of the site has arrived."""
+    recorded = canonical_examples()[SiteRecorded]  # 大明宫花园, site dmg
+    assert isinstance(recorded, SiteRecorded)
+    await notifier.bus.handle(events_v1.site_recorded(recorded))
+    return notifier
+
+
+def test_a_reply_maps_to_an_answer_of_that_request() -> None:
+    event = resident_replied()
+    command = events_v1.resident_replied(event)
+    assert command == TellResident(
+        ResidentAnswered(
+            about=About(
+                event_id=event.event_id,
+                event_type="ResidentReplied",
+                correlation_id=event.correlation_id,
+                site_id="dmg",
+                request_id=event.payload.request_id,
+            ),
+            recipient=Recipient("王芳", "+8613800138000", "wang.fang@example.com", "3", "1202"),
+            request_no=event.payload.request_no,
+            board="complaint",
+            reply_kind=AnswerKind.PROGRESS,
+            text="已通知维修部, 明天上午更换门机板",
+        ),
+        causation_id=event.event_id,
+    )
+
+
+def test_kb16_cmp16_word_of_progress_on_a_complaint_is_sent_naming_the_request_and_site() -> None:
+    event = resident_replied(ReplyKind.PROGRESS, RequestKind.COMPLAINT)
+    request_no = event.payload.request_no
+    sms, email = messages_for(events_v1.resident_replied(event).occasion, SITE_NAME)
+    assert sms.channel is Channel.SMS and sms.recipient == "+8613800138000"
+    assert sms.body == (
+        f"{SIGNATURE}您在大明宫花园的投诉 {request_no} 处理进展：已通知维修部, 明天上午更换门机板"
+    )
+    assert email.channel is Channel.EMAIL and email.recipient == "wang.fang@example.com"
+    assert email.subject == f"投诉处理进展：{request_no}"
+    assert email.body.startswith("王芳您好：") and "已通知维修部, 明天上午更换门机板" in email.body
+    assert sms.template == email.template == "progress_reported"
+
+
+def test_cmp16_a_complaints_answer_is_sent_in_writing() -> None:
+    event = resident_replied(
+        ReplyKind.REPLY, RequestKind.COMPLAINT, text="门机板已更换, 电梯恢复", email=None
+    )
+    [sms] = messages_for(events_v1.resident_replied(event).occasion, SITE_NAME)
+    assert sms.body == (
+        f"{SIGNATURE}您在大明宫花园的投诉 {event.payload.request_no} 答复如下：门机板已更换, 电梯恢复"
+    )
+    assert sms.template == "reply_given"
+
+
+def test_kb16_progress_on_a_repair_is_sent_as_word_on_the_request() -> None:
+    event = resident_replied(ReplyKind.PROGRESS, RequestKind.REPAIR, email=None)
+    [sms] = messages_for(events_v1.resident_replied(event).occasion, SITE_NAME)
+    assert f"您在大明宫花园的服务单 {event.payload.request_no} 处理进展：" in sms.body
+
+
+@pytest.mark.parametrize(
+    ("reply_kind", "kind", "in_writing"),
+    [
+        (ReplyKind.PROGRESS, RequestKind.COMPLAINT, True),
+        (ReplyKind.PROGRESS, RequestKind.CONSULTATION, True),
+        (ReplyKind.PROGRESS, RequestKind.REPAIR, True),
+        (ReplyKind.REPLY, RequestKind.COMPLAINT, True),
+        (ReplyKind.REPLY, RequestKind.CONSULTATION, False),
+        (ReplyKind.STANDARD_ANSWER, RequestKind.CONSULTATION, False),
+        (ReplyKind.STANDARD_ANSWER, RequestKind.COMPLAINT, False),
+        (ReplyKind.OTHER, RequestKind.COMPLAINT, False),
+    ],
+)
+def test_only_progress_and_a_complaints_answer_go_out_in_writing(
+    reply_kind: ReplyKind, kind: RequestKind, in_writing: bool
+) -> None:
+    """CMP-16 and KB-16: the resident gets word of progress, and a complaint's answer, in
+    writing; an answer given live on the phone (a standard answer) is not sent again."""
+    occasion = events_v1.resident_replied(resident_replied(reply_kind, kind)).occasion
+    assert isinstance(occasion, ResidentAnswered) and occasion.in_writing is in_writing
+    assert bool(messages_for(occasion, SITE_NAME)) is in_writing
+
+
+def test_a_long_reply_is_cut_in_the_sms_and_whole_in_the_email() -> None:
+    text = "进展" * SMS_QUOTE_MAX
+    sms, email = messages_for(
+        events_v1.resident_replied(resident_replied(text=text)).occasion, SITE_NAME
+    )
+    quoted = sms.body.split("处理进展：", 1)[1]
+    assert len(quoted) == SMS_QUOTE_MAX and quoted.endswith("…")
+    assert text in email.body
+
+
+def test_a_closed_incident_maps_to_its_callers_about_no_request() -> None:
+    event = incident_closed()
+    command = events_v1.incident_closed(event)
+    occasion = command.occasion
+    assert isinstance(occasion, IncidentOver)
+    assert occasion.about == About(
+        event_id=event.event_id,
+        event_type="IncidentClosed",
+        correlation_id=event.correlation_id,
+        site_id="dmg",
+        request_id=None,
+        incident_id=event.payload.incident_id,
+    )
+    assert (occasion.title, occasion.closing_note) == ("3栋停水", "3栋已恢复供水, 感谢您的耐心")
+    assert [c.phone for c in occasion.callers] == [c.phone for c in CALLERS]
+    assert command.causation_id == event.event_id
+
+
+def test_each_caller_of_a_closed_incident_gets_one_sms_with_the_closing_note() -> None:
+    """INC-05, INC-06: the incident is over; everyone who called is told, once."""
+    told = messages_for(events_v1.incident_closed(incident_closed()).occasion, SITE_NAME)
+    assert [(m.channel, m.recipient) for m in told] == [(Channel.SMS, c.phone) for c in CALLERS]
+    for sms in told:
+        assert sms.body == (
+            f"{SIGNATURE}您来电反映的大明宫花园“3栋停水”已处理完毕。3栋已恢复供水, 感谢您的耐心"
+        )
+        assert sms.template == "incident_closed"
+
+
+def test_a_caller_listed_twice_is_told_once_and_one_without_a_phone_by_email() -> None:
+    callers = (
+        caller("+8613900000001", email="a@example.com"),  # a phone: the SMS only
+        caller("+8613900000001"),  # the same caller again
+        caller("", email="b@example.com"),  # no phone: the e-mail instead
+        caller(""),  # no way to reach them
+    )
+    told = messages_for(events_v1.incident_closed(incident_closed(callers)).occasion, SITE_NAME)
+    assert [(m.channel, m.recipient) for m in told] == [
+        (Channel.SMS, "+8613900000001"),
+        (Channel.EMAIL, "b@example.com"),
+    ]
+    email = told[1]
+    assert email.subject == "大明宫花园“3栋停水”已处理完毕"
+    assert "3栋已恢复供水, 感谢您的耐心" in email.body
+
+
+def test_a_site_not_known_yet_is_left_out_of_the_message() -> None:
+    [sms, *_] = messages_for(events_v1.incident_closed(incident_closed()).occasion)
+    assert sms.body.startswith(f"{SIGNATURE}您来电反映的“3栋停水”已处理完毕。")
+
+
+async def test_a_redelivered_incident_closed_tells_each_caller_once() -> None:
+    notifier = await with_site_name(Notifier())
+    event = incident_closed()
+    await notifier.tell(events_v1.incident_closed(event))
+    commits = notifier.store.commits
+    await notifier.tell(events_v1.incident_closed(event))  # the event again
+    assert notifier.store.commits == commits
+    assert notifier.sms.sent == [
+        (message_id(event.event_id, Channel.SMS, c.phone), c.phone) for c in CALLERS
+    ]
+    assert len({sent_id for sent_id, _ in notifier.sms.sent}) == len(CALLERS)
+    stored = notifier.stored(event)
+    assert stored.about.incident_id == event.payload.incident_id
+    assert stored.about.request_id is None
+    assert [m.status for m in stored.messages] == [MessageStatus.SENT] * len(CALLERS)
+    assert SITE_NAME in stored.messages[0].body
+    # NotificationSent v1 names a request: an incident's messages stay on the notification
+    assert notifier.sent() == []
+
+
+async def test_a_caller_whose_number_is_refused_does_not_hold_up_the_others() -> None:
+    refused = CALLERS[1].phone
+
+    class RefusingOneNumber(FakeSms):
+        async def send(self, message_id: uuid.UUID, to: str, text: str) -> None:
+            self.failure = (
+                MessageRefused(f"number {to} cannot receive messages") if to == refused else None
+            )
+            self._take(message_id, to)
+
+    notifier = Notifier(sms=RefusingOneNumber())
+    event = incident_closed()
+    command = events_v1.incident_closed(event)
+    await notifier.tell(command)
+    statuses = {m.recipient: m.status for m in notifier.stored(event).messages}
+    assert statuses == {
+        CALLERS[0].phone: MessageStatus.SENT,
+        refused: MessageStatus.REFUSED,
+        CALLERS[2].phone: MessageStatus.SENT,
+    }
+    await notifier.tell(command)  # again: nobody is sent anything twice
+    assert len(notifier.sms.calls) == len(CALLERS)
+
+
+async def test_an_incidents_callers_are_told_in_waves() -> None:
+    class Counting(FakeSms):
+        def __init__(self) -> None:
+            super().__init__()
+            self.in_flight = self.most = 0
+
+        async def send(self, message_id: uuid.UUID, to: str, text: str) -> None:
+            self.in_flight += 1
+            self.most = max(self.most, self.in_flight)
+            await asyncio.sleep(0)
+            self.in_flight -= 1
+            self._take(message_id, to)
+
+    sms = Counting()
+    callers = tuple(caller(f"+86139000{n:05d}") for n in range(SENDING_AT_ONCE * 3))
+    await Notifier(sms=sms).tell(events_v1.incident_closed(incident_closed(callers)))
+    assert len(sms.sent) == len(callers)
+    assert sms.most == SENDING_AT_ONCE
+
+
+async def test_a_progress_reply_is_sent_and_published_like_any_message_on_a_request() -> None:
+    notifier = await with_site_name(Notifier())
+    event = resident_replied(ReplyKind.PROGRESS, RequestKind.COMPLAINT)
+    await notifier.tell(events_v1.resident_replied(event))
+    assert [to for _, to in notifier.sms.sent] == ["+8613800138000"]
+    assert [to for _, to in notifier.mail.sent] == ["wang.fang@example.com"]
+    sms, mail = notifier.sent()
+    assert sms.payload.template == mail.payload.template == "progress_reported"
+    assert sms.payload.request_id == event.payload.request_id
+    assert sms.payload.about_event_type == "ResidentReplied"
+    assert sms.causation_id == event.event_id
+
+
+async def test_a_standard_answer_given_on_the_phone_is_not_sent_nor_stored() -> None:
+    notifier = Notifier()
+    event = resident_replied(ReplyKind.STANDARD_ANSWER, RequestKind.CONSULTATION)
+    assert await notifier.tell(events_v1.resident_replied(event)) is None
+    assert notifier.sms.calls == notifier.mail.calls == []
+    assert notifier.store.saved("notifications") == {}
+    assert notifier.site_names.lookups == 0  # nothing to name the site in
+
+
+async def test_a_sites_name_is_kept_unless_a_later_record_is_kept_already() -> None:
+    notifier = Notifier()
+    later = NOW + timedelta(days=1)
+    assert await notifier.bus.handle(KeepSiteName("dmg", "大明宫花园（新）", later))
+    assert not await notifier.bus.handle(KeepSiteName("dmg", "大明宫花园", NOW))
+    assert await notifier.site_names.name_of("dmg") == "大明宫花园（新）"
+
+
+def test_a_kind_of_answer_intake_adds_later_is_not_sent_until_notification_says_so() -> None:
+    assert AnswerKind("apology_letter") is AnswerKind.OTHER

@@ -1,22 +1,30 @@
-"""The messages each occasion sends: one per channel the resident can be reached on."""
+"""The messages each occasion sends: one per resident told and channel they can be reached on."""
 
 from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from typing import assert_never
 from zoneinfo import ZoneInfo
 
 from notification.domain.occasions import (
+    COMPLAINT,
     ChargeRaised,
+    IncidentOver,
     Occasion,
     Recipient,
+    ReplyKind,
     RequestAccepted,
+    ResidentAnswered,
     TechnicianAssigned,
 )
 
 SIGNATURE = "【物业服务热线】"
 LOCAL = ZoneInfo("Asia/Shanghai")
 PAYMENT_NAMES = {"cash": "现金", "bank_collection": "银行托收"}
+SMS_QUOTE_MAX = 300
+"""Characters of the hotline's own words (a reply, a closing note) an SMS quotes: a longer
+text is cut there, as a gateway refuses a very long SMS; the e-mail carries it whole."""
 
 
 class Channel(enum.StrEnum):
@@ -33,21 +41,38 @@ class OutgoingMessage:
     body: str
 
 
-def _both(recipient: Recipient, template: str, subject: str, body: str) -> list[OutgoingMessage]:
-    messages = [
-        OutgoingMessage(Channel.SMS, recipient.phone, template, subject, f"{SIGNATURE}{body}")
-    ]
-    if recipient.email:
+def _reach(
+    recipient: Recipient,
+    template: str,
+    subject: str,
+    body: str,
+    *,
+    mail_body: str | None = None,
+    email_too: bool = True,
+) -> list[OutgoingMessage]:
+    """An SMS to the resident's phone, and the e-mail too when ``email_too`` and they gave an
+    address; a resident without a phone gets the e-mail instead. ``mail_body`` is the e-mail's
+    text when it says more than the SMS."""
+    messages = []
+    if recipient.phone:
+        messages.append(
+            OutgoingMessage(Channel.SMS, recipient.phone, template, subject, f"{SIGNATURE}{body}")
+        )
+    if recipient.email and (email_too or not recipient.phone):
         messages.append(
             OutgoingMessage(
                 Channel.EMAIL,
                 recipient.email,
                 template,
                 subject,
-                f"{recipient.name}您好：\n\n{body}\n\n物业服务热线",
+                f"{recipient.name}您好：\n\n{mail_body or body}\n\n物业服务热线",
             )
         )
     return messages
+
+
+def _quoted(text: str) -> str:
+    return text if len(text) <= SMS_QUOTE_MAX else f"{text[: SMS_QUOTE_MAX - 1]}…"
 
 
 def _request_accepted(o: RequestAccepted) -> list[OutgoingMessage]:
@@ -57,7 +82,7 @@ def _request_accepted(o: RequestAccepted) -> list[OutgoingMessage]:
         if o.appointment_at
         else ""
     )
-    return _both(
+    return _reach(
         r,
         "request_accepted",
         f"您的服务单已受理：{o.request_no}",
@@ -67,16 +92,14 @@ def _request_accepted(o: RequestAccepted) -> list[OutgoingMessage]:
 
 
 def _technician_assigned(o: TechnicianAssigned) -> list[OutgoingMessage]:
-    return [
-        OutgoingMessage(
-            Channel.SMS,
-            o.recipient.phone,
-            "work_order_dispatched",
-            f"服务人员已接单：{o.request_no}",
-            f"{SIGNATURE}您的服务单 {o.request_no} 已派工，服务人员 {o.technician_name}"
-            f"（电话 {o.technician_phone}）将与您联系。",
-        )
-    ]
+    return _reach(
+        o.recipient,
+        "work_order_dispatched",
+        f"服务人员已接单：{o.request_no}",
+        f"您的服务单 {o.request_no} 已派工，服务人员 {o.technician_name}"
+        f"（电话 {o.technician_phone}）将与您联系。",
+        email_too=False,
+    )
 
 
 def _charge_raised(o: ChargeRaised) -> list[OutgoingMessage]:
@@ -84,7 +107,7 @@ def _charge_raised(o: ChargeRaised) -> list[OutgoingMessage]:
         f"{line.item_name} {line.quantity}{line.unit} ¥{line.amount:.2f}" for line in o.lines
     )
     method = PAYMENT_NAMES.get(o.payment_method, o.payment_method)
-    return _both(
+    return _reach(
         o.recipient,
         "charge_raised",
         f"服务费用通知：{o.charge_no}",
@@ -93,13 +116,71 @@ def _charge_raised(o: ChargeRaised) -> list[OutgoingMessage]:
     )
 
 
-def messages_for(occasion: Occasion) -> list[OutgoingMessage]:
-    """The messages an occasion sends."""
-    if isinstance(occasion, RequestAccepted):
-        return _request_accepted(occasion)
-    if isinstance(occasion, TechnicianAssigned):
-        return _technician_assigned(occasion)
-    return _charge_raised(occasion)
+def _resident_answered(o: ResidentAnswered, site_name: str | None) -> list[OutgoingMessage]:
+    """The written copy of word of progress or of a complaint's answer (CMP-16, KB-16)."""
+    if not o.in_writing:
+        return []
+    what = "投诉" if o.board == COMPLAINT else "服务单"
+    where = f"在{site_name}" if site_name else ""
+    if o.reply_kind is ReplyKind.PROGRESS:
+        template, subject, lead = "progress_reported", f"{what}处理进展", "处理进展"
+    else:
+        template, subject, lead = "reply_given", f"{what}答复", "答复如下"
+    said = f"您{where}的{what} {o.request_no} {lead}："
+    return _reach(
+        o.recipient,
+        template,
+        f"{subject}：{o.request_no}",
+        f"{said}{_quoted(o.text)}",
+        mail_body=f"{said}{o.text}",
+    )
+
+
+def _incident_over(o: IncidentOver, site_name: str | None) -> list[OutgoingMessage]:
+    """One message to each caller: an SMS, or the e-mail of a caller without a phone."""
+    incident = f"{site_name or ''}“{o.title}”"
+    said = f"您来电反映的{incident}已处理完毕。"
+    messages = []
+    for caller in o.callers:
+        messages += _reach(
+            caller,
+            "incident_closed",
+            f"{incident}已处理完毕",
+            f"{said}{_quoted(o.closing_note)}",
+            mail_body=f"{said}{o.closing_note}",
+            email_too=False,
+        )
+    return messages
+
+
+def names_the_site(occasion: Occasion) -> bool:
+    """Whether the occasion's messages name the site (so its name is to be looked up)."""
+    if isinstance(occasion, ResidentAnswered):
+        return occasion.in_writing
+    return isinstance(occasion, IncidentOver)
+
+
+def messages_for(occasion: Occasion, site_name: str | None = None) -> list[OutgoingMessage]:
+    """The messages an occasion sends: at most one per channel and recipient (a resident who
+    called twice about an incident is told once). ``site_name``: the name residents know
+    their site by, for the messages that name it; without it they leave it out."""
+    match occasion:
+        case RequestAccepted():
+            messages = _request_accepted(occasion)
+        case TechnicianAssigned():
+            messages = _technician_assigned(occasion)
+        case ChargeRaised():
+            messages = _charge_raised(occasion)
+        case ResidentAnswered():
+            messages = _resident_answered(occasion, site_name)
+        case IncidentOver():
+            messages = _incident_over(occasion, site_name)
+        case _:
+            assert_never(occasion)
+    once: dict[tuple[Channel, str], OutgoingMessage] = {}
+    for message in messages:
+        once.setdefault((message.channel, message.recipient), message)
+    return list(once.values())
 
 
 class MessageRefused(Exception):

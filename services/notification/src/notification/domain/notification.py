@@ -1,4 +1,5 @@
-"""A notification: what one occasion tells the resident, one message per channel.
+"""A notification: what one occasion tells residents, one message per resident and channel
+(one resident for most occasions; every caller of an incident).
 
 Each message records its attempts before a gateway hears of it, and its result after: sent, or
 refused with the gateway's reason. A crash between the two leaves the message "sending"; the
@@ -86,9 +87,10 @@ class Notification(Aggregate):
         self.record(events.MessageRefused(message_id=message_id, reason=reason))
 
 
-def message_id(event_id: uuid.UUID, channel: Channel) -> uuid.UUID:
-    """One message per event and channel."""
-    return derive_id("notification", event_id, channel.value)
+def message_id(event_id: uuid.UUID, channel: Channel, recipient: str) -> uuid.UUID:
+    """One message per event, channel and recipient: the gateways' idempotency key, so an
+    event told again (or an incident's caller listed twice) reaches each resident once."""
+    return derive_id("notification", event_id, channel.value, recipient)
 
 
 def new_notification(about: About, outgoing: list[OutgoingMessage], now: datetime) -> Notification:
@@ -97,7 +99,7 @@ def new_notification(about: About, outgoing: list[OutgoingMessage], now: datetim
         about=about,
         messages=[
             Message(
-                message_id=message_id(about.event_id, m.channel),
+                message_id=message_id(about.event_id, m.channel, m.recipient),
                 channel=m.channel,
                 recipient=m.recipient,
                 template=m.template,

@@ -6,6 +6,7 @@ templates (``messages.py``) turn one into the messages to send.
 
 from __future__ import annotations
 
+import enum
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,10 +15,10 @@ from decimal import Decimal
 
 @dataclass(frozen=True)
 class Recipient:
-    """The resident to tell, and how to reach them."""
+    """The resident to tell, and how to reach them: by phone, by e-mail, or both."""
 
     name: str
-    phone: str
+    phone: str | None
     email: str | None
     building: str
     room: str
@@ -31,7 +32,10 @@ class About:
     event_type: str
     correlation_id: uuid.UUID
     site_id: str
-    request_id: uuid.UUID
+    request_id: uuid.UUID | None
+    """The request the event is about; None for one about no request (an incident)."""
+    incident_id: uuid.UUID | None = None
+    """The site-wide incident the event is about, if it is about one."""
 
 
 @dataclass(frozen=True)
@@ -76,4 +80,63 @@ class ChargeRaised:
     payment_method: str
 
 
-Occasion = RequestAccepted | TechnicianAssigned | ChargeRaised
+class ReplyKind(enum.StrEnum):
+    """What the hotline told the resident about their request."""
+
+    STANDARD_ANSWER = "standard_answer"
+    """An approved standard answer, read out on the phone."""
+    REPLY = "reply"
+    """The department's answer, passed on."""
+    PROGRESS = "progress"
+    """Word of progress while the answer is awaited."""
+    OTHER = "other"
+
+    @classmethod
+    def _missing_(cls, value: object) -> ReplyKind:
+        return cls.OTHER  # a kind intake adds later is not sent in writing until we say so
+
+
+COMPLAINT = "complaint"
+"""The board whose answers the resident gets in writing too (CMP-16)."""
+
+
+@dataclass(frozen=True)
+class ResidentAnswered:
+    """The hotline answered the resident, or told them how their request is getting on.
+
+    Whether they also get it in writing is the rule in ``in_writing``.
+    """
+
+    about: About
+    recipient: Recipient
+    request_no: str
+    board: str
+    """The request's board (``repair``, ``complaint``, ``consultation`` …)."""
+    reply_kind: ReplyKind
+    text: str
+
+    @property
+    def in_writing(self) -> bool:
+        """Word of progress on any board (KB-16: tell the customer promptly what cannot be
+        solved at once), and the answer to a complaint (CMP-16: report progress to the
+        customer), go to the resident in writing too. Any other answer was given to them on
+        the phone (a standard answer read out, a consultation's reply) and is not sent again."""
+        return self.reply_kind is ReplyKind.PROGRESS or (
+            self.reply_kind is ReplyKind.REPLY and self.board == COMPLAINT
+        )
+
+
+@dataclass(frozen=True)
+class IncidentOver:
+    """A site-wide incident (an outage, a lift out of service …) is over: each resident who
+    called about it is told, once, with the closing note the hotline wrote (the incident's
+    special-matter report, INC-05, and a major one's higher manager, INC-06, stay in intake;
+    domain.md: residents are told of outages)."""
+
+    about: About
+    title: str
+    closing_note: str
+    callers: tuple[Recipient, ...]
+
+
+Occasion = RequestAccepted | TechnicianAssigned | ChargeRaised | ResidentAnswered | IncidentOver

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from contracts.billing.v1 import ChargeRaised
 from contracts.dispatch.v1 import WorkOrderDispatched
-from contracts.intake.v1 import ServiceRequestAccepted
+from contracts.intake.v1 import (
+    IncidentClosed,
+    ResidentReplied,
+    ServiceRequestAccepted,
+    SiteRecorded,
+)
 from hotline_libs.bus import MessageBus
 from hotline_libs.messaging import Subscription, to_bus
 
@@ -16,10 +21,15 @@ def subscriptions(bus: MessageBus) -> list[Subscription]:
     return [
         Subscription(
             topics.SERVICE_REQUESTS,
-            {ServiceRequestAccepted: to_bus(bus, events_v1.request_accepted)},
+            {
+                ServiceRequestAccepted: to_bus(bus, events_v1.request_accepted),
+                ResidentReplied: to_bus(bus, events_v1.resident_replied),
+            },
         ),
         Subscription(
             topics.WORK_ORDERS, {WorkOrderDispatched: to_bus(bus, events_v1.work_order_dispatched)}
         ),
         Subscription(topics.CHARGES, {ChargeRaised: to_bus(bus, events_v1.charge_raised)}),
+        Subscription(topics.INCIDENTS, {IncidentClosed: to_bus(bus, events_v1.incident_closed)}),
+        Subscription(topics.DIRECTORY, {SiteRecorded: to_bus(bus, events_v1.site_recorded)}),
     ]

@@ -1,4 +1,5 @@
-"""Notification's use case: tell the resident, once per occasion and channel."""
+"""Notification's use cases: tell residents, once per occasion, resident and channel; keep the
+names of the sites the messages name."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ from typing import Any
 
 from hotline_libs.errors import Unavailable
 
-from notification.domain.commands import TellResident
-from notification.domain.messages import Channel, MessageRefused, messages_for
+from notification.domain.commands import KeepSiteName, TellResident
+from notification.domain.messages import Channel, MessageRefused, messages_for, names_the_site
 from notification.domain.notification import (
     Message,
     Notification,
@@ -16,6 +17,10 @@ from notification.domain.notification import (
     notification_id,
 )
 from notification.service_layer.unit_of_work import Mail, NotificationUnitOfWork, Sms
+
+SENDING_AT_ONCE = 20
+"""Messages handed to the gateways at the same time: an incident's callers are told in waves,
+not over hundreds of connections at once."""
 
 
 async def _send(message: Message, sms: Sms, mail: Mail) -> Exception | None:
@@ -29,15 +34,26 @@ async def _send(message: Message, sms: Sms, mail: Mail) -> Exception | None:
     return None
 
 
+async def _send_all(messages: list[Message], sms: Sms, mail: Mail) -> list[Exception | None]:
+    at_once = asyncio.Semaphore(SENDING_AT_ONCE)
+
+    async def send(message: Message) -> Exception | None:
+        async with at_once:
+            return await _send(message, sms, mail)
+
+    return list(await asyncio.gather(*(send(message) for message in messages)))
+
+
 async def tell_resident(
     command: TellResident, uow: NotificationUnitOfWork, sms: Sms, mail: Mail, attempt: int = 2
-) -> Notification:
-    """Send every message the occasion calls for that is not settled yet.
+) -> Notification | None:
+    """Send every message the occasion calls for that is not settled yet; None when it calls
+    for none (an answer given on the phone, an incident nobody called about).
 
     The attempt is stored before any gateway hears of it and the results after, each in one
-    write; the channels go out side by side, and one channel's refusal (a bad number) is
-    recorded on its message without holding up the others. A gateway that is away leaves its
-    message to the retry (``Unavailable``), after the others' results are stored.
+    write; the messages go out side by side, and one's refusal (a bad number) is recorded on
+    it without holding up the others. A gateway that is away leaves its messages to the retry
+    (``Unavailable``), after the others' results are stored.
     """
     occasion = command.occasion
     # nearly every event arrives once: the first attempt inserts the notification with its
@@ -48,13 +64,21 @@ async def tell_resident(
         else await uow.notifications.get(notification_id(occasion.about.event_id))
     )
     if notification is None:
-        notification = new_notification(occasion.about, messages_for(occasion), uow.clock())
+        site_name = (
+            await uow.site_names.name_of(occasion.about.site_id)
+            if names_the_site(occasion)
+            else None
+        )
+        outgoing = messages_for(occasion, site_name)
+        if not outgoing:
+            return None
+        notification = new_notification(occasion.about, outgoing, uow.clock())
         uow.notifications.add(notification)
     due = notification.attempt(uow.clock())
     if not due:
         return notification
     await uow.commit()
-    results = await asyncio.gather(*(_send(message, sms, mail) for message in due))
+    results = await _send_all(due, sms, mail)
     failures: list[tuple[Channel, Exception]] = []
     for message, result in zip(due, results, strict=True):
         if result is None:
@@ -67,10 +91,18 @@ async def tell_resident(
     for _, failure in failures:
         if not isinstance(failure, Unavailable):
             raise failure  # a fault of ours: retried a few times, then dead-lettered
-    if failures:  # a gateway away: retried until it is back
-        raise Unavailable("; ".join(f"{channel.value}: {f}" for channel, f in failures))
+    if failures:  # a gateway away: retried until it is back (each reason once, not per caller)
+        raise Unavailable(
+            "; ".join(dict.fromkeys(f"{channel.value}: {f}" for channel, f in failures))
+        )
     return notification
 
 
-HANDLERS: dict[type[Any], Any] = {TellResident: tell_resident}
+async def keep_site_name(command: KeepSiteName, uow: NotificationUnitOfWork) -> bool:
+    """Keep the site's name as intake recorded it; a redelivery or an older record changes
+    nothing."""
+    return await uow.site_names.keep(command.site_id, command.name, command.recorded_at)
+
+
+HANDLERS: dict[type[Any], Any] = {TellResident: tell_resident, KeepSiteName: keep_site_name}
 """Every command notification handles, and its handler."""

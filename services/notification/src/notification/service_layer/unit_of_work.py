@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any, Protocol
 
 from hotline_libs.aggregate import Clock
@@ -15,8 +16,16 @@ class NotificationRepository(Protocol):
     def add(self, notification: Notification) -> None: ...
 
 
+class SiteNames(Protocol):
+    """The name residents know each site by."""
+
+    async def name_of(self, site_id: str) -> str | None: ...
+    async def keep(self, site_id: str, name: str, recorded_at: datetime) -> bool: ...
+
+
 class NotificationUnitOfWork(Protocol):
     notifications: NotificationRepository
+    site_names: SiteNames
     clock: Clock
 
     async def commit(self) -> Any: ...

@@ -1,4 +1,5 @@
-"""The events residents are told about (intake, dispatch, billing, v1) → notification's commands."""
+"""The events residents are told about (intake, dispatch, billing, v1) → notification's commands;
+and intake's record of a site, for the name messages give it."""
 
 from __future__ import annotations
 
@@ -8,32 +9,45 @@ from typing import Any
 from contracts.billing.v1 import ChargeRaised
 from contracts.dispatch.v1 import WorkOrderDispatched
 from contracts.envelope import Resident
-from contracts.intake.v1 import ServiceRequestAccepted
+from contracts.intake.v1 import (
+    IncidentClosed,
+    ResidentReplied,
+    ServiceRequestAccepted,
+    SiteRecorded,
+)
 
 from contracts import Event
-from notification.domain.commands import TellResident
+from notification.domain.commands import KeepSiteName, TellResident
 from notification.domain.occasions import (
     About,
     ChargedLine,
+    IncidentOver,
     Recipient,
+    ReplyKind,
     RequestAccepted,
+    ResidentAnswered,
     TechnicianAssigned,
 )
 from notification.domain.occasions import ChargeRaised as Charged
 
 
-def _about(event: Event[Any], request_id: uuid.UUID) -> About:
+def _about(
+    event: Event[Any], request_id: uuid.UUID | None, incident_id: uuid.UUID | None = None
+) -> About:
     return About(
         event_id=event.event_id,
         event_type=event.EVENT_TYPE,
         correlation_id=event.correlation_id,
         site_id=event.site_id,
         request_id=request_id,
+        incident_id=incident_id,
     )
 
 
 def _recipient(r: Resident) -> Recipient:
-    return Recipient(name=r.name, phone=r.phone, email=r.email, building=r.building, room=r.room)
+    return Recipient(
+        name=r.name, phone=r.phone or None, email=r.email, building=r.building, room=r.room
+    )
 
 
 def request_accepted(event: ServiceRequestAccepted) -> TellResident:
@@ -78,5 +92,44 @@ def charge_raised(event: ChargeRaised) -> TellResident:
             total=p.total,
             payment_method=p.payment_method.value,
         ),
+        causation_id=event.event_id,
+    )
+
+
+def resident_replied(event: ResidentReplied) -> TellResident:
+    """Every answer is handed on; the domain decides which the resident gets in writing
+    (``ResidentAnswered.in_writing``)."""
+    p = event.payload
+    return TellResident(
+        ResidentAnswered(
+            about=_about(event, p.request_id),
+            recipient=_recipient(p.resident),
+            request_no=p.request_no,
+            board=p.kind.value,
+            reply_kind=ReplyKind(p.reply_kind.value),
+            text=p.text,
+        ),
+        causation_id=event.event_id,
+    )
+
+
+def incident_closed(event: IncidentClosed) -> TellResident:
+    p = event.payload
+    return TellResident(
+        IncidentOver(
+            about=_about(event, None, p.incident_id),
+            title=p.title,
+            closing_note=p.closing_note,
+            callers=tuple(_recipient(caller) for caller in p.callers),
+        ),
+        causation_id=event.event_id,
+    )
+
+
+def site_recorded(event: SiteRecorded) -> KeepSiteName:
+    return KeepSiteName(
+        site_id=event.site_id,
+        name=event.payload.site_name,
+        recorded_at=event.payload.recorded_at,
         causation_id=event.event_id,
     )

@@ -18,6 +18,14 @@ from notification.domain.occasions import About
 NOTIFICATIONS = "notifications"
 
 
+def _text(value: uuid.UUID | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _uuid(value: str | None) -> uuid.UUID | None:
+    return None if value is None else uuid.UUID(value)
+
+
 def _message(message: Message) -> Document:
     return {
         "message_id": str(message.message_id),
@@ -63,7 +71,8 @@ class MongoNotifications(AggregateRepository[Notification]):
             "about_event_type": a.event_type,
             "correlation_id": str(a.correlation_id),
             "site_id": a.site_id,
-            "request_id": str(a.request_id),
+            "request_id": _text(a.request_id),
+            "incident_id": _text(a.incident_id),
             "messages": [_message(m) for m in aggregate.messages],
             "created_at": aggregate.created_at,
         }
@@ -76,7 +85,8 @@ class MongoNotifications(AggregateRepository[Notification]):
                 event_type=document["about_event_type"],
                 correlation_id=uuid.UUID(document["correlation_id"]),
                 site_id=document["site_id"],
-                request_id=uuid.UUID(document["request_id"]),
+                request_id=_uuid(document.get("request_id")),
+                incident_id=_uuid(document.get("incident_id")),
             ),
             messages=[_from_message(m) for m in document["messages"]],
             created_at=document["created_at"],

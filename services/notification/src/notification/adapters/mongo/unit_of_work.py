@@ -10,6 +10,7 @@ from hotline_libs.unit_of_work import UnitOfWork, Written, ignore_written
 from pymongo.asynchronous.database import AsyncDatabase
 
 from notification.adapters.mongo.notifications import MongoNotifications
+from notification.adapters.mongo.site_names import MongoSiteNames
 
 
 class MongoNotificationUnitOfWork(UnitOfWork):
@@ -22,3 +23,4 @@ class MongoNotificationUnitOfWork(UnitOfWork):
     ) -> None:
         super().__init__(db, clock=clock, on_written=on_written)
         self.notifications = MongoNotifications(db, self)
+        self.site_names = MongoSiteNames(db)

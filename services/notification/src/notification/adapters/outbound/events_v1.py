@@ -18,11 +18,18 @@ PRODUCER = "notification"
 def to_integration(
     notification: Notification, event: Any, context: EventContext
 ) -> Event[Any] | None:
-    """``NotificationSent`` for a message a gateway took; a refusal stays on the message."""
+    """``NotificationSent`` for a message a gateway took; a refusal stays on the message.
+
+    A message about no request (an incident's end, told to its callers) is not published:
+    ``NotificationSent`` v1 names the request every message is about. It stays on the
+    notification, listed by ``GET /notifications``.
+    """
     if not isinstance(event, events.MessageSent):
         return None
-    message = next(m for m in notification.messages if m.message_id == event.message_id)
     about = notification.about
+    if about.request_id is None:
+        return None
+    message = next(m for m in notification.messages if m.message_id == event.message_id)
     sent: v1.NotificationSent = v1.NotificationSent.build(
         event_id=event_id(v1.NotificationSent, message.message_id),
         producer=PRODUCER,

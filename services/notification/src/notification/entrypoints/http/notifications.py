@@ -37,11 +37,15 @@ class MessageOut(BaseModel):
 
 
 class NotificationOut(BaseModel):
-    """What the resident was told about one occasion (an event), one message per channel."""
+    """What residents were told about one occasion (an event), one message per resident and
+    channel."""
 
     notification_id: uuid.UUID
     about_event_type: str = Field(examples=["ServiceRequestAccepted"])
-    request_id: uuid.UUID
+    request_id: uuid.UUID | None = Field(description="The request it is about, if any")
+    incident_id: uuid.UUID | None = Field(
+        description="The site-wide incident it is about, if any (its callers told of its end)"
+    )
     site_id: str
     created_at: datetime
     messages: list[MessageOut]
@@ -52,6 +56,7 @@ def notification_out(n: Notification) -> NotificationOut:
         notification_id=n.notification_id,
         about_event_type=n.about.event_type,
         request_id=n.about.request_id,
+        incident_id=n.about.incident_id,
         site_id=n.about.site_id,
         created_at=n.created_at,
         messages=[
