@@ -22,7 +22,7 @@ from console.entrypoints.web import (
     session,
     signed_in,
 )
-from console.entrypoints.web.requests import site_choices
+from console.entrypoints.web.requests import sites_or_problem
 from console.i18n import CATEGORIES
 
 router = APIRouter()
@@ -65,6 +65,8 @@ async def list_answers(
             page = await current.api.answers(params)
     except ApiProblem as refused:
         problem = signed_in(refused)
+    sites, sites_problem = await sites_or_problem(current)
+    problem = problem or sites_problem
     template = "_answers_table.html" if request.headers.get("HX-Request") else "answers.html"
     return render(
         request,
@@ -74,7 +76,7 @@ async def list_answers(
             "filters": filters,
             "query": urlencode({name: value for name, value in filters.items() if value}),
             "list_path": "/answers",
-            "sites": await site_choices(current),
+            "sites": sites,
             "statuses": STATUSES,
             "drafted": drafted,
             "problem": problem,
@@ -91,12 +93,14 @@ async def _new_page(
     values: dict[str, str],
     problem: ApiProblem | None = None,
 ) -> HTMLResponse:
+    sites, sites_problem = await sites_or_problem(current)
+    problem = problem or sites_problem
     return render(
         request,
         "answer_new.html",
         {
             "values": values,
-            "sites": await site_choices(current),
+            "sites": sites,
             "boards": {kind: CATEGORIES.get(kind, {}) for kind in ANSWERED_BOARDS},
             "errors": problem.by_field() if problem else {},
             "problem": problem,

@@ -23,7 +23,7 @@ from console.entrypoints.web import (
     settings_of,
     signed_in,
 )
-from console.entrypoints.web.requests import site_choices
+from console.entrypoints.web.requests import sites_or_problem
 
 router = APIRouter()
 CurrentSession = Annotated[Session, Depends(session)]
@@ -52,13 +52,15 @@ async def _board(
     for item in page["items"]:
         item["declared_local"] = local(request, item["declared_at"])
         item["expected_local"] = local(request, item["expected_end_at"])
+    sites, sites_problem = await sites_or_problem(current)
+    problem = problem or sites_problem
     return render(
         request,
         "incidents.html",
         {
             "page": page,
             "kinds": KINDS,
-            "sites": await site_choices(current),
+            "sites": sites,
             "may_declare": current.principal.role in REGISTRARS,
             "problem": problem,
             "key": str(uuid.uuid4()),
@@ -107,12 +109,12 @@ async def monthly_report(
     request: Request, current: CurrentSession, site_id: str = "", month: str = ""
 ) -> Response:
     require(current, "report")
-    sites = await site_choices(current)
+    sites, sites_problem = await sites_or_problem(current)
     zone = ZoneInfo(settings_of(request).time_zone)
     month = month or datetime.now(zone).strftime("%Y-%m")
     site_id = site_id or (sites[0]["site_id"] if sites else "")
     report: dict[str, Any] | None = None
-    problem = None
+    problem = sites_problem
     if site_id:
         try:
             report = await current.api.monthly_report(site_id, month)

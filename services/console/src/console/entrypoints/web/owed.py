@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from console.adapters.api import ApiProblem
 from console.entrypoints.web import Session, local, past, render, require, session, signed_in
-from console.entrypoints.web.requests import site_choices
+from console.entrypoints.web.requests import sites_or_problem
 
 router = APIRouter()
 CurrentSession = Annotated[Session, Depends(session)]
@@ -54,6 +54,8 @@ async def owed(
             owed_thing["due_local"] = local(request, owed_thing["due_at"])
         item["late"] = any(owed_thing["late"] for owed_thing in item["owed"])
         item["registered_local"] = local(request, item["registered_at"])
+    sites, sites_problem = await sites_or_problem(current)
+    problem = problem or sites_problem
     filters = {"site_id": site_id}
     template = "_owed_table.html" if request.headers.get("HX-Request") else "owed.html"
     return render(
@@ -64,7 +66,7 @@ async def owed(
             "filters": filters,
             "query": urlencode({name: value for name, value in filters.items() if value}),
             "list_path": "/answers/owed",
-            "sites": await site_choices(current),
+            "sites": sites,
             "problem": problem,
         },
         current=current,

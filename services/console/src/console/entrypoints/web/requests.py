@@ -22,6 +22,7 @@ from console.entrypoints.web import (
     require,
     session,
     settings_of,
+    signed_in,
 )
 from console.i18n import CATEGORIES, KINDS
 
@@ -57,6 +58,15 @@ async def site_choices(current: Session) -> list[dict[str, str]]:
     return [site for site in sites if site["site_id"] in current.principal.sites]
 
 
+async def sites_or_problem(current: Session) -> tuple[list[dict[str, str]], ApiProblem | None]:
+    """The user's sites, or none and intake's problem for the page to show (a 401 signs the
+    user out): a page whose site choices could not be had still opens and says why."""
+    try:
+        return await site_choices(current), None
+    except ApiProblem as refused:
+        return [], signed_in(refused)
+
+
 def _moment(value: str, zone: ZoneInfo) -> str | None:
     """A datetime-local input (site time) as an ISO moment with its offset."""
     if not value:
@@ -72,12 +82,14 @@ async def _register_page(
     idempotency_key: str,
     problem: ApiProblem | None = None,
 ) -> HTMLResponse:
+    sites, sites_problem = await sites_or_problem(current)
+    problem = problem or sites_problem
     status_code = 200 if problem is None else (problem.status if problem.status < 500 else 503)
     return render(
         request,
         "register.html",
         {
-            "sites": await site_choices(current),
+            "sites": sites,
             "kinds": KINDS,
             "categories": CATEGORIES,
             "emergencies": EMERGENCIES,
@@ -205,6 +217,8 @@ async def list_requests(
             if refused.status == 401:
                 raise SignInNeeded("session_ended") from None
             problem = refused
+    sites, sites_problem = await sites_or_problem(current)
+    problem = problem or sites_problem
     for item in page["items"]:
         item["registered_local"] = (
             datetime.fromisoformat(item["registered_at"])
@@ -220,7 +234,7 @@ async def list_requests(
             "page": page,
             "filters": filters,
             "query": query,
-            "sites": await site_choices(current),
+            "sites": sites,
             "kinds": KINDS,
             "statuses": ["accepted", "declined", "redirected"],
             "registered": registered,
