@@ -160,6 +160,12 @@ MATRIX: dict[tuple[str, str], Row] = {
         lambda r: {"text": "矩阵测试: 已答复"},
     ),
     ("intake", "list_requests_owing_answers"): _row(READERS_OF_REQUESTS, "listing"),
+    ("intake", "review_reply"): _row(
+        {R.SUPERVISOR, R.QUALITY_HEAD, R.DIRECTOR},
+        "record",
+        "/service-requests/{complaint_id}/replies/1/review",
+        lambda r: {"contradicts_policy": False, "note": "矩阵测试: 符合政策"},
+    ),
     ("intake", "draft_standard_answer"): _row(
         {R.AGENT, R.SUPERVISOR, R.ADMIN}, "site", body=lambda r: standard_answer(r["site"])
     ),
@@ -535,6 +541,12 @@ async def records_at_own_site(platform: Stack) -> dict[str, str]:
     )
     answers["complaint_id"] = complained["request_id"]
     async with client(platform, "intake") as intake:
+        replied = await intake.post(
+            f"/service-requests/{complained['request_id']}/replies",
+            json={"text": "矩阵测试: 已通知维修部"},
+            headers={**auth(Role.AGENT), "Idempotency-Key": str(uuid.uuid4())},
+        )
+        assert replied.status_code == 200, replied.text
         recorded = await intake.post(
             "/residents",
             json={"site_id": OWN, **resident({"phone": MATRIX_PHONE})},

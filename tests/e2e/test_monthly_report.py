@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from hotline_infra.stack import Stack
 from hotline_libs.auth import Role
+from openpyxl import load_workbook
 
 from tests.support import auth, changing, client, unique_phone
 
@@ -53,6 +54,13 @@ async def test_a_sites_month_is_counted_per_board_and_signed_in_order(platform: 
             f"{path}/reply-promises", json={"tier": "30_minutes"}, headers=changing(Role.AGENT)
         )
         await intake.post(f"{path}/replies", json={"text": "已答复"}, headers=changing(Role.AGENT))
+        reviewed = await intake.put(
+            f"{path}/replies/1/review",
+            json={"contradicts_policy": True, "note": "答复与现行收费政策不符"},
+            headers=changing(Role.QUALITY_HEAD),
+        )
+        assert reviewed.status_code == 200, reviewed.text
+        assert reviewed.json()["replies"][0]["review"]["by"] == "bench-quality_head"
         declined = await intake.post(
             "/service-requests",
             json=call("repair", "other_paid", triage="declined", triage_note="不在服务范围"),
@@ -68,6 +76,10 @@ async def test_a_sites_month_is_counted_per_board_and_signed_in_order(platform: 
             == before["consultation"]["promises_kept_on_time"] + 1
         )
         assert consultation["by_category"]["convenience"] >= 1
+        assert (  # KB-05, KB-15: answers found against policy are reported
+            consultation["answers_contradicting_policy"]
+            == before["consultation"]["answers_contradicting_policy"] + 1
+        )
         assert repair["declined"] == before["repair"]["declined"] + 1
 
         as_csv = await intake.get(
@@ -80,6 +92,18 @@ async def test_a_sites_month_is_counted_per_board_and_signed_in_order(platform: 
         assert (
             int(next(r for r in rows if r["board"] == "repair")["declined"]) == repair["declined"]
         )
+        as_xlsx = await intake.get(
+            "/reports/monthly",
+            params={"site_id": "gxi", "month": month, "format": "xlsx"},
+            headers=auth(Role.DIRECTOR),
+        )
+        book = load_workbook(io.BytesIO(as_xlsx.content))
+        sheet = book.active
+        assert sheet is not None
+        header, *lines = list(sheet.values)
+        by_board = {line[0]: dict(zip(header, line, strict=True)) for line in lines}
+        assert by_board["consultation"]["registered"] == consultation["registered"]
+        assert len(sheet._charts) == 1  # the boards drawn beside the figures
 
         sign = f"/reports/monthly/gxi/{month}/sign-offs"
         early = await intake.post(sign, json={"stage": "approved"}, headers=changing(Role.DIRECTOR))

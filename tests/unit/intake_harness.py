@@ -11,7 +11,7 @@ from contracts.intake import v1
 from contracts.sites.v1 import SiteRequestSubmitted
 from hotline_libs.bus import MessageBus
 from intake.adapters.inbound.sites_v1 import register_site_submission
-from intake.adapters.outbound import directory_v1, duty_v1, incidents_v1
+from intake.adapters.outbound import directory_v1, duty_v1, events_v1, incidents_v1
 from intake.adapters.outbound.events_v1 import to_integration
 from intake.domain.boards import RequestKind
 from intake.domain.catalogue import Catalogue
@@ -19,6 +19,7 @@ from intake.domain.commands import RegisterRequest
 from intake.domain.duty_log import DutyLog
 from intake.domain.incident import Incident
 from intake.domain.information_change import InformationChange
+from intake.domain.monthly_report import ReportSignOffs
 from intake.domain.inspection import Inspection
 from intake.domain.phone_book import PhoneBookEntry
 from intake.domain.refused_submission import RefusedSubmission
@@ -57,6 +58,35 @@ class FakeServiceRequests(FakeRepository[ServiceRequest]):
 
     def identity(self, aggregate: ServiceRequest) -> str:
         return str(aggregate.request_id)
+
+
+    async def registered_between(
+        self, site_id: str, start: datetime, end: datetime
+    ) -> list[ServiceRequest]:
+        return self.tracked_where(
+            lambda r: r.site_id == site_id and start <= r.registered_at < end,
+            lambda r: r.registered_at,
+        )
+
+
+class FakeReportSignOffs(FakeRepository[ReportSignOffs]):
+    collection_name = "report_signoffs"
+
+    def identity(self, aggregate: ReportSignOffs) -> str:
+        return aggregate.report_id
+
+
+class FakeTimeline:
+    """What other services told intake about requests: (what, request id) pairs."""
+
+    def __init__(self, store: MemoryStore) -> None:
+        self.entries: set[tuple[str, str]] = store.saved("timeline").setdefault("pairs", set())
+
+    async def add(self, entry: Any) -> bool:
+        raise NotImplementedError("the timeline's entries are kept by its own tests")
+
+    async def requests_with(self, what: str, request_ids: list[str]) -> set[str]:
+        return {r for r in request_ids if (what, r) in self.entries}
 
 
 class FakeCatalogues(FakeRepository[Catalogue]):
@@ -157,8 +187,10 @@ class FakeIntakeUnitOfWork(FakeUnitOfWork):
         super().__init__(store, clock)
         self.requests = FakeServiceRequests(store, self, to_integration)
         self.sites = FakeSites(store, self, directory_v1.site_recorded)
-        self.catalogues = FakeCatalogues(store, self, None)
-        self.staff = FakeStaff(store, self, None)
+        self.catalogues = FakeCatalogues(store, self, directory_v1.catalogue_recorded)
+        self.staff = FakeStaff(store, self, directory_v1.staff_recorded)
+        self.report_signoffs = FakeReportSignOffs(store, self, events_v1.monthly_report_approved)
+        self.timeline = FakeTimeline(store)
         self.phone_book = FakePhoneBook(store, self, None)
         self.refused_submissions = FakeRefusedSubmissions(store, self, None)
         self.standard_answers = FakeStandardAnswers(store, self, None)

@@ -25,7 +25,9 @@ from intake.domain.commands import (
     RedraftStandardAnswer,
     ReplyToResident,
     RequestDeadlineReached,
+    ReviewReply,
 )
+from intake.domain.monthly_report import count
 from intake.domain.replies import FIRST_ANSWER, REPLY_PROMISE, ReplyKind, ReplyTier
 from intake.domain.service_request import Channel, ServiceRequest
 from intake.domain.standard_answer import AnswerStatus, InvalidStandardAnswer, StandardAnswer
@@ -283,6 +285,39 @@ async def test_a_reply_must_say_something() -> None:
     with pytest.raises(RuleViolation) as refused:
         await intake.bus.handle(ReplyToResident(request.request_id, "  ", False, AGENT, None))
     assert refused.value.field == "text"
+
+
+# --- quality control reads answers against policy (KB-05, KB-14, KB-15) ---
+
+
+async def test_kb05_kb15_an_answer_found_against_policy_is_counted_in_the_month() -> None:
+    intake = Intake()
+    request, _ = await intake.register(consultation())
+    await reply(intake, request)
+    await reply(intake, request, progress=True)
+    with pytest.raises(Conflict, match="someone other"):
+        await intake.bus.handle(ReviewReply(request.request_id, 1, True, "答复有误", AGENT, None))
+    reviewed: ServiceRequest = await intake.bus.handle(
+        ReviewReply(request.request_id, 1, True, " 停车费已调整, 应先核实 ", "quality-001", None)
+    )
+    first = reviewed.replies[0]
+    assert first.review is not None and first.review.contradicts_policy
+    assert first.review.note == "停车费已调整, 应先核实"
+    await intake.bus.handle(
+        ReviewReply(request.request_id, 2, False, "进展告知及时", "quality-001", None)
+    )
+    with pytest.raises(NotFound, match="no answer 3"):
+        await intake.bus.handle(
+            ReviewReply(request.request_id, 3, False, "无", "quality-001", None)
+        )
+    with pytest.raises(RuleViolation) as empty:
+        await intake.bus.handle(
+            ReviewReply(request.request_id, 2, False, "  ", "quality-001", None)
+        )
+    assert empty.value.field == "note"
+
+    figures = count(intake.requests())[RequestKind.CONSULTATION]
+    assert (figures.answers_reviewed, figures.answers_contradicting_policy) == (2, 1)
 
 
 # --- the first answer within 24 hours (X7, X8) ---

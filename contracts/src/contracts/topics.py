@@ -11,6 +11,8 @@ INCIDENTS = "intake.incidents"
 """Site-wide incidents: declared, closed (residents who called are told)."""
 DUTY = "intake.duty"
 """The front desk's own clocks: a roster not submitted in time."""
+REPORTS = "intake.reports"
+"""The hotline's monthly reports once approved, for the departments and leaders (CMP-22)."""
 WORK_ORDERS = "dispatch.work-orders"
 CHARGES = "billing.charges"
 CALLBACKS = "callback.callbacks"
@@ -23,6 +25,7 @@ STREAMS: tuple[str, ...] = (
     DIRECTORY,
     INCIDENTS,
     DUTY,
+    REPORTS,
     WORK_ORDERS,
     CHARGES,
     CALLBACKS,

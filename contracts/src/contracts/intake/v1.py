@@ -718,6 +718,58 @@ class CatalogueRecorded(Event[CatalogueRecordedPayload]):
         return self.site_id
 
 
+class BoardMonth(ContractModel):
+    """One board's month in an approved report (the figures the director approved)."""
+
+    kind: RequestKind = Field(description="The board")
+    registered: int = Field(ge=0, description="Requests registered in the month")
+    accepted: int = Field(ge=0, description="Of those, accepted at triage")
+    declined: int = Field(ge=0, description="Declined, with the explanation given")
+    redirected: int = Field(ge=0, description="Redirected elsewhere")
+    promises: int = Field(ge=0, description="Replies promised (KB-04)")
+    promises_kept_on_time: int = Field(ge=0, description="Promised replies given in time")
+    first_answers_overdue: int = Field(ge=0, description="Not answered within 24 h (KPI-10)")
+    complaints_valid: int = Field(ge=0, description="Complaints found valid")
+    complaints_invalid: int = Field(ge=0, description="Complaints found invalid")
+    complaints_answered_within_2h: int = Field(ge=0, description="First answered within 2 h")
+    complaints_resolved: int = Field(ge=0, description="Complaints resolved")
+    complaints_resolved_within_24h: int = Field(
+        ge=0, description="Resolved within the steward's 24 h"
+    )
+    second_complaints: int = Field(ge=0, description="Complaints repeating an earlier one")
+    representative_cases: int = Field(ge=0, description="Marked as representative cases")
+    answers_contradicting_policy: int = Field(
+        ge=0, description="Answers quality control found against policy"
+    )
+    by_category: dict[str, int] = Field(
+        description="Requests per item of the board (consultation topics, complaint types…)",
+        examples=[{"property_service": 12, "convenience": 3}],
+    )
+
+
+class MonthlyReportApprovedPayload(ContractModel):
+    """A site's monthly hotline report, approved: the complaint and consultation statistics the
+    departments and the company's leaders are sent (CMP-19, CMP-22, KB-11)."""
+
+    month: str = Field(pattern=r"^\d{4}-\d{2}$", description="YYYY-MM", examples=["2026-11"])
+    prepared_by: str = Field(description="The call-centre supervisor", examples=["supervisor-002"])
+    reviewed_by: str = Field(description="The quality-control head", examples=["quality-001"])
+    approved_by: str = Field(description="The director", examples=["director-001"])
+    approved_at: UtcDateTime = Field(description="When it was approved")
+    boards: list[BoardMonth] = Field(description="Each board's figures")
+
+
+class MonthlyReportApproved(Event[MonthlyReportApprovedPayload]):
+    """Published by intake, once per site and month, when the director approves the report."""
+
+    EVENT_TYPE: ClassVar[str] = "MonthlyReportApproved"
+    VERSION: ClassVar[int] = 1
+    TOPIC: ClassVar[str] = topics.REPORTS
+
+    def partition_key(self) -> str:
+        return f"{self.site_id}:{self.payload.month}"
+
+
 class WorkingCalendarYearLoadedPayload(ContractModel):
     """A year of a country's official working-day calendar, as an admin loaded it at intake."""
 
@@ -797,6 +849,7 @@ class SiteRecorded(Event[SiteRecordedPayload]):
 __all__ = [
     "AboutRequest",
     "Attachment",
+    "BoardMonth",
     "CatalogueBoard",
     "CatalogueItem",
     "CatalogueRecorded",
@@ -822,6 +875,8 @@ __all__ = [
     "IncidentDeclared",
     "IncidentDeclaredPayload",
     "IncidentKind",
+    "MonthlyReportApproved",
+    "MonthlyReportApprovedPayload",
     "PreferredChannel",
     "ReceivingDesk",
     "ReplyKind",

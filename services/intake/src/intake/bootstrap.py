@@ -12,6 +12,7 @@ from contracts.intake.v1 import (
     FirstAnswerOverdue,
     IncidentClosed,
     IncidentDeclared,
+    MonthlyReportApproved,
     ReplyPromiseBreached,
     ReplyPromised,
     ResidentRecorded,
@@ -41,6 +42,7 @@ from intake.adapters.mongo.incidents import INCIDENTS
 from intake.adapters.mongo.information_changes import INFORMATION_CHANGES
 from intake.adapters.mongo.organisation import PHONE_BOOK, STAFF
 from intake.adapters.mongo.refused_submissions import REFUSED_SUBMISSIONS
+from intake.adapters.mongo.reports import REPORT_SIGNOFFS
 from intake.adapters.mongo.service_requests import REQUESTS
 from intake.adapters.mongo.sites import SITES
 from intake.adapters.mongo.standard_answers import STANDARD_ANSWERS
@@ -57,6 +59,7 @@ from intake.entrypoints.http import (
     incidents,
     information,
     organisation,
+    reply_reviews,
     reports,
     service_requests,
     sites,
@@ -125,6 +128,7 @@ def bootstrap(settings: ServiceSettings | None = None, clock: Clock = utc_now) -
             IncidentDeclared,
             IncidentClosed,
             RosterLate,
+            MonthlyReportApproved,
             WorkingCalendarYearLoaded,
         ],
         prepare=prepare,
@@ -140,6 +144,7 @@ def bootstrap(settings: ServiceSettings | None = None, clock: Clock = utc_now) -
         routers=[
             service_requests.router,
             complaint_record.router,
+            reply_reviews.router,
             complaints.router,
             standard_answers.router,
             directory.router,
@@ -166,6 +171,7 @@ def bootstrap(settings: ServiceSettings | None = None, clock: Clock = utc_now) -
             ROSTERS,
             STAFF,
             CATALOGUES,
+            REPORT_SIGNOFFS,
         ],
         deadlines={REQUESTS: request_deadline, ROSTERS: roster_deadline},
     )

@@ -11,6 +11,7 @@ from typing import Any
 
 from hotline_libs.errors import RuleViolation
 from openpyxl import Workbook, load_workbook
+from openpyxl.chart import BarChart, Reference
 
 from intake.domain.imports import Line
 
@@ -83,8 +84,15 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def write_table(columns: Sequence[str], rows: Sequence[Sequence[str]], media_type: str) -> bytes:
-    """A table with a header line, in the format ``read_table`` reads back."""
+def write_table(
+    columns: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    media_type: str,
+    chart: Sequence[str] = (),
+) -> bytes:
+    """A table with a header line, in the format ``read_table`` reads back. In XLSX, the
+    ``chart`` columns are written as numbers and drawn as a bar chart, one group of bars per
+    row named by its first cell (a report's chart beside its figures)."""
     if media_type == CSV:
         out = io.StringIO()
         writer = csv.writer(out)
@@ -94,8 +102,22 @@ def write_table(columns: Sequence[str], rows: Sequence[Sequence[str]], media_typ
     book = Workbook(write_only=True)
     sheet = book.create_sheet()
     sheet.append(list(columns))
+    charted = {columns.index(name) for name in chart}
     for row in rows:
-        sheet.append(list(row))
+        sheet.append([int(v) if n in charted else v for n, v in enumerate(row)])
+    if charted and rows:
+        sheet.add_chart(_bar_chart(sheet, sorted(charted), len(rows)), f"A{len(rows) + 3}")
     out_bytes = io.BytesIO()
     book.save(out_bytes)
     return out_bytes.getvalue()
+
+
+def _bar_chart(sheet: Any, columns: list[int], rows: int) -> BarChart:
+    chart = BarChart()
+    chart.type = "bar"
+    chart.width, chart.height = 18, 2 + rows
+    for column in columns:
+        data = Reference(sheet, min_col=column + 1, min_row=1, max_row=rows + 1)
+        chart.add_data(data, titles_from_data=True)
+    chart.set_categories(Reference(sheet, min_col=1, min_row=2, max_row=rows + 1))
+    return chart

@@ -161,6 +161,18 @@ class PromiseReply:
 
 
 @dataclass(frozen=True)
+class ReviewReply:
+    """Quality control's reading of an answer given, against company policy."""
+
+    request_id: uuid.UUID
+    number: int
+    contradicts_policy: bool
+    note: str
+    by: str
+    visible_sites: frozenset[str] | None
+
+
+@dataclass(frozen=True)
 class ReplyToResident:
     """The resident was given the answer, or word of progress."""
 

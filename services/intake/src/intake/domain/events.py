@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from intake.domain.boards import RequestKind
+    from intake.domain.monthly_report import BoardFigures
 
 
 @dataclass(frozen=True)
@@ -138,3 +143,11 @@ class RosterLate:
 
     due_at: datetime
     noticed_at: datetime
+
+
+@dataclass(frozen=True)
+class MonthlyReportApproved:
+    """The director approved a site's month; ``figures`` are each board's, as approved."""
+
+    approved_at: datetime
+    figures: dict[RequestKind, BoardFigures]

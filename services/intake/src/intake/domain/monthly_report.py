@@ -6,11 +6,13 @@ from __future__ import annotations
 import enum
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from hotline_libs.aggregate import Aggregate
 from hotline_libs.errors import Conflict
 
+from intake.domain import events
 from intake.domain.boards import RequestKind
 from intake.domain.complaint import Validity
 from intake.domain.service_request import RequestStatus, ServiceRequest
@@ -41,7 +43,15 @@ class ReportSignOffs(Aggregate):
     def report_id(self) -> str:
         return f"{self.site_id}:{self.month}"
 
-    def sign(self, stage: Stage, by: str, now: datetime) -> None:
+    def sign(
+        self,
+        stage: Stage,
+        by: str,
+        now: datetime,
+        figures: dict[RequestKind, BoardFigures] | None = None,
+    ) -> None:
+        """Sign the next stage; the approval publishes the ``figures`` approved, for the
+        departments and the company's leaders (CMP-22)."""
         done = [s.stage for s in self.signoffs]
         if stage in done:
             raise Conflict(f"the {self.month} report of {self.site_id} was {stage.value} already")
@@ -52,6 +62,10 @@ class ReportSignOffs(Aggregate):
         if any(s.by == by for s in self.signoffs):
             raise Conflict("each stage is signed by another person")
         self.signoffs = (*self.signoffs, SignOff(stage, by, now))
+        if stage is Stage.APPROVED:
+            if figures is None:
+                raise ValueError("an approval publishes the figures approved")
+            self.record(events.MonthlyReportApproved(approved_at=now, figures=figures))
 
 
 @dataclass
@@ -83,6 +97,10 @@ class BoardFigures:
     calls_answered_within_3_rings: int = 0
     """Of those, answered within 3 rings (KPI-09; outbound calls count as answered)."""
     emergencies: int = 0
+    answers_reviewed: int = 0
+    """Answers given that quality control read against company policy."""
+    answers_contradicting_policy: int = 0
+    """Of those, answers found to contradict it (KB-05, KB-14, KB-15)."""
     by_desk: Counter[str] = field(default_factory=Counter)
 
 
@@ -108,6 +126,9 @@ def count(
         f.dispatch_overdue += str(r.request_id) in late
         f.by_desk[r.receiving_desk.value] += 1
         f.emergencies += r.emergency is not None
+        reviews = [reply.review for reply in r.replies if reply.review is not None]
+        f.answers_reviewed += len(reviews)
+        f.answers_contradicting_policy += sum(review.contradicts_policy for review in reviews)
         if r.call is not None:
             f.calls += 1
             f.calls_answered_within_3_rings += r.call.answered_within_rings
@@ -131,3 +152,13 @@ def count(
         f.second_complaints += c.second_of is not None
         f.representative_cases += c.representative
     return boards
+
+
+def month_bounds(month: str, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    """The site's month ``YYYY-MM`` as [start, end) in its own time zone."""
+    first = date.fromisoformat(f"{month}-01")
+    following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    return (
+        datetime.combine(first, time(0), tzinfo=zone),
+        datetime.combine(following, time(0), tzinfo=zone),
+    )

@@ -20,6 +20,7 @@ from hotline_libs.working_days import SiteCalendar
 
 FIRST_ANSWER_WITHIN = timedelta(hours=24)
 MAX_REPLY = 4000
+MAX_REVIEW_NOTE = 500
 
 REPLY_PROMISE = "reply_promise"
 FIRST_ANSWER = "first_answer"
@@ -73,12 +74,25 @@ class StandardAnswerGiven:
 
 
 @dataclass(frozen=True)
+class PolicyReview:
+    """Quality control's reading of an answer given: did it keep to company policy? An answer
+    given in a hurry, or one that misled the resident, is found against it (KB-05, KB-14,
+    KB-15) and counted in the month's report."""
+
+    contradicts_policy: bool
+    note: str
+    by: str
+    at: datetime
+
+
+@dataclass(frozen=True)
 class Reply:
     kind: ReplyKind
     text: str
     by: str
     at: datetime
     standard_answer: StandardAnswerGiven | None = None
+    review: PolicyReview | None = None
 
 
 @dataclass(frozen=True)

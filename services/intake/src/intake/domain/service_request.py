@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 from hotline_libs.aggregate import Aggregate
-from hotline_libs.errors import Conflict, RuleViolation
+from hotline_libs.errors import Conflict, NotFound, RuleViolation
 from hotline_libs.working_days import SiteCalendar
 
 from intake.domain import events
@@ -47,7 +47,9 @@ from intake.domain.replies import (
     FIRST_ANSWER,
     FIRST_ANSWER_WITHIN,
     MAX_REPLY,
+    MAX_REVIEW_NOTE,
     REPLY_PROMISE,
+    PolicyReview,
     Reply,
     ReplyKind,
     ReplyPromise,
@@ -204,6 +206,23 @@ class ServiceRequest(Aggregate):
         if not 1 <= len(text) <= MAX_REPLY:
             raise InvalidRegistration(f"text must be 1 to {MAX_REPLY} characters", field="text")
         self._replied(Reply(ReplyKind.PROGRESS if progress else ReplyKind.REPLY, text, by, now))
+
+    def review_reply(self, number: int, review: PolicyReview) -> Reply:
+        """Quality control reads answer ``number`` (1 = the first given) against company policy;
+        a later reading replaces an earlier one. Nobody reviews their own answer."""
+        if not 1 <= number <= len(self.replies):
+            raise NotFound(
+                f"request {self.request_no} has {len(self.replies)} answers; no answer {number}"
+            )
+        reply = self.replies[number - 1]
+        if reply.by == review.by:
+            raise Conflict("an answer is reviewed by someone other than who gave it")
+        note = review.note.strip()
+        if not 1 <= len(note) <= MAX_REVIEW_NOTE:
+            raise RuleViolation(f"note must be 1 to {MAX_REVIEW_NOTE} characters", field="note")
+        reviewed = replace(reply, review=replace(review, note=note))
+        self.replies = (*self.replies[: number - 1], reviewed, *self.replies[number:])
+        return reviewed
 
     def promise_reply(
         self, tier: ReplyTier, by: str, now: datetime, calendar: SiteCalendar

@@ -15,9 +15,10 @@ from intake.domain.commands import (
     RedraftStandardAnswer,
     ReplyToResident,
     RequestDeadlineReached,
+    ReviewReply,
     WithdrawStandardAnswer,
 )
-from intake.domain.replies import StandardAnswerGiven
+from intake.domain.replies import PolicyReview, StandardAnswerGiven
 from intake.domain.service_request import ServiceRequest
 from intake.domain.standard_answer import StandardAnswer, draft_answer
 from intake.service_layer.catalogue import catalogue_of
@@ -128,6 +129,16 @@ async def promise_reply(command: PromiseReply, uow: IntakeUnitOfWork) -> Service
 async def reply_to_resident(command: ReplyToResident, uow: IntakeUnitOfWork) -> ServiceRequest:
     request = await request_of(uow, command.request_id, command.visible_sites)
     request.reply(command.text, command.by, uow.clock(), progress=command.progress)
+    await uow.commit()
+    return request
+
+
+async def review_reply(command: ReviewReply, uow: IntakeUnitOfWork) -> ServiceRequest:
+    request = await request_of(uow, command.request_id, command.visible_sites)
+    request.review_reply(
+        command.number,
+        PolicyReview(command.contradicts_policy, command.note, command.by, uow.clock()),
+    )
     await uow.commit()
     return request
 

@@ -44,6 +44,7 @@ from intake.domain.commands import (
     ReportInformationChange,
     RequestDeadlineReached,
     ResolveComplaint,
+    ReviewReply,
     RosterDeadlineReached,
     SignDutyLog,
     SignMonthlyReport,
@@ -56,7 +57,6 @@ from intake.domain.commands import (
     WriteDutyEntry,
     WriteSpecialMatterReport,
 )
-from intake.domain.monthly_report import ReportSignOffs
 from intake.domain.refused_submission import RefusedSubmission
 from intake.domain.service_request import (
     InvalidRegistration,
@@ -73,11 +73,12 @@ from intake.service_layer import (
     incidents,
     information,
     organisation,
+    reports,
 )
 from intake.service_layer.calendars import load_working_calendar_year
 from intake.service_layer.catalogue import catalogue_of, put_catalogue_item
 from intake.service_layer.sites import record_site
-from intake.service_layer.unit_of_work import IntakeUnitOfWork, served_site
+from intake.service_layer.unit_of_work import IntakeUnitOfWork
 
 
 def fingerprint(registration: Registration) -> str:
@@ -194,18 +195,6 @@ async def note_on_timeline(command: NoteOnTimeline, uow: IntakeUnitOfWork) -> bo
     return await uow.timeline.add(command.entry)
 
 
-async def sign_monthly_report(command: SignMonthlyReport, uow: IntakeUnitOfWork) -> ReportSignOffs:
-    """Prepared, reviewed, approved: in that order, each by another person."""
-    await served_site(uow, command.site_id)
-    report = await uow.report_signoffs.get(f"{command.site_id}:{command.month}")
-    if report is None:
-        report = ReportSignOffs(command.site_id, command.month)
-        uow.report_signoffs.add(report)
-    report.sign(command.stage, command.by, uow.clock())
-    await uow.commit()
-    return report
-
-
 HANDLERS: dict[type[Any], Any] = {
     RegisterRequest: register_request,
     RegisterSiteSubmission: register_site_submission,
@@ -222,6 +211,7 @@ HANDLERS: dict[type[Any], Any] = {
     GiveStandardAnswer: answers.give_standard_answer,
     PromiseReply: answers.promise_reply,
     ReplyToResident: answers.reply_to_resident,
+    ReviewReply: answers.review_reply,
     RequestDeadlineReached: answers.request_deadline_reached,
     RecordResident: directory.record_resident_,
     UpdateResident: directory.update_resident,
@@ -248,7 +238,7 @@ HANDLERS: dict[type[Any], Any] = {
     RosterDeadlineReached: duty.roster_deadline_reached,
     RecordInspection: duty.record_inspection,
     NoteOnTimeline: note_on_timeline,
-    SignMonthlyReport: sign_monthly_report,
+    SignMonthlyReport: reports.sign_monthly_report,
     ReportInformationChange: information.report_information_change,
 }
 """Every command intake handles, and its handler."""

@@ -31,6 +31,9 @@ from intake.domain.working_calendar import WorkingCalendarYear
 class ServiceRequestRepository(Protocol):
     async def get(self, request_id: object) -> ServiceRequest | None: ...
     def add(self, request: ServiceRequest) -> None: ...
+    async def registered_between(
+        self, site_id: str, start: datetime, end: datetime
+    ) -> list[ServiceRequest]: ...
 
 
 class StaffRepository(Protocol):
@@ -103,6 +106,7 @@ class InspectionRepository(Protocol):
 
 class Timeline(Protocol):
     async def add(self, entry: TimelineEntry) -> bool: ...
+    async def requests_with(self, what: str, request_ids: list[str]) -> set[str]: ...
 
 
 class ReportSignOffRepository(Protocol):

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from hotline_libs.mongo import Document
-from hotline_libs.unit_of_work import AggregateRepository
+from typing import Any
 
+from hotline_libs.mongo import Document
+from hotline_libs.unit_of_work import AggregateRepository, EventContext
+
+from contracts import Event
+from intake.adapters.outbound import events_v1
 from intake.domain.monthly_report import ReportSignOffs, SignOff, Stage
 
 REPORT_SIGNOFFS = "report_signoffs"
@@ -33,3 +37,8 @@ class MongoReportSignOffs(AggregateRepository[ReportSignOffs]):
                 SignOff(Stage(s["stage"]), s["by"], s["at"]) for s in document["signoffs"]
             ),
         )
+
+    def to_integration(
+        self, aggregate: ReportSignOffs, event: Any, context: EventContext
+    ) -> Event[Any] | None:
+        return events_v1.monthly_report_approved(aggregate, event, context)

@@ -23,6 +23,7 @@ from intake.domain.reception import (
     ReceivingDesk,
 )
 from intake.domain.replies import (
+    PolicyReview,
     Reply,
     ReplyKind,
     ReplyPromise,
@@ -227,11 +228,19 @@ def _reply(reply: Reply) -> Document:
             "document_no": given.document_no,
             "revision": given.revision,
         },
+        "review": None
+        if reply.review is None
+        else {
+            "contradicts_policy": reply.review.contradicts_policy,
+            "note": reply.review.note,
+            "by": reply.review.by,
+            "at": reply.review.at,
+        },
     }
 
 
 def _reply_from(document: Document) -> Reply:
-    given = document.get("standard_answer")
+    given, review = document.get("standard_answer"), document.get("review")
     return Reply(
         kind=ReplyKind(document["kind"]),
         text=document["text"],
@@ -244,6 +253,7 @@ def _reply_from(document: Document) -> Reply:
             document_no=given["document_no"],
             revision=given["revision"],
         ),
+        review=None if review is None else PolicyReview(**review),
     )
 
 

@@ -6,12 +6,13 @@ from typing import Any
 
 from contracts.envelope import Resident
 from contracts.intake import v1
-from hotline_libs.ids import event_id
+from hotline_libs.ids import derive_id, event_id
 from hotline_libs.unit_of_work import EventContext
 
 from contracts import Event
 from intake.domain import events
 from intake.domain.complaint import ComplaintRegister
+from intake.domain.monthly_report import ReportSignOffs, Stage
 from intake.domain.service_request import ServiceRequest
 
 PRODUCER = "intake"
@@ -257,3 +258,42 @@ def _accepted(request: ServiceRequest) -> v1.ServiceRequestAcceptedPayload:
             for a in request.attachments
         ],
     )
+
+
+def monthly_report_approved(
+    report: ReportSignOffs, event: Any, context: EventContext
+) -> Event[Any] | None:
+    """``MonthlyReportApproved`` once per site and month: its id is derived from the report."""
+    if not isinstance(event, events.MonthlyReportApproved):
+        return None
+    signed = {s.stage: s.by for s in report.signoffs}
+    approved: v1.MonthlyReportApproved = v1.MonthlyReportApproved.build(
+        event_id=event_id(v1.MonthlyReportApproved, report.report_id),
+        producer=PRODUCER,
+        site_id=report.site_id,
+        correlation_id=derive_id("monthly-report", report.report_id),
+        causation_id=context.causation_id,
+        occurred_at=event.approved_at,
+        aggregate_version=context.aggregate_version,
+        payload=v1.MonthlyReportApprovedPayload(
+            month=report.month,
+            prepared_by=signed[Stage.PREPARED],
+            reviewed_by=signed[Stage.REVIEWED],
+            approved_by=signed[Stage.APPROVED],
+            approved_at=event.approved_at,
+            boards=[
+                v1.BoardMonth(
+                    kind=v1.RequestKind(kind.value),
+                    **{name: getattr(f, name) for name in BOARD_MONTH_FIGURES},
+                    by_category=dict(f.by_category),
+                )
+                for kind, f in event.figures.items()
+            ],
+        ),
+    )
+    return approved
+
+
+BOARD_MONTH_FIGURES = [
+    name for name in v1.BoardMonth.model_fields if name not in {"kind", "by_category"}
+]

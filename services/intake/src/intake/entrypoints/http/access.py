@@ -19,6 +19,10 @@ LEADERS_IN_CHARGE = frozenset({Role.DIRECTOR, Role.SITE_MANAGER})
 KNOWLEDGE_READERS = HOTLINE_DESK | SITE_DESK | OVERSIGHT
 """Who looks answers up: the hotline, the sites' desks and those overseeing them."""
 
+REPLY_REVIEWERS = frozenset({Role.SUPERVISOR, Role.QUALITY_HEAD, Role.DIRECTOR})
+"""Who reads answers given against policy: the call centre's quality post (its supervisor, ORG-01)
+and the quality-control department."""
+
 DIRECTORY_KEEPERS = frozenset({Role.ADMINISTRATOR, Role.SITE_MANAGER, Role.ADMIN})
 """Who keeps a site's units and residents (floor areas decide management fees)."""
 DIRECTORY_READERS = REGISTRARS | OVERSIGHT | {Role.FINANCE}
@@ -64,6 +68,7 @@ ACCESS: Access = {
     "mark_representative": allow(Role.QUALITY_HEAD, Role.SUPERVISOR, Role.DIRECTOR, Role.ADMIN),
     "list_complaints": allow(REGISTRARS, OVERSIGHT, personal_data=True),
     "daily_complaint_record": allow(REGISTRARS, OVERSIGHT, personal_data=True),
+    "review_reply": allow(REPLY_REVIEWERS),
     "declare_incident": allow(REGISTRARS),
     "list_incidents": allow(REGISTRARS, OVERSIGHT, personal_data=True),
     "get_incident": allow(REGISTRARS, OVERSIGHT, personal_data=True),

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import asdict, fields
-from datetime import date, datetime, time
+from datetime import datetime
 from typing import Annotated, Any, Literal
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Path, Query, Response
 from hotline_libs.auth import CurrentPrincipal, Role
@@ -17,8 +16,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from intake.adapters import tables
 from intake.domain.boards import RequestKind
 from intake.domain.commands import SignMonthlyReport
-from intake.domain.monthly_report import BoardFigures, ReportSignOffs, Stage, count
+from intake.domain.monthly_report import BoardFigures, ReportSignOffs, Stage
 from intake.entrypoints.http import Reader
+from intake.service_layer.reports import month_figures
 
 router = APIRouter(tags=["reports"])
 
@@ -31,6 +31,8 @@ SIGNERS: dict[Stage, frozenset[Role]] = {
 """The call-centre supervisor prepares, quality control reviews, the director approves."""
 COUNTERS = ("by_category", "by_channel", "by_desk")
 SCALARS = [f.name for f in fields(BoardFigures) if f.name not in COUNTERS]
+CHARTED = ("registered", "accepted", "complaints_resolved")
+"""What the XLSX report's chart draws per board."""
 
 
 class SignOffOut(BaseModel):
@@ -46,15 +48,6 @@ class MonthlyReportOut(BaseModel):
         description="Each board's figures; by_category counts consultation topics and the like"
     )
     signoffs: list[SignOffOut]
-
-
-def _month_bounds(month: str, zone: ZoneInfo) -> tuple[datetime, datetime]:
-    first = date.fromisoformat(f"{month}-01")
-    following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
-    return (
-        datetime.combine(first, time(0), tzinfo=zone),
-        datetime.combine(following, time(0), tzinfo=zone),
-    )
 
 
 @router.get(
@@ -81,12 +74,7 @@ async def monthly_report(
     site = await reader.sites.get(site_id)
     if site is None:
         raise RuleViolation(f"site {site_id!r} is not served by this hotline", field="site_id")
-    start, end = _month_bounds(month, ZoneInfo(site.time_zone))
-    requests = await reader.requests.registered_between(site_id, start, end)
-    late = await reader.timeline.requests_with(
-        "WorkOrderDispatchOverdue", [str(r.request_id) for r in requests]
-    )
-    boards = count(requests, late)
+    boards = await month_figures(reader.requests, reader.timeline, site, month)
     signed = await reader.report_signoffs.get(f"{site_id}:{month}")
     if format_ == "json":
         return MonthlyReportOut(
@@ -114,7 +102,7 @@ async def monthly_report(
         for kind, f in boards.items()
     ]
     return Response(
-        tables.write_table(columns, rows, media_type),
+        tables.write_table(columns, rows, media_type, chart=CHARTED),
         media_type=media_type,
         headers={
             "Content-Disposition": f'attachment; filename="report-{site_id}-{month}.{format_}"'

@@ -143,6 +143,13 @@ class ServiceRequestIn(BaseModel):
     )
 
 
+class PolicyReviewOut(BaseModel):
+    contradicts_policy: bool
+    note: str
+    by: str
+    at: datetime
+
+
 class ReplyOut(BaseModel):
     kind: ReplyKind
     text: str
@@ -150,6 +157,9 @@ class ReplyOut(BaseModel):
     at: datetime
     document_no: str | None = Field(description="The standard answer given, if one was")
     revision: int | None
+    review: PolicyReviewOut | None = Field(
+        default=None, description="Quality control's reading of it against policy, if read"
+    )
 
 
 class ReplyPromiseOut(BaseModel):
@@ -231,6 +241,7 @@ def request_out(request: ServiceRequest) -> ServiceRequestOut:
                 at=r.at,
                 document_no=r.standard_answer.document_no if r.standard_answer else None,
                 revision=r.standard_answer.revision if r.standard_answer else None,
+                review=PolicyReviewOut(**vars(r.review)) if r.review else None,
             )
             for r in request.replies
         ],
