@@ -19,8 +19,8 @@ from intake.domain.commands import RegisterRequest
 from intake.domain.duty_log import DutyLog
 from intake.domain.incident import Incident
 from intake.domain.information_change import InformationChange
-from intake.domain.monthly_report import ReportSignOffs
 from intake.domain.inspection import Inspection
+from intake.domain.monthly_report import ReportSignOffs
 from intake.domain.phone_book import PhoneBookEntry
 from intake.domain.refused_submission import RefusedSubmission
 from intake.domain.roster import Roster
