@@ -59,7 +59,6 @@ class FakeServiceRequests(FakeRepository[ServiceRequest]):
     def identity(self, aggregate: ServiceRequest) -> str:
         return str(aggregate.request_id)
 
-
     async def registered_between(
         self, site_id: str, start: datetime, end: datetime
     ) -> list[ServiceRequest]:
