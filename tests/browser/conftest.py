@@ -5,12 +5,17 @@ session's five services on the real Kafka and store. Screenshots of each screen 
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import httpx
 import pytest
 from hotline_infra.stack import Stack
+from hotline_libs.auth import Role
 from playwright.async_api import Browser, Page, async_playwright
+
+from tests.support import auth
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / ".hotline" / "artifacts" / "screenshots"
 CHROMIUM = os.environ.get("HOTLINE_CHROMIUM", "/usr/bin/chromium")
@@ -61,3 +66,25 @@ async def screenshot(page: Page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     await page.screenshot(path=str(path), full_page=True)
     return path
+
+
+async def a_site_with_its_own_shifts(platform: Stack, marker: str) -> str:
+    """A new site whose front desk works a day and a night shift of its own (DUTY-01 lets a
+    site set them)."""
+    site_id = f"t{marker}"
+    async with httpx.AsyncClient(base_url=platform.service_url("intake"), timeout=15) as intake:
+        put = await intake.put(
+            f"/sites/{site_id}",
+            json={
+                "code": f"T{marker.upper()}",
+                "name": f"测试苑{marker}",
+                "services": ["consultation", "repair", "complaint", "callback"],
+                "shifts": [
+                    {"code": "day", "starts": "08:00", "ends": "20:00"},
+                    {"code": "night", "starts": "20:00", "ends": "08:00"},
+                ],
+            },
+            headers={**auth(Role.ADMIN), "Idempotency-Key": str(uuid.uuid4())},
+        )
+        assert put.status_code == 201, put.text
+    return site_id

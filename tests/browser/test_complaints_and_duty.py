@@ -12,6 +12,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -20,7 +21,7 @@ from hotline_infra.stack import Stack
 from hotline_libs.auth import Role
 from playwright.async_api import Page, expect
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import a_site_with_its_own_shifts, screenshot
 from tests.browser.test_console import fresh_phone, sign_in
 from tests.support import auth, changing
 
@@ -331,3 +332,24 @@ async def test_roles_that_may_not_use_the_screens_neither_see_nor_open_them(page
     response = await page.goto("/duty")
     assert response is not None and response.status == 403
     await expect(page.get_by_test_id("problem")).to_contain_text("您的角色不能使用此页面")
+
+
+async def test_duty01_the_open_a_log_form_offers_the_sites_own_shifts(
+    page: Page, platform: Stack
+) -> None:
+    """DUTY-01: a site's front desk opens its log on the site's own shifts (GET /sites/{id}),
+    not the manual's default early, middle and late; the shift on now is chosen."""
+    marker = uuid.uuid4().hex[:6]
+    site_id = await a_site_with_its_own_shifts(platform, marker)
+    await sign_in(page, "duty_staff", [site_id], "陈静")
+    await page.goto("/duty")
+    choice = page.get_by_test_id("shift-choice")
+    await expect(choice.locator("option")).to_have_count(2)
+    await expect(choice.locator("option").first).to_have_text("day 08:00–20:00")
+    await expect(choice.locator("option").nth(1)).to_have_text("夜班 20:00–08:00")
+    hour = datetime.now(ZoneInfo("Asia/Shanghai")).hour
+    await expect(choice).to_have_value("day" if 8 <= hour < 20 else "night")
+    await choice.select_option("day")
+    await page.get_by_test_id("open-log").locator("button[type=submit]").click()
+    assert f"/duty/{site_id}:" in page.url and page.url.endswith(":day")
+    await screenshot(page, "duty-own-shifts")

@@ -107,6 +107,31 @@ def shown(request: Request, log: dict[str, Any], now: datetime) -> dict[str, Any
     return log
 
 
+def shift_on(shifts: list[dict[str, str]], now: str) -> str:
+    """The code of the shift on at ``now`` (HH:MM, the site's time), else the first shift's; a
+    shift ending before it starts runs overnight."""
+    for shift in shifts:
+        starts, ends = shift["starts"], shift["ends"]
+        if starts <= now < ends if starts < ends else (now >= starts or now < ends):
+            return shift["code"]
+    return shifts[0]["code"] if shifts else ""
+
+
+async def site_shifts(current: Session, site_id: str) -> tuple[list[dict[str, str]], str]:
+    """The site's own front-desk shifts (GET /sites/{id}, DUTY-01) and the one on now in the
+    site's time zone; none when intake does not show the site (the API then names the shift)."""
+    if not site_id:
+        return [], ""
+    try:
+        site = await current.api.site(site_id)
+    except ApiProblem as refused:
+        signed_in(refused)
+        return [], ""
+    shifts: list[dict[str, str]] = list(site.get("shifts") or [])
+    now = datetime.now(ZoneInfo(site.get("time_zone") or "Asia/Shanghai")).strftime("%H:%M")
+    return shifts, shift_on(shifts, now)
+
+
 def _today(request: Request) -> str:
     return datetime.now(ZoneInfo(settings_of(request).time_zone)).date().isoformat()
 
@@ -144,6 +169,9 @@ async def _duty_page(
         shown(request, log, now)
     filters = {"site_id": site_id, "day": day}
     values = values or {}
+    sites = await _sites(current)
+    opening = values.get("site_id") or site_id or (sites[0]["site_id"] if sites else "")
+    shifts, on_now = await site_shifts(current, opening)
     template = "_duty_table.html" if request.headers.get("HX-Request") else "duty.html"
     return render(
         request,
@@ -153,9 +181,10 @@ async def _duty_page(
             "filters": filters,
             "query": urlencode({name: value for name, value in filters.items() if value}),
             "list_path": "/duty",
-            "sites": await _sites(current),
+            "sites": sites,
             "shifts": SHIFTS,
-            "values": {"day": _today(request), "shift": "early", "site_id": site_id} | values,
+            "site_shifts": shifts,
+            "values": {"day": _today(request), "shift": on_now, "site_id": opening} | values,
             "key": values.get("key") or str(uuid.uuid4()),
             "may_open": current.principal.role in DUTY_DESK,
             "problem": problem,
@@ -172,6 +201,19 @@ async def duty_logs(
 ) -> Response:
     require(current, "duty")
     return await _duty_page(request, current, site_id=site_id, day=day, offset=offset)
+
+
+@router.get("/duty/shifts", response_class=HTMLResponse)
+async def shifts_of_site(request: Request, current: CurrentSession, site_id: str = "") -> Response:
+    """The open-a-log form's shift choice for the site chosen (htmx, as the site changes)."""
+    require(current, "duty")
+    shifts, on_now = await site_shifts(current, site_id)
+    return render(
+        request,
+        "_shift_field.html",
+        {"shifts": SHIFTS, "site_shifts": shifts, "values": {"shift": on_now}, "errors": {}},
+        current=current,
+    )
 
 
 def _desk(current: Session) -> None:
