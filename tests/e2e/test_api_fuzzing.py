@@ -121,6 +121,7 @@ def schemathesis(stack: Stack, service: str, role: Role, only: tuple[str, ...] =
     assert run.returncode == 0, output[-6000:]
 
 
+@pytest.mark.timeout(600)  # as long as the run itself may take: intake has ~80 operations
 @pytest.mark.parametrize("service", SERVICES)
 def test_the_api_answers_every_generated_request_as_its_document_says(
     fuzzed: Stack, service: str

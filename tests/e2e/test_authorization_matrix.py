@@ -160,6 +160,15 @@ MATRIX: dict[tuple[str, str], Row] = {
         lambda r: {"text": "矩阵测试: 已答复"},
     ),
     ("intake", "list_requests_owing_answers"): _row(READERS_OF_REQUESTS, "listing"),
+    ("intake", "get_reception_script"): _row(
+        READERS_OF_REQUESTS, "site", "/reception-scripts/{site}"
+    ),
+    ("intake", "word_reception_script"): _row(
+        {R.DIRECTOR, R.SITE_MANAGER, R.ADMIN},
+        "site",
+        "/reception-scripts/{site}",
+        lambda r: reception_script(),
+    ),
     ("intake", "review_reply"): _row(
         {R.SUPERVISOR, R.QUALITY_HEAD, R.DIRECTOR},
         "record",
@@ -502,6 +511,14 @@ async def operations(platform: Stack) -> list[Operation]:
             for method, operation in methods.items():
                 found.append(Operation(service, operation["operationId"], method.upper(), path))
     return found
+
+
+def reception_script() -> dict[str, Any]:
+    steps = ("greet", "ask", "solve", "pass_on", "close")
+    return {
+        "lines": [{"step": s, "says_zh": f"矩阵测试 {s}", "says_en": f"matrix {s}"} for s in steps],
+        "courtesy_phrases": ["您好", "谢谢"],
+    }
 
 
 async def records_at_own_site(platform: Stack) -> dict[str, str]:

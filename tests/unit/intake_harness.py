@@ -22,6 +22,7 @@ from intake.domain.information_change import InformationChange
 from intake.domain.inspection import Inspection
 from intake.domain.monthly_report import ReportSignOffs
 from intake.domain.phone_book import PhoneBookEntry
+from intake.domain.reception_script import ReceptionScript
 from intake.domain.refused_submission import RefusedSubmission
 from intake.domain.roster import Roster
 from intake.domain.service_request import Channel, Registration, ResidentContact, ServiceRequest
@@ -73,6 +74,13 @@ class FakeReportSignOffs(FakeRepository[ReportSignOffs]):
 
     def identity(self, aggregate: ReportSignOffs) -> str:
         return aggregate.report_id
+
+
+class FakeReceptionScripts(FakeRepository[ReceptionScript]):
+    collection_name = "reception_scripts"
+
+    def identity(self, aggregate: ReceptionScript) -> str:
+        return aggregate.site_id
 
 
 class FakeTimeline:
@@ -190,6 +198,7 @@ class FakeIntakeUnitOfWork(FakeUnitOfWork):
         self.staff = FakeStaff(store, self, directory_v1.staff_recorded)
         self.report_signoffs = FakeReportSignOffs(store, self, events_v1.monthly_report_approved)
         self.timeline = FakeTimeline(store)
+        self.reception_scripts = FakeReceptionScripts(store, self, None)
         self.phone_book = FakePhoneBook(store, self, None)
         self.refused_submissions = FakeRefusedSubmissions(store, self, None)
         self.standard_answers = FakeStandardAnswers(store, self, None)

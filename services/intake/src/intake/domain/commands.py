@@ -19,6 +19,7 @@ from intake.domain.information_change import InformationKind
 from intake.domain.inspection import CheckPoint, Fault, InspectionKind
 from intake.domain.monthly_report import Stage
 from intake.domain.phone_book import PhoneBookDetails
+from intake.domain.reception_script import ScriptWording
 from intake.domain.replies import ReplyTier
 from intake.domain.resident import ResidentDetails
 from intake.domain.roster import Assignment, ChangeKind
@@ -446,4 +447,13 @@ class ReportInformationChange:
     what_changed: str
     changed_at: datetime
     affected_answers: tuple[uuid.UUID, ...]
+    by: str
+
+
+@dataclass(frozen=True)
+class WordReceptionScript:
+    """The leader in charge words the company's reception script, or a site's own."""
+
+    site_id: str
+    wording: ScriptWording
     by: str

@@ -54,6 +54,7 @@ from intake.domain.commands import (
     UpdateIncidentScript,
     UpdateResident,
     WithdrawStandardAnswer,
+    WordReceptionScript,
     WriteDutyEntry,
     WriteSpecialMatterReport,
 )
@@ -202,6 +203,7 @@ HANDLERS: dict[type[Any], Any] = {
     PutCatalogueItem: put_catalogue_item,
     RecordSite: record_site,
     RecordStaffMember: organisation.record_staff_member,
+    WordReceptionScript: organisation.word_reception_script,
     RecordPhoneBookEntry: organisation.record_phone_book_entry,
     RemovePhoneBookEntry: organisation.remove_phone_book_entry,
     DraftStandardAnswer: answers.draft_standard_answer,

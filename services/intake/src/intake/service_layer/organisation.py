@@ -5,10 +5,26 @@ from __future__ import annotations
 
 from hotline_libs.errors import Conflict, NotFound
 
-from intake.domain.commands import RecordPhoneBookEntry, RecordStaffMember, RemovePhoneBookEntry
+from intake.domain.commands import (
+    RecordPhoneBookEntry,
+    RecordStaffMember,
+    RemovePhoneBookEntry,
+    WordReceptionScript,
+)
 from intake.domain.phone_book import PhoneBookEntry
+from intake.domain.reception_script import (
+    MANUAL_DATE,
+    MANUAL_SCRIPT,
+    ReceptionScript,
+    new_reception_script,
+)
 from intake.domain.staff import StaffMember, new_staff_member
-from intake.service_layer.unit_of_work import IntakeUnitOfWork, served_site, visible
+from intake.service_layer.unit_of_work import (
+    IntakeUnitOfWork,
+    ReceptionScriptRepository,
+    served_site,
+    visible,
+)
 
 COMPANY = "*"
 """The site of the central hotline's and the company's staff and numbers."""
@@ -69,3 +85,30 @@ async def remove_phone_book_entry(
     if entry.remove(uow.clock()):
         await uow.commit()
     return entry
+
+
+async def word_reception_script(
+    command: WordReceptionScript, uow: IntakeUnitOfWork
+) -> tuple[ReceptionScript, bool]:
+    """The script as now worded, and whether it is the site's (or the company's) first."""
+    await _served(uow, command.site_id)
+    script = await uow.reception_scripts.get(command.site_id)
+    now = uow.clock()
+    if script is None:
+        script = new_reception_script(command.site_id, command.wording, command.by, now)
+        uow.reception_scripts.add(script)
+        await uow.commit()
+        return script, True
+    if script.reword(command.wording, command.by, now):
+        await uow.commit()
+    return script, False
+
+
+async def reception_script_of(scripts: ReceptionScriptRepository, site_id: str) -> ReceptionScript:
+    """What agents read for ``site_id``: its own wording, else the company's, else the
+    manual's."""
+    for owner in (site_id, COMPANY):
+        script = await scripts.get(owner)
+        if script is not None:
+            return script
+    return ReceptionScript(COMPANY, MANUAL_SCRIPT, changed_by="", changed_at=MANUAL_DATE)

@@ -16,6 +16,7 @@ from intake.domain.information_change import InformationChange
 from intake.domain.inspection import Inspection
 from intake.domain.monthly_report import ReportSignOffs
 from intake.domain.phone_book import PhoneBookEntry
+from intake.domain.reception_script import ReceptionScript
 from intake.domain.refused_submission import RefusedSubmission
 from intake.domain.resident import Resident
 from intake.domain.roster import Roster
@@ -114,11 +115,17 @@ class ReportSignOffRepository(Protocol):
     def add(self, report: ReportSignOffs) -> None: ...
 
 
+class ReceptionScriptRepository(Protocol):
+    async def get(self, site_id: object) -> ReceptionScript | None: ...
+    def add(self, script: ReceptionScript) -> None: ...
+
+
 class InformationChangeRepository(Protocol):
     def add(self, change: InformationChange) -> None: ...
 
 
 class IntakeUnitOfWork(Protocol):
+    reception_scripts: ReceptionScriptRepository
     information_changes: InformationChangeRepository
     report_signoffs: ReportSignOffRepository
     timeline: Timeline

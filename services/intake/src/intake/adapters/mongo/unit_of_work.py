@@ -16,6 +16,7 @@ from intake.adapters.mongo.duty import MongoDutyLogs, MongoInspections, MongoRos
 from intake.adapters.mongo.incidents import MongoIncidents
 from intake.adapters.mongo.information_changes import MongoInformationChanges
 from intake.adapters.mongo.organisation import MongoPhoneBook, MongoStaff
+from intake.adapters.mongo.reception_scripts import MongoReceptionScripts
 from intake.adapters.mongo.refused_submissions import MongoRefusedSubmissions
 from intake.adapters.mongo.reports import MongoReportSignOffs
 from intake.adapters.mongo.service_requests import MongoServiceRequests
@@ -51,4 +52,5 @@ class MongoIntakeUnitOfWork(UnitOfWork):
         self.timeline = MongoTimeline(db)
         self.information_changes = MongoInformationChanges(db, self)
         self.report_signoffs = MongoReportSignOffs(db, self)
+        self.reception_scripts = MongoReceptionScripts(db, self)
         self.calendars = StoredCalendars(db, places=SITES)

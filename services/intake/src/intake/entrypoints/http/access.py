@@ -105,6 +105,8 @@ ACCESS: Access = {
     "record_phone_book_entry": allow(DIRECTORY_KEEPERS, Role.SUPERVISOR),
     "remove_phone_book_entry": allow(DIRECTORY_KEEPERS, Role.SUPERVISOR),
     "search_phone_book": allow(STAFF),
+    "get_reception_script": allow(KNOWLEDGE_READERS),
+    "word_reception_script": allow(LEADERS_IN_CHARGE, Role.ADMIN),
     "get_site": allow(STAFF, Role.SITE_SYSTEM),
     "record_site": allow(Role.ADMIN),
     "get_catalogue": allow(STAFF, Role.SITE_SYSTEM),
