@@ -30,6 +30,7 @@ PAGES = (
     "/requests",
     "/answers",
     "/duty",
+    "/phone-book",
 )
 """Pages that list the user's sites (GET /sites)."""
 

@@ -24,6 +24,7 @@ from console.entrypoints.web import (
     complaints,
     duty,
     owed,
+    phone_book,
     redirect,
     render,
     sign_in,
@@ -60,6 +61,7 @@ def create_app(settings: ConsoleSettings | None = None) -> FastAPI:
     app.include_router(board.router)
     app.include_router(complaints.router)
     app.include_router(duty.router)
+    app.include_router(phone_book.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/assets/htmx.min.js", include_in_schema=False)

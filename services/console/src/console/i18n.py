@@ -303,6 +303,25 @@ TEXT: Mapping[str, tuple[str, str]] = {
     "done_duty_take_over": ("已接班。", "Taken over."),
     "done_duty_sign_off": ("交班人已签名。", "Signed off."),
     "done_duty_signature": ("已签名。", "Signed."),
+    # -- the phone book agents transfer calls to (KB-12) --
+    "phone_book": ("电话簿", "Phone book"),
+    "company": ("公司（全部项目）", "Company (every site)"),
+    "search": ("查找", "Search"),
+    "edit": ("修改", "Edit"),
+    "save": ("保存", "Save"),
+    "pb_words": ("姓名、用途、部门或号码", "Name, purpose, department or number"),
+    "pb_name": ("名称", "Name"),
+    "pb_number": ("号码", "Number"),
+    "pb_purpose": ("用途（转接什么）", "Purpose (what to transfer there)"),
+    "pb_staff": ("员工", "staff"),
+    "pb_add": ("添加号码", "Add a number"),
+    "pb_remove": ("删除", "Remove"),
+    "pb_saved": ("号码已保存。", "Number saved."),
+    "pb_removed": ("已从电话簿删除：", "Removed from the phone book:"),
+    "pb_none": ("电话簿中没有找到。", "Nothing found in the phone book."),
+    "no_department_set": ("（无）", "(none)"),
+    "transfer_search": ("转接电话：查找部门或人员号码", "Transfer the call: find a number"),
+    "transfer_hint": ("如：燃气、维修、管家", "e.g. gas, repairs, steward"),
 }
 
 ROLES: Mapping[str, tuple[str, str]] = {

@@ -39,6 +39,13 @@ class HotlineApi:
         self._headers = {"Authorization": f"Bearer {token}"}
 
     async def _call(self, service: str, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
+        response = await self._send(service, method, path, **kwargs)
+        if response.status_code == 204 or not response.content:
+            return {}
+        result: dict[str, Any] = response.json()
+        return result
+
+    async def _send(self, service: str, method: str, path: str, **kwargs: Any) -> httpx.Response:
         headers = {**self._headers, **kwargs.pop("headers", {})}
         try:
             response = await self._client.request(
@@ -58,8 +65,7 @@ class HotlineApi:
                 str(body.get("detail") or response.reason_phrase),
                 list(body.get("errors") or []),
             )
-        result: dict[str, Any] = response.json()
-        return result
+        return response
 
     async def sites(self) -> list[dict[str, Any]]:
         page = await self._call("intake", "GET", "/sites", params={"limit": 500})
@@ -210,3 +216,16 @@ class HotlineApi:
 
     async def sign_duty_log(self, log_id: str, kind: str, key: str) -> dict[str, Any]:
         return await self._change(f"/duty-logs/{log_id}/signatures", {"kind": kind}, key)
+
+    # -- the directory: the phone book, staff, sites' settings and catalogues, imports ---------
+    async def phone_book(self, params: dict[str, Any]) -> dict[str, Any]:
+        """Numbers to transfer a call to, the phone book's and the staff's, found by words."""
+        return await self._call("intake", "GET", "/phone-book", params=params)
+
+    async def put_phone_book_entry(
+        self, entry_id: str, body: dict[str, Any], key: str
+    ) -> dict[str, Any]:
+        return await self._change(f"/phone-book/{entry_id}", body, key, method="PUT")
+
+    async def remove_phone_book_entry(self, entry_id: str, key: str) -> None:
+        await self._change(f"/phone-book/{entry_id}", None, key, method="DELETE")

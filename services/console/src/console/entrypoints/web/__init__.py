@@ -72,6 +72,13 @@ DUTY_SIGNERS = frozenset({Role.SUPERVISOR, Role.SITE_MANAGER, Role.DIRECTOR, Rol
 DUTY_READERS = DUTY_DESK | DUTY_SIGNERS | {Role.QUALITY_HEAD}
 """Duty records are internal (DUTY-07): the desks and those overseeing them."""
 
+STAFF = frozenset(Role) - {Role.SITE_SYSTEM}
+"""Every person working for the company: who reads the phone book."""
+DIRECTORY_KEEPERS = frozenset({Role.ADMINISTRATOR, Role.SITE_MANAGER, Role.ADMIN})
+"""Who keeps a site's staff, units and residents, and its request catalogue."""
+PHONE_BOOK_KEEPERS = DIRECTORY_KEEPERS | {Role.SUPERVISOR}
+"""Who adds, changes and removes the numbers agents transfer calls to (KB-12)."""
+
 SCREENS = (
     Screen("register", "/requests/new", REGISTRARS),
     Screen("requests", "/requests", REQUEST_READERS),
@@ -85,9 +92,16 @@ SCREENS = (
 )
 """The screens, in the navigation's order, with the roles that see them."""
 
+DIRECTORY_SCREENS = (Screen("phone_book", "/phone-book", STAFF),)
+"""The directory: the navigation's second group, after the work."""
+
 
 def screens_for(role: Role) -> list[Screen]:
     return [screen for screen in SCREENS if role in screen.roles]
+
+
+def directory_screens_for(role: Role) -> list[Screen]:
+    return [screen for screen in DIRECTORY_SCREENS if role in screen.roles]
 
 
 class SignInNeeded(Exception):
@@ -168,7 +182,7 @@ def past(moment: str | None, now: datetime) -> bool:
 
 def require(current: Session, screen_key: str) -> None:
     """403 unless the user's role sees ``screen_key``."""
-    screen = next(s for s in SCREENS if s.key == screen_key)
+    screen = next(s for s in (*SCREENS, *DIRECTORY_SCREENS) if s.key == screen_key)
     if current.principal.role not in screen.roles:
         raise HTTPException(403, "not_for_role")
 
@@ -213,6 +227,7 @@ def render(
             **translator(language),
             "current": current,
             "screens": screens_for(current.principal.role) if current else [],
+            "directory_screens": directory_screens_for(current.principal.role) if current else [],
             "csrf": csrf,
             "htmx": request.app.state.htmx is not None,
             **context,
@@ -230,6 +245,17 @@ def set_cookie(response: Response, name: str, value: str, *, http_only: bool = T
 
 def redirect(path: str) -> RedirectResponse:
     return RedirectResponse(path, status_code=303)
+
+
+def may(current: Session, roles: frozenset[Role]) -> bool:
+    """Whether the user's role is one of ``roles`` (to show an action; the API decides)."""
+    return current.principal.role in roles
+
+
+def only(current: Session, roles: frozenset[Role]) -> None:
+    """403 unless the user's role is one of ``roles`` (a form posted by a role not shown it)."""
+    if current.principal.role not in roles:
+        raise HTTPException(403, "not_for_role")
 
 
 def refused_page(request: Request, current: Session, refused: ApiProblem) -> HTMLResponse:
