@@ -160,6 +160,7 @@ MATRIX: dict[tuple[str, str], Row] = {
         lambda r: {"text": "矩阵测试: 已答复"},
     ),
     ("intake", "list_requests_owing_answers"): _row(READERS_OF_REQUESTS, "listing"),
+    ("intake", "list_buildings"): _row(DIRECTORY_READERS, "site", "/sites/{site}/buildings"),
     ("intake", "get_reception_script"): _row(
         READERS_OF_REQUESTS, "site", "/reception-scripts/{site}"
     ),

@@ -3,6 +3,8 @@ leader in charge words the site's own; a wording missing a step is refused, nami
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from hotline_infra.stack import Stack
 from hotline_libs.auth import Role
@@ -24,7 +26,7 @@ async def test_kb20_the_site_managers_wording_is_what_the_sites_agents_read(
         assert [line["step"] for line in before.json()["lines"]] == list(STEPS)
         assert before.json()["source"] in ("manual", "company", "site")
 
-        wording = {
+        wording: dict[str, Any] = {
             "lines": [
                 {"step": step, "says_zh": f"高新国际 {step}", "says_en": f"Gaoxin {step}"}
                 for step in STEPS

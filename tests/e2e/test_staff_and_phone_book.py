@@ -142,3 +142,46 @@ async def test_org06_staff_and_their_roles_are_published_for_the_other_services(
     ]
     assert published[0]["payload"]["roles"] == ["technician"]
     assert published[0]["payload"]["phones"] == ["+8613900005678"]
+
+
+async def test_ch13_cmp14_the_desk_sees_each_building_and_the_steward_who_covers_it(
+    platform: Stack,
+) -> None:
+    covered, bare = f"B{uuid.uuid4().hex[:4]}", f"N{uuid.uuid4().hex[:4]}"
+    async with client(platform, "intake") as intake:
+        for building, room, area in (
+            (covered, "101", "88.50"),
+            (covered, "102", "70.25"),
+            (bare, "201", "95.00"),
+        ):
+            put = await intake.put(
+                f"/units/qjc/{building}/{room}",
+                json={"floor_area_m2": area},
+                headers=changing(Role.ADMIN),
+            )
+            assert put.status_code in (200, 201), put.text
+        steward = await intake.put(
+            f"/staff/qjc-{uuid.uuid4().hex[:8]}",
+            json={
+                "site_id": "qjc",
+                "name": "陈敏",
+                "title": "管家",
+                "department": "customer_service",
+                "phones": ["13900007777"],
+                "roles": ["steward"],
+                "steward_of": [covered],
+            },
+            headers=changing(Role.ADMIN),
+        )
+        assert steward.status_code == 201, steward.text
+
+        shown = await intake.get("/sites/qjc/buildings", headers=auth(Role.DUTY_STAFF, ["qjc"]))
+        assert shown.status_code == 200, shown.text
+        buildings = {b["building"]: b for b in shown.json()["buildings"]}
+        assert buildings[covered]["units"] == 2
+        assert buildings[covered]["floor_area_m2"] == "158.75"
+        assert [s["name"] for s in buildings[covered]["stewards"]] == ["陈敏"]
+        assert bare in shown.json()["uncovered"] and covered not in shown.json()["uncovered"]
+
+        elsewhere = await intake.get("/sites/qjc/buildings", headers=auth(Role.DUTY_STAFF, ["gxi"]))
+        assert elsewhere.status_code == 403

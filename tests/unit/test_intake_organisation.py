@@ -5,14 +5,18 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import replace
+from decimal import Decimal
 
 import pytest
 from hotline_libs.errors import Conflict, NotFound, RuleViolation
+from intake.domain.buildings import buildings_of
 from intake.domain.commands import RecordPhoneBookEntry, RecordStaffMember, RemovePhoneBookEntry
 from intake.domain.complaint import Department
 from intake.domain.phone_book import PhoneBookDetails, phone_book_number
-from intake.domain.staff import StaffDetails
+from intake.domain.staff import StaffDetails, new_staff_member
+from intake.domain.unit import Occupancy, Unit
 
+from tests.builders import NOW
 from tests.unit.intake_harness import Intake
 
 STEWARD = StaffDetails(
@@ -95,3 +99,31 @@ async def test_kb12_a_number_is_kept_changed_and_taken_out_of_the_book() -> None
         await intake.bus.handle(RemovePhoneBookEntry(uuid.uuid4(), None))
     with pytest.raises(Conflict):
         await intake.bus.handle(RecordPhoneBookEntry(entry_id, "dmg", GAS, frozenset({"dmg"})))
+
+
+def test_ch13_cmp14_a_sites_buildings_show_units_area_and_who_covers_each() -> None:
+    owner = uuid.uuid4()
+    units = [
+        Unit("dmg", building, room, Decimal(area), Occupancy(owner_id=who), NOW)
+        for building, room, area, who in [
+            ("10", "101", "90.50", owner),
+            ("2", "201", "88.25", owner),
+            ("2", "202", "60.00", None),
+        ]
+    ]
+    steward = new_staff_member("dmg-s01", "dmg", replace(STEWARD, steward_of=("2", "7")), NOW)
+    gone = new_staff_member(
+        "dmg-s02", "dmg", replace(STEWARD, steward_of=("10",), active=False), NOW
+    )
+
+    found = {b.building: b for b in buildings_of(units, [steward, gone])}
+
+    assert list(found) == ["2", "7", "10"]  # numbered buildings in number order
+    assert (found["2"].units, found["2"].floor_area_m2, found["2"].units_with_owner) == (
+        2,
+        Decimal("148.25"),
+        1,
+    )
+    assert [m.staff_id for m in found["2"].stewards] == ["dmg-s01"]
+    assert found["7"].units == 0 and found["7"].stewards  # covered, no unit on record yet
+    assert found["10"].stewards == ()  # its steward has left: nobody covers it

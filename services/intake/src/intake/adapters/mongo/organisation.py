@@ -71,6 +71,10 @@ class MongoStaff(AggregateRepository[StaffMember]):
     ) -> Event[Any] | None:
         return directory_v1.staff_recorded(aggregate, event, context)
 
+    async def of_site(self, site_id: str) -> list[StaffMember]:
+        """Everyone on record at a site, the leavers included."""
+        return await self.find({"site_id": site_id}, sort=[("name", 1), ("_id", 1)])
+
     async def listing(
         self,
         *,

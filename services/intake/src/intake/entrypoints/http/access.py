@@ -106,6 +106,7 @@ ACCESS: Access = {
     "remove_phone_book_entry": allow(DIRECTORY_KEEPERS, Role.SUPERVISOR),
     "search_phone_book": allow(STAFF),
     "get_reception_script": allow(KNOWLEDGE_READERS),
+    "list_buildings": allow(DIRECTORY_READERS, personal_data=True),
     "word_reception_script": allow(LEADERS_IN_CHARGE, Role.ADMIN),
     "get_site": allow(STAFF, Role.SITE_SYSTEM),
     "record_site": allow(Role.ADMIN),

@@ -1,0 +1,74 @@
+"""A site's buildings: units, floor area, owners on record and the stewards covering each."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated
+
+from fastapi import APIRouter, Path
+from hotline_libs.auth import CurrentPrincipal
+from hotline_libs.errors import NotFound
+from pydantic import BaseModel, Field
+
+from intake.domain.buildings import Building, buildings_of
+from intake.entrypoints.http import Reader
+
+router = APIRouter(tags=["directory"])
+
+SiteId = Annotated[
+    str, Path(min_length=1, max_length=40, pattern=r"^[a-z][a-z0-9_-]*$", examples=["dmg"])
+]
+
+
+class StewardOut(BaseModel):
+    staff_id: str
+    name: str
+    phones: list[str]
+
+
+class BuildingOut(BaseModel):
+    building: str = Field(description="The building (栋)")
+    units: int = Field(description="Units on record")
+    floor_area_m2: Decimal = Field(description="Their floor area, management fees' base")
+    units_with_owner: int = Field(description="Units whose owner is on record")
+    stewards: list[StewardOut] = Field(description="The stewards (管家) covering it; none shows")
+
+
+class BuildingsOut(BaseModel):
+    site_id: str
+    buildings: list[BuildingOut]
+    uncovered: list[str] = Field(description="Buildings no steward covers")
+
+
+def _building_out(building: Building) -> BuildingOut:
+    return BuildingOut(
+        building=building.building,
+        units=building.units,
+        floor_area_m2=building.floor_area_m2,
+        units_with_owner=building.units_with_owner,
+        stewards=[
+            StewardOut(staff_id=m.staff_id, name=m.details.name, phones=list(m.details.phones))
+            for m in building.stewards
+        ],
+    )
+
+
+@router.get(
+    "/sites/{site_id}/buildings",
+    summary="A site's buildings: units, floor area, owners on record, and the stewards covering "
+    "each (buildings nobody covers listed apart)",
+)
+async def list_buildings(
+    site_id: SiteId, reader: Reader, principal: CurrentPrincipal
+) -> BuildingsOut:
+    principal.require_site(site_id)
+    if await reader.sites.get(site_id) is None:
+        raise NotFound(f"site {site_id!r} is not served by this hotline")
+    found = buildings_of(
+        await reader.units.all_of(None, site_id), await reader.staff.of_site(site_id)
+    )
+    return BuildingsOut(
+        site_id=site_id,
+        buildings=[_building_out(b) for b in found],
+        uncovered=[b.building for b in found if not b.stewards],
+    )
