@@ -46,9 +46,17 @@ from tests.unit.intake_harness import DMG, Intake, registration
 # --- triage, on the domain alone ---
 
 
-def test_accepting_normalises_the_phone_and_keeps_what_the_caller_said() -> None:
+def test_ch06_ch07_accepting_normalises_the_phone_and_keeps_what_the_caller_said() -> None:
+    """The consultation and repair registers' fields (CH-06, CH-07): who called and how to reach
+    them, the site, building and room, the time, and what they asked for, as they said it."""
     request = accept(registration(), DMG, request_id=uuid.uuid4(), request_no="SR-1", now=NOW)
     assert request.resident.phone == "+8613800138000"
+    assert (request.site_id, request.resident.building, request.resident.room) == (
+        "dmg",
+        registration().resident.building,
+        registration().resident.room,
+    )
+    assert request.resident.name == registration().resident.name
     assert request.description == "厨房水龙头漏水"
     assert request.accepted_at == NOW
     assert request.registered_at == NOW

@@ -100,6 +100,7 @@ async def fire(intake: Intake, request: ServiceRequest, deadline: str) -> Servic
 
 
 async def test_kb06_a_drafted_answer_is_numbered_and_waits_for_the_leader_in_charge() -> None:
+    """Document control (REC-08): each answer a numbered document with its revisions and approver."""
     intake = Intake()
     draft = await drafted(intake)
     assert draft.document_no == "SA-DMG-0001"
@@ -337,6 +338,7 @@ async def test_kb05_kb15_an_answer_found_against_policy_is_counted_in_the_month(
 async def test_x7_a_request_not_answered_on_the_spot_owes_a_first_answer_in_24_hours(
     kind: RequestKind, category: str, channel: Channel, owed: bool
 ) -> None:
+    """Any request is answered within 24 hours (KPI-10)."""
     intake = Intake()
     request, _ = await intake.register(registration(kind=kind, category=category, channel=channel))
     expected = {FIRST_ANSWER: NOW + timedelta(hours=24)} if owed else {}

@@ -135,6 +135,8 @@ async def test_cmp12_the_register_is_due_by_the_end_of_the_sites_day() -> None:
 async def test_cmp07_cmp12_a_valid_complaint_is_sent_to_a_department_completing_the_register() -> (
     None
 ):
+    """The complaint mechanism judges validity (TAX-13) on the facts found (CMP-17), named in the
+    assessment's reason."""
     intake = Intake()
     request = await registered(intake)
     with pytest.raises(RuleViolation) as refused:
@@ -173,6 +175,7 @@ async def test_a_sites_own_thresholds_set_its_ladder() -> None:
 
 
 async def test_cmp14_resolving_stops_every_clock_and_says_whether_within_24_hours() -> None:
+    """The outcome and whether the resident was satisfied are recorded with it (CMP-11)."""
     intake = Intake()
     request = await registered(intake)
     with pytest.raises(Conflict, match="not assessed"):
@@ -182,6 +185,8 @@ async def test_cmp14_resolving_stops_every_clock_and_says_whether_within_24_hour
     resolved = await resolve(intake, request)
     assert ESCALATION not in resolved.deadlines()
     assert REGISTER_DUE not in resolved.deadlines()
+    assert resolved.complaint is not None and resolved.complaint.resolution is not None
+    assert resolved.complaint.resolution.outcome == "已更换门机板"
     [published] = intake.store.published_of(v1.ComplaintResolved)
     assert published.payload.within_target and published.payload.resident_satisfied
     with pytest.raises(Conflict, match="resolved already"):

@@ -87,6 +87,15 @@ def test_kpi09_the_monthly_report_counts_calls_and_those_answered_within_3_rings
     assert figures.by_desk == {"call_centre": 5}
 
 
+def test_ch03_every_channel_the_manual_names_is_taken_and_reported_by_channel() -> None:
+    """E-mail, online consultation and chat, face to face, WeChat, the app (CH-03), besides the
+    phone, letters, web forms and the sites' own systems (CH-01, CH-02)."""
+    requests = [accepted(channel=channel) for channel in Channel]
+    figures = count(requests)[requests[0].kind]
+    assert figures.by_channel == {channel.value: 1 for channel in Channel}
+    assert {"email", "online_chat", "walk_in", "wechat", "app"} <= set(figures.by_channel)
+
+
 @pytest.mark.parametrize(
     ("overrides", "field"),
     [
@@ -161,6 +170,7 @@ def test_a_bad_or_oversized_attachment_reference_is_refused_naming_it(
 
 
 def test_ch05_an_appointment_window_is_kept() -> None:
+    """A visit time agreed with the resident is recorded with the request (SITE-03)."""
     start = NOW + timedelta(hours=2)
     request = accepted(appointment_at=start, appointment_until=start + timedelta(hours=2))
     assert (request.appointment_at, request.appointment_until) == (
@@ -188,6 +198,7 @@ def test_ch05_an_appointment_that_cannot_be_kept_is_refused(
 
 
 def test_a_walk_in_is_received_at_a_sites_desk() -> None:
+    """The site's service centre or control room duty staff receive it (ORG-09)."""
     assert accepted(channel=Channel.WALK_IN).receiving_desk is ReceivingDesk.SERVICE_CENTRE
     night = accepted(channel=Channel.WALK_IN, receiving_desk=ReceivingDesk.CONTROL_ROOM)
     assert night.receiving_desk is ReceivingDesk.CONTROL_ROOM
