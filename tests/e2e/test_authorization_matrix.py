@@ -162,6 +162,7 @@ MATRIX: dict[tuple[str, str], Row] = {
     ),
     ("intake", "list_requests_owing_answers"): _row(READERS_OF_REQUESTS, "listing"),
     ("intake", "list_buildings"): _row(DIRECTORY_READERS, "site", "/sites/{site}/buildings"),
+    ("intake", "list_departments"): _row(STAFF, "site", "/sites/{site}/departments"),
     ("intake", "get_reception_script"): _row(
         READERS_OF_REQUESTS, "site", "/reception-scripts/{site}"
     ),

@@ -185,3 +185,11 @@ async def test_ch13_cmp14_the_desk_sees_each_building_and_the_steward_who_covers
 
         elsewhere = await intake.get("/sites/qjc/buildings", headers=auth(Role.DUTY_STAFF, ["gxi"]))
         assert elsewhere.status_code == 403
+
+        # ORG-06, ORG-07: each department shows who works in it
+        departments = await intake.get("/sites/qjc/departments", headers=auth(Role.SUPERVISOR))
+        assert departments.status_code == 200, departments.text
+        service = next(
+            d for d in departments.json()["departments"] if d["department"] == "customer_service"
+        )
+        assert "陈敏" in {s["name"] for s in service["staff"]}

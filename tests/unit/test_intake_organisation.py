@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 from hotline_libs.errors import Conflict, NotFound, RuleViolation
-from intake.domain.buildings import buildings_of
+from intake.domain.buildings import buildings_of, departments_of
 from intake.domain.commands import RecordPhoneBookEntry, RecordStaffMember, RemovePhoneBookEntry
 from intake.domain.complaint import Department
 from intake.domain.phone_book import PhoneBookDetails, phone_book_number
@@ -127,3 +127,20 @@ def test_ch13_cmp14_a_sites_buildings_show_units_area_and_who_covers_each() -> N
     assert [m.staff_id for m in found["2"].stewards] == ["dmg-s01"]
     assert found["7"].units == 0 and found["7"].stewards  # covered, no unit on record yet
     assert found["10"].stewards == ()  # its steward has left: nobody covers it
+
+
+def test_org06_org07_each_department_shows_its_staff_and_a_missing_liaison() -> None:
+    repairs = replace(STEWARD, department=Department.MAINTENANCE, steward_of=())
+    fitter = new_staff_member("dmg-m01", "dmg", repairs, NOW)
+    liaison = new_staff_member("dmg-m02", "dmg", replace(repairs, information_liaison=True), NOW)
+    cleaner = new_staff_member(
+        "dmg-h01", "dmg", replace(repairs, department=Department.HOUSEKEEPING), NOW
+    )
+
+    found = {d.department: d for d in departments_of([fitter, liaison, cleaner])}
+
+    assert set(found) == set(Department)
+    assert [m.staff_id for m in found[Department.MAINTENANCE].liaisons] == ["dmg-m02"]
+    assert len(found[Department.MAINTENANCE].staff) == 2
+    assert found[Department.HOUSEKEEPING].staff and not found[Department.HOUSEKEEPING].liaisons
+    assert not found[Department.MARKETING].staff

@@ -107,6 +107,7 @@ ACCESS: Access = {
     "search_phone_book": allow(STAFF),
     "get_reception_script": allow(KNOWLEDGE_READERS),
     "list_buildings": allow(DIRECTORY_READERS, personal_data=True),
+    "list_departments": allow(STAFF, personal_data=True),
     "word_reception_script": allow(LEADERS_IN_CHARGE, Role.ADMIN),
     "get_site": allow(STAFF, Role.SITE_SYSTEM),
     "record_site": allow(Role.ADMIN),

@@ -1,4 +1,5 @@
-"""A site's buildings: units, floor area, owners on record and the stewards covering each."""
+"""A site's buildings (units, floor area, owners on record, the stewards covering each) and its
+departments (their staff and information liaisons)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from hotline_libs.auth import CurrentPrincipal
 from hotline_libs.errors import NotFound
 from pydantic import BaseModel, Field
 
-from intake.domain.buildings import Building, buildings_of
+from intake.domain.buildings import Building, DepartmentStaff, buildings_of, departments_of
+from intake.domain.complaint import Department
+from intake.domain.staff import StaffMember
 from intake.entrypoints.http import Reader
 
 router = APIRouter(tags=["directory"])
@@ -20,9 +23,10 @@ SiteId = Annotated[
 ]
 
 
-class StewardOut(BaseModel):
+class StaffBriefOut(BaseModel):
     staff_id: str
     name: str
+    title: str
     phones: list[str]
 
 
@@ -31,7 +35,7 @@ class BuildingOut(BaseModel):
     units: int = Field(description="Units on record")
     floor_area_m2: Decimal = Field(description="Their floor area, management fees' base")
     units_with_owner: int = Field(description="Units whose owner is on record")
-    stewards: list[StewardOut] = Field(description="The stewards (管家) covering it; none shows")
+    stewards: list[StaffBriefOut] = Field(description="The stewards (管家) covering it; none shows")
 
 
 class BuildingsOut(BaseModel):
@@ -40,16 +44,20 @@ class BuildingsOut(BaseModel):
     uncovered: list[str] = Field(description="Buildings no steward covers")
 
 
+def _brief(member: StaffMember) -> StaffBriefOut:
+    d = member.details
+    return StaffBriefOut(
+        staff_id=member.staff_id, name=d.name, title=d.title, phones=list(d.phones)
+    )
+
+
 def _building_out(building: Building) -> BuildingOut:
     return BuildingOut(
         building=building.building,
         units=building.units,
         floor_area_m2=building.floor_area_m2,
         units_with_owner=building.units_with_owner,
-        stewards=[
-            StewardOut(staff_id=m.staff_id, name=m.details.name, phones=list(m.details.phones))
-            for m in building.stewards
-        ],
+        stewards=[_brief(m) for m in building.stewards],
     )
 
 
@@ -71,4 +79,47 @@ async def list_buildings(
         site_id=site_id,
         buildings=[_building_out(b) for b in found],
         uncovered=[b.building for b in found if not b.stewards],
+    )
+
+
+class DepartmentOut(BaseModel):
+    department: Department
+    staff: list[StaffBriefOut] = Field(description="Its active staff at the site")
+    liaisons: list[StaffBriefOut] = Field(
+        description="Who reports its changed information (KB-07); none shows"
+    )
+
+
+class DepartmentsOut(BaseModel):
+    site_id: str
+    departments: list[DepartmentOut]
+    without_liaison: list[Department] = Field(
+        description="Departments with staff at the site but no information liaison (ORG-06)"
+    )
+
+
+def _department_out(found: DepartmentStaff) -> DepartmentOut:
+    return DepartmentOut(
+        department=found.department,
+        staff=[_brief(m) for m in found.staff],
+        liaisons=[_brief(m) for m in found.liaisons],
+    )
+
+
+@router.get(
+    "/sites/{site_id}/departments",
+    summary="A site's departments: their staff and information liaisons (departments with "
+    "staff but no liaison listed apart)",
+)
+async def list_departments(
+    site_id: SiteId, reader: Reader, principal: CurrentPrincipal
+) -> DepartmentsOut:
+    principal.require_site(site_id)
+    if await reader.sites.get(site_id) is None:
+        raise NotFound(f"site {site_id!r} is not served by this hotline")
+    found = departments_of(await reader.staff.of_site(site_id))
+    return DepartmentsOut(
+        site_id=site_id,
+        departments=[_department_out(d) for d in found],
+        without_liaison=[d.department for d in found if d.staff and not d.liaisons],
     )
