@@ -322,6 +322,23 @@ TEXT: Mapping[str, tuple[str, str]] = {
     "no_department_set": ("（无）", "(none)"),
     "transfer_search": ("转接电话：查找部门或人员号码", "Transfer the call: find a number"),
     "transfer_hint": ("如：燃气、维修、管家", "e.g. gas, repairs, steward"),
+    # -- the phone call's record (CH-05..CH-08, KPI-09) --
+    "call_record": ("通话记录", "The call's record"),
+    "call_record_hint": (
+        "电话来电请填写（来自交换机或手工填写）；来访或留言可留空。",
+        "For a phone call (from the switch, or typed in); leave empty for a visit or message.",
+    ),
+    "caller_number": ("来电号码", "Caller's number"),
+    "call_direction": ("呼叫方向", "Direction"),
+    "call_inbound": ("呼入", "Inbound"),
+    "call_outbound": ("呼出", "Outbound"),
+    "call_rings": ("振铃次数", "Rings before answered"),
+    "call_wait": ("排队等待（秒）", "Queued (seconds)"),
+    "call_started": ("接通时间", "Answered at"),
+    "call_duration": ("通话时长（秒或 分:秒）", "Duration (seconds or m:ss)"),
+    "call_agent": ("接听人（默认为登记人）", "Answered by (the registering agent if empty)"),
+    "within_rings": ("三声内接听", "answered within 3 rings"),
+    "beyond_rings": ("超过三声", "more than 3 rings"),
 }
 
 ROLES: Mapping[str, tuple[str, str]] = {

@@ -38,6 +38,11 @@ TIERS = (
 )
 
 
+def minutes_seconds(total: int) -> str:
+    """A call's length as the switch shows it: ``3:05``."""
+    return f"{total // 60}:{total % 60:02d}"
+
+
 @router.get("/callers/lookup", response_class=HTMLResponse)
 async def look_up_caller(
     request: Request,
@@ -77,6 +82,10 @@ async def _request_page(
     for entry in timeline["entries"]:
         entry["at_local"] = local(request, entry["at"])
     found["registered_local"] = local(request, found["registered_at"])
+    call = found.get("call")
+    if call:
+        call["started_local"] = local(request, call["started_at"])
+        call["duration_shown"] = minutes_seconds(call["duration_seconds"])
     for moment in ("appointment_at", "appointment_until"):
         value = found.get(moment)
         found[moment.replace("_at", "") + "_local"] = local(request, value) if value else None

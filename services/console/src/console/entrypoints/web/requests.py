@@ -45,6 +45,19 @@ FIELDS = (
     "emergency",
 )
 """The form's fields by the API's dotted names, so a problem's ``field`` lands next to its input."""
+CALL_FIELDS = (
+    "call.caller_number",
+    "call.direction",
+    "call.rings",
+    "call.wait_seconds",
+    "call.started_at",
+    "call.duration_seconds",
+    "call.agent",
+)
+"""The phone call's record (CH-05..CH-08, KPI-09), as the switch shows it or the agent types it."""
+DIRECTIONS = ("inbound", "outbound")
+CALL_TYPED = ("call.caller_number", "call.rings", "call.wait_seconds", "call.duration_seconds")
+"""A call's record is sent once one of these is filled (the others are prefilled)."""
 PAGE = 20
 EMERGENCIES = ("water_leak", "power_failure", "lift_entrapment", "gas", "fire_alarm")
 """Emergencies intake dispatches first and alerts the supervisor about (INC-01, INC-02)."""
@@ -74,6 +87,44 @@ def _moment(value: str, zone: ZoneInfo) -> str | None:
     return datetime.fromisoformat(value).replace(tzinfo=zone).isoformat()
 
 
+def seconds(value: str) -> int | str:
+    """A duration as typed: seconds (``185``) or minutes and seconds (``3:05``); anything else
+    as typed, for the API to name what is wrong with it."""
+    minutes, colon, rest = value.partition(":")
+    if colon and minutes.isdigit() and rest.isdigit() and len(rest) == 2 and int(rest) < 60:
+        return int(minutes) * 60 + int(rest)
+    return int(value) if value.isdigit() else value
+
+
+def call_record(values: dict[str, str], zone: ZoneInfo) -> dict[str, Any] | None:
+    """The ``call`` of the registration, or None when the agent filled none of it in (a visit,
+    a message): rings, wait and duration as numbers where they are, as typed where not."""
+    if not any(values[name] for name in CALL_TYPED):
+        return None
+    try:
+        started = _moment(values["call.started_at"], zone)
+    except ValueError:
+        started = values["call.started_at"]
+    call: dict[str, Any] = {
+        "caller_number": values["call.caller_number"],
+        "direction": values["call.direction"] or "inbound",
+        "rings": seconds(values["call.rings"]) if values["call.rings"] else None,
+        "wait_seconds": seconds(values["call.wait_seconds"] or "0"),
+        "started_at": started,
+        "duration_seconds": seconds(values["call.duration_seconds"])
+        if values["call.duration_seconds"]
+        else None,
+    }
+    if values["call.agent"]:
+        call["agent"] = values["call.agent"]
+    return call
+
+
+def _now_local(request: Request) -> str:
+    """Now in the site's time, as a datetime-local input takes it (to the second)."""
+    return datetime.now(ZoneInfo(settings_of(request).time_zone)).strftime("%Y-%m-%dT%H:%M:%S")
+
+
 async def _register_page(
     request: Request,
     current: Session,
@@ -90,6 +141,7 @@ async def _register_page(
         "register.html",
         {
             "sites": sites,
+            "directions": DIRECTIONS,
             "kinds": KINDS,
             "categories": CATEGORIES,
             "emergencies": EMERGENCIES,
@@ -110,7 +162,12 @@ async def register_form(request: Request, current: CurrentSession) -> HTMLRespon
     return await _register_page(
         request,
         current,
-        values={"kind": "repair", "category": "own_unit"},
+        values={
+            "kind": "repair",
+            "category": "own_unit",
+            "call.direction": "inbound",
+            "call.started_at": _now_local(request),  # the form is opened as the call is answered
+        },
         idempotency_key=str(uuid.uuid4()),
     )
 
@@ -125,7 +182,7 @@ async def register_call(
     require(current, "register")
     check_csrf(request, csrf)
     form = await request.form()
-    values = {name: str(form.get(name, "")).strip() for name in FIELDS}
+    values = {name: str(form.get(name, "")).strip() for name in (*FIELDS, *CALL_FIELDS)}
     zone = ZoneInfo(settings_of(request).time_zone)
     body: dict[str, Any] = {
         "site_id": values["site_id"],
@@ -155,6 +212,9 @@ async def register_call(
     for optional in ("receiving_desk", "emergency"):
         if values[optional]:
             body[optional] = values[optional]
+    call = call_record(values, zone)
+    if call is not None:
+        body["call"] = call
     try:
         created = await current.api.register(body, idempotency_key or str(uuid.uuid4()))
     except ApiProblem as problem:
