@@ -9,10 +9,10 @@ from decimal import Decimal
 
 import pytest
 from hotline_libs.errors import Conflict, NotFound, RuleViolation
-from intake.domain.buildings import buildings_of, departments_of
 from intake.domain.commands import RecordPhoneBookEntry, RecordStaffMember, RemovePhoneBookEntry
 from intake.domain.complaint import Department
 from intake.domain.phone_book import PhoneBookDetails, phone_book_number
+from intake.domain.site_organisation import buildings_of, departments_of
 from intake.domain.staff import StaffDetails, new_staff_member
 from intake.domain.unit import Occupancy, Unit
 

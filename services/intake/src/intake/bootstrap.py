@@ -51,7 +51,6 @@ from intake.adapters.mongo.unit_of_work import MongoIntakeUnitOfWork
 from intake.domain.catalogue import manual_catalogue
 from intake.entrypoints.deadlines import request_deadline, roster_deadline
 from intake.entrypoints.http import (
-    buildings,
     catalogue,
     complaint_record,
     complaints,
@@ -64,6 +63,7 @@ from intake.entrypoints.http import (
     reply_reviews,
     reports,
     service_requests,
+    site_organisation,
     sites,
     standard_answers,
     timeline,
@@ -148,7 +148,7 @@ def bootstrap(settings: ServiceSettings | None = None, clock: Clock = utc_now) -
             complaint_record.router,
             reply_reviews.router,
             reception_scripts.router,
-            buildings.router,
+            site_organisation.router,
             complaints.router,
             standard_answers.router,
             directory.router,

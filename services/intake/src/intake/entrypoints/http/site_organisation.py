@@ -11,8 +11,8 @@ from hotline_libs.auth import CurrentPrincipal
 from hotline_libs.errors import NotFound
 from pydantic import BaseModel, Field
 
-from intake.domain.buildings import Building, DepartmentStaff, buildings_of, departments_of
 from intake.domain.complaint import Department
+from intake.domain.site_organisation import Building, DepartmentStaff, buildings_of, departments_of
 from intake.domain.staff import StaffMember
 from intake.entrypoints.http import Reader
 
