@@ -229,6 +229,12 @@ MATRIX: dict[tuple[str, str], Row] = {
         "/service-requests/{complaint_id}/complaint/resolution",
         lambda r: {"outcome": "矩阵测试: 已处理"},
     ),
+    ("intake", "record_complaint_opinion"): _row(
+        REGISTRARS,
+        "record",
+        "/service-requests/{complaint_id}/complaint/opinions",
+        lambda r: {"source": "legal_adviser", "given_by": "矩阵律师", "opinion": "矩阵测试: 意见"},
+    ),
     ("intake", "mark_representative"): _row(
         {R.QUALITY_HEAD, R.SUPERVISOR, R.DIRECTOR, R.ADMIN},
         "record",

@@ -154,3 +154,48 @@ async def test_a_complaint_is_answered_assessed_sent_and_resolved_with_its_clock
         return kinds if wanted <= kinds else None
 
     assert await eventually(published, what="the complaint's events")
+
+
+async def test_cmp09_an_invalid_complaint_is_answered_from_the_legal_advisers_opinion(
+    platform: Stack,
+) -> None:
+    """No standard wording answers it: the legal adviser's opinion is kept on the register and
+    the resident answered from it within the two hours (CMP-09, CMP-05)."""
+    async with client(platform, "intake") as intake:
+        taken = await intake.post(
+            "/service-requests",
+            json=complaint(unique_phone(), category="historical_issue", description="车位被占"),
+            headers=changing(Role.AGENT),
+        )
+        assert taken.status_code == 201, taken.text
+        path = f"/service-requests/{taken.json()['request_id']}"
+        assessed = await intake.post(
+            f"{path}/complaint/assessment",
+            json={"validity": "invalid", "grade": "minor", "reason": "车位产权属开发商"},
+            headers=changing(Role.SUPERVISOR),
+        )
+        assert assessed.status_code == 200, assessed.text
+        opinion = await intake.post(
+            f"{path}/complaint/opinions",
+            json={
+                "source": "legal_adviser",
+                "given_by": "李律师",
+                "opinion": "车位属开发商所有, 物业无权处置",
+            },
+            headers=changing(Role.SUPERVISOR),
+        )
+        assert opinion.status_code == 200, opinion.text
+        [kept] = opinion.json()["complaint"]["opinions"]
+        assert (kept["source"], kept["given_by"]) == ("legal_adviser", "李律师")
+        answered = await intake.post(
+            f"{path}/replies",
+            json={"text": "经法务顾问核实, 车位属开发商所有, 物业无权处置, 已为您联系开发商"},
+            headers=changing(Role.AGENT),
+        )
+        assert answered.json()["first_answer_due_at"] is None
+        unnamed = await intake.post(
+            f"{path}/complaint/opinions",
+            json={"source": "department", "given_by": "王经理", "opinion": "无"},
+            headers=changing(Role.SUPERVISOR),
+        )
+        assert unnamed.status_code == 422 and unnamed.json()["errors"][0]["field"] == "department"

@@ -16,6 +16,7 @@ from intake.domain.commands import (
     AssessComplaint,
     MarkRepresentative,
     PlanComplaintHandling,
+    RecordComplaintOpinion,
     RegisterRequest,
     ReplyToResident,
     RequestDeadlineReached,
@@ -27,6 +28,7 @@ from intake.domain.complaint import (
     ComplaintGrade,
     Department,
     EscalationThresholds,
+    OpinionSource,
     Validity,
 )
 from intake.domain.replies import FIRST_ANSWER
@@ -203,6 +205,34 @@ async def test_cmp05_cmp08_an_invalid_complaint_is_explained_not_escalated() -> 
         await intake.bus.handle(
             PlanComplaintHandling(request.request_id, Department.MAINTENANCE, "x", AGENT, None)
         )
+
+
+async def test_cmp09_an_invalid_complaint_rests_on_the_departments_or_legal_advisers_opinion() -> (
+    None
+):
+    """No standard wording answers it: the departments and the legal adviser give a
+    professional opinion, kept on the register, that the reply is drafted from (CMP-09)."""
+    intake = Intake()
+    request = await registered(intake)
+
+    def opinion(source: OpinionSource, department: Department | None = None) -> Any:
+        return RecordComplaintOpinion(
+            request.request_id, source, department, "李律师", " 车位属开发商所有 ", AGENT, None
+        )
+
+    with pytest.raises(Conflict, match="not assessed invalid"):
+        await intake.bus.handle(opinion(OpinionSource.LEGAL_ADVISER))
+    await assess(intake, request, Validity.INVALID, department=None)
+    with pytest.raises(RuleViolation) as unnamed:
+        await intake.bus.handle(opinion(OpinionSource.DEPARTMENT))
+    assert unnamed.value.field == "department"
+    await intake.bus.handle(opinion(OpinionSource.DEPARTMENT, Department.MARKETING))
+    kept: ServiceRequest = await intake.bus.handle(opinion(OpinionSource.LEGAL_ADVISER))
+    assert kept.complaint is not None
+    assert [(o.source, o.department, o.opinion) for o in kept.complaint.opinions] == [
+        (OpinionSource.DEPARTMENT, Department.MARKETING, "车位属开发商所有"),
+        (OpinionSource.LEGAL_ADVISER, None, "车位属开发商所有"),
+    ]
 
 
 async def test_cmp13_the_department_attaches_its_handling_plan() -> None:

@@ -11,7 +11,7 @@ from hotline_libs.working_days import YearSchedule
 
 from intake.domain.boards import RequestKind
 from intake.domain.catalogue import CatalogueItem
-from intake.domain.complaint import ComplaintGrade, Department, Validity
+from intake.domain.complaint import ComplaintGrade, Department, OpinionSource, Validity
 from intake.domain.duty_log import EntryKind, SignatureKind
 from intake.domain.imports import Line
 from intake.domain.incident import IncidentKind
@@ -457,3 +457,16 @@ class WordReceptionScript:
     site_id: str
     wording: ScriptWording
     by: str
+
+
+@dataclass(frozen=True)
+class RecordComplaintOpinion:
+    """A department's or the legal adviser's opinion on a complaint found invalid (CMP-09)."""
+
+    request_id: uuid.UUID
+    source: OpinionSource
+    department: Department | None
+    given_by: str
+    opinion: str
+    by: str
+    visible_sites: frozenset[str] | None

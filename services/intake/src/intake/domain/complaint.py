@@ -102,6 +102,28 @@ class HandlingPlan:
     at: datetime
 
 
+class OpinionSource(enum.StrEnum):
+    """Who gave a professional opinion on a complaint (CMP-09)."""
+
+    DEPARTMENT = "department"
+    LEGAL_ADVISER = "legal_adviser"
+
+
+@dataclass(frozen=True)
+class ProfessionalOpinion:
+    """The departments' or the legal adviser's opinion on a complaint found invalid that no
+    standard wording answers (CMP-09): what the agent's reply, and the wording drafted from it
+    for the leader's approval, rest on."""
+
+    source: OpinionSource
+    department: Department | None
+    given_by: str
+    """The adviser or the department's person who gave it, by name."""
+    opinion: str
+    recorded_by: str
+    at: datetime
+
+
 @dataclass(frozen=True)
 class Resolution:
     outcome: str
@@ -131,6 +153,7 @@ class ComplaintRegister:
     escalations: tuple[Escalation, ...] = ()
     register_overdue_at: datetime | None = None
     representative: bool = False
+    opinions: tuple[ProfessionalOpinion, ...] = ()
 
     @property
     def is_open(self) -> bool:

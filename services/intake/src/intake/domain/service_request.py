@@ -26,6 +26,8 @@ from intake.domain.complaint import (
     Department,
     Escalation,
     HandlingPlan,
+    OpinionSource,
+    ProfessionalOpinion,
     Resolution,
     Validity,
     open_only,
@@ -340,6 +342,28 @@ class ServiceRequest(Aggregate):
         resolution = Resolution(complaint_text("outcome", outcome), resident_satisfied, by, now)
         self.complaint = replace(complaint, resolution=resolution)
         self.record(events.ComplaintResolved(at=now))
+
+    def add_opinion(self, opinion: ProfessionalOpinion) -> None:
+        """A department's or the legal adviser's opinion on a complaint found invalid (CMP-09);
+        a department's names which one."""
+        complaint = self._complaint()
+        open_only(complaint, self.request_no)
+        if complaint.assessment is None or complaint.assessment.validity is not Validity.INVALID:
+            raise Conflict(
+                f"complaint {self.request_no} is not assessed invalid: a valid one gets its "
+                "department's handling plan"
+            )
+        if (opinion.source is OpinionSource.DEPARTMENT) != (opinion.department is not None):
+            raise RuleViolation(
+                "department names the department giving its opinion, and only then",
+                field="department",
+            )
+        checked = replace(
+            opinion,
+            given_by=complaint_text("given_by", opinion.given_by),
+            opinion=complaint_text("opinion", opinion.opinion),
+        )
+        self.complaint = replace(complaint, opinions=(*complaint.opinions, checked))
 
     def mark_representative(self, representative: bool) -> None:
         """Quality control marks a case as representative (CMP-21)."""

@@ -6,8 +6,10 @@ from intake.domain.commands import (
     AssessComplaint,
     MarkRepresentative,
     PlanComplaintHandling,
+    RecordComplaintOpinion,
     ResolveComplaint,
 )
+from intake.domain.complaint import ProfessionalOpinion
 from intake.domain.service_request import ServiceRequest
 from intake.service_layer.answers import request_of
 from intake.service_layer.unit_of_work import IntakeUnitOfWork
@@ -46,5 +48,23 @@ async def resolve_complaint(command: ResolveComplaint, uow: IntakeUnitOfWork) ->
 async def mark_representative(command: MarkRepresentative, uow: IntakeUnitOfWork) -> ServiceRequest:
     request = await request_of(uow, command.request_id, command.visible_sites)
     request.mark_representative(command.representative)
+    await uow.commit()
+    return request
+
+
+async def record_complaint_opinion(
+    command: RecordComplaintOpinion, uow: IntakeUnitOfWork
+) -> ServiceRequest:
+    request = await request_of(uow, command.request_id, command.visible_sites)
+    request.add_opinion(
+        ProfessionalOpinion(
+            command.source,
+            command.department,
+            command.given_by,
+            command.opinion,
+            command.by,
+            uow.clock(),
+        )
+    )
     await uow.commit()
     return request

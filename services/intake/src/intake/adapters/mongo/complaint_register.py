@@ -17,6 +17,8 @@ from intake.domain.complaint import (
     EscalationLevel,
     EscalationThresholds,
     HandlingPlan,
+    OpinionSource,
+    ProfessionalOpinion,
     Resolution,
     Validity,
 )
@@ -71,6 +73,17 @@ def register_document(register: ComplaintRegister | None) -> Document | None:
         "escalations": [{"level": e.level.label, "at": e.at} for e in register.escalations],
         "register_overdue_at": register.register_overdue_at,
         "representative": register.representative,
+        "opinions": [
+            {
+                "source": o.source.value,
+                "department": o.department.value if o.department else None,
+                "given_by": o.given_by,
+                "opinion": o.opinion,
+                "recorded_by": o.recorded_by,
+                "at": o.at,
+            }
+            for o in register.opinions
+        ],
     }
 
 
@@ -105,4 +118,15 @@ def register_from(document: dict[str, Any] | None) -> ComplaintRegister | None:
         ),
         register_overdue_at=document.get("register_overdue_at"),
         representative=document.get("representative", False),
+        opinions=tuple(
+            ProfessionalOpinion(
+                source=OpinionSource(o["source"]),
+                department=Department(o["department"]) if o.get("department") else None,
+                given_by=o["given_by"],
+                opinion=o["opinion"],
+                recorded_by=o["recorded_by"],
+                at=o["at"],
+            )
+            for o in document.get("opinions", [])
+        ),
     )

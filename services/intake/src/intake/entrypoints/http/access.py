@@ -65,6 +65,7 @@ ACCESS: Access = {
     "assess_complaint": allow(REGISTRARS),
     "plan_complaint_handling": allow(REGISTRARS),
     "resolve_complaint": allow(REGISTRARS),
+    "record_complaint_opinion": allow(REGISTRARS),
     "mark_representative": allow(Role.QUALITY_HEAD, Role.SUPERVISOR, Role.DIRECTOR, Role.ADMIN),
     "list_complaints": allow(REGISTRARS, OVERSIGHT, personal_data=True),
     "daily_complaint_record": allow(REGISTRARS, OVERSIGHT, personal_data=True),

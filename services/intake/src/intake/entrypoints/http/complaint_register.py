@@ -7,7 +7,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
-from intake.domain.complaint import ComplaintGrade, Department, Validity
+from intake.domain.complaint import ComplaintGrade, Department, OpinionSource, Validity
 from intake.domain.service_request import ServiceRequest
 
 
@@ -34,6 +34,15 @@ class ResolutionOut(BaseModel):
     at: datetime
 
 
+class OpinionOut(BaseModel):
+    source: OpinionSource
+    department: Department | None
+    given_by: str
+    opinion: str
+    recorded_by: str
+    at: datetime
+
+
 class EscalationOut(BaseModel):
     level: str
     at: datetime
@@ -52,6 +61,9 @@ class ComplaintOut(BaseModel):
     resolution: ResolutionOut | None
     escalations: list[EscalationOut]
     representative: bool
+    opinions: list[OpinionOut] = Field(
+        description="Departments' and the legal adviser's opinions on an invalid one (CMP-09)"
+    )
 
 
 def complaint_out(request: ServiceRequest) -> ComplaintOut | None:
@@ -72,4 +84,5 @@ def complaint_out(request: ServiceRequest) -> ComplaintOut | None:
         resolution=ResolutionOut(**vars(c.resolution)) if c.resolution else None,
         escalations=[EscalationOut(level=e.level.label, at=e.at) for e in c.escalations],
         representative=c.representative,
+        opinions=[OpinionOut(**vars(o)) for o in c.opinions],
     )

@@ -16,9 +16,16 @@ from intake.domain.commands import (
     AssessComplaint,
     MarkRepresentative,
     PlanComplaintHandling,
+    RecordComplaintOpinion,
     ResolveComplaint,
 )
-from intake.domain.complaint import MAX_TEXT, ComplaintGrade, Department, Validity
+from intake.domain.complaint import (
+    MAX_TEXT,
+    ComplaintGrade,
+    Department,
+    OpinionSource,
+    Validity,
+)
 from intake.domain.service_request import ServiceRequest
 from intake.entrypoints.http import Reader
 from intake.entrypoints.http.service_requests import ServiceRequestOut, request_out
@@ -73,6 +80,28 @@ class ResolutionIn(BaseModel):
     )
     outcome: Text
     resident_satisfied: bool | None = None
+
+
+class OpinionIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "source": "legal_adviser",
+                    "given_by": "李律师",
+                    "opinion": "车位属开发商所有, 物业无权处置; 按合同第12条解释",
+                }
+            ]
+        },
+    )
+    source: OpinionSource
+    department: Department | None = Field(
+        default=None, description="The department giving it; only when source is department"
+    )
+    given_by: str = Field(min_length=1, max_length=MAX_TEXT, pattern=SHOWS_TEXT)
+    opinion: Text
 
 
 class RepresentativeIn(BaseModel):
@@ -130,6 +159,28 @@ async def resolve_complaint(
             request_id,
             body.outcome,
             body.resident_satisfied,
+            principal.subject,
+            principal.visible_sites,
+        )
+    )
+    return request_out(request)
+
+
+@router.post(
+    "/service-requests/{request_id}/complaint/opinions",
+    summary="A department's or the legal adviser's opinion on a complaint found invalid that no "
+    "standard wording answers (CMP-09)",
+)
+async def record_complaint_opinion(
+    request_id: uuid.UUID, body: OpinionIn, principal: CurrentPrincipal, bus: Bus
+) -> ServiceRequestOut:
+    request: ServiceRequest = await bus.handle(
+        RecordComplaintOpinion(
+            request_id,
+            body.source,
+            body.department,
+            body.given_by,
+            body.opinion,
             principal.subject,
             principal.visible_sites,
         )
