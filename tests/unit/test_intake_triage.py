@@ -18,6 +18,8 @@ NOTE = "业主自有家电维修不在物业服务范围, 已建议联系品牌�
 async def test_kb19_a_request_not_served_here_is_kept_with_what_the_caller_was_told(
     triage: RequestStatus,
 ) -> None:
+    """A redirected caller is told the right place to go, the correct repair channel among
+    them (CH-12), and what they were told is kept."""
     intake = Intake()
     request, _ = await intake.register(registration(triage=triage, triage_note=f" {NOTE} "))
     assert request.status is triage and request.triage_note == NOTE
