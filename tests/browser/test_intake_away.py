@@ -31,6 +31,7 @@ PAGES = (
     "/answers",
     "/duty",
     "/phone-book",
+    "/sites",
 )
 """Pages that list the user's sites (GET /sites)."""
 
@@ -71,7 +72,7 @@ async def test_pages_listing_sites_say_why_when_intake_does_not_answer(
     """The answers owed and the incident board list the user's sites: when intake does not
     answer they still open and say so, instead of failing with an error page."""
     context = await browser.new_context(base_url=console_without_intake, locale="zh-CN")
-    token = issue_token(DEV_JWT_SECRET, subject="zhang", role=Role.SUPERVISOR, sites=["*"])
+    token = issue_token(DEV_JWT_SECRET, subject="admin", role=Role.ADMIN, sites=["*"])
     await context.add_cookies(
         [{"name": "hotline_session", "value": token, "url": console_without_intake}]
     )

@@ -28,6 +28,7 @@ from console.entrypoints.web import (
     redirect,
     render,
     sign_in,
+    sites,
 )
 from console.entrypoints.web import answers as answer_pages
 from console.entrypoints.web import requests as request_pages
@@ -62,6 +63,7 @@ def create_app(settings: ConsoleSettings | None = None) -> FastAPI:
     app.include_router(complaints.router)
     app.include_router(duty.router)
     app.include_router(phone_book.router)
+    app.include_router(sites.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/assets/htmx.min.js", include_in_schema=False)

@@ -305,6 +305,7 @@ TEXT: Mapping[str, tuple[str, str]] = {
     "done_duty_signature": ("已签名。", "Signed."),
     # -- the phone book agents transfer calls to (KB-12) --
     "phone_book": ("电话簿", "Phone book"),
+    "site_settings": ("项目设置", "Site settings"),
     "company": ("公司（全部项目）", "Company (every site)"),
     "search": ("查找", "Search"),
     "edit": ("修改", "Edit"),
@@ -339,6 +340,45 @@ TEXT: Mapping[str, tuple[str, str]] = {
     "call_agent": ("接听人（默认为登记人）", "Answered by (the registering agent if empty)"),
     "within_rings": ("三声内接听", "answered within 3 rings"),
     "beyond_rings": ("超过三声", "more than 3 rings"),
+    # -- the sites' settings and request catalogues (CMP-15, DUTY-01, TAX-01..TAX-09) --
+    "site_code": ("项目代码", "Code"),
+    "site_code_fixed": ("（编号前缀，设定后不可改）", "(starts every serial number; fixed)"),
+    "site_name": ("项目名称", "Name"),
+    "boards_served": ("服务板块", "Boards served"),
+    "settings": ("设置", "Settings"),
+    "catalogue": ("服务项目目录", "Request catalogue"),
+    "settings_saved": ("项目设置已保存。", "Settings saved."),
+    "settings_admin_only": (
+        "只有平台管理员可以修改项目设置。",
+        "Only the platform's admin changes a site's settings.",
+    ),
+    "version": ("版本", "Version"),
+    "calendar_country": ("工作日历国家（如 CN）", "Calendar country (e.g. CN)"),
+    "time_zone": ("时区", "Time zone"),
+    "escalation_ladder": ("投诉升级时限", "Complaint escalation ladder"),
+    "supervisor_after_hours": ("升至客服主管（小时）", "To the supervisor after (hours)"),
+    "higher_manager_after_hours": ("升至上级经理（小时）", "To the higher manager after (hours)"),
+    "front_desk_shifts": ("前台班次", "Front-desk shifts"),
+    "shifts_hint": (
+        "代码用小写字母，如 early；结束早于开始即跨夜。清空代码即删除该班次。",
+        "Codes in lower case, e.g. early; an end before the start runs overnight. "
+        "Clear a code to drop its shift.",
+    ),
+    "shift_code": ("班次代码", "Shift code"),
+    "shift_ends": ("下班", "Ends"),
+    "catalogue_changed_by": ("最近修改：", "Last changed by"),
+    "catalogue_saved": ("已保存：", "Saved:"),
+    "item_code": ("代码", "Code"),
+    "name_zh": ("中文名称", "Chinese name"),
+    "name_en": ("英文名称", "English name"),
+    "service_class": ("服务类别", "Class"),
+    "class_routine": ("常规服务", "Routine"),
+    "class_paid": ("特约有偿服务", "Paid"),
+    "class_business": ("经营服务", "Business"),
+    "item_active": ("状态", "In use"),
+    "item_offered": ("在用", "offered"),
+    "item_retired": ("已停用", "retired"),
+    "add_item": ("添加服务项目", "Add an item"),
 }
 
 ROLES: Mapping[str, tuple[str, str]] = {

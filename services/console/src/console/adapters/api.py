@@ -229,3 +229,16 @@ class HotlineApi:
 
     async def remove_phone_book_entry(self, entry_id: str, key: str) -> None:
         await self._change(f"/phone-book/{entry_id}", None, key, method="DELETE")
+
+    async def put_site(self, site_id: str, body: dict[str, Any], key: str) -> dict[str, Any]:
+        return await self._change(f"/sites/{site_id}", body, key, method="PUT")
+
+    async def catalogue(self, site_id: str) -> dict[str, Any]:
+        return await self._call("intake", "GET", f"/sites/{site_id}/catalogue")
+
+    async def put_catalogue_item(
+        self, site_id: str, kind: str, code: str, body: dict[str, Any], key: str
+    ) -> dict[str, Any]:
+        return await self._change(
+            f"/sites/{site_id}/catalogue/{kind}/{code}", body, key, method="PUT"
+        )

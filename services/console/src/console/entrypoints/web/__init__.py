@@ -73,11 +73,13 @@ DUTY_READERS = DUTY_DESK | DUTY_SIGNERS | {Role.QUALITY_HEAD}
 """Duty records are internal (DUTY-07): the desks and those overseeing them."""
 
 STAFF = frozenset(Role) - {Role.SITE_SYSTEM}
-"""Every person working for the company: who reads the phone book."""
+"""Every person working for the company: who reads the phone book, the sites and the staff."""
 DIRECTORY_KEEPERS = frozenset({Role.ADMINISTRATOR, Role.SITE_MANAGER, Role.ADMIN})
 """Who keeps a site's staff, units and residents, and its request catalogue."""
 PHONE_BOOK_KEEPERS = DIRECTORY_KEEPERS | {Role.SUPERVISOR}
 """Who adds, changes and removes the numbers agents transfer calls to (KB-12)."""
+SITE_ADMINS = frozenset({Role.ADMIN})
+"""Who changes a site's settings: boards, calendar, time zone, escalation, shifts."""
 
 SCREENS = (
     Screen("register", "/requests/new", REGISTRARS),
@@ -92,8 +94,11 @@ SCREENS = (
 )
 """The screens, in the navigation's order, with the roles that see them."""
 
-DIRECTORY_SCREENS = (Screen("phone_book", "/phone-book", STAFF),)
-"""The directory: the navigation's second group, after the work."""
+DIRECTORY_SCREENS = (
+    Screen("phone_book", "/phone-book", STAFF),
+    Screen("site_settings", "/sites", DIRECTORY_KEEPERS),
+)
+"""The directory and the sites' settings: the navigation's second group, after the work."""
 
 
 def screens_for(role: Role) -> list[Screen]:

@@ -1,0 +1,188 @@
+"""A site's settings and request catalogue in the browser: the platform's admin changes the
+boards, time zone, escalation ladder and front-desk shifts (CMP-15, DUTY-01), each refused
+setting named beside its input; the site's manager keeps its catalogue, adding, renaming,
+reclassifying and retiring items (TAX-01..TAX-09, X2), and registration follows it. On the real
+stack."""
+
+from __future__ import annotations
+
+import uuid
+
+import httpx
+import pytest
+from hotline_bench.probes import repair_request
+from hotline_infra.stack import Stack
+from hotline_libs.auth import Role
+from playwright.async_api import Page, expect
+
+from tests.browser.conftest import a_site_with_its_own_shifts, screenshot
+from tests.browser.test_console import fresh_phone, sign_in
+from tests.support import auth, changing
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.e2e,
+    pytest.mark.usefixtures("service_logs_on_failure"),
+]
+
+
+async def site_of(platform: Stack, site_id: str) -> dict[str, object]:
+    async with httpx.AsyncClient(base_url=platform.service_url("intake"), timeout=15) as intake:
+        found = await intake.get(f"/sites/{site_id}", headers=auth(Role.ADMIN))
+        assert found.status_code == 200, found.text
+        site: dict[str, object] = found.json()
+        return site
+
+
+async def test_cmp15_duty01_the_admin_changes_a_sites_ladder_and_shifts(
+    page: Page, platform: Stack
+) -> None:
+    """CMP-15: a ladder whose supervisor rung comes after the higher manager's is refused,
+    intake naming it, what was typed kept; corrected, it is saved with a third shift (DUTY-01),
+    which the site's front desk is then offered when opening its log. The site's manager reads
+    the settings but is not offered to change them."""
+    marker = uuid.uuid4().hex[:6]
+    site_id = await a_site_with_its_own_shifts(platform, marker)
+    await sign_in(page, "admin", ["*"], "平台管理员")
+    await page.goto("/sites")
+    await expect(page.get_by_test_id(f"site-{site_id}")).to_contain_text(f"T{marker.upper()}")
+    await page.get_by_test_id(f"site-{site_id}").get_by_role("link", name="设置").click()
+    await expect(page.get_by_test_id("site-code")).to_have_text(f"T{marker.upper()}")
+    await expect(page.locator("#shift-0-code")).to_have_value("day")
+    await expect(page.locator("#shift-1-starts")).to_have_value("20:00")
+    await expect(page.locator("#s-higher")).to_have_value("24")
+
+    await page.fill("#s-supervisor", "30")
+    await page.fill("#s-higher", "20")
+    await page.fill("#shift-2-code", "middle")
+    await page.fill("#shift-2-starts", "10:00")
+    await page.fill("#shift-2-ends", "18:00")
+    await page.fill("#s-time_zone", "Asia/Hong_Kong")
+    await page.get_by_test_id("site-settings").locator("button[type=submit]").click()
+    await expect(page.locator("#escalation-error")).to_contain_text(
+        "reaches the supervisor before the higher manager"
+    )
+    await expect(page.locator("#s-supervisor")).to_have_value("30")
+    await expect(page.locator("#shift-2-code")).to_have_value("middle")
+    await expect(page.locator("#s-time_zone")).to_have_value("Asia/Hong_Kong")
+    await screenshot(page, "site-settings-refused")
+    before = await site_of(platform, site_id)
+    assert before["time_zone"] == "Asia/Shanghai"  # nothing of the refused form kept
+
+    await page.fill("#s-supervisor", "2")
+    await page.fill("#s-higher", "12")
+    await page.get_by_test_id("site-settings").locator("button[type=submit]").click()
+    await expect(page.get_by_test_id("done")).to_have_text("项目设置已保存。")
+    after = await site_of(platform, site_id)
+    assert after["escalation"] == {"supervisor_after_hours": 2, "higher_manager_after_hours": 12}
+    assert after["time_zone"] == "Asia/Hong_Kong"
+    assert [s["code"] for s in after["shifts"]] == ["day", "night", "middle"]  # type: ignore[attr-defined]
+    await screenshot(page, "site-settings")
+
+    await sign_in(page, "duty_staff", [site_id], "陈静")
+    await page.goto("/duty")
+    await expect(page.get_by_test_id("shift-choice").locator("option")).to_have_count(3)
+    await expect(page.get_by_test_id("shift-choice")).to_contain_text("中班 10:00–18:00")
+
+    await sign_in(page, "site_manager", [site_id], "刘经理")
+    await page.goto(f"/sites/{site_id}")
+    await expect(page.get_by_test_id("read-only")).to_be_visible()
+    await expect(page.get_by_test_id("site-settings").locator("button[type=submit]")).to_have_count(
+        0
+    )
+    await expect(page.locator("#s-higher")).to_be_disabled()
+
+
+async def test_a_site_served_by_no_board_is_refused_beside_the_boards(
+    page: Page, platform: Stack
+) -> None:
+    """TAX-01: a site serves at least one board; unticking them all is refused beside them."""
+    marker = uuid.uuid4().hex[:6]
+    site_id = await a_site_with_its_own_shifts(platform, marker)
+    await sign_in(page, "admin", ["*"], "平台管理员")
+    await page.goto(f"/sites/{site_id}")
+    for kind in ("consultation", "repair", "complaint", "callback"):
+        await page.uncheck(f"#s-service-{kind}")
+    await page.get_by_test_id("site-settings").locator("button[type=submit]").click()
+    await expect(page.locator("#services-error")).to_be_visible()
+    assert len((await site_of(platform, site_id))["services"]) == 4  # type: ignore[arg-type]
+
+
+async def register(platform: Stack, site_id: str, category: str) -> httpx.Response:
+    body = repair_request(fresh_phone(), site_id=site_id, category=category)
+    async with httpx.AsyncClient(base_url=platform.service_url("intake"), timeout=15) as intake:
+        return await intake.post("/service-requests", json=body, headers=changing(Role.AGENT))
+
+
+async def test_tax03_tax09_the_manager_adds_reclassifies_and_retires_catalogue_items(
+    page: Page, platform: Stack
+) -> None:
+    """TAX-01/TAX-03: the site's catalogue lists each board's items with Chinese and English
+    names; TAX-09: the manager adds a paid repair item, renames it and makes it a business
+    service; a complaint item that charges is refused (intake: a complaint is never charged
+    for) beside its class; a retired item stays listed, is no longer registrable, and the new
+    one is (X2: the catalogue is data the site changes)."""
+    marker = uuid.uuid4().hex[:6]
+    site_id = await a_site_with_its_own_shifts(platform, marker)
+    await sign_in(page, "site_manager", [site_id], "刘经理")
+    await page.goto("/sites")
+    await page.get_by_test_id(f"site-{site_id}").get_by_test_id("catalogue-link").click()
+    repair = page.get_by_test_id("board-repair")
+    await expect(repair.get_by_test_id("item-repair-own_unit")).to_be_visible()
+    await expect(
+        repair.get_by_test_id("item-repair-own_unit").locator("input[name=name_en]")
+    ).to_have_value("The unit's own parts")
+    await screenshot(page, "catalogue")
+
+    add = page.get_by_test_id("add-item")
+    await add.locator("#n-kind").select_option("complaint")
+    await add.locator("#n-code").fill("noise")
+    await add.locator("#n-name_zh").fill("噪音投诉")
+    await add.locator("#n-name_en").fill("Noise")
+    await add.locator("#n-class").select_option("paid")
+    await add.locator("button[type=submit]").click()
+    await expect(page.get_by_test_id("new-service_class-error")).to_contain_text(
+        "a complaint is never charged for"
+    )
+    await expect(page.locator("#n-name_zh")).to_have_value("噪音投诉")
+
+    add = page.get_by_test_id("add-item")
+    await add.locator("#n-kind").select_option("repair")
+    await add.locator("#n-code").fill("water_heater")
+    await add.locator("#n-name_zh").fill("热水器维修")
+    await add.locator("#n-name_en").fill("Water heater repair")
+    await add.locator("#n-class").select_option("paid")
+    await add.locator("button[type=submit]").click()
+    await expect(page.get_by_test_id("done")).to_contain_text("repair:water_heater")
+    row = page.get_by_test_id("item-repair-water_heater")
+    await expect(row.locator("select[name=service_class]")).to_have_value("paid")
+
+    await row.locator("input[name=name_zh]").fill("热水器维修保养")
+    await row.locator("select[name=service_class]").select_option("business")
+    await page.get_by_test_id("save-repair-water_heater").click()
+    row = page.get_by_test_id("item-repair-water_heater")
+    await expect(row.locator("input[name=name_zh]")).to_have_value("热水器维修保养")
+    await expect(row.locator("select[name=service_class]")).to_have_value("business")
+
+    retired = page.get_by_test_id("item-repair-other_paid")
+    await retired.locator("input[name=active]").uncheck()
+    await page.get_by_test_id("save-repair-other_paid").click()
+    await expect(page.get_by_test_id("item-repair-other_paid")).to_have_class("muted")
+    await expect(
+        page.get_by_test_id("item-repair-other_paid").locator("input[name=active]")
+    ).not_to_be_checked()
+
+    refused = await register(platform, site_id, "other_paid")
+    assert refused.status_code == 422, refused.text
+    assert "not an item of the repair board" in refused.text
+    accepted = await register(platform, site_id, "water_heater")
+    assert accepted.status_code == 201, accepted.text
+
+
+async def test_an_agent_neither_sees_nor_opens_the_sites_settings(page: Page) -> None:
+    await sign_in(page, "agent", ["dmg"], "李娜")
+    await expect(page.locator("nav[aria-label=directory]")).not_to_contain_text("项目设置")
+    response = await page.goto("/sites/dmg")
+    assert response is not None and response.status == 403
+    response = await page.goto("/sites/dmg/catalogue")
+    assert response is not None and response.status == 403
