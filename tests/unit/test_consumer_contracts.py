@@ -118,6 +118,8 @@ CARRIES: dict[tuple[str, str], tuple[str, ...]] = {
     ("notification", "ResidentReplied"): ("request_id", "request_no", "text"),
     ("notification", "IncidentClosed"): ("incident_id", "title", "closing_note"),
     ("notification", "SiteRecorded"): ("site_name", "recorded_at"),
+    ("notification", "EmergencyReported"): ("request_id", "request_no", "emergency"),
+    ("notification", "StaffRecorded"): ("staff_id", "staff_name", "recorded_at"),
 }
 """What each consumer must keep of each event it reads: the ids and numbers that tie its own
 record to the producer's. A new subscription needs a row here."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -21,6 +21,7 @@ from contracts.envelope import PaymentMethod, Resident
 from contracts.examples import canonical_examples
 from contracts.intake.v1 import Channel as RequestChannel
 from contracts.intake.v1 import (
+    EmergencyReported,
     IncidentClosed,
     IncidentClosedPayload,
     IncidentKind,
@@ -30,6 +31,7 @@ from contracts.intake.v1 import (
     ResidentRepliedPayload,
     ServiceRequestAccepted,
     SiteRecorded,
+    StaffRecorded,
 )
 from contracts.notification.v1 import NotificationChannel, NotificationSent
 from hotline_libs.bus import MessageBus
@@ -63,6 +65,7 @@ from notification.domain.occasions import (
 )
 from notification.domain.occasions import ChargeRaised as Charged
 from notification.domain.occasions import ReplyKind as AnswerKind
+from notification.domain.staff import StaffMember
 from notification.entrypoints.subscriptions import subscriptions
 from notification.service_layer.handlers import HANDLERS, SENDING_AT_ONCE
 
@@ -99,11 +102,33 @@ class FakeSiteNames:
         return True
 
 
+class FakeStaff:
+    """Staff in memory, kept like the store keeps them: a later record of each wins."""
+
+    def __init__(self) -> None:
+        self.members: dict[str, StaffMember] = {}
+
+    async def keep(self, member: StaffMember) -> bool:
+        kept = self.members.get(member.staff_id)
+        if kept is not None and kept.recorded_at >= member.recorded_at:
+            return False
+        self.members[member.staff_id] = member
+        return True
+
+    async def at_sites(
+        self, site_ids: Collection[str], roles: Collection[str]
+    ) -> list[StaffMember]:
+        return [m for m in self.members.values() if m.site_id in site_ids and m.roles & set(roles)]
+
+
 class FakeNotificationUnitOfWork(FakeUnitOfWork):
-    def __init__(self, store: MemoryStore, clock: Clock, site_names: FakeSiteNames) -> None:
+    def __init__(
+        self, store: MemoryStore, clock: Clock, site_names: FakeSiteNames, staff: FakeStaff
+    ) -> None:
         super().__init__(store, clock)
         self.notifications = FakeNotifications(store, self, to_integration)
         self.site_names = site_names
+        self.staff = staff
 
 
 class FakeGateway:
@@ -145,9 +170,12 @@ class Notifier:
         self.sms = sms or FakeSms()
         self.mail = mail or FakeMail()
         self.site_names = FakeSiteNames()
+        self.staff = FakeStaff()
         self.bus = MessageBus(
             HANDLERS,
-            uow=lambda: FakeNotificationUnitOfWork(self.store, self.clock, self.site_names),
+            uow=lambda: FakeNotificationUnitOfWork(
+                self.store, self.clock, self.site_names, self.staff
+            ),
             dependencies={"sms": self.sms, "mail": self.mail},
         )
 
@@ -237,6 +265,8 @@ def test_residents_are_not_told_about_internal_events() -> None:
         ResidentReplied,
         IncidentClosed,
         SiteRecorded,
+        EmergencyReported,  # alerts staff, not the resident (INC-02)
+        StaffRecorded,
     }
     assert WorkOrderCompleted not in told
 

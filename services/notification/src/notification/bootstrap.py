@@ -12,6 +12,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from notification.adapters.gateways import MailServer, SmsGateway
 from notification.adapters.mongo.notifications import NOTIFICATIONS
+from notification.adapters.mongo.staff import STAFF
 from notification.adapters.mongo.unit_of_work import MongoNotificationUnitOfWork
 from notification.entrypoints.http import notifications
 from notification.entrypoints.http.access import ACCESS
@@ -24,6 +25,7 @@ NAME = "notification"
 
 async def prepare(db: AsyncDatabase[Document], settings: ServiceSettings) -> None:
     await ensure_index(db[NOTIFICATIONS], [("request_id", 1)])
+    await ensure_index(db[STAFF], [("site_id", 1)])
 
 
 def bootstrap(
@@ -33,7 +35,8 @@ def bootstrap(
     service = HotlineService(
         NAME,
         settings,
-        description="Tells residents by SMS and e-mail what happened to their request.",
+        description="Tells residents by SMS and e-mail what happened to their request, and "
+        "alerts the supervisors and the site's manager of an emergency.",
         publishes=[NotificationSent],
         prepare=prepare,
         clock=clock,

@@ -6,7 +6,8 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from notification.domain.occasions import Occasion
+from notification.domain.occasions import EmergencyReported, Occasion
+from notification.domain.staff import StaffMember
 
 
 @dataclass(frozen=True)
@@ -25,4 +26,20 @@ class KeepSiteName:
     site_id: str
     name: str
     recorded_at: datetime
+    causation_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class AlertStaff:
+    """Alert the staff on record for the emergency's site, by SMS and e-mail (INC-01, INC-02)."""
+
+    emergency: EmergencyReported
+    causation_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class KeepStaffMember:
+    """Keep a member of staff as intake last recorded them (for the alerts)."""
+
+    member: StaffMember
     causation_id: uuid.UUID | None = None

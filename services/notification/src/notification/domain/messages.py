@@ -1,23 +1,26 @@
-"""The messages each occasion sends: one per resident told and channel they can be reached on."""
+"""The messages each occasion sends: one per resident told and channel they can be reached on;
+and the alerts an emergency sends the staff, one per member alerted and channel."""
 
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import assert_never
+from typing import Protocol, assert_never
 from zoneinfo import ZoneInfo
 
 from notification.domain.occasions import (
     COMPLAINT,
     ChargeRaised,
+    EmergencyReported,
     IncidentOver,
     Occasion,
-    Recipient,
     ReplyKind,
     RequestAccepted,
     ResidentAnswered,
     TechnicianAssigned,
 )
+from notification.domain.staff import StaffMember
 
 SIGNATURE = "【物业服务热线】"
 LOCAL = ZoneInfo("Asia/Shanghai")
@@ -25,6 +28,18 @@ PAYMENT_NAMES = {"cash": "现金", "bank_collection": "银行托收"}
 SMS_QUOTE_MAX = 300
 """Characters of the hotline's own words (a reply, a closing note) an SMS quotes: a longer
 text is cut there, as a gateway refuses a very long SMS; the e-mail carries it whole."""
+EMERGENCY_NAMES = {
+    "water_leak": "漏水",
+    "power_failure": "停电",
+    "lift_entrapment": "困梯",
+    "gas": "燃气泄漏",
+    "fire_alarm": "火警",
+}
+"""What staff call each kind of emergency; another kind is named 紧急情况."""
+EMERGENCY_ALERT = "emergency_alert"
+STAFF_TEMPLATES = frozenset({EMERGENCY_ALERT})
+"""The templates of messages to staff, not to a resident (``NotificationSent`` is not
+published for them: it says a resident was told)."""
 
 
 class Channel(enum.StrEnum):
@@ -41,8 +56,19 @@ class OutgoingMessage:
     body: str
 
 
+class Reachable(Protocol):
+    """Whom a message goes to: a resident, or a member of staff."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def phone(self) -> str | None: ...
+    @property
+    def email(self) -> str | None: ...
+
+
 def _reach(
-    recipient: Recipient,
+    recipient: Reachable,
     template: str,
     subject: str,
     body: str,
@@ -50,8 +76,8 @@ def _reach(
     mail_body: str | None = None,
     email_too: bool = True,
 ) -> list[OutgoingMessage]:
-    """An SMS to the resident's phone, and the e-mail too when ``email_too`` and they gave an
-    address; a resident without a phone gets the e-mail instead. ``mail_body`` is the e-mail's
+    """An SMS to the recipient's phone, and the e-mail too when ``email_too`` and they gave an
+    address; a recipient without a phone gets the e-mail instead. ``mail_body`` is the e-mail's
     text when it says more than the SMS."""
     messages = []
     if recipient.phone:
@@ -177,10 +203,44 @@ def messages_for(occasion: Occasion, site_name: str | None = None) -> list[Outgo
             messages = _incident_over(occasion, site_name)
         case _:
             assert_never(occasion)
+    return _once(messages)
+
+
+def _once(messages: Iterable[OutgoingMessage]) -> list[OutgoingMessage]:
+    """The first message to each channel and recipient."""
     once: dict[tuple[Channel, str], OutgoingMessage] = {}
     for message in messages:
         once.setdefault((message.channel, message.recipient), message)
     return list(once.values())
+
+
+def emergency_alerts(
+    emergency: EmergencyReported, staff: Sequence[StaffMember], site_name: str | None = None
+) -> list[OutgoingMessage]:
+    """The alerts an emergency sends the staff it alerts (INC-01, INC-02): an SMS to each one's
+    main number and the e-mail too when they have an address, whatever a resident agreed to be
+    sent (they are staff); at most one per channel and recipient. The SMS quotes the caller's
+    words up to ``SMS_QUOTE_MAX``, the e-mail whole. ``site_name``: the site's name, else its
+    id."""
+    c = emergency.caller
+    kind = EMERGENCY_NAMES.get(emergency.emergency, "紧急情况")
+    said = (
+        f"紧急报修 {kind} {site_name or emergency.about.site_id} {c.building}栋{c.room} "
+        f"请求号 {emergency.request_no} "
+    )
+    after = f" 报修人 {c.name}" + (f" {c.phone}" if c.phone else "")
+    if emergency.redirected_to:
+        after += f" 已转{emergency.redirected_to}"
+    messages: list[OutgoingMessage] = []
+    for member in staff:
+        messages += _reach(
+            member,
+            EMERGENCY_ALERT,
+            f"紧急报修：{kind} {emergency.request_no}",
+            f"{said}{_quoted(emergency.description)}{after}",
+            mail_body=f"{said}{emergency.description}{after}",
+        )
+    return _once(messages)
 
 
 class MessageRefused(Exception):

@@ -19,7 +19,7 @@ from hotline_libs.aggregate import Aggregate
 from hotline_libs.ids import derive_id
 
 from notification.domain import events
-from notification.domain.messages import Channel, OutgoingMessage
+from notification.domain.messages import STAFF_TEMPLATES, Channel, OutgoingMessage
 from notification.domain.occasions import About
 
 
@@ -48,6 +48,11 @@ class Message:
     @property
     def settled(self) -> bool:
         return self.status in (MessageStatus.SENT, MessageStatus.REFUSED)
+
+    @property
+    def to_staff(self) -> bool:
+        """An alert to a member of staff, not a message to a resident."""
+        return self.template in STAFF_TEMPLATES
 
     @property
     def resends(self) -> int:

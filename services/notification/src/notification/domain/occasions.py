@@ -1,4 +1,5 @@
-"""What residents are told about, in notification's own terms (not the producers' contracts).
+"""What residents are told about, and what staff are alerted of, in notification's own terms
+(not the producers' contracts).
 
 The inbound mappers (``adapters/inbound``) turn each producer's event into one of these; the
 templates (``messages.py``) turn one into the messages to send.
@@ -137,6 +138,26 @@ class IncidentOver:
     title: str
     closing_note: str
     callers: tuple[Recipient, ...]
+
+
+@dataclass(frozen=True)
+class EmergencyReported:
+    """A caller reported an emergency (a water leak, a power failure, a lift entrapment, gas, a
+    fire alarm): it is flagged, dispatched first and the supervisor alerted (INC-01, INC-02).
+    The staff it alerts are those on record when it arrives (``staff.alerted_of_emergency_at``),
+    not the resident: they were told their request was accepted."""
+
+    about: About
+    request_no: str
+    emergency: str
+    """What kind (``water_leak``, ``power_failure``, ``lift_entrapment``, ``gas``, ``fire_alarm``;
+    any other is named an emergency)."""
+    description: str
+    """What the caller said."""
+    caller: Recipient
+    """Who called, and the unit it is in."""
+    redirected_to: str | None = None
+    """Where the caller was sent, when the hotline does not handle it itself."""
 
 
 Occasion = RequestAccepted | TechnicianAssigned | ChargeRaised | ResidentAnswered | IncidentOver

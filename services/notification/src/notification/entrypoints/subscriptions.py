@@ -5,10 +5,12 @@ from __future__ import annotations
 from contracts.billing.v1 import ChargeRaised
 from contracts.dispatch.v1 import WorkOrderDispatched
 from contracts.intake.v1 import (
+    EmergencyReported,
     IncidentClosed,
     ResidentReplied,
     ServiceRequestAccepted,
     SiteRecorded,
+    StaffRecorded,
 )
 from hotline_libs.bus import MessageBus
 from hotline_libs.messaging import Subscription, to_bus
@@ -24,6 +26,7 @@ def subscriptions(bus: MessageBus) -> list[Subscription]:
             {
                 ServiceRequestAccepted: to_bus(bus, events_v1.request_accepted),
                 ResidentReplied: to_bus(bus, events_v1.resident_replied),
+                EmergencyReported: to_bus(bus, events_v1.emergency_reported),
             },
         ),
         Subscription(
@@ -31,5 +34,11 @@ def subscriptions(bus: MessageBus) -> list[Subscription]:
         ),
         Subscription(topics.CHARGES, {ChargeRaised: to_bus(bus, events_v1.charge_raised)}),
         Subscription(topics.INCIDENTS, {IncidentClosed: to_bus(bus, events_v1.incident_closed)}),
-        Subscription(topics.DIRECTORY, {SiteRecorded: to_bus(bus, events_v1.site_recorded)}),
+        Subscription(
+            topics.DIRECTORY,
+            {
+                SiteRecorded: to_bus(bus, events_v1.site_recorded),
+                StaffRecorded: to_bus(bus, events_v1.staff_recorded),
+            },
+        ),
     ]

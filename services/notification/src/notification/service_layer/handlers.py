@@ -1,22 +1,38 @@
-"""Notification's use cases: tell residents, once per occasion, resident and channel; keep the
-names of the sites the messages name."""
+"""Notification's use cases: tell residents, once per occasion, resident and channel; alert
+staff of an emergency, once per member and channel; keep the names of the sites the messages
+name and the staff an emergency alerts."""
 
 from __future__ import annotations
 
 import asyncio
+import uuid
 from typing import Any
 
+import structlog
 from hotline_libs.errors import Unavailable
 
-from notification.domain.commands import KeepSiteName, TellResident
-from notification.domain.messages import Channel, MessageRefused, messages_for, names_the_site
+from notification.domain.commands import AlertStaff, KeepSiteName, KeepStaffMember, TellResident
+from notification.domain.messages import (
+    Channel,
+    MessageRefused,
+    emergency_alerts,
+    messages_for,
+    names_the_site,
+)
 from notification.domain.notification import (
     Message,
     Notification,
     new_notification,
     notification_id,
 )
+from notification.domain.staff import (
+    ALERTED_OF_EMERGENCIES,
+    CENTRAL_HOTLINE,
+    alerted_of_emergency_at,
+)
 from notification.service_layer.unit_of_work import Mail, NotificationUnitOfWork, Sms
+
+log = structlog.get_logger(__name__)
 
 SENDING_AT_ONCE = 20
 """Messages handed to the gateways at the same time: an incident's callers are told in waves,
@@ -56,13 +72,7 @@ async def tell_resident(
     (``Unavailable``), after the others' results are stored.
     """
     occasion = command.occasion
-    # nearly every event arrives once: the first attempt inserts the notification with its
-    # attempt in one write; a redelivery's insert clashes, and the retry reads what is there
-    notification = (
-        None
-        if attempt == 1
-        else await uow.notifications.get(notification_id(occasion.about.event_id))
-    )
+    notification = await _told_already(occasion.about.event_id, uow, attempt)
     if notification is None:
         site_name = (
             await uow.site_names.name_of(occasion.about.site_id)
@@ -74,6 +84,53 @@ async def tell_resident(
             return None
         notification = new_notification(occasion.about, outgoing, uow.clock())
         uow.notifications.add(notification)
+    return await _deliver(notification, uow, sms, mail)
+
+
+async def alert_staff(
+    command: AlertStaff, uow: NotificationUnitOfWork, sms: Sms, mail: Mail, attempt: int = 2
+) -> Notification | None:
+    """Alert of an emergency, by SMS and e-mail, every supervisor of the central hotline and
+    of its site and the site's manager, as on record now (INC-01, INC-02); sent and stored
+    like ``tell_resident``, so a redelivered event alerts nobody twice. None when nobody on
+    record is to be alerted: logged with the request number, and the event taken as handled
+    (retrying would put nobody on record)."""
+    emergency = command.emergency
+    about = emergency.about
+    notification = await _told_already(about.event_id, uow, attempt)
+    if notification is None:
+        on_record = await uow.staff.at_sites(
+            {about.site_id, CENTRAL_HOTLINE}, ALERTED_OF_EMERGENCIES
+        )
+        alerted = alerted_of_emergency_at(about.site_id, on_record)
+        outgoing = emergency_alerts(emergency, alerted, await uow.site_names.name_of(about.site_id))
+        if not outgoing:
+            log.warning(
+                "nobody on record to alert of an emergency",
+                request_no=emergency.request_no,
+                site_id=about.site_id,
+                emergency=emergency.emergency,
+                event_id=str(about.event_id),
+            )
+            return None
+        notification = new_notification(about, outgoing, uow.clock())
+        uow.notifications.add(notification)
+    return await _deliver(notification, uow, sms, mail)
+
+
+async def _told_already(
+    event_id: uuid.UUID, uow: NotificationUnitOfWork, attempt: int
+) -> Notification | None:
+    """The notification of the event, if it is stored already. Nearly every event arrives
+    once: the first attempt inserts the notification with its attempt in one write without
+    looking; a redelivery's insert clashes, and the retry reads what is there."""
+    return None if attempt == 1 else await uow.notifications.get(notification_id(event_id))
+
+
+async def _deliver(
+    notification: Notification, uow: NotificationUnitOfWork, sms: Sms, mail: Mail
+) -> Notification:
+    """Send the notification's messages that are not settled yet and store their results."""
     due = notification.attempt(uow.clock())
     if not due:
         return notification
@@ -104,5 +161,16 @@ async def keep_site_name(command: KeepSiteName, uow: NotificationUnitOfWork) -> 
     return await uow.site_names.keep(command.site_id, command.name, command.recorded_at)
 
 
-HANDLERS: dict[type[Any], Any] = {TellResident: tell_resident, KeepSiteName: keep_site_name}
+async def keep_staff_member(command: KeepStaffMember, uow: NotificationUnitOfWork) -> bool:
+    """Keep the member of staff as intake recorded them; a redelivery or an older record
+    changes nothing (a later move or leaving is kept)."""
+    return await uow.staff.keep(command.member)
+
+
+HANDLERS: dict[type[Any], Any] = {
+    TellResident: tell_resident,
+    AlertStaff: alert_staff,
+    KeepSiteName: keep_site_name,
+    KeepStaffMember: keep_staff_member,
+}
 """Every command notification handles, and its handler."""

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any, Protocol
 
 from hotline_libs.aggregate import Clock
 
 from notification.domain.notification import Notification
+from notification.domain.staff import StaffMember
 
 
 class NotificationRepository(Protocol):
@@ -23,9 +25,24 @@ class SiteNames(Protocol):
     async def keep(self, site_id: str, name: str, recorded_at: datetime) -> bool: ...
 
 
+class Staff(Protocol):
+    """The staff as intake last recorded each of them."""
+
+    async def keep(self, member: StaffMember) -> bool:
+        """Keep the record unless a later one of them is kept already; True when kept."""
+        ...
+
+    async def at_sites(
+        self, site_ids: Collection[str], roles: Collection[str]
+    ) -> list[StaffMember]:
+        """Those recorded at any of ``site_ids`` with any of ``roles`` (leavers included)."""
+        ...
+
+
 class NotificationUnitOfWork(Protocol):
     notifications: NotificationRepository
     site_names: SiteNames
+    staff: Staff
     clock: Clock
 
     async def commit(self) -> Any: ...

@@ -1,5 +1,6 @@
 """The events residents are told about (intake, dispatch, billing, v1) → notification's commands;
-and intake's record of a site, for the name messages give it."""
+an emergency, which alerts staff; and intake's records of a site, for the name messages give it,
+and of its staff, for whom an emergency alerts."""
 
 from __future__ import annotations
 
@@ -9,18 +10,21 @@ from typing import Any
 from contracts.billing.v1 import ChargeRaised
 from contracts.dispatch.v1 import WorkOrderDispatched
 from contracts.envelope import Resident
+from contracts.intake.v1 import EmergencyReported as EmergencyReportedV1
 from contracts.intake.v1 import (
     IncidentClosed,
     ResidentReplied,
     ServiceRequestAccepted,
     SiteRecorded,
+    StaffRecorded,
 )
 
 from contracts import Event
-from notification.domain.commands import KeepSiteName, TellResident
+from notification.domain.commands import AlertStaff, KeepSiteName, KeepStaffMember, TellResident
 from notification.domain.occasions import (
     About,
     ChargedLine,
+    EmergencyReported,
     IncidentOver,
     Recipient,
     ReplyKind,
@@ -29,6 +33,7 @@ from notification.domain.occasions import (
     TechnicianAssigned,
 )
 from notification.domain.occasions import ChargeRaised as Charged
+from notification.domain.staff import StaffMember
 
 
 def _about(
@@ -131,5 +136,38 @@ def site_recorded(event: SiteRecorded) -> KeepSiteName:
         site_id=event.site_id,
         name=event.payload.site_name,
         recorded_at=event.payload.recorded_at,
+        causation_id=event.event_id,
+    )
+
+
+def emergency_reported(event: EmergencyReportedV1) -> AlertStaff:
+    p = event.payload
+    return AlertStaff(
+        EmergencyReported(
+            about=_about(event, p.request_id),
+            request_no=p.request_no,
+            emergency=p.emergency.value,
+            description=p.description,
+            caller=_recipient(p.resident),
+            redirected_to=p.redirected_to,
+        ),
+        causation_id=event.event_id,
+    )
+
+
+def staff_recorded(event: StaffRecorded) -> KeepStaffMember:
+    """The whole record; the envelope's site is theirs (``*`` for the central hotline)."""
+    p = event.payload
+    return KeepStaffMember(
+        StaffMember(
+            staff_id=p.staff_id,
+            site_id=event.site_id,
+            name=p.staff_name,
+            roles=frozenset(role.value for role in p.roles),
+            phones=tuple(p.phones),
+            email=p.email,
+            active=p.active,
+            recorded_at=p.recorded_at,
+        ),
         causation_id=event.event_id,
     )

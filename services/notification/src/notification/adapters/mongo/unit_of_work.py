@@ -11,6 +11,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from notification.adapters.mongo.notifications import MongoNotifications
 from notification.adapters.mongo.site_names import MongoSiteNames
+from notification.adapters.mongo.staff import MongoStaff
 
 
 class MongoNotificationUnitOfWork(UnitOfWork):
@@ -24,3 +25,4 @@ class MongoNotificationUnitOfWork(UnitOfWork):
         super().__init__(db, clock=clock, on_written=on_written)
         self.notifications = MongoNotifications(db, self)
         self.site_names = MongoSiteNames(db)
+        self.staff = MongoStaff(db)

@@ -21,7 +21,8 @@ def to_integration(
     """``NotificationSent`` for a message a gateway took; a refusal stays on the message.
 
     A message about no request (an incident's end, told to its callers) is not published:
-    ``NotificationSent`` v1 names the request every message is about. It stays on the
+    ``NotificationSent`` v1 names the request every message is about. Nor is an alert to staff
+    (an emergency's, INC-02): ``NotificationSent`` says a resident was told. Both stay on the
     notification, listed by ``GET /notifications``.
     """
     if not isinstance(event, events.MessageSent):
@@ -30,6 +31,8 @@ def to_integration(
     if about.request_id is None:
         return None
     message = next(m for m in notification.messages if m.message_id == event.message_id)
+    if message.to_staff:
+        return None
     sent: v1.NotificationSent = v1.NotificationSent.build(
         event_id=event_id(v1.NotificationSent, message.message_id),
         producer=PRODUCER,
