@@ -29,6 +29,7 @@ from console.entrypoints.web import (
     render,
     sign_in,
     sites,
+    staff,
 )
 from console.entrypoints.web import answers as answer_pages
 from console.entrypoints.web import requests as request_pages
@@ -64,6 +65,7 @@ def create_app(settings: ConsoleSettings | None = None) -> FastAPI:
     app.include_router(duty.router)
     app.include_router(phone_book.router)
     app.include_router(sites.router)
+    app.include_router(staff.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/assets/htmx.min.js", include_in_schema=False)

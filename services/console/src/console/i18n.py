@@ -303,8 +303,9 @@ TEXT: Mapping[str, tuple[str, str]] = {
     "done_duty_take_over": ("已接班。", "Taken over."),
     "done_duty_sign_off": ("交班人已签名。", "Signed off."),
     "done_duty_signature": ("已签名。", "Signed."),
-    # -- the phone book agents transfer calls to (KB-12) --
+    # -- the directory: phone book, staff, sites' settings and catalogues, imports --
     "phone_book": ("电话簿", "Phone book"),
+    "staff": ("员工", "Staff"),
     "site_settings": ("项目设置", "Site settings"),
     "company": ("公司（全部项目）", "Company (every site)"),
     "search": ("查找", "Search"),
@@ -323,7 +324,6 @@ TEXT: Mapping[str, tuple[str, str]] = {
     "no_department_set": ("（无）", "(none)"),
     "transfer_search": ("转接电话：查找部门或人员号码", "Transfer the call: find a number"),
     "transfer_hint": ("如：燃气、维修、管家", "e.g. gas, repairs, steward"),
-    # -- the phone call's record (CH-05..CH-08, KPI-09) --
     "call_record": ("通话记录", "The call's record"),
     "call_record_hint": (
         "电话来电请填写（来自交换机或手工填写）；来访或留言可留空。",
@@ -338,9 +338,23 @@ TEXT: Mapping[str, tuple[str, str]] = {
     "call_started": ("接通时间", "Answered at"),
     "call_duration": ("通话时长（秒或 分:秒）", "Duration (seconds or m:ss)"),
     "call_agent": ("接听人（默认为登记人）", "Answered by (the registering agent if empty)"),
-    "within_rings": ("三声内接听", "answered within 3 rings"),
-    "beyond_rings": ("超过三声", "more than 3 rings"),
-    # -- the sites' settings and request catalogues (CMP-15, DUTY-01, TAX-01..TAX-09) --
+    "add_staff": ("添加员工", "Add a member of staff"),
+    "staff_saved": ("已保存员工：", "Saved:"),
+    "staff_none": ("没有符合条件的员工。", "No staff match."),
+    "staff_id": ("员工编号", "Staff id"),
+    "staff_name": ("姓名", "Name"),
+    "staff_title": ("岗位", "Post"),
+    "staff_phones": ("电话（1 至 3 个，第一个用于转接）", "Phones (1 to 3; calls go to the first)"),
+    "steward_of": ("管家负责楼栋", "Steward of"),
+    "steward_of_building": ("负责某栋的管家", "Steward of building"),
+    "steward_of_buildings": (
+        "管家负责楼栋（逗号分隔，须有“物业管家”角色）",
+        "Buildings a steward covers (comma-separated; needs the steward role)",
+    ),
+    "information_liaison": ("信息对接人", "Information liaison"),
+    "platform_roles": ("平台角色", "Roles on the platform"),
+    "staff_active": ("在职", "Still works here"),
+    "staff_left": ("已离职", "left"),
     "site_code": ("项目代码", "Code"),
     "site_code_fixed": ("（编号前缀，设定后不可改）", "(starts every serial number; fixed)"),
     "site_name": ("项目名称", "Name"),
@@ -379,6 +393,8 @@ TEXT: Mapping[str, tuple[str, str]] = {
     "item_offered": ("在用", "offered"),
     "item_retired": ("已停用", "retired"),
     "add_item": ("添加服务项目", "Add an item"),
+    "within_rings": ("三声内接听", "answered within 3 rings"),
+    "beyond_rings": ("超过三声", "more than 3 rings"),
 }
 
 ROLES: Mapping[str, tuple[str, str]] = {

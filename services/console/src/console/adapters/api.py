@@ -230,6 +230,17 @@ class HotlineApi:
     async def remove_phone_book_entry(self, entry_id: str, key: str) -> None:
         await self._change(f"/phone-book/{entry_id}", None, key, method="DELETE")
 
+    async def staff(self, params: dict[str, Any]) -> dict[str, Any]:
+        return await self._call("intake", "GET", "/staff", params=params)
+
+    async def staff_member(self, staff_id: str) -> dict[str, Any]:
+        return await self._call("intake", "GET", f"/staff/{staff_id}")
+
+    async def put_staff_member(
+        self, staff_id: str, body: dict[str, Any], key: str
+    ) -> dict[str, Any]:
+        return await self._change(f"/staff/{staff_id}", body, key, method="PUT")
+
     async def put_site(self, site_id: str, body: dict[str, Any], key: str) -> dict[str, Any]:
         return await self._change(f"/sites/{site_id}", body, key, method="PUT")
 

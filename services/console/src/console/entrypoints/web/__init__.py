@@ -96,6 +96,7 @@ SCREENS = (
 
 DIRECTORY_SCREENS = (
     Screen("phone_book", "/phone-book", STAFF),
+    Screen("staff", "/staff", DIRECTORY_KEEPERS),
     Screen("site_settings", "/sites", DIRECTORY_KEEPERS),
 )
 """The directory and the sites' settings: the navigation's second group, after the work."""

@@ -16,6 +16,7 @@ from hotline_libs.auth import ALL_SITES
 
 from console.adapters.api import ApiProblem
 from console.entrypoints.web import (
+    DIRECTORY_KEEPERS,
     PHONE_BOOK_KEEPERS,
     Session,
     check_csrf,
@@ -109,6 +110,7 @@ async def _page(
             "entry_sites": choices,
             "departments": DEPARTMENTS,
             "may_keep": keeper,
+            "may_keep_staff": may(current, DIRECTORY_KEEPERS),
             "failed": failed,
             "values": values or {},
             "problem": shown_problem,
