@@ -22,6 +22,7 @@ from console.entrypoints.web import (
     approvals,
     board,
     complaints,
+    directory_files,
     duty,
     owed,
     phone_book,
@@ -66,6 +67,7 @@ def create_app(settings: ConsoleSettings | None = None) -> FastAPI:
     app.include_router(phone_book.router)
     app.include_router(sites.router)
     app.include_router(staff.router)
+    app.include_router(directory_files.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/assets/htmx.min.js", include_in_schema=False)

@@ -253,3 +253,19 @@ class HotlineApi:
         return await self._change(
             f"/sites/{site_id}/catalogue/{kind}/{code}", body, key, method="PUT"
         )
+
+    async def import_directory(
+        self, kind: str, content: bytes, media_type: str, key: str
+    ) -> dict[str, Any]:
+        """Send a CSV or XLSX list of residents or units: all its lines are imported, or none."""
+        return await self._call(
+            "intake",
+            "POST",
+            f"/directory/imports/{kind}",
+            content=content,
+            headers={"Content-Type": media_type, "Idempotency-Key": key},
+        )
+
+    async def export_directory(self, kind: str, params: dict[str, Any]) -> httpx.Response:
+        """A site's residents or units as CSV or XLSX, as intake sends the file."""
+        return await self._send("intake", "GET", f"/directory/exports/{kind}", params=params)

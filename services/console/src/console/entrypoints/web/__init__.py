@@ -76,6 +76,8 @@ STAFF = frozenset(Role) - {Role.SITE_SYSTEM}
 """Every person working for the company: who reads the phone book, the sites and the staff."""
 DIRECTORY_KEEPERS = frozenset({Role.ADMINISTRATOR, Role.SITE_MANAGER, Role.ADMIN})
 """Who keeps a site's staff, units and residents, and its request catalogue."""
+DIRECTORY_EXPORTERS = DIRECTORY_KEEPERS | {Role.DIRECTOR}
+"""Who downloads a site's residents and units (intake's export_directory)."""
 PHONE_BOOK_KEEPERS = DIRECTORY_KEEPERS | {Role.SUPERVISOR}
 """Who adds, changes and removes the numbers agents transfer calls to (KB-12)."""
 SITE_ADMINS = frozenset({Role.ADMIN})
@@ -98,6 +100,7 @@ DIRECTORY_SCREENS = (
     Screen("phone_book", "/phone-book", STAFF),
     Screen("staff", "/staff", DIRECTORY_KEEPERS),
     Screen("site_settings", "/sites", DIRECTORY_KEEPERS),
+    Screen("directory_files", "/directory", DIRECTORY_EXPORTERS),
 )
 """The directory and the sites' settings: the navigation's second group, after the work."""
 
