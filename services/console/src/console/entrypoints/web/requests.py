@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from datetime import date, datetime, time
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
@@ -80,6 +81,29 @@ async def sites_or_problem(current: Session) -> tuple[list[dict[str, str]], ApiP
         return [], signed_in(refused)
 
 
+Labels = Mapping[str, Mapping[str, tuple[str, str]]]
+"""Each board's items: code → (Chinese name, English name)."""
+
+
+async def site_categories(current: Session, site_id: str) -> Labels:
+    """The items the site's catalogue offers on each board (GET /sites/{id}/catalogue: retired
+    ones left out, those the site added in), with their names; the manual's when intake does not
+    show the catalogue (intake still checks the category against it)."""
+    if not site_id:
+        return CATEGORIES
+    try:
+        catalogue = await current.api.catalogue(site_id)
+    except ApiProblem as refused:
+        signed_in(refused)
+        return CATEGORIES
+    boards = catalogue.get("boards") or {}
+    return {
+        kind: {i["code"]: (i["name_zh"], i["name_en"]) for i in boards[kind] if i["active"]}
+        for kind in KINDS
+        if boards.get(kind)
+    }
+
+
 def _moment(value: str, zone: ZoneInfo) -> str | None:
     """A datetime-local input (site time) as an ISO moment with its offset."""
     if not value:
@@ -135,6 +159,7 @@ async def _register_page(
 ) -> HTMLResponse:
     sites, sites_problem = await sites_or_problem(current)
     problem = problem or sites_problem
+    site_id = values.get("site_id") or (sites[0]["site_id"] if sites else "")
     status_code = 200 if problem is None else (problem.status if problem.status < 500 else 503)
     return render(
         request,
@@ -143,7 +168,7 @@ async def _register_page(
             "sites": sites,
             "directions": DIRECTIONS,
             "kinds": KINDS,
-            "categories": CATEGORIES,
+            "categories": await site_categories(current, site_id),
             "emergencies": EMERGENCIES,
             "desks": DESKS,
             "values": values,
@@ -169,6 +194,28 @@ async def register_form(request: Request, current: CurrentSession) -> HTMLRespon
             "call.started_at": _now_local(request),  # the form is opened as the call is answered
         },
         idempotency_key=str(uuid.uuid4()),
+    )
+
+
+@router.get("/requests/new/categories", response_class=HTMLResponse)
+async def category_field(
+    request: Request,
+    current: CurrentSession,
+    site_id: str = "",
+    kind: str = "",
+    category: str = "",
+) -> HTMLResponse:
+    """The register form's category choice for the site chosen (htmx, as the site changes)."""
+    require(current, "register")
+    return render(
+        request,
+        "_category_field.html",
+        {
+            "categories": await site_categories(current, site_id),
+            "values": {"kind": kind, "category": category},
+            "errors": {},
+        },
+        current=current,
     )
 
 
