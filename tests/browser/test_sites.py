@@ -192,7 +192,13 @@ async def test_tax03_tax09_the_manager_adds_reclassifies_and_retires_catalogue_i
     await page.select_option("#category", "water_heater")
     await page.fill("#description", "热水器不出热水")
     await page.click("form.register button[type=submit]")
-    await expect(page.get_by_test_id("registered")).to_contain_text(f"SR-T{marker.upper()}-")
+    notice = page.get_by_test_id("registered")
+    await expect(notice).to_contain_text(f"SR-T{marker.upper()}-")
+    number = (await notice.locator("strong").inner_text()).strip()
+    row = page.locator(f"tr[data-request-no='{number}']")
+    await expect(row).to_contain_text("报修 · 热水器维修保养")  # named from the site's catalogue
+    await row.locator("a").first.click()
+    await expect(page.locator("main")).to_contain_text("报修 / 热水器维修保养")
 
 
 async def test_an_agent_neither_sees_nor_opens_the_sites_settings(page: Page) -> None:

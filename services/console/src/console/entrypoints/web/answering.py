@@ -25,6 +25,7 @@ from console.entrypoints.web import (
     session,
     signed_in,
 )
+from console.entrypoints.web.requests import name_categories
 
 router = APIRouter()
 CurrentSession = Annotated[Session, Depends(session)]
@@ -82,6 +83,7 @@ async def _request_page(
     for entry in timeline["entries"]:
         entry["at_local"] = local(request, entry["at"])
     found["registered_local"] = local(request, found["registered_at"])
+    await name_categories(current, [found])
     call = found.get("call")
     if call:
         call["started_local"] = local(request, call["started_at"])

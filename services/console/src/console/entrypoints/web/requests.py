@@ -104,6 +104,23 @@ async def site_categories(current: Session, site_id: str) -> Labels:
     }
 
 
+async def name_categories(current: Session, items: list[dict[str, Any]]) -> None:
+    """Give each request its category's names from its site's catalogue (``category_names``:
+    Chinese, English), retired items included, so an item a site added is named, not coded."""
+    names: dict[tuple[str, str, str], tuple[str, str]] = {}
+    for site_id in sorted({item["site_id"] for item in items}):
+        try:
+            catalogue = await current.api.catalogue(site_id)
+        except ApiProblem as refused:
+            signed_in(refused)
+            continue
+        for kind, listed in (catalogue.get("boards") or {}).items():
+            for i in listed:
+                names[(site_id, kind, i["code"])] = (i["name_zh"], i["name_en"])
+    for item in items:
+        item["category_names"] = names.get((item["site_id"], item["kind"], item["category"]))
+
+
 def _moment(value: str, zone: ZoneInfo) -> str | None:
     """A datetime-local input (site time) as an ISO moment with its offset."""
     if not value:
@@ -326,6 +343,7 @@ async def list_requests(
             problem = refused
     sites, sites_problem = await sites_or_problem(current)
     problem = problem or sites_problem
+    await name_categories(current, page["items"])
     for item in page["items"]:
         item["registered_local"] = (
             datetime.fromisoformat(item["registered_at"])
