@@ -208,3 +208,30 @@ async def test_an_agent_neither_sees_nor_opens_the_sites_settings(page: Page) ->
     assert response is not None and response.status == 403
     response = await page.goto("/sites/dmg/catalogue")
     assert response is not None and response.status == 403
+
+
+async def test_the_admin_adds_a_site_and_its_desk_works_on_it(page: Page, platform: Stack) -> None:
+    """A new site added with the boards it serves (TAX-01) starts with the manual's ladder and
+    shifts (CMP-15, DUTY-01); an id already given is refused beside it, not changed."""
+    marker = uuid.uuid4().hex[:6]
+    await sign_in(page, "admin", ["*"], "平台管理员")
+    await page.goto("/sites")
+    await page.get_by_test_id("add-site").click()
+    await page.fill("#n-site_id", "dmg")
+    await page.fill("#n-code", f"N{marker.upper()}")
+    await page.fill("#n-name", f"新苑{marker}")
+    await page.uncheck("#n-service-housekeeping")
+    await page.get_by_test_id("new-site").locator("button[type=submit]").click()
+    await expect(page.locator("#site_id-error")).to_contain_text("dmg is already a site")
+    await expect(page.locator("#n-name")).to_have_value(f"新苑{marker}")
+    await expect(page.locator("#n-service-housekeeping")).not_to_be_checked()
+    assert (await site_of(platform, "dmg"))["code"] == "DMG"
+
+    await page.fill("#n-site_id", f"n{marker}")
+    await page.get_by_test_id("new-site").locator("button[type=submit]").click()
+    await expect(page.get_by_test_id("done")).to_have_text("项目已添加。")
+    await expect(page.get_by_test_id("site-code")).to_have_text(f"N{marker.upper()}")
+    await expect(page.locator("#shift-0-code")).to_have_value("early")
+    added = await site_of(platform, f"n{marker}")
+    assert "housekeeping" not in added["services"]  # type: ignore[operator]
+    assert added["escalation"] == {"supervisor_after_hours": 4, "higher_manager_after_hours": 24}

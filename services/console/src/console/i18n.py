@@ -378,6 +378,14 @@ TEXT: Mapping[str, tuple[str, str]] = {
     "export": ("导出", "Export"),
     "export_residents": ("业户", "residents"),
     "export_units": ("房屋", "units"),
+    "add_site": ("添加项目", "Add a site"),
+    "site_added": ("项目已添加。", "Site added."),
+    "site_id": ("项目标识（小写字母，设定后不可改）", "Site id (lower case; fixed)"),
+    "new_site_hint": (
+        "投诉升级时限与前台班次先取手册默认值，添加后在项目设置页修改。",
+        "The escalation ladder and front-desk shifts start as the manual's; change them on "
+        "the site's page once added.",
+    ),
     "site_code": ("项目代码", "Code"),
     "site_code_fixed": ("（编号前缀，设定后不可改）", "(starts every serial number; fixed)"),
     "site_name": ("项目名称", "Name"),

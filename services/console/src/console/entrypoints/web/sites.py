@@ -89,10 +89,86 @@ async def site_list(request: Request, current: CurrentSession) -> Response:
     return render(
         request,
         "sites.html",
-        {"sites": sites, "problem": problem},
+        {"sites": sites, "problem": problem, "may_add": may(current, SITE_ADMINS)},
         current=current,
         status_code=200 if problem is None else min(problem.status, 503),
     )
+
+
+NEW_SITE = ("site_id", "code", "name", "country", "time_zone")
+
+
+async def _new_site_page(
+    request: Request,
+    current: Session,
+    values: dict[str, Any],
+    key: str = "",
+    problem: ApiProblem | None = None,
+) -> HTMLResponse:
+    return render(
+        request,
+        "site_new.html",
+        {
+            "values": values,
+            "boards": BOARDS,
+            "time_zones": TIME_ZONES,
+            "problem": problem,
+            "errors": by_field(problem),
+            "key": key or str(uuid.uuid4()),
+        },
+        current=current,
+        status_code=200 if problem is None else min(problem.status, 503),
+    )
+
+
+@router.get("/sites/new", response_class=HTMLResponse)
+async def new_site(request: Request, current: CurrentSession) -> Response:
+    only(current, SITE_ADMINS)
+    values = {name: "" for name in NEW_SITE} | {
+        "country": "CN",
+        "time_zone": "Asia/Shanghai",
+        "services": list(BOARDS),
+    }
+    return await _new_site_page(request, current, values)
+
+
+@router.post("/sites/new", response_class=HTMLResponse)
+async def add_site(
+    request: Request,
+    current: CurrentSession,
+    key: Annotated[str, Form()] = "",
+    csrf: Annotated[str, Form()] = "",
+) -> Response:
+    """Add a site with the manual's escalation ladder and shifts (changed on its page after);
+    an id already given is refused, not changed."""
+    only(current, SITE_ADMINS)
+    check_csrf(request, csrf)
+    form = await request.form()
+    values: dict[str, Any] = {name: str(form.get(name, "")).strip() for name in NEW_SITE}
+    values["services"] = [str(v) for v in form.getlist("services")]
+    site_id = values["site_id"]
+    problem: ApiProblem | None = None
+    if not SITE_ID.fullmatch(site_id):
+        message = "the site's id is lower-case letters, digits, - or _, starting with a letter"
+        problem = ApiProblem(422, message, [{"field": "site_id", "message": message}])
+    else:
+        try:
+            await current.api.site(site_id)
+            message = f"{site_id} is already a site: change it on its page"
+            problem = ApiProblem(409, message, [{"field": "site_id", "message": message}])
+        except ApiProblem as missing:
+            signed_in(missing)
+    if problem is None:
+        body = {name: values[name] for name in ("code", "name", "country", "time_zone")}
+        try:
+            await current.api.put_site(
+                site_id, body | {"services": values["services"]}, key or str(uuid.uuid4())
+            )
+        except ApiProblem as refused:
+            problem = signed_in(refused)
+    if problem is not None:
+        return await _new_site_page(request, current, values, key_after(problem, key), problem)
+    return redirect(f"/sites/{site_id}?done=created")
 
 
 def settings_values(site: dict[str, Any]) -> dict[str, Any]:
