@@ -341,9 +341,12 @@ async def test_duty01_the_open_a_log_form_offers_the_sites_own_shifts(
     not the manual's default early, middle and late; the shift on now is chosen."""
     marker = uuid.uuid4().hex[:6]
     site_id = await a_site_with_its_own_shifts(platform, marker)
-    await sign_in(page, "duty_staff", [site_id], "陈静")
+    await sign_in(page, "duty_staff", ["dmg", site_id], "陈静")
     await page.goto("/duty")
     choice = page.get_by_test_id("shift-choice")
+    await expect(choice).to_contain_text("早班 07:30–15:30")  # dmg: the manual's shifts
+    await expect(choice.locator("option")).to_have_count(4)
+    await page.get_by_test_id("open-log").locator("#d-site").select_option(site_id)
     await expect(choice.locator("option")).to_have_count(2)
     await expect(choice.locator("option").first).to_have_text("day 08:00–20:00")
     await expect(choice.locator("option").nth(1)).to_have_text("夜班 20:00–08:00")

@@ -204,14 +204,18 @@ async def duty_logs(
 
 
 @router.get("/duty/shifts", response_class=HTMLResponse)
-async def shifts_of_site(request: Request, current: CurrentSession, site_id: str = "") -> Response:
-    """The open-a-log form's shift choice for the site chosen (htmx, as the site changes)."""
+async def shifts_of_site(
+    request: Request, current: CurrentSession, site_id: str = "", shift: str = ""
+) -> Response:
+    """The open-a-log form's shift choice for the site chosen (htmx, as the site changes): the
+    shift chosen before if the site has it, else the one on now."""
     require(current, "duty")
     shifts, on_now = await site_shifts(current, site_id)
+    kept = shift if any(s["code"] == shift for s in shifts) else on_now
     return render(
         request,
         "_shift_field.html",
-        {"shifts": SHIFTS, "site_shifts": shifts, "values": {"shift": on_now}, "errors": {}},
+        {"shifts": SHIFTS, "site_shifts": shifts, "values": {"shift": kept}, "errors": {}},
         current=current,
     )
 
