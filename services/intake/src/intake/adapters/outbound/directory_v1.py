@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import uuid
+from datetime import datetime, timedelta
 from typing import Any
 
 from contracts.intake import v1
@@ -22,6 +23,30 @@ PRODUCER = "intake"
 EVERY_SITE = "*"
 
 
+def _published(
+    model: type[Event[Any]],
+    *,
+    key: str,
+    site_id: str,
+    correlation_id: uuid.UUID,
+    at: datetime,
+    context: EventContext,
+    payload: Any,
+) -> Any:
+    """A directory record as published: its id derived from what it records and when it was
+    recorded, so a retried save publishes the same event again rather than a second one."""
+    return model.build(
+        event_id=event_id(model, f"{key}@{at.isoformat()}"),
+        producer=PRODUCER,
+        site_id=site_id,
+        correlation_id=correlation_id,
+        causation_id=context.causation_id,
+        occurred_at=at,
+        aggregate_version=context.aggregate_version,
+        payload=payload,
+    )
+
+
 def to_integration(
     year: WorkingCalendarYear, event: Any, context: EventContext
 ) -> Event[Any] | None:
@@ -31,14 +56,13 @@ def to_integration(
         return None
     schedule = year.schedule
     key = f"{schedule.country}-{schedule.year}"
-    loaded: v1.WorkingCalendarYearLoaded = v1.WorkingCalendarYearLoaded.build(
-        event_id=event_id(v1.WorkingCalendarYearLoaded, f"{key}@{event.loaded_at.isoformat()}"),
-        producer=PRODUCER,
+    loaded: v1.WorkingCalendarYearLoaded = _published(
+        v1.WorkingCalendarYearLoaded,
+        key=key,
         site_id=EVERY_SITE,
         correlation_id=derive_id("working-calendar", key),
-        causation_id=context.causation_id,
-        occurred_at=event.loaded_at,
-        aggregate_version=context.aggregate_version,
+        at=event.loaded_at,
+        context=context,
         payload=v1.WorkingCalendarYearLoadedPayload(
             country=schedule.country,
             year=schedule.year,
@@ -55,16 +79,13 @@ def resident_recorded(resident: Resident, event: Any, context: EventContext) -> 
     if not isinstance(event, events.ResidentRecorded):
         return None
     details = resident.details
-    recorded: v1.ResidentRecorded = v1.ResidentRecorded.build(
-        event_id=event_id(
-            v1.ResidentRecorded, f"{resident.resident_id}@{event.recorded_at.isoformat()}"
-        ),
-        producer=PRODUCER,
+    recorded: v1.ResidentRecorded = _published(
+        v1.ResidentRecorded,
+        key=str(resident.resident_id),
         site_id=resident.site_id,
         correlation_id=resident.resident_id,
-        causation_id=context.causation_id,
-        occurred_at=event.recorded_at,
-        aggregate_version=context.aggregate_version,
+        at=event.recorded_at,
+        context=context,
         payload=v1.ResidentRecordedPayload(
             resident_id=resident.resident_id,
             name=details.name,
@@ -84,14 +105,13 @@ def unit_recorded(unit: Unit, event: Any, context: EventContext) -> Event[Any] |
     if not isinstance(event, events.UnitRecorded):
         return None
     people = unit.occupancy
-    recorded: v1.UnitRecorded = v1.UnitRecorded.build(
-        event_id=event_id(v1.UnitRecorded, f"{unit.unit_id}@{event.recorded_at.isoformat()}"),
-        producer=PRODUCER,
+    recorded: v1.UnitRecorded = _published(
+        v1.UnitRecorded,
+        key=unit.unit_id,
         site_id=unit.site_id,
         correlation_id=derive_id("unit", unit.unit_id),
-        causation_id=context.causation_id,
-        occurred_at=event.recorded_at,
-        aggregate_version=context.aggregate_version,
+        at=event.recorded_at,
+        context=context,
         payload=v1.UnitRecordedPayload(
             unit_id=unit.unit_id,
             building=unit.building,
@@ -109,14 +129,13 @@ def unit_recorded(unit: Unit, event: Any, context: EventContext) -> Event[Any] |
 def site_recorded(site: Site, event: Any, context: EventContext) -> Event[Any] | None:
     if not isinstance(event, events.SiteRecorded):
         return None
-    recorded: v1.SiteRecorded = v1.SiteRecorded.build(
-        event_id=event_id(v1.SiteRecorded, f"{site.site_id}@{event.recorded_at.isoformat()}"),
-        producer=PRODUCER,
+    recorded: v1.SiteRecorded = _published(
+        v1.SiteRecorded,
+        key=site.site_id,
         site_id=site.site_id,
         correlation_id=derive_id("site", site.site_id),
-        causation_id=context.causation_id,
-        occurred_at=event.recorded_at,
-        aggregate_version=context.aggregate_version,
+        at=event.recorded_at,
+        context=context,
         payload=v1.SiteRecordedPayload(
             code=site.code,
             site_name=site.name,
@@ -143,14 +162,13 @@ def staff_recorded(member: StaffMember, event: Any, context: EventContext) -> Ev
     if not isinstance(event, events.StaffRecorded):
         return None
     details = member.details
-    recorded: v1.StaffRecorded = v1.StaffRecorded.build(
-        event_id=event_id(v1.StaffRecorded, f"{member.staff_id}@{event.recorded_at.isoformat()}"),
-        producer=PRODUCER,
+    recorded: v1.StaffRecorded = _published(
+        v1.StaffRecorded,
+        key=member.staff_id,
         site_id=member.site_id,
         correlation_id=derive_id("staff", member.staff_id),
-        causation_id=context.causation_id,
-        occurred_at=event.recorded_at,
-        aggregate_version=context.aggregate_version,
+        at=event.recorded_at,
+        context=context,
         payload=v1.StaffRecordedPayload(
             staff_id=member.staff_id,
             staff_name=details.name,
@@ -173,16 +191,13 @@ def catalogue_recorded(
 ) -> Event[Any] | None:
     if not isinstance(event, events.CatalogueRecorded):
         return None
-    recorded: v1.CatalogueRecorded = v1.CatalogueRecorded.build(
-        event_id=event_id(
-            v1.CatalogueRecorded, f"{catalogue.site_id}@{event.recorded_at.isoformat()}"
-        ),
-        producer=PRODUCER,
+    recorded: v1.CatalogueRecorded = _published(
+        v1.CatalogueRecorded,
+        key=catalogue.site_id,
         site_id=catalogue.site_id,
         correlation_id=derive_id("catalogue", catalogue.site_id),
-        causation_id=context.causation_id,
-        occurred_at=event.recorded_at,
-        aggregate_version=context.aggregate_version,
+        at=event.recorded_at,
+        context=context,
         payload=v1.CatalogueRecordedPayload(
             boards=[
                 v1.CatalogueBoard(
