@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime, time, timedelta
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query
 from hotline_libs.auth import CurrentPrincipal
-from hotline_libs.errors import RuleViolation
 from hotline_libs.inputs import SHOWS_TEXT
 from pydantic import BaseModel, Field
 
-from intake.adapters import tables
 from intake.domain.complaint import ComplaintGrade, Department, Validity
 from intake.domain.complaint_record import RecordLine, Step, daily_record
 from intake.entrypoints.http import Reader
+from intake.entrypoints.http.tables_out import FILE_RESPONSES, Format, reported_site, table_file
 
 router = APIRouter(tags=["complaints"])
 
@@ -121,26 +120,16 @@ def _cell(value: Any) -> str:
     "/complaints/daily-record",
     summary="A site's daily complaint-handling record: received that day, acted on that day, "
     "still open at its end; as JSON, CSV or XLSX",
-    responses={
-        200: {
-            "content": {
-                tables.CSV: {"schema": {"type": "string"}},
-                tables.XLSX: {"schema": {"type": "string", "format": "binary"}},
-            }
-        }
-    },
+    responses=FILE_RESPONSES,
 )
 async def daily_complaint_record(
     reader: Reader,
     principal: CurrentPrincipal,
     site_id: Annotated[str, Query(min_length=1, max_length=40, pattern=SHOWS_TEXT)],
     day: Annotated[date, Query(description="The site's day", examples=["2026-11-23"])],
-    format_: Annotated[Literal["json", "csv", "xlsx"], Query(alias="format")] = "json",
+    format_: Annotated[Format, Query(alias="format")] = "json",
 ) -> Any:
-    principal.require_site(site_id)
-    site = await reader.sites.get(site_id)
-    if site is None:
-        raise RuleViolation(f"site {site_id!r} is not served by this hotline", field="site_id")
+    site = await reported_site(reader, principal, site_id)
     zone = ZoneInfo(site.time_zone)
     start = datetime.combine(day, time(0), tzinfo=zone)
     end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)
@@ -155,12 +144,5 @@ async def daily_complaint_record(
             open_at_day_end=sum(line.open_at_day_end for line in lines),
             lines=shown,
         )
-    media_type = tables.CSV if format_ == "csv" else tables.XLSX
     rows = [[_cell(getattr(line, name)) for name in COLUMNS] for line in shown]
-    return Response(
-        tables.write_table(COLUMNS, rows, media_type),
-        media_type=media_type,
-        headers={
-            "Content-Disposition": f'attachment; filename="complaints-{site_id}-{day}.{format_}"'
-        },
-    )
+    return table_file(COLUMNS, rows, format_, f"complaints-{site_id}-{day}")

@@ -4,20 +4,20 @@ from __future__ import annotations
 
 from dataclasses import asdict, fields
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Path, Query
 from hotline_libs.auth import CurrentPrincipal, Role
 from hotline_libs.errors import RuleViolation
 from hotline_libs.inputs import SHOWS_TEXT
 from hotline_libs.service import Bus
 from pydantic import BaseModel, ConfigDict, Field
 
-from intake.adapters import tables
 from intake.domain.boards import RequestKind
 from intake.domain.commands import SignMonthlyReport
 from intake.domain.monthly_report import BoardFigures, ReportSignOffs, Stage
 from intake.entrypoints.http import Reader
+from intake.entrypoints.http.tables_out import FILE_RESPONSES, Format, reported_site, table_file
 from intake.service_layer.reports import month_figures
 
 router = APIRouter(tags=["reports"])
@@ -54,26 +54,16 @@ class MonthlyReportOut(BaseModel):
     "/reports/monthly",
     summary="A site's month per board: counts, triage, replies on time, complaint clocks, "
     "topics; as JSON, CSV or XLSX",
-    responses={
-        200: {
-            "content": {
-                tables.CSV: {"schema": {"type": "string"}},
-                tables.XLSX: {"schema": {"type": "string", "format": "binary"}},
-            }
-        }
-    },
+    responses=FILE_RESPONSES,
 )
 async def monthly_report(
     reader: Reader,
     principal: CurrentPrincipal,
     site_id: Annotated[str, Query(min_length=1, max_length=40, pattern=SHOWS_TEXT)],
     month: Annotated[str, Query(pattern=MONTH, examples=["2026-11"])],
-    format_: Annotated[Literal["json", "csv", "xlsx"], Query(alias="format")] = "json",
+    format_: Annotated[Format, Query(alias="format")] = "json",
 ) -> Any:
-    principal.require_site(site_id)
-    site = await reader.sites.get(site_id)
-    if site is None:
-        raise RuleViolation(f"site {site_id!r} is not served by this hotline", field="site_id")
+    site = await reported_site(reader, principal, site_id)
     boards = await month_figures(reader.requests, reader.timeline, site, month)
     signed = await reader.report_signoffs.get(f"{site_id}:{month}")
     if format_ == "json":
@@ -91,7 +81,6 @@ async def monthly_report(
             },
             signoffs=[SignOffOut(**vars(s)) for s in (signed.signoffs if signed else ())],
         )
-    media_type = tables.CSV if format_ == "csv" else tables.XLSX
     columns = ["board", *SCALARS, "by_category"]
     rows = [
         [
@@ -101,13 +90,7 @@ async def monthly_report(
         ]
         for kind, f in boards.items()
     ]
-    return Response(
-        tables.write_table(columns, rows, media_type, chart=CHARTED),
-        media_type=media_type,
-        headers={
-            "Content-Disposition": f'attachment; filename="report-{site_id}-{month}.{format_}"'
-        },
-    )
+    return table_file(columns, rows, format_, f"report-{site_id}-{month}", chart=CHARTED)
 
 
 class SignOffIn(BaseModel):

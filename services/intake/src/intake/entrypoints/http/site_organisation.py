@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Annotated
 
 from fastapi import APIRouter, Path
-from hotline_libs.auth import CurrentPrincipal
+from hotline_libs.auth import CurrentPrincipal, Principal
 from hotline_libs.errors import NotFound
 from pydantic import BaseModel, Field
 
@@ -44,6 +44,13 @@ class BuildingsOut(BaseModel):
     uncovered: list[str] = Field(description="Buildings no steward covers")
 
 
+async def _served(reader: Reader, principal: Principal, site_id: str) -> None:
+    """The caller's site (403 otherwise) and one the hotline serves (404 otherwise)."""
+    principal.require_site(site_id)
+    if await reader.sites.get(site_id) is None:
+        raise NotFound(f"site {site_id!r} is not served by this hotline")
+
+
 def _brief(member: StaffMember) -> StaffBriefOut:
     d = member.details
     return StaffBriefOut(
@@ -69,9 +76,7 @@ def _building_out(building: Building) -> BuildingOut:
 async def list_buildings(
     site_id: SiteId, reader: Reader, principal: CurrentPrincipal
 ) -> BuildingsOut:
-    principal.require_site(site_id)
-    if await reader.sites.get(site_id) is None:
-        raise NotFound(f"site {site_id!r} is not served by this hotline")
+    await _served(reader, principal, site_id)
     found = buildings_of(
         await reader.units.all_of(None, site_id), await reader.staff.of_site(site_id)
     )
@@ -114,9 +119,7 @@ def _department_out(found: DepartmentStaff) -> DepartmentOut:
 async def list_departments(
     site_id: SiteId, reader: Reader, principal: CurrentPrincipal
 ) -> DepartmentsOut:
-    principal.require_site(site_id)
-    if await reader.sites.get(site_id) is None:
-        raise NotFound(f"site {site_id!r} is not served by this hotline")
+    await _served(reader, principal, site_id)
     found = departments_of(await reader.staff.of_site(site_id))
     return DepartmentsOut(
         site_id=site_id,
