@@ -21,14 +21,17 @@ from console.entrypoints.web import (
     answering,
     approvals,
     board,
+    complaint_record,
     complaints,
     directory_files,
     duty,
     owed,
     phone_book,
+    reception_script,
     redirect,
     render,
     sign_in,
+    site_organisation,
     sites,
     staff,
 )
@@ -68,6 +71,9 @@ def create_app(settings: ConsoleSettings | None = None) -> FastAPI:
     app.include_router(sites.router)
     app.include_router(staff.router)
     app.include_router(directory_files.router)
+    app.include_router(complaint_record.router)
+    app.include_router(reception_script.router)
+    app.include_router(site_organisation.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/assets/htmx.min.js", include_in_schema=False)

@@ -269,3 +269,31 @@ class HotlineApi:
     async def export_directory(self, kind: str, params: dict[str, Any]) -> httpx.Response:
         """A site's residents or units as CSV or XLSX, as intake sends the file."""
         return await self._send("intake", "GET", f"/directory/exports/{kind}", params=params)
+
+    # -- the daily complaint record, the reception script, a site's organisation ---------------
+    async def daily_complaint_record(self, site_id: str, day: str) -> dict[str, Any]:
+        """The site's complaint-handling record of ``day`` (CMP-18)."""
+        params = {"site_id": site_id, "day": day}
+        return await self._call("intake", "GET", "/complaints/daily-record", params=params)
+
+    async def daily_complaint_record_file(
+        self, site_id: str, day: str, format_: str
+    ) -> httpx.Response:
+        """The same record as CSV or XLSX, as intake sends the file."""
+        params = {"site_id": site_id, "day": day, "format": format_}
+        return await self._send("intake", "GET", "/complaints/daily-record", params=params)
+
+    async def reception_script(self, site_id: str) -> dict[str, Any]:
+        """The script and courtesy phrases agents read for a site (KB-17, KB-20)."""
+        return await self._call("intake", "GET", f"/reception-scripts/{site_id}")
+
+    async def word_reception_script(
+        self, site_id: str, body: dict[str, Any], key: str
+    ) -> dict[str, Any]:
+        return await self._change(f"/reception-scripts/{site_id}", body, key, method="PUT")
+
+    async def buildings(self, site_id: str) -> dict[str, Any]:
+        return await self._call("intake", "GET", f"/sites/{site_id}/buildings")
+
+    async def departments(self, site_id: str) -> dict[str, Any]:
+        return await self._call("intake", "GET", f"/sites/{site_id}/departments")

@@ -88,7 +88,9 @@ SCREENS = (
     Screen("requests", "/requests", REQUEST_READERS),
     Screen("owed", "/answers/owed", REQUEST_READERS),
     Screen("complaints", "/complaints", COMPLAINT_READERS),
+    Screen("complaint_record", "/complaints/daily-record", COMPLAINT_READERS),
     Screen("answers", "/answers", KNOWLEDGE_READERS),
+    Screen("reception_script", "/reception-script", KNOWLEDGE_READERS),
     Screen("approvals", "/answers/approvals", LEADERS_IN_CHARGE),
     Screen("incidents", "/incidents", REQUEST_READERS),
     Screen("duty", "/duty", DUTY_READERS),
@@ -100,6 +102,7 @@ DIRECTORY_SCREENS = (
     Screen("phone_book", "/phone-book", STAFF),
     Screen("staff", "/staff", DIRECTORY_KEEPERS),
     Screen("site_settings", "/sites", DIRECTORY_KEEPERS),
+    Screen("site_organisation", "/organisation", STAFF),
     Screen("directory_files", "/directory", DIRECTORY_EXPORTERS),
 )
 """The directory and the sites' settings: the navigation's second group, after the work."""
