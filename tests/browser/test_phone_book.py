@@ -14,7 +14,7 @@ from hotline_libs.auth import Role
 from playwright.async_api import Page, expect
 
 from tests.browser.conftest import screenshot
-from tests.browser.test_console import sign_in
+from tests.browser.test_console import fresh_phone, sign_in
 from tests.support import auth, changing
 
 pytestmark = [
@@ -133,3 +133,37 @@ async def test_kb12_the_phone_book_finds_staff_by_their_post(page: Page, platfor
     found = page.get_by_test_id("transfer-results")
     await expect(found).to_contain_text(f"周静{marker}")
     await expect(found.get_by_test_id("transfer-number")).to_have_text("+8613900001234")
+
+
+async def test_kb12_the_agent_answering_a_consultation_finds_where_to_transfer_it(
+    page: Page, platform: Stack
+) -> None:
+    """TAX-02 (call transfer), KB-12: a consultation keeps the agent on the request's page while
+    the caller is on the line; the same search there finds the number to transfer the call to."""
+    marker = uuid.uuid4().hex[:6]
+    number = extension()
+    async with httpx.AsyncClient(base_url=platform.service_url("intake"), timeout=15) as intake:
+        put = await intake.put(
+            f"/phone-book/{uuid.uuid4()}",
+            json={
+                "site_id": "dmg",
+                "name": f"自来水公司 {marker}",
+                "number": number,
+                "purpose": f"停水 水压 {marker}",
+            },
+            headers=changing(Role.SUPERVISOR),
+        )
+        assert put.status_code == 201, put.text
+    await sign_in(page, "agent", ["dmg"], "李娜")
+    await page.goto("/requests/new")
+    await page.fill("#resident-building", "3")
+    await page.fill("#resident-room", "1202")
+    await page.fill("#resident-name", "王芳")
+    await page.fill("#resident-phone", fresh_phone())
+    await page.select_option("#kind", "consultation")
+    await page.select_option("#category", "call_transfer")
+    await page.fill("#description", "想问停水原因, 请转自来水公司")
+    await page.click("form.register button[type=submit]")
+    await expect(page.get_by_test_id("registered")).to_contain_text("SR-DMG-")
+    await page.fill("#transfer-q", f"停水 {marker}")
+    await expect(page.get_by_test_id("transfer-number")).to_have_text(number)
