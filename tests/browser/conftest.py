@@ -62,10 +62,22 @@ async def page(browser: Browser, console: str) -> AsyncIterator[Page]:
 
 
 async def screenshot(page: Page, name: str) -> Path:
+    """The whole page as a PNG. Chromium takes a full-page shot by stretching the viewport to
+    the page's height and back, which can leave the scroll offset where a click right after
+    computes its point wrongly: it lands on the body and nothing happens (seen once the header
+    wrapped to two lines). The page is scrolled back to the top and left a few frames, so the
+    next action scrolls its element into view afresh."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
     await page.screenshot(path=str(path), full_page=True)
+    await page.evaluate(SETTLED)
     return path
+
+
+SETTLED = """() => new Promise(done => {
+    window.scrollTo(0, 0);
+    requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 50)));
+})"""
 
 
 async def a_site_with_its_own_shifts(platform: Stack, marker: str) -> str:
