@@ -4,6 +4,7 @@ navigation the user's role may use, and rendering in the user's language."""
 from __future__ import annotations
 
 import hmac
+import re
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -169,6 +170,14 @@ def signed_in(problem: ApiProblem) -> ApiProblem:
     if problem.status == 401:
         raise SignInNeeded("session_ended") from None
     return problem
+
+
+def by_field(problem: ApiProblem | None) -> dict[str, str]:
+    """The problem's fields with list positions written one way (``shifts.0.code``), whether
+    the API's validation (``shifts.0.code``) or its rules (``shifts[0].code``) named them."""
+    if problem is None:
+        return {}
+    return {re.sub(r"\[(\d+)\]", r".\1", name): text for name, text in problem.by_field().items()}
 
 
 def key_after(problem: ApiProblem, key: str) -> str:

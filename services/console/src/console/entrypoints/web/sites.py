@@ -23,6 +23,7 @@ from console.entrypoints.web import (
     DIRECTORY_KEEPERS,
     SITE_ADMINS,
     Session,
+    by_field,
     check_csrf,
     key_after,
     may,
@@ -72,14 +73,6 @@ def _site_id(site_id: str) -> str:
     if not SITE_ID.fullmatch(site_id):
         raise HTTPException(404, "no_such_site")
     return site_id
-
-
-def by_field(problem: ApiProblem | None) -> dict[str, str]:
-    """The problem's fields with list positions written one way (``shifts.0.code``), whether
-    the API's validation (``shifts.0.code``) or its rules (``shifts[0].code``) named them."""
-    if problem is None:
-        return {}
-    return {re.sub(r"\[(\d+)\]", r".\1", name): text for name, text in problem.by_field().items()}
 
 
 @router.get("/sites", response_class=HTMLResponse)

@@ -20,6 +20,7 @@ from console.adapters.api import ApiProblem
 from console.entrypoints.web import (
     DIRECTORY_KEEPERS,
     Session,
+    by_field,
     check_csrf,
     key_after,
     may,
@@ -48,13 +49,6 @@ def _staff_id(staff_id: str) -> str:
     if not STAFF_ID.fullmatch(staff_id):
         raise HTTPException(404, "no_such_staff_member")
     return staff_id
-
-
-def by_field(problem: ApiProblem | None) -> dict[str, str]:
-    """The problem's fields, a list's position written one way (``phones.0``)."""
-    if problem is None:
-        return {}
-    return {re.sub(r"\[(\d+)\]", r".\1", name): text for name, text in problem.by_field().items()}
 
 
 def buildings(typed: str) -> list[str]:
