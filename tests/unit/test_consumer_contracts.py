@@ -119,7 +119,19 @@ CARRIES: dict[tuple[str, str], tuple[str, ...]] = {
     ("notification", "IncidentClosed"): ("incident_id", "title", "closing_note"),
     ("notification", "SiteRecorded"): ("site_name", "recorded_at"),
     ("notification", "EmergencyReported"): ("request_id", "request_no", "emergency"),
-    ("notification", "StaffRecorded"): ("staff_id", "staff_name", "recorded_at"),
+    ("notification", "StaffRecorded"): (
+        "staff_id",
+        "staff_name",
+        "recorded_at",
+        "information_liaison",
+    ),
+    ("notification", "MonthlyReportApproved"): (
+        "month",
+        "prepared_by",
+        "reviewed_by",
+        "approved_by",
+        "approved_at",
+    ),
 }
 """What each consumer must keep of each event it reads: the ids and numbers that tie its own
 record to the producer's. A new subscription needs a row here."""

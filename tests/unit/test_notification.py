@@ -25,6 +25,7 @@ from contracts.intake.v1 import (
     IncidentClosed,
     IncidentClosedPayload,
     IncidentKind,
+    MonthlyReportApproved,
     ReplyKind,
     RequestKind,
     ResidentReplied,
@@ -119,6 +120,11 @@ class FakeStaff:
         self, site_ids: Collection[str], roles: Collection[str]
     ) -> list[StaffMember]:
         return [m for m in self.members.values() if m.site_id in site_ids and m.roles & set(roles)]
+
+    async def at_site_or_with_roles(
+        self, site_id: str, roles: Collection[str]
+    ) -> list[StaffMember]:
+        return [m for m in self.members.values() if m.site_id == site_id or m.roles & set(roles)]
 
 
 class FakeNotificationUnitOfWork(FakeUnitOfWork):
@@ -267,6 +273,7 @@ def test_residents_are_not_told_about_internal_events() -> None:
         SiteRecorded,
         EmergencyReported,  # alerts staff, not the resident (INC-02)
         StaffRecorded,
+        MonthlyReportApproved,  # sent to staff, not the resident (CMP-22)
     }
     assert WorkOrderCompleted not in told
 

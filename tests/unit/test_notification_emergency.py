@@ -92,6 +92,8 @@ def staff_recorded(
     active: bool = True,
     recorded_at: datetime = RECORDED,
     name: str = "周静",
+    department: StaffDepartment = StaffDepartment.CUSTOMER_SERVICE,
+    liaison: bool = False,
 ) -> StaffRecorded:
     event: StaffRecorded = StaffRecorded.build(
         event_id=event_id(StaffRecorded, f"{staff_id}@{recorded_at.isoformat()}"),
@@ -103,11 +105,11 @@ def staff_recorded(
             staff_id=staff_id,
             staff_name=name,
             title="主管",
-            department=StaffDepartment.CUSTOMER_SERVICE,
+            department=department,
             roles=[StaffRole(role) for role in roles],
             phones=[phone],
             email=email,
-            information_liaison=False,
+            information_liaison=liaison,
             active=active,
             recorded_at=recorded_at,
         ),

@@ -35,8 +35,10 @@ def bootstrap(
     service = HotlineService(
         NAME,
         settings,
-        description="Tells residents by SMS and e-mail what happened to their request, and "
-        "alerts the supervisors and the site's manager of an emergency.",
+        description="Tells residents by SMS and e-mail what happened to their request, "
+        "alerts the supervisors and the site's manager of an emergency, and e-mails each "
+        "site's approved monthly report to its departments' liaisons, its manager and the "
+        "company's leaders.",
         publishes=[NotificationSent],
         prepare=prepare,
         clock=clock,

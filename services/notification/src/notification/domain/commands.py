@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from notification.domain.occasions import EmergencyReported, Occasion
+from notification.domain.occasions import EmergencyReported, MonthlyReportApproved, Occasion
 from notification.domain.staff import StaffMember
 
 
@@ -38,8 +38,17 @@ class AlertStaff:
 
 
 @dataclass(frozen=True)
+class SendMonthlyReport:
+    """E-mail a site's approved monthly report to the departments' liaisons at the site, its
+    manager and the company's leaders on record (CMP-19, CMP-22, KB-11)."""
+
+    report: MonthlyReportApproved
+    causation_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
 class KeepStaffMember:
-    """Keep a member of staff as intake last recorded them (for the alerts)."""
+    """Keep a member of staff as intake last recorded them (for the alerts and reports)."""
 
     member: StaffMember
     causation_id: uuid.UUID | None = None

@@ -1,5 +1,6 @@
 """The messages each occasion sends: one per resident told and channel they can be reached on;
-and the alerts an emergency sends the staff, one per member alerted and channel."""
+the alerts an emergency sends the staff, one per member alerted and channel; and the e-mail
+of a site's approved monthly report, one per member sent it."""
 
 from __future__ import annotations
 
@@ -11,9 +12,11 @@ from zoneinfo import ZoneInfo
 
 from notification.domain.occasions import (
     COMPLAINT,
+    BoardMonth,
     ChargeRaised,
     EmergencyReported,
     IncidentOver,
+    MonthlyReportApproved,
     Occasion,
     ReplyKind,
     RequestAccepted,
@@ -36,8 +39,19 @@ EMERGENCY_NAMES = {
     "fire_alarm": "火警",
 }
 """What staff call each kind of emergency; another kind is named 紧急情况."""
+BOARD_NAMES = {
+    "consultation": "咨询",
+    "repair": "报修",
+    "complaint": "投诉",
+    "callback": "回访",
+    "value_added": "社区增值服务",
+    "housekeeping": "家政保洁",
+    "information": "信息收集",
+}
+"""The seven boards as staff call them (TAX-01); another is named by its code."""
 EMERGENCY_ALERT = "emergency_alert"
-STAFF_TEMPLATES = frozenset({EMERGENCY_ALERT})
+MONTHLY_REPORT = "monthly_report"
+STAFF_TEMPLATES = frozenset({EMERGENCY_ALERT, MONTHLY_REPORT})
 """The templates of messages to staff, not to a resident (``NotificationSent`` is not
 published for them: it says a resident was told)."""
 
@@ -86,15 +100,16 @@ def _reach(
         )
     if recipient.email and (email_too or not recipient.phone):
         messages.append(
-            OutgoingMessage(
-                Channel.EMAIL,
-                recipient.email,
-                template,
-                subject,
-                f"{recipient.name}您好：\n\n{mail_body or body}\n\n物业服务热线",
-            )
+            _email(recipient.name, recipient.email, template, subject, mail_body or body)
         )
     return messages
+
+
+def _email(name: str, address: str, template: str, subject: str, body: str) -> OutgoingMessage:
+    """The e-mail to ``name``: greeted by name and signed by the hotline."""
+    return OutgoingMessage(
+        Channel.EMAIL, address, template, subject, f"{name}您好：\n\n{body}\n\n物业服务热线"
+    )
 
 
 def _quoted(text: str) -> str:
@@ -241,6 +256,76 @@ def emergency_alerts(
             mail_body=f"{said}{emergency.description}{after}",
         )
     return _once(messages)
+
+
+def _month(month: str) -> str:
+    year, number = month.split("-")
+    return f"{year}年{int(number)}月"
+
+
+def _board_lines(b: BoardMonth) -> list[str]:
+    name = BOARD_NAMES.get(b.board, b.board)
+    if not b.registered and not b.complaint_clocks:
+        return [f"【{name}】本月无登记"]
+    lines = [
+        f"【{name}】",
+        f"  登记 {b.registered} 件：受理 {b.accepted}，不予受理 {b.declined}，转介 {b.redirected}",
+        f"  承诺回复 {b.promises} 次，按时答复 {b.promises_kept_on_time}；"
+        f"24 小时内未首次答复 {b.first_answers_overdue}",
+    ]
+    if b.board == COMPLAINT or b.complaint_clocks:
+        lines += [
+            f"  投诉有效 {b.complaints_valid}，无效 {b.complaints_invalid}；"
+            f"2 小时内首次答复 {b.complaints_answered_within_2h}",
+            f"  已解决 {b.complaints_resolved}，其中 24 小时内解决 "
+            f"{b.complaints_resolved_within_24h}；二次投诉 {b.second_complaints}；"
+            f"典型案例 {b.representative_cases}",
+        ]
+    lines.append(f"  答复经质检与公司政策不符 {b.answers_contradicting_policy}")
+    if b.by_category:
+        lines.append("  分类：" + "，".join(f"{item} {n}" for item, n in b.by_category))
+    return lines
+
+
+def monthly_report_text(report: MonthlyReportApproved, site_name: str | None = None) -> str:
+    """The approved report as plain text: the site and month, who signed it, each board's
+    figures and the month's totals. ``site_name``: the site's name, else its id."""
+    where = site_name or report.about.site_id
+    approved_at = report.approved_at.astimezone(LOCAL)
+    boards = report.boards
+    lines = [
+        f"{where} {_month(report.month)}的呼叫中心月报已批准，"
+        "现将各板块的统计结果发送各部门及公司领导。",
+        "",
+        f"编制（呼叫中心主管）：{report.prepared_by}",
+        f"审核（质量控制部）：{report.reviewed_by}",
+        f"批准（物业服务中心经理）：{report.approved_by}，{approved_at:%Y-%m-%d %H:%M}",
+        "",
+        f"本月合计：登记 {sum(b.registered for b in boards)} 件，"
+        f"受理 {sum(b.accepted for b in boards)}，"
+        f"不予受理 {sum(b.declined for b in boards)}，"
+        f"转介 {sum(b.redirected for b in boards)}；"
+        f"承诺回复 {sum(b.promises for b in boards)} 次，"
+        f"按时答复 {sum(b.promises_kept_on_time for b in boards)}",
+    ]
+    for board in boards:
+        lines += ["", *_board_lines(board)]
+    return "\n".join(lines)
+
+
+def monthly_report_mails(
+    report: MonthlyReportApproved, staff: Sequence[StaffMember], site_name: str | None = None
+) -> list[OutgoingMessage]:
+    """The e-mail of an approved monthly report to each member of ``staff`` who has an address
+    (CMP-19, CMP-22, KB-11); at most one per address. By e-mail only: a month's figures do not
+    fit an SMS. ``site_name``: the site's name, else its id."""
+    subject = f"{site_name or report.about.site_id} {_month(report.month)}呼叫中心月报（已批准）"
+    text = monthly_report_text(report, site_name)
+    return _once(
+        _email(member.name, member.email, MONTHLY_REPORT, subject, text)
+        for member in staff
+        if member.email
+    )
 
 
 class MessageRefused(Exception):

@@ -1,5 +1,5 @@
-"""What residents are told about, and what staff are alerted of, in notification's own terms
-(not the producers' contracts).
+"""What residents are told about, what staff are alerted of, and the reports staff are sent, in
+notification's own terms (not the producers' contracts).
 
 The inbound mappers (``adapters/inbound``) turn each producer's event into one of these; the
 templates (``messages.py``) turn one into the messages to send.
@@ -158,6 +158,64 @@ class EmergencyReported:
     """Who called, and the unit it is in."""
     redirected_to: str | None = None
     """Where the caller was sent, when the hotline does not handle it itself."""
+
+
+@dataclass(frozen=True)
+class BoardMonth:
+    """One board's month, as the director approved it."""
+
+    board: str
+    """The board (``consultation``, ``repair``, ``complaint`` …)."""
+    registered: int
+    accepted: int
+    declined: int
+    redirected: int
+    promises: int
+    """Replies promised (KB-04)."""
+    promises_kept_on_time: int
+    first_answers_overdue: int
+    """Not answered within 24 hours (KPI-10)."""
+    complaints_valid: int
+    complaints_invalid: int
+    complaints_answered_within_2h: int
+    complaints_resolved: int
+    complaints_resolved_within_24h: int
+    second_complaints: int
+    representative_cases: int
+    answers_contradicting_policy: int
+    by_category: tuple[tuple[str, int], ...]
+    """Requests per item of the board (consultation topics, complaint types …), most first."""
+
+    @property
+    def complaint_clocks(self) -> bool:
+        """Whether the board has complaint figures to report."""
+        return any(
+            (
+                self.complaints_valid,
+                self.complaints_invalid,
+                self.complaints_answered_within_2h,
+                self.complaints_resolved,
+                self.complaints_resolved_within_24h,
+                self.second_complaints,
+                self.representative_cases,
+            )
+        )
+
+
+@dataclass(frozen=True)
+class MonthlyReportApproved:
+    """A site's monthly hotline report, approved by the director: the complaint and consultation
+    figures the departments and the company's leaders are sent (CMP-19, CMP-22, KB-11). The
+    staff sent it are those on record when it arrives (``staff.sent_monthly_report_of``)."""
+
+    about: About
+    month: str
+    """``YYYY-MM``."""
+    prepared_by: str
+    reviewed_by: str
+    approved_by: str
+    approved_at: datetime
+    boards: tuple[BoardMonth, ...]
 
 
 Occasion = RequestAccepted | TechnicianAssigned | ChargeRaised | ResidentAnswered | IncidentOver

@@ -1,5 +1,6 @@
-"""The staff notification alerts, as intake's directory last recorded them, and who of them an
-emergency alerts (INC-01, INC-02)."""
+"""The staff notification writes to, as intake's directory last recorded them: who of them an
+emergency alerts (INC-01, INC-02), and who is sent a site's approved monthly report (CMP-19,
+CMP-22, KB-11)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,10 @@ CENTRAL_HOTLINE = "*"
 
 ALERTED_OF_EMERGENCIES = frozenset({Role.SUPERVISOR, Role.SITE_MANAGER})
 """The roles an emergency alerts (``StaffMember.alerted_of_emergency_at`` says where)."""
+
+COMPANY_LEADERS = frozenset({Role.DIRECTOR})
+"""The company's leaders: sent every site's monthly report, whatever site they are recorded at
+(CMP-22)."""
 
 
 @dataclass(frozen=True)
@@ -32,6 +37,8 @@ class StaffMember:
     email: str | None
     active: bool
     recorded_at: datetime
+    information_liaison: bool = False
+    """Their department's information liaison at their site (KB-11)."""
 
     @property
     def phone(self) -> str | None:
@@ -49,6 +56,20 @@ class StaffMember:
             return True
         return Role.SITE_MANAGER in self.roles and self.site_id == site_id
 
+    def sent_monthly_report_of(self, site_id: str) -> bool:
+        """The monthly report of ``site_id``, once approved, goes to the departments and the
+        company's leaders (CMP-19, CMP-22; KB-11: the consultation figures are fed back to the
+        departments): each department's information liaison at that site, that site's
+        manager, and every director wherever recorded, while they are on the staff. Another
+        site's liaison or manager, a leaver and anyone else are not sent it."""
+        if not self.active:
+            return False
+        if self.roles & COMPANY_LEADERS:
+            return True
+        return self.site_id == site_id and (
+            self.information_liaison or Role.SITE_MANAGER in self.roles
+        )
+
 
 def alerted_of_emergency_at(site_id: str, staff: Iterable[StaffMember]) -> list[StaffMember]:
     """Those of ``staff`` an emergency at ``site_id`` alerts, in staff-id order."""
@@ -56,3 +77,10 @@ def alerted_of_emergency_at(site_id: str, staff: Iterable[StaffMember]) -> list[
         (member for member in staff if member.alerted_of_emergency_at(site_id)),
         key=lambda member: member.staff_id,
     )
+
+
+def sent_monthly_report_of(site_id: str, staff: Iterable[StaffMember]) -> list[StaffMember]:
+    """Those of ``staff`` the monthly report of ``site_id`` goes to, each once (a liaison who
+    is also the manager, a member found twice), in staff-id order."""
+    sent = {member.staff_id: member for member in staff if member.sent_monthly_report_of(site_id)}
+    return [sent[staff_id] for staff_id in sorted(sent)]

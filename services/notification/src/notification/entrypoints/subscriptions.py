@@ -7,6 +7,7 @@ from contracts.dispatch.v1 import WorkOrderDispatched
 from contracts.intake.v1 import (
     EmergencyReported,
     IncidentClosed,
+    MonthlyReportApproved,
     ResidentReplied,
     ServiceRequestAccepted,
     SiteRecorded,
@@ -34,6 +35,10 @@ def subscriptions(bus: MessageBus) -> list[Subscription]:
         ),
         Subscription(topics.CHARGES, {ChargeRaised: to_bus(bus, events_v1.charge_raised)}),
         Subscription(topics.INCIDENTS, {IncidentClosed: to_bus(bus, events_v1.incident_closed)}),
+        Subscription(
+            topics.REPORTS,
+            {MonthlyReportApproved: to_bus(bus, events_v1.monthly_report_approved)},
+        ),
         Subscription(
             topics.DIRECTORY,
             {

@@ -1,6 +1,7 @@
 """Notification's use cases: tell residents, once per occasion, resident and channel; alert
-staff of an emergency, once per member and channel; keep the names of the sites the messages
-name and the staff an emergency alerts."""
+staff of an emergency, once per member and channel; e-mail a site's approved monthly report,
+once per member; keep the names of the sites the messages name and the staff an emergency
+alerts and a report is sent to."""
 
 from __future__ import annotations
 
@@ -11,12 +12,19 @@ from typing import Any
 import structlog
 from hotline_libs.errors import Unavailable
 
-from notification.domain.commands import AlertStaff, KeepSiteName, KeepStaffMember, TellResident
+from notification.domain.commands import (
+    AlertStaff,
+    KeepSiteName,
+    KeepStaffMember,
+    SendMonthlyReport,
+    TellResident,
+)
 from notification.domain.messages import (
     Channel,
     MessageRefused,
     emergency_alerts,
     messages_for,
+    monthly_report_mails,
     names_the_site,
 )
 from notification.domain.notification import (
@@ -28,7 +36,9 @@ from notification.domain.notification import (
 from notification.domain.staff import (
     ALERTED_OF_EMERGENCIES,
     CENTRAL_HOTLINE,
+    COMPANY_LEADERS,
     alerted_of_emergency_at,
+    sent_monthly_report_of,
 )
 from notification.service_layer.unit_of_work import Mail, NotificationUnitOfWork, Sms
 
@@ -118,6 +128,47 @@ async def alert_staff(
     return await _deliver(notification, uow, sms, mail)
 
 
+async def send_monthly_report(
+    command: SendMonthlyReport,
+    uow: NotificationUnitOfWork,
+    sms: Sms,
+    mail: Mail,
+    attempt: int = 2,
+) -> Notification | None:
+    """E-mail a site's approved monthly report to each department's information liaison at the
+    site, the site's manager and the company's leaders, as on record now (CMP-19, CMP-22,
+    KB-11); sent and stored like ``tell_resident``, so a redelivered approval sends nobody the
+    report twice. Those without an e-mail address are logged by staff id, not sent it. None
+    when nobody on record has an address: logged, and the event taken as handled."""
+    report = command.report
+    about = report.about
+    notification = await _told_already(about.event_id, uow, attempt)
+    if notification is None:
+        on_record = await uow.staff.at_site_or_with_roles(about.site_id, COMPANY_LEADERS)
+        readers = sent_monthly_report_of(about.site_id, on_record)
+        unreachable = [member.staff_id for member in readers if not member.email]
+        if unreachable:
+            log.warning(
+                "staff to be sent a monthly report have no e-mail address",
+                site_id=about.site_id,
+                month=report.month,
+                staff_ids=unreachable,
+            )
+        site_name = await uow.site_names.name_of(about.site_id)
+        outgoing = monthly_report_mails(report, readers, site_name)
+        if not outgoing:
+            log.warning(
+                "nobody on record to send a monthly report",
+                site_id=about.site_id,
+                month=report.month,
+                event_id=str(about.event_id),
+            )
+            return None
+        notification = new_notification(about, outgoing, uow.clock())
+        uow.notifications.add(notification)
+    return await _deliver(notification, uow, sms, mail)
+
+
 async def _told_already(
     event_id: uuid.UUID, uow: NotificationUnitOfWork, attempt: int
 ) -> Notification | None:
@@ -170,6 +221,7 @@ async def keep_staff_member(command: KeepStaffMember, uow: NotificationUnitOfWor
 HANDLERS: dict[type[Any], Any] = {
     TellResident: tell_resident,
     AlertStaff: alert_staff,
+    SendMonthlyReport: send_monthly_report,
     KeepSiteName: keep_site_name,
     KeepStaffMember: keep_staff_member,
 }

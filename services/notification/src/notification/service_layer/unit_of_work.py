@@ -38,6 +38,13 @@ class Staff(Protocol):
         """Those recorded at any of ``site_ids`` with any of ``roles`` (leavers included)."""
         ...
 
+    async def at_site_or_with_roles(
+        self, site_id: str, roles: Collection[str]
+    ) -> list[StaffMember]:
+        """Everyone recorded at ``site_id``, and those at any site with any of ``roles``
+        (leavers included)."""
+        ...
+
 
 class NotificationUnitOfWork(Protocol):
     notifications: NotificationRepository

@@ -1,6 +1,7 @@
 """The events residents are told about (intake, dispatch, billing, v1) → notification's commands;
-an emergency, which alerts staff; and intake's records of a site, for the name messages give it,
-and of its staff, for whom an emergency alerts."""
+an emergency, which alerts staff; an approved monthly report, which staff are sent; and
+intake's records of a site, for the name messages give it, and of its staff, for whom an
+emergency alerts and who is sent a report."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from contracts.envelope import Resident
 from contracts.intake.v1 import EmergencyReported as EmergencyReportedV1
 from contracts.intake.v1 import (
     IncidentClosed,
+    MonthlyReportApproved,
     ResidentReplied,
     ServiceRequestAccepted,
     SiteRecorded,
@@ -20,9 +22,16 @@ from contracts.intake.v1 import (
 )
 
 from contracts import Event
-from notification.domain.commands import AlertStaff, KeepSiteName, KeepStaffMember, TellResident
+from notification.domain.commands import (
+    AlertStaff,
+    KeepSiteName,
+    KeepStaffMember,
+    SendMonthlyReport,
+    TellResident,
+)
 from notification.domain.occasions import (
     About,
+    BoardMonth,
     ChargedLine,
     EmergencyReported,
     IncidentOver,
@@ -33,6 +42,7 @@ from notification.domain.occasions import (
     TechnicianAssigned,
 )
 from notification.domain.occasions import ChargeRaised as Charged
+from notification.domain.occasions import MonthlyReportApproved as ReportApproved
 from notification.domain.staff import StaffMember
 
 
@@ -168,6 +178,47 @@ def staff_recorded(event: StaffRecorded) -> KeepStaffMember:
             email=p.email,
             active=p.active,
             recorded_at=p.recorded_at,
+            information_liaison=p.information_liaison,
+        ),
+        causation_id=event.event_id,
+    )
+
+
+def monthly_report_approved(event: MonthlyReportApproved) -> SendMonthlyReport:
+    """The figures as approved, board by board; each board's items most counted first."""
+    p = event.payload
+    return SendMonthlyReport(
+        ReportApproved(
+            about=_about(event, None),
+            month=p.month,
+            prepared_by=p.prepared_by,
+            reviewed_by=p.reviewed_by,
+            approved_by=p.approved_by,
+            approved_at=p.approved_at,
+            boards=tuple(
+                BoardMonth(
+                    board=b.kind.value,
+                    registered=b.registered,
+                    accepted=b.accepted,
+                    declined=b.declined,
+                    redirected=b.redirected,
+                    promises=b.promises,
+                    promises_kept_on_time=b.promises_kept_on_time,
+                    first_answers_overdue=b.first_answers_overdue,
+                    complaints_valid=b.complaints_valid,
+                    complaints_invalid=b.complaints_invalid,
+                    complaints_answered_within_2h=b.complaints_answered_within_2h,
+                    complaints_resolved=b.complaints_resolved,
+                    complaints_resolved_within_24h=b.complaints_resolved_within_24h,
+                    second_complaints=b.second_complaints,
+                    representative_cases=b.representative_cases,
+                    answers_contradicting_policy=b.answers_contradicting_policy,
+                    by_category=tuple(
+                        sorted(b.by_category.items(), key=lambda item: (-item[1], item[0]))
+                    ),
+                )
+                for b in p.boards
+            ),
         ),
         causation_id=event.event_id,
     )

@@ -1,5 +1,6 @@
 """The staff as intake last recorded each of them (``StaffRecorded``), for whom an emergency
-alerts: one document per member, the latest record by ``recorded_at``."""
+alerts and who is sent a monthly report: one document per member, the latest record by
+``recorded_at``."""
 
 from __future__ import annotations
 
@@ -24,6 +25,8 @@ def _member(document: Document) -> StaffMember:
         email=document.get("email"),
         active=document["active"],
         recorded_at=document["recorded_at"],
+        # kept before liaisons were: none until intake records them again
+        information_liaison=document.get("information_liaison", False),
     )
 
 
@@ -46,6 +49,7 @@ class MongoStaff:
                         "email": member.email,
                         "active": member.active,
                         "recorded_at": member.recorded_at,
+                        "information_liaison": member.information_liaison,
                     }
                 },
                 upsert=True,
@@ -64,5 +68,13 @@ class MongoStaff:
                 "site_id": {"$in": sorted(map(str, site_ids))},
                 "roles": {"$in": sorted(map(str, roles))},
             }
+        )
+        return [_member(document) async for document in cursor]
+
+    async def at_site_or_with_roles(
+        self, site_id: str, roles: Collection[str]
+    ) -> list[StaffMember]:
+        cursor = self._collection.find(
+            {"$or": [{"site_id": site_id}, {"roles": {"$in": sorted(map(str, roles))}}]}
         )
         return [_member(document) async for document in cursor]
