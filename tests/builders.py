@@ -88,6 +88,7 @@ def site_request_submitted(
         "kind": RequestKind.REPAIR,
         "category": "own_unit",
         "description": "厨房水龙头漏水",
+        "requested_items": [RequestedItem(item_code="RP-TAP", quantity=1)],
         "resident": resident(phone="13800138000"),
         "registered_at": registered_at,
     }

@@ -427,6 +427,7 @@ MATRIX: dict[tuple[str, str], Row] = {
         lambda r: {"code": "MATRIX", "name": "矩阵测试", "services": ["consultation"]},
     ),
     ("intake", "get_catalogue"): _row(EVERYONE, "record", "/sites/{site}/catalogue"),
+    ("intake", "get_price_list"): _row(EVERYONE, "record", "/sites/{site}/price-list"),
     ("intake", "put_catalogue_item"): _row(
         {R.ADMINISTRATOR, R.SITE_MANAGER, R.ADMIN},
         "site",

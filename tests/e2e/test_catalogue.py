@@ -51,7 +51,11 @@ async def test_tax03_an_item_added_takes_requests_and_one_retired_takes_none(
 
         taken = await intake.post(
             "/service-requests",
-            json=repair_request(site_id="gxi", category="water_heater_e2e"),
+            json=repair_request(
+                site_id="gxi",
+                category="water_heater_e2e",
+                requested_items=[{"item_code": "RP-TAP", "quantity": 1}],  # a paid item
+            ),
             headers=changing(),
         )
         assert taken.status_code == 201, taken.text

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from contracts.envelope import Resident
+from contracts.intake.v1 import RequestedItem
 from contracts.sites.v1 import SiteRequestSubmitted, SiteRequestSubmittedPayload
 from hotline_bench.feed import feed_volume
 from hotline_infra.stack import Stack
@@ -33,6 +34,7 @@ def submission(phone: str, *, site_id: str = "dmg", **payload: Any) -> SiteReque
         "kind": "repair",
         "category": "own_unit",
         "description": "卫生间地漏堵塞",
+        "requested_items": [RequestedItem(item_code="RP-DRAIN", quantity=1)],
         "resident": Resident(name="张伟", phone=phone, building="5", room="0801"),
         "registered_at": datetime.now(UTC).replace(microsecond=0),  # the store keeps ms
     }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 from dataclasses import replace
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from contracts.intake import v1
@@ -14,7 +15,7 @@ from intake.adapters.inbound.sites_v1 import register_site_submission
 from intake.adapters.outbound import directory_v1, duty_v1, events_v1, incidents_v1
 from intake.adapters.outbound.events_v1 import to_integration
 from intake.domain.boards import RequestKind
-from intake.domain.catalogue import Catalogue
+from intake.domain.catalogue import PAID_ITEMS, Catalogue
 from intake.domain.commands import RegisterRequest
 from intake.domain.duty_log import DutyLog
 from intake.domain.incident import Incident
@@ -22,10 +23,17 @@ from intake.domain.information_change import InformationChange
 from intake.domain.inspection import Inspection
 from intake.domain.monthly_report import ReportSignOffs
 from intake.domain.phone_book import PhoneBookEntry
+from intake.domain.price_list import PricedItem, PriceList
 from intake.domain.reception_script import ReceptionScript
 from intake.domain.refused_submission import RefusedSubmission
 from intake.domain.roster import Roster
-from intake.domain.service_request import Channel, Registration, ResidentContact, ServiceRequest
+from intake.domain.service_request import (
+    Channel,
+    Registration,
+    RequestedItem,
+    ResidentContact,
+    ServiceRequest,
+)
 from intake.domain.site import Site
 from intake.domain.staff import StaffMember
 from intake.domain.standard_answer import StandardAnswer
@@ -51,7 +59,30 @@ def registration(**overrides: Any) -> Registration:
         "resident": ResidentContact("王芳", "138 0013 8000", None, "3", "1202"),
         "channel": Channel.HOTLINE,
     }
-    return Registration(**{**values, **overrides})
+    values |= overrides
+    if "requested_items" not in overrides and (
+        values["kind"].value,
+        values["category"],
+    ) in PAID_ITEMS | {("housekeeping", "glass_cleaning")}:
+        # a paid service names what it asks for from the site's price list (TAX-09)
+        code = "HK-GLASS" if values["kind"] is RequestKind.HOUSEKEEPING else "RP-TAP"
+        values["requested_items"] = (RequestedItem(code, 1),)
+    return Registration(**values)
+
+
+def price_list(site_id: str, *codes: str, version: int = 1) -> PriceList:
+    """A site's price list as billing published it (by default its taps and windows)."""
+    items = codes or ("RP-TAP", "RP-DRAIN", "HK-GLASS")
+    return PriceList(
+        site_id,
+        {code: PricedItem(code, code, "次", Decimal("80.00")) for code in items},
+        source_version=version,
+        recorded_at=NOW,
+    )
+
+
+PRICES = price_list("dmg")
+"""Dmg's price list, for triage called directly."""
 
 
 class FakeServiceRequests(FakeRepository[ServiceRequest]):
@@ -100,6 +131,13 @@ class FakeCatalogues(FakeRepository[Catalogue]):
     collection_name = "catalogues"
 
     def identity(self, aggregate: Catalogue) -> str:
+        return aggregate.site_id
+
+
+class FakePriceLists(FakeRepository[PriceList]):
+    collection_name = "price_lists"
+
+    def identity(self, aggregate: PriceList) -> str:
         return aggregate.site_id
 
 
@@ -195,6 +233,7 @@ class FakeIntakeUnitOfWork(FakeUnitOfWork):
         self.requests = FakeServiceRequests(store, self, to_integration)
         self.sites = FakeSites(store, self, directory_v1.site_recorded)
         self.catalogues = FakeCatalogues(store, self, directory_v1.catalogue_recorded)
+        self.price_lists = FakePriceLists(store, self, None)
         self.staff = FakeStaff(store, self, directory_v1.staff_recorded)
         self.report_signoffs = FakeReportSignOffs(store, self, events_v1.monthly_report_approved)
         self.timeline = FakeTimeline(store)
@@ -221,6 +260,9 @@ class Intake:
             stored = replace(site)  # as if seeded earlier
             stored.version = 1
             self.store.saved("sites")[site.site_id] = stored
+            prices = price_list(site.site_id)
+            prices.version = 1
+            self.store.saved("price_lists")[site.site_id] = prices
 
     async def register(
         self, given: Registration | None = None, key: str | None = None

@@ -18,6 +18,7 @@ import pytest
 from billing.adapters.demo_data import DEMO_PRICE_LISTS
 from billing.adapters.inbound.dispatch_v1 import charge_work_order
 from billing.adapters.mongo.charges import MongoCharges
+from billing.adapters.outbound import events_v1
 from billing.adapters.outbound.events_v1 import to_integration
 from billing.domain import events
 from billing.domain.charge import AgreedPrice, Charge, ChargeStatus
@@ -30,7 +31,7 @@ from billing.domain.commands import (
 )
 from billing.domain.price_list import PriceItem, PriceList
 from billing.service_layer.handlers import HANDLERS
-from contracts.billing.v1 import ChargeRaised
+from contracts.billing.v1 import ChargeRaised, PriceListRecorded
 from contracts.dispatch.v1 import ServiceItemUsed, WorkOrderCompleted
 from contracts.envelope import PaymentMethod
 from hotline_libs.bus import MessageBus
@@ -70,7 +71,7 @@ class FakeBillingUnitOfWork(FakeUnitOfWork):
     def __init__(self, store: MemoryStore, clock: Clock) -> None:
         super().__init__(store, clock)
         self.charges = FakeCharges(store, self, to_integration)
-        self.price_lists = FakePriceLists(store, self, None)
+        self.price_lists = FakePriceLists(store, self, events_v1.price_list_recorded)
 
 
 class Billing:
@@ -696,3 +697,30 @@ async def test_bil05_a_charge_waiting_only_for_its_payment_method_takes_the_list
         ConfirmAgreedPrices(charge.charge_id, (), BillingPaymentMethod.BANK_COLLECTION, None, None)
     )
     assert done.status is ChargeStatus.RAISED and done.total == Decimal("160.00")
+
+
+async def test_bil01_a_changed_list_is_published_whole_and_an_unchanged_item_publishes_nothing() -> (
+    None
+):
+    """BIL-01, TAX-09: the hotline matches paid requests against the list billing publishes; each
+    change publishes the whole list at the list's next version, a put that changes nothing none."""
+    billing = Billing()
+    billing.clock.now = NOW + timedelta(minutes=5)
+    await billing.handle(SetPriceListItem("dmg", ROOF))
+    await billing.handle(SetPriceListItem("dmg", ROOF))  # the same again
+    [published] = billing.store.published_of(PriceListRecorded)
+    assert published.site_id == "dmg"
+    assert published.payload.recorded_at == NOW + timedelta(minutes=5)
+    items = {i.item_code: i for i in published.payload.items}
+    assert items["RP-ROOF"].unit_price == ROOF.unit_price
+    assert items["RP-ROOF"].item_name == ROOF.name
+    assert "RP-TAP" in items  # the whole list, not the one item
+    assert published.aggregate_version == billing.store.saved("price_lists")["dmg"].version
+
+
+async def test_a_new_sites_first_item_publishes_its_list() -> None:
+    billing = Billing()
+    await billing.handle(SetPriceListItem("new-site", ROOF))
+    [published] = billing.store.published_of(PriceListRecorded)
+    assert (published.site_id, published.aggregate_version) == ("new-site", 1)
+    assert [i.item_code for i in published.payload.items] == ["RP-ROOF"]

@@ -103,6 +103,7 @@ CARRIES: dict[tuple[str, str], tuple[str, ...]] = {
     ("intake", "WorkOrderDispatchOverdue"): ("request_id", "work_order_no"),
     ("intake", "WorkOrderCompleted"): ("request_id", "work_order_no"),
     ("intake", "ChargeRaised"): ("request_id", "charge_no"),
+    ("intake", "PriceListRecorded"): ("recorded_at",),
     ("intake", "CallbackScheduled"): ("request_id",),
     ("intake", "CallbackOverdue"): ("request_id",),
     ("intake", "NotificationSent"): ("request_id",),

@@ -41,7 +41,7 @@ from intake.entrypoints.subscriptions import subscriptions
 
 from contracts import topics
 from tests.builders import NOW, resident, site_request_submitted
-from tests.unit.intake_harness import DMG, Intake, registration
+from tests.unit.intake_harness import DMG, PRICES, Intake, registration
 
 # --- triage, on the domain alone ---
 
@@ -49,7 +49,9 @@ from tests.unit.intake_harness import DMG, Intake, registration
 def test_ch06_ch07_accepting_normalises_the_phone_and_keeps_what_the_caller_said() -> None:
     """The consultation and repair registers' fields (CH-06, CH-07): who called and how to reach
     them, the site, building and room, the time, and what they asked for, as they said it."""
-    request = accept(registration(), DMG, request_id=uuid.uuid4(), request_no="SR-1", now=NOW)
+    request = accept(
+        registration(), DMG, request_id=uuid.uuid4(), request_no="SR-1", now=NOW, price_list=PRICES
+    )
     assert request.resident.phone == "+8613800138000"
     assert (request.site_id, request.resident.building, request.resident.room) == (
         "dmg",
@@ -126,7 +128,14 @@ def test_kb01_ch05_ch09_ch15_triage_refuses_what_breaks_a_rule_and_says_which(
     overrides: dict[str, Any], message: str
 ) -> None:
     with pytest.raises(InvalidRegistration, match=message):
-        accept(registration(**overrides), DMG, request_id=uuid.uuid4(), request_no="SR-1", now=NOW)
+        accept(
+            registration(**overrides),
+            DMG,
+            request_id=uuid.uuid4(),
+            request_no="SR-1",
+            now=NOW,
+            price_list=PRICES,
+        )
 
 
 def test_an_email_is_normalised_and_a_blank_one_means_none() -> None:
@@ -138,6 +147,7 @@ def test_an_email_is_normalised_and_a_blank_one_means_none() -> None:
             request_id=uuid.uuid4(),
             request_no="SR-1",
             now=NOW,
+            price_list=PRICES,
         )
         return request.resident.email
 

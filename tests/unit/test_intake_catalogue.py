@@ -8,7 +8,7 @@ from hotline_libs.errors import Conflict, RuleViolation
 from intake.domain.boards import BOARDS, RequestKind
 from intake.domain.catalogue import CatalogueItem, ServiceClass, manual_catalogue
 from intake.domain.commands import DraftStandardAnswer, PutCatalogueItem
-from intake.domain.service_request import InvalidRegistration
+from intake.domain.service_request import InvalidRegistration, RequestedItem
 from intake.domain.standard_answer import InvalidStandardAnswer
 
 from tests.builders import NOW
@@ -96,7 +96,9 @@ async def test_triage_checks_the_category_against_the_sites_own_catalogue() -> N
         await intake.register(registration(category="water_heater"))
     assert refused.value.field == "category"
     await intake.bus.handle(PutCatalogueItem("dmg", RequestKind.REPAIR, HEATER, "admin-1"))
-    request, _ = await intake.register(registration(category="water_heater"))
+    request, _ = await intake.register(
+        registration(category="water_heater", requested_items=(RequestedItem("RP-TAP", 1),))
+    )
     assert request.category == "water_heater"
     # another site keeps the manual's catalogue
     with pytest.raises(InvalidRegistration):

@@ -28,7 +28,7 @@ from intake.domain.service_request import (
 )
 
 from tests.builders import NOW
-from tests.unit.intake_harness import DMG, Intake, registration
+from tests.unit.intake_harness import DMG, PRICES, Intake, registration
 
 PHOTO = Attachment("https://files.example.com/dmg/leak.jpg", "leak.jpg", "image/jpeg", 482_133)
 
@@ -48,7 +48,12 @@ def call(**overrides: Any) -> CallRecord:
 
 def accepted(**overrides: Any) -> ServiceRequest:
     return accept(
-        registration(**overrides), DMG, request_id=uuid.uuid4(), request_no="SR-1", now=NOW
+        registration(**overrides),
+        DMG,
+        request_id=uuid.uuid4(),
+        request_no="SR-1",
+        now=NOW,
+        price_list=PRICES,
     )
 
 

@@ -38,6 +38,8 @@ from hotline_bench.pipeline import Pipeline, PipelineResult
 from hotline_bench.report import NOT_BUILT, machine, markdown, plain
 
 SCALED = ("dispatch", "notification")
+FEED_SERVICES = ("intake", "billing")
+"""The site feed runs through intake; billing publishes the price lists its paid requests name."""
 
 
 @dataclass(frozen=True)
@@ -195,14 +197,18 @@ class Bench:
         stack = self.stack
         stack.topic_prefix, stack.db_prefix = f"run{number}.", f"run{number}_"
         await ensure_topics(stack.kafka_bootstrap, stack.topic_prefix, stack.partitions)
-        stack.start_service("intake", wait=False)
-        await asyncio.to_thread(stack.wait_ready, "intake")
+        for name in FEED_SERVICES:
+            stack.start_service(name, wait=False)
+        for name in FEED_SERVICES:
+            await asyncio.to_thread(stack.wait_ready, name)
+        await asyncio.to_thread(stack.wait_demo_price_lists)  # what the paid requests name
         await asyncio.sleep(2)
         size = self.sizes.feed_unique
         task = self.step(f"site feed: {size:,} requests, half of them twice")
         result = await feed_volume(stack, size, self.sizes.timeout_s * 3)
         self.done(task)
-        await asyncio.to_thread(stack.stop_service, "intake")
+        for name in FEED_SERVICES:
+            await asyncio.to_thread(stack.stop_service, name)
         return result
 
     async def pipeline(
@@ -225,6 +231,7 @@ class Bench:
                 stack.start_service(name, wait=False, replica=2)
         for instance in list(stack.services):
             await asyncio.to_thread(stack.wait_ready, instance)
+        await asyncio.to_thread(stack.wait_demo_price_lists)
         await asyncio.sleep(5 if replicas > 1 else 2)  # consumer groups settle their partitions
         self.done(starting)
         requests = requests or self.sizes.requests

@@ -282,7 +282,7 @@ class Pipeline:
                     building="3",
                     room="1202",
                 ),
-                requested_items=[RequestedItem(**PAID_ITEM)] if trace.paid else [],
+                requested_items=[RequestedItem(**PAID_ITEM)],  # a paid repair names its item
                 registered_at=datetime.now(UTC),
             ),
         )

@@ -11,11 +11,12 @@ from typing import Any
 
 import httpx
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from hotline_infra import stack
 from hotline_infra.stack import Stack
 from hotline_libs.auth import HOTLINE_ROLES, Role, issue_token
 from hotline_libs.settings import DEV_JWT_SECRET
 
-DEMO_SITES = ["dmg", "qjc", "gxi"]
+DEMO_SITES = list(stack.DEMO_SITES)
 """The sites of the demo data (infra's seed)."""
 
 
@@ -39,7 +40,9 @@ def repair_request(
     site_id: str = "dmg",
     **overrides: Any,
 ) -> dict[str, Any]:
-    """The body of POST /service-requests for a repair of a resident's own unit."""
+    """The body of POST /service-requests for a repair of a resident's own unit. A paid service
+    names what it asks for from the site's price list (TAX-09): the tap for a repair, glass
+    cleaning for housekeeping, unless ``requested_items`` is given."""
     body: dict[str, Any] = {
         "site_id": site_id,
         "kind": "repair",
@@ -53,7 +56,20 @@ def repair_request(
             "room": "1202",
         },
     }
-    return {**body, **overrides}
+    body |= overrides
+    if "requested_items" not in overrides and (body["kind"], body["category"]) in PAID_DEFAULTS:
+        body["requested_items"] = [
+            {"item_code": PAID_DEFAULTS[(body["kind"], body["category"])], "quantity": 1}
+        ]
+    return body
+
+
+PAID_DEFAULTS = {
+    ("repair", "own_unit"): "RP-TAP",
+    ("repair", "other_paid"): "RP-TAP",
+    ("housekeeping", "glass_cleaning"): "HK-GLASS",
+}
+"""The demo price lists' item a paid service of the manual's catalogue asks for by default."""
 
 
 SERIAL = re.compile(r"\b(?:SR|WO|CH)-[A-Z0-9]+-\d{8}-\d{4,}\b")

@@ -12,7 +12,14 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from contracts.billing.v1 import ChargeLine, ChargeRaised, ChargeRaisedPayload
+from contracts.billing.v1 import (
+    ChargeLine,
+    ChargeRaised,
+    ChargeRaisedPayload,
+    PriceListItem,
+    PriceListRecorded,
+    PriceListRecordedPayload,
+)
 from contracts.callback.v1 import (
     CallbackOverdue,
     CallbackOverduePayload,
@@ -681,6 +688,31 @@ def canonical_examples() -> dict[type[Event[Any]], Event[Any]]:
             producer="billing",
             causation_id=uuid.UUID(int=6),
             aggregate_version=1,
+        ),
+        _event(
+            PriceListRecorded,
+            40,
+            PriceListRecordedPayload(
+                items=[
+                    PriceListItem(
+                        item_code="HK-GLASS",
+                        item_name="玻璃清洁",
+                        unit="㎡",
+                        unit_price=Decimal("5.00"),
+                    ),
+                    PriceListItem(
+                        item_code="RP-TAP",
+                        item_name="更换水龙头",
+                        unit="次",
+                        unit_price=Decimal("80.00"),
+                    ),
+                ],
+                recorded_at=ACCEPTED_AT - timedelta(days=30),
+            ),
+            producer="billing",
+            correlation_id=uuid.UUID(int=140),
+            occurred_at=ACCEPTED_AT - timedelta(days=30),
+            aggregate_version=2,
         ),
         _event(
             CallbackScheduled,

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from contracts.billing.v1 import ChargeRaised
+from contracts.billing.v1 import ChargeRaised, PriceListRecorded
 from contracts.callback.v1 import CallbackOverdue, CallbackScheduled
 from contracts.dispatch.v1 import (
     WorkOrderAwaitingTechnician,
@@ -69,6 +69,7 @@ _EVENTS: dict[tuple[str, int], type[Event[Any]]] = {
         WorkOrderDispatchOverdue,
         WorkOrderCompleted,
         ChargeRaised,
+        PriceListRecorded,
         CallbackScheduled,
         CallbackOverdue,
         NotificationSent,

@@ -15,6 +15,8 @@ REPORTS = "intake.reports"
 """The hotline's monthly reports once approved, for the departments and leaders (CMP-22)."""
 WORK_ORDERS = "dispatch.work-orders"
 CHARGES = "billing.charges"
+PRICE_LISTS = "billing.price-lists"
+"""Each site's current price list (特约服务项目价格表), whole, after every change (BIL-01)."""
 CALLBACKS = "callback.callbacks"
 NOTIFICATIONS = "notification.notifications"
 SITE_REQUESTS = "sites.service-requests"
@@ -28,6 +30,7 @@ STREAMS: tuple[str, ...] = (
     REPORTS,
     WORK_ORDERS,
     CHARGES,
+    PRICE_LISTS,
     CALLBACKS,
     NOTIFICATIONS,
     SITE_REQUESTS,

@@ -23,6 +23,9 @@ from hotline_infra.paths import INFRA
 from hotline_infra.processes import ManagedProcess, free_port, port_open
 from hotline_infra.topics import ensure_topics
 
+DEMO_SITES = ("dmg", "qjc", "gxi")
+"""The sites of the demo data every service seeds."""
+
 SERVICES = ("intake", "dispatch", "billing", "callback", "notification")
 
 
@@ -337,6 +340,32 @@ class Stack:
             self.start_service(name, wait=False)
         for name in SERVICES:
             self.wait_ready(name)
+        if self.seed_demo_data:
+            self.wait_demo_price_lists()
+
+    def wait_demo_price_lists(self, timeout_s: float = 60) -> None:
+        """Wait until intake keeps the demo sites' price lists billing seeded and published:
+        until then it refuses their paid requests, rightly, as it cannot match them (TAX-09)."""
+        from hotline_libs.auth import Role, issue_token
+        from hotline_libs.settings import DEV_JWT_SECRET
+
+        token = issue_token(DEV_JWT_SECRET, subject="stack", role=Role.AGENT, sites=["*"])
+        base = self.service_url("intake")
+
+        def kept() -> bool:
+            try:
+                return all(
+                    httpx.get(
+                        f"{base}/sites/{site}/price-list",
+                        headers={"Authorization": f"Bearer {token}"},
+                        timeout=2.0,
+                    ).json()["items"]
+                    for site in DEMO_SITES
+                )
+            except (httpx.HTTPError, KeyError, ValueError):
+                return False
+
+        self.services["intake"].wait_until(kept, timeout_s)
 
     @property
     def console_url(self) -> str:

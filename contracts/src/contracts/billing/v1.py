@@ -50,3 +50,33 @@ class ChargeRaised(Event[ChargeRaisedPayload]):
 
     def partition_key(self) -> str:
         return str(self.payload.charge_id)
+
+
+class PriceListItem(ContractModel):
+    """One item of a site's price list."""
+
+    item_code: str = Field(description="The item's code", examples=["RP-TAP"])
+    item_name: str = Field(description="What the resident is charged for", examples=["更换水龙头"])
+    unit: str = Field(description="Unit the price is per", examples=["次", "㎡"])
+    unit_price: Money = Field(description="Price per unit, yuan")
+
+
+class PriceListRecordedPayload(ContractModel):
+    """A site's whole current price list (特约服务项目价格表, BIL-01, BIL-02): the items a paid
+    request may name (TAX-09)."""
+
+    items: list[PriceListItem] = Field(description="Every item, ordered by code")
+    currency: Literal["CNY"] = Field(default="CNY", description="Currency of every price")
+    recorded_at: UtcDateTime = Field(description="When this version was recorded")
+
+
+class PriceListRecorded(Event[PriceListRecordedPayload]):
+    """Published by billing when a site's price list is first stored and after each change;
+    services keep the one with the highest ``aggregate_version``."""
+
+    EVENT_TYPE: ClassVar[str] = "PriceListRecorded"
+    VERSION: ClassVar[int] = 1
+    TOPIC: ClassVar[str] = topics.PRICE_LISTS
+
+    def partition_key(self) -> str:
+        return self.site_id

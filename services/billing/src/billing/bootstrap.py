@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from contracts.billing.v1 import ChargeRaised
+import contextlib
+
+from contracts.billing.v1 import ChargeRaised, PriceListRecorded
 from fastapi import FastAPI
 from hotline_libs.aggregate import Clock, utc_now
+from hotline_libs.errors import ConcurrencyConflict
 from hotline_libs.mongo import Document, ensure_index
 from hotline_libs.service import HotlineService
 from hotline_libs.settings import ServiceSettings
@@ -29,7 +32,18 @@ async def prepare(db: AsyncDatabase[Document], settings: ServiceSettings) -> Non
     await ensure_index(db[CHARGES], [(WAITING, 1)])
     if settings.seed_demo_data:
         uow = MongoBillingUnitOfWork(db, clock=utc_now)
-        await add_missing(uow, uow.price_lists, DEMO_PRICE_LISTS)
+        await add_missing(uow, uow.price_lists, DEMO_PRICE_LISTS, lambda p: p.recorded(uow.clock()))
+    await publish_stored_price_lists(db)
+
+
+async def publish_stored_price_lists(db: AsyncDatabase[Document]) -> None:
+    """Publish once the lists stored before billing published them, so the hotline can match
+    paid requests against every site's list (TAX-09)."""
+    uow = MongoBillingUnitOfWork(db, clock=utc_now)
+    for price_list in await uow.price_lists.never_published():
+        price_list.recorded(uow.clock())
+        with contextlib.suppress(ConcurrencyConflict):
+            await uow.commit()
 
 
 def bootstrap(settings: ServiceSettings | None = None, clock: Clock = utc_now) -> HotlineService:
@@ -37,7 +51,7 @@ def bootstrap(settings: ServiceSettings | None = None, clock: Clock = utc_now) -
         NAME,
         settings or ServiceSettings(),
         description="Prices completed paid services from each site's price list and raises charges (收费).",
-        publishes=[ChargeRaised],
+        publishes=[ChargeRaised, PriceListRecorded],
         prepare=prepare,
         clock=clock,
     )

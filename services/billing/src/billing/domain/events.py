@@ -18,3 +18,10 @@ class ChargeNeedsPricing:
     """The charge cannot be priced as it stands: it waits for finance, with the reasons."""
 
     problems: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PriceListRecorded:
+    """The site's price list was first stored or changed; the whole list is published (BIL-01)."""
+
+    recorded_at: datetime

@@ -56,7 +56,7 @@ async def set_price_list_item(command: SetPriceListItem, uow: BillingUnitOfWork)
     if price_list is None:
         price_list = PriceList(site_id=command.site_id)
         uow.price_lists.add(price_list)
-    price_list.set_item(command.item)
+    price_list.set_item(command.item, uow.clock())
     await uow.commit()
     for charge in await uow.charges.waiting_at(command.site_id):
         charge.price(price_list, uow.clock())

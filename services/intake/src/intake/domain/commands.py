@@ -19,6 +19,7 @@ from intake.domain.information_change import InformationKind
 from intake.domain.inspection import CheckPoint, Fault, InspectionKind
 from intake.domain.monthly_report import Stage
 from intake.domain.phone_book import PhoneBookDetails
+from intake.domain.price_list import PricedItem
 from intake.domain.reception_script import ScriptWording
 from intake.domain.replies import ReplyTier
 from intake.domain.resident import ResidentDetails
@@ -470,3 +471,14 @@ class RecordComplaintOpinion:
     opinion: str
     by: str
     visible_sites: frozenset[str] | None
+
+
+@dataclass(frozen=True)
+class KeepPriceList:
+    """Keep the site's price list billing published, unless a later version is kept (BIL-01)."""
+
+    site_id: str
+    items: tuple[PricedItem, ...]
+    source_version: int
+    recorded_at: datetime
+    causation_id: uuid.UUID | None = None

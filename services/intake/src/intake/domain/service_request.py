@@ -33,6 +33,7 @@ from intake.domain.complaint import (
     open_only,
 )
 from intake.domain.complaint import text as complaint_text
+from intake.domain.price_list import PriceList, check_requested_items
 from intake.domain.reception import (
     SITE_DESKS,
     AppointmentWindow,
@@ -393,9 +394,10 @@ def accept(
     request_no: str,
     now: datetime,
     catalogue: Catalogue | None = None,
+    price_list: PriceList | None = None,
 ) -> ServiceRequest:
-    """Triage a registration against the site's service scope and its catalogue (the
-    manual's, unless the site changed it), and accept it."""
+    """Triage a registration against the site's service scope, its catalogue (the manual's,
+    unless the site changed it) and, for a paid service, its price list, and accept it."""
     if registration.kind not in site.services:
         raise InvalidRegistration(
             f"site {site.site_id!r} ({site.name}) does not offer {registration.kind.value} "
@@ -403,7 +405,9 @@ def accept(
             field="kind",
         )
     try:
-        (catalogue or manual_catalogue(site.site_id)).item(registration.kind, registration.category)
+        asked_for = (catalogue or manual_catalogue(site.site_id)).item(
+            registration.kind, registration.category
+        )
     except NotInCatalogue as refusal:
         raise InvalidRegistration(refusal.message, field=refusal.field) from None
     description = registration.description.strip()
@@ -426,6 +430,10 @@ def accept(
     if registered_at > now + CLOCK_SKEW:
         raise InvalidRegistration("registered_at is in the future", field="registered_at")
     items_asked = _requested_items(registration.requested_items)
+    if registration.triage is RequestStatus.ACCEPTED:
+        check_requested_items(
+            [item.item_code for item in items_asked], asked_for, site.site_id, price_list
+        )
     call = _call(registration, registered_at)
     desk = _desk(registration)
     attachments = checked_attachments(registration.attachments)
@@ -590,7 +598,8 @@ def _requested_items(items: tuple[RequestedItem, ...]) -> tuple[RequestedItem, .
     for n, item in enumerate(cleaned):
         if not 1 <= item.quantity <= MAX_QUANTITY:
             raise InvalidRegistration(
-                f"requested_items[{n}].quantity must be 1 to {MAX_QUANTITY}, got {item.quantity}"
+                f"requested_items[{n}].quantity must be 1 to {MAX_QUANTITY}, got {item.quantity}",
+                field=f"requested_items[{n}].quantity",
             )
     codes = [item.item_code for item in cleaned]
     if len(set(codes)) != len(codes):

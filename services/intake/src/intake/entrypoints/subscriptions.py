@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from contracts.billing.v1 import PriceListRecorded
 from contracts.sites.v1 import SiteRequestSubmitted
 from hotline_libs.bus import MessageBus
 from hotline_libs.messaging import Subscription, to_bus
 
 from contracts import topics
-from intake.adapters.inbound import sites_v1, timeline_v1
+from intake.adapters.inbound import billing_v1, sites_v1, timeline_v1
 
 
 def subscriptions(bus: MessageBus) -> list[Subscription]:
@@ -21,6 +22,9 @@ def subscriptions(bus: MessageBus) -> list[Subscription]:
         Subscription(
             topics.SITE_REQUESTS,
             {SiteRequestSubmitted: to_bus(bus, sites_v1.register_site_submission)},
+        ),
+        Subscription(
+            topics.PRICE_LISTS, {PriceListRecorded: to_bus(bus, billing_v1.keep_price_list)}
         ),
         *(Subscription(topic, handlers) for topic, handlers in sorted(followed.items())),
     ]

@@ -22,6 +22,7 @@ from intake.domain.commands import (
     DraftStandardAnswer,
     GiveStandardAnswer,
     ImportDirectory,
+    KeepPriceList,
     LoadWorkingCalendarYear,
     MarkRepresentative,
     NoteIncidentCall,
@@ -79,6 +80,7 @@ from intake.service_layer import (
 )
 from intake.service_layer.calendars import load_working_calendar_year
 from intake.service_layer.catalogue import catalogue_of, put_catalogue_item
+from intake.service_layer.price_lists import keep_price_list
 from intake.service_layer.sites import record_site
 from intake.service_layer.unit_of_work import IntakeUnitOfWork
 
@@ -130,6 +132,7 @@ async def register_request(
         request_no="",
         now=now,
         catalogue=await catalogue_of(uow, site.site_id),
+        price_list=await uow.price_lists.get(site.site_id),
     )
     # numbered only once triage accepted it: a refused registration leaves no gap in the numbers
     request.request_no = await next_serial_number(uow.serials, "SR", site.code, now)
@@ -202,6 +205,7 @@ HANDLERS: dict[type[Any], Any] = {
     RegisterSiteSubmission: register_site_submission,
     LoadWorkingCalendarYear: load_working_calendar_year,
     PutCatalogueItem: put_catalogue_item,
+    KeepPriceList: keep_price_list,
     RecordSite: record_site,
     RecordStaffMember: organisation.record_staff_member,
     WordReceptionScript: organisation.word_reception_script,

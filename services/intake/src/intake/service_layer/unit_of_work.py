@@ -16,6 +16,7 @@ from intake.domain.information_change import InformationChange
 from intake.domain.inspection import Inspection
 from intake.domain.monthly_report import ReportSignOffs
 from intake.domain.phone_book import PhoneBookEntry
+from intake.domain.price_list import PriceList
 from intake.domain.reception_script import ReceptionScript
 from intake.domain.refused_submission import RefusedSubmission
 from intake.domain.resident import Resident
@@ -50,6 +51,11 @@ class PhoneBookRepository(Protocol):
 class CatalogueRepository(Protocol):
     async def get(self, site_id: object) -> Catalogue | None: ...
     def add(self, catalogue: Catalogue) -> None: ...
+
+
+class PriceListRepository(Protocol):
+    async def get(self, site_id: object) -> PriceList | None: ...
+    def add(self, price_list: PriceList) -> None: ...
 
 
 class SiteRepository(Protocol):
@@ -141,6 +147,7 @@ class IntakeUnitOfWork(Protocol):
     calendars: Calendars
     sites: SiteRepository
     catalogues: CatalogueRepository
+    price_lists: PriceListRepository
     staff: StaffRepository
     phone_book: PhoneBookRepository
     refused_submissions: RefusedSubmissionRepository

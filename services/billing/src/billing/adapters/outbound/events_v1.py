@@ -6,11 +6,12 @@ from typing import Any
 
 from contracts.billing import v1
 from contracts.envelope import PaymentMethod, Resident
-from hotline_libs.ids import event_id
+from hotline_libs.ids import derive_id, event_id
 from hotline_libs.unit_of_work import EventContext
 
 from billing.domain import events
 from billing.domain.charge import Charge
+from billing.domain.price_list import PriceList
 from contracts import Event
 
 PRODUCER = "billing"
@@ -57,3 +58,32 @@ def to_integration(charge: Charge, event: Any, context: EventContext) -> Event[A
         ),
     )
     return raised
+
+
+def price_list_recorded(
+    price_list: PriceList, event: Any, context: EventContext
+) -> Event[Any] | None:
+    """A site's whole price list, for the hotline to match paid requests against (TAX-09)."""
+    if not isinstance(event, events.PriceListRecorded):
+        return None
+    recorded: v1.PriceListRecorded = v1.PriceListRecorded.build(
+        event_id=event_id(
+            v1.PriceListRecorded, f"{price_list.site_id}:{context.aggregate_version}"
+        ),
+        producer=PRODUCER,
+        site_id=price_list.site_id,
+        correlation_id=derive_id("price-list", price_list.site_id),
+        causation_id=context.causation_id,
+        occurred_at=event.recorded_at,
+        aggregate_version=context.aggregate_version,
+        payload=v1.PriceListRecordedPayload(
+            items=[
+                v1.PriceListItem(
+                    item_code=i.item_code, item_name=i.name, unit=i.unit, unit_price=i.unit_price
+                )
+                for i in sorted(price_list.items.values(), key=lambda i: i.item_code)
+            ],
+            recorded_at=event.recorded_at,
+        ),
+    )
+    return recorded

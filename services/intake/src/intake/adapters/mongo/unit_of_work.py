@@ -16,6 +16,7 @@ from intake.adapters.mongo.duty import MongoDutyLogs, MongoInspections, MongoRos
 from intake.adapters.mongo.incidents import MongoIncidents
 from intake.adapters.mongo.information_changes import MongoInformationChanges
 from intake.adapters.mongo.organisation import MongoPhoneBook, MongoStaff
+from intake.adapters.mongo.price_lists import MongoPriceLists
 from intake.adapters.mongo.reception_scripts import MongoReceptionScripts
 from intake.adapters.mongo.refused_submissions import MongoRefusedSubmissions
 from intake.adapters.mongo.reports import MongoReportSignOffs
@@ -38,6 +39,7 @@ class MongoIntakeUnitOfWork(UnitOfWork):
         self.requests = MongoServiceRequests(db, self)
         self.sites = MongoSites(db, self)
         self.catalogues = MongoCatalogues(db, self)
+        self.price_lists = MongoPriceLists(db, self)
         self.staff = MongoStaff(db, self)
         self.phone_book = MongoPhoneBook(db, self)
         self.refused_submissions = MongoRefusedSubmissions(db, self)

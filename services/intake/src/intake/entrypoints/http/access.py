@@ -113,6 +113,7 @@ ACCESS: Access = {
     "get_site": allow(STAFF, Role.SITE_SYSTEM),
     "record_site": allow(Role.ADMIN),
     "get_catalogue": allow(STAFF, Role.SITE_SYSTEM),
+    "get_price_list": allow(STAFF, Role.SITE_SYSTEM),
     "put_catalogue_item": allow(DIRECTORY_KEEPERS),
     "load_working_calendar_year": allow(Role.ADMIN),
     "list_working_calendar_years": allow(STAFF),

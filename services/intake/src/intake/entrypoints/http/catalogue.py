@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
+from contracts.envelope import Money
 from fastapi import APIRouter, Path
 from hotline_libs.auth import CurrentPrincipal
 from hotline_libs.errors import NotFound
@@ -23,6 +24,7 @@ from intake.domain.catalogue import (
     manual_catalogue,
 )
 from intake.domain.commands import PutCatalogueItem
+from intake.domain.price_list import PriceList
 from intake.entrypoints.http import Reader
 
 router = APIRouter(tags=["sites"])
@@ -94,6 +96,43 @@ async def get_catalogue(
     if not principal.may_act_for(site_id) or await reader.sites.get(site_id) is None:
         raise NotFound(f"no site {site_id!r}")
     return catalogue_out(await reader.catalogues.get(site_id) or manual_catalogue(site_id))
+
+
+class PricedItemOut(BaseModel):
+    item_code: str
+    name: str
+    unit: str
+    unit_price: Money
+
+
+class PriceListOut(BaseModel):
+    site_id: str
+    items: list[PricedItemOut] = Field(
+        description="What a paid request may name (requested_items), ordered by code; empty "
+        "until billing has published the site's list"
+    )
+    recorded_at: datetime | None = Field(description="When billing recorded this version")
+
+
+@router.get(
+    "/sites/{site_id}/price-list",
+    summary="The site's price list as billing last published it: what a paid request names "
+    "(特约服务项目价格表)",
+)
+async def get_price_list(
+    site_id: SiteId, reader: Reader, principal: CurrentPrincipal
+) -> PriceListOut:
+    if not principal.may_act_for(site_id) or await reader.sites.get(site_id) is None:
+        raise NotFound(f"no site {site_id!r}")
+    price_list = await reader.price_lists.get(site_id) or PriceList(site_id)
+    return PriceListOut(
+        site_id=site_id,
+        items=[
+            PricedItemOut(**vars(item))
+            for item in sorted(price_list.items.values(), key=lambda i: i.item_code)
+        ],
+        recorded_at=price_list.recorded_at,
+    )
 
 
 @router.put(
