@@ -117,6 +117,15 @@ class HotlineApi:
             f"/service-requests/{request_id}/replies", {"text": text, "progress": progress}, key
         )
 
+    async def review_reply(
+        self, request_id: str, number: int, body: dict[str, Any], key: str
+    ) -> dict[str, Any]:
+        """Quality control's reading of answer ``number`` (1 = the first) against company policy
+        (KB-05, KB-14, KB-15)."""
+        return await self._change(
+            f"/service-requests/{request_id}/replies/{number}/review", body, key, method="PUT"
+        )
+
     async def owed(self, params: dict[str, Any]) -> dict[str, Any]:
         return await self._call("intake", "GET", "/service-requests/owing-answers", params=params)
 
@@ -164,6 +173,21 @@ class HotlineApi:
             "intake", "GET", "/reports/monthly", params={"site_id": site_id, "month": month}
         )
 
+    async def sign_monthly_report(
+        self, site_id: str, month: str, stage: str, key: str
+    ) -> list[dict[str, Any]]:
+        """Sign the month's report prepared, reviewed or approved (CMP-22); intake answers the
+        sign-offs so far."""
+        response = await self._send(
+            "intake",
+            "POST",
+            f"/reports/monthly/{site_id}/{month}/sign-offs",
+            json={"stage": stage},
+            headers={"Idempotency-Key": key},
+        )
+        signoffs: list[dict[str, Any]] = response.json()
+        return signoffs
+
     # -- complaints and their clocks ----------------------------------------------------------
     async def complaints(self, params: dict[str, Any]) -> dict[str, Any]:
         return await self._call("intake", "GET", "/complaints", params=params)
@@ -184,6 +208,12 @@ class HotlineApi:
         self, request_id: str, body: dict[str, Any], key: str
     ) -> dict[str, Any]:
         return await self._change(f"/service-requests/{request_id}/complaint/resolution", body, key)
+
+    async def record_complaint_opinion(
+        self, request_id: str, body: dict[str, Any], key: str
+    ) -> dict[str, Any]:
+        """A department's or the legal adviser's opinion on a complaint found invalid (CMP-09)."""
+        return await self._change(f"/service-requests/{request_id}/complaint/opinions", body, key)
 
     async def mark_representative(
         self, request_id: str, representative: bool, key: str

@@ -65,6 +65,10 @@ COMPLAINT_HANDLERS = REGISTRARS
 """Who assesses a complaint, attaches its handling plan and resolves it (CMP-07, CMP-13)."""
 REPRESENTATIVE_MARKERS = frozenset({Role.QUALITY_HEAD, Role.SUPERVISOR, Role.DIRECTOR, Role.ADMIN})
 """Who marks a complaint a representative case (CMP-21)."""
+REPLY_REVIEWERS = frozenset({Role.SUPERVISOR, Role.QUALITY_HEAD, Role.DIRECTOR})
+"""Who reads the answers given against company policy (KB-05, KB-14, KB-15): the call centre's
+quality post and the quality-control department, as intake's review_reply allows; intake
+refuses anyone reviewing their own answer."""
 
 DUTY_DESK = frozenset({Role.AGENT, Role.SUPERVISOR, Role.DUTY_STAFF, Role.ADMINISTRATOR})
 """Who keeps a desk's duty log and hands it over: the hotline's and the sites' front desks."""

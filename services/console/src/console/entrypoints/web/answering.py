@@ -1,6 +1,7 @@
 """Answering a caller: who is calling (caller lookup), the request's page with its replies,
 promises and timeline, a standard answer found by the caller's words and given, a reply
-promised in a tier, a reply recorded (KB-03, KB-04)."""
+promised in a tier, a reply recorded (KB-03, KB-04); quality control's reading of each reply
+against company policy (KB-05, KB-14, KB-15)."""
 
 from __future__ import annotations
 
@@ -8,15 +9,19 @@ import uuid
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from console.adapters.api import ApiProblem
 from console.entrypoints.web import (
     REGISTRARS,
+    REPLY_REVIEWERS,
     Session,
+    by_field,
     check_csrf,
+    key_after,
     local,
+    only,
     past,
     redirect,
     refused_page,
@@ -37,6 +42,17 @@ TIERS = (
     "2_working_days",
     "3_working_days",
 )
+READINGS = ("consistent", "contradicts")
+"""Quality control's reading of a reply: consistent with company policy, or contradicting it."""
+
+
+def review_body(reading: str, note: str) -> dict[str, Any]:
+    """What intake's review route takes from the form: ``contradicts_policy`` only once a
+    reading is chosen (intake names the field when none is), the note as typed."""
+    body: dict[str, Any] = {"note": note}
+    if reading in READINGS:
+        body["contradicts_policy"] = reading == "contradicts"
+    return body
 
 
 def minutes_seconds(total: int) -> str:
@@ -65,8 +81,15 @@ async def look_up_caller(
 
 
 async def _request_page(
-    request: Request, current: Session, request_id: str, problem: ApiProblem | None = None
+    request: Request,
+    current: Session,
+    request_id: str,
+    problem: ApiProblem | None = None,
+    *,
+    review: dict[str, Any] | None = None,
 ) -> HTMLResponse:
+    """The request's page; ``review``, after intake refused a review, says which reply
+    (``number``) and what was typed, for the refusal to be shown at that reply's form."""
     try:
         found = await current.api.request(request_id)
         timeline = await current.api.timeline(request_id)
@@ -78,8 +101,17 @@ async def _request_page(
         promise["late"] = promise["breached_at"] is not None or (
             promise["kept_at"] is None and past(promise["due_at"], now)
         )
-    for reply in found["replies"]:
+    fresh = str(uuid.uuid4())
+    for number, reply in enumerate(found["replies"], start=1):
+        reply["number"] = number
         reply["at_local"] = local(request, reply["at"])
+        reply["review_key"] = f"{fresh}-review-{number}"
+        if reply.get("review"):
+            reply["review"]["at_local"] = local(request, reply["review"]["at"])
+    if review and review.get("key"):
+        for reply in found["replies"]:
+            if reply["number"] == review["number"]:
+                reply["review_key"] = review["key"]
     for entry in timeline["entries"]:
         entry["at_local"] = local(request, entry["at"])
     found["registered_local"] = local(request, found["registered_at"])
@@ -103,9 +135,14 @@ async def _request_page(
             "timeline": timeline["entries"],
             "tiers": TIERS,
             "problem": problem,
-            "key": str(uuid.uuid4()),
+            "key": fresh,
             "registered": request.query_params.get("registered", ""),
+            "reviewed": request.query_params.get("reviewed", ""),
             "may_answer": current.principal.role in REGISTRARS,
+            "may_review": current.principal.role in REPLY_REVIEWERS,
+            "readings": READINGS,
+            "review": review or {},
+            "review_errors": by_field(problem) if review else {},
         },
         current=current,
         status_code=200 if problem is None else min(problem.status, 503),
@@ -203,3 +240,31 @@ async def reply(
     return await _act(
         request, current, request_id, current.api.reply(request_id, text, bool(progress), key)
     )
+
+
+@router.post("/requests/{request_id}/replies/{number}/review", response_class=HTMLResponse)
+async def review_reply(
+    request: Request,
+    request_id: str,
+    number: Annotated[int, Path(ge=1, le=1000)],
+    current: CurrentSession,
+    reading: Annotated[str, Form()] = "",
+    note: Annotated[str, Form()] = "",
+    key: Annotated[str, Form()] = "",
+    csrf: Annotated[str, Form()] = "",
+) -> Response:
+    """Quality control reads reply ``number`` against company policy (KB-05, KB-14, KB-15); a
+    refusal (one's own answer, no reading chosen, no note) is shown at that reply."""
+    require(current, "requests")
+    only(current, REPLY_REVIEWERS)
+    check_csrf(request, csrf)
+    try:
+        await current.api.review_reply(
+            request_id, number, review_body(reading, note), key or str(uuid.uuid4())
+        )
+    except ApiProblem as problem:
+        signed_in(problem)
+        typed = {"number": number, "reading": reading, "note": note}
+        typed["key"] = key_after(problem, key)
+        return await _request_page(request, current, request_id, problem, review=typed)
+    return redirect(f"/requests/{request_id}?reviewed={number}#reply-{number}")

@@ -1,21 +1,29 @@
-"""The incident board (INC-01, INC-02) and the monthly report with its chart (CMP-22, KB-11)."""
+"""The incident board (INC-01, INC-02) and the monthly report with its chart (CMP-22, KB-11):
+each board's figures, the answers quality control read against policy and those found against
+it (KB-05, KB-15), and the report's sign-offs: prepared by the call-centre supervisor, reviewed
+by quality control, approved by the director, in that order, each by another person; the page
+offers the next one to the role that signs it."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import datetime
 from typing import Annotated, Any
+from urllib.parse import quote, urlencode
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
+from hotline_libs.auth import Role
 
 from console.adapters.api import ApiProblem
 from console.entrypoints.web import (
     REGISTRARS,
     Session,
     check_csrf,
+    key_after,
     local,
+    only,
     redirect,
     render,
     require,
@@ -39,6 +47,41 @@ KINDS = (
     "other",
 )
 CHART = ("registered", "accepted", "declined", "redirected", "promises_kept_on_time")
+STAGES = ("prepared", "reviewed", "approved")
+"""The report's sign-offs, in the order intake takes them."""
+REPORT_SIGNERS: dict[str, frozenset[Role]] = {
+    "prepared": frozenset({Role.SUPERVISOR, Role.ADMIN}),
+    "reviewed": frozenset({Role.QUALITY_HEAD, Role.ADMIN}),
+    "approved": frozenset({Role.DIRECTOR, Role.ADMIN}),
+}
+"""Who signs each stage, as intake's sign-off route decides: the call-centre supervisor prepares,
+quality control reviews, the director approves; the platform's admin may sign any."""
+SIGNING_ROLES = frozenset().union(*REPORT_SIGNERS.values())
+
+
+def signoff_stages(signoffs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each stage in order with who signed it and when (``None`` while unsigned); ``next`` marks
+    the first one unsigned, the one intake takes next."""
+    signed = {s["stage"]: s for s in signoffs}
+    stages: list[dict[str, Any]] = []
+    for stage in STAGES:
+        found = signed.get(stage)
+        waiting = found is None and not any(s["next"] for s in stages)
+        stages.append(
+            {
+                "stage": stage,
+                "by": found["by"] if found else None,
+                "at": found["at"] if found else None,
+                "next": waiting,
+            }
+        )
+    return stages
+
+
+def stage_to_sign(signoffs: list[dict[str, Any]], role: Role) -> str | None:
+    """The stage ``role`` may sign now: the next one, if ``role`` signs it; none once approved."""
+    waiting = next((s["stage"] for s in signoff_stages(signoffs) if s["next"]), None)
+    return waiting if waiting is not None and role in REPORT_SIGNERS[waiting] else None
 
 
 async def _board(
@@ -104,11 +147,15 @@ async def declare(
     return redirect("/incidents")
 
 
-@router.get("/reports/monthly", response_class=HTMLResponse)
-async def monthly_report(
-    request: Request, current: CurrentSession, site_id: str = "", month: str = ""
-) -> Response:
-    require(current, "report")
+async def _report_page(
+    request: Request,
+    current: Session,
+    site_id: str,
+    month: str,
+    *,
+    sign_problem: ApiProblem | None = None,
+    key: str = "",
+) -> HTMLResponse:
     sites, sites_problem = await sites_or_problem(current)
     zone = ZoneInfo(settings_of(request).time_zone)
     month = month or datetime.now(zone).strftime("%Y-%m")
@@ -121,6 +168,8 @@ async def monthly_report(
         except ApiProblem as refused:
             problem = signed_in(refused)
     bars: list[dict[str, Any]] = []
+    stages: list[dict[str, Any]] = []
+    sign_next: str | None = None
     if report:
         top = max((f["registered"] for f in report["boards"].values()), default=0) or 1
         for board, figures in report["boards"].items():
@@ -131,6 +180,13 @@ async def monthly_report(
                     "width": round(300 * figures["registered"] / top),
                 }
             )
+        signoffs = report.get("signoffs") or []
+        stages = signoff_stages(signoffs)
+        for stage in stages:
+            stage["at_local"] = local(request, stage["at"])
+        sign_next = stage_to_sign(signoffs, current.principal.role)
+    signed = request.query_params.get("signed", "")
+    status = problem.status if problem else sign_problem.status if sign_problem else 200
     return render(
         request,
         "report.html",
@@ -142,7 +198,48 @@ async def monthly_report(
             "bars": bars,
             "chart": CHART,
             "problem": problem,
+            "stages": stages,
+            "sign_next": sign_next,
+            "sign_problem": sign_problem,
+            "signed": signed if signed in STAGES else "",
+            "key": key or str(uuid.uuid4()),
         },
         current=current,
-        status_code=200 if problem is None else min(problem.status, 503),
+        status_code=min(status, 503),
     )
+
+
+@router.get("/reports/monthly", response_class=HTMLResponse)
+async def monthly_report(
+    request: Request, current: CurrentSession, site_id: str = "", month: str = ""
+) -> Response:
+    require(current, "report")
+    return await _report_page(request, current, site_id, month)
+
+
+@router.post("/reports/monthly/sign-offs", response_class=HTMLResponse)
+async def sign_report(
+    request: Request,
+    current: CurrentSession,
+    site_id: Annotated[str, Form()] = "",
+    month: Annotated[str, Form()] = "",
+    stage: Annotated[str, Form()] = "",
+    key: Annotated[str, Form()] = "",
+    csrf: Annotated[str, Form()] = "",
+) -> Response:
+    """Sign the site's month at ``stage`` (CMP-22); intake keeps the order and that each stage
+    is signed by another person, and the page shows its refusal beside the sign-offs."""
+    require(current, "report")
+    only(current, SIGNING_ROLES)
+    check_csrf(request, csrf)
+    try:
+        await current.api.sign_monthly_report(
+            quote(site_id, safe=""), quote(month, safe=""), stage, key or str(uuid.uuid4())
+        )
+    except ApiProblem as refused:
+        problem = signed_in(refused)
+        return await _report_page(
+            request, current, site_id, month, sign_problem=problem, key=key_after(problem, key)
+        )
+    query = urlencode({"site_id": site_id, "month": month, "signed": stage})
+    return redirect(f"/reports/monthly?{query}#signoffs")

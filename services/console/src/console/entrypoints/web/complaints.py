@@ -7,6 +7,8 @@ escalation ladder (duty staff, supervisor, higher manager: CMP-15) and the resol
 assesses it valid or invalid with its grade, reason and the department a valid one is sent to
 (CMP-05, CMP-07, CMP-08), attaches the department's handling plan (CMP-13), resolves it (its
 clocks stop and a valid one is called back, CMP-06) and marks it a representative case (CMP-21).
+An invalid complaint no standard wording answers rests on a department's or the legal adviser's
+opinion: the page lists those recorded and records another (CMP-09).
 """
 
 from __future__ import annotations
@@ -57,7 +59,9 @@ DEPARTMENTS = (
 LEVELS = ("duty_staff", "supervisor", "higher_manager")
 """The escalation ladder, in order (intake's EscalationLevel)."""
 CLOCKS = ("reply", "register", "escalation", "resolution")
-FORMS = ("assessment", "plan", "resolution", "representative")
+FORMS = ("assessment", "plan", "resolution", "representative", "opinion")
+OPINION_SOURCES = ("department", "legal_adviser")
+"""Who gives a professional opinion on an invalid complaint (intake's OpinionSource, CMP-09)."""
 
 
 def _clock(
@@ -250,6 +254,8 @@ async def _complaint_page(
     for part in ("assessment", "plan", "resolution"):
         if complaint[part]:
             complaint[part]["at_local"] = local(request, complaint[part]["at"])
+    for opinion in complaint.get("opinions") or []:
+        opinion["at_local"] = local(request, opinion["at"])
     fresh = str(uuid.uuid4())
     keys = {form: f"{fresh}-{form}" for form in FORMS}
     values = values or {}
@@ -268,6 +274,7 @@ async def _complaint_page(
             "validities": VALIDITIES,
             "grades": GRADES,
             "departments": DEPARTMENTS,
+            "opinion_sources": OPINION_SOURCES,
             "failed": failed,
             "values": values,
             "errors": problem.by_field() if problem else {},
@@ -281,6 +288,10 @@ async def _complaint_page(
             and assessed["validity"] == "valid",
             "may_resolve": open_ and role in COMPLAINT_HANDLERS and assessed is not None,
             "may_mark": role in REPRESENTATIVE_MARKERS,
+            "may_record_opinion": open_
+            and role in COMPLAINT_HANDLERS
+            and assessed is not None
+            and assessed["validity"] == "invalid",
         },
         current=current,
         status_code=200 if problem is None else min(problem.status, 503),
@@ -375,6 +386,39 @@ async def resolve(
     values = {"outcome": outcome, "resident_satisfied": resident_satisfied, "key": key}
     call = current.api.resolve_complaint(str(request_id), body, key or str(uuid.uuid4()))
     return await _act(request, current, request_id, "resolution", values, call)
+
+
+def opinion_body(source: str, department: str, given_by: str, opinion: str) -> dict[str, Any]:
+    """What intake's opinion route takes from the form: the department only when one was
+    chosen (intake says when one is needed, or not wanted)."""
+    return {
+        "source": source,
+        "department": department or None,
+        "given_by": given_by,
+        "opinion": opinion,
+    }
+
+
+@router.post("/complaints/{request_id:uuid}/opinions", response_class=HTMLResponse)
+async def record_opinion(
+    request: Request,
+    request_id: uuid.UUID,
+    current: CurrentSession,
+    source: Annotated[str, Form()] = "",
+    department: Annotated[str, Form()] = "",
+    given_by: Annotated[str, Form()] = "",
+    opinion: Annotated[str, Form()] = "",
+    key: Annotated[str, Form()] = "",
+    csrf: Annotated[str, Form()] = "",
+) -> Response:
+    """A department's or the legal adviser's opinion on a complaint found invalid (CMP-09)."""
+    _handler(current)
+    check_csrf(request, csrf)
+    values = {"source": source, "department": department, "given_by": given_by, "opinion": opinion}
+    call = current.api.record_complaint_opinion(
+        str(request_id), opinion_body(**values), key or str(uuid.uuid4())
+    )
+    return await _act(request, current, request_id, "opinion", values | {"key": key}, call)
 
 
 @router.post("/complaints/{request_id:uuid}/representative", response_class=HTMLResponse)
