@@ -27,10 +27,15 @@ def fresh_phone() -> str:
 
 
 async def register_call(
-    page: Page, phone: str, description: str = "厨房水龙头漏水", **more: str
+    page: Page,
+    phone: str,
+    description: str = "厨房水龙头漏水",
+    item: str | None = "RP-TAP",
+    **more: str,
 ) -> None:
-    """Fill the call in on /requests/new and submit it; ``more``: other fields by id, a value
-    to type or (for a select) the option's value."""
+    """Fill the call in on /requests/new and submit it: a paid repair of the unit's own tap,
+    ``item`` the price-list item it names (TAX-09); ``more``: other fields by id, a value to type
+    or (for a select) the option's value."""
     await page.goto("/requests/new")
     for field_id, value in more.items():
         if await page.locator(f"select#{field_id}").count():
@@ -44,6 +49,8 @@ async def register_call(
     await page.fill("#resident-phone", phone)
     await page.select_option("#kind", "repair")
     await page.select_option("#category", "own_unit")
+    if item is not None:
+        await page.select_option("#item-0", item)
     await page.fill("#description", description)
     await page.click("form.card button[type=submit]")
 
@@ -64,6 +71,28 @@ async def test_an_agent_registers_a_call_and_finds_it_in_the_list(page: Page) ->
     await expect(row.locator("td.status")).to_have_text("已受理")
     await expect(row).to_contain_text("3-1202")
     await screenshot(page, "requests")
+
+
+async def test_tax09_a_paid_repair_names_its_item_from_the_sites_price_list(page: Page) -> None:
+    """TAX-09, BIL-01: the register form offers the site's price list (from billing, as intake
+    keeps it) with each item's price; a paid repair that names none is refused next to the
+    items, and naming one, with a quantity, registers it."""
+    await sign_in(page, "agent", ["dmg"], "李娜")
+    await register_call(page, fresh_phone(), item=None)
+    await expect(page.locator("#requested_items-error")).to_contain_text("price list")
+    await expect(page.locator("#description")).to_have_value("厨房水龙头漏水")
+    options = page.locator("#item-0 option")
+    await expect(options.filter(has_text="RP-DRAIN")).to_have_text(
+        "RP-DRAIN · 疏通下水管道 · ¥60.00/次"
+    )
+    await screenshot(page, "register-price-list")
+    await page.select_option("#item-1", "RP-DRAIN")  # a blank first row is skipped
+    await page.fill("#quantity-1", "2")
+    await page.click("form.card button[type=submit]")
+    notice = page.get_by_test_id("registered")
+    await expect(notice).to_contain_text("SR-DMG-")
+    await notice.locator("a").click()
+    await expect(page.get_by_test_id("requested-items")).to_contain_text("RP-DRAIN × 2")
 
 
 async def test_bad_input_shows_the_apis_problem_next_to_the_field_and_keeps_the_input(

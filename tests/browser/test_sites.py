@@ -184,6 +184,9 @@ async def test_tax03_tax09_the_manager_adds_reclassifies_and_retires_catalogue_i
     await expect(repairs).to_have_text(["公共区域报修", "自用部位报修", "其他有偿维修"])
     await page.select_option("#site_id", site_id)  # the choice follows the site's catalogue
     await expect(repairs).to_have_text(["公共区域报修", "自用部位报修", "热水器维修保养"])
+    # billing has no price list for the new site yet: the agent is told, not offered dmg's
+    await expect(page.get_by_test_id("no-price-list")).to_be_visible()
+    await expect(page.locator("#item-0")).to_have_count(0)
     await page.fill("#resident-building", "3")
     await page.fill("#resident-room", "1202")
     await page.fill("#resident-name", "王芳")

@@ -414,6 +414,17 @@ TEXT: Mapping[str, tuple[str, str]] = {
     "catalogue_changed_by": ("最近修改：", "Last changed by"),
     "catalogue_saved": ("已保存：", "Saved:"),
     "item_code": ("代码", "Code"),
+    "requested_items": ("特约服务项目", "Price-list items"),
+    "requested_items_hint": (
+        "有偿服务（自用部位维修、家政等）须选择本项目收费价目表中的项目",
+        "A paid service (a unit's own repair, housekeeping …) names items of the site's price list",
+    ),
+    "price_item": ("项目", "Item"),
+    "quantity": ("数量", "Quantity"),
+    "no_price_list": (
+        "本项目尚无收费价目表：财务录入前不能受理有偿服务",
+        "No price list from billing yet: paid services are taken once finance enters it",
+    ),
     "name_zh": ("中文名称", "Chinese name"),
     "name_en": ("英文名称", "English name"),
     "service_class": ("服务类别", "Class"),

@@ -277,6 +277,10 @@ class HotlineApi:
     async def catalogue(self, site_id: str) -> dict[str, Any]:
         return await self._call("intake", "GET", f"/sites/{site_id}/catalogue")
 
+    async def price_list(self, site_id: str) -> dict[str, Any]:
+        """The site's price list as intake keeps it from billing: what a paid request names."""
+        return await self._call("intake", "GET", f"/sites/{site_id}/price-list")
+
     async def put_catalogue_item(
         self, site_id: str, kind: str, code: str, body: dict[str, Any], key: str
     ) -> dict[str, Any]:

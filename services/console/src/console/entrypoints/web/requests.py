@@ -16,6 +16,7 @@ from console.adapters.api import ApiProblem
 from console.entrypoints.web import (
     Session,
     SignInNeeded,
+    by_field,
     check_csrf,
     key_after,
     redirect,
@@ -57,6 +58,11 @@ CALL_FIELDS = (
 )
 """The phone call's record (CH-05..CH-08, KPI-09), as the switch shows it or the agent types it."""
 DIRECTIONS = ("inbound", "outbound")
+ITEM_ROWS = 3
+"""How many price-list items the register form offers to name."""
+ITEM_FIELDS = tuple(
+    f"requested_items.{n}.{part}" for n in range(ITEM_ROWS) for part in ("item_code", "quantity")
+)
 CALL_TYPED = ("call.caller_number", "call.rings", "call.wait_seconds", "call.duration_seconds")
 """A call's record is sent once one of these is filled (the others are prefilled)."""
 PAGE = 20
@@ -102,6 +108,44 @@ async def site_categories(current: Session, site_id: str) -> Labels:
         for kind in KINDS
         if boards.get(kind)
     }
+
+
+async def site_price_list(current: Session, site_id: str) -> list[dict[str, Any]]:
+    """The site's price list as intake keeps it from billing (GET /sites/{id}/price-list):
+    what a paid request names; none when it cannot be read (intake still checks)."""
+    if not site_id:
+        return []
+    try:
+        items: list[dict[str, Any]] = (await current.api.price_list(site_id))["items"]
+    except ApiProblem as refused:
+        signed_in(refused)
+        return []
+    return items
+
+
+def requested_items(values: Mapping[str, str]) -> list[dict[str, Any]]:
+    """The items the agent named, in the form's order; a quantity that is no whole number goes
+    as typed, for intake to name what is wrong with it."""
+    named = []
+    for n in range(ITEM_ROWS):
+        code = values.get(f"requested_items.{n}.item_code", "")
+        if not code:
+            continue
+        typed = values.get(f"requested_items.{n}.quantity", "") or "1"
+        named.append({"item_code": code, "quantity": int(typed) if typed.isdigit() else typed})
+    return named
+
+
+def _item_errors(problem: ApiProblem | None, values: Mapping[str, str]) -> dict[str, str]:
+    """Intake numbers the items it was sent; the form's rows may skip one left blank."""
+    errors = by_field(problem)
+    rows = [n for n in range(ITEM_ROWS) if values.get(f"requested_items.{n}.item_code")]
+    for sent, row in enumerate(rows):
+        for part in ("item_code", "quantity"):
+            text = errors.pop(f"requested_items.{sent}.{part}", None)
+            if text is not None:
+                errors[f"requested_items.{row}.{part}"] = text
+    return errors
 
 
 async def name_categories(current: Session, items: list[dict[str, Any]]) -> None:
@@ -186,10 +230,12 @@ async def _register_page(
             "directions": DIRECTIONS,
             "kinds": KINDS,
             "categories": await site_categories(current, site_id),
+            "price_list": await site_price_list(current, site_id),
+            "item_rows": ITEM_ROWS,
             "emergencies": EMERGENCIES,
             "desks": DESKS,
             "values": values,
-            "errors": problem.by_field() if problem else {},
+            "errors": _item_errors(problem, values),
             "problem": problem,
             "idempotency_key": idempotency_key,
         },
@@ -222,13 +268,16 @@ async def category_field(
     kind: str = "",
     category: str = "",
 ) -> HTMLResponse:
-    """The register form's category choice for the site chosen (htmx, as the site changes)."""
+    """The register form's category choice and price-list items for the site chosen (htmx, as
+    the site changes; the items replace theirs out of band)."""
     require(current, "register")
     return render(
         request,
-        "_category_field.html",
+        "_category_swap.html",
         {
             "categories": await site_categories(current, site_id),
+            "price_list": await site_price_list(current, site_id),
+            "item_rows": ITEM_ROWS,
             "values": {"kind": kind, "category": category},
             "errors": {},
         },
@@ -246,7 +295,9 @@ async def register_call(
     require(current, "register")
     check_csrf(request, csrf)
     form = await request.form()
-    values = {name: str(form.get(name, "")).strip() for name in (*FIELDS, *CALL_FIELDS)}
+    values = {
+        name: str(form.get(name, "")).strip() for name in (*FIELDS, *CALL_FIELDS, *ITEM_FIELDS)
+    }
     zone = ZoneInfo(settings_of(request).time_zone)
     body: dict[str, Any] = {
         "site_id": values["site_id"],
@@ -261,6 +312,9 @@ async def register_call(
             "room": values["resident.room"],
         },
     }
+    named = requested_items(values)
+    if named:
+        body["requested_items"] = named
     try:
         appointment = _moment(values["appointment_at"], zone)
     except ValueError:
