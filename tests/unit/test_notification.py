@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Callable, Collection
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -60,6 +61,7 @@ from notification.domain.occasions import (
     About,
     ChargedLine,
     IncidentOver,
+    Occasion,
     Recipient,
     RequestAccepted,
     ResidentAnswered,
@@ -260,6 +262,51 @@ def test_the_dispatch_message_names_the_technician() -> None:
     (sms,) = messages_for(events_v1.work_order_dispatched(dispatched).occasion)
     assert "李强" in sms.body and "+8613900000101" in sms.body
     assert sms.channel is Channel.SMS and sms.template == "work_order_dispatched"
+
+
+RESIDENT_TEMPLATES = frozenset(
+    {
+        "request_accepted",
+        "work_order_dispatched",
+        "charge_raised",
+        "progress_reported",
+        "reply_given",
+        "incident_closed",
+    }
+)
+"""Every template a resident is sent (the others go to staff)."""
+
+
+def by_email_only(occasion: Occasion) -> Occasion:
+    """The same occasion for residents who gave no phone: each one is sent the e-mail."""
+    if isinstance(occasion, IncidentOver):
+        return replace(occasion, callers=tuple(replace(c, phone=None) for c in occasion.callers))
+    return replace(occasion, recipient=replace(occasion.recipient, phone=None))
+
+
+def test_every_email_to_a_resident_greets_them_once() -> None:
+    """Each resident e-mail is greeted by name in its first line and the text under it does not
+    greet them again (the accepted request's said 王芳您好 twice)."""
+    accepted = builders.request_accepted()
+    occasions = [
+        events_v1.request_accepted(accepted).occasion,
+        events_v1.work_order_dispatched(builders.work_order_dispatched(accepted)).occasion,
+        events_v1.charge_raised(builders.charge_raised(builders.work_order_completed())).occasion,
+        events_v1.resident_replied(resident_replied(ReplyKind.PROGRESS)).occasion,
+        events_v1.resident_replied(resident_replied(ReplyKind.REPLY)).occasion,
+        events_v1.incident_closed(incident_closed((builders.resident(),))).occasion,
+    ]
+    emails = [
+        message
+        for occasion in occasions
+        for told in (occasion, by_email_only(occasion))
+        for message in messages_for(told, SITE_NAME)
+        if message.channel is Channel.EMAIL
+    ]
+    assert {email.template for email in emails} == RESIDENT_TEMPLATES
+    for email in emails:
+        assert email.body.startswith("王芳您好：\n\n"), email.template
+        assert email.body.count("您好") == 1, (email.template, email.body)
 
 
 def test_residents_are_not_told_about_internal_events() -> None:

@@ -117,18 +117,23 @@ def _quoted(text: str) -> str:
 
 
 def _request_accepted(o: RequestAccepted) -> list[OutgoingMessage]:
+    """The SMS greets the resident itself; the e-mail's greeting is its own first line."""
     r = o.recipient
     when = (
         f"，预约时间 {o.appointment_at.astimezone(LOCAL):%m月%d日 %H:%M}"
         if o.appointment_at
         else ""
     )
+    said = (
+        f"您{r.building}栋{r.room}的服务请求已受理，"
+        f"单号 {o.request_no}{when}。我们将尽快安排服务人员。"
+    )
     return _reach(
         r,
         "request_accepted",
         f"您的服务单已受理：{o.request_no}",
-        f"{r.name}您好，您{r.building}栋{r.room}的服务请求已受理，"
-        f"单号 {o.request_no}{when}。我们将尽快安排服务人员。",
+        f"{r.name}您好，{said}",
+        mail_body=said,
     )
 
 
