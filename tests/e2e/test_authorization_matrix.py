@@ -406,6 +406,17 @@ MATRIX: dict[tuple[str, str], Row] = {
         },
     ),
     ("intake", "get_staff_member"): _row(STAFF, "record", "/staff/matrix-{site}"),
+    ("intake", "hand_over_job"): _row(
+        {R.SUPERVISOR, R.SITE_MANAGER, R.DIRECTOR, R.ADMINISTRATOR, R.ADMIN},
+        "record",
+        "/staff/matrix-{site}-leaves/handover",
+        lambda r: {"successor_id": f"matrix-{r['site']}-next", "reason": "resigned"},
+    ),
+    ("intake", "accept_job_handover"): _row(
+        STAFF, "record", "/job-handovers/{job_handover_id}/acceptance"
+    ),
+    ("intake", "get_job_handover"): _row(STAFF, "record", "/job-handovers/{job_handover_id}"),
+    ("intake", "list_job_handovers"): _row(STAFF, "site", "/job-handovers?site_id={site}"),
     ("intake", "list_staff"): _row(STAFF, "listing", "/staff"),
     ("intake", "record_phone_book_entry"): _row(
         {R.ADMINISTRATOR, R.SITE_MANAGER, R.SUPERVISOR, R.ADMIN},
@@ -639,6 +650,29 @@ async def records_at_own_site(platform: Stack) -> dict[str, str]:
             headers={**auth(Role.ADMIN), "Idempotency-Key": str(uuid.uuid4())},
         )
         assert staff.status_code in (200, 201), staff.text
+        for who, login in (("leaves", "matrix-leaver"), ("next", "matrix-successor")):
+            member = await intake.put(
+                f"/staff/matrix-{OWN}-{who}",
+                json={
+                    "site_id": OWN,
+                    "name": "矩阵测试",
+                    "title": "管家",
+                    "department": "customer_service",
+                    "phones": ["13900009998"],
+                    "steward_of": [f"MX-{who}"],
+                    "roles": ["steward"],
+                    "login": login,
+                },
+                headers={**auth(Role.ADMIN), "Idempotency-Key": str(uuid.uuid4())},
+            )
+            assert member.status_code in (200, 201), member.text
+        handed = await intake.post(
+            f"/staff/matrix-{OWN}-leaves/handover",
+            json={"successor_id": f"matrix-{OWN}-next", "reason": "resigned"},
+            headers={**auth(Role.SUPERVISOR), "Idempotency-Key": str(uuid.uuid4())},
+        )
+        assert handed.status_code == 201, handed.text
+        answers["job_handover_id"] = handed.json()["handover_id"]
         answers["phone_book_entry"] = str(uuid.uuid4())
         entry = await intake.put(
             f"/phone-book/{answers['phone_book_entry']}",

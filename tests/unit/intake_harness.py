@@ -21,6 +21,7 @@ from intake.domain.duty_log import DutyLog
 from intake.domain.incident import Incident
 from intake.domain.information_change import InformationChange
 from intake.domain.inspection import Inspection
+from intake.domain.job_handover import JobHandover
 from intake.domain.monthly_report import ReportSignOffs
 from intake.domain.phone_book import PhoneBookEntry
 from intake.domain.price_list import PricedItem, PriceList
@@ -91,6 +92,11 @@ class FakeServiceRequests(FakeRepository[ServiceRequest]):
     def identity(self, aggregate: ServiceRequest) -> str:
         return str(aggregate.request_id)
 
+    async def owed_by(self, site_id: str, login: str) -> list[ServiceRequest]:
+        return self.tracked_where(
+            lambda r: r.site_id == site_id and login in r.owing, lambda r: r.registered_at
+        )
+
     async def registered_between(
         self, site_id: str, start: datetime, end: datetime
     ) -> list[ServiceRequest]:
@@ -132,6 +138,17 @@ class FakeCatalogues(FakeRepository[Catalogue]):
 
     def identity(self, aggregate: Catalogue) -> str:
         return aggregate.site_id
+
+
+class FakeJobHandovers(FakeRepository[JobHandover]):
+    collection_name = "job_handovers"
+
+    def identity(self, aggregate: JobHandover) -> str:
+        return str(aggregate.handover_id)
+
+    async def pending_for(self, staff_id: str) -> JobHandover | None:
+        found = self.tracked_where(lambda h: h.staff_id == staff_id and h.pending, lambda h: 0)
+        return found[0] if found else None
 
 
 class FakePriceLists(FakeRepository[PriceList]):
@@ -235,6 +252,7 @@ class FakeIntakeUnitOfWork(FakeUnitOfWork):
         self.catalogues = FakeCatalogues(store, self, directory_v1.catalogue_recorded)
         self.price_lists = FakePriceLists(store, self, None)
         self.staff = FakeStaff(store, self, directory_v1.staff_recorded)
+        self.job_handovers = FakeJobHandovers(store, self, None)
         self.report_signoffs = FakeReportSignOffs(store, self, events_v1.monthly_report_approved)
         self.timeline = FakeTimeline(store)
         self.reception_scripts = FakeReceptionScripts(store, self, None)

@@ -58,6 +58,7 @@ from intake.entrypoints.http import (
     duty,
     incidents,
     information,
+    job_handovers,
     organisation,
     reception_scripts,
     reply_reviews,
@@ -84,6 +85,7 @@ async def prepare(db: AsyncDatabase[Document], settings: ServiceSettings) -> Non
     await ensure_index(db[STANDARD_ANSWERS], [("site_id", 1), ("document_no", 1)])
     await ensure_index(db[REQUESTS], [("resident.phone", 1), ("registered_at", -1)])
     await ensure_index(db[REQUESTS], [("open_complaint_since", 1)])
+    await ensure_index(db[REQUESTS], [("owed_by", 1)])
     await ensure_index(db[RESIDENTS], [("phones", 1)])
     await ensure_index(db[RESIDENTS], [("site_id", 1), ("name", 1)])
     await ensure_index(db[UNITS], [("people", 1)])
@@ -160,6 +162,7 @@ def bootstrap(settings: ServiceSettings | None = None, clock: Clock = utc_now) -
             sites.router,
             catalogue.router,
             organisation.router,
+            job_handovers.router,
             working_calendars.router,
         ],
         subscriptions=subscriptions(bus),

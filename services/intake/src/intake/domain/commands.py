@@ -17,6 +17,7 @@ from intake.domain.imports import Line
 from intake.domain.incident import IncidentKind
 from intake.domain.information_change import InformationKind
 from intake.domain.inspection import CheckPoint, Fault, InspectionKind
+from intake.domain.job_handover import LeavingReason
 from intake.domain.monthly_report import Stage
 from intake.domain.phone_book import PhoneBookDetails
 from intake.domain.price_list import PricedItem
@@ -482,3 +483,29 @@ class KeepPriceList:
     source_version: int
     recorded_at: datetime
     causation_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class HandOverJob:
+    """A member of staff resigns or is transferred: their job is handed to a successor at the
+    site, with what is open (岗位交接, DUTY-25)."""
+
+    staff_id: str
+    successor_id: str
+    reason: LeavingReason
+    to_site: str | None
+    open_items: tuple[str, ...]
+    by: str
+    visible_sites: frozenset[str] | None
+
+
+@dataclass(frozen=True)
+class AcceptJobHandover:
+    """The successor takes the job over: the leaver's open work, buildings and liaison duty
+    become theirs, and the leaver is gone or moved."""
+
+    handover_id: uuid.UUID
+    by: str
+    visible_sites: frozenset[str] | None
+    on_behalf: bool
+    """A supervisor or manager accepts for the successor (who may be on leave themselves)."""

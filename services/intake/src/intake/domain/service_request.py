@@ -196,6 +196,42 @@ class ServiceRequest(Aggregate):
         last = self.promises[-1] if self.promises else None
         return last if last is not None and last.is_open else None
 
+    @property
+    def owing(self) -> tuple[str, ...]:
+        """Who owes the resident something here: the open complaint's first-contact owner, the
+        agent who promised the reply still open."""
+        owing = []
+        if self.complaint is not None and self.complaint.is_open:
+            owing.append(self.complaint.first_responsible)
+        if self.open_promise is not None:
+            owing.append(self.open_promise.promised_by)
+        return tuple(dict.fromkeys(owing))
+
+    def owed_by(self, login: str) -> list[str]:
+        """What ``login`` still owes on this request: its complaint register (as first-contact
+        owner) while the complaint is open, a reply they promised and have not given."""
+        owed = []
+        complaint = self.complaint
+        if complaint is not None and complaint.is_open and complaint.first_responsible == login:
+            owed.append("complaint")
+        if self.open_promise is not None and self.open_promise.promised_by == login:
+            owed.append("reply_promise")
+        return owed
+
+    def hand_over(self, leaver: str, successor: str) -> bool:
+        """What ``leaver`` owes here becomes ``successor``'s (a job handover, DUTY-25); False
+        when nothing was theirs any more (handed over already, or done)."""
+        owed = self.owed_by(leaver)
+        if "complaint" in owed:
+            assert self.complaint is not None
+            self.complaint = replace(self.complaint, first_responsible=successor)
+        if "reply_promise" in owed:
+            self.promises = (
+                *self.promises[:-1],
+                replace(self.promises[-1], promised_by=successor),
+            )
+        return bool(owed)
+
     def give_standard_answer(
         self, given: StandardAnswerGiven, text: str, by: str, now: datetime
     ) -> None:

@@ -14,12 +14,14 @@ from hotline_libs.roles import Role
 
 from intake.domain import events
 from intake.domain.complaint import Department
+from intake.domain.job_handover import Duties
 from intake.domain.service_request import InvalidRegistration, normalise_email, normalise_phone
 
 STAFF_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{1,39}$")
 MAX_TEXT = 60
 MAX_PHONES = 3
 MAX_BUILDINGS = 50
+LOGIN = re.compile(r"^[\w.@+-]{1,100}$")
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,9 @@ class StaffDetails:
     dispatch finds technicians and notification finds whom to alert."""
     active: bool = True
     """False once they have left: kept for the records that name them."""
+    login: str | None = None
+    """Who they are when signed in (their token's subject): what the platform records as who
+    took a call or promised a reply, so a job handover finds what they still owe (DUTY-25)."""
 
     def checked(self) -> StaffDetails:
         phones = tuple(_phone(n, p) for n, p in enumerate(self.phones))
@@ -71,6 +76,7 @@ class StaffDetails:
             phones=phones,
             email=email,
             steward_of=buildings,
+            login=_login(self.login),
         )
 
 
@@ -78,6 +84,18 @@ def _text(field: str, value: str) -> str:
     value = value.strip()
     if not 1 <= len(value) <= MAX_TEXT:
         raise RuleViolation(f"{field} must be 1 to {MAX_TEXT} characters", field=field)
+    return value
+
+
+def _login(value: str | None) -> str | None:
+    if value is None or not value.strip():
+        return None
+    value = value.strip()
+    if not LOGIN.match(value):
+        raise RuleViolation(
+            "login is 1 to 100 letters, digits, or . _ @ + - (their sign-in's subject)",
+            field="login",
+        )
     return value
 
 
@@ -110,6 +128,31 @@ class StaffMember(Aggregate):
     @property
     def steward(self) -> bool:
         return bool(self.details.steward_of)
+
+    @property
+    def duties(self) -> Duties:
+        """What goes with their job to a successor (DUTY-25)."""
+        return Duties(self.details.steward_of, self.details.information_liaison)
+
+    def take_over_duties(self, duties: Duties, now: datetime) -> bool:
+        """A successor takes over a leaver's buildings and liaison duty."""
+        buildings = tuple(dict.fromkeys((*self.details.steward_of, *duties.buildings)))
+        roles = self.details.roles | ({Role.STEWARD} if buildings else set())
+        details = replace(
+            self.details,
+            steward_of=buildings,
+            information_liaison=self.details.information_liaison or duties.information_liaison,
+            roles=frozenset(roles),
+        )
+        return self.update(self.site_id, details, now)
+
+    def leave(self, to_site: str | None, now: datetime) -> bool:
+        """Their job handed over: gone (kept, inactive), or moved to ``to_site``; the buildings
+        and liaison duty stay with the job."""
+        details = replace(self.details, steward_of=(), information_liaison=False)
+        if to_site is None:
+            details = replace(details, active=False)
+        return self.update(to_site or self.site_id, details, now)
 
     def matches(self, words: str) -> bool:
         """Whether every word is in their name, post, department or phones (the phone book)."""

@@ -12,6 +12,7 @@ from hotline_libs.errors import Conflict, HotlineError
 from hotline_libs.ids import derive_id, next_serial_number
 
 from intake.domain.commands import (
+    AcceptJobHandover,
     ApproveStandardAnswer,
     AskRosterChange,
     AssessComplaint,
@@ -21,6 +22,7 @@ from intake.domain.commands import (
     DraftRoster,
     DraftStandardAnswer,
     GiveStandardAnswer,
+    HandOverJob,
     ImportDirectory,
     KeepPriceList,
     LoadWorkingCalendarYear,
@@ -80,6 +82,7 @@ from intake.service_layer import (
 )
 from intake.service_layer.calendars import load_working_calendar_year
 from intake.service_layer.catalogue import catalogue_of, put_catalogue_item
+from intake.service_layer.job_handovers import accept_job_handover, hand_over_job
 from intake.service_layer.price_lists import keep_price_list
 from intake.service_layer.sites import record_site
 from intake.service_layer.unit_of_work import IntakeUnitOfWork
@@ -206,6 +209,8 @@ HANDLERS: dict[type[Any], Any] = {
     LoadWorkingCalendarYear: load_working_calendar_year,
     PutCatalogueItem: put_catalogue_item,
     KeepPriceList: keep_price_list,
+    HandOverJob: hand_over_job,
+    AcceptJobHandover: accept_job_handover,
     RecordSite: record_site,
     RecordStaffMember: organisation.record_staff_member,
     WordReceptionScript: organisation.word_reception_script,

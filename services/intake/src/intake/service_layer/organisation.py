@@ -19,6 +19,7 @@ from intake.domain.reception_script import (
     new_reception_script,
 )
 from intake.domain.staff import StaffMember, new_staff_member
+from intake.service_layer.job_handovers import check_leaving
 from intake.service_layer.unit_of_work import (
     IntakeUnitOfWork,
     ReceptionScriptRepository,
@@ -50,6 +51,7 @@ async def record_staff_member(
         return member, True
     if not visible(member.site_id, command.visible_sites):
         raise Conflict(f"staff id {command.staff_id!r} is taken; choose another")
+    await check_leaving(uow, member, command.site_id, command.details.active)
     if member.update(command.site_id, command.details, now):
         await uow.commit()
     return member, False

@@ -14,6 +14,7 @@ from intake.domain.duty_log import DutyLog
 from intake.domain.incident import Incident
 from intake.domain.information_change import InformationChange
 from intake.domain.inspection import Inspection
+from intake.domain.job_handover import JobHandover
 from intake.domain.monthly_report import ReportSignOffs
 from intake.domain.phone_book import PhoneBookEntry
 from intake.domain.price_list import PriceList
@@ -33,6 +34,7 @@ from intake.domain.working_calendar import WorkingCalendarYear
 class ServiceRequestRepository(Protocol):
     async def get(self, request_id: object) -> ServiceRequest | None: ...
     def add(self, request: ServiceRequest) -> None: ...
+    async def owed_by(self, site_id: str, login: str) -> list[ServiceRequest]: ...
     async def registered_between(
         self, site_id: str, start: datetime, end: datetime
     ) -> list[ServiceRequest]: ...
@@ -41,6 +43,12 @@ class ServiceRequestRepository(Protocol):
 class StaffRepository(Protocol):
     async def get(self, staff_id: object) -> StaffMember | None: ...
     def add(self, member: StaffMember) -> None: ...
+
+
+class JobHandoverRepository(Protocol):
+    async def get(self, handover_id: object) -> JobHandover | None: ...
+    def add(self, handover: JobHandover) -> None: ...
+    async def pending_for(self, staff_id: str) -> JobHandover | None: ...
 
 
 class PhoneBookRepository(Protocol):
@@ -147,6 +155,7 @@ class IntakeUnitOfWork(Protocol):
     calendars: Calendars
     sites: SiteRepository
     catalogues: CatalogueRepository
+    job_handovers: JobHandoverRepository
     price_lists: PriceListRepository
     staff: StaffRepository
     phone_book: PhoneBookRepository

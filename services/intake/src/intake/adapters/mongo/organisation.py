@@ -45,6 +45,7 @@ class MongoStaff(AggregateRepository[StaffMember]):
             "information_liaison": d.information_liaison,
             "roles": sorted(d.roles),
             "active": d.active,
+            "login": d.login,
             "updated_at": aggregate.updated_at,
         }
 
@@ -62,6 +63,7 @@ class MongoStaff(AggregateRepository[StaffMember]):
                 information_liaison=document.get("information_liaison", False),
                 roles=frozenset(Role(role) for role in document.get("roles", [])),
                 active=document.get("active", True),
+                login=document.get("login"),
             ),
             updated_at=document["updated_at"],
         )

@@ -77,6 +77,8 @@ class MongoServiceRequests(AggregateRepository[ServiceRequest]):
             "awaiting_answer_since": r.registered_at if r.first_answer_due_at else None,
             "reply_due_at": r.open_promise.due_at if r.open_promise else None,
             "registered_by": r.registered_by,
+            # whom a job handover looks for (DUTY-25): who owes the resident something here
+            "owed_by": list(r.owing),
             "triage_note": r.triage_note,
             "complaint": register_document(r.complaint),
             "open_complaint_since": r.registered_at
@@ -128,6 +130,12 @@ class MongoServiceRequests(AggregateRepository[ServiceRequest]):
         """A site's requests registered in [start, end): a month's report."""
         query = {"site_id": site_id, "registered_at": {"$gte": start, "$lt": end}}
         return await self.find(query, sort=[("registered_at", 1), ("_id", 1)])
+
+    async def owed_by(self, site_id: str, login: str) -> list[ServiceRequest]:
+        """A site's requests on which ``login`` owes the resident something (DUTY-25)."""
+        return await self.find(
+            {"site_id": site_id, "owed_by": login}, sort=[("registered_at", 1), ("_id", 1)]
+        )
 
     async def of_phone(
         self, phone: str, sites: frozenset[str] | None, limit: int

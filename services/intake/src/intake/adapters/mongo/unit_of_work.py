@@ -15,6 +15,7 @@ from intake.adapters.mongo.directory import MongoResidents, MongoUnits
 from intake.adapters.mongo.duty import MongoDutyLogs, MongoInspections, MongoRosters
 from intake.adapters.mongo.incidents import MongoIncidents
 from intake.adapters.mongo.information_changes import MongoInformationChanges
+from intake.adapters.mongo.job_handovers import MongoJobHandovers
 from intake.adapters.mongo.organisation import MongoPhoneBook, MongoStaff
 from intake.adapters.mongo.price_lists import MongoPriceLists
 from intake.adapters.mongo.reception_scripts import MongoReceptionScripts
@@ -41,6 +42,7 @@ class MongoIntakeUnitOfWork(UnitOfWork):
         self.catalogues = MongoCatalogues(db, self)
         self.price_lists = MongoPriceLists(db, self)
         self.staff = MongoStaff(db, self)
+        self.job_handovers = MongoJobHandovers(db, self)
         self.phone_book = MongoPhoneBook(db, self)
         self.refused_submissions = MongoRefusedSubmissions(db, self)
         self.calendar_years = MongoWorkingCalendarYears(db, self)

@@ -34,6 +34,9 @@ DUTY_SIGNERS = frozenset({Role.SUPERVISOR, Role.SITE_MANAGER, Role.DIRECTOR, Rol
 """Who signs duty logs read, reviewed or sampled (which signs what: entrypoints/http/duty.py)."""
 ROSTER_KEEPERS = frozenset({Role.SUPERVISOR, Role.SITE_MANAGER, Role.ADMIN})
 """Who drafts the roster and approves leave and swaps (DUTY-02, DUTY-09)."""
+JOB_HANDERS = DUTY_SIGNERS | DIRECTORY_KEEPERS
+"""Who hands a leaver's job over (DUTY-25): their supervisor, the site's manager, the keepers
+of the directory."""
 DUTY_READERS = DUTY_DESK | DUTY_SIGNERS | {Role.QUALITY_HEAD}
 """Duty records are internal (DUTY-07): the desks and those overseeing them."""
 
@@ -101,6 +104,11 @@ ACCESS: Access = {
     "list_information_changes": allow(HOTLINE_DESK, SITE_DESK, OVERSIGHT),
     "list_sites": allow(STAFF, Role.SITE_SYSTEM),
     "record_staff_member": allow(DIRECTORY_KEEPERS),
+    # DUTY-25: the leaver's supervisor or manager hands the job over; the successor accepts
+    "hand_over_job": allow(JOB_HANDERS),
+    "accept_job_handover": allow(STAFF),
+    "get_job_handover": allow(STAFF),
+    "list_job_handovers": allow(STAFF),
     "get_staff_member": allow(STAFF, personal_data=True),
     "list_staff": allow(STAFF, personal_data=True),
     "record_phone_book_entry": allow(DIRECTORY_KEEPERS, Role.SUPERVISOR),

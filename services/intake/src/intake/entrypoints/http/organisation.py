@@ -73,7 +73,17 @@ class StaffIn(BaseModel):
         description="What they do on the platform: technician, steward, site_manager …; "
         "dispatch assigns technicians from these, notification alerts by them",
     )
-    active: bool = Field(default=True, description="false once they have left")
+    active: bool = Field(
+        default=True,
+        description="false once they have left; one who holds buildings, a liaison duty or "
+        "open work leaves by a job handover (POST /staff/{id}/handover, DUTY-25)",
+    )
+    login: str | None = Field(
+        default=None,
+        max_length=100,
+        description="Who they are signed in (their token's subject): what the platform records "
+        "as who took a call or promised a reply",
+    )
 
 
 class StaffOut(BaseModel):
@@ -88,6 +98,7 @@ class StaffOut(BaseModel):
     information_liaison: bool
     roles: list[Role]
     active: bool
+    login: str | None
     updated_at: datetime
     version: int
 
@@ -106,6 +117,7 @@ def staff_out(member: StaffMember) -> StaffOut:
         information_liaison=d.information_liaison,
         roles=sorted(d.roles),
         active=d.active,
+        login=d.login,
         updated_at=member.updated_at,
         version=member.version,
     )
@@ -135,6 +147,7 @@ async def record_staff_member(
                 information_liaison=body.information_liaison,
                 roles=frozenset(body.roles),
                 active=body.active,
+                login=body.login,
             ),
             visible_sites=principal.visible_sites,
         )
