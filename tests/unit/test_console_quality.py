@@ -2,12 +2,12 @@
 
 Quality control reads each reply on the request's page against company policy (KB-05, KB-14,
 KB-15): the reading shown per reply, the form offered to the supervisor, the quality head and
-the director only, what it puts to intake, and intake's refusal (one's own answer, a note
-missing) shown at that reply as typed. An invalid complaint's professional opinions (CMP-09):
-listed on its register, recorded by whoever handles complaints, a refusal beside its field. The
-monthly report's sign-offs (CMP-22): who prepared, reviewed and approved and when, the next
-stage offered to the role that signs it, and the answers reviewed and found against policy per
-board.
+the director only and never on their own answer, what it puts to intake, and intake's refusal
+(one's own answer, a note missing) shown at that reply as typed. An invalid complaint's
+professional opinions (CMP-09): listed on its register, recorded by whoever handles complaints,
+a refusal beside its field. The monthly report's sign-offs (CMP-22): who prepared, reviewed and
+approved and when, the next stage offered to the role that signs it, and the answers
+reviewed and found against policy per board.
 """
 
 from __future__ import annotations
@@ -118,6 +118,21 @@ def test_each_reply_shows_its_reading_and_reviewers_get_the_form() -> None:
     reviewer = page_for(Role.QUALITY_HEAD)
     assert reviewer.count('<details class="review-form" open>') == 1  # the unreviewed one
     assert 'value="contradicts" data-testid="reading-contradicts" checked' in reviewer
+
+
+def test_a_reviewers_own_answer_offers_no_form_but_says_another_reads_it() -> None:
+    """KB-05: intake refuses anyone reading their own answer (409), so the reply the signed-in
+    reviewer gave (``by`` is their subject) offers no form, only a note; the others do."""
+    found = a_service_request(
+        "SR-DMG-36",
+        replies=[a_reply(by="console-supervisor-t"), a_reply(by="console-agent-李娜")],
+    )
+    with signed_in_against(Role.SUPERVISOR, _request_routes(found)) as (client, _):
+        page = client.get(f"/requests/{found['request_id']}").text
+    assert re.findall(r'data-testid="review-form-(\d+)"', page) == ["2"]
+    own = page.split('data-testid="reply-1"', 1)[1].split('data-testid="reply-2"', 1)[0]
+    assert _between(own, "review-own") == "本人的答复：由其他审查人审查"
+    assert 'data-testid="review-own"' not in page.split('data-testid="reply-2"', 1)[1]
 
 
 def test_a_review_puts_the_reading_to_intake_with_the_forms_key() -> None:

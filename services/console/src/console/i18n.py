@@ -499,6 +499,7 @@ TEXT: Mapping[str, tuple[str, str]] = {
     "review_this": ("审查此答复", "Review this answer"),
     "review_again": ("重新审查", "Review again"),
     "review_recorded": ("审查已记录：答复", "Review recorded: answer"),
+    "review_own": ("本人的答复：由其他审查人审查", "Your own answer: another reviewer reads it"),
     # -- professional opinions on an invalid complaint (CMP-09) --
     "opinions": ("专业意见", "Professional opinions"),
     "no_opinions": ("尚无专业意见。", "No opinion recorded yet."),

@@ -106,6 +106,8 @@ async def _request_page(
         reply["number"] = number
         reply["at_local"] = local(request, reply["at"])
         reply["review_key"] = f"{fresh}-review-{number}"
+        # intake refuses anyone reading their own answer (KB-05): it is not offered them
+        reply["own"] = reply["by"] == current.principal.subject
         if reply.get("review"):
             reply["review"]["at_local"] = local(request, reply["review"]["at"])
     if review and review.get("key"):
