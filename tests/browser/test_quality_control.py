@@ -2,10 +2,13 @@
 on the request's page, and nobody reviewing their own (KB-05, KB-14, KB-15); an invalid
 complaint's professional opinions recorded and listed on its register (CMP-09); the month's
 report counting the answers reviewed and those found against policy, signed prepared, reviewed
-and approved in turn, each stage by another person (CMP-22, KB-15)."""
+and approved in turn, each stage by another person (CMP-22, KB-15), and downloaded as CSV and
+XLSX (KB-11)."""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import uuid
 from datetime import datetime
@@ -17,6 +20,7 @@ import httpx
 import pytest
 from hotline_infra.stack import Stack
 from hotline_libs.auth import Role
+from openpyxl import load_workbook
 from playwright.async_api import Page, expect
 
 from tests.browser.conftest import a_site_with_its_own_shifts, screenshot
@@ -250,3 +254,44 @@ async def test_cmp22_kb15_the_months_report_counts_answers_against_policy_and_is
     await expect(page.get_by_test_id("signoff-prepared")).to_contain_text("张敏")
     await expect(page.get_by_test_id("sign-form")).to_have_count(0)
     await screenshot(page, "monthly-report-approved")
+
+
+async def test_kb11_the_months_report_downloads_as_csv_and_xlsx_through_the_console(
+    page: Page, platform: Stack
+) -> None:
+    """KB-11/CMP-22: the report shown downloads as the file intake writes, fetched by the
+    console with the user's token: a CSV and an XLSX of the site and month on the page, each
+    board a row with the figures the page shows (the XLSX opened as a workbook)."""
+    marker = uuid.uuid4().hex[:6]
+    site_id = await a_site_with_its_own_shifts(platform, marker)
+    await consultations_reviewed(platform, site_id)
+    month = datetime.now(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m")
+
+    await sign_in(page, "director", ["dmg", site_id], "王总")
+    await page.goto("/reports/monthly?" + urlencode({"site_id": site_id, "month": month}))
+    await expect(page.locator("#r-site")).to_have_value(site_id)
+    await expect(
+        page.get_by_test_id("board-consultation").get_by_test_id("answers-reviewed")
+    ).to_have_text("2")
+
+    async with page.expect_download() as csv_info:
+        await page.get_by_test_id("report-download-csv").click()
+    csv_file = await csv_info.value
+    assert csv_file.suggested_filename == f"report-{site_id}-{month}.csv"
+    lines = list(csv.DictReader(io.StringIO((await csv_file.path()).read_text("utf-8-sig"))))
+    consultation = next(line for line in lines if line["board"] == "consultation")
+    assert consultation["registered"] == "2"
+    assert consultation["answers_reviewed"] == "2"
+    assert consultation["answers_contradicting_policy"] == "1"
+
+    async with page.expect_download() as xlsx_info:
+        await page.get_by_test_id("report-download-xlsx").click()
+    xlsx_file = await xlsx_info.value
+    assert xlsx_file.suggested_filename == f"report-{site_id}-{month}.xlsx"
+    workbook = load_workbook(io.BytesIO((await xlsx_file.path()).read_bytes()), read_only=True)
+    sheet = workbook.worksheets[0]
+    header, *rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    by_board = {row[0]: dict(zip(header, row, strict=False)) for row in rows if row[0]}
+    assert by_board["consultation"]["registered"] == 2
+    assert by_board["consultation"]["answers_reviewed"] == "2"
+    assert by_board["repair"]["registered"] == 0

@@ -6,12 +6,13 @@ the director only and never on their own answer, what it puts to intake, and int
 (one's own answer, a note missing) shown at that reply as typed. An invalid complaint's
 professional opinions (CMP-09): listed on its register, recorded by whoever handles complaints,
 a refusal beside its field. The monthly report's sign-offs (CMP-22): who prepared, reviewed and
-approved and when, the next stage offered to the role that signs it, and the answers
-reviewed and found against policy per board.
+approved and when, the next stage offered to the role that signs it, the answers reviewed
+and found against policy per board, and the report downloaded as intake's CSV and XLSX.
 """
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from pathlib import Path
@@ -510,6 +511,51 @@ def test_signing_posts_the_stage_and_a_refusal_is_shown_beside_the_sign_offs() -
             "/reports/monthly", params={"site_id": "dmg", "month": "2026-11", "signed": "reviewed"}
         )
     assert 'data-testid="signed">报表已签署审核。</p>' in done.text
+
+
+def test_the_report_downloads_as_intakes_csv_and_xlsx_of_the_site_and_month_shown() -> None:
+    """The page links the report it shows as CSV and XLSX; the console fetches intake's file
+    with the user's token and passes it on under intake's content type and file name."""
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+    def report_or_file(request: httpx.Request) -> httpx.Response:
+        format_ = request.url.params.get("format")
+        if format_ is None:
+            return httpx.Response(200, json=a_report([]))
+        return httpx.Response(
+            200,
+            content=f"{format_} of {request.url.params['site_id']}".encode(),
+            headers={
+                "content-type": "text/csv; charset=utf-8" if format_ == "csv" else xlsx,
+                "content-disposition": f'attachment; filename="report-dmg-2026-11.{format_}"',
+            },
+        )
+
+    routes: dict[tuple[str, str], Handler | dict[str, Any]] = {
+        ("GET", "/reports/monthly"): report_or_file
+    }
+    with signed_in_against(Role.DIRECTOR, routes) as (client, calls):
+        page = client.get("/reports/monthly", params={"site_id": "dmg", "month": "2026-11"})
+        links = re.findall(
+            r'href="([^"]+)" data-testid="report-download-(\w+)" download', page.text
+        )
+        assert [format_ for _, format_ in links] == ["csv", "xlsx"]
+        files = {format_: client.get(html.unescape(href)) for href, format_ in links}
+        unknown = client.get("/reports/monthly/file?site_id=dmg&month=2026-11&format=pdf")
+    assert 'href="#"' not in page.text
+    assert files["csv"].content == b"csv of dmg"
+    assert files["csv"].headers["content-type"] == "text/csv; charset=utf-8"
+    assert files["xlsx"].headers["content-type"] == xlsx
+    assert files["xlsx"].headers["content-disposition"] == (
+        'attachment; filename="report-dmg-2026-11.xlsx"'
+    )
+    asked = [c for c in calls if c.url.params.get("format")]
+    assert [dict(c.url.params) for c in asked] == [
+        {"site_id": "dmg", "month": "2026-11", "format": "csv"},
+        {"site_id": "dmg", "month": "2026-11", "format": "xlsx"},
+    ]
+    assert all(c.headers["Authorization"].startswith("Bearer ") for c in asked)
+    assert unknown.status_code == 404
 
 
 @pytest.mark.parametrize("role", [Role.AGENT, Role.SITE_MANAGER, Role.STEWARD, Role.TECHNICIAN])

@@ -173,6 +173,11 @@ class HotlineApi:
             "intake", "GET", "/reports/monthly", params={"site_id": site_id, "month": month}
         )
 
+    async def monthly_report_file(self, site_id: str, month: str, format_: str) -> httpx.Response:
+        """The same report as CSV or XLSX, as intake sends the file."""
+        params = {"site_id": site_id, "month": month, "format": format_}
+        return await self._send("intake", "GET", "/reports/monthly", params=params)
+
     async def sign_monthly_report(
         self, site_id: str, month: str, stage: str, key: str
     ) -> list[dict[str, Any]]:

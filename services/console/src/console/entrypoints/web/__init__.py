@@ -283,6 +283,27 @@ def only(current: Session, roles: frozenset[Role]) -> None:
         raise HTTPException(403, "not_for_role")
 
 
+FILE_FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+"""What a record or report downloads as; the API's content type is kept when it sends one."""
+
+
+def file_download(sent: httpx.Response, format_: str, name: str) -> Response:
+    """The file an API wrote, fetched with the user's token, passed to the browser as a
+    download under the API's content type and file name (``name``.``format_`` when it gives
+    none)."""
+    disposition = sent.headers.get(
+        "content-disposition", f'attachment; filename="{name}.{format_}"'
+    )
+    return Response(
+        sent.content,
+        media_type=sent.headers.get("content-type", FILE_FORMATS[format_]),
+        headers={"Content-Disposition": disposition},
+    )
+
+
 def refused_page(request: Request, current: Session, refused: ApiProblem) -> HTMLResponse:
     """The page saying the API refused what the user opened (a 401 signs them out)."""
     signed_in(refused)

@@ -12,19 +12,22 @@ from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from hotline_libs.auth import Role
 
 from console.adapters.api import ApiProblem
 from console.entrypoints.web import (
+    FILE_FORMATS,
     REGISTRARS,
     Session,
     check_csrf,
+    file_download,
     key_after,
     local,
     only,
     redirect,
+    refused_page,
     render,
     require,
     session,
@@ -202,6 +205,7 @@ async def _report_page(
             "sign_next": sign_next,
             "sign_problem": sign_problem,
             "signed": signed if signed in STAGES else "",
+            "formats": FILE_FORMATS,
             "key": key or str(uuid.uuid4()),
         },
         current=current,
@@ -215,6 +219,26 @@ async def monthly_report(
 ) -> Response:
     require(current, "report")
     return await _report_page(request, current, site_id, month)
+
+
+@router.get("/reports/monthly/file")
+async def monthly_report_file(
+    request: Request,
+    current: CurrentSession,
+    site_id: str,
+    month: str,
+    format_: Annotated[str, Query(alias="format")] = "csv",
+) -> Response:
+    """The site's month as intake writes it (the XLSX with its chart of the boards),
+    downloaded under intake's file name."""
+    require(current, "report")
+    if format_ not in FILE_FORMATS:
+        raise HTTPException(404, "not_found")
+    try:
+        sent = await current.api.monthly_report_file(site_id, month, format_)
+    except ApiProblem as refused:
+        return refused_page(request, current, refused)
+    return file_download(sent, format_, f"report-{site_id}-{month}")
 
 
 @router.post("/reports/monthly/sign-offs", response_class=HTMLResponse)

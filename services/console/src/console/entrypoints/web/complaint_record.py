@@ -13,7 +13,9 @@ from fastapi.responses import HTMLResponse, Response
 
 from console.adapters.api import ApiProblem
 from console.entrypoints.web import (
+    FILE_FORMATS,
     Session,
+    file_download,
     refused_page,
     render,
     require,
@@ -25,11 +27,6 @@ from console.entrypoints.web.requests import sites_or_problem
 
 router = APIRouter()
 CurrentSession = Annotated[Session, Depends(session)]
-FORMATS = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-"""What the record downloads as; intake's content type is kept when it sends one."""
 
 
 async def today_at(request: Request, current: Session, site_id: str) -> str:
@@ -79,7 +76,7 @@ async def daily_record(
             "site_id": site_id,
             "day": day,
             "record": record,
-            "formats": FORMATS,
+            "formats": FILE_FORMATS,
             "problem": problem,
         },
         current=current,
@@ -97,17 +94,10 @@ async def daily_record_file(
 ) -> Response:
     """The record as intake writes it, downloaded under intake's file name."""
     require(current, "complaint_record")
-    if format_ not in FORMATS:
+    if format_ not in FILE_FORMATS:
         raise HTTPException(404, "not_found")
     try:
         sent = await current.api.daily_complaint_record_file(site_id, valid_day(day), format_)
     except ApiProblem as refused:
         return refused_page(request, current, refused)
-    disposition = sent.headers.get(
-        "content-disposition", f'attachment; filename="complaints-{site_id}-{day}.{format_}"'
-    )
-    return Response(
-        sent.content,
-        media_type=sent.headers.get("content-type", FORMATS[format_]),
-        headers={"Content-Disposition": disposition},
-    )
+    return file_download(sent, format_, f"complaints-{site_id}-{day}")
