@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 
 import httpx
@@ -80,9 +80,13 @@ SETTLED = """() => new Promise(done => {
 })"""
 
 
-async def a_site_with_its_own_shifts(platform: Stack, marker: str) -> str:
+async def a_site_with_its_own_shifts(
+    platform: Stack,
+    marker: str,
+    services: Sequence[str] = ("consultation", "repair", "complaint", "callback"),
+) -> str:
     """A new site whose front desk works a day and a night shift of its own (DUTY-01 lets a
-    site set them)."""
+    site set them), serving ``services`` (its boards)."""
     site_id = f"t{marker}"
     async with httpx.AsyncClient(base_url=platform.service_url("intake"), timeout=15) as intake:
         put = await intake.put(
@@ -90,7 +94,7 @@ async def a_site_with_its_own_shifts(platform: Stack, marker: str) -> str:
             json={
                 "code": f"T{marker.upper()}",
                 "name": f"测试苑{marker}",
-                "services": ["consultation", "repair", "complaint", "callback"],
+                "services": list(services),
                 "shifts": [
                     {"code": "day", "starts": "08:00", "ends": "20:00"},
                     {"code": "night", "starts": "20:00", "ends": "08:00"},

@@ -204,6 +204,50 @@ async def test_tax03_tax09_the_manager_adds_reclassifies_and_retires_catalogue_i
     await expect(page.locator("main")).to_contain_text("报修 / 热水器维修保养")
 
 
+async def test_tax01_the_register_form_offers_the_boards_of_the_site_chosen(
+    page: Page, platform: Stack
+) -> None:
+    """TAX-01: a site serves the boards it was set up with, and the register form offers only
+    those of the site chosen, with their categories: choosing a site that takes consultations
+    and complaints leaves those two, the repair chosen before giving way to the first it
+    serves; choosing back offers every board again, keeping a board both serve; a complaint
+    registers at the smaller site."""
+    marker = uuid.uuid4().hex[:6]
+    site_id = await a_site_with_its_own_shifts(
+        platform, marker, services=("consultation", "complaint")
+    )
+    await sign_in(page, "agent", ["dmg", site_id], "李娜")
+    await page.goto("/requests/new")
+    kinds = page.locator("#kind option")
+    await expect(page.locator("#site_id")).to_have_value("dmg")
+    await expect(kinds).to_have_count(7)
+    await expect(page.locator("#kind")).to_have_value("repair")
+
+    await page.select_option("#site_id", site_id)
+    await expect(kinds).to_have_text(["咨询", "投诉"])
+    await expect(page.locator("#kind")).to_have_value("consultation")
+    await expect(page.locator("#category optgroup")).to_have_count(2)
+    await expect(page.locator("#category optgroup[data-kind=repair]")).to_have_count(0)
+    await screenshot(page, "register-site-boards")
+
+    await page.select_option("#kind", "complaint")
+    await page.select_option("#site_id", "dmg")
+    await expect(kinds).to_have_count(7)
+    await expect(page.locator("#kind")).to_have_value("complaint")  # dmg takes complaints too
+    await page.select_option("#site_id", site_id)
+    await expect(kinds).to_have_count(2)
+    await expect(page.locator("#kind")).to_have_value("complaint")
+
+    await page.fill("#resident-building", "3")
+    await page.fill("#resident-room", "1202")
+    await page.fill("#resident-name", "王芳")
+    await page.fill("#resident-phone", fresh_phone())
+    await page.select_option("#category", "environment")
+    await page.fill("#description", "楼道堆放杂物无人清理")
+    await page.click("form.register button[type=submit]")
+    await expect(page.get_by_test_id("registered")).to_contain_text(f"SR-T{marker.upper()}-")
+
+
 async def test_an_agent_neither_sees_nor_opens_the_sites_settings(page: Page) -> None:
     await sign_in(page, "agent", ["dmg"], "李娜")
     await expect(page.locator("nav[aria-label=directory]")).not_to_contain_text("项目设置")

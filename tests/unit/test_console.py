@@ -19,7 +19,8 @@ from console.entrypoints.web import SCREENS, SESSION_COOKIE, screens_for
 from console.entrypoints.web.answering import TIERS
 from console.entrypoints.web.answers import STATUSES
 from console.entrypoints.web.board import KINDS as INCIDENT_KINDS
-from console.i18n import ROLES, TEXT, choose_language
+from console.entrypoints.web.requests import served_kinds
+from console.i18n import KINDS, ROLES, TEXT, choose_language
 from console.settings import ConsoleSettings
 from fastapi.testclient import TestClient
 from hotline_libs.auth import Role, issue_token
@@ -469,3 +470,26 @@ def test_a_refused_draft_gets_a_new_key_and_a_call_that_timed_out_keeps_it() -> 
         timed_out = client.post("/answers/new", data=form)
     assert refused.status_code == 422 and 'value="first-key"' not in refused.text
     assert timed_out.status_code == 503 and 'value="first-key"' in timed_out.text
+
+
+def test_the_register_forms_boards_follow_the_site_chosen() -> None:
+    """TAX-01: the boards a site serves (its ``services``), in the form's order; changing the
+    site swaps the board choice out of band beside the categories, the board chosen kept when
+    the site serves it, else its first; categories only of the boards offered."""
+    assert served_kinds(["repair", "consultation"]) == ["consultation", "repair"]
+    assert served_kinds(None) == list(KINDS)  # intake did not say: intake still checks
+    site = {"site_id": "t1", "name": "测试苑", "services": ["complaint", "consultation"]}
+    with signed_in_against(Role.AGENT, {("GET", "/sites/t1"): site}) as (client, _):
+        swap = "/requests/new/categories"
+        moved = client.get(swap, params={"site_id": "t1", "kind": "repair"}).text
+        kept = client.get(swap, params={"site_id": "t1", "kind": "complaint"}).text
+        everywhere = client.get(swap, params={"site_id": "dmg", "kind": "repair"}).text
+
+    def boards(swapped: str) -> list[tuple[str, str]]:
+        field = swapped.split('<div id="kind-field" hx-swap-oob="true">', 1)[1]
+        return re.findall(r'<option value="(\w+)" (selected)?', field.split("</select>")[0])
+
+    assert boards(moved) == [("consultation", "selected"), ("complaint", "")]
+    assert boards(kept) == [("consultation", ""), ("complaint", "selected")]
+    assert re.findall(r'data-kind="(\w+)"', moved) == ["consultation", "complaint"]
+    assert [kind for kind, _ in boards(everywhere)] == list(KINDS)  # dmg: not said

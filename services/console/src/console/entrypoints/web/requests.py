@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import date, datetime, time
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
@@ -108,6 +108,31 @@ async def site_categories(current: Session, site_id: str) -> Labels:
         for kind in KINDS
         if boards.get(kind)
     }
+
+
+def served_kinds(services: Collection[str] | None) -> list[str]:
+    """The boards a site serves (its ``services``), in the form's order; every board when they
+    are not known (intake still refuses a board the site does not serve)."""
+    served = [kind for kind in KINDS if services is None or kind in services]
+    return served or list(KINDS)
+
+
+async def site_kinds(current: Session, site_id: str) -> list[str]:
+    """The boards the site chosen serves (GET /sites/{id}); every board when intake does not
+    say."""
+    if not site_id:
+        return list(KINDS)
+    try:
+        site = await current.api.site(site_id)
+    except ApiProblem as refused:
+        signed_in(refused)
+        return list(KINDS)
+    return served_kinds(site.get("services"))
+
+
+def on_boards(categories: Labels, kinds: Collection[str]) -> Labels:
+    """The categories of the boards offered only (a site's catalogue keeps every board's)."""
+    return {kind: items for kind, items in categories.items() if kind in kinds}
 
 
 async def site_price_list(current: Session, site_id: str) -> list[dict[str, Any]]:
@@ -221,6 +246,8 @@ async def _register_page(
     sites, sites_problem = await sites_or_problem(current)
     problem = problem or sites_problem
     site_id = values.get("site_id") or (sites[0]["site_id"] if sites else "")
+    chosen = next((site for site in sites if site["site_id"] == site_id), None)
+    kinds = served_kinds(chosen.get("services") if chosen else None)
     status_code = 200 if problem is None else (problem.status if problem.status < 500 else 503)
     return render(
         request,
@@ -228,8 +255,8 @@ async def _register_page(
         {
             "sites": sites,
             "directions": DIRECTIONS,
-            "kinds": KINDS,
-            "categories": await site_categories(current, site_id),
+            "kinds": kinds,
+            "categories": on_boards(await site_categories(current, site_id), kinds),
             "price_list": await site_price_list(current, site_id),
             "item_rows": ITEM_ROWS,
             "emergencies": EMERGENCIES,
@@ -268,17 +295,20 @@ async def category_field(
     kind: str = "",
     category: str = "",
 ) -> HTMLResponse:
-    """The register form's category choice and price-list items for the site chosen (htmx, as
-    the site changes; the items replace theirs out of band)."""
+    """The register form's category choice, boards and price-list items for the site chosen
+    (htmx, as the site changes; the boards and items replace theirs out of band). The board
+    chosen stays when the site serves it, else the site's first board is."""
     require(current, "register")
+    kinds = await site_kinds(current, site_id)
     return render(
         request,
         "_category_swap.html",
         {
-            "categories": await site_categories(current, site_id),
+            "kinds": kinds,
+            "categories": on_boards(await site_categories(current, site_id), kinds),
             "price_list": await site_price_list(current, site_id),
             "item_rows": ITEM_ROWS,
-            "values": {"kind": kind, "category": category},
+            "values": {"kind": kind if kind in kinds else kinds[0], "category": category},
             "errors": {},
         },
         current=current,
