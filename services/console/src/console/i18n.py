@@ -539,6 +539,66 @@ TEXT: Mapping[str, tuple[str, str]] = {
     ),
     "report_approved": ("已批准", "approved"),
     "report_next": ("下一步", "next"),
+    # -- a leaver's or transferee's job handed over (岗位交接, DUTY-25, DUTY-15) --
+    "staff_login": ("登录身份", "Sign-in"),
+    "staff_login_hint": (
+        "其登录令牌的主体（subject）：平台据此记录谁接的电话、谁承诺的答复，岗位交接时据此找出未办完的工作",
+        "Their sign-in token's subject: how the platform records who took a call or promised a "
+        "reply, and finds what they still owe when their job is handed over",
+    ),
+    "hand_over_first": ("请先办理岗位交接", "Hand the job over first"),
+    "job_handover": ("岗位交接", "Job handover"),
+    "hand_over": ("移交岗位", "Hand the job over"),
+    "hand_over_note": (
+        "离职或调岗人员的负责楼栋、信息对接人职责及平台查到的未结投诉、承诺的答复，由接任人接收后转交；在此之前仍由其本人负责。",
+        "The buildings, the liaison duty and the open complaints and promised replies the "
+        "platform finds pass to the successor once they take over; until then the leaver keeps "
+        "them.",
+    ),
+    "successor": ("接任人", "Successor"),
+    "choose_successor": ("（选择本项目在职人员）", "(choose someone working at the site)"),
+    "leaver": ("离岗人员", "Leaver"),
+    "leaving_reason": ("交接原因", "Reason"),
+    "reason_resigned": ("离职", "Resigned"),
+    "reason_transferred": ("调岗", "Transferred"),
+    "to_site": ("调往项目（仅调岗）", "Site they move to (a transfer only)"),
+    "handover_open_items": (
+        "遗留事项（每行一项：资料、钥匙、线下承诺等）",
+        "Open items (one a line: files, keys, promises made off the platform …)",
+    ),
+    "handover_open_items_written": ("书面移交的遗留事项", "Open items written down"),
+    "none_written": ("无。", "None."),
+    "open_work": ("平台查到的未办完工作", "Open work the platform found"),
+    "no_open_work": ("没有未结投诉或承诺未答复的来电。", "No open complaint or promised reply."),
+    "work_complaint": ("投诉（首问责任人）", "complaint (first-contact owner)"),
+    "work_reply_promise": ("承诺的答复", "promised reply"),
+    "duties_handed": ("随岗位移交的职责", "Duties that go with the job"),
+    "no_buildings": ("无", "none"),
+    "yes": ("是", "yes"),
+    "no": ("否", "no"),
+    "handed_by": ("经办人（移交）", "Handed over by"),
+    "accepted_by": ("接收人", "Taken over by"),
+    "not_yet": ("尚未接收", "not yet"),
+    "handover_state": ("状态", "State"),
+    "handover_pending": ("待接任人接收", "Awaiting the successor"),
+    "handover_accepted": ("已接收，交接未完成", "Taken over, still being moved"),
+    "handover_completed": ("交接完成", "Completed"),
+    "handover_completed_at": ("完成时间", "Completed at"),
+    "handover_take_over": ("接收岗位", "Take over"),
+    "handover_take_over_note": (
+        "由接任人本人或其主管代为接收；接收后上述工作和职责转为接任人负责，移交人标记为离职或调往新项目。",
+        "The successor, or a supervisor for them, takes over: the work and duties above become "
+        "the successor's and the leaver is marked gone or moved.",
+    ),
+    "handover_finish_note": (
+        "已接收但尚未全部转交：再次接收即可完成。",
+        "Taken over but not all moved yet: taking over again finishes it.",
+    ),
+    "handover_taken_over": ("已接收岗位。", "Job taken over."),
+    "open_handover": ("查看交接", "Open the handover"),
+    "handover_pending_to": ("岗位正在移交给", "Job being handed to"),
+    "handover_taking_over": ("接收以下人员的岗位：", "Taking over the job of"),
+    "handing_over": ("岗位交接中", "handing over"),
 }
 
 ROLES: Mapping[str, tuple[str, str]] = {

@@ -336,3 +336,22 @@ class HotlineApi:
 
     async def departments(self, site_id: str) -> dict[str, Any]:
         return await self._call("intake", "GET", f"/sites/{site_id}/departments")
+
+    # -- a leaver's or transferee's job handed over (岗位交接, DUTY-25) --------------------------
+    async def hand_over_job(self, staff_id: str, body: dict[str, Any], key: str) -> dict[str, Any]:
+        """Hand ``staff_id``'s job to a successor at their site; intake answers the handover with
+        the open work it found."""
+        return await self._change(f"/staff/{staff_id}/handover", body, key)
+
+    async def job_handover(self, handover_id: str) -> dict[str, Any]:
+        return await self._call("intake", "GET", f"/job-handovers/{handover_id}")
+
+    async def job_handovers(self, site_id: str) -> list[dict[str, Any]]:
+        """A site's job handovers, the latest first."""
+        response = await self._send("intake", "GET", "/job-handovers", params={"site_id": site_id})
+        handovers: list[dict[str, Any]] = response.json()
+        return handovers
+
+    async def accept_job_handover(self, handover_id: str, key: str) -> dict[str, Any]:
+        """The successor (or a supervisor for them) takes the job over; intake decides who may."""
+        return await self._change(f"/job-handovers/{handover_id}/acceptance", None, key, "PUT")

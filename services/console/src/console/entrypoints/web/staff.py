@@ -2,7 +2,10 @@
 which department, their phones, the buildings a steward covers, the departments' information
 liaisons and what each does on the platform. ``/staff`` lists them by site, department or
 building (its steward); the directory's keepers (administrator, site manager, admin) add a member
-of staff and change their record (PUT /staff/{id}), each refused field named beside its input.
+of staff and change their record (PUT /staff/{id}), each refused field named beside its input,
+with their login (their sign-in's subject: how the platform finds what they owe). Whoever hands
+a leaver's job over (job_handovers.py, DUTY-25) reads the staff too and hands it over from the
+member's page; the list marks who is handing theirs over.
 """
 
 from __future__ import annotations
@@ -28,21 +31,41 @@ from console.entrypoints.web import (
     redirect,
     refused_page,
     render,
-    require,
     session,
     signed_in,
 )
+from console.entrypoints.web.job_handovers import (
+    JOB_HANDERS,
+    handover_body,
+    leaving_refusal,
+    member_context,
+    pending_on_sites,
+)
+from console.entrypoints.web.job_handovers import router as job_handovers_router
 from console.entrypoints.web.phone_book import COMPANY, DEPARTMENTS
 from console.entrypoints.web.requests import sites_or_problem
 
 router = APIRouter()
+router.include_router(job_handovers_router)  # the handover's own page, beside the member's
 CurrentSession = Annotated[Session, Depends(session)]
 PAGE = 50
 STAFF_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{1,39}$")
 MAX_PHONES = 3
 ROLES = tuple(role.value for role in Role if role is not Role.SITE_SYSTEM)
 """What a member of staff may do on the platform (a site's system is no member of staff)."""
-TEXT_FIELDS = ("staff_id", "site_id", "name", "title", "department", "email", "steward_of")
+TEXT_FIELDS = (
+    "staff_id",
+    "site_id",
+    "name",
+    "title",
+    "department",
+    "email",
+    "steward_of",
+    "login",
+)
+STAFF_READERS = DIRECTORY_KEEPERS | JOB_HANDERS
+"""Who reads the staff here: the directory's keepers, and whoever hands a leaver's job over
+(the supervisor and the director read a member's record, the form closed to them)."""
 
 
 def _staff_id(staff_id: str) -> str:
@@ -68,6 +91,7 @@ def staff_body(values: dict[str, Any]) -> dict[str, Any]:
         "information_liaison": values["information_liaison"],
         "roles": values["roles"],
         "active": values["active"],
+        "login": values["login"] or None,
     }
 
 
@@ -85,6 +109,7 @@ def form_values(member: dict[str, Any]) -> dict[str, Any]:
         "information_liaison": bool(member.get("information_liaison")),
         "roles": list(member.get("roles") or []),
         "active": bool(member.get("active", True)),
+        "login": member.get("login") or "",
     }
 
 
@@ -105,7 +130,7 @@ async def staff_list(
     liaison: str = "",
     offset: int = 0,
 ) -> Response:
-    require(current, "staff")
+    only(current, STAFF_READERS)
     filters = {
         "site_id": site_id,
         "department": department,
@@ -122,12 +147,14 @@ async def staff_list(
         problem = signed_in(refused)
     sites, sites_problem = await _sites(current)
     problem = problem or sites_problem
+    pending = await pending_on_sites(current, (m["site_id"] for m in page["items"]))
     template = "_staff_table.html" if request.headers.get("HX-Request") else "staff.html"
     return render(
         request,
         template,
         {
             "page": page,
+            "pending": pending,
             "filters": filters,
             "query": urlencode({name: value for name, value in filters.items() if value}),
             "list_path": "/staff",
@@ -150,9 +177,23 @@ async def _member_page(
     new: bool,
     key: str = "",
     problem: ApiProblem | None = None,
+    stored: dict[str, Any] | None = None,
+    handover: dict[str, Any] | None = None,
 ) -> HTMLResponse:
+    """The member's form; for a member on record (``stored``, as intake keeps them), their job
+    handover too (``handover``: its form refused, as typed, with intake's problem and key)."""
     sites, sites_problem = await _sites(current)
     problem = problem or sites_problem
+    handing = (
+        await member_context(current, stored, **(handover or {})) if stored is not None else None
+    )
+    errors = by_field(problem)
+    leaving = leaving_refusal(problem)
+    moved = stored is not None and values["site_id"] != stored["site_id"]
+    leaving_field = "site_id" if moved else "active"
+    if leaving:  # marked gone, or moved, while holding the job: said beside what was changed
+        errors.setdefault(leaving_field, leaving)
+    failed = problem or (handing or {}).get("problem")
     phones = list(values["phones"])[:MAX_PHONES]
     return render(
         request,
@@ -166,11 +207,13 @@ async def _member_page(
             "roles": ROLES,
             "may_keep": may(current, DIRECTORY_KEEPERS),
             "problem": problem,
-            "errors": by_field(problem),
+            "errors": errors,
+            "leaving": leaving_field if leaving else "",  # where it is said
             "key": key or str(uuid.uuid4()),
+            "ho": handing,
         },
         current=current,
-        status_code=200 if problem is None else min(problem.status, 503),
+        status_code=200 if failed is None else min(failed.status, 503),
     )
 
 
@@ -189,12 +232,12 @@ async def new_member(request: Request, current: CurrentSession) -> Response:
 
 @router.get("/staff/{staff_id}", response_class=HTMLResponse)
 async def member(request: Request, staff_id: str, current: CurrentSession) -> Response:
-    require(current, "staff")
+    only(current, STAFF_READERS)
     try:
         found = await current.api.staff_member(_staff_id(staff_id))
     except ApiProblem as refused:
         return refused_page(request, current, refused)
-    return await _member_page(request, current, values=form_values(found), new=False)
+    return await _member_page(request, current, values=form_values(found), new=False, stored=found)
 
 
 @router.post("/staff", response_class=HTMLResponse)
@@ -238,6 +281,7 @@ async def record_member(
             new=bool(new),
             key=key_after(problem, key),
             problem=problem,
+            stored=None if new else await _stored(current, values["staff_id"]),
         )
     site = "" if values["site_id"] == COMPANY else values["site_id"]
     return redirect(f"/staff?{urlencode({'site_id': site, 'saved': values['name']})}")
@@ -251,3 +295,57 @@ async def _taken(current: Session, staff_id: str) -> ApiProblem | None:
         return None  # not found, or the PUT says what is wrong
     message = f"{staff_id} is already a member of staff: change their record instead"
     return ApiProblem(409, message, [{"field": "staff_id", "message": message}])
+
+
+async def _stored(current: Session, staff_id: str) -> dict[str, Any] | None:
+    """The member as intake keeps them, or None when it does not answer with them."""
+    try:
+        return await current.api.staff_member(staff_id)
+    except ApiProblem as refused:
+        signed_in(refused)
+        return None
+
+
+@router.post("/staff/{staff_id}/handover", response_class=HTMLResponse)
+async def hand_over(
+    request: Request,
+    staff_id: str,
+    current: CurrentSession,
+    successor_id: Annotated[str, Form()] = "",
+    reason: Annotated[str, Form()] = "",
+    to_site: Annotated[str, Form()] = "",
+    open_items: Annotated[str, Form()] = "",
+    key: Annotated[str, Form()] = "",
+    csrf: Annotated[str, Form()] = "",
+) -> Response:
+    """Hand the member's job over (DUTY-25) and go to the handover; a refusal shows the member's
+    page again with the handover form as typed, the refusal beside its field."""
+    only(current, JOB_HANDERS)
+    check_csrf(request, csrf)
+    staff_id = _staff_id(staff_id)
+    values = {
+        "successor_id": successor_id.strip(),
+        "reason": reason,
+        "to_site": to_site.strip(),
+        "open_items": open_items,
+    }
+    try:
+        handed = await current.api.hand_over_job(
+            staff_id, handover_body(values), key or str(uuid.uuid4())
+        )
+    except ApiProblem as refused:
+        problem = signed_in(refused)
+        try:
+            found = await current.api.staff_member(staff_id)
+        except ApiProblem as gone:
+            return refused_page(request, current, gone)
+        handover = {"values": values, "problem": problem, "key": key_after(problem, key)}
+        return await _member_page(
+            request,
+            current,
+            values=form_values(found),
+            new=False,
+            stored=found,
+            handover=handover,
+        )
+    return redirect(f"/job-handovers/{handed['handover_id']}")
