@@ -249,6 +249,8 @@ async def test_duty25_duty15_a_leavers_open_complaint_is_handed_to_her_successor
     await expect(page.get_by_test_id("handover-pending")).to_contain_text(successor)
 
     await sign_in(page, "supervisor", ["*"], "张敏")
+    # the supervisor hands jobs over and takes them over for a successor: the staff are theirs
+    await expect(page.locator("nav[aria-label=directory]")).to_contain_text("员工")
     await page.goto(handover_url)
     await page.get_by_test_id("take-over").locator("button[type=submit]").click()
     await expect(page.get_by_test_id("handover-state")).to_have_text("交接完成")

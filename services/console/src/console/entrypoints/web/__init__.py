@@ -81,6 +81,9 @@ STAFF = frozenset(Role) - {Role.SITE_SYSTEM}
 """Every person working for the company: who reads the phone book, the sites and the staff."""
 DIRECTORY_KEEPERS = frozenset({Role.ADMINISTRATOR, Role.SITE_MANAGER, Role.ADMIN})
 """Who keeps a site's staff, units and residents, and its request catalogue."""
+STAFF_READERS = DIRECTORY_KEEPERS | DUTY_SIGNERS
+"""Who opens the staff's records: the directory's keepers, and those who hand a leaver's job
+over (the supervisor and the director read a record, its form closed to them; DUTY-25)."""
 DIRECTORY_EXPORTERS = DIRECTORY_KEEPERS | {Role.DIRECTOR}
 """Who downloads a site's residents and units (intake's export_directory)."""
 PHONE_BOOK_KEEPERS = DIRECTORY_KEEPERS | {Role.SUPERVISOR}
@@ -105,7 +108,7 @@ SCREENS = (
 
 DIRECTORY_SCREENS = (
     Screen("phone_book", "/phone-book", STAFF),
-    Screen("staff", "/staff", DIRECTORY_KEEPERS),
+    Screen("staff", "/staff", STAFF_READERS),
     Screen("site_settings", "/sites", DIRECTORY_KEEPERS),
     Screen("site_organisation", "/organisation", STAFF),
     Screen("directory_files", "/directory", DIRECTORY_EXPORTERS),

@@ -22,6 +22,7 @@ from hotline_libs.auth import ALL_SITES, Role
 from console.adapters.api import ApiProblem
 from console.entrypoints.web import (
     DIRECTORY_KEEPERS,
+    STAFF_READERS,
     Session,
     by_field,
     check_csrf,
@@ -63,9 +64,6 @@ TEXT_FIELDS = (
     "steward_of",
     "login",
 )
-STAFF_READERS = DIRECTORY_KEEPERS | JOB_HANDERS
-"""Who reads the staff here: the directory's keepers, and whoever hands a leaver's job over
-(the supervisor and the director read a member's record, the form closed to them)."""
 
 
 def _staff_id(staff_id: str) -> str:
