@@ -14,29 +14,38 @@ from typing import Any
 
 import pytest
 from contracts.dispatch import v1
-from contracts.intake.v1 import Emergency, RequestKind
+from contracts.intake.v1 import Emergency, RequestedItem, RequestKind
 from dispatch.adapters.inbound.intake_v1 import dispatch_request
 from dispatch.adapters.outbound.events_v1 import to_integration
-from dispatch.domain.commands import CompleteWorkOrder, SaveTechnician, WorkOrderDeadlineReached
+from dispatch.domain.commands import (
+    CompleteWorkOrder,
+    SaveTechnician,
+    TakeStep,
+    WorkOrderDeadlineReached,
+)
 from dispatch.domain.technician import Technician, choose_technician
 from dispatch.domain.work_order import (
     ASSIGNMENT_RETRY,
     DISPATCH_DUE,
     RETRY_ASSIGNMENT,
     TRANSITIONS,
+    WITH_TECHNICIAN,
+    Actor,
     Board,
     CompletionReport,
     Contact,
     InvalidCompletion,
     ItemUsed,
     PaymentMethod,
+    SignOff,
+    Step,
     WorkOrder,
     WorkOrderStatus,
     new_work_order,
 )
 from dispatch.service_layer.handlers import HANDLERS
 from hotline_libs.bus import MessageBus
-from hotline_libs.errors import Conflict, NotFound
+from hotline_libs.errors import Conflict, NotFound, NotYours, RuleViolation
 
 from tests import builders
 from tests.builders import NOW
@@ -45,6 +54,7 @@ from tests.fakes import Clock, FakeRepository, FakeUnitOfWork, MemoryStore
 LI = Technician("dmg-t01", "dmg", "李强", "+8613900000101", frozenset({"maintenance"}))
 ZHAO = Technician("dmg-t02", "dmg", "赵敏", "+8613900000102", frozenset({"maintenance"}))
 SUN = Technician("dmg-h01", "dmg", "孙丽", "+8613900000103", frozenset({"housekeeping"}))
+TECH = Actor("dmg-t01", "technician", "李强")
 
 
 class FakeWorkOrders(FakeRepository[WorkOrder]):
@@ -56,7 +66,7 @@ class FakeWorkOrders(FakeRepository[WorkOrder]):
     async def open_per_technician(self, site_id: str) -> dict[str, int]:
         counts: dict[str, int] = {}
         for order in self.stored():
-            if order.site_id == site_id and order.status is WorkOrderStatus.DISPATCHED:
+            if order.site_id == site_id and order.status in WITH_TECHNICIAN:
                 assert order.technician is not None
                 key = order.technician.technician_id
                 counts[key] = counts.get(key, 0) + 1
@@ -125,8 +135,8 @@ def test_the_least_busy_technician_of_the_trade_gets_the_order() -> None:
 
 
 def test_every_change_of_a_work_order_is_in_one_table() -> None:
-    assert TRANSITIONS[WorkOrderStatus.AWAITING_TECHNICIAN] == {WorkOrderStatus.DISPATCHED}
-    assert TRANSITIONS[WorkOrderStatus.COMPLETED] == frozenset()
+    assert set(TRANSITIONS) == set(WorkOrderStatus)
+    assert TRANSITIONS[WorkOrderStatus.VOIDED] == TRANSITIONS[WorkOrderStatus.CLOSED] == {}
 
 
 async def test_dsp02_an_accepted_repair_is_dispatched_with_its_15_minute_deadline() -> None:
@@ -305,7 +315,6 @@ async def test_a_retry_finding_nobody_tries_again_later_without_telling_the_supe
 
 def report(**overrides: Any) -> CompletionReport:
     values: dict[str, Any] = {
-        "resident_signed": True,
         "items": (ItemUsed("RP-TAP", 1, Decimal("80.00")),),
         "payment_method": PaymentMethod.CASH,
         "completed_at": NOW + timedelta(hours=1),
@@ -322,12 +331,14 @@ async def _dispatched(dispatch: Dispatch) -> WorkOrder:
 async def test_acc01_completion_publishes_the_paid_items_and_agreed_price_once() -> None:
     dispatch = Dispatch()
     order = await _dispatched(dispatch)
-    done, changed = await dispatch.handle(CompleteWorkOrder(order.work_order_id, report(), None))
+    done, changed = await dispatch.handle(
+        CompleteWorkOrder(order.work_order_id, report(), None, TECH)
+    )
     again, changed_again = await dispatch.handle(
-        CompleteWorkOrder(order.work_order_id, report(completed_at=None), None)
+        CompleteWorkOrder(order.work_order_id, report(completed_at=None), None, TECH)
     )
     assert changed and not changed_again
-    assert done.status is WorkOrderStatus.COMPLETED and again.status is WorkOrderStatus.COMPLETED
+    assert done.status is WorkOrderStatus.SIGNED_OFF and again.status is WorkOrderStatus.SIGNED_OFF
     [completed] = dispatch.published(v1.WorkOrderCompleted)
     assert [(i.item_code, i.quantity, i.agreed_unit_price) for i in completed.payload.items] == [
         ("RP-TAP", 1, Decimal("80.00"))
@@ -339,11 +350,11 @@ async def test_a_completion_without_a_time_is_now_and_its_retry_is_the_same_comp
     dispatch = Dispatch()
     order = await _dispatched(dispatch)
     done, _ = await dispatch.handle(
-        CompleteWorkOrder(order.work_order_id, report(completed_at=None), None)
+        CompleteWorkOrder(order.work_order_id, report(completed_at=None), None, TECH)
     )
     dispatch.clock.now += timedelta(minutes=10)
     _, changed = await dispatch.handle(
-        CompleteWorkOrder(order.work_order_id, report(completed_at=None), None)
+        CompleteWorkOrder(order.work_order_id, report(completed_at=None), None, TECH)
     )
     assert done.completion.completed_at == NOW + timedelta(hours=1)
     assert not changed
@@ -352,10 +363,12 @@ async def test_a_completion_without_a_time_is_now_and_its_retry_is_the_same_comp
 async def test_completing_again_differently_is_a_conflict() -> None:
     dispatch = Dispatch()
     order = await _dispatched(dispatch)
-    await dispatch.handle(CompleteWorkOrder(order.work_order_id, report(), None))
+    await dispatch.handle(CompleteWorkOrder(order.work_order_id, report(), None, TECH))
     with pytest.raises(Conflict, match="already completed differently"):
         await dispatch.handle(
-            CompleteWorkOrder(order.work_order_id, report(items=(ItemUsed("RP-LOCK", 1),)), None)
+            CompleteWorkOrder(
+                order.work_order_id, report(items=(ItemUsed("RP-LOCK", 1),)), None, TECH
+            )
         )
 
 
@@ -365,22 +378,23 @@ async def test_a_waiting_order_cannot_be_completed() -> None:
         dispatch_request(builders.request_accepted(kind=RequestKind.HOUSEKEEPING))
     )
     with pytest.raises(Conflict, match="has not reached a technician"):
-        await dispatch.handle(CompleteWorkOrder(order.work_order_id, report(), None))
+        await dispatch.handle(CompleteWorkOrder(order.work_order_id, report(), None, TECH))
 
 
 async def test_another_sites_work_order_is_not_found() -> None:
     dispatch = Dispatch()
     order = await _dispatched(dispatch)
     with pytest.raises(NotFound):
-        await dispatch.handle(CompleteWorkOrder(order.work_order_id, report(), frozenset({"gxi"})))
+        await dispatch.handle(
+            CompleteWorkOrder(order.work_order_id, report(), frozenset({"gxi"}), TECH)
+        )
     with pytest.raises(NotFound):
-        await dispatch.handle(CompleteWorkOrder(uuid.uuid4(), report(), None))
+        await dispatch.handle(CompleteWorkOrder(uuid.uuid4(), report(), None, TECH))
 
 
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"resident_signed": False}, "resident_signed must be true"),
         ({"payment_method": None}, "payment_method is required"),
         ({"items": ()}, "no paid items were delivered"),
         (
@@ -397,7 +411,7 @@ async def test_acc01_a_completion_that_breaks_acceptance_rules_changes_nothing(
     dispatch = Dispatch()
     order = await _dispatched(dispatch)
     with pytest.raises(InvalidCompletion, match=message):
-        await dispatch.handle(CompleteWorkOrder(order.work_order_id, report(**change), None))
+        await dispatch.handle(CompleteWorkOrder(order.work_order_id, report(**change), None, TECH))
     [stored] = dispatch.orders()
     assert stored.status is WorkOrderStatus.DISPATCHED
     assert dispatch.published(v1.WorkOrderCompleted) == []
@@ -411,9 +425,9 @@ async def test_two_completions_at_once_save_one_and_the_other_is_retried_from_a_
     # a stale copy, as a second request read it before the first saved
     stale = FakeDispatchUnitOfWork(dispatch.store, dispatch.clock)
     stale_order = await stale.work_orders.get(order.work_order_id)
-    await dispatch.handle(CompleteWorkOrder(order.work_order_id, report(), None))
+    await dispatch.handle(CompleteWorkOrder(order.work_order_id, report(), None, TECH))
     assert stale_order is not None
-    stale_order.complete(report(), dispatch.clock.now)
+    stale_order.record_visit(report(), "SV-DMG-20261123-0009", dispatch.clock.now, TECH)
     with pytest.raises(Exception, match="changed meanwhile"):
         await stale.commit()
     assert len(dispatch.published(v1.WorkOrderCompleted)) == 1
@@ -440,3 +454,81 @@ def test_the_wait_between_looks_for_a_technician_doubles_up_to_a_cap() -> None:
         assert order.next_assignment_try is not None
         waits.append(int((order.next_assignment_try - NOW).total_seconds() // 60))
     assert waits == [2, 4, 8, 16, 16, 16, 16]
+
+
+async def _step(dispatch: Dispatch, order: WorkOrder, step: Step, **details: Any) -> Any:
+    return await dispatch.handle(
+        TakeStep(order.work_order_id, step, TECH, None, assigned_only="dmg-t01", **details)
+    )
+
+
+async def test_dsp03_dsp05_a_technician_takes_their_order_step_by_step_and_the_quote_opens_a_record() -> (
+    None
+):
+    dispatch = Dispatch()
+    paid = builders.request_accepted(items=[RequestedItem(item_code="RP-TAP", quantity=1)])
+    order = await dispatch.handle(dispatch_request(paid))
+    dispatch.clock.now = NOW + timedelta(hours=1)
+    taken, changed = await _step(dispatch, order, Step.ACCEPT)
+    _, again = await _step(dispatch, order, Step.ACCEPT)
+    assert changed and not again and taken.taken_at == NOW + timedelta(hours=1)
+    await _step(dispatch, order, Step.ARRIVE)
+    with pytest.raises(RuleViolation, match="agree the fee"):
+        await _step(dispatch, order, Step.START)
+    quoted, _ = await _step(dispatch, order, Step.QUOTE, items=(ItemUsed("RP-TAP", 1),))
+    assert quoted.quote.service_record_no.startswith("SV-DMG-")
+    await _step(dispatch, order, Step.START)
+    await _step(
+        dispatch,
+        order,
+        Step.COMPLETE,
+        report=CompletionReport(items=(), payment_method=PaymentMethod.CASH),
+    )
+    assert dispatch.published(v1.WorkOrderCompleted) == [], "not charged before the signature"
+    signed, _ = await _step(dispatch, order, Step.SIGN_OFF, sign_off=SignOff("王芳", True))
+    [completed] = dispatch.published(v1.WorkOrderCompleted)
+    assert [i.item_code for i in completed.payload.items] == ["RP-TAP"]
+    assert signed.status is WorkOrderStatus.SIGNED_OFF
+    assert [c.step for c in signed.history][-1] is Step.SIGN_OFF
+
+
+async def test_a_technician_acts_only_on_the_orders_assigned_to_them() -> None:
+    dispatch = Dispatch()
+    order = await _dispatched(dispatch)
+    with pytest.raises(NotYours, match="not assigned to you"):
+        await dispatch.handle(
+            TakeStep(order.work_order_id, Step.ACCEPT, TECH, None, assigned_only="dmg-t02")
+        )
+    with pytest.raises(NotYours):
+        await dispatch.handle(
+            CompleteWorkOrder(order.work_order_id, report(), None, TECH, assigned_only="dmg-t02")
+        )
+    [stored] = dispatch.orders()
+    assert stored.status is WorkOrderStatus.DISPATCHED and stored.history[-1].step is Step.ASSIGN
+
+
+async def test_duty_staff_reassign_to_a_technician_of_the_site_only() -> None:
+    dispatch = Dispatch()
+    order = await _dispatched(dispatch)
+    desk = Actor("duty-01", "duty_staff", "值班员")
+    moved, _ = await dispatch.handle(
+        TakeStep(
+            order.work_order_id,
+            Step.REASSIGN,
+            desk,
+            None,
+            technician_id="dmg-t02",
+            reason="李强请假",
+        )
+    )
+    assert moved.technician.technician_id == "dmg-t02"
+    assert moved.history[-1].actor == desk and moved.history[-1].reason == "李强请假"
+    first, second = dispatch.published(v1.WorkOrderDispatched)
+    assert first.event_id != second.event_id, "the new technician is told too"
+    assert second.payload.technician.technician_id == "dmg-t02"
+    with pytest.raises(RuleViolation, match="no technician 'gxi-t01'"):
+        await dispatch.handle(
+            TakeStep(
+                order.work_order_id, Step.REASSIGN, desk, None, technician_id="gxi-t01", reason="x"
+            )
+        )

@@ -38,6 +38,11 @@ class Conflict(HotlineError):
     """The request clashes with the record's current state (HTTP 409)."""
 
 
+class NotYours(HotlineError):
+    """The caller's role may do this, but not to this record: it is someone else's (HTTP 403),
+    as a work order assigned to another technician."""
+
+
 class Unavailable(Exception):
     """A dependency (gateway, store, broker) did not answer; the same call may work later.
 

@@ -25,7 +25,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import BaseRoute, Route
 
 from hotline_libs.access import CHANGING_METHODS
-from hotline_libs.errors import ConcurrencyConflict, Conflict, HotlineError, NotFound, RuleViolation
+from hotline_libs.errors import (
+    ConcurrencyConflict,
+    Conflict,
+    HotlineError,
+    NotFound,
+    NotYours,
+    RuleViolation,
+)
 
 log = structlog.get_logger(__name__)
 
@@ -114,6 +121,7 @@ def problem(
 _BUSINESS_STATUS: Mapping[type[HotlineError], int] = {
     RuleViolation: 422,
     NotFound: 404,
+    NotYours: 403,
     Conflict: 409,
 }
 

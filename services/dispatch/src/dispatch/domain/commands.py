@@ -6,7 +6,16 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from dispatch.domain.work_order import Board, CompletionReport, Contact
+from dispatch.domain.work_order import (
+    Actor,
+    Board,
+    CompletionReport,
+    Contact,
+    Escalation,
+    ItemUsed,
+    SignOff,
+    Step,
+)
 
 
 @dataclass(frozen=True)
@@ -24,16 +33,22 @@ class DispatchRequest:
     causation_id: uuid.UUID | None = None
     emergency: str | None = None
     """What makes it an emergency (water_leak, gas, ...): dispatched before other waiting work."""
+    requested_items: tuple[ItemUsed, ...] = ()
+    """Priced items the resident asked for: paid work, whose fee is agreed before it starts."""
 
 
 @dataclass(frozen=True)
 class CompleteWorkOrder:
-    """Record the resident's acceptance of the finished work (验收)."""
+    """Record a finished visit in one go, signed by the resident, satisfied (验收): the steps not
+    yet recorded are taken now."""
 
     work_order_id: uuid.UUID
     report: CompletionReport
     visible_sites: frozenset[str] | None
     """The sites the caller may act for (None: all); another site's order is not found."""
+    actor: Actor
+    assigned_only: str | None = None
+    """A technician's id: they record only the orders they have (None: the service centre)."""
     causation_id: uuid.UUID | None = None
 
 
@@ -60,4 +75,26 @@ class WorkOrderDeadlineReached:
     work_order_id: uuid.UUID
     deadline: str
     due_at: datetime
+    causation_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class TakeStep:
+    """Take one step of the work order's table (接单, 到场, 报价, 返工, 核销 ...), with what that
+    step needs; a retried call changes nothing."""
+
+    work_order_id: uuid.UUID
+    step: Step
+    actor: Actor
+    visible_sites: frozenset[str] | None
+    """The sites the caller may act for (None: all); another site's order is not found."""
+    assigned_only: str | None = None
+    """A technician's id: they act only on the orders they have (None: the service centre)."""
+    reason: str = ""
+    technician_id: str | None = None
+    items: tuple[ItemUsed, ...] = ()
+    report: CompletionReport | None = None
+    sign_off: SignOff | None = None
+    appointment_at: datetime | None = None
+    escalate_to: Escalation | None = None
     causation_id: uuid.UUID | None = None

@@ -19,9 +19,11 @@ class WorkOrderAwaitingTechnician:
 
 @dataclass(frozen=True)
 class WorkOrderDispatched:
-    """The work order reached a technician (派工)."""
+    """The work order reached a technician (派工), the first or, after a reassignment, a later
+    one (``round`` counts them from 1)."""
 
     dispatched_at: datetime
+    round: int = 1
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,34 @@ class WorkOrderDispatchOverdue:
 
 
 @dataclass(frozen=True)
+class WorkOrderChanged:
+    """Any step of the transition table was taken (its line is in the order's history)."""
+
+    step: str
+    to_status: str
+    at: datetime
+
+
+@dataclass(frozen=True)
 class WorkOrderCompleted:
-    """The resident accepted and signed for the work (验收)."""
+    """The customer tried the work and signed, satisfied (验收): it is charged and called back."""
 
     completed_at: datetime
+
+
+@dataclass(frozen=True)
+class WorkOrderEscalated:
+    """Still unsatisfied after rework: the order went to the service-centre head or site
+    manager (ACC-03)."""
+
+    to: str
+    reason: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class WorkOrderVoided:
+    """Voided (核销) before completion: nothing is to be charged for it."""
+
+    reason: str
+    at: datetime

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import enum
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import NoReturn
 
 from hotline_libs.aggregate import Aggregate
 from hotline_libs.errors import Conflict, RuleViolation
@@ -64,18 +65,96 @@ class PaymentMethod(enum.StrEnum):
 
 
 class WorkOrderStatus(enum.StrEnum):
+    """Where a work order stands (派工单的状态)."""
+
     AWAITING_TECHNICIAN = "awaiting_technician"
     DISPATCHED = "dispatched"
+    """Delivered to a technician, who has not yet taken it (接单)."""
+    ACCEPTED = "accepted"
+    """The technician took it and wrote down the time (接单时间, DSP-03)."""
+    ON_THE_WAY = "on_the_way"
+    ARRIVED = "arrived"
+    QUOTED = "quoted"
+    """The fee was agreed with the customer from the price list; the service record is open
+    (DSP-05)."""
+    IN_PROGRESS = "in_progress"
     COMPLETED = "completed"
+    """The technician finished; the customer has still to try it and sign (验收)."""
+    SIGNED_OFF = "signed_off"
+    """The customer tried the result and signed, satisfied (顾客签名, ACC-01)."""
+    VERIFIED = "verified"
+    """The service centre checked the signed record (ACC-05)."""
+    ESCALATED = "escalated"
+    """Still unsatisfied after rework: with the service-centre head or site manager (ACC-03)."""
+    CANCELLED = "cancelled"
+    """The customer called it off; the order is to be voided at the service centre (DSP-06)."""
+    VOIDED = "voided"
+    """Voided (核销) before completion: never charged."""
+    CLOSED = "closed"
+    """Closed out (核销) after the work: materials back, the record gone to finance (DSP-08)."""
 
 
-S = WorkOrderStatus
-TRANSITIONS: dict[WorkOrderStatus, frozenset[WorkOrderStatus]] = {
-    S.AWAITING_TECHNICIAN: frozenset({S.DISPATCHED}),
-    S.DISPATCHED: frozenset({S.COMPLETED}),
-    S.COMPLETED: frozenset(),
+class Step(enum.StrEnum):
+    """What someone (or dispatch itself) does to a work order; each is one row of the table."""
+
+    ASSIGN = "assign"
+    REASSIGN = "reassign"
+    ACCEPT = "accept"
+    SET_OUT = "set_out"
+    ARRIVE = "arrive"
+    QUOTE = "quote"
+    START = "start"
+    COMPLETE = "complete"
+    SIGN_OFF = "sign_off"
+    REWORK = "rework"
+    ESCALATE = "escalate"
+    VERIFY = "verify"
+    RESCHEDULE = "reschedule"
+    CANCEL = "cancel"
+    VOID = "void"
+    CLOSE_OUT = "close_out"
+
+
+S, T = WorkOrderStatus, Step
+_BEFORE_WORK = {T.CANCEL: S.CANCELLED, T.VOID: S.VOIDED}
+TRANSITIONS: dict[WorkOrderStatus, dict[Step, WorkOrderStatus]] = {
+    S.AWAITING_TECHNICIAN: {T.ASSIGN: S.DISPATCHED, T.RESCHEDULE: S.AWAITING_TECHNICIAN}
+    | _BEFORE_WORK,
+    S.DISPATCHED: {
+        T.ACCEPT: S.ACCEPTED,
+        T.REASSIGN: S.DISPATCHED,
+        T.RESCHEDULE: S.DISPATCHED,
+    }
+    | _BEFORE_WORK,
+    S.ACCEPTED: {
+        T.SET_OUT: S.ON_THE_WAY,
+        T.ARRIVE: S.ARRIVED,
+        T.REASSIGN: S.DISPATCHED,
+        T.RESCHEDULE: S.ACCEPTED,
+    }
+    | _BEFORE_WORK,
+    S.ON_THE_WAY: {T.ARRIVE: S.ARRIVED, T.RESCHEDULE: S.ACCEPTED} | _BEFORE_WORK,
+    S.ARRIVED: {T.QUOTE: S.QUOTED, T.START: S.IN_PROGRESS, T.RESCHEDULE: S.ACCEPTED} | _BEFORE_WORK,
+    S.QUOTED: {T.QUOTE: S.QUOTED, T.START: S.IN_PROGRESS} | _BEFORE_WORK,
+    S.IN_PROGRESS: {T.COMPLETE: S.COMPLETED, T.VOID: S.VOIDED},
+    S.COMPLETED: {T.SIGN_OFF: S.SIGNED_OFF, T.REWORK: S.IN_PROGRESS, T.ESCALATE: S.ESCALATED},
+    S.ESCALATED: {T.REWORK: S.IN_PROGRESS, T.SIGN_OFF: S.SIGNED_OFF},
+    S.SIGNED_OFF: {T.VERIFY: S.VERIFIED},
+    S.VERIFIED: {T.CLOSE_OUT: S.CLOSED},
+    S.CANCELLED: {T.VOID: S.VOIDED},
+    S.VOIDED: {},
+    S.CLOSED: {},
 }
-"""Every change a work order may go through, in one place."""
+"""Every change a work order may go through, in one place: state → step → the state it leads
+to. Anything not here is refused (409) naming the state and the step."""
+
+WITH_TECHNICIAN = frozenset(
+    {S.DISPATCHED, S.ACCEPTED, S.ON_THE_WAY, S.ARRIVED, S.QUOTED, S.IN_PROGRESS}
+)
+"""The states in which the order is on its technician's hands (their current load)."""
+FINISHED = frozenset({S.VOIDED, S.CLOSED})
+RECORD_OPENS_FROM = frozenset({S.DISPATCHED, S.ACCEPTED, S.ON_THE_WAY, S.ARRIVED})
+"""Where a visit recorded in one go still has its fee to agree (and its service record to open)."""
 
 DISPATCH_DUE = "dispatch_due"
 RETRY_ASSIGNMENT = "retry_assignment"
@@ -93,6 +172,30 @@ class Contact:
 
 
 @dataclass(frozen=True)
+class Actor:
+    """Who made a change: a member of staff from their sign-in, or dispatch itself."""
+
+    subject: str
+    role: str
+    name: str = ""
+
+
+DISPATCH_ITSELF = Actor(subject="dispatch", role="system", name="自动派工")
+
+
+@dataclass(frozen=True)
+class Change:
+    """One line of a work order's history: every change has its step, an actor and a reason."""
+
+    step: Step
+    from_status: WorkOrderStatus
+    to_status: WorkOrderStatus
+    at: datetime
+    actor: Actor
+    reason: str
+
+
+@dataclass(frozen=True)
 class ItemUsed:
     """A paid price-list item delivered, with the unit price agreed with the resident before work
     if the technician recorded one (DSP-05)."""
@@ -103,14 +206,24 @@ class ItemUsed:
 
 
 @dataclass(frozen=True)
-class CompletionReport:
-    """What the technician reports once the resident has tried the result (验收)."""
+class Quote:
+    """The fee agreed with the customer from the site's price list before work starts (DSP-05);
+    agreeing it opens the service and callback record (服务及回访记录表), whose serial travels
+    with the charge and the callback."""
 
-    resident_signed: bool
+    items: tuple[ItemUsed, ...]
+    quoted_at: datetime
+    service_record_no: str
+
+
+@dataclass(frozen=True)
+class CompletionReport:
+    """What the technician reports when the work is done."""
+
     items: tuple[ItemUsed, ...]
     payment_method: PaymentMethod | None
     completed_at: datetime | None = None
-    """When the work was accepted; now if the technician did not say."""
+    """When the work was done; now if the technician did not say."""
 
 
 @dataclass(frozen=True)
@@ -118,16 +231,34 @@ class Completion:
     completed_at: datetime
     items: tuple[ItemUsed, ...]
     payment_method: PaymentMethod | None
-    resident_signed: bool
 
     def same_report(self, report: CompletionReport) -> bool:
         """True when ``report`` repeats this completion (a retry), whatever time it omits."""
         return (
             report.items == self.items
             and report.payment_method == self.payment_method
-            and report.resident_signed == self.resident_signed
             and report.completed_at in (None, self.completed_at)
         )
+
+
+@dataclass(frozen=True)
+class SignOff:
+    """The customer tried the result and says whether they are satisfied (验收, ACC-01)."""
+
+    signed_by: str
+    satisfied: bool
+    signature_ref: str | None = None
+    """Where the signature drawn on the technician's phone is kept."""
+    opinion: str | None = None
+    signed_at: datetime | None = None
+    """Now if not given."""
+
+
+class Escalation(enum.StrEnum):
+    """Who an unsatisfied customer's order goes to (ACC-03)."""
+
+    SERVICE_CENTRE_HEAD = "service_centre_head"
+    SITE_MANAGER = "site_manager"
 
 
 @dataclass
@@ -156,6 +287,23 @@ class WorkOrder(Aggregate):
     overdue_reported_at: datetime | None = field(default=None)
     emergency: str | None = None
     """What makes it an emergency, as intake flagged it; None for routine work."""
+    requested_items: tuple[ItemUsed, ...] = ()
+    """The priced items the resident asked for at registration: paid work when there are any."""
+    taken_at: datetime | None = None
+    """When the technician took the order (接单时间, DSP-03)."""
+    arrived_at: datetime | None = None
+    quote: Quote | None = None
+    started_at: datetime | None = None
+    sign_off: SignOff | None = None
+    reworks: int = 0
+    escalated_to: Escalation | None = None
+    reschedules: int = 0
+    history: list[Change] = field(default_factory=list)
+
+    @property
+    def paid(self) -> bool:
+        """Paid work (有偿服务): the fee is agreed before work starts."""
+        return bool(self.requested_items)
 
     @property
     def dispatch_due_at(self) -> datetime:
@@ -168,28 +316,82 @@ class WorkOrder(Aggregate):
             return None
         return self.dispatched_at <= self.dispatch_due_at
 
-    def _move(self, to: WorkOrderStatus) -> None:
-        if to not in TRANSITIONS[self.status]:
-            raise Conflict(
-                f"work order {self.work_order_no} is {self.status.value}; it cannot become "
-                f"{to.value}"
-            )
+    @property
+    def arrived_late(self) -> bool | None:
+        """Whether the technician came after the appointment (DSP-04); None until they arrive
+        or when no time was agreed."""
+        if self.arrived_at is None or self.appointment_at is None:
+            return None
+        return self.arrived_at > self.appointment_at
+
+    @property
+    def finished(self) -> bool:
+        return self.status in FINISHED
+
+    def allowed_steps(self) -> list[Step]:
+        """What may be done next, as the table says."""
+        return list(TRANSITIONS[self.status])
+
+    def _refuse(self, step: Step) -> NoReturn:
+        allowed = ", ".join(self.allowed_steps()) or "nothing: it is finished"
+        raise Conflict(
+            f"work order {self.work_order_no} is {self.status.value}; "
+            f"{step.value} is not possible now (possible: {allowed})"
+        )
+
+    def _move(self, step: Step, now: datetime, actor: Actor, reason: str) -> None:
+        to = TRANSITIONS[self.status].get(step)
+        if to is None:
+            self._refuse(step)
+        self.history.append(Change(step, self.status, to, now, actor, reason))
         self.status = to
+        self.record(events.WorkOrderChanged(step=step.value, to_status=to.value, at=now))
+
+    def _repeats(self, step: Step) -> bool:
+        """True when ``step`` was the last change made (a retried call), so it changes nothing."""
+        return bool(self.history) and self.history[-1].step is step
 
     # -- dispatch (派工) ---------------------------------------------------------------------
-    def assign(self, technician: Technician, now: datetime) -> None:
-        """Hand the work order to ``technician``."""
+    def assign(
+        self,
+        technician: Technician,
+        now: datetime,
+        actor: Actor = DISPATCH_ITSELF,
+        reason: str = "on duty for the trade with the fewest open orders",
+    ) -> None:
+        """Hand the waiting work order to ``technician``."""
+        self._check_can_take(technician)
+        self._move(Step.ASSIGN, now, actor, reason)
+        self._give_to(technician, now)
+
+    def reassign(self, technician: Technician, now: datetime, actor: Actor, reason: str) -> bool:
+        """Give the order to someone else before work starts; False if they have it already."""
+        has_it = self.technician is not None and (
+            self.technician.technician_id == technician.technician_id
+        )
+        if has_it and self.status is WorkOrderStatus.DISPATCHED:
+            return False
+        self._check_can_take(technician)
+        self._move(Step.REASSIGN, now, actor, reason)
+        self._give_to(technician, now)
+        self.taken_at = None
+        return True
+
+    def _check_can_take(self, technician: Technician) -> None:
         if not technician.can_take(self.trade, self.site_id):
             raise RuleViolation(
                 f"{technician.name} ({technician.technician_id}) cannot take {self.trade} work "
-                f"at site {self.site_id!r}"
+                f"at site {self.site_id!r}",
+                field="technician_id",
             )
-        self._move(WorkOrderStatus.DISPATCHED)
+
+    def _give_to(self, technician: Technician, now: datetime) -> None:
         self.technician = Assignee.of(technician)
-        self.dispatched_at = now
+        self.dispatched_at = self.dispatched_at or now
         self.waiting_reason = None
         self.next_assignment_try = None
-        self.record(events.WorkOrderDispatched(dispatched_at=now))
+        rounds = sum(c.step in (Step.ASSIGN, Step.REASSIGN) for c in self.history)
+        self.record(events.WorkOrderDispatched(dispatched_at=now, round=max(rounds, 1)))
 
     def await_technician(self, now: datetime) -> None:
         """Nobody is on duty for the trade: wait visibly, tell the supervisor (once), try again."""
@@ -204,29 +406,231 @@ class WorkOrder(Aggregate):
         if first:
             self.record(events.WorkOrderAwaitingTechnician(since=now, reason=self.waiting_reason))
 
-    # -- acceptance (验收) ---------------------------------------------------------------------
-    def complete(self, report: CompletionReport, now: datetime) -> bool:
-        """Record the resident's acceptance; False when this completion was already recorded."""
-        if self.status is WorkOrderStatus.COMPLETED:
-            assert self.completion is not None
+    # -- in the field ---------------------------------------------------------------------------
+    def accept(self, now: datetime, actor: Actor) -> bool:
+        """The technician takes the order and the time is written down (接单时间, DSP-03)."""
+        if self._repeats(Step.ACCEPT) and self.status is WorkOrderStatus.ACCEPTED:
+            return False
+        self._move(Step.ACCEPT, now, actor, "taken by the technician")
+        self.taken_at = now
+        return True
+
+    def set_out(self, now: datetime, actor: Actor) -> bool:
+        if self._repeats(Step.SET_OUT):
+            return False
+        self._move(Step.SET_OUT, now, actor, "on the way to the resident")
+        return True
+
+    def arrive(self, now: datetime, actor: Actor) -> bool:
+        """At the resident's door; after the appointment is recorded as late (DSP-04)."""
+        if self._repeats(Step.ARRIVE):
+            return False
+        late = self.appointment_at is not None and now > self.appointment_at
+        self._move(Step.ARRIVE, now, actor, "arrived late" if late else "arrived")
+        self.arrived_at = now
+        return True
+
+    def agree_fee(
+        self, items: tuple[ItemUsed, ...], service_record_no: str, now: datetime, actor: Actor
+    ) -> bool:
+        """The fee agreed with the customer from the price list before work (DSP-05): the items
+        at their agreed unit prices (None: the list price), or none when the work turns out to
+        be free. It opens the service and callback record ``service_record_no``."""
+        if self.quote is not None and self.status is WorkOrderStatus.QUOTED:
+            if self.quote.items == items:
+                return False
+            service_record_no = self.quote.service_record_no  # a new price, the same record
+        _check_items(items)
+        self._move(
+            Step.QUOTE, now, actor, "fee agreed with the customer" if items else "no fee: free"
+        )
+        self.quote = Quote(items=items, quoted_at=now, service_record_no=service_record_no)
+        return True
+
+    def start(self, now: datetime, actor: Actor) -> bool:
+        """Work begins; paid work only once the fee is agreed (DSP-05)."""
+        if self._repeats(Step.START) and self.status is WorkOrderStatus.IN_PROGRESS:
+            return False
+        if self.status is WorkOrderStatus.ARRIVED and self.paid:
+            raise RuleViolation(
+                f"work order {self.work_order_no} is paid work: agree the fee with the customer "
+                "from the price list before starting (DSP-05)"
+            )
+        self._move(Step.START, now, actor, "work started")
+        self.started_at = self.started_at or now
+        return True
+
+    def complete(self, report: CompletionReport, now: datetime, actor: Actor) -> bool:
+        """The technician finished; the customer is to try it and sign. False when this
+        completion was already recorded."""
+        if self.status is WorkOrderStatus.COMPLETED and self.completion is not None:
             if self.completion.same_report(report):
                 return False
-            raise Conflict(f"work order {self.work_order_no} is already completed differently")
-        if self.status is not WorkOrderStatus.DISPATCHED:
+            raise Conflict(
+                f"work order {self.work_order_no} is completed; complete is not possible now: "
+                "it is already completed differently"
+            )
+        completed_at = report.completed_at or now
+        items = report.items or (self.quote.items if self.quote else ())
+        _check_completion(report, items, completed_at, self, now)
+        self._move(Step.COMPLETE, now, actor, "work done")
+        self.completion = Completion(
+            completed_at=completed_at, items=items, payment_method=report.payment_method
+        )
+        return True
+
+    def needs_fee_agreed(self, report: CompletionReport) -> bool:
+        """Whether recording ``report`` in one go takes the quote step (and so a service
+        record serial)."""
+        return self.quote is None and (self.paid or bool(report.items))
+
+    def record_visit(
+        self,
+        report: CompletionReport,
+        service_record_no: str | None,
+        now: datetime,
+        actor: Actor,
+    ) -> bool:
+        """The whole visit at once, from the technician's signed paper record (补录) or a phone
+        that was offline: the steps not yet recorded are taken now, in the table's order (taken,
+        arrived, fee agreed for paid work, started, completed, signed off by the resident,
+        satisfied). False when this visit was already recorded."""
+        if self.status in (S.SIGNED_OFF, S.VERIFIED, S.CLOSED) and self.completion is not None:
+            if self.completion.same_report(report):
+                return False
+            raise Conflict(
+                f"work order {self.work_order_no} is {self.status.value}: it is already "
+                "completed differently"
+            )
+        if self.status is S.AWAITING_TECHNICIAN:
             raise Conflict(
                 f"work order {self.work_order_no} has not reached a technician yet "
                 f"({self.status.value})"
             )
-        completed_at = report.completed_at or now
-        _check(report, completed_at, self, now)
-        self._move(WorkOrderStatus.COMPLETED)
-        self.completion = Completion(
-            completed_at=completed_at,
-            items=report.items,
-            payment_method=report.payment_method,
-            resident_signed=report.resident_signed,
+        if self.status is S.DISPATCHED:
+            self.accept(now, actor)
+        if self.status in (S.ACCEPTED, S.ON_THE_WAY):
+            self.arrive(now, actor)
+        if self.status is S.ARRIVED and self.needs_fee_agreed(report):
+            assert service_record_no is not None, "a fee needs its service record"
+            self.agree_fee(report.items, service_record_no, now, actor)
+        if self.status in (S.ARRIVED, S.QUOTED):
+            self.start(now, actor)
+        if self.status is not S.COMPLETED:
+            self.complete(report, now, actor)
+        return self.sign(
+            SignOff(signed_by=self.resident.name, satisfied=True, signed_at=report.completed_at),
+            now,
+            actor,
         )
-        self.record(events.WorkOrderCompleted(completed_at=completed_at))
+
+    # -- acceptance (验收) ---------------------------------------------------------------------
+    def sign(self, sign_off: SignOff, now: datetime, actor: Actor) -> bool:
+        """The customer tried the result. Satisfied: signed off, and the work is charged and
+        called back. Not satisfied: reworked (ACC-02), or escalated when it was reworked before
+        (ACC-03). False when this signature was already recorded."""
+        if self.sign_off == sign_off and self.status is WorkOrderStatus.SIGNED_OFF:
+            return False
+        if not sign_off.signed_by.strip():
+            raise RuleViolation("signed_by names who signed", field="signed_by")
+        signed_at = sign_off.signed_at or now
+        if signed_at > now + COMPLETION_CLOCK_SKEW:
+            raise RuleViolation("signed_at is in the future", field="signed_at")
+        if not sign_off.satisfied:
+            if self.status is WorkOrderStatus.ESCALATED:
+                raise Conflict(
+                    f"work order {self.work_order_no} is escalated to the "
+                    f"{self.escalated_to or 'service centre head'}, who decides: rework, or the "
+                    "customer signs once satisfied"
+                )
+            if self.status is not WorkOrderStatus.COMPLETED:
+                self._refuse(Step.SIGN_OFF)
+            if self.reworks == 0:
+                self.rework(now, actor, sign_off.opinion or "the customer is not satisfied")
+            else:
+                self.escalate(
+                    Escalation.SERVICE_CENTRE_HEAD,
+                    now,
+                    actor,
+                    sign_off.opinion or "still not satisfied after rework",
+                )
+            return True
+        self._move(Step.SIGN_OFF, now, actor, sign_off.opinion or "signed, satisfied")
+        self.sign_off = replace(sign_off, signed_at=signed_at)
+        assert self.completion is not None
+        self.record(events.WorkOrderCompleted(completed_at=self.completion.completed_at))
+        return True
+
+    def rework(self, now: datetime, actor: Actor, reason: str) -> bool:
+        """Back to work until the customer is satisfied (返工、返修, ACC-02); each one counted."""
+        _need_reason(reason)
+        self._move(Step.REWORK, now, actor, reason)
+        self.reworks += 1
+        self.completion = None
+        return True
+
+    def escalate(self, to: Escalation, now: datetime, actor: Actor, reason: str) -> bool:
+        """Still unsatisfied after rework: to the service-centre head or site manager (ACC-03)."""
+        if self.status is WorkOrderStatus.COMPLETED and self.reworks == 0:
+            raise RuleViolation(
+                f"work order {self.work_order_no} has not been reworked yet: rework it first "
+                "(ACC-02); escalate when the customer is still unsatisfied after rework"
+            )
+        _need_reason(reason)
+        self._move(Step.ESCALATE, now, actor, reason)
+        self.escalated_to = to
+        self.record(events.WorkOrderEscalated(to=to.value, reason=reason, at=now))
+        return True
+
+    def verify(self, now: datetime, actor: Actor) -> bool:
+        """The service centre checked the signed record (ACC-05)."""
+        if self._repeats(Step.VERIFY):
+            return False
+        self._move(Step.VERIFY, now, actor, "signed record checked")
+        return True
+
+    def close_out(self, now: datetime, actor: Actor) -> bool:
+        """Closed (核销): materials back to the warehouse, the record gone to finance (DSP-08)."""
+        if self._repeats(Step.CLOSE_OUT):
+            return False
+        self._move(Step.CLOSE_OUT, now, actor, "materials returned, record to finance")
+        return True
+
+    # -- changes of plan --------------------------------------------------------------------------
+    def reschedule(
+        self, appointment_at: datetime, now: datetime, actor: Actor, reason: str
+    ) -> bool:
+        """A new time re-confirmed with the customer (a missed or moved appointment)."""
+        if appointment_at == self.appointment_at and self._repeats(Step.RESCHEDULE):
+            return False
+        if appointment_at < now - COMPLETION_CLOCK_SKEW:
+            raise RuleViolation("appointment_at is in the past", field="appointment_at")
+        _need_reason(reason)
+        self._move(Step.RESCHEDULE, now, actor, reason)
+        self.appointment_at = appointment_at
+        self.reschedules += 1
+        return True
+
+    def cancel(self, now: datetime, actor: Actor, reason: str) -> bool:
+        """The customer called it off; the order goes back to be voided (DSP-06)."""
+        if self._repeats(Step.CANCEL) and self.status is WorkOrderStatus.CANCELLED:
+            return False
+        _need_reason(reason)
+        self._move(Step.CANCEL, now, actor, reason)
+        self.waiting_reason = None
+        self.next_assignment_try = None
+        return True
+
+    def void(self, now: datetime, actor: Actor, reason: str) -> bool:
+        """Voided (核销) at the service centre or control room before completion: nothing is
+        charged."""
+        if self._repeats(Step.VOID) and self.status is WorkOrderStatus.VOIDED:
+            return False
+        _need_reason(reason)
+        self._move(Step.VOID, now, actor, reason)
+        self.waiting_reason = None
+        self.next_assignment_try = None
+        self.record(events.WorkOrderVoided(reason=reason, at=now))
         return True
 
     # -- clocks --------------------------------------------------------------------------------
@@ -250,27 +654,35 @@ class WorkOrder(Aggregate):
             super().deadline_reached(name, now)
 
 
-def _check(
-    report: CompletionReport, completed_at: datetime, order: WorkOrder, now: datetime
-) -> None:
-    if not report.resident_signed:
-        raise InvalidCompletion(
-            "resident_signed must be true: the resident signs the service record on acceptance; "
-            "if they are not satisfied, keep the work order open and rework"
-        )
-    if report.items and report.payment_method is None:
-        raise InvalidCompletion(
-            "payment_method is required when paid items were delivered", field="payment_method"
-        )
-    if not report.items and report.payment_method is not None:
-        raise InvalidCompletion(
-            "payment_method given but no paid items were delivered", field="payment_method"
-        )
-    codes = [item.item_code for item in report.items]
+def _need_reason(reason: str) -> None:
+    if not reason.strip():
+        raise RuleViolation("reason says why", field="reason")
+
+
+def _check_items(items: tuple[ItemUsed, ...]) -> None:
+    codes = [item.item_code for item in items]
     if len(set(codes)) != len(codes):
         raise InvalidCompletion(
             "items lists an item_code twice; give one line per item", field="items"
         )
+
+
+def _check_completion(
+    report: CompletionReport,
+    items: tuple[ItemUsed, ...],
+    completed_at: datetime,
+    order: WorkOrder,
+    now: datetime,
+) -> None:
+    if items and report.payment_method is None:
+        raise InvalidCompletion(
+            "payment_method is required when paid items were delivered", field="payment_method"
+        )
+    if not items and report.payment_method is not None:
+        raise InvalidCompletion(
+            "payment_method given but no paid items were delivered", field="payment_method"
+        )
+    _check_items(items)
     if order.dispatched_at is not None and completed_at < order.dispatched_at:
         raise InvalidCompletion(
             "completed_at is before the work order was dispatched", field="completed_at"
@@ -294,6 +706,7 @@ def new_work_order(
     accepted_at: datetime,
     now: datetime,
     emergency: str | None = None,
+    requested_items: tuple[ItemUsed, ...] = (),
 ) -> WorkOrder:
     """A work order for an accepted request, not yet with anyone."""
     return WorkOrder(
@@ -310,6 +723,7 @@ def new_work_order(
         accepted_at=accepted_at,
         created_at=now,
         emergency=emergency,
+        requested_items=requested_items,
     )
 
 

@@ -2,23 +2,31 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from hotline_libs.aggregate import is_due
-from hotline_libs.errors import Conflict, NotFound
+from hotline_libs.errors import Conflict, NotFound, NotYours, RuleViolation
 from hotline_libs.ids import derive_id, next_serial_number
 
 from dispatch.domain.commands import (
     CompleteWorkOrder,
     DispatchRequest,
     SaveTechnician,
+    TakeStep,
     WorkOrderDeadlineReached,
 )
 from dispatch.domain.technician import Technician, choose_technician
 from dispatch.domain.work_order import (
+    RECORD_OPENS_FROM,
     RETRY_ASSIGNMENT,
+    Actor,
+    Escalation,
+    Step,
     WorkOrder,
+    WorkOrderStatus,
     dispatch_order,
     new_work_order,
     trade_needed,
@@ -55,6 +63,7 @@ async def dispatch_request(command: DispatchRequest, uow: DispatchUnitOfWork) ->
         accepted_at=command.accepted_at,
         now=now,
         emergency=command.emergency,
+        requested_items=command.requested_items,
     )
     await _assign_or_wait(order, uow, now)
     uow.work_orders.add(order)
@@ -82,14 +91,98 @@ async def _assign_or_wait(order: WorkOrder, uow: DispatchUnitOfWork, now: dateti
 async def complete_work_order(
     command: CompleteWorkOrder, uow: DispatchUnitOfWork
 ) -> tuple[WorkOrder, bool]:
-    """Record the resident's acceptance; the order and whether this call changed it."""
-    order = await uow.work_orders.get(command.work_order_id)
-    if order is None or not _visible(order.site_id, command.visible_sites):
-        raise NotFound(f"no work order {command.work_order_id}")
-    changed = order.complete(command.report, uow.clock())
+    """Record the finished visit, signed by the resident; the order and whether this call
+    changed it."""
+    order = await _visible_order(command.work_order_id, command.visible_sites, uow)
+    _check_assigned(order, command.assigned_only)
+    now = uow.clock()
+    service_record_no = None
+    if order.needs_fee_agreed(command.report) and order.status in RECORD_OPENS_FROM:
+        service_record_no = await next_serial_number(uow.serials, "SV", order.site_id.upper(), now)
+    changed = order.record_visit(command.report, service_record_no, now, command.actor)
     if changed:
         await uow.commit()
     return order, changed
+
+
+async def take_step(command: TakeStep, uow: DispatchUnitOfWork) -> tuple[WorkOrder, bool]:
+    """One step of the work order's table by a technician or the service centre; the order and
+    whether this call changed it (a retried call does not)."""
+    order = await _visible_order(command.work_order_id, command.visible_sites, uow)
+    _check_assigned(order, command.assigned_only)
+    now, actor, step = uow.clock(), command.actor, command.step
+    changed: bool
+    if step in (Step.ASSIGN, Step.REASSIGN):
+        technician = await uow.technicians.get(command.technician_id or "")
+        if technician is None or technician.site_id != order.site_id:
+            raise RuleViolation(
+                f"no technician {command.technician_id!r} at site {order.site_id!r}",
+                field="technician_id",
+            )
+        if order.status is WorkOrderStatus.AWAITING_TECHNICIAN:
+            order.assign(technician, now, actor, command.reason)
+            changed = True
+        else:
+            changed = order.reassign(technician, now, actor, command.reason)
+    elif step is Step.QUOTE:
+        record_no = (order.quote.service_record_no if order.quote else None) or (
+            await next_serial_number(uow.serials, "SV", order.site_id.upper(), now)
+        )
+        changed = order.agree_fee(command.items, record_no, now, actor)
+    elif step is Step.COMPLETE:
+        assert command.report is not None
+        changed = order.complete(command.report, now, actor)
+    elif step is Step.SIGN_OFF:
+        assert command.sign_off is not None
+        changed = order.sign(command.sign_off, now, actor)
+    elif step is Step.RESCHEDULE:
+        assert command.appointment_at is not None
+        changed = order.reschedule(command.appointment_at, now, actor, command.reason)
+    elif step is Step.ESCALATE:
+        to = command.escalate_to or Escalation.SERVICE_CENTRE_HEAD
+        changed = order.escalate(to, now, actor, command.reason)
+    elif step in _WITH_REASON:
+        changed = _WITH_REASON[step](order, now, actor, command.reason)
+    else:
+        changed = _PLAIN[step](order, now, actor)
+    if changed:
+        await uow.commit()
+    return order, changed
+
+
+_PLAIN: dict[Step, Callable[[WorkOrder, datetime, Actor], bool]] = {
+    Step.ACCEPT: WorkOrder.accept,
+    Step.SET_OUT: WorkOrder.set_out,
+    Step.ARRIVE: WorkOrder.arrive,
+    Step.START: WorkOrder.start,
+    Step.VERIFY: WorkOrder.verify,
+    Step.CLOSE_OUT: WorkOrder.close_out,
+}
+_WITH_REASON: dict[Step, Callable[[WorkOrder, datetime, Actor, str], bool]] = {
+    Step.REWORK: WorkOrder.rework,
+    Step.CANCEL: WorkOrder.cancel,
+    Step.VOID: WorkOrder.void,
+}
+
+
+def _check_assigned(order: WorkOrder, technician_id: str | None) -> None:
+    """A technician acts only on the orders they have."""
+    if technician_id is not None and (
+        order.technician is None or order.technician.technician_id != technician_id
+    ):
+        raise NotYours(
+            f"work order {order.work_order_no} is not assigned to you; the service centre "
+            "acts on other technicians' orders"
+        )
+
+
+async def _visible_order(
+    work_order_id: uuid.UUID, sites: frozenset[str] | None, uow: DispatchUnitOfWork
+) -> WorkOrder:
+    order = await uow.work_orders.get(work_order_id)
+    if order is None or not _visible(order.site_id, sites):
+        raise NotFound(f"no work order {work_order_id}")
+    return order
 
 
 async def save_technician(command: SaveTechnician, uow: DispatchUnitOfWork) -> Technician:
@@ -159,6 +252,7 @@ def _visible(site_id: str, sites: frozenset[str] | None) -> bool:
 HANDLERS: dict[type[Any], Any] = {
     DispatchRequest: dispatch_request,
     CompleteWorkOrder: complete_work_order,
+    TakeStep: take_step,
     SaveTechnician: save_technician,
     WorkOrderDeadlineReached: work_order_deadline_reached,
 }

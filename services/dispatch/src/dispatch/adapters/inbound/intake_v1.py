@@ -5,7 +5,7 @@ from __future__ import annotations
 from contracts.intake.v1 import ServiceRequestAccepted
 
 from dispatch.domain.commands import DispatchRequest
-from dispatch.domain.work_order import Board, Contact
+from dispatch.domain.work_order import Board, Contact, ItemUsed
 
 
 def _board(kind: str) -> Board:
@@ -36,4 +36,7 @@ def dispatch_request(event: ServiceRequestAccepted) -> DispatchRequest:
         accepted_at=request.accepted_at,
         causation_id=event.event_id,
         emergency=request.emergency.value if request.emergency else None,
+        requested_items=tuple(
+            ItemUsed(item.item_code, item.quantity) for item in request.requested_items
+        ),
     )

@@ -14,11 +14,18 @@ from contracts import Event
 from dispatch.adapters.outbound import events_v1
 from dispatch.domain.technician import Assignee
 from dispatch.domain.work_order import (
+    WITH_TECHNICIAN,
+    Actor,
     Board,
+    Change,
     Completion,
     Contact,
+    Escalation,
     ItemUsed,
     PaymentMethod,
+    Quote,
+    SignOff,
+    Step,
     WorkOrder,
     WorkOrderStatus,
 )
@@ -46,6 +53,11 @@ def _item(item: ItemUsed) -> Document:
     }
 
 
+def _from_item(item: Document) -> ItemUsed:
+    price = item.get("agreed_unit_price")
+    return ItemUsed(item["item_code"], item["quantity"], None if price is None else Decimal(price))
+
+
 def _completion(completion: Completion | None) -> Document | None:
     if completion is None:
         return None
@@ -53,7 +65,6 @@ def _completion(completion: Completion | None) -> Document | None:
         "completed_at": completion.completed_at,
         "items": [_item(item) for item in completion.items],
         "payment_method": completion.payment_method.value if completion.payment_method else None,
-        "resident_signed": completion.resident_signed,
     }
 
 
@@ -62,25 +73,96 @@ def _from_completion(document: Document | None) -> Completion | None:
         return None
     return Completion(
         completed_at=document["completed_at"],
-        items=tuple(
-            ItemUsed(
-                item["item_code"],
-                item["quantity"],
-                None
-                if item.get("agreed_unit_price") is None
-                else Decimal(item["agreed_unit_price"]),
-            )
-            for item in document["items"]
-        ),
+        items=tuple(_from_item(item) for item in document["items"]),
         payment_method=PaymentMethod(document["payment_method"])
         if document["payment_method"]
         else None,
-        resident_signed=document["resident_signed"],
     )
 
 
+def _quote(quote: Quote | None) -> Document | None:
+    if quote is None:
+        return None
+    return {
+        "items": [_item(item) for item in quote.items],
+        "quoted_at": quote.quoted_at,
+        "service_record_no": quote.service_record_no,
+    }
+
+
+def _from_quote(document: Document | None) -> Quote | None:
+    if document is None:
+        return None
+    return Quote(
+        items=tuple(_from_item(item) for item in document["items"]),
+        quoted_at=document["quoted_at"],
+        service_record_no=document["service_record_no"],
+    )
+
+
+def _sign_off(sign_off: SignOff | None) -> Document | None:
+    if sign_off is None:
+        return None
+    return {
+        "signed_by": sign_off.signed_by,
+        "satisfied": sign_off.satisfied,
+        "signature_ref": sign_off.signature_ref,
+        "opinion": sign_off.opinion,
+        "signed_at": sign_off.signed_at,
+    }
+
+
+def _from_sign_off(document: Document | None) -> SignOff | None:
+    return None if document is None else SignOff(**document)
+
+
+def _change(change: Change) -> Document:
+    return {
+        "step": change.step.value,
+        "from": change.from_status.value,
+        "to": change.to_status.value,
+        "at": change.at,
+        "actor": {
+            "subject": change.actor.subject,
+            "role": change.actor.role,
+            "name": change.actor.name,
+        },
+        "reason": change.reason,
+    }
+
+
+def _from_change(document: Document) -> Change:
+    return Change(
+        step=Step(document["step"]),
+        from_status=WorkOrderStatus(document["from"]),
+        to_status=WorkOrderStatus(document["to"]),
+        at=document["at"],
+        actor=Actor(**document["actor"]),
+        reason=document["reason"],
+    )
+
+
+def _signed_when_stored_before_sign_off(document: Document) -> Document:
+    """Orders completed before sign-off was a step of its own were signed, satisfied, with the
+    completion (it required ``resident_signed``): read them as signed off."""
+    completion = document.get("completion") or {}
+    if "history" in document or not completion.get("resident_signed"):
+        return document
+    return {
+        **document,
+        "status": WorkOrderStatus.SIGNED_OFF.value,
+        "sign_off": {
+            "signed_by": document["resident"]["name"],
+            "satisfied": True,
+            "signature_ref": None,
+            "opinion": None,
+            "signed_at": completion["completed_at"],
+        },
+    }
+
+
 OPEN_FOR = "open_for_technician"
-"""Set only while a technician has the order (dispatched, not completed): indexed, so the
+"""Set only while the order is on a technician's hands (dispatched to started): indexed, so the
 technicians' workloads are counted over the open orders, not over every order ever made."""
 AWAITING = "awaiting_trade"
 """Set only while the order waits for a technician."""
@@ -113,7 +195,7 @@ class MongoWorkOrders(AggregateRepository[WorkOrder]):
             if t is None
             else {"technician_id": t.technician_id, "name": t.name, "phone": t.phone},
             "technician_id": t.technician_id if t else None,
-            OPEN_FOR: t.technician_id if t and o.status is WorkOrderStatus.DISPATCHED else None,
+            OPEN_FOR: t.technician_id if t and o.status in WITH_TECHNICIAN else None,
             AWAITING: o.trade if o.status is WorkOrderStatus.AWAITING_TECHNICIAN else None,
             "dispatched_at": o.dispatched_at,
             "completion": _completion(o.completion),
@@ -122,10 +204,21 @@ class MongoWorkOrders(AggregateRepository[WorkOrder]):
             "assignment_tries": o.assignment_tries,
             "overdue_reported_at": o.overdue_reported_at,
             "emergency": o.emergency,
+            "requested_items": [_item(item) for item in o.requested_items],
+            "taken_at": o.taken_at,
+            "arrived_at": o.arrived_at,
+            "quote": _quote(o.quote),
+            "started_at": o.started_at,
+            "sign_off": _sign_off(o.sign_off),
+            "reworks": o.reworks,
+            "escalated_to": o.escalated_to.value if o.escalated_to else None,
+            "reschedules": o.reschedules,
+            "history": [_change(change) for change in o.history],
         }
 
     def from_document(self, document: Document) -> WorkOrder:
         t = document.get("technician")
+        document = _signed_when_stored_before_sign_off(document)
         return WorkOrder(
             work_order_id=uuid.UUID(document["_id"]),
             work_order_no=document["work_order_no"],
@@ -148,6 +241,18 @@ class MongoWorkOrders(AggregateRepository[WorkOrder]):
             assignment_tries=document.get("assignment_tries", 0),
             overdue_reported_at=document.get("overdue_reported_at"),
             emergency=document.get("emergency"),
+            requested_items=tuple(_from_item(i) for i in document.get("requested_items", [])),
+            taken_at=document.get("taken_at"),
+            arrived_at=document.get("arrived_at"),
+            quote=_from_quote(document.get("quote")),
+            started_at=document.get("started_at"),
+            sign_off=_from_sign_off(document.get("sign_off")),
+            reworks=document.get("reworks", 0),
+            escalated_to=Escalation(document["escalated_to"])
+            if document.get("escalated_to")
+            else None,
+            reschedules=document.get("reschedules", 0),
+            history=[_from_change(change) for change in document.get("history", [])],
         )
 
     def to_integration(

@@ -29,11 +29,17 @@ def _technician(assignee: Assignee) -> v1.Technician:
 
 
 def _build(
-    model: type[Event[Any]], order: WorkOrder, context: EventContext, payload: Any, occurred: Any
+    model: type[Event[Any]],
+    order: WorkOrder,
+    context: EventContext,
+    payload: Any,
+    occurred: Any,
+    round_: int = 1,
 ) -> Event[Any]:
+    # one event of each kind per work order (and per reassignment): a retry reproduces the id
+    cause = order.work_order_id if round_ == 1 else f"{order.work_order_id}/{round_}"
     event: Event[Any] = model.build(
-        # one event of each kind per work order: a retry reproduces the same id
-        event_id=event_id(model, order.work_order_id),
+        event_id=event_id(model, cause),
         producer=PRODUCER,
         site_id=order.site_id,
         correlation_id=order.request_id,
@@ -68,6 +74,7 @@ def to_integration(order: WorkOrder, event: Any, context: EventContext) -> Event
                 dispatched_on_time=event.dispatched_at <= order.dispatch_due_at,
             ),
             event.dispatched_at,
+            event.round,
         )
     if isinstance(event, events.WorkOrderAwaitingTechnician):
         return _build(
@@ -134,7 +141,7 @@ def to_integration(order: WorkOrder, event: Any, context: EventContext) -> Event
                 payment_method=PaymentMethod(completion.payment_method.value)
                 if completion.payment_method
                 else None,
-                resident_signed=completion.resident_signed,
+                resident_signed=order.sign_off is not None,
             ),
             completion.completed_at,
         )

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Response, status
-from hotline_libs.auth import CurrentPrincipal
+from hotline_libs.auth import CurrentPrincipal, Principal, Role
 from hotline_libs.inputs import SHOWS_TEXT
 from hotline_libs.money import PositiveAmount
 from hotline_libs.paging import (
@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from dispatch.domain.commands import CompleteWorkOrder
 from dispatch.domain.work_order import (
+    Actor,
     CompletionReport,
     ItemUsed,
     PaymentMethod,
@@ -47,7 +48,8 @@ class ItemIn(BaseModel):
 
 
 class CompletionIn(BaseModel):
-    """The technician's report once the resident has tried the result and signed (验收)."""
+    """A finished visit, from the technician's phone or their signed paper record (补录): the
+    resident tried the result and signed, satisfied (验收)."""
 
     model_config = ConfigDict(
         extra="forbid",
@@ -88,6 +90,33 @@ class AssigneeOut(BaseModel):
     phone: str
 
 
+class ActorOut(BaseModel):
+    subject: str
+    role: str
+    name: str
+
+
+class ChangeOut(BaseModel):
+    step: str
+    from_status: WorkOrderStatus
+    to_status: WorkOrderStatus
+    at: datetime
+    actor: ActorOut
+    reason: str
+
+
+def _items_out(items: tuple[ItemUsed, ...]) -> list[ItemIn]:
+    return [
+        ItemIn(item_code=i.item_code, quantity=i.quantity, agreed_unit_price=i.agreed_unit_price)
+        for i in items
+    ]
+
+
+def actor_of(principal: Principal) -> Actor:
+    """The member of staff making a change, as the work order's history keeps them."""
+    return Actor(subject=principal.subject, role=principal.role.value, name=principal.name)
+
+
 class WorkOrderOut(BaseModel):
     work_order_id: uuid.UUID
     work_order_no: str
@@ -112,9 +141,23 @@ class WorkOrderOut(BaseModel):
     dispatch_due_at: datetime
     dispatched_on_time: bool | None = Field(description="None while nobody has it")
     overdue_reported_at: datetime | None
+    taken_at: datetime | None = Field(description="When the technician took it (接单时间)")
+    arrived_at: datetime | None
+    arrived_late: bool | None = Field(description="Arrived after the appointment (DSP-04)")
+    service_record_no: str | None = Field(
+        description="The service and callback record opened when the fee was agreed"
+    )
+    agreed_items: list[ItemIn] = Field(description="The fee agreed before work (DSP-05)")
     completed_at: datetime | None
     items: list[ItemIn]
     payment_method: PaymentMethod | None
+    signed_by: str | None
+    satisfied: bool | None
+    reworks: int = Field(description="Times the work was redone for the customer (ACC-02)")
+    escalated_to: str | None
+    reschedules: int
+    next_steps: list[str] = Field(description="What may be done next, as the table says")
+    history: list[ChangeOut] = Field(description="Every change: step, actor, reason")
     version: int
 
 
@@ -145,14 +188,31 @@ def work_order_out(order: WorkOrder) -> WorkOrderOut:
         dispatch_due_at=order.dispatch_due_at,
         dispatched_on_time=order.dispatched_on_time,
         overdue_reported_at=order.overdue_reported_at,
+        taken_at=order.taken_at,
+        arrived_at=order.arrived_at,
+        arrived_late=order.arrived_late,
+        service_record_no=order.quote.service_record_no if order.quote else None,
+        agreed_items=_items_out(order.quote.items if order.quote else ()),
         completed_at=completion.completed_at if completion else None,
-        items=[
-            ItemIn(
-                item_code=i.item_code, quantity=i.quantity, agreed_unit_price=i.agreed_unit_price
-            )
-            for i in (completion.items if completion else ())
-        ],
+        items=_items_out(completion.items if completion else ()),
         payment_method=completion.payment_method if completion else None,
+        signed_by=order.sign_off.signed_by if order.sign_off else None,
+        satisfied=order.sign_off.satisfied if order.sign_off else None,
+        reworks=order.reworks,
+        escalated_to=order.escalated_to.value if order.escalated_to else None,
+        reschedules=order.reschedules,
+        next_steps=[step.value for step in order.allowed_steps()],
+        history=[
+            ChangeOut(
+                step=c.step.value,
+                from_status=c.from_status,
+                to_status=c.to_status,
+                at=c.at,
+                actor=ActorOut(subject=c.actor.subject, role=c.actor.role, name=c.actor.name),
+                reason=c.reason,
+            )
+            for c in order.history
+        ],
         version=order.version,
     )
 
@@ -200,10 +260,14 @@ async def get_work_order(
 
 @router.post(
     "/work-orders/{work_order_id}/completion",
-    summary="Record the resident's acceptance of the finished work (验收)",
+    summary="Record a finished visit in one go, signed by the resident, satisfied (验收); the "
+    "steps not yet recorded (taken, arrived, fee agreed, started, completed) are taken now",
     responses={
         200: {"description": "This completion was already recorded"},
-        409: {"description": "Already completed with different details, or not dispatched yet"},
+        409: {
+            "description": "Already completed with different details, not dispatched yet, or "
+            "cancelled, voided or escalated"
+        },
     },
     status_code=status.HTTP_201_CREATED,
 )
@@ -218,7 +282,6 @@ async def complete_work_order(
         CompleteWorkOrder(
             work_order_id=work_order_id,
             report=CompletionReport(
-                resident_signed=body.resident_signed,
                 items=tuple(
                     ItemUsed(
                         i.item_code,
@@ -231,6 +294,8 @@ async def complete_work_order(
                 completed_at=body.completed_at,
             ),
             visible_sites=principal.visible_sites,
+            actor=actor_of(principal),
+            assigned_only=principal.subject if principal.role is Role.TECHNICIAN else None,
         )
     )
     if not changed:
