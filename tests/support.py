@@ -17,7 +17,7 @@ from typing import Any
 
 import httpx
 from hotline_bench import probes
-from hotline_bench.probes import auth, publish_raw, read_topic, serials_in, token
+from hotline_bench.probes import auth, publish_raw, read_topic, serials_in, technician_of, token
 from hotline_infra.sms_sink import read_messages
 from hotline_infra.smtp_sink import read_index
 from hotline_infra.stack import Stack
@@ -35,6 +35,7 @@ __all__ = [
     "repair_request",
     "serials_in",
     "sms_about",
+    "technician_of",
     "token",
     "unique_phone",
     "work_order_of",

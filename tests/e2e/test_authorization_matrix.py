@@ -27,6 +27,7 @@ from tests.support import (
     eventually,
     register,
     repair_request,
+    technician_of,
     unique_phone,
     work_order_of,
 )
@@ -53,6 +54,10 @@ ACCOUNTS = {R.FINANCE, R.ADMINISTRATOR, R.SITE_MANAGER, R.DIRECTOR, R.ADMIN}
 CALLERS = {R.AGENT, R.SUPERVISOR, R.ADMINISTRATOR, R.ADMIN}
 DIRECTORY_READERS = READERS_OF_REQUESTS | {R.FINANCE}
 SITE_DESK_ROLES = {R.DUTY_STAFF, R.STEWARD, R.ADMINISTRATOR, R.SITE_MANAGER}
+FIELD = {R.TECHNICIAN, R.DUTY_STAFF, R.ADMINISTRATOR, R.ADMIN}
+"""A work order's field steps: its technician, or the service centre in their place."""
+SERVICE_CENTRE = {R.DUTY_STAFF, R.ADMINISTRATOR, R.SUPERVISOR, R.SITE_MANAGER, R.ADMIN}
+"""Assignment, void, verification, close-out and escalation of work orders."""
 DUTY_DESK = {R.AGENT, R.SUPERVISOR, R.DUTY_STAFF, R.ADMINISTRATOR}
 DUTY_READERS = DUTY_DESK | {R.SITE_MANAGER, R.DIRECTOR, R.ADMIN, R.QUALITY_HEAD}
 """The duty log is internal (REC-02, DUTY-07): never a site's system, nor the field staff."""
@@ -459,6 +464,53 @@ MATRIX: dict[tuple[str, str], Row] = {
         "/work-orders/{open_work_order_id}/completion",
         lambda r: {"resident_signed": True},
     ),
+    **{
+        ("dispatch", operation): _row(
+            roles, "record", f"/work-orders/{{open_work_order_id}}/{step}", body
+        )
+        for operation, roles, step, body in (
+            (
+                "assign_work_order",
+                SERVICE_CENTRE,
+                "assignment",
+                lambda r: {"technician_id": r["open_technician"], "reason": "矩阵测试"},
+            ),
+            ("accept_work_order", FIELD, "acceptance", None),
+            ("set_out_for_work_order", FIELD, "departure", None),
+            ("arrive_for_work_order", FIELD, "arrival", None),
+            ("quote_work_order", FIELD, "quote", lambda r: {"items": []}),
+            ("start_work_order", FIELD, "start", None),
+            ("finish_work_order", FIELD, "finish", lambda r: {}),
+            (
+                "sign_off_work_order",
+                FIELD,
+                "sign-off",
+                lambda r: {"signed_by": "矩阵测试", "satisfied": True},
+            ),
+            ("rework_work_order", FIELD | SERVICE_CENTRE, "rework", lambda r: {"reason": "矩阵"}),
+            (
+                "escalate_work_order",
+                SERVICE_CENTRE,
+                "escalation",
+                lambda r: {"reason": "矩阵测试"},
+            ),
+            ("verify_work_order", SERVICE_CENTRE, "verification", None),
+            (
+                "reschedule_work_order",
+                FIELD | SERVICE_CENTRE,
+                "rescheduling",
+                lambda r: {"appointment_at": "2099-01-01T02:00:00Z", "reason": "矩阵测试"},
+            ),
+            (
+                "cancel_work_order",
+                FIELD | SERVICE_CENTRE,
+                "cancellation",
+                lambda r: {"reason": "矩阵测试"},
+            ),
+            ("void_work_order", SERVICE_CENTRE, "void", lambda r: {"reason": "矩阵测试"}),
+            ("close_out_work_order", SERVICE_CENTRE, "close-out", None),
+        )
+    },
     ("dispatch", "list_technicians"): _row(READERS_OF_REQUESTS, "listing"),
     ("dispatch", "save_technician"): _row(
         {R.DUTY_STAFF, R.SITE_MANAGER, R.SUPERVISOR, R.ADMIN},
@@ -555,7 +607,7 @@ async def records_at_own_site(platform: Stack) -> dict[str, str]:
                 "items": [{"item_code": "RP-TAP", "quantity": 1}],
                 "payment_method": "cash",
             },
-            headers=auth(Role.TECHNICIAN, [OWN]),
+            headers=technician_of(order, [OWN]),
         )
     assert completed.status_code == 201, completed.text
     open_request = await register(platform, repair_request(site_id=OWN))
@@ -694,6 +746,7 @@ async def records_at_own_site(platform: Stack) -> dict[str, str]:
         "request_id": paid["request_id"],
         "work_order_id": order["work_order_id"],
         "open_work_order_id": open_order["work_order_id"],
+        "open_technician": open_order["technician"]["technician_id"],
         "charge_id": charge["charge_id"],
         "callback_id": callback["callback_id"],
         "technician_id": f"{OWN}-mx-{uuid.uuid4().hex[:6]}",
@@ -753,7 +806,8 @@ async def test_every_operation_answers_each_role_at_each_site_as_the_matrix_says
                         **{k: v for k, v in call.items() if k != "headers"},
                         headers={
                             **call.get("headers", {}),
-                            **auth(role, [site]),
+                            # a technician acts on the orders assigned to them
+                            **auth(role, [site], subject=records["open_technician"]),
                             **({"Idempotency-Key": str(uuid.uuid4())} if changes else {}),
                         },
                     )

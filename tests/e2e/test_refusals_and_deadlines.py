@@ -31,6 +31,7 @@ from tests.support import (
     register,
     repair_request,
     sms_about,
+    technician_of,
     unique_phone,
     work_order_of,
 )
@@ -212,7 +213,7 @@ async def completed_with(
         response = await dispatch.post(
             f"/work-orders/{order['work_order_id']}/completion",
             json={"resident_signed": True, "items": items, "payment_method": "cash"},
-            headers=auth(Role.TECHNICIAN),
+            headers=technician_of(order),
         )
     assert response.status_code == 201, response.text
     return request

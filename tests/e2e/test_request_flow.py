@@ -24,6 +24,7 @@ from tests.support import (
     register,
     repair_request,
     sms_about,
+    technician_of,
     unique_phone,
     work_order_of,
 )
@@ -72,12 +73,12 @@ async def test_a_paid_completion_is_charged_called_back_and_told_once(platform: 
         first = await dispatch.post(
             f"/work-orders/{order['work_order_id']}/completion",
             json=completion,
-            headers=auth(Role.TECHNICIAN),
+            headers=technician_of(order),
         )
         again = await dispatch.post(
             f"/work-orders/{order['work_order_id']}/completion",
             json=completion,
-            headers=auth(Role.TECHNICIAN),
+            headers=technician_of(order),
         )
     assert first.status_code == 201, first.text
     assert again.status_code == 200

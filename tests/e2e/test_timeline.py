@@ -5,9 +5,16 @@ from __future__ import annotations
 
 import pytest
 from hotline_infra.stack import Stack
-from hotline_libs.auth import Role
 
-from tests.support import auth, client, eventually, register, repair_request, work_order_of
+from tests.support import (
+    auth,
+    client,
+    eventually,
+    register,
+    repair_request,
+    technician_of,
+    work_order_of,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("service_logs_on_failure")]
 
@@ -23,7 +30,7 @@ async def test_a_repairs_timeline_shows_every_service_step_in_order(platform: St
                 "items": [{"item_code": "RP-TAP", "quantity": 1}],
                 "payment_method": "cash",
             },
-            headers={**auth(Role.TECHNICIAN, ["dmg"]), "Idempotency-Key": order["work_order_id"]},
+            headers={**technician_of(order, ["dmg"]), "Idempotency-Key": order["work_order_id"]},
         )
     assert done.status_code == 201, done.text
 

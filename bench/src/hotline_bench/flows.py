@@ -19,12 +19,19 @@ from hotline_infra.sms_sink import read_messages
 from hotline_infra.smtp_sink import read_duplicates as read_mail_duplicates
 from hotline_infra.smtp_sink import read_index
 from hotline_infra.stack import Stack
-from hotline_libs.auth import Role
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
 from contracts import topics
-from hotline_bench.probes import auth, decoded, read_topic, repair_request, retrying, serials_in
+from hotline_bench.probes import (
+    auth,
+    decoded,
+    read_topic,
+    repair_request,
+    retrying,
+    serials_in,
+    technician_of,
+)
 
 PAID_ITEM: dict[str, Any] = {"item_code": "RP-DRAIN", "quantity": 1}
 
@@ -106,7 +113,7 @@ class Driver:
                     url = f"/work-orders/{order['work_order_id']}/completion"
                     response = await retrying(
                         functools.partial(
-                            dispatch.post, url, json=completion, headers=auth(Role.TECHNICIAN)
+                            dispatch.post, url, json=completion, headers=technician_of(order)
                         )
                     )
                     _expect_success(response)

@@ -26,11 +26,10 @@ from contracts.envelope import Resident
 from contracts.intake.v1 import RequestedItem, RequestKind
 from contracts.sites.v1 import SiteRequestSubmitted, SiteRequestSubmittedPayload
 from hotline_infra.stack import Stack
-from hotline_libs.auth import Role
 
 from contracts import topics
 from hotline_bench.flows import PAID_ITEM
-from hotline_bench.probes import auth, repair_request, retrying
+from hotline_bench.probes import auth, repair_request, retrying, technician_of
 from hotline_bench.stats import Latencies
 
 SITES = ("dmg", "qjc", "gxi")
@@ -293,7 +292,7 @@ class Pipeline:
         )
 
     # -- the technicians -------------------------------------------------------------------
-    async def _complete(self, trace: Trace, work_order_id: str) -> None:
+    async def _complete(self, trace: Trace, work_order_id: str, technician: dict[str, Any]) -> None:
         completion: dict[str, Any] = {"resident_signed": True}
         if trace.paid:
             method = "cash" if trace.index % 4 == 0 else "bank_collection"
@@ -304,7 +303,7 @@ class Pipeline:
                 lambda: self._dispatch.post(
                     f"/work-orders/{work_order_id}/completion",
                     json=completion,
-                    headers=auth(Role.TECHNICIAN),
+                    headers=technician_of({"technician": technician}),
                 )
             )
         response.raise_for_status()
@@ -341,7 +340,7 @@ class Pipeline:
         self.bus_events += 1
         if kind == "WorkOrderDispatched" and found.dispatched is None:
             found.dispatched = at
-            self._spawn(self._complete(found, payload["work_order_id"]))
+            self._spawn(self._complete(found, payload["work_order_id"], payload["technician"]))
         elif kind == "ChargeRaised":
             found.charged = at
         elif kind == "CallbackScheduled":

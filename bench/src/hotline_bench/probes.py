@@ -20,17 +20,28 @@ DEMO_SITES = list(stack.DEMO_SITES)
 """The sites of the demo data (infra's seed)."""
 
 
-def token(role: Role = Role.AGENT, sites: list[str] | None = None) -> str:
+def token(
+    role: Role = Role.AGENT, sites: list[str] | None = None, subject: str | None = None
+) -> str:
     """A development bearer token (the dev secret every local service accepts): for every site
     unless ``sites`` are given (a site's role names the demo sites, since only hotline roles may
-    say ``*``)."""
+    say ``*``). A technician's ``subject`` is their technician id: they act on their own orders."""
     if sites is None:
         sites = ["*"] if role in HOTLINE_ROLES else DEMO_SITES
-    return issue_token(DEV_JWT_SECRET, subject=f"bench-{role.value}", role=role, sites=sites)
+    return issue_token(
+        DEV_JWT_SECRET, subject=subject or f"bench-{role.value}", role=role, sites=sites
+    )
 
 
-def auth(role: Role = Role.AGENT, sites: list[str] | None = None) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token(role, sites)}"}
+def auth(
+    role: Role = Role.AGENT, sites: list[str] | None = None, subject: str | None = None
+) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token(role, sites, subject)}"}
+
+
+def technician_of(order: dict[str, Any], sites: list[str] | None = None) -> dict[str, str]:
+    """The headers of the technician a work order (as dispatch lists it) is assigned to."""
+    return auth(Role.TECHNICIAN, sites, subject=order["technician"]["technician_id"])
 
 
 def repair_request(

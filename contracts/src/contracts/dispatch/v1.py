@@ -115,7 +115,8 @@ class ServiceItemUsed(ContractModel):
 
 
 class WorkOrderCompletedPayload(ContractModel):
-    """The resident accepted the work (验收) and the work order is complete."""
+    """The customer tried the work and signed, satisfied (验收): the work order is complete, to be
+    charged (for paid items) and called back."""
 
     work_order_id: uuid.UUID = Field(description="Dispatch's id of the work order")
     work_order_no: str = _work_order_no()
@@ -131,6 +132,22 @@ class WorkOrderCompletedPayload(ContractModel):
         default=None, description="How the resident pays; set when items is not empty"
     )
     resident_signed: bool = Field(description="The resident signed the service record")
+    service_record_no: str | None = Field(
+        default=None,
+        description="The service and callback record (服务及回访记录表) opened when the fee was "
+        "agreed before work (DSP-05); its serial travels with the charge and the callback. None "
+        "for work with no fee agreed",
+        examples=["SV-DMG-20261123-0001"],
+    )
+    signed_by: str | None = Field(
+        default=None,
+        description="Who signed for the customer (顾客签名)",
+        examples=["王芳"],
+        json_schema_extra=PERSONAL,
+    )
+    reworks: int = Field(
+        default=0, ge=0, description="Times the work was redone before the customer was satisfied"
+    )
 
 
 class WorkOrderDispatched(Event[WorkOrderDispatchedPayload]):

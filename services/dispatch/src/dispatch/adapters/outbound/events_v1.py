@@ -142,6 +142,9 @@ def to_integration(order: WorkOrder, event: Any, context: EventContext) -> Event
                 if completion.payment_method
                 else None,
                 resident_signed=order.sign_off is not None,
+                service_record_no=order.quote.service_record_no if order.quote else None,
+                signed_by=order.sign_off.signed_by if order.sign_off else None,
+                reworks=order.reworks,
             ),
             completion.completed_at,
         )

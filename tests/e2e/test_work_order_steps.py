@@ -1,0 +1,151 @@
+"""A work order step by step through the real services: the technician's phone calls one route
+per step, the customer signs, billing charges and callback calls back only then; a cancelled
+order is voided and never charged (DSP-03..DSP-06, ACC-01..ACC-03)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+from hotline_infra.stack import Stack
+from hotline_libs.auth import Role
+
+from tests.support import (
+    auth,
+    client,
+    eventually,
+    register,
+    repair_request,
+    technician_of,
+    work_order_of,
+)
+
+pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("service_logs_on_failure")]
+
+
+async def _step(
+    dispatch: httpx.AsyncClient,
+    order: dict[str, Any],
+    step: str,
+    body: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+    expected: int = 201,
+) -> dict[str, Any]:
+    response = await dispatch.post(
+        f"/work-orders/{order['work_order_id']}/{step}",
+        json=body,
+        headers=headers or technician_of(order),
+    )
+    assert response.status_code == expected, f"{step}: {response.status_code} {response.text}"
+    answer: dict[str, Any] = response.json()
+    return answer
+
+
+async def _charges(platform: Stack, request_id: str) -> list[dict[str, Any]]:
+    async with client(platform, "billing") as billing:
+        answer = await billing.get(
+            "/charges", params={"request_id": request_id}, headers=auth(Role.FINANCE)
+        )
+    items: list[dict[str, Any]] = answer.json()["items"]
+    return items
+
+
+async def test_acc02_a_paid_repair_quoted_reworked_and_signed_is_charged_and_called_back_once(
+    platform: Stack,
+) -> None:
+    request = await register(platform, repair_request())
+    order = await work_order_of(platform, request["request_id"], "dispatched")
+    async with client(platform, "dispatch") as dispatch:
+        taken = await _step(dispatch, order, "acceptance")
+        assert taken["status"] == "accepted" and taken["taken_at"]
+        await _step(dispatch, order, "acceptance", expected=200)  # a retried tap
+        await _step(dispatch, order, "departure")
+        await _step(dispatch, order, "arrival")
+        refused = await dispatch.post(
+            f"/work-orders/{order['work_order_id']}/start", headers=technician_of(order)
+        )
+        assert refused.status_code == 422 and "agree the fee" in refused.json()["detail"]
+        quoted = await _step(
+            dispatch,
+            order,
+            "quote",
+            {"items": [{"item_code": "RP-TAP", "quantity": 1, "agreed_unit_price": "80.00"}]},
+        )
+        assert quoted["service_record_no"].startswith("SV-DMG-")
+        await _step(dispatch, order, "start")
+        await _step(dispatch, order, "finish", {"payment_method": "cash"})
+        again = await _step(dispatch, order, "sign-off", {"signed_by": "王芳", "satisfied": False})
+        assert again["status"] == "in_progress" and again["reworks"] == 1
+        assert await _charges(platform, request["request_id"]) == []
+        await _step(dispatch, order, "finish", {"payment_method": "cash"})
+        signed = await _step(
+            dispatch,
+            order,
+            "sign-off",
+            {"signed_by": "王芳", "satisfied": True, "signature_ref": "sig/wo-1.png"},
+        )
+        verified = await _step(dispatch, order, "verification", headers=auth(Role.DUTY_STAFF))
+    assert signed["status"] == "signed_off" and verified["status"] == "verified"
+    assert [change["step"] for change in verified["history"]] == [
+        "assign",
+        "accept",
+        "set_out",
+        "arrive",
+        "quote",
+        "start",
+        "complete",
+        "rework",
+        "complete",
+        "sign_off",
+        "verify",
+    ]
+    assert verified["history"][1]["actor"]["subject"] == order["technician"]["technician_id"]
+    assert verified["next_steps"] == ["close_out"]
+
+    [charge] = await eventually(
+        lambda: _charges(platform, request["request_id"]), what="the charge"
+    )
+    assert charge["total"] == "80.00"  # the price agreed before work
+
+    async def callback() -> list[dict[str, Any]] | None:
+        async with client(platform, "callback") as service:
+            found = (
+                await service.get(
+                    "/callbacks", params={"request_id": request["request_id"]}, headers=auth()
+                )
+            ).json()
+        items: list[dict[str, Any]] = found["items"]
+        return items or None
+
+    [scheduled] = await eventually(callback, what="the callback")
+    assert scheduled["reason"] == "after_paid_service"
+
+
+async def test_dsp06_a_cancelled_order_is_voided_and_only_its_technician_acts_on_it(
+    platform: Stack,
+) -> None:
+    request = await register(platform, repair_request())
+    order = await work_order_of(platform, request["request_id"], "dispatched")
+    someone_else = auth(Role.TECHNICIAN, ["dmg"], subject="dmg-t99")
+    async with client(platform, "dispatch") as dispatch:
+        refused = await dispatch.post(
+            f"/work-orders/{order['work_order_id']}/acceptance", headers=someone_else
+        )
+        assert refused.status_code == 403 and "not assigned to you" in refused.json()["detail"]
+        await _step(dispatch, order, "acceptance")
+        cancelled = await _step(dispatch, order, "cancellation", {"reason": "住户自行修好了"})
+        assert cancelled["status"] == "cancelled"
+        not_yet = await dispatch.post(
+            f"/work-orders/{order['work_order_id']}/finish",
+            json={},
+            headers=technician_of(order),
+        )
+        assert not_yet.status_code == 409
+        assert "cancelled" in not_yet.json()["detail"] and "complete" in not_yet.json()["detail"]
+        desk = auth(Role.DUTY_STAFF, ["dmg"])
+        voided = await _step(dispatch, order, "void", {"reason": "中控室核销"}, headers=desk)
+        await _step(dispatch, order, "void", {"reason": "中控室核销"}, headers=desk, expected=200)
+    assert voided["status"] == "voided" and voided["next_steps"] == []
+    assert voided["history"][-1]["actor"]["role"] == "duty_staff"
+    assert await _charges(platform, request["request_id"]) == []
