@@ -261,3 +261,20 @@ def test_a_visit_recorded_in_one_go_takes_every_step_in_order() -> None:
     assert not work_order.record_visit(report, None, LATER, TECH)
     with pytest.raises(Conflict, match="completed differently"):
         work_order.record_visit(CompletionReport(items=(), payment_method=None), None, LATER, TECH)
+
+
+def test_a_retried_signature_changes_nothing_whatever_time_it_omits() -> None:
+    work_order = order_in(S.COMPLETED)
+    assert work_order.sign(SignOff("王芳", satisfied=True), LATER, TECH)
+    assert not work_order.sign(SignOff("王芳", satisfied=True), LATER + timedelta(minutes=1), TECH)
+    with pytest.raises(Conflict, match="signed_off; sign_off is not possible"):
+        work_order.sign(SignOff("王芳", satisfied=True, opinion="很好"), LATER, TECH)
+
+
+def test_a_retried_finish_that_relies_on_the_quote_changes_nothing() -> None:
+    work_order = order_in(S.ARRIVED)
+    work_order.agree_fee((TAP,), "SV-DMG-20261123-0001", LATER, TECH)
+    work_order.start(LATER, TECH)
+    finished = CompletionReport(items=(), payment_method=PaymentMethod.CASH)
+    assert work_order.complete(finished, LATER, TECH)
+    assert not work_order.complete(finished, LATER + timedelta(minutes=1), TECH)

@@ -92,9 +92,25 @@ class Driver:
             await asyncio.gather(*(one(i) for i in range(self.total)))
 
     async def complete_all(self) -> None:
+        """Each dispatched order of this run is walked through by its technician, a few at a
+        time, step by step as the phone does it."""
+        limit = asyncio.Semaphore(self.concurrency)
+        walking: set[str] = set()
+        tasks: set[asyncio.Task[None]] = set()
+        failures: list[Exception] = []
         async with httpx.AsyncClient(
             base_url=self.stack.service_url("dispatch"), timeout=10
         ) as dispatch:
+
+            async def walk(order: dict[str, Any], paid: bool) -> None:
+                try:
+                    async with limit:
+                        await visit(dispatch, order, paid)
+                except Exception as exc:  # the driver gives up: said by the loop below
+                    failures.append(exc)
+                    return
+                self.completed.add(order["request_id"])
+
             while len(self.completed) < self.total:
                 listing = await retrying(
                     lambda: dispatch.get(
@@ -105,20 +121,38 @@ class Driver:
                 )
                 for order in listing.json()["items"]:
                     request = self.requests.get(order["request_id"])
-                    if request is None or order["request_id"] in self.completed:
+                    if request is None or order["request_id"] in walking:
                         continue
-                    completion: dict[str, Any] = {"resident_signed": True}
-                    if request["paid"]:
-                        completion |= {"items": [PAID_ITEM], "payment_method": "bank_collection"}
-                    url = f"/work-orders/{order['work_order_id']}/completion"
-                    response = await retrying(
-                        functools.partial(
-                            dispatch.post, url, json=completion, headers=technician_of(order)
-                        )
-                    )
-                    _expect_success(response)
-                    self.completed.add(order["request_id"])
+                    walking.add(order["request_id"])
+                    task = asyncio.create_task(walk(order, request["paid"]))
+                    tasks.add(task)
+                    task.add_done_callback(tasks.discard)
+                if failures:
+                    raise failures[0]
                 await asyncio.sleep(0.2)
+            await asyncio.gather(*tasks)
+
+
+VISIT = ("acceptance", "arrival", "quote", "start", "finish", "sign-off")
+"""The technician's steps on the phone, from taking the order to the customer's signature."""
+
+
+async def visit(dispatch: httpx.AsyncClient, order: dict[str, Any], paid: bool) -> None:
+    """The technician takes ``order``, arrives, agrees the fee (none for free work), does the work
+    and the customer signs, satisfied; a retried step changes nothing."""
+    bodies: dict[str, dict[str, Any] | None] = {
+        "quote": {"items": [PAID_ITEM] if paid else []},
+        "finish": {"payment_method": "bank_collection"} if paid else {},
+        "sign-off": {"signed_by": order["resident"]["name"], "satisfied": True},
+    }
+    for step in VISIT:
+        url = f"/work-orders/{order['work_order_id']}/{step}"
+        response = await retrying(
+            functools.partial(
+                dispatch.post, url, json=bodies.get(step), headers=technician_of(order)
+            )
+        )
+        _expect_success(response)
 
 
 async def effects(stack: Stack, driver: Driver) -> dict[str, Any]:
@@ -135,7 +169,7 @@ async def effects(stack: Stack, driver: Driver) -> dict[str, Any]:
             [
                 d["request_id"]
                 async for d in db("dispatch")["work_orders"].find(
-                    {"request_id": {"$in": ids}, "status": "completed"}, {"request_id": 1}
+                    {"request_id": {"$in": ids}, "status": "signed_off"}, {"request_id": 1}
                 )
             ]
         )

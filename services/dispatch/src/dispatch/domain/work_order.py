@@ -253,6 +253,10 @@ class SignOff:
     signed_at: datetime | None = None
     """Now if not given."""
 
+    def repeated_by(self, other: SignOff) -> bool:
+        """True when ``other`` is this signature again (a retry), whatever time it omits."""
+        return replace(other, signed_at=other.signed_at or self.signed_at) == self
+
 
 class Escalation(enum.StrEnum):
     """Who an unsatisfied customer's order goes to (ACC-03)."""
@@ -463,15 +467,15 @@ class WorkOrder(Aggregate):
     def complete(self, report: CompletionReport, now: datetime, actor: Actor) -> bool:
         """The technician finished; the customer is to try it and sign. False when this
         completion was already recorded."""
+        items = report.items or (self.quote.items if self.quote else ())
         if self.status is WorkOrderStatus.COMPLETED and self.completion is not None:
-            if self.completion.same_report(report):
+            if self.completion.same_report(replace(report, items=items)):
                 return False
             raise Conflict(
                 f"work order {self.work_order_no} is completed; complete is not possible now: "
                 "it is already completed differently"
             )
         completed_at = report.completed_at or now
-        items = report.items or (self.quote.items if self.quote else ())
         _check_completion(report, items, completed_at, self, now)
         self._move(Step.COMPLETE, now, actor, "work done")
         self.completion = Completion(
@@ -496,7 +500,8 @@ class WorkOrder(Aggregate):
         arrived, fee agreed for paid work, started, completed, signed off by the resident,
         satisfied). False when this visit was already recorded."""
         if self.status in (S.SIGNED_OFF, S.VERIFIED, S.CLOSED) and self.completion is not None:
-            if self.completion.same_report(report):
+            items = report.items or (self.quote.items if self.quote else ())
+            if self.completion.same_report(replace(report, items=items)):
                 return False
             raise Conflict(
                 f"work order {self.work_order_no} is {self.status.value}: it is already "
@@ -529,7 +534,7 @@ class WorkOrder(Aggregate):
         """The customer tried the result. Satisfied: signed off, and the work is charged and
         called back. Not satisfied: reworked (ACC-02), or escalated when it was reworked before
         (ACC-03). False when this signature was already recorded."""
-        if self.sign_off == sign_off and self.status is WorkOrderStatus.SIGNED_OFF:
+        if self.sign_off is not None and self.sign_off.repeated_by(sign_off):
             return False
         if not sign_off.signed_by.strip():
             raise RuleViolation("signed_by names who signed", field="signed_by")
