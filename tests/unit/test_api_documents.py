@@ -6,16 +6,18 @@ A route added later without these fails here before it reaches the matrix or Sch
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from billing.bootstrap import bootstrap as billing
 from callback.bootstrap import bootstrap as callback
 from dispatch.bootstrap import bootstrap as dispatch
+from hotline_libs.service import HotlineService
 from intake.bootstrap import bootstrap as intake
 from notification.bootstrap import bootstrap as notification
 
-SERVICES = {
+SERVICES: dict[str, Callable[[], HotlineService]] = {
     "intake": intake,
     "dispatch": dispatch,
     "billing": billing,

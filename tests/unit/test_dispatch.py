@@ -25,7 +25,10 @@ from dispatch.domain.commands import (
 )
 from dispatch.domain.technician import Technician, choose_technician
 from dispatch.domain.work_order import (
+    ACCEPTANCE_DUE,
+    ARRIVAL_DUE,
     ASSIGNMENT_RETRY,
+    COMPLETION_DUE,
     DISPATCH_DUE,
     RETRY_ASSIGNMENT,
     TRANSITIONS,
@@ -150,7 +153,11 @@ async def test_dsp02_an_accepted_repair_is_dispatched_with_its_15_minute_deadlin
     assert event.payload.dispatched_on_time
     assert event.causation_id == accepted.event_id
     assert event.aggregate_version == 1
-    assert order.deadlines() == {}  # nothing to watch once a technician has it
+    # once a technician has it: the time to take it (DSP-03) and to finish routine work
+    assert order.deadlines() == {
+        ACCEPTANCE_DUE: NOW + timedelta(minutes=13),
+        COMPLETION_DUE: NOW + timedelta(hours=48),
+    }
 
 
 async def test_dsp02_a_late_dispatch_is_reported_as_late() -> None:
@@ -190,6 +197,7 @@ async def test_nobody_on_duty_leaves_the_order_waiting_visibly_and_tells_the_sup
     assert order.deadlines() == {
         DISPATCH_DUE: NOW + timedelta(minutes=15),
         RETRY_ASSIGNMENT: NOW + ASSIGNMENT_RETRY,
+        COMPLETION_DUE: NOW + timedelta(hours=48),
     }
     assert dispatch.published(v1.WorkOrderDispatched) == []
 
@@ -215,7 +223,8 @@ async def test_a_technician_coming_on_duty_takes_the_waiting_orders_oldest_first
     ]
     assert all(e.payload.technician.name == "孙丽" for e in dispatched)
     assert all(
-        o.status is WorkOrderStatus.DISPATCHED and o.deadlines() == {} for o in dispatch.orders()
+        o.status is WorkOrderStatus.DISPATCHED and DISPATCH_DUE not in o.deadlines()
+        for o in dispatch.orders()
     )
 
 
@@ -532,3 +541,91 @@ async def test_duty_staff_reassign_to_a_technician_of_the_site_only() -> None:
                 order.work_order_id, Step.REASSIGN, desk, None, technician_id="gxi-t01", reason="x"
             )
         )
+
+
+async def _clock(dispatch: Dispatch, order: WorkOrder, name: str) -> None:
+    stored = dispatch.store.saved("work_orders")[str(order.work_order_id)]
+    due = stored.deadlines()[name]
+    dispatch.clock.now = due + timedelta(seconds=5)
+    await dispatch.handle(WorkOrderDeadlineReached(order.work_order_id, name, due))
+
+
+async def test_dsp03_an_order_not_taken_in_time_goes_to_someone_else_on_duty_once() -> None:
+    dispatch = Dispatch()
+    order = await dispatch.handle(dispatch_request(builders.request_accepted()))
+    assert order.technician.technician_id == "dmg-t01"
+    await _clock(dispatch, order, ACCEPTANCE_DUE)
+    [missed] = dispatch.published(v1.WorkOrderClockMissed)
+    assert missed.payload.clock is v1.FieldClock.ACCEPTANCE
+    assert missed.payload.technician.technician_id == "dmg-t01"
+    assert missed.payload.reassigned_to.technician_id == "dmg-t02"
+    [moved] = dispatch.orders()
+    assert (
+        moved.technician.technician_id == "dmg-t02" and moved.status is WorkOrderStatus.DISPATCHED
+    )
+    assert moved.history[-1].actor.role == "system"
+    assert "not taken within 10 minutes by 李强" in moved.history[-1].reason
+    # the same deadline delivered again (another replica) changes nothing; the new technician
+    # has a clock of their own
+    await dispatch.handle(
+        WorkOrderDeadlineReached(order.work_order_id, ACCEPTANCE_DUE, NOW + timedelta(minutes=10))
+    )
+    assert len(dispatch.published(v1.WorkOrderClockMissed)) == 1
+    assert moved.deadlines()[ACCEPTANCE_DUE] > dispatch.clock.now
+    await _clock(dispatch, order, ACCEPTANCE_DUE)
+    second = dispatch.published(v1.WorkOrderClockMissed)[-1]
+    assert second.payload.reassigned_to.technician_id == "dmg-t01"
+    assert len({e.event_id for e in dispatch.published(v1.WorkOrderClockMissed)}) == 2
+
+
+async def test_dsp03_nobody_else_on_duty_keeps_the_order_and_tells_the_supervisor() -> None:
+    dispatch = Dispatch(LI, SUN)
+    order = await dispatch.handle(dispatch_request(builders.request_accepted()))
+    await _clock(dispatch, order, ACCEPTANCE_DUE)
+    [missed] = dispatch.published(v1.WorkOrderClockMissed)
+    assert missed.payload.reassigned_to is None
+    [kept] = dispatch.orders()
+    assert kept.technician.technician_id == "dmg-t01" and ACCEPTANCE_DUE not in kept.deadlines()
+
+
+async def test_dsp04_nobody_at_the_appointment_is_reported_and_a_new_time_starts_a_new_clock() -> (
+    None
+):
+    dispatch = Dispatch()
+    accepted = builders.request_accepted()
+    order = await dispatch.handle(
+        replace(dispatch_request(accepted), appointment_at=NOW + timedelta(hours=2))
+    )
+    await _step(dispatch, order, Step.ACCEPT)
+    await _clock(dispatch, order, ARRIVAL_DUE)
+    [missed] = dispatch.published(v1.WorkOrderClockMissed)
+    assert missed.payload.clock is v1.FieldClock.ARRIVAL
+    assert missed.payload.due_at == NOW + timedelta(hours=2)
+    desk = Actor("duty-01", "duty_staff", "值班员")
+    await dispatch.handle(
+        TakeStep(
+            order.work_order_id,
+            Step.RESCHEDULE,
+            desk,
+            None,
+            appointment_at=NOW + timedelta(days=1),
+            reason="住户改约",
+        )
+    )
+    [stored] = dispatch.orders()
+    assert stored.deadlines()[ARRIVAL_DUE] == NOW + timedelta(days=1)
+    arrived, _ = await _step(dispatch, order, Step.ARRIVE)
+    assert arrived.arrived_late is False and ARRIVAL_DUE not in arrived.deadlines()
+
+
+async def test_emergency_work_not_finished_in_four_hours_is_reported_once() -> None:
+    dispatch = Dispatch()
+    order = await dispatch.handle(
+        dispatch_request(builders.request_accepted(emergency=Emergency.WATER_LEAK))
+    )
+    assert order.deadlines()[COMPLETION_DUE] == NOW + timedelta(hours=4)
+    await _clock(dispatch, order, COMPLETION_DUE)
+    [missed] = dispatch.published(v1.WorkOrderClockMissed)
+    assert missed.payload.clock is v1.FieldClock.COMPLETION and missed.payload.emergency
+    [stored] = dispatch.orders()
+    assert COMPLETION_DUE not in stored.deadlines()

@@ -28,10 +28,13 @@ from contracts.callback.v1 import (
     CallbackScheduledPayload,
 )
 from contracts.dispatch.v1 import (
+    FieldClock,
     ServiceItemUsed,
     Technician,
     WorkOrderAwaitingTechnician,
     WorkOrderAwaitingTechnicianPayload,
+    WorkOrderClockMissed,
+    WorkOrderClockMissedPayload,
     WorkOrderCompleted,
     WorkOrderCompletedPayload,
     WorkOrderDispatched,
@@ -639,6 +642,27 @@ def canonical_examples() -> dict[type[Event[Any]], Event[Any]]:
             ),
             producer="dispatch",
             aggregate_version=3,
+        ),
+        _event(
+            WorkOrderClockMissed,
+            41,
+            WorkOrderClockMissedPayload(
+                work_order_id=WORK_ORDER_ID,
+                work_order_no=WORK_ORDER_NO,
+                request_id=REQUEST_ID,
+                request_no=REQUEST_NO,
+                clock=FieldClock.ACCEPTANCE,
+                trade="maintenance",
+                technician=TECHNICIAN,
+                reassigned_to=Technician(
+                    technician_id="dmg-t02", name="赵敏", phone="+8613900000102"
+                ),
+                due_at=ACCEPTED_AT + timedelta(minutes=30),
+                noticed_at=ACCEPTED_AT + timedelta(minutes=30, seconds=2),
+                overdue_by_s=2,
+            ),
+            producer="dispatch",
+            aggregate_version=4,
         ),
         _event(
             WorkOrderCompleted,

@@ -11,6 +11,7 @@ from contracts.billing.v1 import ChargeRaised, PriceListRecorded
 from contracts.callback.v1 import CallbackOverdue, CallbackScheduled
 from contracts.dispatch.v1 import (
     WorkOrderAwaitingTechnician,
+    WorkOrderClockMissed,
     WorkOrderCompleted,
     WorkOrderDispatched,
     WorkOrderDispatchOverdue,
@@ -67,6 +68,7 @@ _EVENTS: dict[tuple[str, int], type[Event[Any]]] = {
         WorkOrderDispatched,
         WorkOrderAwaitingTechnician,
         WorkOrderDispatchOverdue,
+        WorkOrderClockMissed,
         WorkOrderCompleted,
         ChargeRaised,
         PriceListRecorded,

@@ -13,6 +13,7 @@ from contracts.envelope import (
     ContractModel,
     Event,
     Money,
+    OpenEnum,
     PaymentMethod,
     Resident,
     UtcDateTime,
@@ -98,6 +99,39 @@ class WorkOrderDispatchOverduePayload(ContractModel):
     overdue_by_s: int = Field(
         ge=0, description="How late, in seconds, when noticed (noticed_at - dispatch_due_at)"
     )
+
+
+class FieldClock(OpenEnum):
+    """A clock of the work in the field."""
+
+    ACCEPTANCE = "acceptance"
+    """The technician did not take the order (接单) in time (DSP-03)."""
+    ARRIVAL = "arrival"
+    """Nobody arrived by the appointment (DSP-04)."""
+    COMPLETION = "completion"
+    """The work was not finished in the time its urgency allows."""
+
+
+class WorkOrderClockMissedPayload(ContractModel):
+    """A field clock of a work order ran out; the supervisor is to be told. An order not taken in
+    time has gone to someone else on duty, if anyone was."""
+
+    work_order_id: uuid.UUID = Field(description="Dispatch's id of the work order")
+    work_order_no: str = _work_order_no()
+    request_id: uuid.UUID = Field(description="The accepted request it serves")
+    request_no: str = _request_no()
+    clock: FieldClock = Field(description="Which clock ran out", examples=["acceptance"])
+    trade: str = Field(description="The trade of the work", examples=["maintenance"])
+    technician: Technician | None = Field(
+        default=None, description="Who had the order when the clock ran out"
+    )
+    reassigned_to: Technician | None = Field(
+        default=None, description="Who has it now, when it was not taken in time and moved"
+    )
+    emergency: bool = Field(default=False, description="Emergency work (sent out first)")
+    due_at: UtcDateTime = Field(description="When the clock ran out")
+    noticed_at: UtcDateTime = Field(description="When dispatch noticed")
+    overdue_by_s: int = Field(ge=0, description="noticed_at - due_at, in seconds")
 
 
 class ServiceItemUsed(ContractModel):
@@ -187,6 +221,18 @@ class WorkOrderCompleted(Event[WorkOrderCompletedPayload]):
     """Published by dispatch when the resident accepted the finished work."""
 
     EVENT_TYPE: ClassVar[str] = "WorkOrderCompleted"
+    VERSION: ClassVar[int] = 1
+    TOPIC: ClassVar[str] = topics.WORK_ORDERS
+
+    def partition_key(self) -> str:
+        return str(self.payload.work_order_id)
+
+
+class WorkOrderClockMissed(Event[WorkOrderClockMissedPayload]):
+    """Published by dispatch when a field clock of a work order runs out (not taken, nobody at
+    the appointment, not finished in time): each clock once, across restarts and replicas."""
+
+    EVENT_TYPE: ClassVar[str] = "WorkOrderClockMissed"
     VERSION: ClassVar[int] = 1
     TOPIC: ClassVar[str] = topics.WORK_ORDERS
 

@@ -20,6 +20,7 @@ from dispatch.entrypoints.http import technicians, work_order_steps, work_orders
 from dispatch.entrypoints.http.access import ACCESS
 from dispatch.entrypoints.subscriptions import subscriptions
 from dispatch.service_layer.handlers import HANDLERS
+from dispatch.settings import DispatchSettings
 
 NAME = "dispatch"
 
@@ -34,16 +35,18 @@ async def prepare(db: AsyncDatabase[Document], settings: ServiceSettings) -> Non
         await add_missing(uow, uow.technicians, DEMO_TECHNICIANS)
 
 
-def bootstrap(settings: ServiceSettings | None = None, clock: Clock = utc_now) -> HotlineService:
+def bootstrap(settings: DispatchSettings | None = None, clock: Clock = utc_now) -> HotlineService:
+    settings = settings or DispatchSettings()
     service = HotlineService(
         NAME,
-        settings or ServiceSettings(),
+        settings,
         description="Creates work orders for accepted requests and assigns technicians (派工).",
         publishes=[
             v1.WorkOrderDispatched,
             v1.WorkOrderAwaitingTechnician,
             v1.WorkOrderDispatchOverdue,
             v1.WorkOrderCompleted,
+            v1.WorkOrderClockMissed,
         ],
         prepare=prepare,
         clock=clock,
@@ -51,6 +54,7 @@ def bootstrap(settings: ServiceSettings | None = None, clock: Clock = utc_now) -
     bus = service.message_bus(
         HANDLERS,
         MongoDispatchUnitOfWork,
+        dependencies={"field_clocks": settings.field_clocks()},
     )
     return service.wire(
         bus,

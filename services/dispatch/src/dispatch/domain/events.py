@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from dispatch.domain.technician import Assignee
+
 
 @dataclass(frozen=True)
 class WorkOrderAwaitingTechnician:
@@ -70,3 +72,16 @@ class WorkOrderVoided:
 
     reason: str
     at: datetime
+
+
+@dataclass(frozen=True)
+class WorkOrderClockMissed:
+    """A field clock ran out: not taken in time (and reassigned if someone else was on duty),
+    nobody at the appointment, or not finished in the time its urgency allows."""
+
+    clock: str
+    key: str
+    due_at: datetime
+    noticed_at: datetime
+    technician: Assignee | None
+    reassigned_to: Assignee | None

@@ -158,6 +158,38 @@ RECORD_OPENS_FROM = frozenset({S.DISPATCHED, S.ACCEPTED, S.ON_THE_WAY, S.ARRIVED
 
 DISPATCH_DUE = "dispatch_due"
 RETRY_ASSIGNMENT = "retry_assignment"
+ACCEPTANCE_DUE = "acceptance_due"
+"""The technician has not taken the order (接单) in the site's time: reassigned, supervisor told."""
+ARRIVAL_DUE = "arrival_due"
+"""The appointment came and nobody arrived (DSP-04)."""
+COMPLETION_DUE = "completion_due"
+"""The work is not finished in the time its urgency allows."""
+
+BEFORE_ARRIVAL = frozenset({S.DISPATCHED, S.ACCEPTED, S.ON_THE_WAY})
+BEFORE_DONE = frozenset(
+    {
+        S.AWAITING_TECHNICIAN,
+        S.DISPATCHED,
+        S.ACCEPTED,
+        S.ON_THE_WAY,
+        S.ARRIVED,
+        S.QUOTED,
+        S.IN_PROGRESS,
+    }
+)
+
+
+@dataclass(frozen=True)
+class FieldClocks:
+    """How long each field step may take, from dispatch's settings when the order is made (so a
+    changed setting does not move the clocks of orders already running)."""
+
+    accept_within: timedelta = timedelta(minutes=10)
+    emergency_within: timedelta = timedelta(hours=4)
+    routine_within: timedelta = timedelta(hours=48)
+
+    def done_within(self, *, emergency: bool) -> timedelta:
+        return self.emergency_within if emergency else self.routine_within
 
 
 @dataclass(frozen=True)
@@ -303,6 +335,10 @@ class WorkOrder(Aggregate):
     escalated_to: Escalation | None = None
     reschedules: int = 0
     history: list[Change] = field(default_factory=list)
+    clocks: FieldClocks = field(default_factory=FieldClocks)
+    clocks_missed: list[str] = field(default_factory=list)
+    """The field clocks that ran out, each once (acceptance per dispatch round, arrival per
+    appointment, completion)."""
 
     @property
     def paid(self) -> bool:
@@ -394,8 +430,9 @@ class WorkOrder(Aggregate):
         self.dispatched_at = self.dispatched_at or now
         self.waiting_reason = None
         self.next_assignment_try = None
-        rounds = sum(c.step in (Step.ASSIGN, Step.REASSIGN) for c in self.history)
-        self.record(events.WorkOrderDispatched(dispatched_at=now, round=max(rounds, 1)))
+        self.record(
+            events.WorkOrderDispatched(dispatched_at=now, round=max(self.dispatch_round, 1))
+        )
 
     def await_technician(self, now: datetime) -> None:
         """Nobody is on duty for the trade: wait visibly, tell the supervisor (once), try again."""
@@ -639,15 +676,51 @@ class WorkOrder(Aggregate):
         return True
 
     # -- clocks --------------------------------------------------------------------------------
+    @property
+    def dispatch_round(self) -> int:
+        """How many times the order was given to a technician (1 + reassignments)."""
+        return sum(c.step in (Step.ASSIGN, Step.REASSIGN) for c in self.history)
+
+    @property
+    def last_dispatched_at(self) -> datetime | None:
+        given = [c.at for c in self.history if c.step in (Step.ASSIGN, Step.REASSIGN)]
+        return given[-1] if given else self.dispatched_at
+
+    @property
+    def done_by(self) -> datetime:
+        """When the work is to be finished: by urgency, from the request's acceptance."""
+        return self.accepted_at + self.clocks.done_within(emergency=self.emergency is not None)
+
+    def _clock_keys(self) -> dict[str, str]:
+        """Each field clock's key in ``clocks_missed``: a new dispatch round or a new appointment
+        starts a clock of its own."""
+        appointment = self.appointment_at.isoformat() if self.appointment_at else ""
+        return {
+            ACCEPTANCE_DUE: f"acceptance/{self.dispatch_round}",
+            ARRIVAL_DUE: f"arrival/{appointment}",
+            COMPLETION_DUE: "completion",
+        }
+
     def deadlines(self) -> dict[str, datetime]:
-        if self.status is not WorkOrderStatus.AWAITING_TECHNICIAN:
-            return {}
-        running = {}
-        if self.overdue_reported_at is None:
-            running[DISPATCH_DUE] = self.dispatch_due_at
-        if self.next_assignment_try is not None:
-            running[RETRY_ASSIGNMENT] = self.next_assignment_try
-        return running
+        running: dict[str, datetime] = {}
+        if self.status is WorkOrderStatus.AWAITING_TECHNICIAN:
+            if self.overdue_reported_at is None:
+                running[DISPATCH_DUE] = self.dispatch_due_at
+            if self.next_assignment_try is not None:
+                running[RETRY_ASSIGNMENT] = self.next_assignment_try
+        keys = self._clock_keys()
+        dispatched = self.last_dispatched_at
+        if self.status is WorkOrderStatus.DISPATCHED and dispatched is not None:
+            running[ACCEPTANCE_DUE] = dispatched + self.clocks.accept_within
+        if self.appointment_at is not None and self.status in BEFORE_ARRIVAL:
+            running[ARRIVAL_DUE] = self.appointment_at
+        if self.status in BEFORE_DONE:
+            running[COMPLETION_DUE] = self.done_by
+        return {
+            name: due
+            for name, due in running.items()
+            if name not in keys or keys[name] not in self.clocks_missed
+        }
 
     def deadline_reached(self, name: str, now: datetime) -> None:
         if name == DISPATCH_DUE:
@@ -655,8 +728,39 @@ class WorkOrder(Aggregate):
             self.record(
                 events.WorkOrderDispatchOverdue(due_at=self.dispatch_due_at, noticed_at=now)
             )
+        elif name in (ARRIVAL_DUE, COMPLETION_DUE):
+            self._missed(name, now)
         else:
             super().deadline_reached(name, now)
+
+    def not_taken(self, replacement: Technician | None, now: datetime) -> None:
+        """Nobody took the order in time (DSP-03): it goes to ``replacement`` when someone else
+        is on duty for the trade, and the supervisor is told either way."""
+        late = self.technician
+        self._missed(ACCEPTANCE_DUE, now, reassigned_to=replacement)
+        if replacement is not None:
+            minutes = int(self.clocks.accept_within.total_seconds() // 60)
+            self.reassign(
+                replacement,
+                now,
+                DISPATCH_ITSELF,
+                f"not taken within {minutes} minutes by {late.name if late else 'anyone'}",
+            )
+
+    def _missed(self, name: str, now: datetime, reassigned_to: Technician | None = None) -> None:
+        due = self.deadlines()[name]
+        key = self._clock_keys()[name]
+        self.clocks_missed.append(key)
+        self.record(
+            events.WorkOrderClockMissed(
+                clock=name.removesuffix("_due"),
+                key=key,
+                due_at=due,
+                noticed_at=now,
+                technician=self.technician,
+                reassigned_to=None if reassigned_to is None else Assignee.of(reassigned_to),
+            )
+        )
 
 
 def _need_reason(reason: str) -> None:
@@ -712,6 +816,7 @@ def new_work_order(
     now: datetime,
     emergency: str | None = None,
     requested_items: tuple[ItemUsed, ...] = (),
+    clocks: FieldClocks | None = None,
 ) -> WorkOrder:
     """A work order for an accepted request, not yet with anyone."""
     return WorkOrder(
@@ -729,6 +834,7 @@ def new_work_order(
         created_at=now,
         emergency=emergency,
         requested_items=requested_items,
+        clocks=clocks or FieldClocks(),
     )
 
 

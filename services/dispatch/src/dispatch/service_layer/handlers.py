@@ -20,10 +20,12 @@ from dispatch.domain.commands import (
 )
 from dispatch.domain.technician import Technician, choose_technician
 from dispatch.domain.work_order import (
+    ACCEPTANCE_DUE,
     RECORD_OPENS_FROM,
     RETRY_ASSIGNMENT,
     Actor,
     Escalation,
+    FieldClocks,
     Step,
     WorkOrder,
     WorkOrderStatus,
@@ -34,7 +36,9 @@ from dispatch.domain.work_order import (
 from dispatch.service_layer.unit_of_work import DispatchUnitOfWork
 
 
-async def dispatch_request(command: DispatchRequest, uow: DispatchUnitOfWork) -> WorkOrder | None:
+async def dispatch_request(
+    command: DispatchRequest, uow: DispatchUnitOfWork, field_clocks: FieldClocks | None = None
+) -> WorkOrder | None:
     """Create the work order of an accepted request and give it to a technician, or let it wait
     visibly for one; None when the request sends nobody (a consultation, say).
 
@@ -64,6 +68,7 @@ async def dispatch_request(command: DispatchRequest, uow: DispatchUnitOfWork) ->
         now=now,
         emergency=command.emergency,
         requested_items=command.requested_items,
+        clocks=field_clocks,
     )
     await _assign_or_wait(order, uow, now)
     uow.work_orders.add(order)
@@ -233,13 +238,22 @@ async def assign_waiting(site_id: str, uow: DispatchUnitOfWork) -> int:
 async def work_order_deadline_reached(
     command: WorkOrderDeadlineReached, uow: DispatchUnitOfWork
 ) -> None:
-    """The 15 minutes ran out (tell the supervisor), or it is time to look for a technician again."""
+    """A clock ran out: the 15 minutes to dispatch or a field clock (tell the supervisor; an
+    order not taken in time goes to someone else on duty), or it is time to look for a technician
+    again."""
     order = await uow.work_orders.get(command.work_order_id)
     now = uow.clock()
     if order is None or not is_due(order, command.deadline, now):
         return  # handled already (another replica), or the order has moved on
     if command.deadline == RETRY_ASSIGNMENT:
         await _assign_or_wait(order, uow, now)
+    elif command.deadline == ACCEPTANCE_DUE:
+        late = order.technician.technician_id if order.technician else None
+        others = [
+            t for t in await uow.technicians.at_site(order.site_id) if t.technician_id != late
+        ]
+        load = await uow.work_orders.open_per_technician(order.site_id)
+        order.not_taken(choose_technician(others, load, order.trade, order.site_id), now)
     else:
         order.deadline_reached(command.deadline, now)
     await uow.commit()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -21,6 +22,7 @@ from dispatch.domain.work_order import (
     Completion,
     Contact,
     Escalation,
+    FieldClocks,
     ItemUsed,
     PaymentMethod,
     Quote,
@@ -142,6 +144,16 @@ def _from_change(document: Document) -> Change:
     )
 
 
+def _from_clocks(document: Document | None) -> FieldClocks:
+    if document is None:
+        return FieldClocks()  # made before the field clocks: the defaults
+    return FieldClocks(
+        accept_within=timedelta(seconds=document["accept_within_s"]),
+        emergency_within=timedelta(seconds=document["emergency_within_s"]),
+        routine_within=timedelta(seconds=document["routine_within_s"]),
+    )
+
+
 def _signed_when_stored_before_sign_off(document: Document) -> Document:
     """Orders completed before sign-off was a step of its own were signed, satisfied, with the
     completion (it required ``resident_signed``): read them as signed off."""
@@ -214,6 +226,12 @@ class MongoWorkOrders(AggregateRepository[WorkOrder]):
             "escalated_to": o.escalated_to.value if o.escalated_to else None,
             "reschedules": o.reschedules,
             "history": [_change(change) for change in o.history],
+            "clocks": {
+                "accept_within_s": o.clocks.accept_within.total_seconds(),
+                "emergency_within_s": o.clocks.emergency_within.total_seconds(),
+                "routine_within_s": o.clocks.routine_within.total_seconds(),
+            },
+            "clocks_missed": list(o.clocks_missed),
         }
 
     def from_document(self, document: Document) -> WorkOrder:
@@ -253,6 +271,8 @@ class MongoWorkOrders(AggregateRepository[WorkOrder]):
             else None,
             reschedules=document.get("reschedules", 0),
             history=[_from_change(change) for change in document.get("history", [])],
+            clocks=_from_clocks(document.get("clocks")),
+            clocks_missed=list(document.get("clocks_missed", [])),
         )
 
     def to_integration(

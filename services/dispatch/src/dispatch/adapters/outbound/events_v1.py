@@ -38,6 +38,18 @@ def _build(
 ) -> Event[Any]:
     # one event of each kind per work order (and per reassignment): a retry reproduces the id
     cause = order.work_order_id if round_ == 1 else f"{order.work_order_id}/{round_}"
+    return model_built(model, order, context, payload, occurred, cause=cause)
+
+
+def model_built(
+    model: type[Event[Any]],
+    order: WorkOrder,
+    context: EventContext,
+    payload: Any,
+    occurred: Any,
+    *,
+    cause: object,
+) -> Event[Any]:
     event: Event[Any] = model.build(
         event_id=event_id(model, cause),
         producer=PRODUCER,
@@ -113,6 +125,28 @@ def to_integration(order: WorkOrder, event: Any, context: EventContext) -> Event
                 overdue_by_s=max(0, int(event.overdue_by.total_seconds())),
             ),
             event.noticed_at,
+        )
+    if isinstance(event, events.WorkOrderClockMissed):
+        return model_built(
+            v1.WorkOrderClockMissed,
+            order,
+            context,
+            v1.WorkOrderClockMissedPayload(
+                work_order_id=order.work_order_id,
+                work_order_no=order.work_order_no,
+                request_id=order.request_id,
+                request_no=order.request_no,
+                clock=v1.FieldClock(event.clock),
+                trade=order.trade,
+                technician=_technician(event.technician) if event.technician else None,
+                reassigned_to=_technician(event.reassigned_to) if event.reassigned_to else None,
+                emergency=order.emergency is not None,
+                due_at=event.due_at,
+                noticed_at=event.noticed_at,
+                overdue_by_s=max(0, int((event.noticed_at - event.due_at).total_seconds())),
+            ),
+            event.noticed_at,
+            cause=f"{order.work_order_id}/{event.key}",
         )
     if isinstance(event, events.WorkOrderCompleted):
         completion = order.completion
