@@ -560,9 +560,8 @@ async def test_dsp03_an_order_not_taken_in_time_goes_to_someone_else_on_duty_onc
     assert missed.payload.technician.technician_id == "dmg-t01"
     assert missed.payload.reassigned_to.technician_id == "dmg-t02"
     [moved] = dispatch.orders()
-    assert (
-        moved.technician.technician_id == "dmg-t02" and moved.status is WorkOrderStatus.DISPATCHED
-    )
+    assert moved.technician is not None and moved.technician.technician_id == "dmg-t02"
+    assert moved.status is WorkOrderStatus.DISPATCHED
     assert moved.history[-1].actor.role == "system"
     assert "not taken within 10 minutes by 李强" in moved.history[-1].reason
     # the same deadline delivered again (another replica) changes nothing; the new technician
@@ -585,7 +584,8 @@ async def test_dsp03_nobody_else_on_duty_keeps_the_order_and_tells_the_superviso
     [missed] = dispatch.published(v1.WorkOrderClockMissed)
     assert missed.payload.reassigned_to is None
     [kept] = dispatch.orders()
-    assert kept.technician.technician_id == "dmg-t01" and ACCEPTANCE_DUE not in kept.deadlines()
+    assert kept.technician is not None and kept.technician.technician_id == "dmg-t01"
+    assert ACCEPTANCE_DUE not in kept.deadlines()
 
 
 async def test_dsp04_nobody_at_the_appointment_is_reported_and_a_new_time_starts_a_new_clock() -> (
