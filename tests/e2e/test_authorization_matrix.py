@@ -512,6 +512,11 @@ MATRIX: dict[tuple[str, str], Row] = {
         )
     },
     ("dispatch", "list_technicians"): _row(READERS_OF_REQUESTS, "listing"),
+    ("dispatch", "work_order_report"): _row(
+        SERVICE_CENTRE | {R.DIRECTOR, R.QUALITY_HEAD},
+        "site",
+        "/reports/work-orders?site_id={site}&month=2026-11",
+    ),
     ("dispatch", "save_technician"): _row(
         {R.DUTY_STAFF, R.SITE_MANAGER, R.SUPERVISOR, R.ADMIN},
         "site",

@@ -4,12 +4,15 @@ order is voided and never charged (DSP-03..DSP-06, ACC-01..ACC-03)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import httpx
 import pytest
 from hotline_infra.stack import Stack
 from hotline_libs.auth import Role
+from hotline_libs.ids import SITE_TIME_ZONE
+from hotline_libs.tables import XLSX
 
 from tests.support import (
     auth,
@@ -120,6 +123,24 @@ async def test_acc02_a_paid_repair_quoted_reworked_and_signed_is_charged_and_cal
 
     [scheduled] = await eventually(callback, what="the callback")
     assert scheduled["reason"] == "after_paid_service"
+
+    # the month's report counts it for its technician: reworked once, so not a first-time fix
+    month = datetime.now(SITE_TIME_ZONE).strftime("%Y-%m")
+    async with client(platform, "dispatch") as dispatch:
+        report = await dispatch.get(
+            "/reports/work-orders",
+            params={"site_id": "dmg", "month": month},
+            headers=auth(Role.SITE_MANAGER, ["dmg"]),
+        )
+        sheet = await dispatch.get(
+            "/reports/work-orders",
+            params={"site_id": "dmg", "month": month, "format": "xlsx"},
+            headers=auth(Role.DIRECTOR, ["dmg"]),
+        )
+    assert report.status_code == 200, report.text
+    mine = report.json()["by_technician"][order["technician"]["technician_id"]]
+    assert mine["done"] >= 1 and mine["reworked"] >= 1 and mine["first_time_fix"] < 1
+    assert sheet.headers["content-type"].startswith(XLSX) and sheet.content[:2] == b"PK"
 
 
 async def test_dsp06_a_cancelled_order_is_voided_and_only_its_technician_acts_on_it(

@@ -232,3 +232,13 @@ class SiteCalendar:
         """Midnight after the ``days``-th working day after ``moment``'s local day."""
         due_day = self.working_days.add(self.local_day(moment), days)
         return datetime.combine(due_day + timedelta(days=1), time(0), tzinfo=self.zone)
+
+
+def month_bounds(month: str, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    """The month ``YYYY-MM`` as [start, end) in ``zone``: what a site's monthly report covers."""
+    first = date.fromisoformat(f"{month}-01")
+    following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    return (
+        datetime.combine(first, time(0), tzinfo=zone),
+        datetime.combine(following, time(0), tzinfo=zone),
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, Protocol
 
 from hotline_libs.aggregate import Clock
@@ -20,6 +21,12 @@ class WorkOrderRepository(Protocol):
 
     async def waiting_at(self, site_id: str) -> list[WorkOrder]:
         """The site's work orders awaiting a technician, oldest first (tracked for saving)."""
+        ...
+
+    async def created_between(
+        self, site_id: str, start: datetime, end: datetime
+    ) -> list[WorkOrder]:
+        """The site's work orders made in [start, end), for reading."""
         ...
 
 

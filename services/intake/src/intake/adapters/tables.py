@@ -10,13 +10,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from hotline_libs.errors import RuleViolation
-from openpyxl import Workbook, load_workbook
-from openpyxl.chart import BarChart, Reference
+from hotline_libs.tables import CSV, XLSX
+from hotline_libs.tables import write_table as write_table  # the directory's exports
+from openpyxl import load_workbook
 
 from intake.domain.imports import Line
 
-CSV = "text/csv"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+__all__ = ["CSV", "MAX_LINES", "XLSX", "UnreadableTable", "read_table", "write_table"]
+
 MAX_LINES = 20_000
 
 
@@ -82,42 +83,3 @@ def _cell(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))  # a room number typed as 1202 arrives as 1202.0
     return str(value)
-
-
-def write_table(
-    columns: Sequence[str],
-    rows: Sequence[Sequence[str]],
-    media_type: str,
-    chart: Sequence[str] = (),
-) -> bytes:
-    """A table with a header line, in the format ``read_table`` reads back. In XLSX, the
-    ``chart`` columns are written as numbers and drawn as a bar chart, one group of bars per
-    row named by its first cell (a report's chart beside its figures)."""
-    if media_type == CSV:
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(columns)
-        writer.writerows(rows)
-        return ("\ufeff" + out.getvalue()).encode()  # a BOM: Excel opens it as UTF-8
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet()
-    sheet.append(list(columns))
-    charted = {columns.index(name) for name in chart}
-    for row in rows:
-        sheet.append([int(v) if n in charted else v for n, v in enumerate(row)])
-    if charted and rows:
-        sheet.add_chart(_bar_chart(sheet, sorted(charted), len(rows)), f"A{len(rows) + 3}")
-    out_bytes = io.BytesIO()
-    book.save(out_bytes)
-    return out_bytes.getvalue()
-
-
-def _bar_chart(sheet: Any, columns: list[int], rows: int) -> BarChart:
-    chart = BarChart()
-    chart.type = "bar"
-    chart.width, chart.height = 18, 2 + rows
-    for column in columns:
-        data = Reference(sheet, min_col=column + 1, min_row=1, max_row=rows + 1)
-        chart.add_data(data, titles_from_data=True)
-    chart.set_categories(Reference(sheet, min_col=1, min_row=2, max_row=rows + 1))
-    return chart

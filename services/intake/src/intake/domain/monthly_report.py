@@ -6,8 +6,7 @@ from __future__ import annotations
 import enum
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime, timedelta
 
 from hotline_libs.aggregate import Aggregate
 from hotline_libs.errors import Conflict
@@ -152,13 +151,3 @@ def count(
         f.second_complaints += c.second_of is not None
         f.representative_cases += c.representative
     return boards
-
-
-def month_bounds(month: str, zone: ZoneInfo) -> tuple[datetime, datetime]:
-    """The site's month ``YYYY-MM`` as [start, end) in its own time zone."""
-    first = date.fromisoformat(f"{month}-01")
-    following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
-    return (
-        datetime.combine(first, time(0), tzinfo=zone),
-        datetime.combine(following, time(0), tzinfo=zone),
-    )

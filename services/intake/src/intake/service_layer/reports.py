@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
+from hotline_libs.working_days import month_bounds
+
 from intake.domain.boards import RequestKind
 from intake.domain.commands import SignMonthlyReport
 from intake.domain.monthly_report import (
@@ -11,7 +13,6 @@ from intake.domain.monthly_report import (
     ReportSignOffs,
     Stage,
     count,
-    month_bounds,
 )
 from intake.domain.site import Site
 from intake.service_layer.unit_of_work import (

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -318,3 +318,12 @@ class MongoWorkOrders(AggregateRepository[WorkOrder]):
             created_at=within(created),
         )
         return await self.page(query, sort=[("created_at", -1), ("_id", -1)], page=page)
+
+    async def created_between(
+        self, site_id: str, start: datetime, end: datetime
+    ) -> list[WorkOrder]:
+        """The site's work orders made in [start, end), for its monthly figures."""
+        return await self.find(
+            {"site_id": site_id, "created_at": {"$gte": start, "$lt": end}},
+            sort=[("created_at", 1)],
+        )

@@ -43,5 +43,7 @@ ACCESS: Access = {
     "void_work_order": allow(SERVICE_CENTRE),
     "close_out_work_order": allow(SERVICE_CENTRE),
     "list_technicians": allow(HOTLINE_DESK, SITE_DESK, OVERSIGHT),
+    # the site's service centre and managers, and the company leaders it is sent to
+    "work_order_report": allow(SERVICE_CENTRE, OVERSIGHT),
     "save_technician": allow(ROSTER_KEEPERS),
 }
