@@ -34,6 +34,7 @@ from console.entrypoints.web import (
     site_organisation,
     sites,
     staff,
+    work_orders,
 )
 from console.entrypoints.web import answers as answer_pages
 from console.entrypoints.web import requests as request_pages
@@ -74,6 +75,7 @@ def create_app(settings: ConsoleSettings | None = None) -> FastAPI:
     app.include_router(complaint_record.router)
     app.include_router(reception_script.router)
     app.include_router(site_organisation.router)
+    app.include_router(work_orders.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/assets/htmx.min.js", include_in_schema=False)

@@ -16,4 +16,9 @@ class ConsoleSettings(ServiceSettings):
         default=None,
         description="Folder with htmx.min.js (make install fetches it); pages work without it",
     )
+    signatures_dir: str = Field(
+        default=".hotline/console/signatures",
+        description="Where the customers' signatures drawn on the technician's phone are kept "
+        "(dispatch keeps a reference to each, not the picture)",
+    )
     time_zone: str = Field(default="Asia/Shanghai", description="How times are shown")

@@ -355,3 +355,27 @@ class HotlineApi:
     async def accept_job_handover(self, handover_id: str, key: str) -> dict[str, Any]:
         """The successor (or a supervisor for them) takes the job over; intake decides who may."""
         return await self._change(f"/job-handovers/{handover_id}/acceptance", None, key, "PUT")
+
+    # -- dispatch's work orders (派工单) and technicians ------------------------------------------
+    async def work_orders(self, params: dict[str, Any]) -> dict[str, Any]:
+        return await self._call("dispatch", "GET", "/work-orders", params=params)
+
+    async def work_order(self, work_order_id: str) -> dict[str, Any]:
+        return await self._call("dispatch", "GET", f"/work-orders/{work_order_id}")
+
+    async def technicians(self, site_id: str) -> dict[str, Any]:
+        params = {"site_id": site_id, "limit": 500}
+        return await self._call("dispatch", "GET", "/technicians", params=params)
+
+    async def work_order_step(
+        self, work_order_id: str, route: str, body: dict[str, Any] | None, key: str
+    ) -> dict[str, Any]:
+        """One step of the order (``route``: ``acceptance``, ``quote``, ``sign-off`` …); dispatch
+        answers the order after it, or 409 naming the state and the step."""
+        return await self._call(
+            "dispatch",
+            "POST",
+            f"/work-orders/{work_order_id}/{route}",
+            json=body,
+            headers={"Idempotency-Key": key},
+        )

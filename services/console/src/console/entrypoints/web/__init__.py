@@ -116,12 +116,33 @@ DIRECTORY_SCREENS = (
 """The directory and the sites' settings: the navigation's second group, after the work."""
 
 
+TECHNICIANS = frozenset({Role.TECHNICIAN})
+"""Who works orders on their phone: the technician, on the orders assigned to them."""
+FIELD_STAND_INS = frozenset({Role.DUTY_STAFF, Role.ADMINISTRATOR, Role.ADMIN})
+"""Who records a technician's steps in their place (the service centre, ACC-05)."""
+DISPATCHERS = frozenset(
+    {Role.DUTY_STAFF, Role.ADMINISTRATOR, Role.SUPERVISOR, Role.SITE_MANAGER, Role.ADMIN}
+)
+"""Who runs a site's board of work orders: assigns, escalates, verifies, voids, closes out."""
+
+WORK_SCREENS = (
+    Screen("my_work_orders", "/my-work-orders", TECHNICIANS),
+    Screen("work_orders", "/work-orders", DISPATCHERS),
+)
+"""Dispatch's work orders: the technician's phone and the dispatcher's board, a navigation
+group of their own (the first group stays the hotline's desk work)."""
+
+
 def screens_for(role: Role) -> list[Screen]:
     return [screen for screen in SCREENS if role in screen.roles]
 
 
 def directory_screens_for(role: Role) -> list[Screen]:
     return [screen for screen in DIRECTORY_SCREENS if role in screen.roles]
+
+
+def work_screens_for(role: Role) -> list[Screen]:
+    return [screen for screen in WORK_SCREENS if role in screen.roles]
 
 
 class SignInNeeded(Exception):
@@ -210,7 +231,7 @@ def past(moment: str | None, now: datetime) -> bool:
 
 def require(current: Session, screen_key: str) -> None:
     """403 unless the user's role sees ``screen_key``."""
-    screen = next(s for s in (*SCREENS, *DIRECTORY_SCREENS) if s.key == screen_key)
+    screen = next(s for s in (*SCREENS, *WORK_SCREENS, *DIRECTORY_SCREENS) if s.key == screen_key)
     if current.principal.role not in screen.roles:
         raise HTTPException(403, "not_for_role")
 
@@ -256,6 +277,7 @@ def render(
             "current": current,
             "screens": screens_for(current.principal.role) if current else [],
             "directory_screens": directory_screens_for(current.principal.role) if current else [],
+            "work_screens": work_screens_for(current.principal.role) if current else [],
             "csrf": csrf,
             "htmx": request.app.state.htmx is not None,
             **context,

@@ -26,6 +26,7 @@ from console.entrypoints.web import (
     session,
     set_cookie,
     settings_of,
+    work_screens_for,
 )
 from console.i18n import LANGUAGES
 
@@ -58,7 +59,8 @@ async def home(request: Request) -> Response:
         current = await session(request)
     except SignInNeeded:
         return redirect("/sign-in")
-    screens = screens_for(current.principal.role)
+    role = current.principal.role
+    screens = screens_for(role) or work_screens_for(role)
     return redirect(screens[0].path if screens else "/sign-in?reason=not_for_role")
 
 
@@ -94,6 +96,7 @@ async def sign_in(
     sites: Annotated[list[str] | None, Form()] = None,
     name: Annotated[str, Form(max_length=100)] = "",
     token: Annotated[str, Form(max_length=8000)] = "",
+    technician_id: Annotated[str, Form(max_length=40)] = "",
 ) -> Response:
     check_csrf(request, csrf)
     settings = settings_of(request)
@@ -103,9 +106,11 @@ async def sign_in(
             return await _refused(request, "choose a role and at least one site")
         if ALL_SITES in chosen and Role(role) not in HOTLINE_ROLES:
             return await _refused(request, f"a {role} works at named sites, not at all sites")
+        # dispatch knows a technician by their technician id: it is their token's subject
+        technician = role == Role.TECHNICIAN and technician_id.strip()
         token = issue_token(
             settings.jwt_secret.get_secret_value(),
-            subject=f"console-{role}-{name or 'user'}",
+            subject=technician or f"console-{role}-{name or 'user'}",
             role=Role(role),
             sites=chosen,
             name=name.strip() or None,
