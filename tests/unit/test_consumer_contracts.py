@@ -101,6 +101,7 @@ CARRIES: dict[tuple[str, str], tuple[str, ...]] = {
     ("intake", "WorkOrderDispatched"): ("request_id", "work_order_no"),
     ("intake", "WorkOrderAwaitingTechnician"): ("request_id", "work_order_no"),
     ("intake", "WorkOrderDispatchOverdue"): ("request_id", "work_order_no"),
+    ("intake", "WorkOrderClockMissed"): ("request_id", "work_order_no"),
     ("intake", "WorkOrderCompleted"): ("request_id", "work_order_no"),
     ("intake", "ChargeRaised"): ("request_id", "charge_no"),
     ("intake", "PriceListRecorded"): ("recorded_at",),

@@ -8,6 +8,7 @@ from contracts.billing.v1 import ChargeRaised
 from contracts.callback.v1 import CallbackOverdue, CallbackScheduled
 from contracts.dispatch.v1 import (
     WorkOrderAwaitingTechnician,
+    WorkOrderClockMissed,
     WorkOrderCompleted,
     WorkOrderDispatched,
     WorkOrderDispatchOverdue,
@@ -22,6 +23,7 @@ FOLLOWED = (
     WorkOrderDispatched,
     WorkOrderAwaitingTechnician,
     WorkOrderDispatchOverdue,
+    WorkOrderClockMissed,
     WorkOrderCompleted,
     ChargeRaised,
     CallbackScheduled,
@@ -48,6 +50,16 @@ def _summary(event: Event[Any]) -> tuple[str, dict[str, Any]]:
             return (
                 f"work order {p.work_order_no} not sent within 15 minutes",
                 {"work_order_no": p.work_order_no, "due_at": p.dispatch_due_at.isoformat()},
+            )
+        case WorkOrderClockMissed():
+            moved = f", now with {p.reassigned_to.name}" if p.reassigned_to else ""
+            return (
+                f"work order {p.work_order_no}: {p.clock.value} late{moved}",
+                {
+                    "work_order_no": p.work_order_no,
+                    "clock": p.clock.value,
+                    "due_at": p.due_at.isoformat(),
+                },
             )
         case WorkOrderCompleted():
             return (
