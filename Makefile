@@ -62,8 +62,8 @@ asyncapi: install-python  ## write each service's AsyncAPI document to docs/asyn
 schemas: install-python  ## regenerate contracts/schemas after an additive contract change
 	$(RUN) python -m contracts.schemas
 
-token: install-python  ## print a development bearer token: make token ROLE=technician SITES=dmg,qjc NAME=李强
-	@$(RUN) python -m hotline_libs.auth --role $(or $(ROLE),agent) --sites '$(or $(SITES),*)' $(if $(NAME),--name '$(NAME)')
+token: install-python  ## print a development bearer token: make token ROLE=technician SITES=dmg AS=dmg-t01 NAME=李强 (a technician signs in as their technician id)
+	@$(RUN) python -m hotline_libs.auth --role $(or $(ROLE),agent) --sites '$(or $(SITES),*)' $(if $(NAME),--name '$(NAME)') $(if $(AS),--subject '$(AS)')
 
 infra-up: install  ## start only Kafka, the store and the sinks, in the background
 	$(RUN) python -m hotline_infra up
