@@ -509,6 +509,30 @@ MATRIX: dict[tuple[str, str], Row] = {
             ),
             ("void_work_order", SERVICE_CENTRE, "void", lambda r: {"reason": "矩阵测试"}),
             ("close_out_work_order", SERVICE_CENTRE, "close-out", None),
+            (
+                "draw_materials",
+                FIELD,
+                "materials",
+                lambda r: {"item": "矩阵测试", "quantity": 1, "kind": "tool"},
+            ),
+            (
+                "give_back_materials",
+                FIELD | SERVICE_CENTRE,
+                "materials/1/return",
+                lambda r: {"quantity": 1},
+            ),
+            (
+                "report_damage",
+                FIELD | SERVICE_CENTRE,
+                "damage",
+                lambda r: {"description": "矩阵测试"},
+            ),
+            (
+                "agree_compensation",
+                {R.SITE_MANAGER, R.ADMINISTRATOR, R.SUPERVISOR, R.ADMIN},
+                "damage/1/compensation",
+                lambda r: {"amount": "0", "agreement": "矩阵测试"},
+            ),
         )
     },
     ("dispatch", "list_technicians"): _row(READERS_OF_REQUESTS, "listing"),

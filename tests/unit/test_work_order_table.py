@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from dispatch.domain.field_records import Drawn
 from dispatch.domain.technician import Assignee, Technician
 from dispatch.domain.work_order import (
     TRANSITIONS,
@@ -278,3 +279,39 @@ def test_a_retried_finish_that_relies_on_the_quote_changes_nothing() -> None:
     finished = CompletionReport(items=(), payment_method=PaymentMethod.CASH)
     assert work_order.complete(finished, LATER, TECH)
     assert not work_order.complete(finished, LATER + timedelta(minutes=1), TECH)
+
+
+def test_dsp07_dsp08_tools_drawn_come_back_before_the_order_is_closed_out() -> None:
+    work_order = order_in(S.IN_PROGRESS)
+    valve = work_order.draw("DN15 角阀", 2, Drawn.MATERIAL, LATER, TECH)
+    ladder = work_order.draw("人字梯", 1, Drawn.TOOL, LATER, TECH)
+    work_order.give_back(valve, 1, LATER, TECH)  # one valve was not needed
+    with pytest.raises(RuleViolation) as too_many:
+        work_order.give_back(valve, 2, LATER, TECH)
+    assert too_many.value.field == "quantity"
+    work_order.status = S.VERIFIED
+    with pytest.raises(RuleViolation, match="still has tools out: 人字梯 ×1"):
+        work_order.close_out(LATER, DESK)
+    work_order.give_back(ladder, 1, LATER, DESK)
+    work_order.close_out(LATER, DESK)
+    assert work_order.status is S.CLOSED
+    assert [m.outstanding for m in work_order.materials] == [1, 0]
+    with pytest.raises(Conflict, match="closed"):
+        work_order.draw("生料带", 1, Drawn.MATERIAL, LATER, TECH)
+
+
+def test_acc04_damage_is_followed_until_compensation_is_agreed() -> None:
+    work_order = order_in(S.IN_PROGRESS)
+    case = work_order.report_damage("碰裂瓷砖一块", LATER, TECH)
+    assert type(work_order.pending_events()[-1]).__name__ == "DamageReported"
+    work_order.status = S.VERIFIED
+    with pytest.raises(RuleViolation, match="without agreed compensation"):
+        work_order.close_out(LATER, DESK)
+    assert work_order.agree_compensation(case, Decimal("120.00"), "按市价赔偿", LATER)
+    assert not work_order.agree_compensation(case, Decimal("120.00"), "按市价赔偿", LATER)
+    with pytest.raises(Conflict, match=r"settled at 120\.00"):
+        work_order.agree_compensation(case, Decimal("200.00"), "再议", LATER)
+    with pytest.raises(RuleViolation) as unknown:
+        work_order.agree_compensation(9, Decimal(0), "无", LATER)
+    assert unknown.value.field == "case_no"
+    work_order.close_out(LATER, DESK)

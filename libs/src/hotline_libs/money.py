@@ -49,3 +49,26 @@ PositiveAmount = Annotated[
     WithJsonSchema({"type": "string", "pattern": POSITIVE_AMOUNT, "examples": ["80.00"]}),
 ]
 """A price or amount a person enters over HTTP: what the pattern says, nothing else."""
+
+
+AMOUNT = r"^(0|[1-9][0-9]{0,11})(\.[0-9]{1,2})?$"
+"""An amount in yuan that may be zero (compensation none owed), as an API takes it."""
+
+
+def _amount(value: object) -> object:
+    if isinstance(value, Decimal):
+        return value
+    if not isinstance(value, str) or re.fullmatch(AMOUNT, value) is None:
+        raise ValueError(
+            "give an amount in yuan, zero or more, as a decimal string with at most two places, "
+            "such as '120.00' (never a JSON number: it would be a float)"
+        )
+    return Decimal(value)
+
+
+Amount = Annotated[
+    Decimal,
+    BeforeValidator(_amount),
+    WithJsonSchema({"type": "string", "pattern": AMOUNT, "examples": ["120.00"]}),
+]
+"""An amount a person enters over HTTP that may be zero: what the pattern says, nothing else."""

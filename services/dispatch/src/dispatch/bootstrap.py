@@ -16,7 +16,13 @@ from dispatch.adapters.mongo.technicians import TECHNICIANS
 from dispatch.adapters.mongo.unit_of_work import MongoDispatchUnitOfWork
 from dispatch.adapters.mongo.work_orders import AWAITING, OPEN_FOR, WORK_ORDERS
 from dispatch.entrypoints.deadlines import work_order_deadline
-from dispatch.entrypoints.http import reports, technicians, work_order_steps, work_orders
+from dispatch.entrypoints.http import (
+    field_records,
+    reports,
+    technicians,
+    work_order_steps,
+    work_orders,
+)
 from dispatch.entrypoints.http.access import ACCESS
 from dispatch.entrypoints.subscriptions import subscriptions
 from dispatch.service_layer.handlers import HANDLERS
@@ -59,7 +65,13 @@ def bootstrap(settings: DispatchSettings | None = None, clock: Clock = utc_now) 
     return service.wire(
         bus,
         access=ACCESS,
-        routers=[work_orders.router, work_order_steps.router, technicians.router, reports.router],
+        routers=[
+            work_orders.router,
+            work_order_steps.router,
+            field_records.router,
+            technicians.router,
+            reports.router,
+        ],
         subscriptions=subscriptions(bus),
         collections=[WORK_ORDERS, TECHNICIANS],
         deadlines={WORK_ORDERS: work_order_deadline},

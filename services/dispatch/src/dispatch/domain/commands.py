@@ -5,7 +5,10 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
+from typing import Literal
 
+from dispatch.domain.field_records import Drawn
 from dispatch.domain.work_order import (
     Actor,
     Board,
@@ -97,4 +100,24 @@ class TakeStep:
     sign_off: SignOff | None = None
     appointment_at: datetime | None = None
     escalate_to: Escalation | None = None
+    causation_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class RecordOnWorkOrder:
+    """Note on a work order what is not a step: materials or tools drawn or given back (DSP-07,
+    DSP-08), damage to the customer's property reported or its compensation agreed (ACC-04)."""
+
+    work_order_id: uuid.UUID
+    what: Literal["draw", "give_back", "report_damage", "agree_compensation"]
+    actor: Actor
+    visible_sites: frozenset[str] | None
+    assigned_only: str | None = None
+    item: str = ""
+    quantity: int = 0
+    kind: Drawn = Drawn.MATERIAL
+    number: int = 0
+    """The material line or damage case concerned."""
+    description: str = ""
+    amount: Decimal = Decimal(0)
     causation_id: uuid.UUID | None = None

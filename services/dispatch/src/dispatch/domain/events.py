@@ -85,3 +85,11 @@ class WorkOrderClockMissed:
     noticed_at: datetime
     technician: Assignee | None
     reassigned_to: Assignee | None
+
+
+@dataclass(frozen=True)
+class DamageReported:
+    """The customer's property was damaged or lost during the work (ACC-04)."""
+
+    case_no: int
+    description: str

@@ -19,6 +19,7 @@ from hotline_libs.aggregate import Aggregate
 from hotline_libs.errors import Conflict, RuleViolation
 
 from dispatch.domain import events
+from dispatch.domain.field_records import DamageCase, Drawn, MaterialLine
 from dispatch.domain.technician import Assignee, Technician
 
 DISPATCH_TARGET = timedelta(minutes=15)
@@ -153,6 +154,8 @@ WITH_TECHNICIAN = frozenset(
 )
 """The states in which the order is on its technician's hands (their current load)."""
 FINISHED = frozenset({S.VOIDED, S.CLOSED})
+DRAWING = frozenset({S.ACCEPTED, S.ON_THE_WAY, S.ARRIVED, S.QUOTED, S.IN_PROGRESS})
+"""When materials and tools are drawn for the order (DSP-07)."""
 RECORD_OPENS_FROM = frozenset({S.DISPATCHED, S.ACCEPTED, S.ON_THE_WAY, S.ARRIVED})
 """Where a visit recorded in one go still has its fee to agree (and its service record to open)."""
 
@@ -336,6 +339,8 @@ class WorkOrder(Aggregate):
     reschedules: int = 0
     history: list[Change] = field(default_factory=list)
     clocks: FieldClocks = field(default_factory=FieldClocks)
+    materials: list[MaterialLine] = field(default_factory=list)
+    damage: list[DamageCase] = field(default_factory=list)
     clocks_missed: list[str] = field(default_factory=list)
     """The field clocks that ran out, each once (acceptance per dispatch round, arrival per
     appointment, completion)."""
@@ -632,10 +637,92 @@ class WorkOrder(Aggregate):
         return True
 
     def close_out(self, now: datetime, actor: Actor) -> bool:
-        """Closed (核销): materials back to the warehouse, the record gone to finance (DSP-08)."""
+        """Closed (核销): tools back to the warehouse, damage settled, the record gone to finance
+        (DSP-08, ACC-04)."""
         if self._repeats(Step.CLOSE_OUT):
             return False
-        self._move(Step.CLOSE_OUT, now, actor, "materials returned, record to finance")
+        out = [
+            f"{m.item} ×{m.outstanding}"
+            for m in self.materials
+            if m.kind is Drawn.TOOL and m.outstanding
+        ]
+        if out and TRANSITIONS[self.status].get(Step.CLOSE_OUT):
+            raise RuleViolation(
+                f"work order {self.work_order_no} still has tools out: {', '.join(out)}; return "
+                "them to the warehouse first (DSP-08)"
+            )
+        unsettled = [str(d.case_no) for d in self.damage if d.open]
+        if unsettled and TRANSITIONS[self.status].get(Step.CLOSE_OUT):
+            raise RuleViolation(
+                f"work order {self.work_order_no} has damage cases {', '.join(unsettled)} without "
+                "agreed compensation (ACC-04)"
+            )
+        self._move(Step.CLOSE_OUT, now, actor, "tools returned, record to finance")
+        return True
+
+    # -- the warehouse and the customer's property ----------------------------------------------
+    def draw(self, item: str, quantity: int, kind: Drawn, now: datetime, actor: Actor) -> int:
+        """Materials or tools drawn for the work (领料、借用, DSP-07): the line's number."""
+        if self.status not in DRAWING:
+            raise Conflict(
+                f"work order {self.work_order_no} is {self.status.value}; materials are drawn "
+                "once the technician has taken it and until the work is done"
+            )
+        if not item.strip():
+            raise RuleViolation("item names what was drawn", field="item")
+        if quantity < 1:
+            raise RuleViolation("quantity is at least 1", field="quantity")
+        line = MaterialLine(
+            len(self.materials) + 1, item.strip(), quantity, kind, now, actor.subject
+        )
+        self.materials.append(line)
+        return line.line_no
+
+    def give_back(self, line_no: int, quantity: int, now: datetime, actor: Actor) -> None:
+        """Unused materials or borrowed tools back to the warehouse (DSP-08)."""
+        if self.status in FINISHED:
+            raise Conflict(f"work order {self.work_order_no} is {self.status.value}")
+        line = next((m for m in self.materials if m.line_no == line_no), None)
+        if line is None:
+            raise RuleViolation(
+                f"work order {self.work_order_no} has no material line {line_no}", field="line_no"
+            )
+        if not 1 <= quantity <= line.outstanding:
+            raise RuleViolation(
+                f"quantity is 1 to {line.outstanding} (what is still out of line {line_no})",
+                field="quantity",
+            )
+        line.returned += quantity
+
+    def report_damage(self, description: str, now: datetime, actor: Actor) -> int:
+        """Damage to or loss of the customer's property, reported for the service-centre head or
+        site manager (ACC-04): the case's number."""
+        if self.status in FINISHED or self.status is WorkOrderStatus.AWAITING_TECHNICIAN:
+            raise Conflict(f"work order {self.work_order_no} is {self.status.value}")
+        if not description.strip():
+            raise RuleViolation("description says what was damaged or lost", field="description")
+        case = DamageCase(len(self.damage) + 1, description.strip(), now, actor.subject)
+        self.damage.append(case)
+        self.record(events.DamageReported(case_no=case.case_no, description=case.description))
+        return case.case_no
+
+    def agree_compensation(
+        self, case_no: int, amount: Decimal, agreement: str, now: datetime
+    ) -> bool:
+        """The site agreed compensation with the customer (协商赔偿); False if already agreed
+        the same."""
+        case = next((d for d in self.damage if d.case_no == case_no), None)
+        if case is None:
+            raise RuleViolation(
+                f"work order {self.work_order_no} has no damage case {case_no}", field="case_no"
+            )
+        if not case.open:
+            if case.compensation == amount and case.agreement == agreement:
+                return False
+            raise Conflict(f"damage case {case_no} was settled at {case.compensation} already")
+        if amount < 0:
+            raise RuleViolation("amount is 0 or more", field="amount")
+        case.compensation, case.agreement, case.agreed_at = amount, agreement.strip(), now
         return True
 
     # -- changes of plan --------------------------------------------------------------------------

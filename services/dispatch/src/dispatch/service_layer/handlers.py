@@ -14,6 +14,7 @@ from hotline_libs.ids import derive_id, next_serial_number
 from dispatch.domain.commands import (
     CompleteWorkOrder,
     DispatchRequest,
+    RecordOnWorkOrder,
     SaveTechnician,
     TakeStep,
     WorkOrderDeadlineReached,
@@ -170,6 +171,30 @@ _WITH_REASON: dict[Step, Callable[[WorkOrder, datetime, Actor, str], bool]] = {
 }
 
 
+async def record_on_work_order(
+    command: RecordOnWorkOrder, uow: DispatchUnitOfWork
+) -> tuple[WorkOrder, int]:
+    """Materials drawn or given back, damage reported or settled; the order and the number of
+    the line or case concerned."""
+    order = await _visible_order(command.work_order_id, command.visible_sites, uow)
+    _check_assigned(order, command.assigned_only)
+    now, number = uow.clock(), command.number
+    match command.what:
+        case "draw":
+            number = order.draw(command.item, command.quantity, command.kind, now, command.actor)
+        case "give_back":
+            order.give_back(command.number, command.quantity, now, command.actor)
+        case "report_damage":
+            number = order.report_damage(command.description, now, command.actor)
+        case "agree_compensation":
+            if not order.agree_compensation(
+                command.number, command.amount, command.description, now
+            ):
+                return order, number
+    await uow.commit()
+    return order, number
+
+
 def _check_assigned(order: WorkOrder, technician_id: str | None) -> None:
     """A technician acts only on the orders they have."""
     if technician_id is not None and (
@@ -267,6 +292,7 @@ HANDLERS: dict[type[Any], Any] = {
     DispatchRequest: dispatch_request,
     CompleteWorkOrder: complete_work_order,
     TakeStep: take_step,
+    RecordOnWorkOrder: record_on_work_order,
     SaveTechnician: save_technician,
     WorkOrderDeadlineReached: work_order_deadline_reached,
 }

@@ -13,6 +13,7 @@ from hotline_libs.unit_of_work import AggregateRepository, EventContext
 
 from contracts import Event
 from dispatch.adapters.outbound import events_v1
+from dispatch.domain.field_records import DamageCase, Drawn, MaterialLine
 from dispatch.domain.technician import Assignee
 from dispatch.domain.work_order import (
     WITH_TECHNICIAN,
@@ -232,6 +233,30 @@ class MongoWorkOrders(AggregateRepository[WorkOrder]):
                 "routine_within_s": o.clocks.routine_within.total_seconds(),
             },
             "clocks_missed": list(o.clocks_missed),
+            "materials": [
+                {
+                    "line_no": m.line_no,
+                    "item": m.item,
+                    "quantity": m.quantity,
+                    "kind": m.kind.value,
+                    "drawn_at": m.drawn_at,
+                    "drawn_by": m.drawn_by,
+                    "returned": m.returned,
+                }
+                for m in o.materials
+            ],
+            "damage": [
+                {
+                    "case_no": d.case_no,
+                    "description": d.description,
+                    "reported_at": d.reported_at,
+                    "reported_by": d.reported_by,
+                    "compensation": None if d.compensation is None else str(d.compensation),
+                    "agreed_at": d.agreed_at,
+                    "agreement": d.agreement,
+                }
+                for d in o.damage
+            ],
         }
 
     def from_document(self, document: Document) -> WorkOrder:
@@ -273,6 +298,21 @@ class MongoWorkOrders(AggregateRepository[WorkOrder]):
             history=[_from_change(change) for change in document.get("history", [])],
             clocks=_from_clocks(document.get("clocks")),
             clocks_missed=list(document.get("clocks_missed", [])),
+            materials=[
+                MaterialLine(**{**m, "kind": Drawn(m["kind"])})
+                for m in document.get("materials", [])
+            ],
+            damage=[
+                DamageCase(
+                    **{
+                        **d,
+                        "compensation": None
+                        if d["compensation"] is None
+                        else Decimal(d["compensation"]),
+                    }
+                )
+                for d in document.get("damage", [])
+            ],
         )
 
     def to_integration(

@@ -42,6 +42,11 @@ ACCESS: Access = {
     "verify_work_order": allow(SERVICE_CENTRE),
     "void_work_order": allow(SERVICE_CENTRE),
     "close_out_work_order": allow(SERVICE_CENTRE),
+    "draw_materials": allow(FIELD),
+    "give_back_materials": allow(FIELD | SERVICE_CENTRE),
+    "report_damage": allow(FIELD | SERVICE_CENTRE),
+    # the site negotiates compensation with the customer (ACC-04)
+    "agree_compensation": allow(Role.SITE_MANAGER, Role.ADMINISTRATOR, Role.SUPERVISOR, Role.ADMIN),
     "list_technicians": allow(HOTLINE_DESK, SITE_DESK, OVERSIGHT),
     # the site's service centre and managers, and the company leaders it is sent to
     "work_order_report": allow(SERVICE_CENTRE, OVERSIGHT),

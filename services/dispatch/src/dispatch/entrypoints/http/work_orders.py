@@ -96,6 +96,24 @@ class ActorOut(BaseModel):
     name: str
 
 
+class MaterialOut(BaseModel):
+    line_no: int
+    item: str
+    quantity: int
+    kind: str
+    outstanding: int = Field(description="Still out of the warehouse")
+    drawn_at: datetime
+
+
+class DamageOut(BaseModel):
+    case_no: int
+    description: str
+    reported_at: datetime
+    open: bool = Field(description="No compensation agreed yet")
+    compensation: str | None
+    agreement: str | None
+
+
 class ChangeOut(BaseModel):
     step: str
     from_status: WorkOrderStatus
@@ -158,6 +176,9 @@ class WorkOrderOut(BaseModel):
     reschedules: int
     next_steps: list[str] = Field(description="What may be done next, as the table says")
     history: list[ChangeOut] = Field(description="Every change: step, actor, reason")
+    materials: list[MaterialOut] = Field(description="Drawn from the warehouse (DSP-07)")
+    damage: list[DamageOut] = Field(description="The customer's property damaged (ACC-04)")
+    missed_clocks: list[str] = Field(description="Field clocks that ran out")
     version: int
 
 
@@ -213,6 +234,29 @@ def work_order_out(order: WorkOrder) -> WorkOrderOut:
             )
             for c in order.history
         ],
+        materials=[
+            MaterialOut(
+                line_no=m.line_no,
+                item=m.item,
+                quantity=m.quantity,
+                kind=m.kind.value,
+                outstanding=m.outstanding,
+                drawn_at=m.drawn_at,
+            )
+            for m in order.materials
+        ],
+        damage=[
+            DamageOut(
+                case_no=d.case_no,
+                description=d.description,
+                reported_at=d.reported_at,
+                open=d.open,
+                compensation=None if d.compensation is None else f"{d.compensation:.2f}",
+                agreement=d.agreement,
+            )
+            for d in order.damage
+        ],
+        missed_clocks=list(order.clocks_missed),
         version=order.version,
     )
 
