@@ -173,6 +173,13 @@ def board_groups(orders: list[dict[str, Any]]) -> list[tuple[str, list[dict[str,
     ]
 
 
+def of_the_trade(roster: list[dict[str, Any]], trade: str | None) -> list[dict[str, Any]]:
+    """The site's technicians who work the order's trade (the whole roster when none does),
+    those on duty first."""
+    fitting = [t for t in roster if trade in (t.get("trades") or [])] or roster
+    return sorted(fitting, key=lambda t: not t.get("on_duty", True))
+
+
 # -- the technician's phone ---------------------------------------------------------------------
 @router.get("/my-work-orders", response_class=HTMLResponse)
 async def my_work_orders(request: Request, current: CurrentSession) -> Response:
@@ -267,7 +274,8 @@ async def _order_page(
     technicians: list[dict[str, Any]] = []
     if {"assign", "reassign"} & set(steps):
         try:
-            technicians = (await current.api.technicians(order["site_id"]))["items"]
+            roster = (await current.api.technicians(order["site_id"]))["items"]
+            technicians = of_the_trade(roster, order.get("trade"))
         except ApiProblem as refused:
             signed_in(refused)
     fresh = str(uuid.uuid4())
