@@ -170,3 +170,55 @@ async def test_dsp06_a_cancelled_order_is_voided_and_only_its_technician_acts_on
     assert voided["status"] == "voided" and voided["next_steps"] == []
     assert voided["history"][-1]["actor"]["role"] == "duty_staff"
     assert await _charges(platform, request["request_id"]) == []
+
+
+async def test_dsp08_acc04_an_order_closes_out_once_its_tools_are_back_and_damage_is_settled(
+    platform: Stack,
+) -> None:
+    request = await register(platform, repair_request())
+    order = await work_order_of(platform, request["request_id"], "dispatched")
+    manager = auth(Role.SITE_MANAGER, ["dmg"])
+    async with client(platform, "dispatch") as dispatch:
+        await _step(dispatch, order, "acceptance")
+        drawn = await _step(
+            dispatch, order, "materials", {"item": "人字梯", "quantity": 1, "kind": "tool"}
+        )
+        assert drawn["materials"][0]["outstanding"] == 1
+        damaged = await _step(dispatch, order, "damage", {"description": "碰裂瓷砖一块"})
+        assert damaged["damage"][0]["open"] is True
+        await _step(
+            dispatch,
+            order,
+            "completion",
+            {
+                "resident_signed": True,
+                "items": [{"item_code": "RP-TAP", "quantity": 1}],
+                "payment_method": "cash",
+            },
+        )
+        await _step(dispatch, order, "verification", headers=manager)
+        tools_out = await dispatch.post(
+            f"/work-orders/{order['work_order_id']}/close-out", headers=manager
+        )
+        assert tools_out.status_code == 422 and "人字梯" in tools_out.json()["detail"]
+        line = drawn["materials"][0]["line_no"]
+        back = await dispatch.post(
+            f"/work-orders/{order['work_order_id']}/materials/{line}/return",
+            json={"quantity": 1},
+            headers=manager,
+        )
+        assert back.status_code == 200 and back.json()["materials"][0]["outstanding"] == 0
+        unsettled = await dispatch.post(
+            f"/work-orders/{order['work_order_id']}/close-out", headers=manager
+        )
+        assert unsettled.status_code == 422 and "compensation" in unsettled.json()["detail"]
+        settled = await dispatch.put(
+            f"/work-orders/{order['work_order_id']}/damage/1/compensation",
+            json={"amount": "120.00", "agreement": "按市价赔偿瓷砖及人工"},
+            headers=manager,
+        )
+        assert (
+            settled.status_code == 200 and settled.json()["damage"][0]["compensation"] == "120.00"
+        )
+        closed = await _step(dispatch, order, "close-out", headers=manager)
+    assert closed["status"] == "closed" and closed["next_steps"] == []

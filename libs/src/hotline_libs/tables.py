@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Sequence
 from typing import Any, Literal
+from urllib.parse import quote
 
 from fastapi import Response
 from openpyxl import Workbook
@@ -84,5 +86,12 @@ def table_file(
     return Response(
         write_table(columns, rows, media_type, chart=chart),
         media_type=media_type,
-        headers={"Content-Disposition": f'attachment; filename="{name}.{format_}"'},
+        headers={"Content-Disposition": attachment(f"{name}.{format_}")},
     )
+
+
+def attachment(filename: str) -> str:
+    """A Content-Disposition naming ``filename`` for every browser: an ASCII fallback, and the
+    name itself in UTF-8 (RFC 6266), since a site's code or name may be anything."""
+    fallback = re.sub(r"[^A-Za-z0-9._-]", "_", filename)
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
