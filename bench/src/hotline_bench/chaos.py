@@ -221,7 +221,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=20261123, help="the same seed, the same faults")
     parser.add_argument(
-        "--budget", type=float, default=570, help="seconds until it stops itself (default 9.5 min)"
+        "--budget", type=float, default=960, help="seconds until it stops itself (default 16 min)"
     )
     args = parser.parse_args()
     console = Console()
