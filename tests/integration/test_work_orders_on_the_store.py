@@ -5,7 +5,6 @@ step of its own read as signed off (DSP-03, DSP-05, ACC-01)."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import timedelta
 from decimal import Decimal
 
@@ -16,9 +15,7 @@ from dispatch.domain.technician import Technician
 from dispatch.domain.work_order import (
     ACCEPTANCE_DUE,
     Actor,
-    Board,
     CompletionReport,
-    Contact,
     FieldClocks,
     ItemUsed,
     PaymentMethod,
@@ -26,7 +23,6 @@ from dispatch.domain.work_order import (
     Step,
     WorkOrder,
     WorkOrderStatus,
-    new_work_order,
 )
 from hotline_libs.mongo import Document
 from hotline_libs.unit_of_work import NEXT_DEADLINE_FIELD
@@ -34,6 +30,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from tests import builders
 from tests.fakes import Clock
+from tests.unit.test_work_order_table import order
 
 pytestmark = pytest.mark.infra
 
@@ -43,20 +40,9 @@ TECH = Actor("dmg-t01", "technician", "李强")
 
 
 def _order() -> WorkOrder:
-    return new_work_order(
-        work_order_id=uuid.uuid4(),
-        work_order_no="WO-DMG-20261123-0001",
-        request_id=uuid.uuid4(),
-        request_no="SR-DMG-20261123-0001",
-        site_id="dmg",
-        board=Board.REPAIR,
-        trade="maintenance",
-        description="厨房水龙头漏水",
-        resident=Contact("王芳", "+8613800138000", None, "3", "1202"),
+    return order(
+        paid=True,
         appointment_at=NOW + timedelta(hours=1),
-        accepted_at=NOW,
-        now=NOW,
-        requested_items=(ItemUsed("RP-TAP", 1),),
         clocks=FieldClocks(accept_within=timedelta(minutes=7)),
     )
 

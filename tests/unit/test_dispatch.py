@@ -36,7 +36,6 @@ from dispatch.domain.work_order import (
     Actor,
     Board,
     CompletionReport,
-    Contact,
     InvalidCompletion,
     ItemUsed,
     PaymentMethod,
@@ -44,7 +43,6 @@ from dispatch.domain.work_order import (
     Step,
     WorkOrder,
     WorkOrderStatus,
-    new_work_order,
 )
 from dispatch.service_layer.handlers import HANDLERS
 from hotline_libs.bus import MessageBus
@@ -53,6 +51,7 @@ from hotline_libs.errors import Conflict, NotFound, NotYours, RuleViolation
 from tests import builders
 from tests.builders import NOW
 from tests.fakes import Clock, FakeRepository, FakeUnitOfWork, MemoryStore
+from tests.unit.test_work_order_table import order as work_order
 
 LI = Technician("dmg-t01", "dmg", "李强", "+8613900000101", frozenset({"maintenance"}))
 ZHAO = Technician("dmg-t02", "dmg", "赵敏", "+8613900000102", frozenset({"maintenance"}))
@@ -443,20 +442,7 @@ async def test_two_completions_at_once_save_one_and_the_other_is_retried_from_a_
 
 
 def test_the_wait_between_looks_for_a_technician_doubles_up_to_a_cap() -> None:
-    order = new_work_order(
-        work_order_id=uuid.uuid4(),
-        work_order_no="WO-DMG-20261123-0001",
-        request_id=uuid.uuid4(),
-        request_no="SR-DMG-20261123-0001",
-        site_id="dmg",
-        board=Board.HOUSEKEEPING,
-        trade="housekeeping",
-        description="擦玻璃",
-        resident=Contact("王芳", "+8613800138000", None, "3", "1202"),
-        appointment_at=None,
-        accepted_at=NOW,
-        now=NOW,
-    )
+    order = work_order(board=Board.HOUSEKEEPING, trade="housekeeping", description="擦玻璃")
     waits = []
     for _ in range(7):
         order.await_technician(NOW)

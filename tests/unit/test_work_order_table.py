@@ -43,22 +43,27 @@ TAP = ItemUsed("RP-TAP", 1, Decimal("80.00"))
 LATER = NOW + timedelta(hours=1)
 
 
-def order(*, paid: bool = False, appointment_at: datetime | None = None) -> WorkOrder:
-    return new_work_order(
-        work_order_id=uuid.uuid4(),
-        work_order_no="WO-DMG-20261123-0001",
-        request_id=uuid.uuid4(),
-        request_no="SR-DMG-20261123-0001",
-        site_id="dmg",
-        board=Board.REPAIR,
-        trade="maintenance",
-        description="厨房水龙头漏水",
-        resident=Contact("王芳", "+8613800138000", None, "3", "1202"),
-        appointment_at=appointment_at,
-        accepted_at=NOW,
-        now=NOW,
-        requested_items=(ItemUsed("RP-TAP", 1),) if paid else (),
-    )
+def order(
+    *, paid: bool = False, appointment_at: datetime | None = None, **overrides: Any
+) -> WorkOrder:
+    """A work order of site dmg just made: a routine repair unless told otherwise (a test-data
+    builder the other dispatch tests share)."""
+    values: dict[str, Any] = {
+        "work_order_id": uuid.uuid4(),
+        "work_order_no": "WO-DMG-20261123-0001",
+        "request_id": uuid.uuid4(),
+        "request_no": "SR-DMG-20261123-0001",
+        "site_id": "dmg",
+        "board": Board.REPAIR,
+        "trade": "maintenance",
+        "description": "厨房水龙头漏水",
+        "resident": Contact("王芳", "+8613800138000", None, "3", "1202"),
+        "appointment_at": appointment_at,
+        "accepted_at": NOW,
+        "now": NOW,
+        "requested_items": (ItemUsed("RP-TAP", 1),) if paid else (),
+    }
+    return new_work_order(**(values | overrides))
 
 
 def order_in(status: WorkOrderStatus) -> WorkOrder:
