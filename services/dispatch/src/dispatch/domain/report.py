@@ -70,8 +70,9 @@ def _finished_once(order: WorkOrder) -> bool:
 
 def figures(orders: Iterable[WorkOrder]) -> Figures:
     group = list(orders)
-    dispatch_s = [d for d, _ in map(_first_given, group) if d is not None]
-    taking_s = [t for _, t in map(_first_given, group) if t is not None]
+    latencies = [_first_given(o) for o in group]
+    dispatch_s = [d for d, _ in latencies if d is not None]
+    taking_s = [t for _, t in latencies if t is not None]
     on_time = [
         o.arrived_late is False for o in group if o.arrived_at is not None and o.appointment_at
     ]

@@ -509,7 +509,7 @@ class WorkOrder(Aggregate):
     def complete(self, report: CompletionReport, now: datetime, actor: Actor) -> bool:
         """The technician finished; the customer is to try it and sign. False when this
         completion was already recorded."""
-        items = report.items or (self.quote.items if self.quote else ())
+        items = self._delivered(report)
         if self.status is WorkOrderStatus.COMPLETED and self.completion is not None:
             if self.completion.same_report(replace(report, items=items)):
                 return False
@@ -524,6 +524,10 @@ class WorkOrder(Aggregate):
             completed_at=completed_at, items=items, payment_method=report.payment_method
         )
         return True
+
+    def _delivered(self, report: CompletionReport) -> tuple[ItemUsed, ...]:
+        """The items a completion reports, or, when it names none, those agreed in the quote."""
+        return report.items or (self.quote.items if self.quote else ())
 
     def needs_fee_agreed(self, report: CompletionReport) -> bool:
         """Whether recording ``report`` in one go takes the quote step (and so a service
@@ -542,7 +546,7 @@ class WorkOrder(Aggregate):
         arrived, fee agreed for paid work, started, completed, signed off by the resident,
         satisfied). False when this visit was already recorded."""
         if self.status in (S.SIGNED_OFF, S.VERIFIED, S.CLOSED) and self.completion is not None:
-            items = report.items or (self.quote.items if self.quote else ())
+            items = self._delivered(report)
             if self.completion.same_report(replace(report, items=items)):
                 return False
             raise Conflict(

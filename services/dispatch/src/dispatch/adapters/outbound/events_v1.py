@@ -34,22 +34,12 @@ def _build(
     context: EventContext,
     payload: Any,
     occurred: Any,
-    round_: int = 1,
-) -> Event[Any]:
-    # one event of each kind per work order (and per reassignment): a retry reproduces the id
-    cause = order.work_order_id if round_ == 1 else f"{order.work_order_id}/{round_}"
-    return model_built(model, order, context, payload, occurred, cause=cause)
-
-
-def model_built(
-    model: type[Event[Any]],
-    order: WorkOrder,
-    context: EventContext,
-    payload: Any,
-    occurred: Any,
     *,
-    cause: object,
+    after: object = None,
 ) -> Event[Any]:
+    # one event of each kind per work order, or per ``after`` (a reassignment, a clock's round):
+    # a retry reproduces the same id
+    cause = order.work_order_id if after is None else f"{order.work_order_id}/{after}"
     event: Event[Any] = model.build(
         event_id=event_id(model, cause),
         producer=PRODUCER,
@@ -86,7 +76,7 @@ def to_integration(order: WorkOrder, event: Any, context: EventContext) -> Event
                 dispatched_on_time=event.dispatched_at <= order.dispatch_due_at,
             ),
             event.dispatched_at,
-            event.round,
+            after=None if event.round == 1 else event.round,
         )
     if isinstance(event, events.WorkOrderAwaitingTechnician):
         return _build(
@@ -127,7 +117,7 @@ def to_integration(order: WorkOrder, event: Any, context: EventContext) -> Event
             event.noticed_at,
         )
     if isinstance(event, events.WorkOrderClockMissed):
-        return model_built(
+        return _build(
             v1.WorkOrderClockMissed,
             order,
             context,
@@ -146,7 +136,7 @@ def to_integration(order: WorkOrder, event: Any, context: EventContext) -> Event
                 overdue_by_s=max(0, int((event.noticed_at - event.due_at).total_seconds())),
             ),
             event.noticed_at,
-            cause=f"{order.work_order_id}/{event.key}",
+            after=event.key,
         )
     if isinstance(event, events.WorkOrderCompleted):
         completion = order.completion
