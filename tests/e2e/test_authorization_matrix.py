@@ -62,6 +62,9 @@ DUTY_DESK = {R.AGENT, R.SUPERVISOR, R.DUTY_STAFF, R.ADMINISTRATOR}
 DUTY_READERS = DUTY_DESK | {R.SITE_MANAGER, R.DIRECTOR, R.ADMIN, R.QUALITY_HEAD}
 """The duty log is internal (REC-02, DUTY-07): never a site's system, nor the field staff."""
 ROSTER_KEEPERS = {R.SUPERVISOR, R.SITE_MANAGER, R.ADMIN}
+ROSTER_MONTH = "2027-01"
+ROSTER_ENTRY = {"day": "2027-01-05", "shift": "early"}
+"""A technician's shift on a future month's roster (dispatch)."""
 MATRIX_PHONE = "+8613912340000"
 """The number of the own site's resident the directory rows change and look up."""
 
@@ -541,6 +544,35 @@ MATRIX: dict[tuple[str, str], Row] = {
         "site",
         "/reports/work-orders?site_id={site}&month=2026-11",
     ),
+    ("dispatch", "technicians_on_shift"): _row(
+        READERS_OF_REQUESTS, "site", "/technicians/on-shift?site_id={site}"
+    ),
+    ("dispatch", "get_technician_roster"): _row(
+        READERS_OF_REQUESTS | {R.TECHNICIAN},
+        "record",
+        f"/technician-rosters/{{site}}/{ROSTER_MONTH}",
+    ),
+    ("dispatch", "draft_technician_roster"): _row(
+        {R.DUTY_STAFF, R.SITE_MANAGER, R.SUPERVISOR, R.ADMIN},
+        "site",
+        f"/technician-rosters/{{site}}/{ROSTER_MONTH}",
+        lambda r: {"entries": [ROSTER_ENTRY | {"technician_id": r["open_technician"]}]},
+    ),
+    ("dispatch", "publish_technician_roster"): _row(
+        {R.DUTY_STAFF, R.SITE_MANAGER, R.SUPERVISOR, R.ADMIN},
+        "site",
+        f"/technician-rosters/{{site}}/{ROSTER_MONTH}/publication",
+        lambda r: {},
+    ),
+    ("dispatch", "record_technician_absence"): _row(
+        {R.DUTY_STAFF, R.SITE_MANAGER, R.SUPERVISOR, R.ADMIN},
+        "site",
+        f"/technician-rosters/{{site}}/{ROSTER_MONTH}/absences",
+        lambda r: (
+            ROSTER_ENTRY
+            | {"technician_id": r["open_technician"], "kind": "leave", "reason": "矩阵测试"}
+        ),
+    ),
     ("dispatch", "save_technician"): _row(
         {R.DUTY_STAFF, R.SITE_MANAGER, R.SUPERVISOR, R.ADMIN},
         "site",
@@ -641,6 +673,23 @@ async def records_at_own_site(platform: Stack) -> dict[str, str]:
     assert completed.status_code == 201, completed.text
     open_request = await register(platform, repair_request(site_id=OWN))
     open_order = await work_order_of(platform, open_request["request_id"], "dispatched")
+    async with client(platform, "dispatch") as dispatch:
+        # a published technician roster of a future month, whose absences the rows record
+        drafted = await dispatch.put(
+            f"/technician-rosters/{OWN}/{ROSTER_MONTH}",
+            json={
+                "entries": [
+                    ROSTER_ENTRY | {"technician_id": open_order["technician"]["technician_id"]}
+                ]
+            },
+            headers={**auth(Role.DUTY_STAFF, [OWN]), "Idempotency-Key": str(uuid.uuid4())},
+        )
+        assert drafted.status_code in (200, 201), drafted.text
+        published = await dispatch.post(
+            f"/technician-rosters/{OWN}/{ROSTER_MONTH}/publication",
+            headers={**auth(Role.DUTY_STAFF, [OWN]), "Idempotency-Key": str(uuid.uuid4())},
+        )
+        assert published.status_code in (200, 201), published.text
 
     async def first(service: str, path: str, role: Role) -> dict[str, Any] | None:
         async with client(platform, service) as http:

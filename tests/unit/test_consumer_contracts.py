@@ -114,6 +114,8 @@ CARRIES: dict[tuple[str, str], tuple[str, ...]] = {
     ("callback", "ChargeRaised"): ("work_order_id", "charge_id", "charge_no"),
     ("callback", "WorkingCalendarYearLoaded"): ("country", "year", "source"),
     ("callback", "SiteRecorded"): ("country", "time_zone"),
+    ("dispatch", "WorkingCalendarYearLoaded"): ("country", "year", "source"),
+    ("dispatch", "SiteRecorded"): ("time_zone", "recorded_at"),
     ("notification", "ServiceRequestAccepted"): ("request_id", "request_no"),
     ("notification", "WorkOrderDispatched"): ("request_id", "request_no"),
     ("notification", "ChargeRaised"): ("request_id", "request_no", "charge_no"),

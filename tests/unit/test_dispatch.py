@@ -23,7 +23,8 @@ from dispatch.domain.commands import (
     TakeStep,
     WorkOrderDeadlineReached,
 )
-from dispatch.domain.technician import Technician, choose_technician
+from dispatch.domain.roster import RosterStatus, TechnicianRoster, roster_id
+from dispatch.domain.technician import Need, Technician, choose_technician
 from dispatch.domain.work_order import (
     ACCEPTANCE_DUE,
     ARRIVAL_DUE,
@@ -93,11 +94,26 @@ class FakeTechnicians(FakeRepository[Technician]):
         )
 
 
+class FakeRosters(FakeRepository[TechnicianRoster]):
+    collection_name = "technician_rosters"
+
+    def identity(self, aggregate: TechnicianRoster) -> str:
+        return aggregate.roster_id
+
+    async def of_month(self, site_id: str, month: str) -> TechnicianRoster | None:
+        return await self.get(roster_id(site_id, month))
+
+    async def published(self, site_id: str, month: str) -> TechnicianRoster | None:
+        roster = await self.of_month(site_id, month)
+        return roster if roster is not None and roster.status is RosterStatus.PUBLISHED else None
+
+
 class FakeDispatchUnitOfWork(FakeUnitOfWork):
     def __init__(self, store: MemoryStore, clock: Clock) -> None:
         super().__init__(store, clock)
         self.work_orders = FakeWorkOrders(store, self, to_integration)
         self.technicians = FakeTechnicians(store, self, None)
+        self.rosters = FakeRosters(store, self, None)
 
 
 class Dispatch:
@@ -126,14 +142,15 @@ class Dispatch:
         return self.store.published_of(kind)
 
 
+REPAIR = Need("dmg", "maintenance")
+CLEANING = Need("dmg", "housekeeping")
+
+
 def test_the_least_busy_technician_of_the_trade_gets_the_order() -> None:
-    assert (
-        choose_technician([LI, ZHAO, SUN], {"dmg-t01": 2, "dmg-t02": 1}, "maintenance", "dmg")
-        == ZHAO
-    )
-    assert choose_technician([LI, ZHAO, SUN], {}, "maintenance", "dmg") == LI
-    assert choose_technician([LI, ZHAO, SUN], {}, "housekeeping", "dmg") == SUN
-    assert choose_technician([LI, replace(SUN, on_duty=False)], {}, "housekeeping", "dmg") is None
+    assert choose_technician([LI, ZHAO, SUN], {"dmg-t01": 2, "dmg-t02": 1}, REPAIR) == ZHAO
+    assert choose_technician([LI, ZHAO, SUN], {}, REPAIR) == LI
+    assert choose_technician([LI, ZHAO, SUN], {}, CLEANING) == SUN
+    assert choose_technician([LI, replace(SUN, on_duty=False)], {}, CLEANING) is None
 
 
 def test_every_change_of_a_work_order_is_in_one_table() -> None:
@@ -189,7 +206,9 @@ async def test_nobody_on_duty_leaves_the_order_waiting_visibly_and_tells_the_sup
     accepted = builders.request_accepted(kind=RequestKind.HOUSEKEEPING)
     order = await dispatch.handle(dispatch_request(accepted))
     assert order.status is WorkOrderStatus.AWAITING_TECHNICIAN
-    assert order.waiting_reason == "site 'dmg' has no housekeeping technician on duty"
+    assert order.waiting_reason == (
+        "site 'dmg' has no housekeeping technician (glass_cleaning) on duty or on shift"
+    )
     [alert] = dispatch.published(v1.WorkOrderAwaitingTechnician)
     assert alert.payload.trade == "housekeeping"
     assert alert.payload.work_order_no == order.work_order_no

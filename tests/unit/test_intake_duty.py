@@ -10,13 +10,14 @@ from zoneinfo import ZoneInfo
 import pytest
 from contracts.intake import v1
 from hotline_libs.errors import Conflict, RuleViolation
+from hotline_libs.shifts import DEFAULT_SHIFTS
 from intake.domain.commands import (
     DraftRoster,
     OpenDutyLog,
     RosterDeadlineReached,
     TakeOverDuty,
 )
-from intake.domain.duty_log import DEFAULT_SHIFTS, DutyLog, EntryKind, SignatureKind, sample_size
+from intake.domain.duty_log import DutyLog, EntryKind, SignatureKind, sample_size
 from intake.domain.inspection import CheckPoint, Fault, InspectionKind, inspect
 from intake.domain.roster import DUE, Assignment, ChangeKind, Roster, RosterChange
 

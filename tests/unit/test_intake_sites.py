@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 from contracts.intake import v1
 from hotline_libs.errors import Conflict, RuleViolation
+from hotline_libs.shifts import ShiftTemplate
 from intake.domain import events
 from intake.domain.boards import RequestKind
 from intake.domain.commands import RecordSite
 from intake.domain.complaint import EscalationThresholds
-from intake.domain.duty_log import ShiftTemplate
 from intake.domain.site import SiteSettings, new_site
 
 from tests.builders import NOW

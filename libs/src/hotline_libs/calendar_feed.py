@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from contracts.intake.v1 import SiteRecorded, WorkingCalendarYearLoaded
 
+from hotline_libs.shifts import ShiftTemplate
 from hotline_libs.working_calendars import KeepCalendarYear, KeepSitePlace
 from hotline_libs.working_days import YearSchedule
 
@@ -27,11 +28,13 @@ def calendar_year_loaded(event: WorkingCalendarYearLoaded) -> KeepCalendarYear:
 
 
 def site_recorded(event: SiteRecorded) -> KeepSitePlace:
-    """Intake's record of a site → where it is, for counting its working days."""
+    """Intake's record of a site → where it is, for counting its working days, and its
+    shifts, for rostering."""
     return KeepSitePlace(
         site_id=event.site_id,
         country=event.payload.country,
         time_zone=event.payload.time_zone,
         recorded_at=event.payload.recorded_at,
         causation_id=event.event_id,
+        shifts=tuple(ShiftTemplate.from_text(s.model_dump()) for s in event.payload.shifts),
     )

@@ -17,6 +17,7 @@ from typing import Any, Protocol
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
+from hotline_libs.shifts import DEFAULT_SHIFTS, ShiftTemplate
 from hotline_libs.working_days import SiteCalendar, WorkingDays, YearSchedule, time_zone
 
 Document = dict[str, Any]
@@ -24,7 +25,7 @@ Document = dict[str, Any]
 CALENDAR_YEARS = "working_calendar_years"
 """One document per country and year loaded (``CN-2027``); the shipped years are not stored."""
 SITE_PLACES = "site_places"
-"""Where each site is: its country (whose calendar it keeps) and its time zone."""
+"""Where each site is: its country (whose calendar it keeps), its time zone and its shifts."""
 
 DEFAULT_COUNTRY = "CN"
 DEFAULT_TIME_ZONE = "Asia/Shanghai"
@@ -55,6 +56,14 @@ def year_from(document: Document) -> YearSchedule:
     )
 
 
+@dataclass(frozen=True)
+class SiteDay:
+    """How a site's day is divided: its time zone and its shifts (for rosters)."""
+
+    zone: str
+    shifts: tuple[ShiftTemplate, ...]
+
+
 class Calendars(Protocol):
     """What a use case needs to count working days at a site."""
 
@@ -62,10 +71,17 @@ class Calendars(Protocol):
 
     async def for_site(self, site_id: str) -> SiteCalendar: ...
 
+    async def day_of(self, site_id: str) -> SiteDay: ...
+
     async def keep_year(self, schedule: YearSchedule, loaded_at: datetime) -> bool: ...
 
     async def keep_site(
-        self, site_id: str, country: str, zone: str, recorded_at: datetime
+        self,
+        site_id: str,
+        country: str,
+        zone: str,
+        recorded_at: datetime,
+        shifts: tuple[ShiftTemplate, ...] = (),
     ) -> bool: ...
 
 
@@ -91,6 +107,13 @@ class StoredCalendars:
             time_zone(place.get("time_zone", DEFAULT_TIME_ZONE)),
         )
 
+    async def day_of(self, site_id: str) -> SiteDay:
+        """The site's zone and shifts; a site not known here yet (or recorded before intake
+        published shifts) works the manual's shifts in China's time."""
+        place = await self._places.find_one({"_id": site_id}) or {}
+        shifts = tuple(ShiftTemplate.from_text(s) for s in place.get("shifts") or [])
+        return SiteDay(place.get("time_zone", DEFAULT_TIME_ZONE), shifts or DEFAULT_SHIFTS)
+
     async def keep_year(self, schedule: YearSchedule, loaded_at: datetime) -> bool:
         """Keep a year as loaded at ``loaded_at``, unless a later load of it is kept already
         (events of one year can arrive out of order); True when kept."""
@@ -104,13 +127,26 @@ class StoredCalendars:
             return False
         return result.matched_count > 0 or result.upserted_id is not None
 
-    async def keep_site(self, site_id: str, country: str, zone: str, recorded_at: datetime) -> bool:
-        """Note where a site is (from the directory intake publishes), unless a later record
-        of it is kept already; True when kept."""
+    async def keep_site(
+        self,
+        site_id: str,
+        country: str,
+        zone: str,
+        recorded_at: datetime,
+        shifts: tuple[ShiftTemplate, ...] = (),
+    ) -> bool:
+        """Note where a site is and its shifts (from the directory intake publishes), unless a
+        later record of it is kept already; True when kept."""
+        place = {
+            "country": country,
+            "time_zone": zone,
+            "shifts": [s.as_text() for s in shifts],
+            "recorded_at": recorded_at,
+        }
         try:
             result = await self._places.update_one(
                 {"_id": site_id, "recorded_at": {"$lt": recorded_at}},
-                {"$set": {"country": country, "time_zone": zone, "recorded_at": recorded_at}},
+                {"$set": place},
                 upsert=True,
             )
         except (
@@ -139,7 +175,17 @@ class FixedCalendars:
         )
         return True
 
-    async def keep_site(self, site_id: str, country: str, zone: str, recorded_at: datetime) -> bool:
+    async def day_of(self, site_id: str) -> SiteDay:
+        return SiteDay(str(self.calendar.zone), DEFAULT_SHIFTS)
+
+    async def keep_site(
+        self,
+        site_id: str,
+        country: str,
+        zone: str,
+        recorded_at: datetime,
+        shifts: tuple[ShiftTemplate, ...] = (),
+    ) -> bool:
         return False  # one calendar for every site
 
 
@@ -164,18 +210,20 @@ async def keep_calendar_year(command: KeepCalendarYear, uow: HasCalendars) -> bo
 
 @dataclass(frozen=True)
 class KeepSitePlace:
-    """Keep where a site is: its calendar's country and its time zone (from intake)."""
+    """Keep where a site is: its calendar's country, its time zone and its shifts (from
+    intake)."""
 
     site_id: str
     country: str
     time_zone: str
     recorded_at: datetime
     causation_id: uuid.UUID | None = None
+    shifts: tuple[ShiftTemplate, ...] = ()
 
 
 async def keep_site_place(command: KeepSitePlace, uow: HasCalendars) -> bool:
     """The handler every service that counts a site's days registers for ``KeepSitePlace``:
     a redelivery or an older record changes nothing."""
     return await uow.calendars.keep_site(
-        command.site_id, command.country, command.time_zone, command.recorded_at
+        command.site_id, command.country, command.time_zone, command.recorded_at, command.shifts
     )

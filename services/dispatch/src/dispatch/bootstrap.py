@@ -12,13 +12,15 @@ from hotline_libs.unit_of_work import add_missing
 from pymongo.asynchronous.database import AsyncDatabase
 
 from dispatch.adapters.demo_data import DEMO_TECHNICIANS
+from dispatch.adapters.mongo.rosters import ROSTERS
 from dispatch.adapters.mongo.technicians import TECHNICIANS
 from dispatch.adapters.mongo.unit_of_work import MongoDispatchUnitOfWork
 from dispatch.adapters.mongo.work_orders import AWAITING, OPEN_FOR, WORK_ORDERS
-from dispatch.entrypoints.deadlines import work_order_deadline
+from dispatch.entrypoints.deadlines import roster_deadline, work_order_deadline
 from dispatch.entrypoints.http import (
     field_records,
     reports,
+    rosters,
     technicians,
     work_order_steps,
     work_orders,
@@ -70,11 +72,12 @@ def bootstrap(settings: DispatchSettings | None = None, clock: Clock = utc_now) 
             work_order_steps.router,
             field_records.router,
             technicians.router,
+            rosters.router,
             reports.router,
         ],
         subscriptions=subscriptions(bus),
-        collections=[WORK_ORDERS, TECHNICIANS],
-        deadlines={WORK_ORDERS: work_order_deadline},
+        collections=[WORK_ORDERS, TECHNICIANS, ROSTERS],
+        deadlines={WORK_ORDERS: work_order_deadline, ROSTERS: roster_deadline},
     )
 
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
 from dispatch.domain.field_records import Drawn
+from dispatch.domain.roster import AbsenceKind, RosterEntry
 from dispatch.domain.work_order import (
     Actor,
     Board,
@@ -38,6 +39,8 @@ class DispatchRequest:
     """What makes it an emergency (water_leak, gas, ...): dispatched before other waiting work."""
     requested_items: tuple[ItemUsed, ...] = ()
     """Priced items the resident asked for: paid work, whose fee is agreed before it starts."""
+    category: str | None = None
+    """The item of the board (the housekeeping item booked: the skill it needs)."""
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,7 @@ class SaveTechnician:
     causation_id: uuid.UUID | None = None
     visible_sites: frozenset[str] | None = None
     """The sites of the person asking; None for every site."""
+    skills: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -120,4 +124,54 @@ class RecordOnWorkOrder:
     """The material line or damage case concerned."""
     description: str = ""
     amount: Decimal = Decimal(0)
+    causation_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class DraftRoster:
+    """Put next month's (or any month's) technicians on the site's shifts, as a draft."""
+
+    site_id: str
+    month: str
+    entries: tuple[RosterEntry, ...]
+    by: str
+    visible_sites: frozenset[str] | None = None
+    causation_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class PublishRoster:
+    """Publish a drafted roster to the site's technicians: assignment follows it from now on."""
+
+    site_id: str
+    month: str
+    by: str
+    visible_sites: frozenset[str] | None = None
+    causation_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class RecordAbsence:
+    """A technician off a published shift (leave, sick leave, a swap), and who covers it."""
+
+    site_id: str
+    month: str
+    kind: AbsenceKind
+    technician_id: str
+    day: date
+    shift: str
+    cover_by: str | None
+    reason: str
+    by: str
+    visible_sites: frozenset[str] | None = None
+    causation_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class RosterDeadlineReached:
+    """A roster's clock ran out: the 25th came with next month still a draft."""
+
+    roster_id: str
+    deadline: str
+    due_at: datetime
     causation_id: uuid.UUID | None = None

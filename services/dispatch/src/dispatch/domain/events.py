@@ -93,3 +93,13 @@ class DamageReported:
 
     case_no: int
     description: str
+
+
+@dataclass(frozen=True)
+class RosterLate:
+    """The 25th passed and next month's technician roster of the site is still a draft."""
+
+    site_id: str
+    month: str
+    due_at: datetime
+    noticed_at: datetime

@@ -20,7 +20,7 @@ from hotline_libs.errors import Conflict, RuleViolation
 
 from dispatch.domain import events
 from dispatch.domain.field_records import DamageCase, Drawn, MaterialLine
-from dispatch.domain.technician import Assignee, Technician
+from dispatch.domain.technician import Assignee, Need, Technician
 
 DISPATCH_TARGET = timedelta(minutes=15)
 """A work order reaches the service staff within 15 minutes of acceptance (DSP-02)."""
@@ -344,6 +344,20 @@ class WorkOrder(Aggregate):
     clocks_missed: list[str] = field(default_factory=list)
     """The field clocks that ran out, each once (acceptance per dispatch round, arrival per
     appointment, completion)."""
+    skill: str | None = None
+    """The speciality the work needs (the housekeeping item booked, plumbing for a leak), if
+    any."""
+
+    @property
+    def need(self) -> Need:
+        return Need(self.site_id, self.trade, self.skill)
+
+    def work_time(self, now: datetime) -> datetime:
+        """When the technician will be working on it: the appointment, or now when none is
+        agreed or it has passed (whose roster shift to send from)."""
+        if self.appointment_at is not None and self.appointment_at > now:
+            return self.appointment_at
+        return now
 
     @property
     def paid(self) -> bool:
@@ -444,7 +458,8 @@ class WorkOrder(Aggregate):
         if self.status is not WorkOrderStatus.AWAITING_TECHNICIAN:
             raise Conflict(f"work order {self.work_order_no} is {self.status.value}, not waiting")
         first = self.waiting_reason is None
-        self.waiting_reason = f"site {self.site_id!r} has no {self.trade} technician on duty"
+        wanted = f"{self.trade} technician" + (f" ({self.skill})" if self.skill else "")
+        self.waiting_reason = f"site {self.site_id!r} has no {wanted} on duty or on shift"
         self.next_assignment_try = now + min(
             ASSIGNMENT_RETRY * 2**self.assignment_tries, ASSIGNMENT_RETRY_CAP
         )
@@ -908,6 +923,7 @@ def new_work_order(
     emergency: str | None = None,
     requested_items: tuple[ItemUsed, ...] = (),
     clocks: FieldClocks | None = None,
+    skill: str | None = None,
 ) -> WorkOrder:
     """A work order for an accepted request, not yet with anyone."""
     return WorkOrder(
@@ -926,6 +942,7 @@ def new_work_order(
         emergency=emergency,
         requested_items=requested_items,
         clocks=clocks or FieldClocks(),
+        skill=skill,
     )
 
 

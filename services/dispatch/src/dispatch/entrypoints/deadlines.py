@@ -1,4 +1,5 @@
-"""Dispatch's clocks: a work order's deadline that ran out becomes a command on the bus."""
+"""Dispatch's clocks: a work order's or a roster's deadline that ran out becomes a command on
+the bus."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from datetime import datetime
 
 from hotline_libs.bus import MessageBus
 
-from dispatch.domain.commands import WorkOrderDeadlineReached
+from dispatch.domain.commands import RosterDeadlineReached, WorkOrderDeadlineReached
 
 
 async def work_order_deadline(
@@ -18,3 +19,9 @@ async def work_order_deadline(
             work_order_id=uuid.UUID(document_id), deadline=deadline, due_at=due_at
         )
     )
+
+
+async def roster_deadline(
+    bus: MessageBus, document_id: str, deadline: str, due_at: datetime
+) -> None:
+    await bus.handle(RosterDeadlineReached(roster_id=document_id, deadline=deadline, due_at=due_at))

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from contracts.intake.v1 import ServiceRequestAccepted
+from contracts.intake.v1 import ServiceRequestAccepted, SiteRecorded, WorkingCalendarYearLoaded
 from hotline_libs.bus import MessageBus
+from hotline_libs.calendar_feed import calendar_year_loaded, site_recorded
 from hotline_libs.messaging import Subscription, to_bus
 
 from contracts import topics
@@ -15,5 +16,13 @@ def subscriptions(bus: MessageBus) -> list[Subscription]:
         Subscription(
             topics.SERVICE_REQUESTS,
             {ServiceRequestAccepted: to_bus(bus, intake_v1.dispatch_request)},
-        )
+        ),
+        Subscription(
+            topics.DIRECTORY,
+            {
+                # each site's time zone and shifts, which its technicians' rosters are drawn on
+                SiteRecorded: to_bus(bus, site_recorded),
+                WorkingCalendarYearLoaded: to_bus(bus, calendar_year_loaded),
+            },
+        ),
     ]

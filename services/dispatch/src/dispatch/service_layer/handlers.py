@@ -10,16 +10,26 @@ from typing import Any
 from hotline_libs.aggregate import is_due
 from hotline_libs.errors import Conflict, NotFound, NotYours, RuleViolation
 from hotline_libs.ids import derive_id, next_serial_number
+from hotline_libs.working_calendars import (
+    KeepCalendarYear,
+    KeepSitePlace,
+    keep_calendar_year,
+    keep_site_place,
+)
 
 from dispatch.domain.commands import (
     CompleteWorkOrder,
     DispatchRequest,
+    DraftRoster,
+    PublishRoster,
+    RecordAbsence,
     RecordOnWorkOrder,
+    RosterDeadlineReached,
     SaveTechnician,
     TakeStep,
     WorkOrderDeadlineReached,
 )
-from dispatch.domain.technician import Technician, choose_technician
+from dispatch.domain.technician import Technician, skill_needed
 from dispatch.domain.work_order import (
     ACCEPTANCE_DUE,
     RECORD_OPENS_FROM,
@@ -30,9 +40,15 @@ from dispatch.domain.work_order import (
     Step,
     WorkOrder,
     WorkOrderStatus,
-    dispatch_order,
     new_work_order,
     trade_needed,
+)
+from dispatch.service_layer.assignment import assign_or_wait, assign_waiting, technician_for
+from dispatch.service_layer.rosters import (
+    draft_roster,
+    publish_roster,
+    record_absence,
+    roster_deadline_reached,
 )
 from dispatch.service_layer.unit_of_work import DispatchUnitOfWork
 
@@ -70,28 +86,12 @@ async def dispatch_request(
         emergency=command.emergency,
         requested_items=command.requested_items,
         clocks=field_clocks,
+        skill=skill_needed(trade, command.category, command.emergency),
     )
-    await _assign_or_wait(order, uow, now)
+    await assign_or_wait(order, uow, now)
     uow.work_orders.add(order)
     await uow.commit()
     return order
-
-
-async def _technician_for(order: WorkOrder, uow: DispatchUnitOfWork) -> Technician | None:
-    return choose_technician(
-        await uow.technicians.at_site(order.site_id),
-        await uow.work_orders.open_per_technician(order.site_id),
-        order.trade,
-        order.site_id,
-    )
-
-
-async def _assign_or_wait(order: WorkOrder, uow: DispatchUnitOfWork, now: datetime) -> None:
-    technician = await _technician_for(order, uow)
-    if technician is None:
-        order.await_technician(now)
-    else:
-        order.assign(technician, now)
 
 
 async def complete_work_order(
@@ -227,6 +227,7 @@ async def save_technician(command: SaveTechnician, uow: DispatchUnitOfWork) -> T
             phone=command.phone,
             trades=command.trades,
             on_duty=command.on_duty,
+            skills=command.skills,
         )
         uow.technicians.add(technician)
     elif technician.site_id != command.site_id:
@@ -239,25 +240,16 @@ async def save_technician(command: SaveTechnician, uow: DispatchUnitOfWork) -> T
         )
     else:
         technician.update(
-            name=command.name, phone=command.phone, trades=command.trades, on_duty=command.on_duty
+            name=command.name,
+            phone=command.phone,
+            trades=command.trades,
+            on_duty=command.on_duty,
+            skills=command.skills,
         )
     await uow.commit()
     if technician.on_duty:
         await assign_waiting(technician.site_id, uow)
     return technician
-
-
-async def assign_waiting(site_id: str, uow: DispatchUnitOfWork) -> int:
-    """Give the site's waiting work orders, emergencies first and then the oldest, to whoever
-    is on duty now."""
-    assigned = 0
-    for order in dispatch_order(await uow.work_orders.waiting_at(site_id)):
-        technician = await _technician_for(order, uow)
-        if technician is not None:
-            order.assign(technician, uow.clock())
-            await uow.commit()
-            assigned += 1
-    return assigned
 
 
 async def work_order_deadline_reached(
@@ -271,14 +263,10 @@ async def work_order_deadline_reached(
     if order is None or not is_due(order, command.deadline, now):
         return  # handled already (another replica), or the order has moved on
     if command.deadline == RETRY_ASSIGNMENT:
-        await _assign_or_wait(order, uow, now)
+        await assign_or_wait(order, uow, now)
     elif command.deadline == ACCEPTANCE_DUE:
         late = order.technician.technician_id if order.technician else None
-        others = [
-            t for t in await uow.technicians.at_site(order.site_id) if t.technician_id != late
-        ]
-        load = await uow.work_orders.open_per_technician(order.site_id)
-        order.not_taken(choose_technician(others, load, order.trade, order.site_id), now)
+        order.not_taken(await technician_for(order, uow, now, passing_over=late), now)
     else:
         order.deadline_reached(command.deadline, now)
     await uow.commit()
@@ -295,5 +283,11 @@ HANDLERS: dict[type[Any], Any] = {
     RecordOnWorkOrder: record_on_work_order,
     SaveTechnician: save_technician,
     WorkOrderDeadlineReached: work_order_deadline_reached,
+    DraftRoster: draft_roster,
+    PublishRoster: publish_roster,
+    RecordAbsence: record_absence,
+    RosterDeadlineReached: roster_deadline_reached,
+    KeepSitePlace: keep_site_place,
+    KeepCalendarYear: keep_calendar_year,
 }
 """Every command dispatch handles, and its handler."""

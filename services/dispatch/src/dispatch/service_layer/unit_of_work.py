@@ -7,7 +7,9 @@ from typing import Any, Protocol
 
 from hotline_libs.aggregate import Clock
 from hotline_libs.ids import Serials
+from hotline_libs.working_calendars import Calendars
 
+from dispatch.domain.roster import TechnicianRoster
 from dispatch.domain.technician import Technician
 from dispatch.domain.work_order import WorkOrder
 
@@ -36,9 +38,18 @@ class TechnicianRepository(Protocol):
     async def at_site(self, site_id: str) -> list[Technician]: ...
 
 
+class RosterRepository(Protocol):
+    async def get(self, roster_id: object) -> TechnicianRoster | None: ...
+    def add(self, roster: TechnicianRoster) -> None: ...
+    async def of_month(self, site_id: str, month: str) -> TechnicianRoster | None: ...
+    async def published(self, site_id: str, month: str) -> TechnicianRoster | None: ...
+
+
 class DispatchUnitOfWork(Protocol):
     work_orders: WorkOrderRepository
     technicians: TechnicianRepository
+    rosters: RosterRepository
+    calendars: Calendars
     serials: Serials
     clock: Clock
 

@@ -14,47 +14,16 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from hotline_libs.aggregate import Aggregate
 from hotline_libs.errors import Conflict, RuleViolation
+from hotline_libs.shifts import ShiftTemplate
 
 RELIEF_EARLY = timedelta(minutes=15)
 MAX_TEXT = 2000
 MAX_ENTRIES = 2000
-
-
-@dataclass(frozen=True)
-class ShiftTemplate:
-    """One shift of a site's day (DUTY-01); a shift ending before it starts runs overnight."""
-
-    code: str
-    starts: time
-    ends: time
-
-    def start_on(self, day: date, zone: ZoneInfo) -> datetime:
-        return datetime.combine(day, self.starts, tzinfo=zone)
-
-    def end_on(self, day: date, zone: ZoneInfo) -> datetime:
-        end_day = day + timedelta(days=1) if self.ends <= self.starts else day
-        return datetime.combine(end_day, self.ends, tzinfo=zone)
-
-    @property
-    def hours(self) -> float:
-        day = date(2000, 1, 1)
-        zone = ZoneInfo("UTC")
-        return (self.end_on(day, zone) - self.start_on(day, zone)) / timedelta(hours=1)
-
-
-DEFAULT_SHIFTS = (
-    ShiftTemplate("early", time(7, 30), time(15, 30)),
-    ShiftTemplate("middle", time(9, 30), time(17, 30)),
-    ShiftTemplate("late", time(12, 0), time(20, 0)),
-    ShiftTemplate("night", time(20, 0), time(7, 30)),
-)
-"""The manual's three front-desk shifts (DUTY-01) and the night line that keeps the centre
-answering 24 hours a day (DUTY-26, CMP-03)."""
 
 
 class EntryKind(enum.StrEnum):

@@ -16,9 +16,9 @@ from zoneinfo import ZoneInfo
 
 from hotline_libs.aggregate import Aggregate
 from hotline_libs.errors import Conflict, NotFound, RuleViolation
+from hotline_libs.shifts import ShiftTemplate
 
 from intake.domain import events
-from intake.domain.duty_log import ShiftTemplate
 
 SUBMIT_BY_DAY = 25
 NOTICE = timedelta(days=1)

@@ -9,12 +9,12 @@ from zoneinfo import ZoneInfo
 
 from hotline_libs.aggregate import Aggregate
 from hotline_libs.errors import Conflict, NotFound, RuleViolation
+from hotline_libs.shifts import DEFAULT_SHIFTS, ShiftTemplate
 from hotline_libs.working_days import time_zone as checked_zone
 
 from intake.domain import events
 from intake.domain.boards import RequestKind
 from intake.domain.complaint import EscalationThresholds
-from intake.domain.duty_log import DEFAULT_SHIFTS, ShiftTemplate
 
 
 class UnknownSite(NotFound):

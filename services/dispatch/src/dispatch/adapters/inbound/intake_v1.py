@@ -39,4 +39,5 @@ def dispatch_request(event: ServiceRequestAccepted) -> DispatchRequest:
         requested_items=tuple(
             ItemUsed(item.item_code, item.quantity) for item in request.requested_items
         ),
+        category=request.category,
     )

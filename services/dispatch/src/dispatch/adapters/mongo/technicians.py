@@ -24,6 +24,7 @@ class MongoTechnicians(AggregateRepository[Technician]):
             "phone": aggregate.phone,
             "trades": sorted(aggregate.trades),
             "on_duty": aggregate.on_duty,
+            "skills": sorted(aggregate.skills),
         }
 
     def from_document(self, document: Document) -> Technician:
@@ -34,6 +35,7 @@ class MongoTechnicians(AggregateRepository[Technician]):
             phone=document["phone"],
             trades=frozenset(document["trades"]),
             on_duty=document.get("on_duty", True),
+            skills=frozenset(document.get("skills", [])),
         )
 
     async def at_site(self, site_id: str) -> list[Technician]:

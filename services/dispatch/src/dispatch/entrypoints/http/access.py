@@ -51,4 +51,10 @@ ACCESS: Access = {
     # the site's service centre and managers, and the company leaders it is sent to
     "work_order_report": allow(SERVICE_CENTRE, OVERSIGHT),
     "save_technician": allow(ROSTER_KEEPERS),
+    "technicians_on_shift": allow(HOTLINE_DESK, SITE_DESK, OVERSIGHT),
+    # the technicians see their month's roster; the site's duty staff and managers keep it
+    "get_technician_roster": allow(HOTLINE_DESK, SITE_DESK, OVERSIGHT, Role.TECHNICIAN),
+    "draft_technician_roster": allow(ROSTER_KEEPERS),
+    "publish_technician_roster": allow(ROSTER_KEEPERS),
+    "record_technician_absence": allow(ROSTER_KEEPERS),
 }

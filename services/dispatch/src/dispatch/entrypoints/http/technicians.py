@@ -1,25 +1,29 @@
-"""Technicians: who works where, in which trades, and who is on duty."""
+"""Technicians: who works where, in which trades and skills, who is available and who is on
+shift."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, status
 from hotline_libs.auth import CurrentPrincipal
 from hotline_libs.inputs import SHOWS_TEXT
-from hotline_libs.paging import Page, Paging, SiteFilter, page_of
+from hotline_libs.paging import IsoDateTime, Page, Paging, SiteFilter, page_of
 from hotline_libs.service import Bus
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
 from dispatch.domain.commands import SaveTechnician
-from dispatch.domain.technician import Technician
+from dispatch.domain.technician import SKILLS, Technician
 from dispatch.domain.work_order import TRADE_FOR_BOARD
 from dispatch.entrypoints.http import Reader
+from dispatch.service_layer.assignment import on_shift_at
 
 router = APIRouter(tags=["technicians"])
 
 TRADES = sorted(set(TRADE_FOR_BOARD.values()))
 """The trades dispatch sends someone for."""
+SKILL_CODES = sorted(SKILLS)
 
 
 class TechnicianIn(BaseModel):
@@ -35,6 +39,7 @@ class TechnicianIn(BaseModel):
                     "name": "李强",
                     "phone": "+8613900000101",
                     "trades": ["maintenance"],
+                    "skills": ["plumbing"],
                     "on_duty": True,
                 }
             ]
@@ -46,16 +51,39 @@ class TechnicianIn(BaseModel):
     trades: list[
         Annotated[str, WithJsonSchema({"type": "string", "enum": TRADES, "examples": TRADES})]
     ] = Field(min_length=1, max_length=10, examples=[["maintenance"]])
-    on_duty: bool = Field(description="Can be sent work now", examples=[True])
+    skills: list[
+        Annotated[
+            str, WithJsonSchema({"type": "string", "enum": SKILL_CODES, "examples": SKILL_CODES})
+        ]
+    ] = Field(
+        default_factory=list,
+        max_length=len(SKILL_CODES),
+        description="Specialities (plumbing, lifts, a housekeeping item, ...); none: a "
+        "generalist of the trades",
+        examples=[["plumbing"]],
+    )
+    on_duty: bool = Field(
+        description="Available to be sent work (off sick without notice: false)", examples=[True]
+    )
 
 
 class TechnicianOut(BaseModel):
     technician_id: str
-    site_id: str
+    site_id: str = Field(description="Their home site")
     name: str
     phone: str
     trades: list[str]
+    skills: list[str]
     on_duty: bool
+
+
+class OnShiftOut(BaseModel):
+    site_id: str
+    at: datetime
+    by_roster: bool = Field(
+        description="Whether a published roster decided it (false: none for that month)"
+    )
+    technicians: list[TechnicianOut]
 
 
 def technician_out(t: Technician) -> TechnicianOut:
@@ -65,6 +93,7 @@ def technician_out(t: Technician) -> TechnicianOut:
         name=t.name,
         phone=t.phone,
         trades=sorted(t.trades),
+        skills=sorted(t.skills),
         on_duty=t.on_duty,
     )
 
@@ -85,6 +114,31 @@ async def list_technicians(
     return page_of(found, page, technician_out)
 
 
+@router.get(
+    "/technicians/on-shift",
+    summary="The site's technicians on shift at a time (now by default), by its published "
+    "roster; every available one when the site publishes none for that month",
+)
+async def technicians_on_shift(
+    reader: Reader,
+    principal: CurrentPrincipal,
+    site_id: Annotated[str, Query(min_length=1, max_length=40, pattern=SHOWS_TEXT)],
+    at: Annotated[IsoDateTime | None, Query(description="The time asked about")] = None,
+) -> OnShiftOut:
+    principal.require_site(site_id)
+    moment = at or reader.clock()
+    on_shift = await on_shift_at(reader.calendars, reader.rosters, site_id, moment)
+    available = [t for t in await reader.technicians.at_site(site_id) if t.on_duty]
+    return OnShiftOut(
+        site_id=site_id,
+        at=moment,
+        by_roster=on_shift is not None,
+        technicians=[
+            technician_out(t) for t in available if on_shift is None or t.technician_id in on_shift
+        ],
+    )
+
+
 @router.put(
     "/technicians/{technician_id}",
     summary="Add a technician or change one; one coming on duty takes the waiting work orders",
@@ -99,6 +153,12 @@ async def save_technician(
             status.HTTP_422_UNPROCESSABLE_ENTITY,
             f"trades {unknown} are not trades dispatch sends; known: {', '.join(TRADES)}",
         )
+    unknown = sorted(set(body.skills) - set(SKILL_CODES))
+    if unknown:
+        raise HTTPException(
+            status.HTTP_422_UNPROCESSABLE_ENTITY,
+            f"skills {unknown} are not skills dispatch knows; known: {', '.join(SKILL_CODES)}",
+        )
     technician = await bus.handle(
         SaveTechnician(
             technician_id=technician_id,
@@ -107,6 +167,7 @@ async def save_technician(
             phone=body.phone,
             trades=frozenset(body.trades),
             on_duty=body.on_duty,
+            skills=frozenset(body.skills),
             visible_sites=principal.visible_sites,
         )
     )

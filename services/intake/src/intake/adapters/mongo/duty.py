@@ -8,6 +8,7 @@ from typing import Any
 
 from hotline_libs.mongo import Document, listing_query
 from hotline_libs.paging import Found, PageRequest
+from hotline_libs.shifts import ShiftTemplate
 from hotline_libs.unit_of_work import AggregateRepository, EventContext
 
 from contracts import Event
@@ -17,7 +18,6 @@ from intake.domain.duty_log import (
     Entry,
     EntryKind,
     Handover,
-    ShiftTemplate,
     Signature,
     SignatureKind,
 )

@@ -6,13 +6,13 @@ from datetime import time
 from typing import Any
 
 from hotline_libs.mongo import Document
+from hotline_libs.shifts import DEFAULT_SHIFTS, ShiftTemplate
 from hotline_libs.unit_of_work import AggregateRepository, EventContext
 
 from contracts import Event
 from intake.adapters.mongo.complaint_register import thresholds_document, thresholds_from
 from intake.adapters.outbound import directory_v1
 from intake.domain.boards import RequestKind
-from intake.domain.duty_log import DEFAULT_SHIFTS, ShiftTemplate
 from intake.domain.site import Site
 
 SITES = "sites"

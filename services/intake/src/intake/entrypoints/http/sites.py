@@ -12,12 +12,12 @@ from hotline_libs.errors import NotFound
 from hotline_libs.inputs import SHOWS_TEXT
 from hotline_libs.paging import Page, Paging, SiteFilter, TimeWindow, cut, page_of, time_window
 from hotline_libs.service import Bus
+from hotline_libs.shifts import DEFAULT_SHIFTS, ShiftTemplate
 from pydantic import BaseModel, ConfigDict, Field
 
 from intake.domain.boards import RequestKind
 from intake.domain.commands import RecordSite
 from intake.domain.complaint import EscalationThresholds
-from intake.domain.duty_log import DEFAULT_SHIFTS, ShiftTemplate
 from intake.domain.site import MAX_SHIFTS, Site, SiteSettings
 from intake.entrypoints.http import Reader
 
