@@ -297,3 +297,18 @@ async def test_inc01_a_water_leak_goes_to_the_plumber_and_carpets_to_the_carpet_
     )
     assert carpets.skill == "carpet_cleaning"
     assert carpets.technician.technician_id == "dmg-h02"
+
+
+async def test_a_night_shift_begun_on_the_last_day_of_the_month_counts_after_midnight() -> None:
+    dispatch = Dispatch(LI, ZHAO, SUN)
+    await _draft_and_publish(dispatch, (30, "night", "dmg-t02"))
+    await dispatch.handle(
+        DraftRoster(
+            "dmg", "2026-12", (RosterEntry(date(2026, 12, 1), "early", "dmg-t01"),), "值班主管"
+        )
+    )
+    await dispatch.handle(PublishRoster("dmg", "2026-12", "值班主管"))
+    small_hours = await dispatch.handle(_request(appointment_at=at(1, 3)))
+    assert small_hours.technician.technician_id == "dmg-t02"
+    morning = await dispatch.handle(_request(request_id=uuid.uuid4(), appointment_at=at(1, 9)))
+    assert morning.technician.technician_id == "dmg-t01"

@@ -3,7 +3,7 @@ published roster, a specialist before a generalist, the least busy first (DSP-02
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from hotline_libs.working_calendars import Calendars
 
@@ -17,10 +17,17 @@ async def on_shift_at(
     calendars: Calendars, rosters: RosterRepository, site_id: str, moment: datetime
 ) -> frozenset[str] | None:
     """Who is on shift at the site at ``moment`` by its published roster of that month; None
-    when the site has published none for it (then every available technician counts)."""
-    day = await calendars.day_of(site_id)
-    roster = await rosters.published(site_id, month_at(moment, day.zone))
-    return None if roster is None else roster.on_shift(moment)
+    when the site has published none for it (then every available technician counts). A night
+    shift begun on the last day of the month before is on that month's roster: asked too."""
+    zone = (await calendars.day_of(site_id)).zone
+    month, day_before = month_at(moment, zone), month_at(moment - timedelta(days=1), zone)
+    roster = await rosters.published(site_id, month)
+    if roster is None:
+        return None
+    working = roster.on_shift(moment)
+    if day_before != month and (before := await rosters.published(site_id, day_before)):
+        working |= before.on_shift(moment)
+    return working
 
 
 async def technician_for(
