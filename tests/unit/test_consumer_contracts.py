@@ -122,6 +122,7 @@ CARRIES: dict[tuple[str, str], tuple[str, ...]] = {
     ("notification", "ResidentReplied"): ("request_id", "request_no", "text"),
     ("notification", "IncidentClosed"): ("incident_id", "title", "closing_note"),
     ("notification", "SiteRecorded"): ("site_name", "recorded_at"),
+    ("notification", "WorkOrderMonthReported"): ("month",),
     ("notification", "EmergencyReported"): ("request_id", "request_no", "emergency"),
     ("notification", "StaffRecorded"): (
         "staff_id",

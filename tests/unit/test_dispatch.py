@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -17,12 +17,14 @@ from contracts.dispatch import v1
 from contracts.intake.v1 import Emergency, RequestedItem, RequestKind
 from dispatch.adapters.inbound.intake_v1 import dispatch_request
 from dispatch.adapters.outbound.events_v1 import to_integration
+from dispatch.adapters.outbound.reports_v1 import month_reported
 from dispatch.domain.commands import (
     CompleteWorkOrder,
     SaveTechnician,
     TakeStep,
     WorkOrderDeadlineReached,
 )
+from dispatch.domain.monthly_report import MonthlyReporting
 from dispatch.domain.roster import RosterStatus, TechnicianRoster, roster_id
 from dispatch.domain.technician import Need, Technician, choose_technician
 from dispatch.domain.work_order import (
@@ -81,6 +83,11 @@ class FakeWorkOrders(FakeRepository[WorkOrder]):
             lambda o: o.accepted_at,
         )
 
+    async def created_between(
+        self, site_id: str, start: datetime, end: datetime
+    ) -> list[WorkOrder]:
+        return [o for o in self.stored() if o.site_id == site_id and start <= o.created_at < end]
+
 
 class FakeTechnicians(FakeRepository[Technician]):
     collection_name = "technicians"
@@ -108,12 +115,20 @@ class FakeRosters(FakeRepository[TechnicianRoster]):
         return roster if roster is not None and roster.status is RosterStatus.PUBLISHED else None
 
 
+class FakeMonthlyReports(FakeRepository[MonthlyReporting]):
+    collection_name = "monthly_reports"
+
+    def identity(self, aggregate: MonthlyReporting) -> str:
+        return aggregate.site_id
+
+
 class FakeDispatchUnitOfWork(FakeUnitOfWork):
     def __init__(self, store: MemoryStore, clock: Clock) -> None:
         super().__init__(store, clock)
         self.work_orders = FakeWorkOrders(store, self, to_integration)
         self.technicians = FakeTechnicians(store, self, None)
         self.rosters = FakeRosters(store, self, None)
+        self.monthly_reports = FakeMonthlyReports(store, self, month_reported)
 
 
 class Dispatch:

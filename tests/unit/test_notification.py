@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 from contracts.billing.v1 import ChargeRaised
-from contracts.dispatch.v1 import WorkOrderCompleted, WorkOrderDispatched
+from contracts.dispatch.v1 import WorkOrderCompleted, WorkOrderDispatched, WorkOrderMonthReported
 from contracts.envelope import PaymentMethod, Resident
 from contracts.examples import canonical_examples
 from contracts.intake.v1 import Channel as RequestChannel
@@ -321,6 +321,7 @@ def test_residents_are_not_told_about_internal_events() -> None:
         EmergencyReported,  # alerts staff, not the resident (INC-02)
         StaffRecorded,
         MonthlyReportApproved,  # sent to staff, not the resident (CMP-22)
+        WorkOrderMonthReported,  # sent to staff, not the resident (DSP-12)
     }
     assert WorkOrderCompleted not in told
 

@@ -17,6 +17,8 @@ from typing import Any
 
 import pytest
 import structlog
+from contracts.dispatch.v1 import WorkOrderMonthReported
+from contracts.examples import canonical_examples
 from contracts.intake.v1 import (
     BoardMonth,
     MonthlyReportApproved,
@@ -404,7 +406,9 @@ async def test_a_liaison_appointed_after_an_approval_is_not_sent_that_report_aga
 
 
 def report(event: MonthlyReportApproved) -> Approved:
-    return events_v1.monthly_report_approved(event).report
+    approved = events_v1.monthly_report_approved(event).report
+    assert isinstance(approved, Approved)
+    return approved
 
 
 def test_cmp19_the_email_gives_the_site_month_signers_and_each_boards_figures() -> None:
@@ -466,3 +470,51 @@ def test_the_month_is_named_without_a_leading_zero() -> None:
     director = events_v1.staff_recorded(CENTRAL_DIRECTOR).member
     [mail] = monthly_report_mails(report(monthly_report_approved(month="2027-03")), [director])
     assert mail.subject == "dmg 2027年3月呼叫中心月报（已批准）"
+
+
+# --- dispatch's month of work orders (DSP-12) ---
+
+
+def work_order_month() -> WorkOrderMonthReported:
+    example = canonical_examples()[WorkOrderMonthReported]
+    assert isinstance(example, WorkOrderMonthReported)
+    return example
+
+
+async def test_dsp12_the_month_of_work_orders_goes_to_the_same_readers_once() -> None:
+    notifier = await with_site_name(await with_staff(Notifier(), *ON_RECORD))
+    event = work_order_month()
+    for _ in range(2):  # a redelivery sends nobody the report twice
+        await notifier.bus.handle(events_v1.work_order_month_reported(event))
+    assert mailed_to(notifier) == sorted(map(email_of, SENT_IT))
+    assert notifier.sms.calls == [] and notifier.sent() == []
+    stored = notifier.stored(event)
+    assert all(m.subject == "大明宫花园 2026年11月派工月报" for m in stored.messages)
+
+
+def test_dsp12_the_email_gives_the_sites_trades_and_technicians_figures() -> None:
+    director = events_v1.staff_recorded(CENTRAL_DIRECTOR).member
+    month = events_v1.work_order_month_reported(work_order_month()).report
+    [mail] = monthly_report_mails(month, [director], "大明宫花园")
+    figures = (
+        "派工单 12 张，已派 12（15分钟内送达 100%，中位 4.0 分钟，P95 13.0 分钟）；"
+        "接单中位 2.0 分钟；准时到场 90%；验收 11，一次修复率 91%，返工率 8%；"
+        "升级 0，核销 1，财产损坏 0"
+    )
+    assert mail.body == "\n".join(
+        [
+            "孙总您好：",
+            "",
+            "大明宫花园 2026年11月的派工统计如下，现发送各部门及公司领导。",
+            "",
+            f"全管理处：{figures}",
+            "",
+            "按工种：",
+            f"  维修：{figures}",
+            "",
+            "按服务人员：",
+            f"  李强：{figures}",
+            "",
+            "物业服务热线",
+        ]
+    )

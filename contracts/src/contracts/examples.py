@@ -31,6 +31,8 @@ from contracts.dispatch.v1 import (
     FieldClock,
     ServiceItemUsed,
     Technician,
+    TechnicianMonth,
+    WorkFigures,
     WorkOrderAwaitingTechnician,
     WorkOrderAwaitingTechnicianPayload,
     WorkOrderClockMissed,
@@ -41,6 +43,8 @@ from contracts.dispatch.v1 import (
     WorkOrderDispatchedPayload,
     WorkOrderDispatchOverdue,
     WorkOrderDispatchOverduePayload,
+    WorkOrderMonthReported,
+    WorkOrderMonthReportedPayload,
 )
 from contracts.envelope import Event, PaymentMethod, Resident
 from contracts.intake.v1 import (
@@ -172,6 +176,28 @@ def _event(model: type[Event[Any]], number: int, payload: Any, **envelope: Any) 
         **envelope,
     )
     return event
+
+
+MONTH_FIGURES = WorkFigures(
+    orders=12,
+    dispatched=12,
+    dispatch_p50_s=240.0,
+    dispatch_p95_s=780.0,
+    dispatched_within_15_min=1.0,
+    taken=12,
+    taking_p50_s=120.0,
+    taking_p95_s=540.0,
+    arrivals_with_appointment=10,
+    on_time_arrival=0.9,
+    done=11,
+    first_time_fix=0.9091,
+    reworked=1,
+    rework_rate=0.0833,
+    escalations=0,
+    voids=1,
+    damage_cases=0,
+    missed_clocks=1,
+)
 
 
 def canonical_examples() -> dict[type[Event[Any]], Event[Any]]:
@@ -663,6 +689,21 @@ def canonical_examples() -> dict[type[Event[Any]], Event[Any]]:
             ),
             producer="dispatch",
             aggregate_version=4,
+        ),
+        _event(
+            WorkOrderMonthReported,
+            42,
+            WorkOrderMonthReportedPayload(
+                month="2026-11",
+                site=MONTH_FIGURES,
+                by_trade={"maintenance": MONTH_FIGURES},
+                by_technician=[
+                    TechnicianMonth(technician_id="dmg-t01", name="李强", figures=MONTH_FIGURES)
+                ],
+                reported_at=datetime(2026, 12, 1, 0, 0, 5, tzinfo=UTC),
+            ),
+            producer="dispatch",
+            correlation_id=uuid.UUID(int=4200),
         ),
         _event(
             WorkOrderCompleted,

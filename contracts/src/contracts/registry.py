@@ -15,6 +15,7 @@ from contracts.dispatch.v1 import (
     WorkOrderCompleted,
     WorkOrderDispatched,
     WorkOrderDispatchOverdue,
+    WorkOrderMonthReported,
 )
 from contracts.envelope import Event
 from contracts.intake.v1 import (
@@ -70,6 +71,7 @@ _EVENTS: dict[tuple[str, int], type[Event[Any]]] = {
         WorkOrderDispatchOverdue,
         WorkOrderClockMissed,
         WorkOrderCompleted,
+        WorkOrderMonthReported,
         ChargeRaised,
         PriceListRecorded,
         CallbackScheduled,

@@ -14,6 +14,8 @@ DUTY = "intake.duty"
 REPORTS = "intake.reports"
 """The hotline's monthly reports once approved, for the departments and leaders (CMP-22)."""
 WORK_ORDERS = "dispatch.work-orders"
+DISPATCH_REPORTS = "dispatch.reports"
+"""Each site's month of work orders in figures, for the departments and leaders (DSP-12)."""
 CHARGES = "billing.charges"
 PRICE_LISTS = "billing.price-lists"
 """Each site's current price list (特约服务项目价格表), whole, after every change (BIL-01)."""
@@ -29,6 +31,7 @@ STREAMS: tuple[str, ...] = (
     DUTY,
     REPORTS,
     WORK_ORDERS,
+    DISPATCH_REPORTS,
     CHARGES,
     PRICE_LISTS,
     CALLBACKS,

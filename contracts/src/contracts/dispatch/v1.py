@@ -238,3 +238,63 @@ class WorkOrderClockMissed(Event[WorkOrderClockMissedPayload]):
 
     def partition_key(self) -> str:
         return str(self.payload.work_order_id)
+
+
+class WorkFigures(ContractModel):
+    """The figures of one group of a month's work orders (the site, a trade, a technician);
+    shares are 0..1, none when there was nothing to share out."""
+
+    orders: int = Field(ge=0, description="Work orders made in the month")
+    dispatched: int = Field(ge=0, description="Of those, given to a technician")
+    dispatch_p50_s: float | None = Field(description="Median seconds from acceptance to dispatch")
+    dispatch_p95_s: float | None = Field(description="95th percentile of the same")
+    dispatched_within_15_min: float | None = Field(
+        description="Share dispatched within 15 minutes of acceptance (DSP-02)"
+    )
+    taken: int = Field(ge=0, description="Taken by their technician (接单)")
+    taking_p50_s: float | None = Field(description="Median seconds from dispatch to taking")
+    taking_p95_s: float | None = Field(description="95th percentile of the same")
+    arrivals_with_appointment: int = Field(ge=0, description="Arrivals with a time agreed")
+    on_time_arrival: float | None = Field(description="Share of those on time (DSP-04)")
+    done: int = Field(ge=0, description="Signed off by the customer")
+    first_time_fix: float | None = Field(description="Share of those needing no rework")
+    reworked: int = Field(ge=0, description="Reworked at least once (ACC-02)")
+    rework_rate: float | None = Field(description="Share of finished work reworked")
+    escalations: int = Field(ge=0, description="Escalated after rework (ACC-03)")
+    voids: int = Field(ge=0, description="Voided before completion (DSP-06)")
+    damage_cases: int = Field(ge=0, description="Damage to customers' property (ACC-04)")
+    missed_clocks: int = Field(ge=0, description="Field clocks run out")
+
+
+class TechnicianMonth(ContractModel):
+    """One technician's month."""
+
+    technician_id: str = Field(description="Dispatch's id of the technician", examples=["dmg-t01"])
+    name: str = Field(
+        description="The technician's name", examples=["李强"], json_schema_extra=PERSONAL
+    )
+    figures: WorkFigures = Field(description="The orders they had last")
+
+
+class WorkOrderMonthReportedPayload(ContractModel):
+    """A site's month of work orders in figures, once the month is over: for the departments
+    and the company's leaders (DSP-12)."""
+
+    month: str = Field(pattern=r"^\d{4}-\d{2}$", description="YYYY-MM", examples=["2026-11"])
+    site: WorkFigures = Field(description="The whole site")
+    by_trade: dict[str, WorkFigures] = Field(description="Per trade (maintenance, housekeeping)")
+    by_technician: list[TechnicianMonth] = Field(
+        description="Per technician, by id; an order counts for whoever had it last"
+    )
+    reported_at: UtcDateTime = Field(description="When the month was closed and reported")
+
+
+class WorkOrderMonthReported(Event[WorkOrderMonthReportedPayload]):
+    """Published by dispatch once per site and month, after the month ends."""
+
+    EVENT_TYPE: ClassVar[str] = "WorkOrderMonthReported"
+    VERSION: ClassVar[int] = 1
+    TOPIC: ClassVar[str] = topics.DISPATCH_REPORTS
+
+    def partition_key(self) -> str:
+        return f"{self.site_id}:{self.payload.month}"

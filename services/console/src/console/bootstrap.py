@@ -34,6 +34,7 @@ from console.entrypoints.web import (
     site_organisation,
     sites,
     staff,
+    technician_rosters,
     work_orders,
 )
 from console.entrypoints.web import answers as answer_pages
@@ -76,6 +77,7 @@ def create_app(settings: ConsoleSettings | None = None) -> FastAPI:
     app.include_router(reception_script.router)
     app.include_router(site_organisation.router)
     app.include_router(work_orders.router)
+    app.include_router(technician_rosters.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/assets/htmx.min.js", include_in_schema=False)

@@ -12,11 +12,12 @@ from hotline_libs.unit_of_work import add_missing
 from pymongo.asynchronous.database import AsyncDatabase
 
 from dispatch.adapters.demo_data import DEMO_TECHNICIANS
+from dispatch.adapters.mongo.monthly_reports import MONTHLY_REPORTS
 from dispatch.adapters.mongo.rosters import ROSTERS
 from dispatch.adapters.mongo.technicians import TECHNICIANS
 from dispatch.adapters.mongo.unit_of_work import MongoDispatchUnitOfWork
 from dispatch.adapters.mongo.work_orders import AWAITING, OPEN_FOR, WORK_ORDERS
-from dispatch.entrypoints.deadlines import roster_deadline, work_order_deadline
+from dispatch.entrypoints.deadlines import report_deadline, roster_deadline, work_order_deadline
 from dispatch.entrypoints.http import (
     field_records,
     reports,
@@ -55,6 +56,7 @@ def bootstrap(settings: DispatchSettings | None = None, clock: Clock = utc_now) 
             v1.WorkOrderDispatchOverdue,
             v1.WorkOrderCompleted,
             v1.WorkOrderClockMissed,
+            v1.WorkOrderMonthReported,
         ],
         prepare=prepare,
         clock=clock,
@@ -76,8 +78,12 @@ def bootstrap(settings: DispatchSettings | None = None, clock: Clock = utc_now) 
             reports.router,
         ],
         subscriptions=subscriptions(bus),
-        collections=[WORK_ORDERS, TECHNICIANS, ROSTERS],
-        deadlines={WORK_ORDERS: work_order_deadline, ROSTERS: roster_deadline},
+        collections=[WORK_ORDERS, TECHNICIANS, ROSTERS, MONTHLY_REPORTS],
+        deadlines={
+            WORK_ORDERS: work_order_deadline,
+            ROSTERS: roster_deadline,
+            MONTHLY_REPORTS: report_deadline,
+        },
     )
 
 

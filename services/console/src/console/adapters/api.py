@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -376,6 +377,54 @@ class HotlineApi:
             "dispatch",
             "POST",
             f"/work-orders/{work_order_id}/{route}",
+            json=body,
+            headers={"Idempotency-Key": key},
+        )
+
+    async def technicians_on_shift(self, site_id: str) -> dict[str, Any]:
+        """Who of the site's technicians is on shift now, and whether a published roster says so
+        (else every available one)."""
+        params = {"site_id": site_id}
+        return await self._call("dispatch", "GET", "/technicians/on-shift", params=params)
+
+    # -- the technicians' monthly roster (维修/服务人员排班表) -------------------------------------
+    @staticmethod
+    def _roster_path(site_id: str, month: str) -> str:
+        return f"/technician-rosters/{quote(site_id, safe='')}/{quote(month, safe='')}"
+
+    async def technician_roster(self, site_id: str, month: str) -> dict[str, Any]:
+        """The site's roster of ``month`` (YYYY-MM) with its absences; 404 while none is drafted."""
+        return await self._call("dispatch", "GET", self._roster_path(site_id, month))
+
+    async def draft_technician_roster(
+        self, site_id: str, month: str, entries: list[dict[str, str]], key: str
+    ) -> dict[str, Any]:
+        """Replace the month's draft with ``entries`` (day, shift, technician_id), or start it."""
+        return await self._call(
+            "dispatch",
+            "PUT",
+            self._roster_path(site_id, month),
+            json={"entries": entries},
+            headers={"Idempotency-Key": key},
+        )
+
+    async def publish_technician_roster(self, site_id: str, month: str, key: str) -> dict[str, Any]:
+        return await self._call(
+            "dispatch",
+            "POST",
+            f"{self._roster_path(site_id, month)}/publication",
+            headers={"Idempotency-Key": key},
+        )
+
+    async def record_technician_absence(
+        self, site_id: str, month: str, body: dict[str, Any], key: str
+    ) -> dict[str, Any]:
+        """A technician off a published shift (leave, sick leave, a day off in lieu, a swap) and
+        who covers it (``cover_by`` None: the shift runs short)."""
+        return await self._call(
+            "dispatch",
+            "POST",
+            f"{self._roster_path(site_id, month)}/absences",
             json=body,
             headers={"Idempotency-Key": key},
         )

@@ -175,3 +175,13 @@ class RosterDeadlineReached:
     deadline: str
     due_at: datetime
     causation_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class ReportDeadlineReached:
+    """A site's month is over: time to report it."""
+
+    site_id: str
+    deadline: str
+    due_at: datetime
+    causation_id: uuid.UUID | None = None

@@ -7,8 +7,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from dispatch.domain.technician import Assignee
+
+if TYPE_CHECKING:  # the report is computed from work orders, whose events these are
+    from dispatch.domain.report import MonthOfWork
 
 
 @dataclass(frozen=True)
@@ -103,3 +107,13 @@ class RosterLate:
     month: str
     due_at: datetime
     noticed_at: datetime
+
+
+@dataclass(frozen=True)
+class MonthReported:
+    """A site's month of work orders, in figures, once the month is over."""
+
+    site_id: str
+    month: str
+    figures: MonthOfWork
+    reported_at: datetime

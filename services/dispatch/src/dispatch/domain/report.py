@@ -50,6 +50,8 @@ class Figures:
     rework_rate: float | None
     escalations: int
     voids: int
+    damage_cases: int
+    """Damage to or loss of customers' property reported on the orders (ACC-04)."""
     missed_clocks: int
 
 
@@ -96,6 +98,7 @@ def figures(orders: Iterable[WorkOrder]) -> Figures:
         rework_rate=_ratio(len(reworked), sum(_finished_once(o) for o in group)),
         escalations=sum(any(c.step is Step.ESCALATE for c in o.history) for o in group),
         voids=sum(o.status is WorkOrderStatus.VOIDED for o in group),
+        damage_cases=sum(len(o.damage) for o in group),
         missed_clocks=sum(len(o.clocks_missed) for o in group),
     )
 
@@ -108,6 +111,7 @@ class MonthOfWork:
     by_trade: dict[str, Figures]
     by_technician: dict[str, Figures]
     """Keyed by technician id; an order counts for whoever has it now."""
+    technician_names: dict[str, str]
 
 
 def month_of_work(orders: list[WorkOrder]) -> MonthOfWork:
@@ -123,4 +127,7 @@ def month_of_work(orders: list[WorkOrder]) -> MonthOfWork:
         site=figures(orders),
         by_trade=grouped(lambda o: o.trade),
         by_technician=grouped(lambda o: o.technician.technician_id if o.technician else None),
+        technician_names={
+            o.technician.technician_id: o.technician.name for o in orders if o.technician
+        },
     )

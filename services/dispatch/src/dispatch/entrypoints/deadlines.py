@@ -8,7 +8,11 @@ from datetime import datetime
 
 from hotline_libs.bus import MessageBus
 
-from dispatch.domain.commands import RosterDeadlineReached, WorkOrderDeadlineReached
+from dispatch.domain.commands import (
+    ReportDeadlineReached,
+    RosterDeadlineReached,
+    WorkOrderDeadlineReached,
+)
 
 
 async def work_order_deadline(
@@ -25,3 +29,9 @@ async def roster_deadline(
     bus: MessageBus, document_id: str, deadline: str, due_at: datetime
 ) -> None:
     await bus.handle(RosterDeadlineReached(roster_id=document_id, deadline=deadline, due_at=due_at))
+
+
+async def report_deadline(
+    bus: MessageBus, document_id: str, deadline: str, due_at: datetime
+) -> None:
+    await bus.handle(ReportDeadlineReached(site_id=document_id, deadline=deadline, due_at=due_at))

@@ -14,7 +14,6 @@ from hotline_libs.working_calendars import (
     KeepCalendarYear,
     KeepSitePlace,
     keep_calendar_year,
-    keep_site_place,
 )
 
 from dispatch.domain.commands import (
@@ -24,6 +23,7 @@ from dispatch.domain.commands import (
     PublishRoster,
     RecordAbsence,
     RecordOnWorkOrder,
+    ReportDeadlineReached,
     RosterDeadlineReached,
     SaveTechnician,
     TakeStep,
@@ -44,6 +44,7 @@ from dispatch.domain.work_order import (
     trade_needed,
 )
 from dispatch.service_layer.assignment import assign_or_wait, assign_waiting, technician_for
+from dispatch.service_layer.reports import keep_site, report_deadline_reached
 from dispatch.service_layer.rosters import (
     draft_roster,
     publish_roster,
@@ -287,7 +288,8 @@ HANDLERS: dict[type[Any], Any] = {
     PublishRoster: publish_roster,
     RecordAbsence: record_absence,
     RosterDeadlineReached: roster_deadline_reached,
-    KeepSitePlace: keep_site_place,
+    KeepSitePlace: keep_site,
+    ReportDeadlineReached: report_deadline_reached,
     KeepCalendarYear: keep_calendar_year,
 }
 """Every command dispatch handles, and its handler."""

@@ -16,6 +16,7 @@ from dispatch.domain.commands import (
 )
 from dispatch.domain.roster import (
     Absence,
+    RosterStatus,
     TechnicianRoster,
     month_of,
     next_month,
@@ -57,6 +58,9 @@ async def draft_roster(
     created = roster is None
     if roster is None:
         roster = await _new_roster(uow, command.site_id, month, command.by)
+    elif roster.status is RosterStatus.DRAFT:  # follows the site's shifts as last published
+        day = await uow.calendars.day_of(command.site_id)
+        roster.zone, roster.shifts = day.zone, day.shifts
     roster.draft(command.entries, await _technician_ids(uow, command.site_id), command.by)
     await uow.commit()
     return roster, created

@@ -9,6 +9,7 @@ from hotline_libs.aggregate import Clock
 from hotline_libs.ids import Serials
 from hotline_libs.working_calendars import Calendars
 
+from dispatch.domain.monthly_report import MonthlyReporting
 from dispatch.domain.roster import TechnicianRoster
 from dispatch.domain.technician import Technician
 from dispatch.domain.work_order import WorkOrder
@@ -45,10 +46,16 @@ class RosterRepository(Protocol):
     async def published(self, site_id: str, month: str) -> TechnicianRoster | None: ...
 
 
+class MonthlyReportRepository(Protocol):
+    async def get(self, site_id: object) -> MonthlyReporting | None: ...
+    def add(self, reporting: MonthlyReporting) -> None: ...
+
+
 class DispatchUnitOfWork(Protocol):
     work_orders: WorkOrderRepository
     technicians: TechnicianRepository
     rosters: RosterRepository
+    monthly_reports: MonthlyReportRepository
     calendars: Calendars
     serials: Serials
     clock: Clock

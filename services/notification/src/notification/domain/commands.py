@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from notification.domain.occasions import EmergencyReported, MonthlyReportApproved, Occasion
+from notification.domain.occasions import EmergencyReported, MonthlyReport, Occasion
 from notification.domain.staff import StaffMember
 
 
@@ -39,10 +39,11 @@ class AlertStaff:
 
 @dataclass(frozen=True)
 class SendMonthlyReport:
-    """E-mail a site's approved monthly report to the departments' liaisons at the site, its
-    manager and the company's leaders on record (CMP-19, CMP-22, KB-11)."""
+    """E-mail a site's monthly report (the hotline's, approved; or the month's work orders) to
+    the departments' liaisons at the site, its manager and the company's leaders on record
+    (CMP-19, CMP-22, KB-11, DSP-12)."""
 
-    report: MonthlyReportApproved
+    report: MonthlyReport
     causation_id: uuid.UUID | None = None
 
 

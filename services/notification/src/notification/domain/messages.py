@@ -16,12 +16,15 @@ from notification.domain.occasions import (
     ChargeRaised,
     EmergencyReported,
     IncidentOver,
+    MonthlyReport,
     MonthlyReportApproved,
     Occasion,
     ReplyKind,
     RequestAccepted,
     ResidentAnswered,
     TechnicianAssigned,
+    WorkFigures,
+    WorkOrderMonthReported,
 )
 from notification.domain.staff import StaffMember
 
@@ -318,14 +321,59 @@ def monthly_report_text(report: MonthlyReportApproved, site_name: str | None = N
     return "\n".join(lines)
 
 
+def _share(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0%}"
+
+
+def _minutes(seconds: float | None) -> str:
+    return "—" if seconds is None else f"{seconds / 60:.1f} 分钟"
+
+
+def _work_lines(figures: WorkFigures) -> str:
+    f = figures
+    return (
+        f"派工单 {f.orders} 张，已派 {f.dispatched}（15分钟内送达 {_share(f.dispatched_within_15_min)}，"
+        f"中位 {_minutes(f.dispatch_p50_s)}，P95 {_minutes(f.dispatch_p95_s)}）；"
+        f"接单中位 {_minutes(f.taking_p50_s)}；准时到场 {_share(f.on_time_arrival)}；"
+        f"验收 {f.done}，一次修复率 {_share(f.first_time_fix)}，返工率 {_share(f.rework_rate)}；"
+        f"升级 {f.escalations}，核销 {f.voids}，财产损坏 {f.damage_cases}"
+    )
+
+
+TRADE_NAMES = {"maintenance": "维修", "housekeeping": "家政保洁"}
+
+
+def work_order_month_text(report: WorkOrderMonthReported, site_name: str | None = None) -> str:
+    """The month's work orders as plain text: the site's figures, then per trade and per
+    technician (DSP-12)."""
+    where = site_name or report.about.site_id
+    lines = [
+        f"{where} {_month(report.month)}的派工统计如下，现发送各部门及公司领导。",
+        "",
+        "全管理处：" + _work_lines(report.site),
+    ]
+    if report.by_trade:
+        lines += ["", "按工种："]
+        lines += [f"  {TRADE_NAMES.get(t, t)}：{_work_lines(f)}" for t, f in report.by_trade]
+    if report.by_technician:
+        lines += ["", "按服务人员："]
+        lines += [f"  {name}：{_work_lines(f)}" for name, f in report.by_technician]
+    return "\n".join(lines)
+
+
 def monthly_report_mails(
-    report: MonthlyReportApproved, staff: Sequence[StaffMember], site_name: str | None = None
+    report: MonthlyReport, staff: Sequence[StaffMember], site_name: str | None = None
 ) -> list[OutgoingMessage]:
-    """The e-mail of an approved monthly report to each member of ``staff`` who has an address
-    (CMP-19, CMP-22, KB-11); at most one per address. By e-mail only: a month's figures do not
-    fit an SMS. ``site_name``: the site's name, else its id."""
-    subject = f"{site_name or report.about.site_id} {_month(report.month)}呼叫中心月报（已批准）"
-    text = monthly_report_text(report, site_name)
+    """The e-mail of a site's monthly report to each member of ``staff`` who has an address
+    (CMP-19, CMP-22, KB-11, DSP-12); at most one per address. By e-mail only: a month's figures
+    do not fit an SMS. ``site_name``: the site's name, else its id."""
+    where = site_name or report.about.site_id
+    if isinstance(report, WorkOrderMonthReported):
+        subject = f"{where} {_month(report.month)}派工月报"
+        text = work_order_month_text(report, site_name)
+    else:
+        subject = f"{where} {_month(report.month)}呼叫中心月报（已批准）"
+        text = monthly_report_text(report, site_name)
     return _once(
         _email(member.name, member.email, MONTHLY_REPORT, subject, text)
         for member in staff

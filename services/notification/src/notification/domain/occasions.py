@@ -218,4 +218,41 @@ class MonthlyReportApproved:
     boards: tuple[BoardMonth, ...]
 
 
+@dataclass(frozen=True)
+class WorkFigures:
+    """One group's month of work orders (the site, a trade, a technician), as dispatch counted
+    it; shares 0..1, None when there was nothing to share out."""
+
+    orders: int
+    dispatched: int
+    dispatch_p50_s: float | None
+    dispatch_p95_s: float | None
+    dispatched_within_15_min: float | None
+    taking_p50_s: float | None
+    on_time_arrival: float | None
+    done: int
+    first_time_fix: float | None
+    rework_rate: float | None
+    escalations: int
+    voids: int
+    damage_cases: int
+
+
+@dataclass(frozen=True)
+class WorkOrderMonthReported:
+    """A site's month of work orders in figures, once the month is over (DSP-12): sent to the
+    same departments and leaders as the hotline's monthly report."""
+
+    about: About
+    month: str
+    site: WorkFigures
+    by_trade: tuple[tuple[str, WorkFigures], ...]
+    by_technician: tuple[tuple[str, WorkFigures], ...]
+    """By the technician's name."""
+
+
+MonthlyReport = MonthlyReportApproved | WorkOrderMonthReported
+"""A site's month reported to its departments and the company's leaders."""
+
+
 Occasion = RequestAccepted | TechnicianAssigned | ChargeRaised | ResidentAnswered | IncidentOver

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from contracts.billing.v1 import ChargeRaised
-from contracts.dispatch.v1 import WorkOrderDispatched
+from contracts.dispatch.v1 import WorkOrderDispatched, WorkOrderMonthReported
 from contracts.intake.v1 import (
     EmergencyReported,
     IncidentClosed,
@@ -38,6 +38,10 @@ def subscriptions(bus: MessageBus) -> list[Subscription]:
         Subscription(
             topics.REPORTS,
             {MonthlyReportApproved: to_bus(bus, events_v1.monthly_report_approved)},
+        ),
+        Subscription(
+            topics.DISPATCH_REPORTS,
+            {WorkOrderMonthReported: to_bus(bus, events_v1.work_order_month_reported)},
         ),
         Subscription(
             topics.DIRECTORY,

@@ -135,9 +135,9 @@ async def send_monthly_report(
     mail: Mail,
     attempt: int = 2,
 ) -> Notification | None:
-    """E-mail a site's approved monthly report to each department's information liaison at the
-    site, the site's manager and the company's leaders, as on record now (CMP-19, CMP-22,
-    KB-11); sent and stored like ``tell_resident``, so a redelivered approval sends nobody the
+    """E-mail a site's monthly report (the hotline's, approved; the month's work orders) to each
+    department's information liaison at the site, the site's manager and the company's leaders,
+    as on record now (CMP-19, CMP-22, KB-11, DSP-12); sent and stored like ``tell_resident``, so a redelivered approval sends nobody the
     report twice. Those without an e-mail address are logged by staff id, not sent it. None
     when nobody on record has an address: logged, and the event taken as handled."""
     report = command.report

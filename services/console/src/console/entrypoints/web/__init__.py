@@ -125,9 +125,30 @@ DISPATCHERS = frozenset(
 )
 """Who runs a site's board of work orders: assigns, escalates, verifies, voids, closes out."""
 
+ROSTER_KEEPERS = frozenset({Role.DUTY_STAFF, Role.SITE_MANAGER, Role.SUPERVISOR, Role.ADMIN})
+"""Who drafts and publishes the technicians' monthly roster and records absences from it (排班),
+as dispatch's roster routes allow."""
+ON_SHIFT_READERS = frozenset(
+    {
+        Role.AGENT,
+        Role.SUPERVISOR,
+        Role.DUTY_STAFF,
+        Role.STEWARD,
+        Role.ADMINISTRATOR,
+        Role.SITE_MANAGER,
+        Role.DIRECTOR,
+        Role.QUALITY_HEAD,
+        Role.ADMIN,
+    }
+)
+"""Who asks dispatch which technicians are on shift (its hotline and site desks, oversight)."""
+ROSTER_READERS = ON_SHIFT_READERS | TECHNICIANS
+"""Who reads a month's roster: the desks and oversight, and the technicians on it."""
+
 WORK_SCREENS = (
     Screen("my_work_orders", "/my-work-orders", TECHNICIANS),
     Screen("work_orders", "/work-orders", DISPATCHERS),
+    Screen("technician_rosters", "/technician-rosters", ROSTER_KEEPERS),
 )
 """Dispatch's work orders: the technician's phone and the dispatcher's board, a navigation
 group of their own (the first group stays the hotline's desk work)."""

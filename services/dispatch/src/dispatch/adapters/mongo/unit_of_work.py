@@ -9,6 +9,7 @@ from hotline_libs.mongo import Document
 from hotline_libs.unit_of_work import UnitOfWork, Written, ignore_written
 from pymongo.asynchronous.database import AsyncDatabase
 
+from dispatch.adapters.mongo.monthly_reports import MongoMonthlyReports
 from dispatch.adapters.mongo.rosters import MongoRosters
 from dispatch.adapters.mongo.technicians import MongoTechnicians
 from dispatch.adapters.mongo.work_orders import MongoWorkOrders
@@ -26,3 +27,4 @@ class MongoDispatchUnitOfWork(UnitOfWork):
         self.work_orders = MongoWorkOrders(db, self)
         self.technicians = MongoTechnicians(db, self)
         self.rosters = MongoRosters(db, self)
+        self.monthly_reports = MongoMonthlyReports(db, self)

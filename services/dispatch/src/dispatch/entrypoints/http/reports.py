@@ -40,6 +40,7 @@ class FiguresOut(BaseModel):
     rework_rate: float | None
     escalations: int = Field(description="Escalated after rework (ACC-03)")
     voids: int
+    damage_cases: int = Field(description="Customers' property damaged or lost (ACC-04)")
     missed_clocks: int = Field(description="Not taken, late at the appointment, not finished")
 
 
@@ -66,7 +67,7 @@ async def work_order_report(
     format_: Annotated[Format, Query(alias="format")] = "json",
 ) -> Any:
     principal.require_site(site_id)
-    month_of = await month_figures(reader.work_orders, site_id, month)
+    month_of = await month_figures(reader.work_orders, reader.calendars, site_id, month)
     if format_ == "json":
         return WorkReportOut(
             site_id=site_id,

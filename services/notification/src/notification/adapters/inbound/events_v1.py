@@ -1,5 +1,6 @@
 """The events residents are told about (intake, dispatch, billing, v1) → notification's commands;
-an emergency, which alerts staff; an approved monthly report, which staff are sent; and
+an emergency, which alerts staff; an approved monthly report and dispatch's month of work
+orders, which staff are sent; and
 intake's records of a site, for the name messages give it, and of its staff, for whom an
 emergency alerts and who is sent a report."""
 
@@ -9,6 +10,7 @@ import uuid
 from typing import Any
 
 from contracts.billing.v1 import ChargeRaised
+from contracts.dispatch import v1 as v1_dispatch
 from contracts.dispatch.v1 import WorkOrderDispatched
 from contracts.envelope import Resident
 from contracts.intake.v1 import EmergencyReported as EmergencyReportedV1
@@ -40,6 +42,8 @@ from notification.domain.occasions import (
     RequestAccepted,
     ResidentAnswered,
     TechnicianAssigned,
+    WorkFigures,
+    WorkOrderMonthReported,
 )
 from notification.domain.occasions import ChargeRaised as Charged
 from notification.domain.occasions import MonthlyReportApproved as ReportApproved
@@ -219,6 +223,39 @@ def monthly_report_approved(event: MonthlyReportApproved) -> SendMonthlyReport:
                 )
                 for b in p.boards
             ),
+        ),
+        causation_id=event.event_id,
+    )
+
+
+def _work_figures(f: v1_dispatch.WorkFigures) -> WorkFigures:
+    return WorkFigures(
+        orders=f.orders,
+        dispatched=f.dispatched,
+        dispatch_p50_s=f.dispatch_p50_s,
+        dispatch_p95_s=f.dispatch_p95_s,
+        dispatched_within_15_min=f.dispatched_within_15_min,
+        taking_p50_s=f.taking_p50_s,
+        on_time_arrival=f.on_time_arrival,
+        done=f.done,
+        first_time_fix=f.first_time_fix,
+        rework_rate=f.rework_rate,
+        escalations=f.escalations,
+        voids=f.voids,
+        damage_cases=f.damage_cases,
+    )
+
+
+def work_order_month_reported(event: v1_dispatch.WorkOrderMonthReported) -> SendMonthlyReport:
+    """Dispatch's month of work orders: the site, each trade, each technician by name."""
+    p = event.payload
+    return SendMonthlyReport(
+        WorkOrderMonthReported(
+            about=_about(event, None),
+            month=p.month,
+            site=_work_figures(p.site),
+            by_trade=tuple((trade, _work_figures(f)) for trade, f in sorted(p.by_trade.items())),
+            by_technician=tuple((t.name, _work_figures(t.figures)) for t in p.by_technician),
         ),
         causation_id=event.event_id,
     )
