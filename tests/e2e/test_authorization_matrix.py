@@ -545,7 +545,7 @@ MATRIX: dict[tuple[str, str], Row] = {
         "/reports/work-orders?site_id={site}&month=2026-11",
     ),
     ("dispatch", "technicians_on_shift"): _row(
-        READERS_OF_REQUESTS, "site", "/technicians/on-shift?site_id={site}"
+        READERS_OF_REQUESTS, "site", "/on-shift?site_id={site}"
     ),
     ("dispatch", "get_technician_roster"): _row(
         READERS_OF_REQUESTS | {R.TECHNICIAN},

@@ -51,9 +51,7 @@ def _technician(site_id: str, name: str, skills: list[str]) -> dict[str, Any]:
 
 
 async def _on_shift(dispatch: httpx.AsyncClient, site_id: str) -> dict[str, Any]:
-    answer = await dispatch.get(
-        "/technicians/on-shift", params={"site_id": site_id}, headers=auth(Role.AGENT)
-    )
+    answer = await dispatch.get("/on-shift", params={"site_id": site_id}, headers=auth(Role.AGENT))
     assert answer.status_code == 200, answer.text
     shown: dict[str, Any] = answer.json()
     return shown

@@ -38,6 +38,7 @@ async def test_a_repairs_timeline_shows_every_service_step_in_order(platform: St
         "ServiceRequestRegistered",
         "ServiceRequestAccepted",
         "WorkOrderDispatched",
+        "WorkOrderProgressed",
         "WorkOrderCompleted",
         "ChargeRaised",
         "CallbackScheduled",
@@ -51,7 +52,8 @@ async def test_a_repairs_timeline_shows_every_service_step_in_order(platform: St
             )
         assert answer.status_code == 200, answer.text
         entries: list[dict[str, str]] = answer.json()["entries"]
-        return entries if wanted <= {e["what"] for e in entries} else None
+        signed = any(e["details"].get("step") == "sign_off" for e in entries)
+        return entries if wanted <= {e["what"] for e in entries} and signed else None
 
     entries = await eventually(timeline, timeout_s=60, what="every service's steps")
     whats = [e["what"] for e in entries]
@@ -61,3 +63,14 @@ async def test_a_repairs_timeline_shows_every_service_step_in_order(platform: St
     dispatched = next(e for e in entries if e["what"] == "WorkOrderDispatched")
     assert dispatched["service"] == "dispatch"
     assert dispatched["details"]["work_order_no"] == order["work_order_no"]
+    # every step of the visit the paper record walked, in order, with who took it
+    steps = [e["details"] for e in entries if e["what"] == "WorkOrderProgressed"]
+    assert [s["step"] for s in steps] == [
+        "accept",
+        "arrive",
+        "quote",
+        "start",
+        "complete",
+        "sign_off",
+    ]
+    assert steps[-1]["to_status"] == "signed_off" and steps[0]["by"]

@@ -106,7 +106,7 @@ def routes(
     return {
         ("GET", "/sites/dmg"): SITE,
         ("GET", "/technicians"): TECHNICIANS,
-        ("GET", "/technicians/on-shift"): ON_SHIFT,
+        ("GET", "/on-shift"): ON_SHIFT,
         ("GET", ROSTER_PATH): (lambda _: roster) if isinstance(roster, httpx.Response) else roster,
         **(more or {}),
     }
@@ -303,7 +303,7 @@ def test_who_sees_the_screen_and_its_forms_follows_dispatchs_access() -> None:
         mine = client.get(f"/technician-rosters?site_id=dmg&month={MONTH}")
     assert mine.status_code == 200 and 'data-testid="row-dmg-t01"' in mine.text
     assert 'data-testid="on-shift"' not in mine.text
-    assert not any(c.url.path == "/technicians/on-shift" for c in calls)
+    assert not any(c.url.path == "/on-shift" for c in calls)
     with _client() as client:
         token = issue_token(DEV_JWT_SECRET, subject="f", role=Role.FINANCE, sites=["dmg"])
         client.cookies.set(SESSION_COOKIE, token)

@@ -102,6 +102,7 @@ CARRIES: dict[tuple[str, str], tuple[str, ...]] = {
     ("intake", "WorkOrderAwaitingTechnician"): ("request_id", "work_order_no"),
     ("intake", "WorkOrderDispatchOverdue"): ("request_id", "work_order_no"),
     ("intake", "WorkOrderClockMissed"): ("request_id", "work_order_no"),
+    ("intake", "WorkOrderProgressed"): ("request_id", "work_order_no", "reason"),
     ("intake", "WorkOrderCompleted"): ("request_id", "work_order_no"),
     ("intake", "ChargeRaised"): ("request_id", "charge_no"),
     ("intake", "PriceListRecorded"): ("recorded_at",),

@@ -519,6 +519,21 @@ async def test_dsp03_dsp05_a_technician_takes_their_order_step_by_step_and_the_q
     assert [i.item_code for i in completed.payload.items] == ["RP-TAP"]
     assert signed.status is WorkOrderStatus.SIGNED_OFF
     assert [c.step for c in signed.history][-1] is Step.SIGN_OFF
+    # each step after the assignment is told for the request's timeline, once (a retried
+    # acceptance is not told again), with who did it and why
+    progressed = dispatch.published(v1.WorkOrderProgressed)
+    assert [(p.payload.change_no, p.payload.step.value) for p in progressed] == [
+        (2, "accept"),
+        (3, "arrive"),
+        (4, "quote"),
+        (5, "start"),
+        (6, "complete"),
+        (7, "sign_off"),
+    ]
+    arrived = progressed[1].payload
+    assert (arrived.from_status, arrived.to_status) == ("accepted", "arrived")
+    assert arrived.actor_role == "technician" and arrived.actor_name == "李强"
+    assert len({p.event_id for p in progressed}) == len(progressed)
 
 
 async def test_a_technician_acts_only_on_the_orders_assigned_to_them() -> None:

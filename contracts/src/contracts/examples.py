@@ -45,6 +45,9 @@ from contracts.dispatch.v1 import (
     WorkOrderDispatchOverduePayload,
     WorkOrderMonthReported,
     WorkOrderMonthReportedPayload,
+    WorkOrderProgressed,
+    WorkOrderProgressedPayload,
+    WorkOrderStep,
 )
 from contracts.envelope import Event, PaymentMethod, Resident
 from contracts.intake.v1 import (
@@ -689,6 +692,26 @@ def canonical_examples() -> dict[type[Event[Any]], Event[Any]]:
             ),
             producer="dispatch",
             aggregate_version=4,
+        ),
+        _event(
+            WorkOrderProgressed,
+            43,
+            WorkOrderProgressedPayload(
+                work_order_id=WORK_ORDER_ID,
+                work_order_no=WORK_ORDER_NO,
+                request_id=REQUEST_ID,
+                request_no=REQUEST_NO,
+                change_no=4,
+                step=WorkOrderStep.ARRIVE,
+                from_status="on_the_way",
+                to_status="arrived",
+                at=ACCEPTED_AT + timedelta(minutes=50),
+                actor_role="technician",
+                actor_name="李强",
+                reason="arrived at the resident's",
+            ),
+            producer="dispatch",
+            aggregate_version=5,
         ),
         _event(
             WorkOrderMonthReported,

@@ -16,6 +16,7 @@ from contracts.dispatch.v1 import (
     WorkOrderDispatched,
     WorkOrderDispatchOverdue,
     WorkOrderMonthReported,
+    WorkOrderProgressed,
 )
 from contracts.envelope import Event
 from contracts.intake.v1 import (
@@ -71,6 +72,7 @@ _EVENTS: dict[tuple[str, int], type[Event[Any]]] = {
         WorkOrderDispatchOverdue,
         WorkOrderClockMissed,
         WorkOrderCompleted,
+        WorkOrderProgressed,
         WorkOrderMonthReported,
         ChargeRaised,
         PriceListRecorded,

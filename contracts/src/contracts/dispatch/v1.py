@@ -240,6 +240,59 @@ class WorkOrderClockMissed(Event[WorkOrderClockMissedPayload]):
         return str(self.payload.work_order_id)
 
 
+class WorkOrderStep(OpenEnum):
+    """A step of the work order (派工单) taken in the field or at the service centre."""
+
+    ACCEPT = "accept"
+    """Taken by the technician (接单, DSP-03)."""
+    SET_OUT = "set_out"
+    ARRIVE = "arrive"
+    QUOTE = "quote"
+    """The fee agreed with the customer from the price list (DSP-05)."""
+    START = "start"
+    COMPLETE = "complete"
+    SIGN_OFF = "sign_off"
+    REWORK = "rework"
+    ESCALATE = "escalate"
+    VERIFY = "verify"
+    RESCHEDULE = "reschedule"
+    CANCEL = "cancel"
+    VOID = "void"
+    CLOSE_OUT = "close_out"
+
+
+class WorkOrderProgressedPayload(ContractModel):
+    """A work order moved on by one step of its table (its history line, as dispatch keeps
+    it): for the request's timeline, so agents answer "where is my repair?" from one place."""
+
+    work_order_id: uuid.UUID = Field(description="Dispatch's id of the work order")
+    work_order_no: str = _work_order_no()
+    request_id: uuid.UUID = Field(description="The accepted request it serves")
+    request_no: str = _request_no()
+    change_no: int = Field(ge=1, description="The line of the order's history, from 1")
+    step: WorkOrderStep = Field(description="What was done", examples=["arrive"])
+    from_status: str = Field(description="The order's state before", examples=["on_the_way"])
+    to_status: str = Field(description="The order's state after", examples=["arrived"])
+    at: UtcDateTime = Field(description="When")
+    actor_role: str = Field(
+        description="The role of who did it (system: dispatch itself)", examples=["technician"]
+    )
+    actor_name: str = Field(description="Who did it", examples=["李强"], json_schema_extra=PERSONAL)
+    reason: str = Field(description="Why, as recorded", examples=["到达现场"])
+
+
+class WorkOrderProgressed(Event[WorkOrderProgressedPayload]):
+    """Published by dispatch for each step of a work order other than its assignment (which
+    ``WorkOrderDispatched`` tells)."""
+
+    EVENT_TYPE: ClassVar[str] = "WorkOrderProgressed"
+    VERSION: ClassVar[int] = 1
+    TOPIC: ClassVar[str] = topics.WORK_ORDERS
+
+    def partition_key(self) -> str:
+        return str(self.payload.work_order_id)
+
+
 class WorkFigures(ContractModel):
     """The figures of one group of a month's work orders (the site, a trade, a technician);
     shares are 0..1, none when there was nothing to share out."""

@@ -56,6 +56,7 @@ def bootstrap(settings: DispatchSettings | None = None, clock: Clock = utc_now) 
             v1.WorkOrderDispatchOverdue,
             v1.WorkOrderCompleted,
             v1.WorkOrderClockMissed,
+            v1.WorkOrderProgressed,
             v1.WorkOrderMonthReported,
         ],
         prepare=prepare,

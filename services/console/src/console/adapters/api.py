@@ -385,7 +385,7 @@ class HotlineApi:
         """Who of the site's technicians is on shift now, and whether a published roster says so
         (else every available one)."""
         params = {"site_id": site_id}
-        return await self._call("dispatch", "GET", "/technicians/on-shift", params=params)
+        return await self._call("dispatch", "GET", "/on-shift", params=params)
 
     # -- the technicians' monthly roster (维修/服务人员排班表) -------------------------------------
     @staticmethod

@@ -51,6 +51,8 @@ class WorkOrderChanged:
     step: str
     to_status: str
     at: datetime
+    change_no: int = 0
+    """Its line in the order's history, from 1."""
 
 
 @dataclass(frozen=True)

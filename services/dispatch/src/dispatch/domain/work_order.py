@@ -404,7 +404,11 @@ class WorkOrder(Aggregate):
             self._refuse(step)
         self.history.append(Change(step, self.status, to, now, actor, reason))
         self.status = to
-        self.record(events.WorkOrderChanged(step=step.value, to_status=to.value, at=now))
+        self.record(
+            events.WorkOrderChanged(
+                step=step.value, to_status=to.value, at=now, change_no=len(self.history)
+            )
+        )
 
     def _repeats(self, step: Step) -> bool:
         """True when ``step`` was the last change made (a retried call), so it changes nothing."""

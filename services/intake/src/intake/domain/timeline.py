@@ -21,3 +21,6 @@ class TimelineEntry:
     at: datetime
     summary: str
     details: dict[str, Any] = field(default_factory=dict)
+    order: int = 0
+    """Its place among entries of the same moment: a work order's history line (a visit
+    recorded at once has all its steps at one time)."""

@@ -12,7 +12,7 @@ from hotline_libs.unit_of_work import EventContext
 from contracts import Event
 from dispatch.domain import events
 from dispatch.domain.technician import Assignee
-from dispatch.domain.work_order import WorkOrder
+from dispatch.domain.work_order import Step, WorkOrder
 
 PRODUCER = "dispatch"
 
@@ -172,4 +172,37 @@ def to_integration(order: WorkOrder, event: Any, context: EventContext) -> Event
             ),
             completion.completed_at,
         )
+    if isinstance(event, events.WorkOrderChanged) and event.step not in TOLD_ELSEWHERE:
+        return _progressed(order, event, context)
     return None
+
+
+TOLD_ELSEWHERE = frozenset({Step.ASSIGN.value, Step.REASSIGN.value})
+"""Steps ``WorkOrderDispatched`` tells already."""
+
+
+def _progressed(
+    order: WorkOrder, event: events.WorkOrderChanged, context: EventContext
+) -> Event[Any]:
+    change = order.history[event.change_no - 1]
+    return _build(
+        v1.WorkOrderProgressed,
+        order,
+        context,
+        v1.WorkOrderProgressedPayload(
+            work_order_id=order.work_order_id,
+            work_order_no=order.work_order_no,
+            request_id=order.request_id,
+            request_no=order.request_no,
+            change_no=event.change_no,
+            step=v1.WorkOrderStep(change.step.value),
+            from_status=change.from_status.value,
+            to_status=change.to_status.value,
+            at=change.at,
+            actor_role=change.actor.role,
+            actor_name=change.actor.name or change.actor.subject,
+            reason=change.reason,
+        ),
+        change.at,
+        after=f"change-{event.change_no}",
+    )

@@ -115,7 +115,7 @@ async def list_technicians(
 
 
 @router.get(
-    "/technicians/on-shift",
+    "/on-shift",
     summary="The site's technicians on shift at a time (now by default), by its published "
     "roster; every available one when the site publishes none for that month",
 )

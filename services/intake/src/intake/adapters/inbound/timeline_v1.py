@@ -12,6 +12,7 @@ from contracts.dispatch.v1 import (
     WorkOrderCompleted,
     WorkOrderDispatched,
     WorkOrderDispatchOverdue,
+    WorkOrderProgressed,
 )
 from contracts.notification.v1 import NotificationSent
 
@@ -24,6 +25,7 @@ FOLLOWED = (
     WorkOrderAwaitingTechnician,
     WorkOrderDispatchOverdue,
     WorkOrderClockMissed,
+    WorkOrderProgressed,
     WorkOrderCompleted,
     ChargeRaised,
     CallbackScheduled,
@@ -61,6 +63,18 @@ def _summary(event: Event[Any]) -> tuple[str, dict[str, Any]]:
                     "due_at": p.due_at.isoformat(),
                 },
             )
+        case WorkOrderProgressed():
+            return (
+                f"work order {p.work_order_no}: {p.step.value} by {p.actor_name} "
+                f"({p.from_status} → {p.to_status})",
+                {
+                    "work_order_no": p.work_order_no,
+                    "step": p.step.value,
+                    "to_status": p.to_status,
+                    "by": p.actor_name,
+                    "reason": p.reason,
+                },
+            )
         case WorkOrderCompleted():
             return (
                 f"work order {p.work_order_no} completed",
@@ -92,6 +106,7 @@ def note_on_timeline(event: Event[Any]) -> NoteOnTimeline:
             at=event.occurred_at,
             summary=summary,
             details=details,
+            order=event.payload.change_no if isinstance(event, WorkOrderProgressed) else 0,
         ),
         causation_id=event.event_id,
     )

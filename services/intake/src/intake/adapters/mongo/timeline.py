@@ -24,7 +24,9 @@ class MongoTimeline:
         return await insert_once(self._db, TIMELINE, document)
 
     async def of_request(self, request_id: uuid.UUID) -> list[TimelineEntry]:
-        cursor = self._db[TIMELINE].find({"request_id": str(request_id)}).sort([("at", 1)])
+        cursor = (
+            self._db[TIMELINE].find({"request_id": str(request_id)}).sort([("at", 1), ("order", 1)])
+        )
         return [
             TimelineEntry(
                 entry_id=d["_id"],
@@ -35,6 +37,7 @@ class MongoTimeline:
                 at=d["at"],
                 summary=d["summary"],
                 details=d.get("details", {}),
+                order=d.get("order", 0),
             )
             async for d in cursor
         ]
