@@ -3,6 +3,8 @@ timeline holds intake's own steps and what dispatch, billing, callback and notif
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from hotline_infra.stack import Stack
 
@@ -45,13 +47,13 @@ async def test_a_repairs_timeline_shows_every_service_step_in_order(platform: St
         "NotificationSent",
     }
 
-    async def timeline() -> list[dict[str, str]] | None:
+    async def timeline() -> list[dict[str, Any]] | None:
         async with client(platform, "intake") as intake:
             answer = await intake.get(
                 f"/service-requests/{request['request_id']}/timeline", headers=auth()
             )
         assert answer.status_code == 200, answer.text
-        entries: list[dict[str, str]] = answer.json()["entries"]
+        entries: list[dict[str, Any]] = answer.json()["entries"]
         signed = any(e["details"].get("step") == "sign_off" for e in entries)
         return entries if wanted <= {e["what"] for e in entries} and signed else None
 
