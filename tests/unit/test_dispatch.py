@@ -20,10 +20,12 @@ from dispatch.adapters.outbound.events_v1 import to_integration
 from dispatch.adapters.outbound.reports_v1 import month_reported
 from dispatch.domain.commands import (
     CompleteWorkOrder,
+    RecordOnWorkOrder,
     SaveTechnician,
     TakeStep,
     WorkOrderDeadlineReached,
 )
+from dispatch.domain.field_records import Drawn
 from dispatch.domain.monthly_report import MonthlyReporting
 from dispatch.domain.roster import RosterStatus, TechnicianRoster, roster_id
 from dispatch.domain.technician import Need, Technician, choose_technician
@@ -664,3 +666,48 @@ async def test_emergency_work_not_finished_in_four_hours_is_reported_once() -> N
     assert missed.payload.clock is v1.FieldClock.COMPLETION and missed.payload.emergency
     [stored] = dispatch.orders()
     assert COMPLETION_DUE not in stored.deadlines()
+
+
+async def _draw(dispatch: Dispatch, order: WorkOrder, **details: Any) -> Any:
+    return await dispatch.handle(
+        RecordOnWorkOrder(order.work_order_id, "draw", TECH, None, "dmg-t01", **details)
+    )
+
+
+async def test_dsp07_dsp08_materials_the_customer_pays_for_are_charged_as_used() -> None:
+    """A valve drawn as the price list's MT-VALVE, two out and one back, is charged once with
+    the work; a tool is never charged; what was charged cannot come back afterwards."""
+    dispatch = Dispatch()
+    order = await _dispatched(dispatch)
+    await _step(dispatch, order, Step.ACCEPT)
+    await _step(dispatch, order, Step.ARRIVE)
+    with pytest.raises(RuleViolation) as tool:
+        await _draw(dispatch, order, item="管钳", quantity=1, kind=Drawn.TOOL, charge_as="TL-X")
+    assert tool.value.field == "charge_as"
+    _, line = await _draw(dispatch, order, item="DN15 角阀", quantity=2, charge_as="MT-VALVE")
+    await _draw(dispatch, order, item="生料带", quantity=1)  # the site bears it
+    await dispatch.handle(
+        RecordOnWorkOrder(
+            order.work_order_id, "give_back", TECH, None, "dmg-t01", number=line, quantity=1
+        )
+    )
+    await _step(dispatch, order, Step.START)
+    with pytest.raises(InvalidCompletion) as unpaid:
+        await _step(dispatch, order, Step.COMPLETE, report=CompletionReport(items=(), payment_method=None))
+    assert unpaid.value.field == "payment_method"
+    await _step(
+        dispatch,
+        order,
+        Step.COMPLETE,
+        report=CompletionReport(items=(), payment_method=PaymentMethod.CASH),
+    )
+    with pytest.raises(Conflict, match="charged to the customer"):
+        await dispatch.handle(
+            RecordOnWorkOrder(
+                order.work_order_id, "give_back", TECH, None, "dmg-t01", number=line, quantity=1
+            )
+        )
+    await _step(dispatch, order, Step.SIGN_OFF, sign_off=SignOff("王芳", True))
+    [completed] = dispatch.published(v1.WorkOrderCompleted)
+    assert [(i.item_code, i.quantity) for i in completed.payload.items] == [("MT-VALVE", 1)]
+    assert completed.payload.payment_method is not None

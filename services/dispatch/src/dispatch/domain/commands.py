@@ -120,6 +120,7 @@ class RecordOnWorkOrder:
     item: str = ""
     quantity: int = 0
     kind: Drawn = Drawn.MATERIAL
+    charge_as: str | None = None
     number: int = 0
     """The material line or damage case concerned."""
     description: str = ""

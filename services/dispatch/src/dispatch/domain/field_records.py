@@ -1,5 +1,6 @@
 """What a work order keeps of the visit besides its state: the materials and tools drawn from the
-warehouse and given back (DSP-07, DSP-08), and damage to the customer's property followed until
+warehouse and given back (DSP-07, DSP-08), those the customer pays for charged with the work,
+and damage to the customer's property followed until
 the compensation is agreed (ACC-04)."""
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ class MaterialLine:
     drawn_at: datetime
     drawn_by: str
     returned: int = 0
+    charge_as: str | None = None
+    """The price-list item the customer pays for it as (材料费), or None when the site bears it."""
 
     @property
     def outstanding(self) -> int:

@@ -545,8 +545,24 @@ class WorkOrder(Aggregate):
         return True
 
     def _delivered(self, report: CompletionReport) -> tuple[ItemUsed, ...]:
-        """The items a completion reports, or, when it names none, those agreed in the quote."""
-        return report.items or (self.quote.items if self.quote else ())
+        """The items a completion reports, or, when it names none, those agreed in the quote;
+        with the materials the customer pays for, as used (drawn less given back)."""
+        items = list(report.items or (self.quote.items if self.quote else ()))
+        for code, used in self.charged_materials().items():
+            at = next((n for n, item in enumerate(items) if item.item_code == code), None)
+            if at is None:
+                items.append(ItemUsed(code, used))
+            else:
+                items[at] = replace(items[at], quantity=items[at].quantity + used)
+        return tuple(items)
+
+    def charged_materials(self) -> dict[str, int]:
+        """The materials charged to the customer, by price-list item, as used so far."""
+        used: dict[str, int] = {}
+        for line in self.materials:
+            if line.charge_as is not None and line.outstanding > 0:
+                used[line.charge_as] = used.get(line.charge_as, 0) + line.outstanding
+        return used
 
     def needs_fee_agreed(self, report: CompletionReport) -> bool:
         """Whether recording ``report`` in one go takes the quote step (and so a service
@@ -684,8 +700,18 @@ class WorkOrder(Aggregate):
         return True
 
     # -- the warehouse and the customer's property ----------------------------------------------
-    def draw(self, item: str, quantity: int, kind: Drawn, now: datetime, actor: Actor) -> int:
-        """Materials or tools drawn for the work (领料、借用, DSP-07): the line's number."""
+    def draw(
+        self,
+        item: str,
+        quantity: int,
+        kind: Drawn,
+        now: datetime,
+        actor: Actor,
+        charge_as: str | None = None,
+    ) -> int:
+        """Materials or tools drawn for the work (领料、借用, DSP-07): the line's number. A material
+        the customer pays for names its price-list item (``charge_as``): what is used of it is
+        charged with the work."""
         if self.status not in DRAWING:
             raise Conflict(
                 f"work order {self.work_order_no} is {self.status.value}; materials are drawn "
@@ -695,8 +721,16 @@ class WorkOrder(Aggregate):
             raise RuleViolation("item names what was drawn", field="item")
         if quantity < 1:
             raise RuleViolation("quantity is at least 1", field="quantity")
+        if charge_as is not None and kind is not Drawn.MATERIAL:
+            raise RuleViolation("only materials are charged to the customer", field="charge_as")
         line = MaterialLine(
-            len(self.materials) + 1, item.strip(), quantity, kind, now, actor.subject
+            len(self.materials) + 1,
+            item.strip(),
+            quantity,
+            kind,
+            now,
+            actor.subject,
+            charge_as=charge_as,
         )
         self.materials.append(line)
         return line.line_no
@@ -709,6 +743,11 @@ class WorkOrder(Aggregate):
         if line is None:
             raise RuleViolation(
                 f"work order {self.work_order_no} has no material line {line_no}", field="line_no"
+            )
+        if line.charge_as is not None and self.completion is not None:
+            raise Conflict(
+                f"line {line_no} was charged to the customer at completion "
+                f"({line.charge_as}): what was used stays used"
             )
         if not 1 <= quantity <= line.outstanding:
             raise RuleViolation(
@@ -895,7 +934,9 @@ def _check_completion(
 ) -> None:
     if items and report.payment_method is None:
         raise InvalidCompletion(
-            "payment_method is required when paid items were delivered", field="payment_method"
+            "payment_method is required when paid items (or materials charged to the customer) "
+            "were delivered",
+            field="payment_method",
         )
     if not items and report.payment_method is not None:
         raise InvalidCompletion(

@@ -182,7 +182,14 @@ async def record_on_work_order(
     now, number = uow.clock(), command.number
     match command.what:
         case "draw":
-            number = order.draw(command.item, command.quantity, command.kind, now, command.actor)
+            number = order.draw(
+                command.item,
+                command.quantity,
+                command.kind,
+                now,
+                command.actor,
+                charge_as=command.charge_as,
+            )
         case "give_back":
             order.give_back(command.number, command.quantity, now, command.actor)
         case "report_damage":

@@ -243,6 +243,7 @@ class MongoWorkOrders(AggregateRepository[WorkOrder]):
                     "drawn_at": m.drawn_at,
                     "drawn_by": m.drawn_by,
                     "returned": m.returned,
+                    "charge_as": m.charge_as,
                 }
                 for m in o.materials
             ],

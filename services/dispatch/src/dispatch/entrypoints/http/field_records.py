@@ -34,6 +34,15 @@ class DrawIn(BaseModel):
     item: str = Field(min_length=1, max_length=100, pattern=SHOWS_TEXT)
     quantity: int = Field(ge=1, le=1000)
     kind: Drawn = Field(description="material (used up unless given back) or tool (borrowed)")
+    charge_as: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=40,
+        pattern=SHOWS_TEXT,
+        description="For a material the customer pays for (材料费): its item on the site's price "
+        "list; what is used of it is charged with the work",
+        examples=["MT-VALVE"],
+    )
 
 
 class GiveBackIn(BaseModel):
@@ -89,6 +98,7 @@ async def draw_materials(
         item=body.item,
         quantity=body.quantity,
         kind=body.kind,
+        charge_as=body.charge_as,
     )
 
 

@@ -103,6 +103,9 @@ class MaterialOut(BaseModel):
     kind: str
     outstanding: int = Field(description="Still out of the warehouse")
     drawn_at: datetime
+    charge_as: str | None = Field(
+        default=None, description="The price-list item the customer pays for it as, if any"
+    )
 
 
 class DamageOut(BaseModel):
@@ -242,6 +245,7 @@ def work_order_out(order: WorkOrder) -> WorkOrderOut:
                 kind=m.kind.value,
                 outstanding=m.outstanding,
                 drawn_at=m.drawn_at,
+                charge_as=m.charge_as,
             )
             for m in order.materials
         ],
