@@ -693,7 +693,9 @@ async def test_dsp07_dsp08_materials_the_customer_pays_for_are_charged_as_used()
     )
     await _step(dispatch, order, Step.START)
     with pytest.raises(InvalidCompletion) as unpaid:
-        await _step(dispatch, order, Step.COMPLETE, report=CompletionReport(items=(), payment_method=None))
+        await _step(
+            dispatch, order, Step.COMPLETE, report=CompletionReport(items=(), payment_method=None)
+        )
     assert unpaid.value.field == "payment_method"
     await _step(
         dispatch,
