@@ -110,6 +110,9 @@ async def test_acc02_a_paid_repair_quoted_reworked_and_signed_is_charged_and_cal
         lambda: _charges(platform, request["request_id"]), what="the charge"
     )
     assert charge["total"] == "80.00"  # the price agreed before work
+    # the service and callback record opened with the fee travels with the charge and the call
+    record = quoted["service_record_no"]
+    assert charge["service_record_no"] == record
 
     async def callback() -> list[dict[str, Any]] | None:
         async with client(platform, "callback") as service:
@@ -123,6 +126,7 @@ async def test_acc02_a_paid_repair_quoted_reworked_and_signed_is_charged_and_cal
 
     [scheduled] = await eventually(callback, what="the callback")
     assert scheduled["reason"] == "after_paid_service"
+    assert scheduled["service_record_no"] == record
 
     # the month's report counts it for its technician: reworked once, so not a first-time fix
     month = datetime.now(SITE_TIME_ZONE).strftime("%Y-%m")

@@ -39,6 +39,12 @@ class ChargeRaisedPayload(ContractModel):
     currency: Literal["CNY"] = Field(default="CNY", description="Currency of every amount")
     payment_method: PaymentMethod = Field(description="How the resident pays")
     raised_at: UtcDateTime = Field(description="When billing raised the charge")
+    service_record_no: str | None = Field(
+        default=None,
+        description="The service and callback record (服务及回访记录表) opened when the fee was "
+        "agreed, which the charge and the callback go with (DSP-05)",
+        examples=["SV-DMG-20261123-0001"],
+    )
 
 
 class ChargeRaised(Event[ChargeRaisedPayload]):

@@ -104,6 +104,8 @@ class Charge(Aggregate):
     priced_by: str | None = None
     """"price_list", or "agreed" when finance confirmed the amounts."""
     note: str | None = field(default=None)
+    service_record_no: str | None = None
+    """The service and callback record (服务及回访记录表, DSP-05) the charge goes with."""
 
     @property
     def total(self) -> Decimal | None:

@@ -22,6 +22,8 @@ class ChargeWorkOrder:
     delivered: tuple[Delivered, ...]
     payment_method: PaymentMethod | None
     causation_id: uuid.UUID | None = None
+    service_record_no: str | None = None
+    """The service and callback record (服务及回访记录表) opened when the fee was agreed."""
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,7 @@ async def charge_work_order(command: ChargeWorkOrder, uow: BillingUnitOfWork) ->
         delivered=command.delivered,
         payment_method=command.payment_method,
         created_at=now,
+        service_record_no=command.service_record_no,
     )
     charge.price(await uow.price_lists.get(command.site_id), now)
     uow.charges.add(charge)

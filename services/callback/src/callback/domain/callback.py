@@ -76,6 +76,8 @@ class Completed:
     paid: bool
     payment_method: str | None
     completed_at: datetime
+    service_record_no: str | None = None
+    """The service and callback record (服务及回访记录表) the callback is written on (DSP-05)."""
 
 
 @dataclass(frozen=True)

@@ -37,4 +37,5 @@ def charge_work_order(event: WorkOrderCompleted) -> ChargeWorkOrder | None:
             order.payment_method.value if order.payment_method else None
         ),
         causation_id=event.event_id,
+        service_record_no=order.service_record_no,
     )

@@ -89,6 +89,7 @@ class MongoCharges(AggregateRepository[Charge]):
             "raised_at": c.raised_at,
             "priced_by": c.priced_by,
             "note": c.note,
+            "service_record_no": c.service_record_no,
         }
 
     def from_document(self, document: Document) -> Charge:
@@ -125,6 +126,7 @@ class MongoCharges(AggregateRepository[Charge]):
             raised_at=document.get("raised_at"),
             priced_by=document.get("priced_by"),
             note=document.get("note"),
+            service_record_no=document.get("service_record_no"),
         )
 
     def to_integration(

@@ -55,6 +55,7 @@ def to_integration(charge: Charge, event: Any, context: EventContext) -> Event[A
             total=charge.total,
             payment_method=PaymentMethod(charge.payment_method.value),
             raised_at=event.raised_at,
+            service_record_no=charge.service_record_no,
         ),
     )
     return raised

@@ -51,6 +51,9 @@ class ChargeOut(BaseModel):
     charge_no: str
     work_order_id: uuid.UUID
     work_order_no: str
+    service_record_no: str | None = Field(
+        description="The service and callback record (服务及回访记录表) it goes with"
+    )
     request_id: uuid.UUID
     request_no: str
     site_id: str
@@ -76,6 +79,7 @@ def charge_out(charge: Charge) -> ChargeOut:
         charge_no=charge.charge_no,
         work_order_id=charge.work_order_id,
         work_order_no=charge.work_order_no,
+        service_record_no=charge.service_record_no,
         request_id=charge.request_id,
         request_no=charge.request_no,
         site_id=charge.site_id,

@@ -23,6 +23,7 @@ def schedule_callback(event: WorkOrderCompleted) -> ScheduleCallback:
             paid=bool(order.items),
             payment_method=order.payment_method.value if order.payment_method else None,
             completed_at=order.completed_at,
+            service_record_no=order.service_record_no,
         ),
         causation_id=event.event_id,
     )

@@ -55,6 +55,9 @@ class CallbackOut(BaseModel):
     work_order_id: uuid.UUID
     request_id: uuid.UUID
     request_no: str
+    service_record_no: str | None = Field(
+        description="The service and callback record (服务及回访记录表) of the paid work, if any"
+    )
     site_id: str
     status: CallbackStatus
     resident: ContactOut
@@ -85,6 +88,7 @@ def callback_out(callback: Callback) -> CallbackOut:
         work_order_id=callback.work_order_id,
         request_id=done.request_id,
         request_no=done.request_no,
+        service_record_no=done.service_record_no,
         site_id=callback.site_id,
         status=callback.status,
         resident=ContactOut(
