@@ -30,13 +30,12 @@ from dispatch.domain.roster import (
     RosterEntry,
     RosterStatus,
     TechnicianRoster,
-    month_of,
-    next_month,
 )
 from dispatch.domain.technician import Need, choose_technician, skill_needed
 from dispatch.domain.work_order import WorkOrderStatus
 from hotline_libs.errors import Conflict, NotFound, RuleViolation
 from hotline_libs.shifts import DEFAULT_SHIFTS
+from hotline_libs.working_days import month_of, next_month
 
 from tests import builders
 from tests.builders import NOW

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from hotline_libs.errors import RuleViolation
+
 
 @dataclass(frozen=True)
 class ShiftTemplate:
@@ -58,3 +60,16 @@ DEFAULT_SHIFTS = (
 )
 """The manual's three front-desk shifts (DUTY-01) and the night line that keeps the centre
 answering 24 hours a day (DUTY-26, CMP-03): every site's until intake records its own."""
+
+
+def shift_named(
+    shifts: tuple[ShiftTemplate, ...], code: str, field: str = "shift"
+) -> ShiftTemplate:
+    """The shift of ``shifts`` with ``code``, or a problem naming ``field`` and the codes."""
+    for template in shifts:
+        if template.code == code:
+            return template
+    raise RuleViolation(
+        f"{field} {code!r} is not one of the site's shifts: {', '.join(s.code for s in shifts)}",
+        field=field,
+    )

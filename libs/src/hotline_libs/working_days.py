@@ -242,3 +242,20 @@ def month_bounds(month: str, zone: ZoneInfo) -> tuple[datetime, datetime]:
         datetime.combine(first, time(0), tzinfo=zone),
         datetime.combine(following, time(0), tzinfo=zone),
     )
+
+
+def month_of(value: str) -> str:
+    """``YYYY-MM`` checked (a month of this century), or a problem naming ``month``."""
+    try:
+        first = date.fromisoformat(f"{value}-01")
+    except ValueError:
+        raise RuleViolation(f"month {value!r} is not YYYY-MM", field="month") from None
+    if not 2000 <= first.year <= 2099 or len(value) != 7:
+        raise RuleViolation(f"month {value!r} is not a month of this century", field="month")
+    return value
+
+
+def next_month(month: str) -> str:
+    """The month after ``YYYY-MM``."""
+    first = date.fromisoformat(f"{month}-01")
+    return (first + timedelta(days=32)).replace(day=1).strftime("%Y-%m")

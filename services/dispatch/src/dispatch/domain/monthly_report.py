@@ -8,11 +8,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from hotline_libs.aggregate import Aggregate
-from hotline_libs.working_days import month_bounds, time_zone
+from hotline_libs.working_days import month_bounds, next_month, time_zone
 
 from dispatch.domain import events
 from dispatch.domain.report import MonthOfWork
-from dispatch.domain.roster import next_month
 
 REPORT_DUE = "report_due"
 AFTER_MONTH_END = timedelta(hours=1)

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from hotline_libs.aggregate import Aggregate
 from hotline_libs.errors import Conflict, RuleViolation
-from hotline_libs.shifts import ShiftTemplate
+from hotline_libs.shifts import ShiftTemplate, shift_named
 
 from dispatch.domain import events
 
@@ -100,14 +100,7 @@ class TechnicianRoster(Aggregate):
         )
 
     def shift(self, code: str, field: str = "shift") -> ShiftTemplate:
-        for template in self.shifts:
-            if template.code == code:
-                return template
-        raise RuleViolation(
-            f"{field} {code!r} is not one of the site's shifts: "
-            f"{', '.join(s.code for s in self.shifts)}",
-            field=field,
-        )
+        return shift_named(self.shifts, code, field)
 
     def draft(self, entries: tuple[RosterEntry, ...], technicians: frozenset[str], by: str) -> None:
         """Replace the draft's entries; ``technicians``: the site's technicians."""
@@ -216,22 +209,6 @@ def roster_id(site_id: str, month: str) -> str:
     return f"{site_id}:{month}"
 
 
-def month_of(value: str) -> str:
-    """``YYYY-MM`` checked, or a problem naming ``month``."""
-    try:
-        first = date.fromisoformat(f"{value}-01")
-    except ValueError:
-        raise RuleViolation(f"month {value!r} is not YYYY-MM", field="month") from None
-    if not 2000 <= first.year <= 2099 or len(value) != 7:
-        raise RuleViolation(f"month {value!r} is not a month of this century", field="month")
-    return value
-
-
 def month_at(moment: datetime, zone: str) -> str:
     """The site-local month of ``moment``."""
     return moment.astimezone(ZoneInfo(zone)).strftime("%Y-%m")
-
-
-def next_month(month: str) -> str:
-    first = date.fromisoformat(f"{month}-01")
-    return (first + timedelta(days=32)).replace(day=1).strftime("%Y-%m")

@@ -7,6 +7,7 @@ import uuid
 
 from hotline_libs.aggregate import is_due
 from hotline_libs.errors import NotFound
+from hotline_libs.working_days import month_of, next_month
 
 from dispatch.domain.commands import (
     DraftRoster,
@@ -18,8 +19,6 @@ from dispatch.domain.roster import (
     Absence,
     RosterStatus,
     TechnicianRoster,
-    month_of,
-    next_month,
     roster_id,
 )
 from dispatch.service_layer.assignment import assign_waiting

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from hotline_libs.aggregate import Aggregate
 from hotline_libs.errors import Conflict, NotFound, RuleViolation
-from hotline_libs.shifts import ShiftTemplate
+from hotline_libs.shifts import ShiftTemplate, shift_named
 
 from intake.domain import events
 
@@ -101,14 +101,7 @@ class Roster(Aggregate):
         return datetime.combine(previous, time(0), tzinfo=ZoneInfo(self.zone))
 
     def shift(self, code: str, field: str = "shift") -> ShiftTemplate:
-        for template in self.shifts:
-            if template.code == code:
-                return template
-        raise RuleViolation(
-            f"{field} {code!r} is not one of the site's shifts: "
-            f"{', '.join(s.code for s in self.shifts)}",
-            field=field,
-        )
+        return shift_named(self.shifts, code, field)
 
     def set_assignments(self, assignments: tuple[Assignment, ...]) -> None:
         if self.status is RosterStatus.SUBMITTED:
@@ -195,13 +188,3 @@ class Roster(Aggregate):
             super().deadline_reached(name, now)
         self.late_reported_at = now
         self.record(events.RosterLate(due_at=self.due_at, noticed_at=now))
-
-
-def month_of(value: str) -> str:
-    try:
-        first = date.fromisoformat(f"{value}-01")
-    except ValueError:
-        raise RuleViolation(f"month {value!r} is not YYYY-MM", field="month") from None
-    if not 2000 <= first.year <= 2099:
-        raise RuleViolation(f"month {value!r} is not of this century", field="month")
-    return first.strftime("%Y-%m")

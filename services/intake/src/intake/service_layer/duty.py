@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from hotline_libs.aggregate import is_due
 from hotline_libs.errors import NotFound, RuleViolation
+from hotline_libs.working_days import month_of
 
 from intake.domain.commands import (
     AskRosterChange,
@@ -23,7 +24,7 @@ from intake.domain.commands import (
 )
 from intake.domain.duty_log import DutyLog, log_id, open_log
 from intake.domain.inspection import Inspection, inspect
-from intake.domain.roster import ChangeKind, Roster, RosterChange, month_of
+from intake.domain.roster import ChangeKind, Roster, RosterChange
 from intake.service_layer.unit_of_work import IntakeUnitOfWork, served_site, visible
 
 
