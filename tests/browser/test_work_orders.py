@@ -1,11 +1,17 @@
 """Dispatch's work orders in the console: the technician works an order on a phone, from taking
-it to the customer's signature; the dispatcher's board shows a site's orders by state, and the
-duty staff reassign one and void a cancelled one, the history saying who and why."""
+it to the customer's signature, draws materials (one charged to the customer) and opens on
+today's work; the dispatcher's board shows a site's orders by state, an order's page the
+customer's signature, and the duty staff reassign one and void a cancelled one, the history
+saying who and why."""
 
 from __future__ import annotations
 
+import re
+import uuid
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from hotline_infra.stack import Stack
@@ -18,6 +24,7 @@ from tests.support import auth, client, register, repair_request, technician_of,
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 
 PHONE = ViewportSize(width=390, height=844)
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 SIGNATURES = Path(__file__).resolve().parents[2] / ".hotline" / "console" / "signatures"
 
 
@@ -216,3 +223,176 @@ async def test_dsp06_duty_staff_void_a_cancelled_order_and_the_history_says_who_
     assert found["history"][-1]["actor"]["role"] == Role.DUTY_STAFF.value
     await page.goto("/work-orders?site_id=dmg")
     await expect(page.get_by_test_id(f"board-{number}")).to_have_count(0)
+
+
+async def test_dsp07_acc01_a_charged_material_on_the_phone_and_the_signature_on_the_board(
+    page: Page, platform: Stack
+) -> None:
+    """On the phone the technician draws a socket panel charged to the customer as the price
+    list's RP-SOCKET and borrows a ladder (a tool asks for no charge): both listed, the panel with
+    its charge. Once the work is finished the charged panel cannot come back (dispatch's refusal
+    shown beside it). The customer signs on the phone; the dispatcher's page shows who signed,
+    when, satisfied, and the signature drawn."""
+    order = await a_dispatched_order(platform)
+    technician = order["technician"]
+    number = order["work_order_no"]
+    await page.set_viewport_size(PHONE)
+    await sign_in(page, "technician", ["dmg"], technician["name"], technician["technician_id"])
+    await expect(page.locator("nav[aria-label=work] a[data-screen=my_work_orders]")).to_be_visible()
+    await page.goto(f"/my-work-orders/{order['work_order_id']}")
+    await expect(page.get_by_test_id("work-order-no")).to_have_text(number)
+    await step(page, "accept")
+
+    draw = page.get_by_test_id("draw-form")
+    await expect(draw.get_by_test_id("charge-as-field")).to_be_visible()
+    await draw.locator("#draw-item").fill("86型插座面板")
+    await draw.locator("#draw-quantity").fill("1")
+    await draw.locator("#draw-charge-as").fill("RP-SOCKET")
+    await fits_the_phone(page)
+    await screenshot(page, "my-work-order-materials-phone")
+    await draw.locator("button[type=submit]").click()
+    await expect(page.get_by_test_id("done")).to_be_visible()
+    panel = page.get_by_test_id("material-1")
+    await expect(panel).to_contain_text("86型插座面板")
+    await expect(panel.get_by_test_id("charge-as")).to_have_text("收费: RP-SOCKET")
+
+    draw = page.get_by_test_id("draw-form")
+    await draw.locator("#draw-kind-tool").check()
+    await expect(draw.get_by_test_id("charge-as-field")).to_be_hidden()
+    await draw.locator("#draw-item").fill("人字梯")
+    await draw.locator("button[type=submit]").click()
+    await expect(page.get_by_test_id("done")).to_be_visible()
+    ladder = page.get_by_test_id("material-2")
+    await expect(ladder).to_contain_text("人字梯")
+    await expect(ladder).to_have_attribute("data-kind", "tool")
+    await expect(ladder.get_by_test_id("charge-as")).to_have_count(0)
+    await fits_the_phone(page)
+
+    await step(page, "set_out")
+    await step(page, "arrive")
+    await page.get_by_test_id("step-quote").locator("#quote-RP-TAP").check()
+    await step(page, "quote")
+    await step(page, "start")
+    await expect(page.get_by_test_id("step-complete").locator("#payment_method")).to_have_value(
+        "cash"
+    )
+    await step(page, "complete")
+    back = page.get_by_test_id("give-back-1")
+    await back.locator("button[type=submit]").click()
+    refused = page.get_by_test_id("give-back-1").get_by_test_id("refused-give_back-1")
+    await expect(refused).to_be_visible()
+    await expect(page.get_by_test_id("material-1").get_by_test_id("still-out")).to_contain_text("1")
+
+    sign = page.get_by_test_id("step-sign_off")
+    pad = sign.get_by_test_id("signature-pad")
+    await pad.scroll_into_view_if_needed()
+    box = await pad.bounding_box()
+    assert box is not None
+    await page.mouse.move(box["x"] + 30, box["y"] + 90)
+    await page.mouse.down()
+    for x, y in ((70, 30), (120, 130), (170, 40), (230, 120), (290, 50)):
+        await page.mouse.move(box["x"] + x, box["y"] + y, steps=4)
+    await page.mouse.up()
+    await sign.locator("#satisfied-yes").check()
+    await step(page, "sign_off")
+    await expect(page.get_by_test_id("order-status")).to_have_attribute("data-status", "signed_off")
+    await expect(page.get_by_test_id("sign-off").get_by_test_id("signature-image")).to_be_visible()
+    await fits_the_phone(page)
+
+    signed = await order_in_dispatch(platform, order["work_order_id"])
+    assert [(m["item"], m["kind"], m["charge_as"]) for m in signed["materials"]] == [
+        ("86型插座面板", "material", "RP-SOCKET"),
+        ("人字梯", "tool", None),
+    ]
+    assert "RP-SOCKET" in [i["item_code"] for i in signed["items"]], "charged with the work"
+
+    await page.set_viewport_size({"width": 1280, "height": 900})
+    await sign_in(page, "duty_staff", ["dmg"], "张敏")
+    await expect(page.locator("nav[aria-label=work] a[data-screen=work_orders]")).to_be_visible()
+    await page.goto(f"/work-orders/{order['work_order_id']}")
+    sign_off = page.get_by_test_id("sign-off")
+    await expect(sign_off.get_by_test_id("sign-off-by")).to_have_text("王芳")
+    await expect(sign_off.get_by_test_id("sign-off-satisfied")).to_have_attribute(
+        "data-satisfied", "true"
+    )
+    await expect(sign_off.get_by_test_id("sign-off-at")).to_have_text(
+        re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}")
+    )
+    image = sign_off.get_by_test_id("signature-image")
+    await expect(image).to_be_visible()
+    loaded = await image.evaluate("img => img.complete && img.naturalWidth > 0")
+    assert loaded, "the signature drawn on the phone is shown"
+    await expect(page.get_by_test_id("material-1").get_by_test_id("charge-as")).to_have_text(
+        "收费: RP-SOCKET"
+    )
+    await screenshot(page, "work-order-desk-signed-off")
+
+
+def later_today_in_shanghai() -> datetime:
+    """A moment later today on the site's clock (the appointment must not be past)."""
+    now = datetime.now(UTC)
+    midnight = datetime.combine(
+        now.astimezone(SHANGHAI).date() + timedelta(days=1), datetime.min.time(), SHANGHAI
+    )
+    at = min(now + timedelta(minutes=10), midnight - timedelta(minutes=1))
+    if at - now < timedelta(seconds=40):
+        pytest.skip("too close to midnight in Shanghai to book an appointment for today")
+    return at
+
+
+async def given_to(platform: Stack, order: dict[str, Any], technician_id: str) -> None:
+    """The order given to ``technician_id`` by the duty staff, unless it is theirs already."""
+    if order["technician"] and order["technician"]["technician_id"] == technician_id:
+        return
+    async with client(platform, "dispatch") as dispatch:
+        given = await dispatch.post(
+            f"/work-orders/{order['work_order_id']}/assignment",
+            json={"technician_id": technician_id, "reason": "同一维修人员处理"},
+            headers={**auth(Role.DUTY_STAFF), "Idempotency-Key": str(uuid.uuid4())},
+        )
+    assert given.status_code in (200, 201), given.text
+
+
+async def test_the_phone_opens_on_todays_work_and_links_to_every_open_order(
+    page: Page, platform: Stack
+) -> None:
+    """A technician with an order booked for later today and one booked in three days sees the
+    first on their phone's list (today in Shanghai time, the default), not the second; the link
+    to every open order lists both."""
+    today_order = await work_order_of(
+        platform,
+        (
+            await register(
+                platform, repair_request(appointment_at=later_today_in_shanghai().isoformat())
+            )
+        )["request_id"],
+        status="dispatched",
+    )
+    technician = today_order["technician"]
+    later = datetime.now(UTC) + timedelta(days=3)
+    later_request = await register(platform, repair_request(appointment_at=later.isoformat()))
+    later_order = await work_order_of(platform, later_request["request_id"])
+    await given_to(platform, later_order, technician["technician_id"])
+
+    await page.set_viewport_size(PHONE)
+    await sign_in(page, "technician", ["dmg"], technician["name"], technician["technician_id"])
+    await expect(page.locator("nav[aria-label=work] a[data-screen=my_work_orders]")).to_be_visible()
+    await page.goto("/my-work-orders")
+    await expect(page.get_by_test_id("showing")).to_have_attribute("data-showing", "today")
+    todays = page.get_by_test_id(f"order-{today_order['work_order_no']}")
+    await expect(todays).to_be_visible()
+    await expect(todays.get_by_test_id("appointment")).to_contain_text(
+        datetime.now(SHANGHAI).strftime("%Y-%m-%d")
+    )
+    await expect(page.get_by_test_id(f"order-{later_order['work_order_no']}")).to_have_count(0)
+    await expect(page.get_by_test_id("my-shifts")).to_be_visible()
+    await fits_the_phone(page)
+    await screenshot(page, "my-work-orders-today-phone")
+
+    await page.get_by_test_id("show-all").click()
+    await expect(page.get_by_test_id("showing")).to_have_attribute("data-showing", "all")
+    await expect(page.get_by_test_id(f"order-{later_order['work_order_no']}")).to_be_visible()
+    await expect(page.get_by_test_id(f"order-{today_order['work_order_no']}")).to_be_visible()
+    await fits_the_phone(page)
+    await page.get_by_test_id("show-today").click()
+    await expect(page.get_by_test_id(f"order-{later_order['work_order_no']}")).to_have_count(0)

@@ -82,7 +82,9 @@ async def test_nobody_on_duty_leaves_the_order_waiting_visibly_until_someone_com
         request = await register(platform, housekeeping())
         order = await work_order_of(platform, request["request_id"], "awaiting_technician")
         assert order["technician"] is None
-        assert order["waiting_reason"] == "site 'dmg' has no housekeeping technician on duty"
+        assert order["waiting_reason"] == (
+            "site 'dmg' has no housekeeping technician (glass_cleaning) on duty or on shift"
+        )
         async with client(platform, "dispatch") as dispatch:
             waiting = (
                 await dispatch.get(

@@ -381,6 +381,33 @@ class HotlineApi:
             headers={"Idempotency-Key": key},
         )
 
+    async def draw_materials(
+        self, work_order_id: str, body: dict[str, Any], key: str
+    ) -> dict[str, Any]:
+        """Materials or tools drawn from the warehouse for the order (DSP-07): ``item``,
+        ``quantity``, ``kind`` and, for a material the customer pays for, ``charge_as`` (its
+        price-list item); dispatch answers the order after it."""
+        return await self._call(
+            "dispatch",
+            "POST",
+            f"/work-orders/{work_order_id}/materials",
+            json=body,
+            headers={"Idempotency-Key": key},
+        )
+
+    async def give_back_materials(
+        self, work_order_id: str, line_no: int, quantity: int | str, key: str
+    ) -> dict[str, Any]:
+        """Unused materials or a borrowed tool of line ``line_no`` back to the warehouse
+        (DSP-08); 409 once a charged line was charged at completion."""
+        return await self._call(
+            "dispatch",
+            "POST",
+            f"/work-orders/{work_order_id}/materials/{line_no}/return",
+            json={"quantity": quantity},
+            headers={"Idempotency-Key": key},
+        )
+
     async def technicians_on_shift(self, site_id: str) -> dict[str, Any]:
         """Who of the site's technicians is on shift now, and whether a published roster says so
         (else every available one)."""

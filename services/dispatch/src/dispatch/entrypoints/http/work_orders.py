@@ -138,6 +138,14 @@ def actor_of(principal: Principal) -> Actor:
     return Actor(subject=principal.subject, role=principal.role.value, name=principal.name)
 
 
+class SignOffOut(BaseModel):
+    signed_by: str
+    satisfied: bool
+    signature_ref: str | None = Field(description="Where the drawn signature is kept, if any")
+    opinion: str | None
+    signed_at: datetime | None
+
+
 class WorkOrderOut(BaseModel):
     work_order_id: uuid.UUID
     work_order_no: str
@@ -174,6 +182,9 @@ class WorkOrderOut(BaseModel):
     payment_method: PaymentMethod | None
     signed_by: str | None
     satisfied: bool | None
+    sign_off: SignOffOut | None = Field(
+        description="The customer's signature on the satisfied work (顾客签名, ACC-01)"
+    )
     reworks: int = Field(description="Times the work was redone for the customer (ACC-02)")
     escalated_to: str | None
     reschedules: int
@@ -222,6 +233,7 @@ def work_order_out(order: WorkOrder) -> WorkOrderOut:
         payment_method=completion.payment_method if completion else None,
         signed_by=order.sign_off.signed_by if order.sign_off else None,
         satisfied=order.sign_off.satisfied if order.sign_off else None,
+        sign_off=None if order.sign_off is None else SignOffOut(**vars(order.sign_off)),
         reworks=order.reworks,
         escalated_to=order.escalated_to.value if order.escalated_to else None,
         reschedules=order.reschedules,
