@@ -14,6 +14,9 @@ DUTY = "intake.duty"
 REPORTS = "intake.reports"
 """The hotline's monthly reports once approved, for the departments and leaders (CMP-22)."""
 WORK_ORDERS = "dispatch.work-orders"
+WORK_ORDER_STEPS = "dispatch.work-order-steps"
+"""Each step of a work order, for the request's timeline: kept off ``dispatch.work-orders`` so
+that billing, callback and notification do not read (and skip) six events per visit."""
 DISPATCH_REPORTS = "dispatch.reports"
 """Each site's month of work orders in figures, for the departments and leaders (DSP-12)."""
 CHARGES = "billing.charges"
@@ -31,6 +34,7 @@ STREAMS: tuple[str, ...] = (
     DUTY,
     REPORTS,
     WORK_ORDERS,
+    WORK_ORDER_STEPS,
     DISPATCH_REPORTS,
     CHARGES,
     PRICE_LISTS,

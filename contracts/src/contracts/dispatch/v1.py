@@ -287,7 +287,7 @@ class WorkOrderProgressed(Event[WorkOrderProgressedPayload]):
 
     EVENT_TYPE: ClassVar[str] = "WorkOrderProgressed"
     VERSION: ClassVar[int] = 1
-    TOPIC: ClassVar[str] = topics.WORK_ORDERS
+    TOPIC: ClassVar[str] = topics.WORK_ORDER_STEPS
 
     def partition_key(self) -> str:
         return str(self.payload.work_order_id)
