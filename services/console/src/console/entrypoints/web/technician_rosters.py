@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
+from hotline_libs.working_days import next_month as month_after
 
 from console.adapters.api import ApiProblem
 from console.entrypoints.web import (
@@ -62,11 +63,6 @@ def zone_of(name: str | None, fallback: str) -> ZoneInfo:
         return ZoneInfo(name or fallback)
     except (ZoneInfoNotFoundError, ValueError):
         return ZoneInfo(fallback)
-
-
-def month_after(month: str) -> str:
-    first = date.fromisoformat(f"{month}-01")
-    return (first + timedelta(days=32)).replace(day=1).strftime("%Y-%m")
 
 
 def month_before(month: str) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from hotline_libs.mongo import Document, listing_query
@@ -36,22 +36,6 @@ ROSTERS = "rosters"
 INSPECTIONS = "front_desk_inspections"
 
 
-def _shift(template: ShiftTemplate) -> Document:
-    return {
-        "code": template.code,
-        "starts": template.starts.isoformat(),
-        "ends": template.ends.isoformat(),
-    }
-
-
-def _shift_from(document: Document) -> ShiftTemplate:
-    return ShiftTemplate(
-        document["code"],
-        time.fromisoformat(document["starts"]),
-        time.fromisoformat(document["ends"]),
-    )
-
-
 class MongoDutyLogs(AggregateRepository[DutyLog]):
     collection_name = DUTY_LOGS
 
@@ -63,7 +47,7 @@ class MongoDutyLogs(AggregateRepository[DutyLog]):
         return {
             "site_id": aggregate.site_id,
             "day": aggregate.day.isoformat(),
-            "shift": _shift(aggregate.shift),
+            "shift": aggregate.shift.as_text(),
             "zone": aggregate.zone,
             "opened_by": aggregate.opened_by,
             "carried_over": list(aggregate.carried_over),
@@ -95,7 +79,7 @@ class MongoDutyLogs(AggregateRepository[DutyLog]):
         return DutyLog(
             site_id=document["site_id"],
             day=date.fromisoformat(document["day"]),
-            shift=_shift_from(document["shift"]),
+            shift=ShiftTemplate.from_text(document["shift"]),
             zone=document["zone"],
             opened_by=document["opened_by"],
             carried_over=tuple(document.get("carried_over", [])),
@@ -174,7 +158,7 @@ class MongoRosters(AggregateRepository[Roster]):
             "site_id": r.site_id,
             "month": r.month,
             "zone": r.zone,
-            "shifts": [_shift(t) for t in r.shifts],
+            "shifts": [t.as_text() for t in r.shifts],
             "drafted_by": r.drafted_by,
             "assignments": [
                 {"day": a.day.isoformat(), "shift": a.shift, "staff": a.staff}
@@ -207,7 +191,7 @@ class MongoRosters(AggregateRepository[Roster]):
             site_id=document["site_id"],
             month=document["month"],
             zone=document["zone"],
-            shifts=tuple(_shift_from(t) for t in document["shifts"]),
+            shifts=tuple(ShiftTemplate.from_text(t) for t in document["shifts"]),
             drafted_by=document["drafted_by"],
             assignments=tuple(
                 Assignment(date.fromisoformat(a["day"]), a["shift"], a["staff"])
