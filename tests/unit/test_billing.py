@@ -372,7 +372,7 @@ async def test_bil05_an_unknown_payment_method_in_the_message_is_read_and_waits_
     billing = Billing()
     sent = builders.work_order_completed(items=[("RP-TAP", 1)], payment_method=PaymentMethod.CASH)
     body = json.loads(sent.model_dump_json())
-    body["payload"]["payment_method"] = "wechat_pay"  # a value dispatch may add to the open enum
+    body["payload"]["payment_method"] = "credit_card"  # a value dispatch may add to the open enum
     arrived = parse_event(json.dumps(body))
     assert isinstance(arrived, WorkOrderCompleted)
     assert arrived.payload.payment_method is PaymentMethod.OTHER
@@ -386,7 +386,7 @@ async def test_bil05_an_unknown_payment_method_in_the_message_is_read_and_waits_
             charge.charge_id,
             (AgreedPrice("RP-TAP", Decimal("80.00")),),
             BillingPaymentMethod.CASH,
-            "业户微信支付, 财务按现金入账",
+            "业户刷卡支付, 财务按现金入账",
             None,
         )
     )

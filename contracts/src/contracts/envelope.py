@@ -91,6 +91,9 @@ class PaymentMethod(OpenEnum):
 
     CASH = "cash"
     BANK_COLLECTION = "bank_collection"
+    BANK_TRANSFER = "bank_transfer"
+    WECHAT_PAY = "wechat_pay"
+    ALIPAY = "alipay"
     OTHER = "other"
 
 

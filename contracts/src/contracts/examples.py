@@ -14,6 +14,8 @@ from typing import Any
 
 from contracts.billing.v1 import (
     ChargeLine,
+    ChargePaid,
+    ChargePaidPayload,
     ChargeRaised,
     ChargeRaisedPayload,
     PriceListItem,
@@ -779,6 +781,26 @@ def canonical_examples() -> dict[type[Event[Any]], Event[Any]]:
             producer="billing",
             causation_id=uuid.UUID(int=6),
             aggregate_version=1,
+        ),
+        _event(
+            ChargePaid,
+            44,
+            ChargePaidPayload(
+                charge_id=CHARGE_ID,
+                charge_no="CH-DMG-20261123-0001",
+                work_order_id=WORK_ORDER_ID,
+                request_id=REQUEST_ID,
+                request_no=REQUEST_NO,
+                method=PaymentMethod.CASH,
+                amount=Decimal("80.00"),
+                reference="DMG-000123",
+                paid_at=completed_at + timedelta(hours=3),
+                booked_at=completed_at + timedelta(hours=3),
+                service_record_no="SV-DMG-20261123-0001",
+            ),
+            producer="billing",
+            occurred_at=completed_at + timedelta(hours=3),
+            aggregate_version=2,
         ),
         _event(
             PriceListRecorded,

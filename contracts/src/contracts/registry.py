@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from contracts.billing.v1 import ChargeRaised, PriceListRecorded
+from contracts.billing.v1 import ChargePaid, ChargeRaised, PriceListRecorded
 from contracts.callback.v1 import CallbackOverdue, CallbackScheduled
 from contracts.dispatch.v1 import (
     WorkOrderAwaitingTechnician,
@@ -75,6 +75,7 @@ _EVENTS: dict[tuple[str, int], type[Event[Any]]] = {
         WorkOrderProgressed,
         WorkOrderMonthReported,
         ChargeRaised,
+        ChargePaid,
         PriceListRecorded,
         CallbackScheduled,
         CallbackOverdue,

@@ -234,6 +234,15 @@ class SiteCalendar:
         return datetime.combine(due_day + timedelta(days=1), time(0), tzinfo=self.zone)
 
 
+def day_bounds(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    """The local ``day`` as [start, end) in ``zone`` (a day of 23 or 25 hours where the clocks
+    change): what a site's daily record covers."""
+    return (
+        datetime.combine(day, time(0), tzinfo=zone),
+        datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone),
+    )
+
+
 def month_bounds(month: str, zone: ZoneInfo) -> tuple[datetime, datetime]:
     """The month ``YYYY-MM`` as [start, end) in ``zone``: what a site's monthly report covers."""
     first = date.fromisoformat(f"{month}-01")

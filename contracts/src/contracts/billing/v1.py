@@ -58,6 +58,44 @@ class ChargeRaised(Event[ChargeRaisedPayload]):
         return str(self.payload.charge_id)
 
 
+class ChargePaidPayload(ContractModel):
+    """A raised charge is paid in full and booked by finance (登记作帐, BIL-13): in cash on a
+    numbered receipt handed in with the service record (BIL-11, BIL-12), or by a transfer or an
+    online payment with its reference (BIL-16)."""
+
+    charge_id: uuid.UUID = Field(description="Billing's id of the charge")
+    charge_no: str = Field(description="The charge's serial", examples=["CH-DMG-20261123-0001"])
+    work_order_id: uuid.UUID = Field(description="The work order that delivered the service")
+    request_id: uuid.UUID = Field(description="The request it all started from")
+    request_no: str = Field(description="The request's serial", examples=["SR-DMG-20261123-0001"])
+    method: PaymentMethod = Field(description="How it was paid")
+    amount: Money = Field(description="What was paid: the charge's total, yuan")
+    currency: Literal["CNY"] = Field(default="CNY", description="Currency of the amount")
+    reference: str = Field(
+        description="The numbered receipt for cash; the transfer's or online payment's "
+        "transaction number otherwise",
+        examples=["DMG-000123"],
+    )
+    paid_at: UtcDateTime = Field(description="When it was paid (for cash: handed in)")
+    booked_at: UtcDateTime = Field(description="When finance booked it")
+    service_record_no: str | None = Field(
+        default=None,
+        description="The service and callback record (服务及回访记录表) the receipt names (BIL-09)",
+        examples=["SV-DMG-20261123-0001"],
+    )
+
+
+class ChargePaid(Event[ChargePaidPayload]):
+    """Published by billing when a charge is paid and booked."""
+
+    EVENT_TYPE: ClassVar[str] = "ChargePaid"
+    VERSION: ClassVar[int] = 1
+    TOPIC: ClassVar[str] = topics.CHARGES
+
+    def partition_key(self) -> str:
+        return str(self.payload.charge_id)
+
+
 class PriceListItem(ContractModel):
     """One item of a site's price list."""
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 
-from contracts.billing.v1 import ChargeRaised, PriceListRecorded
+from contracts.billing.v1 import ChargePaid, ChargeRaised, PriceListRecorded
 from fastapi import FastAPI
 from hotline_libs.aggregate import Clock, utc_now
 from hotline_libs.errors import ConcurrencyConflict
@@ -17,8 +17,9 @@ from pymongo.asynchronous.database import AsyncDatabase
 from billing.adapters.demo_data import DEMO_PRICE_LISTS
 from billing.adapters.mongo.charges import CHARGES, WAITING
 from billing.adapters.mongo.price_lists import PRICE_LISTS
+from billing.adapters.mongo.receipts import OUT, RECEIPTS
 from billing.adapters.mongo.unit_of_work import MongoBillingUnitOfWork
-from billing.entrypoints.http import charges, price_lists
+from billing.entrypoints.http import charges, price_lists, receipts
 from billing.entrypoints.http.access import ACCESS
 from billing.entrypoints.subscriptions import subscriptions
 from billing.service_layer.handlers import HANDLERS
@@ -30,6 +31,10 @@ async def prepare(db: AsyncDatabase[Document], settings: ServiceSettings) -> Non
     await ensure_index(db[CHARGES], [("request_id", 1)])
     await ensure_index(db[CHARGES], [("site_id", 1), ("status", 1)])
     await ensure_index(db[CHARGES], [(WAITING, 1)])
+    await ensure_index(db[CHARGES], [("site_id", 1), ("created_at", 1)])
+    await ensure_index(db[CHARGES], [("site_id", 1), ("payment.booked_at", 1)])
+    await ensure_index(db[RECEIPTS], [("site_id", 1), ("number", -1)])
+    await ensure_index(db[RECEIPTS], [(OUT, 1), ("charge_id", 1)])
     if settings.seed_demo_data:
         uow = MongoBillingUnitOfWork(db, clock=utc_now)
         await add_missing(uow, uow.price_lists, DEMO_PRICE_LISTS, lambda p: p.recorded(uow.clock()))
@@ -50,8 +55,9 @@ def bootstrap(settings: ServiceSettings | None = None, clock: Clock = utc_now) -
     service = HotlineService(
         NAME,
         settings or ServiceSettings(),
-        description="Prices completed paid services from each site's price list and raises charges (收费).",
-        publishes=[ChargeRaised, PriceListRecorded],
+        description="Prices completed paid services from each site's price list, raises charges "
+        "(收费) and takes their payment: numbered cash receipts, transfers and online payments.",
+        publishes=[ChargeRaised, ChargePaid, PriceListRecorded],
         prepare=prepare,
         clock=clock,
     )
@@ -62,9 +68,9 @@ def bootstrap(settings: ServiceSettings | None = None, clock: Clock = utc_now) -
     return service.wire(
         bus,
         access=ACCESS,
-        routers=[price_lists.router, charges.router],
+        routers=[price_lists.router, charges.router, receipts.router],
         subscriptions=subscriptions(bus),
-        collections=[CHARGES, PRICE_LISTS],
+        collections=[CHARGES, PRICE_LISTS, RECEIPTS],
     )
 
 

@@ -25,15 +25,41 @@ from billing.domain.price_list import PriceList
 
 
 class PaymentMethod(enum.StrEnum):
-    """How the resident pays (付款方式, BIL-05)."""
+    """How the resident pays (付款方式): cash or bank collection for services (BIL-05), and for
+    fees also a transfer to the site's account or an online payment (BIL-16)."""
 
     CASH = "cash"
     BANK_COLLECTION = "bank_collection"
+    BANK_TRANSFER = "bank_transfer"
+    WECHAT_PAY = "wechat_pay"
+    ALIPAY = "alipay"
+
+
+PAID_BY_REFERENCE = frozenset(
+    {PaymentMethod.BANK_TRANSFER, PaymentMethod.WECHAT_PAY, PaymentMethod.ALIPAY}
+)
+"""Methods finance records from the payment's own reference (the transfer's or the online
+payment's transaction number). Cash is booked from its numbered receipt; bank collection comes
+back in the bank's return file."""
 
 
 class ChargeStatus(enum.StrEnum):
     NEEDS_PRICING = "needs_pricing"
     RAISED = "raised"
+    PAID = "paid"
+
+
+@dataclass(frozen=True)
+class Payment:
+    """How a raised charge was paid in full, and who booked it (登记作帐, BIL-13)."""
+
+    method: PaymentMethod
+    amount: Decimal
+    reference: str
+    """The receipt's number for cash; the transfer's or online payment's transaction number."""
+    paid_at: datetime
+    booked_at: datetime
+    booked_by: str
 
 
 @dataclass(frozen=True)
@@ -106,10 +132,13 @@ class Charge(Aggregate):
     note: str | None = field(default=None)
     service_record_no: str | None = None
     """The service and callback record (服务及回访记录表, DSP-05) the charge goes with."""
+    payment: Payment | None = None
+    technician_id: str | None = None
+    """Who did the work: the one who collects the cash by default (BIL-11)."""
 
     @property
     def total(self) -> Decimal | None:
-        if self.status is not ChargeStatus.RAISED:
+        if self.status is ChargeStatus.NEEDS_PRICING:
             return None
         return sum((line.amount for line in self.lines), Decimal("0.00"))
 
@@ -200,6 +229,38 @@ class Charge(Aggregate):
         self.payment_method = method
         self.note = note
         self._raise(tuple(lines), "agreed", now)
+
+    def must_be_payable(self) -> Decimal:
+        """The amount owed, while the charge is raised and not paid yet."""
+        if self.status is ChargeStatus.NEEDS_PRICING:
+            raise Conflict(
+                f"charge {self.charge_no} is not priced yet (needs_pricing): nothing to collect"
+            )
+        if self.payment is not None:
+            raise Conflict(
+                f"charge {self.charge_no} is already paid ({self.payment.method.value}, "
+                f"{self.payment.reference})"
+            )
+        total = self.total
+        assert total is not None
+        return total
+
+    def pay(self, payment: Payment) -> None:
+        """Record the payment in full; the same payment again (a retry) changes nothing."""
+        if self.payment is not None and (self.payment.method, self.payment.reference) == (
+            payment.method,
+            payment.reference,
+        ):
+            return
+        owed = self.must_be_payable()
+        if payment.amount != owed:
+            raise RuleViolation(
+                f"charge {self.charge_no} is {owed:.2f} yuan; {payment.amount:.2f} was paid. "
+                "A charge is paid in full"
+            )
+        self.payment = payment
+        self.status = ChargeStatus.PAID
+        self.record(events.ChargePaid(payment.paid_at))
 
     def _must_wait(self) -> None:
         if self.status is not ChargeStatus.NEEDS_PRICING:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
 
 from billing.domain.charge import AgreedPrice, Delivered, Payer, PaymentMethod
 from billing.domain.price_list import PriceItem
@@ -24,6 +26,8 @@ class ChargeWorkOrder:
     causation_id: uuid.UUID | None = None
     service_record_no: str | None = None
     """The service and callback record (服务及回访记录表) opened when the fee was agreed."""
+    technician_id: str | None = None
+    """Who did the work, and collects the cash on the cash route."""
 
 
 @dataclass(frozen=True)
@@ -52,5 +56,58 @@ class ConfirmAgreedPrices:
     agreed: tuple[AgreedPrice, ...]
     payment_method: PaymentMethod | None
     note: str | None
+    visible_sites: frozenset[str] | None
+    causation_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class IssueReceipt:
+    """Finance issues the next numbered receipt of the charge's site to the technician who
+    collects its cash (BIL-11); the receipt already out for the charge when there is one."""
+
+    charge_id: uuid.UUID
+    technician_id: str | None
+    """Who collects; by default the technician who did the work."""
+    issued_by: str
+    visible_sites: frozenset[str] | None
+    causation_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class BookCash:
+    """The cash and the service record are handed in on a receipt: finance books them at once
+    and the charge is paid (BIL-12, BIL-13)."""
+
+    site_id: str
+    number: int
+    amount: Decimal
+    booked_by: str
+    visible_sites: frozenset[str] | None
+    causation_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class VoidReceipt:
+    """A receipt out with a technician is cancelled; it keeps its number."""
+
+    site_id: str
+    number: int
+    reason: str
+    voided_by: str
+    visible_sites: frozenset[str] | None
+    causation_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class RecordPayment:
+    """Finance records a charge paid by bank transfer, WeChat Pay or Alipay, with the payment's
+    own reference (BIL-16)."""
+
+    charge_id: uuid.UUID
+    method: PaymentMethod
+    reference: str
+    amount: Decimal
+    paid_at: datetime | None
+    booked_by: str
     visible_sites: frozenset[str] | None
     causation_id: uuid.UUID | None = None

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from contracts.dispatch.v1 import WorkOrderCompleted
+from contracts.intake.v1 import SiteRecorded, WorkingCalendarYearLoaded
 from hotline_libs.bus import MessageBus
+from hotline_libs.calendar_feed import calendar_year_loaded, site_recorded
 from hotline_libs.messaging import Subscription, to_bus
 
 from billing.adapters.inbound import dispatch_v1
@@ -14,5 +16,13 @@ def subscriptions(bus: MessageBus) -> list[Subscription]:
     return [
         Subscription(
             topics.WORK_ORDERS, {WorkOrderCompleted: to_bus(bus, dispatch_v1.charge_work_order)}
-        )
+        ),
+        Subscription(
+            topics.DIRECTORY,
+            {
+                # each site's time zone, which its daily records are counted in
+                SiteRecorded: to_bus(bus, site_recorded),
+                WorkingCalendarYearLoaded: to_bus(bus, calendar_year_loaded),
+            },
+        ),
     ]

@@ -6,15 +6,26 @@ from typing import Any
 
 from hotline_libs.errors import NotFound
 from hotline_libs.ids import derive_id, next_serial_number
+from hotline_libs.working_calendars import (
+    KeepCalendarYear,
+    KeepSitePlace,
+    keep_calendar_year,
+    keep_site_place,
+)
 
 from billing.domain.charge import Charge
 from billing.domain.commands import (
+    BookCash,
     ChargeWorkOrder,
     ConfirmAgreedPrices,
+    IssueReceipt,
     PriceCharge,
+    RecordPayment,
     SetPriceListItem,
+    VoidReceipt,
 )
 from billing.domain.price_list import PriceList
+from billing.service_layer.receipts import book_cash, issue_receipt, record_payment, void_receipt
 from billing.service_layer.unit_of_work import BillingUnitOfWork
 
 
@@ -44,6 +55,7 @@ async def charge_work_order(command: ChargeWorkOrder, uow: BillingUnitOfWork) ->
         payment_method=command.payment_method,
         created_at=now,
         service_record_no=command.service_record_no,
+        technician_id=command.technician_id,
     )
     charge.price(await uow.price_lists.get(command.site_id), now)
     uow.charges.add(charge)
@@ -101,5 +113,11 @@ HANDLERS: dict[type[Any], Any] = {
     SetPriceListItem: set_price_list_item,
     PriceCharge: price_charge,
     ConfirmAgreedPrices: confirm_agreed_prices,
+    IssueReceipt: issue_receipt,
+    BookCash: book_cash,
+    VoidReceipt: void_receipt,
+    RecordPayment: record_payment,
+    KeepSitePlace: keep_site_place,
+    KeepCalendarYear: keep_calendar_year,
 }
 """Every command billing handles, and its handler."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -18,6 +19,7 @@ from billing.domain.charge import (
     ChargeStatus,
     Delivered,
     Payer,
+    Payment,
     PaymentMethod,
 )
 from contracts import Event
@@ -31,6 +33,32 @@ def _fen(amount: Decimal | None) -> int | None:
 
 def _yuan(fen: int | None) -> Decimal | None:
     return None if fen is None else from_fen(fen)
+
+
+def _payment_document(payment: Payment | None) -> Document | None:
+    if payment is None:
+        return None
+    return {
+        "method": payment.method.value,
+        "amount_fen": to_fen(payment.amount),
+        "reference": payment.reference,
+        "paid_at": payment.paid_at,
+        "booked_at": payment.booked_at,
+        "booked_by": payment.booked_by,
+    }
+
+
+def _payment(document: Document | None) -> Payment | None:
+    if not document:
+        return None
+    return Payment(
+        method=PaymentMethod(document["method"]),
+        amount=from_fen(document["amount_fen"]),
+        reference=document["reference"],
+        paid_at=document["paid_at"],
+        booked_at=document["booked_at"],
+        booked_by=document["booked_by"],
+    )
 
 
 WAITING = "waiting_since"
@@ -90,6 +118,8 @@ class MongoCharges(AggregateRepository[Charge]):
             "priced_by": c.priced_by,
             "note": c.note,
             "service_record_no": c.service_record_no,
+            "technician_id": c.technician_id,
+            "payment": _payment_document(c.payment),
         }
 
     def from_document(self, document: Document) -> Charge:
@@ -127,6 +157,8 @@ class MongoCharges(AggregateRepository[Charge]):
             priced_by=document.get("priced_by"),
             note=document.get("note"),
             service_record_no=document.get("service_record_no"),
+            technician_id=document.get("technician_id"),
+            payment=_payment(document.get("payment")),
         )
 
     def to_integration(
@@ -160,3 +192,18 @@ class MongoCharges(AggregateRepository[Charge]):
             created_at=within(created),
         )
         return await self.page(query, sort=[("created_at", -1), ("_id", -1)], page=page)
+
+    async def created_between(self, site_id: str, start: datetime, end: datetime) -> list[Charge]:
+        """The site's charges created in the window (the services signed for then), oldest
+        first."""
+        return await self.find(
+            {"site_id": site_id, "created_at": {"$gte": start, "$lt": end}},
+            sort=[("created_at", 1), ("_id", 1)],
+        )
+
+    async def paid_between(self, site_id: str, start: datetime, end: datetime) -> list[Charge]:
+        """The site's charges whose payment was booked in the window."""
+        return await self.find(
+            {"site_id": site_id, "payment.booked_at": {"$gte": start, "$lt": end}},
+            sort=[("payment.booked_at", 1), ("_id", 1)],
+        )

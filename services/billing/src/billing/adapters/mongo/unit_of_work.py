@@ -11,6 +11,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from billing.adapters.mongo.charges import MongoCharges
 from billing.adapters.mongo.price_lists import MongoPriceLists
+from billing.adapters.mongo.receipts import MongoReceipts
 
 
 class MongoBillingUnitOfWork(UnitOfWork):
@@ -24,3 +25,4 @@ class MongoBillingUnitOfWork(UnitOfWork):
         super().__init__(db, clock=clock, on_written=on_written)
         self.charges = MongoCharges(db, self)
         self.price_lists = MongoPriceLists(db, self)
+        self.receipts = MongoReceipts(db, self)

@@ -19,6 +19,8 @@ PRODUCER = "billing"
 
 def to_integration(charge: Charge, event: Any, context: EventContext) -> Event[Any] | None:
     """The integration event ``event`` of ``charge`` is published as; the rest stays inside."""
+    if isinstance(event, events.ChargePaid):
+        return charge_paid(charge, event, context)
     if not isinstance(event, events.ChargeRaised):
         return None
     assert charge.total is not None
@@ -59,6 +61,34 @@ def to_integration(charge: Charge, event: Any, context: EventContext) -> Event[A
         ),
     )
     return raised
+
+
+def charge_paid(charge: Charge, event: events.ChargePaid, context: EventContext) -> Event[Any]:
+    payment = charge.payment
+    assert payment is not None
+    paid: v1.ChargePaid = v1.ChargePaid.build(
+        event_id=event_id(v1.ChargePaid, charge.charge_id),
+        producer=PRODUCER,
+        site_id=charge.site_id,
+        correlation_id=charge.request_id,
+        causation_id=context.causation_id,
+        occurred_at=payment.booked_at,
+        aggregate_version=context.aggregate_version,
+        payload=v1.ChargePaidPayload(
+            charge_id=charge.charge_id,
+            charge_no=charge.charge_no,
+            work_order_id=charge.work_order_id,
+            request_id=charge.request_id,
+            request_no=charge.request_no,
+            method=PaymentMethod(payment.method.value),
+            amount=payment.amount,
+            reference=payment.reference,
+            paid_at=payment.paid_at,
+            booked_at=payment.booked_at,
+            service_record_no=charge.service_record_no,
+        ),
+    )
+    return paid
 
 
 def price_list_recorded(

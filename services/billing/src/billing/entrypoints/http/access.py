@@ -18,4 +18,14 @@ ACCESS: Access = {
     "get_charge": allow(ACCOUNTS, personal_data=True),
     "price_again": allow(Role.FINANCE, Role.ADMIN),
     "confirm_agreed": allow(Role.FINANCE, Role.ADMIN),
+    # finance issues the numbered receipts, books the cash and records other payments
+    "issue_receipt": allow(Role.FINANCE, Role.ADMIN),
+    "book_cash": allow(Role.FINANCE, Role.ADMIN),
+    "void_receipt": allow(Role.FINANCE, Role.ADMIN),
+    "record_payment": allow(Role.FINANCE, Role.ADMIN),
+    "list_receipts": allow(ACCOUNTS, personal_data=True),
+    "get_receipt": allow(ACCOUNTS, personal_data=True),
+    "get_cash_day": allow(ACCOUNTS, personal_data=True),
+    # the day's served households, which the callback agents call back from too (BIL-15)
+    "list_households_served": allow(ACCOUNTS, Role.AGENT, personal_data=True),
 }

@@ -46,6 +46,15 @@ class PayerOut(BaseModel):
     room: str
 
 
+class PaymentOut(BaseModel):
+    method: PaymentMethod
+    amount: Money
+    reference: str = Field(description="The receipt for cash; the transaction number otherwise")
+    paid_at: datetime
+    booked_at: datetime
+    booked_by: str
+
+
 class ChargeOut(BaseModel):
     charge_id: uuid.UUID
     charge_no: str
@@ -69,6 +78,8 @@ class ChargeOut(BaseModel):
     note: str | None
     created_at: datetime
     raised_at: datetime | None
+    technician_id: str | None = Field(description="Who did the work, and collects cash")
+    payment: PaymentOut | None = Field(description="How it was paid, once paid")
     version: int
 
 
@@ -109,6 +120,17 @@ def charge_out(charge: Charge) -> ChargeOut:
         note=charge.note,
         created_at=charge.created_at,
         raised_at=charge.raised_at,
+        technician_id=charge.technician_id,
+        payment=PaymentOut(
+            method=charge.payment.method,
+            amount=charge.payment.amount,
+            reference=charge.payment.reference,
+            paid_at=charge.payment.paid_at,
+            booked_at=charge.payment.booked_at,
+            booked_by=charge.payment.booked_by,
+        )
+        if charge.payment
+        else None,
         version=charge.version,
     )
 
@@ -116,7 +138,11 @@ def charge_out(charge: Charge) -> ChargeOut:
 CREATED = time_window("created", "charges created (when the completion reached billing)")
 
 
-@router.get("/charges", summary="Charges, newest first; status=needs_pricing lists finance's queue")
+@router.get(
+    "/charges",
+    summary="Charges, newest first; status=needs_pricing lists finance's queue, status=raised "
+    "what is owed",
+)
 async def list_charges(
     reader: Reader,
     principal: CurrentPrincipal,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from contracts.billing.v1 import ChargeRaised
+from contracts.billing.v1 import ChargePaid, ChargeRaised
 from contracts.callback.v1 import CallbackOverdue, CallbackScheduled
 from contracts.dispatch.v1 import (
     WorkOrderAwaitingTechnician,
@@ -28,6 +28,7 @@ FOLLOWED = (
     WorkOrderProgressed,
     WorkOrderCompleted,
     ChargeRaised,
+    ChargePaid,
     CallbackScheduled,
     CallbackOverdue,
     NotificationSent,
@@ -84,6 +85,16 @@ def _summary(event: Event[Any]) -> tuple[str, dict[str, Any]]:
             return (
                 f"charge {p.charge_no} raised",
                 {"charge_no": p.charge_no},
+            )
+        case ChargePaid():
+            return (
+                f"charge {p.charge_no} paid: {p.amount} yuan by {p.method.value} ({p.reference})",
+                {
+                    "charge_no": p.charge_no,
+                    "method": p.method.value,
+                    "amount": str(p.amount),
+                    "reference": p.reference,
+                },
             )
         case CallbackScheduled():
             return (f"callback due on {p.due_on.isoformat()}", {"due_on": p.due_on.isoformat()})
