@@ -12,14 +12,11 @@ import uuid
 from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
-from typing import Any
 
 import pytest
 from billing.adapters.demo_data import DEMO_PRICE_LISTS
 from billing.adapters.inbound.dispatch_v1 import charge_work_order
 from billing.adapters.mongo.charges import MongoCharges
-from billing.adapters.outbound import events_v1
-from billing.adapters.outbound.events_v1 import to_integration
 from billing.domain import events
 from billing.domain.charge import AgreedPrice, Charge, ChargeStatus
 from billing.domain.charge import PaymentMethod as BillingPaymentMethod
@@ -32,7 +29,7 @@ from billing.domain.commands import (
 from billing.domain.price_list import PriceItem, PriceList
 from billing.service_layer.handlers import HANDLERS
 from contracts.billing.v1 import ChargeRaised, PriceListRecorded
-from contracts.dispatch.v1 import ServiceItemUsed, WorkOrderCompleted
+from contracts.dispatch.v1 import WorkOrderCompleted
 from contracts.envelope import PaymentMethod
 from hotline_libs.bus import MessageBus
 from hotline_libs.errors import Conflict, NotFound, RuleViolation
@@ -42,94 +39,9 @@ from hotline_libs.money import from_fen, to_fen
 from contracts import parse_event
 from tests import builders
 from tests.builders import NOW
-from tests.fakes import Clock, FakeRepository, FakeUnitOfWork, MemoryStore
+from tests.unit.billing_harness import Billing, FakeBillingUnitOfWork, completion, used
 
 ROOF = PriceItem("RP-ROOF", "屋面防水补漏", "㎡", Decimal("45.50"))
-
-
-class FakeCharges(FakeRepository[Charge]):
-    collection_name = "charges"
-
-    def identity(self, aggregate: Charge) -> str:
-        return str(aggregate.charge_id)
-
-    async def waiting_at(self, site_id: str) -> list[Charge]:
-        return self.tracked_where(
-            lambda c: c.site_id == site_id and c.status is ChargeStatus.NEEDS_PRICING,
-            lambda c: c.created_at,
-        )
-
-
-class FakePriceLists(FakeRepository[PriceList]):
-    collection_name = "price_lists"
-
-    def identity(self, aggregate: PriceList) -> str:
-        return aggregate.site_id
-
-
-class FakeBillingUnitOfWork(FakeUnitOfWork):
-    def __init__(self, store: MemoryStore, clock: Clock) -> None:
-        super().__init__(store, clock)
-        self.charges = FakeCharges(store, self, to_integration)
-        self.price_lists = FakePriceLists(store, self, events_v1.price_list_recorded)
-
-
-class Billing:
-    """Billing's service layer on a memory store holding the demo price lists."""
-
-    def __init__(self) -> None:
-        self.store = MemoryStore()
-        self.clock = Clock(NOW)
-        self.bus = MessageBus(HANDLERS, uow=lambda: FakeBillingUnitOfWork(self.store, self.clock))
-        for price_list in DEMO_PRICE_LISTS:
-            self.save_price_list(price_list)
-
-    def save_price_list(self, price_list: PriceList) -> None:
-        """As if saved earlier (seeded, or entered by finance)."""
-        stored = PriceList(price_list.site_id, dict(price_list.items))
-        stored.version = 1
-        self.store.saved("price_lists")[price_list.site_id] = stored
-
-    async def handle(self, command: Any) -> Any:
-        return await self.bus.handle(command)
-
-    async def completed(self, event: WorkOrderCompleted) -> Charge | None:
-        """Dispatch's event, as billing's subscription hands it to the bus."""
-        command = charge_work_order(event)
-        return None if command is None else await self.handle(command)
-
-    def charges(self) -> list[Charge]:
-        return list(self.store.saved("charges").values())
-
-    def stored(self, charge_id: uuid.UUID) -> Charge:
-        charge: Charge = self.store.saved("charges")[str(charge_id)]
-        return charge
-
-    def raised(self) -> list[Any]:
-        return self.store.published_of(ChargeRaised)
-
-
-def used(item_code: str, quantity: int = 1, agreed: str | None = None) -> ServiceItemUsed:
-    """A delivered item, with the unit price agreed before work if the technician recorded one."""
-    return ServiceItemUsed(
-        item_code=item_code,
-        quantity=quantity,
-        agreed_unit_price=None if agreed is None else Decimal(agreed),
-    )
-
-
-def completion(
-    *items: ServiceItemUsed,
-    site_id: str = "dmg",
-    payment_method: PaymentMethod | None = PaymentMethod.CASH,
-) -> WorkOrderCompleted:
-    """A signed work order that delivered ``items`` (with agreed prices where given)."""
-    event = builders.work_order_completed(
-        site_id=site_id, items=[("RP-TAP", 1)], payment_method=payment_method
-    )
-    return event.model_copy(
-        update={"payload": event.payload.model_copy(update={"items": list(items)})}
-    )
 
 
 # -- priced from the site's list ----------------------------------------------------------------

@@ -1,0 +1,159 @@
+"""Billing's service layer on a memory store: the fakes and the helpers its unit tests share.
+
+Handlers run through the real message bus and the real inbound and outbound mappers, on an
+in-memory store that keeps the real store's version rule (a clash on a new id, such as a receipt
+number taken meanwhile, is a ``ConcurrencyConflict`` the bus retries).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from billing.adapters.demo_data import DEMO_PRICE_LISTS
+from billing.adapters.inbound.dispatch_v1 import charge_work_order
+from billing.adapters.outbound import events_v1
+from billing.adapters.outbound.events_v1 import to_integration
+from billing.domain.charge import Charge, ChargeStatus
+from billing.domain.price_list import PriceList
+from billing.domain.receipt import Receipt
+from billing.service_layer.handlers import HANDLERS
+from contracts.billing.v1 import ChargeRaised
+from contracts.dispatch.v1 import ServiceItemUsed, WorkOrderCompleted
+from contracts.envelope import PaymentMethod
+from hotline_libs.bus import MessageBus
+
+from tests import builders
+from tests.builders import NOW
+from tests.fakes import Clock, FakeRepository, FakeUnitOfWork, MemoryStore
+
+
+class FakeCharges(FakeRepository[Charge]):
+    collection_name = "charges"
+
+    def identity(self, aggregate: Charge) -> str:
+        return str(aggregate.charge_id)
+
+    async def waiting_at(self, site_id: str) -> list[Charge]:
+        return self.tracked_where(
+            lambda c: c.site_id == site_id and c.status is ChargeStatus.NEEDS_PRICING,
+            lambda c: c.created_at,
+        )
+
+    async def created_between(self, site_id: str, start: datetime, end: datetime) -> list[Charge]:
+        return sorted(
+            (c for c in self.stored() if c.site_id == site_id and start <= c.created_at < end),
+            key=lambda c: c.created_at,
+        )
+
+    async def paid_between(self, site_id: str, start: datetime, end: datetime) -> list[Charge]:
+        return [
+            c
+            for c in self.stored()
+            if c.site_id == site_id and c.payment and start <= c.payment.booked_at < end
+        ]
+
+
+class FakeReceipts(FakeRepository[Receipt]):
+    collection_name = "receipts"
+
+    def identity(self, aggregate: Receipt) -> str:
+        return aggregate.receipt_id
+
+    async def last_number(self, site_id: str) -> int:
+        return max((r.number for r in self.stored() if r.site_id == site_id), default=0)
+
+    async def live_for(self, charge_id: object) -> list[Receipt]:
+        return self.tracked_where(
+            lambda r: str(r.charge_id) == str(charge_id) and r.live, lambda r: r.number
+        )
+
+    async def touched_between(
+        self, site_id: str, field: str, start: datetime, end: datetime
+    ) -> list[Receipt]:
+        def touched(r: Receipt) -> bool:
+            at = getattr(r, field)
+            return r.site_id == site_id and at is not None and start <= at < end
+
+        return sorted((r for r in self.stored() if touched(r)), key=lambda r: r.number)
+
+    async def out_at(self, site_id: str, until: datetime) -> list[Receipt]:
+        return sorted(
+            (r for r in self.stored() if r.site_id == site_id and r.live and r.issued_at < until),
+            key=lambda r: r.number,
+        )
+
+
+class FakePriceLists(FakeRepository[PriceList]):
+    collection_name = "price_lists"
+
+    def identity(self, aggregate: PriceList) -> str:
+        return aggregate.site_id
+
+
+class FakeBillingUnitOfWork(FakeUnitOfWork):
+    def __init__(self, store: MemoryStore, clock: Clock) -> None:
+        super().__init__(store, clock)
+        self.charges = FakeCharges(store, self, to_integration)
+        self.price_lists = FakePriceLists(store, self, events_v1.price_list_recorded)
+        self.receipts = FakeReceipts(store, self, None)
+
+
+class Billing:
+    """Billing's service layer on a memory store holding the demo price lists."""
+
+    def __init__(self) -> None:
+        self.store = MemoryStore()
+        self.clock = Clock(NOW)
+        self.bus = MessageBus(HANDLERS, uow=lambda: FakeBillingUnitOfWork(self.store, self.clock))
+        for price_list in DEMO_PRICE_LISTS:
+            self.save_price_list(price_list)
+
+    def save_price_list(self, price_list: PriceList) -> None:
+        """As if saved earlier (seeded, or entered by finance)."""
+        stored = PriceList(price_list.site_id, dict(price_list.items))
+        stored.version = 1
+        self.store.saved("price_lists")[price_list.site_id] = stored
+
+    async def handle(self, command: Any) -> Any:
+        return await self.bus.handle(command)
+
+    async def completed(self, event: WorkOrderCompleted) -> Charge | None:
+        """Dispatch's event, as billing's subscription hands it to the bus."""
+        command = charge_work_order(event)
+        return None if command is None else await self.handle(command)
+
+    def charges(self) -> list[Charge]:
+        return list(self.store.saved("charges").values())
+
+    def stored(self, charge_id: uuid.UUID) -> Charge:
+        charge: Charge = self.store.saved("charges")[str(charge_id)]
+        return charge
+
+    def raised(self) -> list[Any]:
+        return self.store.published_of(ChargeRaised)
+
+
+def used(item_code: str, quantity: int = 1, agreed: str | None = None) -> ServiceItemUsed:
+    """A delivered item, with the unit price agreed before work if the technician recorded one."""
+    return ServiceItemUsed(
+        item_code=item_code,
+        quantity=quantity,
+        agreed_unit_price=None if agreed is None else Decimal(agreed),
+    )
+
+
+def completion(
+    *items: ServiceItemUsed,
+    site_id: str = "dmg",
+    payment_method: PaymentMethod | None = PaymentMethod.CASH,
+) -> WorkOrderCompleted:
+    """A signed work order that delivered ``items`` (with agreed prices where given)."""
+    event = builders.work_order_completed(
+        site_id=site_id, items=[("RP-TAP", 1)], payment_method=payment_method
+    )
+    return event.model_copy(
+        update={"payload": event.payload.model_copy(update={"items": list(items)})}
+    )
