@@ -35,6 +35,7 @@ from console.entrypoints.web import (
     sites,
     staff,
     technician_rosters,
+    technicians,
     work_orders,
 )
 from console.entrypoints.web import answers as answer_pages
@@ -78,6 +79,7 @@ def create_app(settings: ConsoleSettings | None = None) -> FastAPI:
     app.include_router(site_organisation.router)
     app.include_router(work_orders.router)
     app.include_router(technician_rosters.router)
+    app.include_router(technicians.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/assets/htmx.min.js", include_in_schema=False)

@@ -412,7 +412,7 @@ TEXT: Mapping[str, tuple[str, str]] = {
     "shift_code": ("班次代码", "Shift code"),
     "shift_ends": ("下班", "Ends"),
     "catalogue_changed_by": ("最近修改：", "Last changed by"),
-    "catalogue_saved": ("已保存：", "Saved:"),
+    "catalogue_saved": ("已保存：", "Saved: "),
     "item_code": ("代码", "Code"),
     "requested_items": ("特约服务项目", "Price-list items"),
     "requested_items_hint": (
@@ -805,6 +805,47 @@ TEXT: Mapping[str, tuple[str, str]] = {
     "skill_glass_cleaning": ("玻璃清洗", "Glass cleaning"),
     "skill_office_contract_cleaning": ("写字间托管保洁", "Office contract cleaning"),
     "skill_stone_crystallisation": ("石材结晶", "Stone crystallisation"),
+    # -- a site's technicians (维修/服务人员): their trades, skills and whether on duty ---------------
+    "technicians": ("维修/服务人员", "Technicians"),
+    "technician_on_duty_only": ("只看在岗人员", "On duty only"),
+    "technician_count": ("共", "In all"),
+    "technician_on_duty": ("在岗", "On duty"),
+    "technician_trades": ("工种", "Trades"),
+    "technician_skills": ("专长", "Skills"),
+    "technician_generalist": ("通才（无专长）", "Generalist (no skill)"),
+    "technician_none": ("该项目暂无维修/服务人员", "The site has no technicians yet"),
+    "technician_none_on_duty": ("该项目当前无在岗人员", "Nobody at the site is on duty"),
+    "technician_add": ("添加维修/服务人员", "Add a technician"),
+    "technician_add_instead": ("改为添加新人员", "Add a new one instead"),
+    "technician_change": ("修改：", "Change: "),
+    "technician_skills_hint": (
+        "不勾选专长即为通才：没有空闲的专长人员时派给通才。",
+        "No skill ticked makes a generalist of the trades, sent when no specialist is free.",
+    ),
+    "technician_skills_repairs": ("维修专长", "Repairs"),
+    "technician_skills_housekeeping_items": ("家政服务十项", "The ten housekeeping items"),
+    "technician_emergencies": ("紧急情况：", "emergencies: "),
+    "technician_on_duty_hint": (
+        "在岗即可被派工；设为在岗时，该项目等待派工的工单会立即派出。不在岗（如临时病假）则不派工。",
+        "On duty: can be sent work, and putting someone on duty sends them the site's waiting "
+        "work orders at once. Off duty (off sick, say): sent nothing.",
+    ),
+    "technician_done_added": ("已添加：", "Added: "),
+    "technician_done_changed": ("已保存：", "Saved: "),
+    "technician_id_invalid": (
+        "请填写工号：1至40位字母、数字、点、横线或下划线，以字母或数字开头。",
+        "Give an id: 1 to 40 letters, digits, dots, dashes or underscores, starting with a "
+        "letter or digit.",
+    ),
+    "technician_id_taken": (
+        "该工号已是本项目的维修/服务人员，请在列表中点“修改”。",
+        "That id is already a technician of this site: edit them from the list instead.",
+    ),
+    "technician_trade_needed": (
+        "请至少勾选一个工种：派工按工种派人。",
+        "Tick at least one trade: dispatch sends technicians by their trades.",
+    ),
+    "technician_not_listed": ("该项目没有此维修/服务人员：", "No such technician at this site:"),
 }
 
 ROLES: Mapping[str, tuple[str, str]] = {

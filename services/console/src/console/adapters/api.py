@@ -364,9 +364,27 @@ class HotlineApi:
     async def work_order(self, work_order_id: str) -> dict[str, Any]:
         return await self._call("dispatch", "GET", f"/work-orders/{work_order_id}")
 
-    async def technicians(self, site_id: str) -> dict[str, Any]:
-        params = {"site_id": site_id, "limit": 500}
+    async def technicians(
+        self, site_id: str, *, limit: int = 500, offset: int = 0
+    ) -> dict[str, Any]:
+        """One page of the site's technicians, by id (``{"items", "total", "limit", "offset"}``:
+        the next page is at ``offset + limit`` while that is below ``total``)."""
+        params = {"site_id": site_id, "limit": limit, "offset": offset}
         return await self._call("dispatch", "GET", "/technicians", params=params)
+
+    async def save_technician(
+        self, technician_id: str, body: dict[str, Any], key: str
+    ) -> dict[str, Any]:
+        """Add a technician or change one (site_id, name, phone, trades, skills, on_duty);
+        dispatch answers them as saved, or 422 naming unknown trades or skills, 409 for an id
+        taken at another site."""
+        return await self._call(
+            "dispatch",
+            "PUT",
+            f"/technicians/{quote(technician_id, safe='')}",
+            json=body,
+            headers={"Idempotency-Key": key},
+        )
 
     async def work_order_step(
         self, work_order_id: str, route: str, body: dict[str, Any] | None, key: str

@@ -144,14 +144,20 @@ ON_SHIFT_READERS = frozenset(
 """Who asks dispatch which technicians are on shift (its hotline and site desks, oversight)."""
 ROSTER_READERS = ON_SHIFT_READERS | TECHNICIANS
 """Who reads a month's roster: the desks and oversight, and the technicians on it."""
+TECHNICIAN_READERS = ON_SHIFT_READERS
+"""Who reads a site's technicians, their trades, skills and whether they are on duty (维修/服务人员):
+the roles dispatch lists them to (its hotline and site desks, oversight: the same as who asks
+who is on shift); their keepers are ROSTER_KEEPERS, as dispatch's save_technician allows."""
 
 WORK_SCREENS = (
     Screen("my_work_orders", "/my-work-orders", TECHNICIANS),
     Screen("work_orders", "/work-orders", DISPATCHERS),
     Screen("technician_rosters", "/technician-rosters", ROSTER_KEEPERS),
+    Screen("technicians", "/technicians", TECHNICIAN_READERS),
 )
-"""Dispatch's work orders: the technician's phone and the dispatcher's board, a navigation
-group of their own (the first group stays the hotline's desk work)."""
+"""Dispatch's screens: the technician's phone, the dispatcher's board, the technicians' roster
+and the technicians themselves, a navigation group of their own (the first group stays the
+hotline's desk work)."""
 
 
 def screens_for(role: Role) -> list[Screen]:

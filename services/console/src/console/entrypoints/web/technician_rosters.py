@@ -316,6 +316,7 @@ async def _roster_page(
             "shifts": shifts,
             "days": days_of(month) if month else [],
             "rows": rows if shown_roster else [],
+            "editable_technicians": {t["technician_id"] for t in technicians} if keeper else set(),
             "names": names,
             "ticked": ticked,
             "cells": worked_cells(roster) if roster else {},
