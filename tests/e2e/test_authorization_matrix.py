@@ -601,6 +601,33 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("billing", "confirm_agreed"): _row(
         {R.FINANCE, R.ADMIN}, "record", "/charges/{charge_id}/agreed-prices", lambda r: {}
     ),
+    ("billing", "issue_receipt"): _row(
+        {R.FINANCE, R.ADMIN}, "record", "/charges/{charge_id}/receipts", lambda r: {}
+    ),
+    ("billing", "list_receipts"): _row(ACCOUNTS, "listing"),
+    ("billing", "get_receipt"): _row(ACCOUNTS, "record", "/receipts/{site}/{receipt_number}"),
+    ("billing", "book_cash"): _row(
+        {R.FINANCE, R.ADMIN},
+        "record",
+        "/receipts/{site}/{receipt_number}/booking",
+        lambda r: {"amount": r["charge_total"]},
+    ),
+    ("billing", "void_receipt"): _row(
+        {R.FINANCE, R.ADMIN},
+        "record",
+        "/receipts/{site}/{receipt_number}/void",
+        lambda r: {"reason": "矩阵测试"},
+    ),
+    ("billing", "record_payment"): _row(
+        {R.FINANCE, R.ADMIN},
+        "record",
+        "/charges/{charge_id}/payments",
+        lambda r: {"method": "wechat_pay", "reference": "MX-1", "amount": r["charge_total"]},
+    ),
+    ("billing", "get_cash_day"): _row(ACCOUNTS, "site", "/cash-days/{site}/{today}"),
+    ("billing", "list_households_served"): _row(
+        ACCOUNTS | {R.AGENT}, "site", "/households-served/{site}/{today}"
+    ),
     # callback
     ("callback", "list_callbacks"): _row(
         CALLERS | {R.DIRECTOR, R.QUALITY_HEAD, R.SITE_MANAGER}, "listing"
@@ -700,6 +727,13 @@ async def records_at_own_site(platform: Stack) -> dict[str, str]:
         return items[0] if items else None
 
     charge = await eventually(lambda: first("billing", "/charges", Role.ADMIN), what="the charge")
+    async with client(platform, "billing") as billing:
+        issued = await billing.post(
+            f"/charges/{charge['charge_id']}/receipts",
+            json={},
+            headers={**auth(Role.FINANCE, [OWN]), "Idempotency-Key": str(uuid.uuid4())},
+        )
+    assert issued.status_code == 201, issued.text
     answers = {}
     complained = await register(
         platform,
@@ -826,6 +860,8 @@ async def records_at_own_site(platform: Stack) -> dict[str, str]:
         "open_work_order_id": open_order["work_order_id"],
         "open_technician": open_order["technician"]["technician_id"],
         "charge_id": charge["charge_id"],
+        "charge_total": charge["total"],
+        "receipt_number": issued.json()["number"],
         "callback_id": callback["callback_id"],
         "technician_id": f"{OWN}-mx-{uuid.uuid4().hex[:6]}",
         **answers,

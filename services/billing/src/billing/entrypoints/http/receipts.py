@@ -4,6 +4,7 @@ in per site and the households served (BIL-09, BIL-11 to BIL-16)."""
 
 from __future__ import annotations
 
+import enum
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
@@ -14,7 +15,7 @@ from fastapi import APIRouter, HTTPException, Path, Query, status
 from hotline_libs.auth import CurrentPrincipal, Principal
 from hotline_libs.inputs import SHOWS_TEXT
 from hotline_libs.money import PositiveAmount
-from hotline_libs.paging import IsoDateTime, Page, Paging, SiteFilter, page_of
+from hotline_libs.paging import IsoDate, IsoDateTime, Page, Paging, SiteFilter, page_of
 from hotline_libs.service import Bus
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -30,7 +31,7 @@ router = APIRouter(tags=["receipts and payments"])
 
 SiteId = Annotated[str, Path(min_length=1, max_length=40, pattern=SHOWS_TEXT)]
 Number = Annotated[int, Path(ge=1, le=999_999_999, description="The receipt's number")]
-Day = Annotated[date, Path(description="The site's local day, YYYY-MM-DD")]
+Day = Annotated[IsoDate, Path(description="The site's local day, YYYY-MM-DD")]
 
 
 def _by(principal: Principal) -> str:
@@ -212,7 +213,16 @@ async def void_receipt(
     return receipt_out(receipt)
 
 
-REFERENCE_METHODS = sorted(m.value for m in PAID_BY_REFERENCE)
+class ReferenceMethod(enum.StrEnum):
+    """The methods recorded by their own transaction number (BIL-16); cash is booked from its
+    receipt and bank collection from the bank's return file."""
+
+    BANK_TRANSFER = PaymentMethod.BANK_TRANSFER.value
+    WECHAT_PAY = PaymentMethod.WECHAT_PAY.value
+    ALIPAY = PaymentMethod.ALIPAY.value
+
+
+assert {PaymentMethod(m.value) for m in ReferenceMethod} == PAID_BY_REFERENCE
 
 
 class PaymentIn(BaseModel):
@@ -227,10 +237,7 @@ class PaymentIn(BaseModel):
             ]
         },
     )
-    method: PaymentMethod = Field(
-        description=f"One of {', '.join(REFERENCE_METHODS)} (cash is booked from its receipt; "
-        "bank collection from the bank's return file)"
-    )
+    method: ReferenceMethod = Field(examples=["wechat_pay"])
     reference: str = Field(
         min_length=1, max_length=64, pattern=SHOWS_TEXT, examples=["4200001234202611230001"]
     )
@@ -249,7 +256,7 @@ async def record_payment(
     charge = await bus.handle(
         RecordPayment(
             charge_id=charge_id,
-            method=body.method,
+            method=PaymentMethod(body.method.value),
             reference=body.reference,
             amount=Decimal(body.amount),
             paid_at=body.paid_at,
