@@ -14,7 +14,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 import pytest
@@ -593,6 +593,18 @@ MATRIX: dict[tuple[str, str], Row] = {
         "/price-lists/{site}/items/MX-TEST",
         lambda r: {"name": "矩阵测试", "unit": "次", "unit_price": "1.00"},
     ),
+    ("billing", "get_price_list_versions"): _row(STAFF, "site", "/price-lists/{site}/versions"),
+    ("billing", "schedule_price_list"): _row(
+        {R.FINANCE, R.SITE_MANAGER, R.ADMIN},
+        "site",
+        "/price-lists/{site}/versions",
+        # the whole list as it stands, taking effect two seconds on: the site keeps its prices
+        lambda r: {
+            "effective_from": (datetime.now(UTC) + timedelta(seconds=2)).isoformat(),
+            "approval_ref": "矩阵测试",
+            "items": r["price_items"],
+        },
+    ),
     ("billing", "list_charges"): _row(ACCOUNTS, "listing"),
     ("billing", "get_charge"): _row(ACCOUNTS, "record", "/charges/{charge_id}"),
     ("billing", "price_again"): _row(
@@ -728,6 +740,9 @@ async def records_at_own_site(platform: Stack) -> dict[str, str]:
 
     charge = await eventually(lambda: first("billing", "/charges", Role.ADMIN), what="the charge")
     async with client(platform, "billing") as billing:
+        listed = await billing.get(f"/price-lists/{OWN}", headers=auth(Role.FINANCE, [OWN]))
+        assert listed.status_code == 200, listed.text
+        price_items = [{k: v for k, v in item.items() if v is not None} for item in listed.json()]
         issued = await billing.post(
             f"/charges/{charge['charge_id']}/receipts",
             json={},
@@ -861,6 +876,7 @@ async def records_at_own_site(platform: Stack) -> dict[str, str]:
         "open_technician": open_order["technician"]["technician_id"],
         "charge_id": charge["charge_id"],
         "charge_total": charge["total"],
+        "price_items": price_items,
         "receipt_number": issued.json()["number"],
         "callback_id": callback["callback_id"],
         "technician_id": f"{OWN}-mx-{uuid.uuid4().hex[:6]}",

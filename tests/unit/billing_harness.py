@@ -7,17 +7,18 @@ number taken meanwhile, is a ``ConcurrencyConflict`` the bus retries).
 
 from __future__ import annotations
 
+import copy
 import uuid
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from billing.adapters.demo_data import DEMO_PRICE_LISTS
+from billing.adapters.demo_data import DEMO_PRICE_LISTS, IN_EFFECT_SINCE
 from billing.adapters.inbound.dispatch_v1 import charge_work_order
 from billing.adapters.outbound import events_v1
 from billing.adapters.outbound.events_v1 import to_integration
 from billing.domain.charge import Charge, ChargeStatus
-from billing.domain.price_list import PriceList
+from billing.domain.price_list import PriceItem, PriceList, PriceListVersion
 from billing.domain.receipt import Receipt
 from billing.service_layer.handlers import HANDLERS
 from contracts.billing.v1 import ChargeRaised
@@ -112,8 +113,10 @@ class Billing:
             self.save_price_list(price_list)
 
     def save_price_list(self, price_list: PriceList) -> None:
-        """As if saved earlier (seeded, or entered by finance)."""
-        stored = PriceList(price_list.site_id, dict(price_list.items))
+        """As if saved earlier (seeded, or entered by finance), its versions announced."""
+        stored = copy.deepcopy(price_list)
+        stored.clear_events()
+        stored.announced = len(stored.versions)
         stored.version = 1
         self.store.saved("price_lists")[price_list.site_id] = stored
 
@@ -134,6 +137,12 @@ class Billing:
 
     def raised(self) -> list[Any]:
         return self.store.published_of(ChargeRaised)
+
+
+def listed(site_id: str, items: dict[str, PriceItem]) -> PriceList:
+    """A site's list of ``items``, in effect since the demo lists are."""
+    version = PriceListVersion(1, IN_EFFECT_SINCE, dict(items), None, IN_EFFECT_SINCE)
+    return PriceList(site_id, [version], announced=1)
 
 
 def used(item_code: str, quantity: int = 1, agreed: str | None = None) -> ServiceItemUsed:

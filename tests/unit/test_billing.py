@@ -26,7 +26,7 @@ from billing.domain.commands import (
     PriceCharge,
     SetPriceListItem,
 )
-from billing.domain.price_list import PriceItem, PriceList
+from billing.domain.price_list import PriceItem
 from billing.service_layer.handlers import HANDLERS
 from contracts.billing.v1 import ChargeRaised, PriceListRecorded
 from contracts.dispatch.v1 import WorkOrderCompleted
@@ -39,7 +39,7 @@ from hotline_libs.money import from_fen, to_fen
 from contracts import parse_event
 from tests import builders
 from tests.builders import NOW
-from tests.unit.billing_harness import Billing, FakeBillingUnitOfWork, completion, used
+from tests.unit.billing_harness import Billing, FakeBillingUnitOfWork, completion, listed, used
 
 ROOF = PriceItem("RP-ROOF", "屋面防水补漏", "㎡", Decimal("45.50"))
 
@@ -155,7 +155,7 @@ def _mapping() -> MongoCharges:
 async def test_a_charge_is_stored_in_whole_fen_and_read_back_exact() -> None:
     billing = Billing()
     billing.save_price_list(
-        PriceList("dmg", {"HK-GLASS": PriceItem("HK-GLASS", "玻璃清洁", "㎡", Decimal("5.35"))})
+        listed("dmg", {"HK-GLASS": PriceItem("HK-GLASS", "玻璃清洁", "㎡", Decimal("5.35"))})
     )
     raised = await billing.completed(
         completion(used("HK-GLASS", 12, agreed="5.35"), payment_method=PaymentMethod.CASH)
@@ -183,15 +183,15 @@ async def test_a_charge_is_stored_in_whole_fen_and_read_back_exact() -> None:
 
 def test_bil01_demo_prices_differ_by_site() -> None:
     by_site = {p.site_id: p for p in DEMO_PRICE_LISTS}
-    assert by_site["dmg"].items["RP-TAP"].unit_price == Decimal("80.00")
-    assert by_site["qjc"].items["RP-TAP"].unit_price == Decimal("88.00")
-    assert by_site["gxi"].items["RP-TAP"].unit_price == Decimal("96.00")
-    assert by_site["qjc"].items["HK-GLASS"].unit_price == Decimal("5.50")
-    assert by_site["gxi"].items["HK-STONE"].unit_price == Decimal("30.00")
-    assert "HK-SOFA" in by_site["qjc"].items
-    assert "HK-SOFA" not in by_site["gxi"].items
-    assert "HK-NEWHOME" not in by_site["gxi"].items
-    assert set(by_site["dmg"].items) == set(by_site["qjc"].items)
+    assert by_site["dmg"].versions[0].items["RP-TAP"].unit_price == Decimal("80.00")
+    assert by_site["qjc"].versions[0].items["RP-TAP"].unit_price == Decimal("88.00")
+    assert by_site["gxi"].versions[0].items["RP-TAP"].unit_price == Decimal("96.00")
+    assert by_site["qjc"].versions[0].items["HK-GLASS"].unit_price == Decimal("5.50")
+    assert by_site["gxi"].versions[0].items["HK-STONE"].unit_price == Decimal("30.00")
+    assert "HK-SOFA" in by_site["qjc"].versions[0].items
+    assert "HK-SOFA" not in by_site["gxi"].versions[0].items
+    assert "HK-NEWHOME" not in by_site["gxi"].versions[0].items
+    assert set(by_site["dmg"].versions[0].items) == set(by_site["qjc"].versions[0].items)
 
 
 # -- what cannot be priced waits for finance -------------------------------------------------------
@@ -323,8 +323,8 @@ async def test_bil01_correcting_the_price_list_raises_the_sites_waiting_charges_
 
     billing.clock.now = NOW + timedelta(hours=1)
     price_list = await billing.handle(SetPriceListItem("dmg", ROOF))
-    assert price_list.items["RP-ROOF"] == ROOF
-    assert billing.store.saved("price_lists")["dmg"].items["RP-ROOF"] == ROOF
+    assert price_list.latest.items["RP-ROOF"] == ROOF
+    assert billing.store.saved("price_lists")["dmg"].latest.items["RP-ROOF"] == ROOF
 
     raised = billing.raised()
     assert [e.payload.charge_id for e in raised] == [older.charge_id, newer.charge_id]
@@ -371,7 +371,7 @@ async def test_bil01_a_price_list_item_must_have_a_price_in_fen(price: str, mess
     await billing.completed(completion(used("RP-ROOF")))
     with pytest.raises(RuleViolation, match=message):
         await billing.handle(SetPriceListItem("dmg", replace(ROOF, unit_price=Decimal(price))))
-    assert "RP-ROOF" not in billing.store.saved("price_lists")["dmg"].items
+    assert "RP-ROOF" not in billing.store.saved("price_lists")["dmg"].latest.items
     assert billing.raised() == []
 
 
@@ -385,7 +385,7 @@ async def test_pricing_one_waiting_charge_again_uses_the_sites_current_list() ->
     assert billing.store.commits == 1
     # the list is corrected elsewhere (an import, say) and finance prices the charge again
     demo = {p.site_id: p for p in DEMO_PRICE_LISTS}["dmg"]
-    billing.save_price_list(PriceList("dmg", {**demo.items, "RP-ROOF": ROOF}))
+    billing.save_price_list(listed("dmg", {**demo.versions[0].items, "RP-ROOF": ROOF}))
     billing.clock.now = NOW + timedelta(hours=2)
     priced = await billing.handle(PriceCharge(charge.charge_id, frozenset({"dmg"})))
     assert priced.status is ChargeStatus.RAISED and priced.total == Decimal("91.00")

@@ -8,7 +8,15 @@ from typing import ClassVar, Literal
 from pydantic import Field
 
 from contracts import topics
-from contracts.envelope import ContractModel, Event, Money, PaymentMethod, Resident, UtcDateTime
+from contracts.envelope import (
+    ContractModel,
+    Event,
+    Money,
+    OpenEnum,
+    PaymentMethod,
+    Resident,
+    UtcDateTime,
+)
 
 
 class ChargeLine(ContractModel):
@@ -96,6 +104,15 @@ class ChargePaid(Event[ChargePaidPayload]):
         return str(self.payload.charge_id)
 
 
+class PriceItemKind(OpenEnum):
+    """What sort of service an item is priced for."""
+
+    ROUTINE = "routine"
+    SPECIAL_PAID = "special_paid"
+    BUSINESS = "business"
+    OTHER = "other"
+
+
 class PriceListItem(ContractModel):
     """One item of a site's price list."""
 
@@ -103,6 +120,14 @@ class PriceListItem(ContractModel):
     item_name: str = Field(description="What the resident is charged for", examples=["更换水龙头"])
     unit: str = Field(description="Unit the price is per", examples=["次", "㎡"])
     unit_price: Money = Field(description="Price per unit, yuan")
+    item_name_en: str | None = Field(
+        default=None, description="The item's name in English", examples=["Tap replacement"]
+    )
+    kind: PriceItemKind = Field(
+        default=PriceItemKind.SPECIAL_PAID,
+        description="routine (in the management fee), special_paid (a paid convenience "
+        "service, 特约服务) or business",
+    )
 
 
 class PriceListRecordedPayload(ContractModel):
@@ -111,12 +136,23 @@ class PriceListRecordedPayload(ContractModel):
 
     items: list[PriceListItem] = Field(description="Every item, ordered by code")
     currency: Literal["CNY"] = Field(default="CNY", description="Currency of every price")
-    recorded_at: UtcDateTime = Field(description="When this version was recorded")
+    recorded_at: UtcDateTime = Field(description="When this version was announced in effect")
+    version_no: int | None = Field(
+        default=None, ge=1, description="The list's version now in effect", examples=[3]
+    )
+    effective_from: UtcDateTime | None = Field(
+        default=None, description="When this version took effect"
+    )
+    approval_ref: str | None = Field(
+        default=None,
+        description="The reference of the rates' approval or filing (BIL-03, BIL-04)",
+        examples=["西物价备〔2025〕118号"],
+    )
 
 
 class PriceListRecorded(Event[PriceListRecordedPayload]):
-    """Published by billing when a site's price list is first stored and after each change;
-    services keep the one with the highest ``aggregate_version``."""
+    """Published by billing when a version of a site's price list takes effect (at once, or at
+    its scheduled moment); services keep the one with the highest ``aggregate_version``."""
 
     EVENT_TYPE: ClassVar[str] = "PriceListRecorded"
     VERSION: ClassVar[int] = 1

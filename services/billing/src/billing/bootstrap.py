@@ -19,6 +19,7 @@ from billing.adapters.mongo.charges import CHARGES, WAITING
 from billing.adapters.mongo.price_lists import PRICE_LISTS
 from billing.adapters.mongo.receipts import OUT, RECEIPTS
 from billing.adapters.mongo.unit_of_work import MongoBillingUnitOfWork
+from billing.entrypoints.deadlines import price_list_deadline
 from billing.entrypoints.http import charges, price_lists, receipts
 from billing.entrypoints.http.access import ACCESS
 from billing.entrypoints.subscriptions import subscriptions
@@ -37,16 +38,19 @@ async def prepare(db: AsyncDatabase[Document], settings: ServiceSettings) -> Non
     await ensure_index(db[RECEIPTS], [(OUT, 1), ("charge_id", 1)])
     if settings.seed_demo_data:
         uow = MongoBillingUnitOfWork(db, clock=utc_now)
-        await add_missing(uow, uow.price_lists, DEMO_PRICE_LISTS, lambda p: p.recorded(uow.clock()))
+        await add_missing(
+            uow, uow.price_lists, DEMO_PRICE_LISTS, lambda p: p.announce_due(uow.clock())
+        )
     await publish_stored_price_lists(db)
 
 
 async def publish_stored_price_lists(db: AsyncDatabase[Document]) -> None:
-    """Publish once the lists stored before billing published them, so the hotline can match
-    paid requests against every site's list (TAX-09)."""
+    """Announce once the lists whose version in effect was never announced (stored before
+    billing announced its lists), so the hotline can match paid requests against every site's
+    list (TAX-09)."""
     uow = MongoBillingUnitOfWork(db, clock=utc_now)
     for price_list in await uow.price_lists.never_published():
-        price_list.recorded(uow.clock())
+        price_list.republish(uow.clock())
         with contextlib.suppress(ConcurrencyConflict):
             await uow.commit()
 
@@ -71,6 +75,7 @@ def bootstrap(settings: ServiceSettings | None = None, clock: Clock = utc_now) -
         routers=[price_lists.router, charges.router, receipts.router],
         subscriptions=subscriptions(bus),
         collections=[CHARGES, PRICE_LISTS, RECEIPTS],
+        deadlines={PRICE_LISTS: price_list_deadline},
     )
 
 

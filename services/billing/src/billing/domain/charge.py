@@ -21,7 +21,7 @@ from hotline_libs.errors import Conflict, RuleViolation
 from hotline_libs.money import round_yuan
 
 from billing.domain import events
-from billing.domain.price_list import PriceList
+from billing.domain.price_list import PriceListVersion
 
 
 class PaymentMethod(enum.StrEnum):
@@ -135,6 +135,8 @@ class Charge(Aggregate):
     payment: Payment | None = None
     technician_id: str | None = None
     """Who did the work: the one who collects the cash by default (BIL-11)."""
+    price_list_version: int | None = None
+    """The version of the site's price list that priced it (None: priced by agreement)."""
 
     @property
     def total(self) -> Decimal | None:
@@ -142,9 +144,10 @@ class Charge(Aggregate):
             return None
         return sum((line.amount for line in self.lines), Decimal("0.00"))
 
-    def price(self, price_list: PriceList | None, now: datetime) -> None:
-        """Price every delivered item from ``price_list``; raise the charge, or let it wait for
-        finance with every reason it cannot be priced."""
+    def price(self, price_list: PriceListVersion | None, now: datetime) -> None:
+        """Price every delivered item from ``price_list`` (the version in effect when the
+        resident signed, or now for a charge finance has corrected the list for); raise the
+        charge, or let it wait for finance with every reason it cannot be priced."""
         self._must_wait()
         problems: list[str] = []
         lines: list[ChargeLine] = []
@@ -179,6 +182,7 @@ class Charge(Aggregate):
                 self.problems = tuple(problems)
                 self.record(events.ChargeNeedsPricing(self.problems))
             return
+        self.price_list_version = price_list.number if price_list else None
         self._raise(tuple(lines), "price_list", now)
 
     def confirm_agreed(
@@ -186,7 +190,7 @@ class Charge(Aggregate):
         agreed: list[AgreedPrice],
         payment_method: PaymentMethod | None,
         note: str | None,
-        price_list: PriceList | None,
+        price_list: PriceListVersion | None,
         now: datetime,
     ) -> None:
         """Finance confirms the unit prices the resident agreed to before the work (as the

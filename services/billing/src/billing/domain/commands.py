@@ -28,14 +28,41 @@ class ChargeWorkOrder:
     """The service and callback record (服务及回访记录表) opened when the fee was agreed."""
     technician_id: str | None = None
     """Who did the work, and collects the cash on the cash route."""
+    completed_at: datetime | None = None
+    """When the resident signed: the price list version in effect then prices it."""
 
 
 @dataclass(frozen=True)
 class SetPriceListItem:
-    """Finance adds or corrects an item of a site's price list; charges waiting for it are priced."""
+    """Finance adds or corrects an item of a site's price list, in effect at once (a new
+    version); charges waiting for it are priced."""
 
     site_id: str
     item: PriceItem
+    causation_id: uuid.UUID | None = None
+    recorded_by: str | None = None
+
+
+@dataclass(frozen=True)
+class SchedulePriceList:
+    """A new version of a site's whole price list, in effect from a moment (now or later), on
+    the rates' approval (BIL-01, BIL-04)."""
+
+    site_id: str
+    items: tuple[PriceItem, ...]
+    effective_from: datetime
+    approval_ref: str | None
+    recorded_by: str
+    causation_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class PriceListDeadlineReached:
+    """A scheduled version's moment came: announce it."""
+
+    site_id: str
+    deadline: str
+    due_at: datetime
     causation_id: uuid.UUID | None = None
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from hotline_libs.aggregate import is_due
 from hotline_libs.errors import NotFound
 from hotline_libs.ids import derive_id, next_serial_number
 from hotline_libs.working_calendars import (
@@ -20,7 +21,9 @@ from billing.domain.commands import (
     ConfirmAgreedPrices,
     IssueReceipt,
     PriceCharge,
+    PriceListDeadlineReached,
     RecordPayment,
+    SchedulePriceList,
     SetPriceListItem,
     VoidReceipt,
 )
@@ -57,24 +60,68 @@ async def charge_work_order(command: ChargeWorkOrder, uow: BillingUnitOfWork) ->
         service_record_no=command.service_record_no,
         technician_id=command.technician_id,
     )
-    charge.price(await uow.price_lists.get(command.site_id), now)
+    price_list = await uow.price_lists.get(command.site_id)
+    signed_at = command.completed_at or now
+    charge.price(price_list.in_effect(signed_at) if price_list else None, now)
     uow.charges.add(charge)
     await uow.commit()
     return charge
 
 
-async def set_price_list_item(command: SetPriceListItem, uow: BillingUnitOfWork) -> PriceList:
-    """Add or correct an item of a site's price list, then price the site's waiting charges."""
-    price_list = await uow.price_lists.get(command.site_id)
+async def _price_list_of(uow: BillingUnitOfWork, site_id: str) -> PriceList:
+    price_list = await uow.price_lists.get(site_id)
     if price_list is None:
-        price_list = PriceList(site_id=command.site_id)
+        price_list = PriceList(site_id=site_id)
         uow.price_lists.add(price_list)
-    price_list.set_item(command.item, uow.clock())
-    await uow.commit()
-    for charge in await uow.charges.waiting_at(command.site_id):
-        charge.price(price_list, uow.clock())
-        await uow.commit()
     return price_list
+
+
+async def _price_waiting(uow: BillingUnitOfWork, price_list: PriceList) -> None:
+    """Price the site's waiting charges at the list in effect now: finance corrected it for
+    them."""
+    now = uow.clock()
+    for charge in await uow.charges.waiting_at(price_list.site_id):
+        charge.price(price_list.in_effect(now), now)
+        await uow.commit()
+
+
+async def set_price_list_item(command: SetPriceListItem, uow: BillingUnitOfWork) -> PriceList:
+    """Add or correct an item of a site's price list (a new version in effect at once), then
+    price the site's waiting charges."""
+    price_list = await _price_list_of(uow, command.site_id)
+    price_list.set_item(command.item, command.recorded_by, uow.clock())
+    await uow.commit()
+    await _price_waiting(uow, price_list)
+    return price_list
+
+
+async def schedule_price_list(command: SchedulePriceList, uow: BillingUnitOfWork) -> PriceList:
+    """A new version of the whole list from a moment on; in effect now, it prices the waiting
+    charges at once, else when its deadline comes."""
+    price_list = await _price_list_of(uow, command.site_id)
+    price_list.schedule(
+        {item.item_code: item for item in command.items},
+        command.effective_from,
+        command.approval_ref,
+        command.recorded_by,
+        uow.clock(),
+    )
+    await uow.commit()
+    await _price_waiting(uow, price_list)
+    return price_list
+
+
+async def price_list_deadline_reached(
+    command: PriceListDeadlineReached, uow: BillingUnitOfWork
+) -> None:
+    """A scheduled version took effect: announce it (once) and price the waiting charges."""
+    price_list = await uow.price_lists.get(command.site_id)
+    now = uow.clock()
+    if price_list is None or not is_due(price_list, command.deadline, now):
+        return
+    price_list.deadline_reached(command.deadline, now)
+    await uow.commit()
+    await _price_waiting(uow, price_list)
 
 
 async def _waiting_charge(
@@ -89,7 +136,9 @@ async def _waiting_charge(
 async def price_charge(command: PriceCharge, uow: BillingUnitOfWork) -> Charge:
     """Try a waiting charge again against the site's current price list."""
     charge = await _waiting_charge(uow, command.charge_id, command.visible_sites)
-    charge.price(await uow.price_lists.get(charge.site_id), uow.clock())
+    price_list = await uow.price_lists.get(charge.site_id)
+    now = uow.clock()
+    charge.price(price_list.in_effect(now) if price_list else None, now)
     await uow.commit()
     return charge
 
@@ -97,12 +146,14 @@ async def price_charge(command: PriceCharge, uow: BillingUnitOfWork) -> Charge:
 async def confirm_agreed_prices(command: ConfirmAgreedPrices, uow: BillingUnitOfWork) -> Charge:
     """Finance confirms the amounts agreed with the resident before the work; the charge is raised."""
     charge = await _waiting_charge(uow, command.charge_id, command.visible_sites)
+    price_list = await uow.price_lists.get(charge.site_id)
+    now = uow.clock()
     charge.confirm_agreed(
         list(command.agreed),
         command.payment_method,
         command.note,
-        await uow.price_lists.get(charge.site_id),
-        uow.clock(),
+        price_list.in_effect(now) if price_list else None,
+        now,
     )
     await uow.commit()
     return charge
@@ -111,6 +162,8 @@ async def confirm_agreed_prices(command: ConfirmAgreedPrices, uow: BillingUnitOf
 HANDLERS: dict[type[Any], Any] = {
     ChargeWorkOrder: charge_work_order,
     SetPriceListItem: set_price_list_item,
+    SchedulePriceList: schedule_price_list,
+    PriceListDeadlineReached: price_list_deadline_reached,
     PriceCharge: price_charge,
     ConfirmAgreedPrices: confirm_agreed_prices,
     IssueReceipt: issue_receipt,

@@ -39,4 +39,5 @@ def charge_work_order(event: WorkOrderCompleted) -> ChargeWorkOrder | None:
         causation_id=event.event_id,
         service_record_no=order.service_record_no,
         technician_id=order.technician_id,
+        completed_at=order.completed_at,
     )

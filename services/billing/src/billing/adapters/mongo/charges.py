@@ -119,6 +119,7 @@ class MongoCharges(AggregateRepository[Charge]):
             "note": c.note,
             "service_record_no": c.service_record_no,
             "technician_id": c.technician_id,
+            "price_list_version": c.price_list_version,
             "payment": _payment_document(c.payment),
         }
 
@@ -158,6 +159,7 @@ class MongoCharges(AggregateRepository[Charge]):
             note=document.get("note"),
             service_record_no=document.get("service_record_no"),
             technician_id=document.get("technician_id"),
+            price_list_version=document.get("price_list_version"),
             payment=_payment(document.get("payment")),
         )
 

@@ -94,8 +94,12 @@ def charge_paid(charge: Charge, event: events.ChargePaid, context: EventContext)
 def price_list_recorded(
     price_list: PriceList, event: Any, context: EventContext
 ) -> Event[Any] | None:
-    """A site's whole price list, for the hotline to match paid requests against (TAX-09)."""
+    """The version of a site's price list in effect, for the hotline to match paid requests
+    against (TAX-09)."""
     if not isinstance(event, events.PriceListRecorded):
+        return None
+    version = price_list.in_effect(event.recorded_at)
+    if version is None:
         return None
     recorded: v1.PriceListRecorded = v1.PriceListRecorded.build(
         event_id=event_id(
@@ -110,11 +114,19 @@ def price_list_recorded(
         payload=v1.PriceListRecordedPayload(
             items=[
                 v1.PriceListItem(
-                    item_code=i.item_code, item_name=i.name, unit=i.unit, unit_price=i.unit_price
+                    item_code=i.item_code,
+                    item_name=i.name,
+                    unit=i.unit,
+                    unit_price=i.unit_price,
+                    item_name_en=i.name_en,
+                    kind=v1.PriceItemKind(i.kind.value),
                 )
-                for i in sorted(price_list.items.values(), key=lambda i: i.item_code)
+                for i in sorted(version.items.values(), key=lambda i: i.item_code)
             ],
             recorded_at=event.recorded_at,
+            version_no=version.number,
+            effective_from=version.effective_from,
+            approval_ref=version.approval_ref,
         ),
     )
     return recorded

@@ -13,7 +13,9 @@ ACCOUNTS = frozenset(
 ACCESS: Access = {
     # agents quote prices on the call; a site's system may show them to residents
     "get_price_list": allow(STAFF, Role.SITE_SYSTEM),
+    "get_price_list_versions": allow(STAFF),
     "set_price_list_item": allow(Role.FINANCE, Role.SITE_MANAGER, Role.ADMIN),
+    "schedule_price_list": allow(Role.FINANCE, Role.SITE_MANAGER, Role.ADMIN),
     "list_charges": allow(ACCOUNTS, personal_data=True),
     "get_charge": allow(ACCOUNTS, personal_data=True),
     "price_again": allow(Role.FINANCE, Role.ADMIN),

@@ -79,6 +79,9 @@ class ChargeOut(BaseModel):
     created_at: datetime
     raised_at: datetime | None
     technician_id: str | None = Field(description="Who did the work, and collects cash")
+    price_list_version: int | None = Field(
+        description="The version of the site's price list that priced it"
+    )
     payment: PaymentOut | None = Field(description="How it was paid, once paid")
     version: int
 
@@ -121,6 +124,7 @@ def charge_out(charge: Charge) -> ChargeOut:
         created_at=charge.created_at,
         raised_at=charge.raised_at,
         technician_id=charge.technician_id,
+        price_list_version=charge.price_list_version,
         payment=PaymentOut(
             method=charge.payment.method,
             amount=charge.payment.amount,
