@@ -5,6 +5,7 @@ from a copy of its own making."""
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -121,3 +122,80 @@ async def test_tax09_bil01_a_paid_request_names_an_item_of_the_list_billing_publ
 
 async def _is(probe: Any, wanted: str) -> bool:
     return bool(await probe() == wanted)
+
+
+async def test_bil04_new_rates_scheduled_ahead_reach_the_hotline_when_they_take_effect(
+    platform: Stack,
+) -> None:
+    """Finance schedules next rates a few seconds ahead: until then the hotline and billing quote
+    the old price; at the moment billing's deadline announces the new version, once, and both
+    quote the new one, while the old version stays readable with its approval."""
+    site_id = f"prv{uuid.uuid4().hex[:6]}"
+    finance = auth(Role.FINANCE, [site_id])
+    agent = auth(Role.AGENT, [site_id])
+    async with client(platform, "intake") as intake, client(platform, "billing") as billing:
+        created = await intake.put(
+            f"/sites/{site_id}",
+            json={
+                "code": f"V{uuid.uuid4().hex[:5].upper()}",
+                "name": "调价测试苑",
+                "services": ["consultation", "repair", "complaint", "callback"],
+            },
+            headers=changing(Role.ADMIN),
+        )
+        assert created.status_code == 201, created.text
+        first = await billing.put(
+            f"/price-lists/{site_id}/items/RP-HEATER", json=HEATER, headers=changing(**finance)
+        )
+        assert first.status_code == 200, first.text
+
+        async def intake_price() -> str | None:
+            shown = await intake.get(f"/sites/{site_id}/price-list", headers=agent)
+            items = shown.json()["items"]
+            return items[0]["unit_price"] if items else None
+
+        assert await eventually(intake_price, what="the first list at intake") == "150.00"
+
+        takes_effect = datetime.now(UTC) + timedelta(seconds=4)
+        scheduled = await billing.post(
+            f"/price-lists/{site_id}/versions",
+            json={
+                "effective_from": takes_effect.isoformat(),
+                "approval_ref": "西物价备〔2026〕203号",
+                "items": [{"item_code": "RP-HEATER", **HEATER, "unit_price": "170.00"}],
+            },
+            headers=changing(**finance),
+        )
+        assert scheduled.status_code == 201, scheduled.text
+        versions = scheduled.json()["versions"]
+        assert [(v["number"], v["in_effect"]) for v in versions] == [(1, True), (2, False)]
+        now = (await billing.get(f"/price-lists/{site_id}", headers=finance)).json()
+        assert now[0]["unit_price"] == "150.00"
+        assert await intake_price() == "150.00"
+
+        assert await eventually(
+            lambda: _is(intake_price, "170.00"),
+            timeout_s=60,
+            what="the new rates at intake once in effect",
+        )
+        after = (await billing.get(f"/price-lists/{site_id}/versions", headers=finance)).json()
+        assert [(v["number"], v["in_effect"]) for v in after["versions"]] == [(1, False), (2, True)]
+        assert after["versions"][1]["approval_ref"] == "西物价备〔2026〕203号"
+        before = (
+            await billing.get(
+                f"/price-lists/{site_id}",
+                params={"at": (takes_effect - timedelta(seconds=1)).isoformat()},
+                headers=finance,
+            )
+        ).json()
+        assert before[0]["unit_price"] == "150.00"
+
+    published = [
+        decoded(record)
+        for record in await read_topic(platform, topics.PRICE_LISTS)
+        if decoded(record)["site_id"] == site_id
+    ]
+    assert [e["payload"]["version_no"] for e in published] == [1, 2]  # announced once each
+    assert published[1]["payload"]["effective_from"].startswith(
+        takes_effect.strftime("%Y-%m-%dT%H:%M")
+    )
