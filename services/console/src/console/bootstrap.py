@@ -21,12 +21,15 @@ from console.entrypoints.web import (
     answering,
     approvals,
     board,
+    cash_days,
+    charges,
     complaint_record,
     complaints,
     directory_files,
     duty,
     owed,
     phone_book,
+    receipts,
     reception_script,
     redirect,
     render,
@@ -80,6 +83,9 @@ def create_app(settings: ConsoleSettings | None = None) -> FastAPI:
     app.include_router(work_orders.router)
     app.include_router(technician_rosters.router)
     app.include_router(technicians.router)
+    app.include_router(charges.router)
+    app.include_router(receipts.router)
+    app.include_router(cash_days.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/assets/htmx.min.js", include_in_schema=False)

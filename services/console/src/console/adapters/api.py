@@ -473,3 +473,104 @@ class HotlineApi:
             json=body,
             headers={"Idempotency-Key": key},
         )
+
+    # -- billing: charges, the receipt books, the day's money in (BIL-09, BIL-11 to BIL-16) ----
+    async def _billing_change(self, path: str, body: dict[str, Any] | None, key: str) -> Any:
+        response = await self._send(
+            "billing", "POST", path, json=body, headers={"Idempotency-Key": key}
+        )
+        return response.json() if response.content else {}
+
+    async def charges(self, params: dict[str, Any]) -> dict[str, Any]:
+        """One page of charges, newest first (``site_id``, ``status``, ``request_id``)."""
+        return await self._call("billing", "GET", "/charges", params=params)
+
+    async def charge(self, charge_id: str) -> dict[str, Any]:
+        return await self._call("billing", "GET", f"/charges/{quote(charge_id, safe='')}")
+
+    async def price_charge_again(self, charge_id: str, key: str) -> dict[str, Any]:
+        """Price a waiting charge again from the site's price list; billing answers the charge,
+        raised or still waiting with its problems."""
+        found: dict[str, Any] = await self._billing_change(
+            f"/charges/{quote(charge_id, safe='')}/pricing", None, key
+        )
+        return found
+
+    async def confirm_agreed_prices(
+        self, charge_id: str, body: dict[str, Any], key: str
+    ) -> dict[str, Any]:
+        """Finance confirms the unit prices agreed with the resident (``lines``, and the
+        ``payment_method`` and ``note`` if given); billing raises the charge."""
+        found: dict[str, Any] = await self._billing_change(
+            f"/charges/{quote(charge_id, safe='')}/agreed-prices", body, key
+        )
+        return found
+
+    async def issue_receipt(
+        self, charge_id: str, technician_id: str | None, key: str
+    ) -> dict[str, Any]:
+        """The site's next numbered receipt, to the technician who collects the cash (the one
+        who did the work when ``technician_id`` is None); the one already out when there is one
+        (BIL-11)."""
+        body = {"technician_id": technician_id} if technician_id else {}
+        found: dict[str, Any] = await self._billing_change(
+            f"/charges/{quote(charge_id, safe='')}/receipts", body, key
+        )
+        return found
+
+    async def record_payment(
+        self, charge_id: str, body: dict[str, Any], key: str
+    ) -> dict[str, Any]:
+        """A charge paid by bank transfer, WeChat Pay or Alipay, with its reference (BIL-16)."""
+        found: dict[str, Any] = await self._billing_change(
+            f"/charges/{quote(charge_id, safe='')}/payments", body, key
+        )
+        return found
+
+    async def receipts(self, params: dict[str, Any]) -> dict[str, Any]:
+        """One page of the receipt books, newest number first (``site_id``, ``status``,
+        ``issued_to``, ``charge_id``)."""
+        return await self._call("billing", "GET", "/receipts", params=params)
+
+    @staticmethod
+    def _receipt_path(site_id: str, number: int) -> str:
+        return f"/receipts/{quote(site_id, safe='')}/{number}"
+
+    async def receipt(self, site_id: str, number: int) -> dict[str, Any]:
+        return await self._call("billing", "GET", self._receipt_path(site_id, number))
+
+    async def book_cash(self, site_id: str, number: int, amount: str, key: str) -> dict[str, Any]:
+        """The cash counted in on a receipt, a decimal string as typed (BIL-12, BIL-13); billing
+        refuses an amount not the receipt's (422, naming both)."""
+        found: dict[str, Any] = await self._billing_change(
+            f"{self._receipt_path(site_id, number)}/booking", {"amount": amount}, key
+        )
+        return found
+
+    async def void_receipt(
+        self, site_id: str, number: int, reason: str, key: str
+    ) -> dict[str, Any]:
+        found: dict[str, Any] = await self._billing_change(
+            f"{self._receipt_path(site_id, number)}/void", {"reason": reason}, key
+        )
+        return found
+
+    async def cash_day(self, site_id: str, day: str) -> dict[str, Any]:
+        """The site's day of money in (``day`` YYYY-MM-DD, the site's local day)."""
+        return await self._call(
+            "billing", "GET", f"/cash-days/{quote(site_id, safe='')}/{quote(day, safe='')}"
+        )
+
+    async def households_served(self, site_id: str, day: str) -> dict[str, Any]:
+        """The households whose paid service was signed for on ``day`` (BIL-15)."""
+        return await self._call(
+            "billing",
+            "GET",
+            f"/households-served/{quote(site_id, safe='')}/{quote(day, safe='')}",
+        )
+
+    async def billing_price_list(self, site_id: str) -> list[dict[str, Any]]:
+        """The site's price list as billing keeps it (item_code, name, unit, unit_price)."""
+        response = await self._send("billing", "GET", f"/price-lists/{quote(site_id, safe='')}")
+        items: list[dict[str, Any]] = response.json()
+        return items

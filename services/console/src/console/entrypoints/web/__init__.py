@@ -160,6 +160,32 @@ and the technicians themselves, a navigation group of their own (the first group
 hotline's desk work)."""
 
 
+ACCOUNT_READERS = frozenset(
+    {Role.FINANCE, Role.ADMINISTRATOR, Role.SITE_MANAGER, Role.DIRECTOR, Role.ADMIN}
+)
+"""Who reads charges, the receipt books and a site's day of money in: finance, and those who
+answer for a site's accounts (billing's ACCOUNTS: list_charges, get_charge, list_receipts,
+get_receipt, get_cash_day)."""
+FINANCE_DESK = frozenset({Role.FINANCE, Role.ADMIN})
+"""Who prices a waiting charge again or confirms the amounts agreed with the resident, issues a
+site's numbered receipts to the technician who collects the cash (BIL-11), books the cash handed
+in (BIL-12, BIL-13), voids a receipt and records a payment by its reference (BIL-16): billing's
+price_again, confirm_agreed, issue_receipt, book_cash, void_receipt and record_payment."""
+HOUSEHOLDS_SERVED_READERS = ACCOUNT_READERS | {Role.AGENT}
+"""Who reads a day's list of households served (接受服务业户名单, BIL-15): the accounts' readers,
+and the agents who call them back (billing's list_households_served)."""
+
+FINANCE_SCREENS = (
+    Screen("charges", "/charges", ACCOUNT_READERS),
+    Screen("receipts", "/receipts", ACCOUNT_READERS),
+    Screen("cash_days", "/cash-days", ACCOUNT_READERS),
+    Screen("households_served", "/households-served", HOUSEHOLDS_SERVED_READERS),
+)
+"""Billing's screens: finance's charges (the queue to price, what is owed, what is paid), the
+receipt books, a site's day of money in and the households served, a navigation group of their
+own after the work."""
+
+
 def screens_for(role: Role) -> list[Screen]:
     return [screen for screen in SCREENS if role in screen.roles]
 
@@ -170,6 +196,10 @@ def directory_screens_for(role: Role) -> list[Screen]:
 
 def work_screens_for(role: Role) -> list[Screen]:
     return [screen for screen in WORK_SCREENS if role in screen.roles]
+
+
+def finance_screens_for(role: Role) -> list[Screen]:
+    return [screen for screen in FINANCE_SCREENS if role in screen.roles]
 
 
 class SignInNeeded(Exception):
@@ -258,7 +288,8 @@ def past(moment: str | None, now: datetime) -> bool:
 
 def require(current: Session, screen_key: str) -> None:
     """403 unless the user's role sees ``screen_key``."""
-    screen = next(s for s in (*SCREENS, *WORK_SCREENS, *DIRECTORY_SCREENS) if s.key == screen_key)
+    every = (*SCREENS, *WORK_SCREENS, *FINANCE_SCREENS, *DIRECTORY_SCREENS)
+    screen = next(s for s in every if s.key == screen_key)
     if current.principal.role not in screen.roles:
         raise HTTPException(403, "not_for_role")
 
@@ -305,6 +336,7 @@ def render(
             "screens": screens_for(current.principal.role) if current else [],
             "directory_screens": directory_screens_for(current.principal.role) if current else [],
             "work_screens": work_screens_for(current.principal.role) if current else [],
+            "finance_screens": finance_screens_for(current.principal.role) if current else [],
             "csrf": csrf,
             "htmx": request.app.state.htmx is not None,
             **context,

@@ -20,6 +20,7 @@ from console.entrypoints.web import (
     SignInNeeded,
     api_for,
     check_csrf,
+    finance_screens_for,
     redirect,
     render,
     screens_for,
@@ -60,7 +61,7 @@ async def home(request: Request) -> Response:
     except SignInNeeded:
         return redirect("/sign-in")
     role = current.principal.role
-    screens = screens_for(role) or work_screens_for(role)
+    screens = screens_for(role) or work_screens_for(role) or finance_screens_for(role)
     return redirect(screens[0].path if screens else "/sign-in?reason=not_for_role")
 
 
