@@ -115,6 +115,21 @@ def _leaked(response: Any) -> list[Any]:
     return [item for item in items if OWN in (item.get("site_id"), *item.get("sites", ()))]
 
 
+MATRIX_MANDATE = {
+    "building": "MX",
+    "room": "101",
+    "holder": "矩阵测试",
+    "account": "6222020200112233445",
+    "bank": "102791000123",
+    "signed_on": "2025-03-01",
+}
+MATRIX_CREDITOR = {
+    "name": "矩阵测试物业服务有限公司",
+    "account": "61050110123456789012",
+    "bank": "105791000012",
+}
+
+
 def standard_answer(site: str) -> dict[str, Any]:
     return {
         "site_id": site,
@@ -636,6 +651,44 @@ MATRIX: dict[tuple[str, str], Row] = {
         "/charges/{charge_id}/payments",
         lambda r: {"method": "wechat_pay", "reference": "MX-1", "amount": r["charge_total"]},
     ),
+    ("billing", "record_mandate"): _row(
+        {R.FINANCE, R.ADMIN},
+        "site",
+        "/mandates/MX-MANDATE-2",
+        lambda r: MATRIX_MANDATE | {"site_id": r["site"]},
+    ),
+    ("billing", "list_mandates"): _row(ACCOUNTS, "listing"),
+    ("billing", "get_mandate"): _row(ACCOUNTS, "record", "/mandates/{mandate_id}"),
+    ("billing", "revoke_mandate"): _row(
+        {R.FINANCE, R.ADMIN},
+        "record",
+        "/mandates/{mandate_id}/revocation",
+        lambda r: {"revoked_on": r["today"], "reason": "矩阵测试"},
+    ),
+    ("billing", "record_site_creditor"): _row(
+        {R.FINANCE, R.SITE_MANAGER, R.ADMIN},
+        "site",
+        "/site-creditors/{site}",
+        lambda r: MATRIX_CREDITOR,
+    ),
+    ("billing", "get_site_creditor"): _row(ACCOUNTS, "site", "/site-creditors/{site}"),
+    ("billing", "gather_batch"): _row(
+        {R.FINANCE, R.ADMIN},
+        "site",
+        "/collection-batches",
+        lambda r: {"site_id": r["site"], "collection_date": r["collection_date"]},
+    ),
+    ("billing", "list_batches"): _row(ACCOUNTS, "listing"),
+    ("billing", "get_batch"): _row(ACCOUNTS, "record", "/collection-batches/{batch_id}"),
+    ("billing", "list_batch_debits"): _row(
+        ACCOUNTS, "record", "/collection-batches/{batch_id}/debits"
+    ),
+    ("billing", "download_batch_file"): _row(
+        {R.FINANCE, R.ADMIN}, "record", "/collection-batches/{batch_id}/pain008"
+    ),
+    ("billing", "mark_batch_sent"): _row(
+        {R.FINANCE, R.ADMIN}, "record", "/collection-batches/{batch_id}/sending", lambda r: {}
+    ),
     ("billing", "get_cash_day"): _row(ACCOUNTS, "site", "/cash-days/{site}/{today}"),
     ("billing", "list_households_served"): _row(
         ACCOUNTS | {R.AGENT}, "site", "/households-served/{site}/{today}"
@@ -743,6 +796,24 @@ async def records_at_own_site(platform: Stack) -> dict[str, str]:
         listed = await billing.get(f"/price-lists/{OWN}", headers=auth(Role.FINANCE, [OWN]))
         assert listed.status_code == 200, listed.text
         price_items = [{k: v for k, v in item.items() if v is not None} for item in listed.json()]
+        finance = {**auth(Role.FINANCE, [OWN]), "Idempotency-Key": str(uuid.uuid4())}
+        creditor = await billing.put(
+            f"/site-creditors/{OWN}", json=MATRIX_CREDITOR, headers=finance
+        )
+        assert creditor.status_code == 200, creditor.text
+        mandate = await billing.put(
+            "/mandates/MX-MANDATE-1",
+            json=MATRIX_MANDATE | {"site_id": OWN},
+            headers={**finance, "Idempotency-Key": str(uuid.uuid4())},
+        )
+        assert mandate.status_code == 200, mandate.text
+        collection_date = (datetime.now(UTC) + timedelta(days=3)).date().isoformat()
+        batch = await billing.post(
+            "/collection-batches",
+            json={"site_id": OWN, "collection_date": collection_date},
+            headers={**finance, "Idempotency-Key": str(uuid.uuid4())},
+        )
+        assert batch.status_code == 201, batch.text
         issued = await billing.post(
             f"/charges/{charge['charge_id']}/receipts",
             json={},
@@ -877,6 +948,9 @@ async def records_at_own_site(platform: Stack) -> dict[str, str]:
         "charge_id": charge["charge_id"],
         "charge_total": charge["total"],
         "price_items": price_items,
+        "mandate_id": "MX-MANDATE-1",
+        "collection_date": collection_date,
+        "batch_id": batch.json()["batch_id"],
         "receipt_number": issued.json()["number"],
         "callback_id": callback["callback_id"],
         "technician_id": f"{OWN}-mx-{uuid.uuid4().hex[:6]}",

@@ -145,7 +145,9 @@ async def test_bil04_new_rates_scheduled_ahead_reach_the_hotline_when_they_take_
         )
         assert created.status_code == 201, created.text
         first = await billing.put(
-            f"/price-lists/{site_id}/items/RP-HEATER", json=HEATER, headers=changing(**finance)
+            f"/price-lists/{site_id}/items/RP-HEATER",
+            json=HEATER,
+            headers={**finance, "Idempotency-Key": str(uuid.uuid4())},
         )
         assert first.status_code == 200, first.text
 
@@ -164,7 +166,7 @@ async def test_bil04_new_rates_scheduled_ahead_reach_the_hotline_when_they_take_
                 "approval_ref": "西物价备〔2026〕203号",
                 "items": [{"item_code": "RP-HEATER", **HEATER, "unit_price": "170.00"}],
             },
-            headers=changing(**finance),
+            headers={**finance, "Idempotency-Key": str(uuid.uuid4())},
         )
         assert scheduled.status_code == 201, scheduled.text
         versions = scheduled.json()["versions"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import uuid
+from collections.abc import AsyncIterator
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -18,6 +19,9 @@ from billing.adapters.inbound.dispatch_v1 import charge_work_order
 from billing.adapters.outbound import events_v1
 from billing.adapters.outbound.events_v1 import to_integration
 from billing.domain.charge import Charge, ChargeStatus
+from billing.domain.charge import PaymentMethod as BillingMethod
+from billing.domain.collection import CollectionBatch, CollectionDebit, SiteCreditor
+from billing.domain.mandate import Mandate
 from billing.domain.price_list import PriceItem, PriceList, PriceListVersion
 from billing.domain.receipt import Receipt
 from billing.service_layer.handlers import HANDLERS
@@ -40,6 +44,17 @@ class FakeCharges(FakeRepository[Charge]):
     async def waiting_at(self, site_id: str) -> list[Charge]:
         return self.tracked_where(
             lambda c: c.site_id == site_id and c.status is ChargeStatus.NEEDS_PRICING,
+            lambda c: c.created_at,
+        )
+
+    async def collectable_at(self, site_id: str, batch_id: str) -> list[Charge]:
+        return self.tracked_where(
+            lambda c: (
+                c.site_id == site_id
+                and c.status is ChargeStatus.RAISED
+                and c.payment_method is BillingMethod.BANK_COLLECTION
+                and c.collecting_in in (None, batch_id)
+            ),
             lambda c: c.created_at,
         )
 
@@ -94,12 +109,67 @@ class FakePriceLists(FakeRepository[PriceList]):
         return aggregate.site_id
 
 
+class FakeMandates(FakeRepository[Mandate]):
+    collection_name = "mandates"
+
+    def identity(self, aggregate: Mandate) -> str:
+        return aggregate.mandate_id
+
+    async def active_at(self, site_id: str) -> list[Mandate]:
+        return sorted(
+            (m for m in self.stored() if m.site_id == site_id and m.active),
+            key=lambda m: (m.signed_on, m.mandate_id),
+        )
+
+
+class FakeCreditors(FakeRepository[SiteCreditor]):
+    collection_name = "site_creditors"
+
+    def identity(self, aggregate: SiteCreditor) -> str:
+        return aggregate.site_id
+
+
+class FakeBatches(FakeRepository[CollectionBatch]):
+    collection_name = "collection_batches"
+
+    def identity(self, aggregate: CollectionBatch) -> str:
+        return aggregate.batch_id
+
+
+class FakeDebits(FakeRepository[CollectionDebit]):
+    collection_name = "collection_debits"
+
+    def identity(self, aggregate: CollectionDebit) -> str:
+        return f"{aggregate.batch_id}/{aggregate.charge_id}"
+
+    async def in_batch(self, batch_id: str) -> AsyncIterator[CollectionDebit]:
+        for debit in sorted(
+            (d for d in self.stored() if d.batch_id == batch_id), key=lambda d: d.end_to_end_id
+        ):
+            yield debit
+
+    async def totals(self, batch_id: str) -> tuple[int, Decimal]:
+        amounts = [d.amount for d in self.stored() if d.batch_id == batch_id]
+        return len(amounts), sum(amounts, Decimal("0.00"))
+
+    async def answered_by(self, batch_id: str, end_to_end_ids: list[str]) -> list[CollectionDebit]:
+        wanted = set(end_to_end_ids)
+        return self.tracked_where(
+            lambda d: d.batch_id == batch_id and d.end_to_end_id in wanted,
+            lambda d: d.end_to_end_id,
+        )
+
+
 class FakeBillingUnitOfWork(FakeUnitOfWork):
     def __init__(self, store: MemoryStore, clock: Clock) -> None:
         super().__init__(store, clock)
         self.charges = FakeCharges(store, self, to_integration)
         self.price_lists = FakePriceLists(store, self, events_v1.price_list_recorded)
         self.receipts = FakeReceipts(store, self, None)
+        self.mandates = FakeMandates(store, self, None)
+        self.creditors = FakeCreditors(store, self, None)
+        self.batches = FakeBatches(store, self, None)
+        self.debits = FakeDebits(store, self, None)
 
 
 class Billing:

@@ -16,11 +16,12 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from billing.adapters.demo_data import DEMO_PRICE_LISTS
 from billing.adapters.mongo.charges import CHARGES, WAITING
+from billing.adapters.mongo.collection import BATCHES, CREDITORS, DEBITS, MANDATES
 from billing.adapters.mongo.price_lists import PRICE_LISTS
 from billing.adapters.mongo.receipts import OUT, RECEIPTS
 from billing.adapters.mongo.unit_of_work import MongoBillingUnitOfWork
 from billing.entrypoints.deadlines import price_list_deadline
-from billing.entrypoints.http import charges, price_lists, receipts
+from billing.entrypoints.http import charges, collection, price_lists, receipts
 from billing.entrypoints.http.access import ACCESS
 from billing.entrypoints.subscriptions import subscriptions
 from billing.service_layer.handlers import HANDLERS
@@ -36,6 +37,9 @@ async def prepare(db: AsyncDatabase[Document], settings: ServiceSettings) -> Non
     await ensure_index(db[CHARGES], [("site_id", 1), ("payment.booked_at", 1)])
     await ensure_index(db[RECEIPTS], [("site_id", 1), ("number", -1)])
     await ensure_index(db[RECEIPTS], [(OUT, 1), ("charge_id", 1)])
+    await ensure_index(db[CHARGES], [("site_id", 1), ("payment_method", 1), ("status", 1)])
+    await ensure_index(db[MANDATES], [("site_id", 1), ("status", 1)])
+    await ensure_index(db[DEBITS], [("batch_id", 1), ("end_to_end_id", 1)])
     if settings.seed_demo_data:
         uow = MongoBillingUnitOfWork(db, clock=utc_now)
         await add_missing(
@@ -72,9 +76,9 @@ def bootstrap(settings: ServiceSettings | None = None, clock: Clock = utc_now) -
     return service.wire(
         bus,
         access=ACCESS,
-        routers=[price_lists.router, charges.router, receipts.router],
+        routers=[price_lists.router, charges.router, receipts.router, collection.router],
         subscriptions=subscriptions(bus),
-        collections=[CHARGES, PRICE_LISTS, RECEIPTS],
+        collections=[CHARGES, PRICE_LISTS, RECEIPTS, MANDATES, CREDITORS, BATCHES, DEBITS],
         deadlines={PRICE_LISTS: price_list_deadline},
     )
 

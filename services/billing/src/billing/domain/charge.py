@@ -50,6 +50,17 @@ class ChargeStatus(enum.StrEnum):
 
 
 @dataclass(frozen=True)
+class Rejection:
+    """The bank's refusal of one debit: its reason code (ISO 20022: AC04 account closed, AM04
+    insufficient funds, MD01 no mandate, ...), its words if it gave any, the batch."""
+
+    batch_id: str
+    code: str
+    reason: str | None
+    at: datetime
+
+
+@dataclass(frozen=True)
 class Payment:
     """How a raised charge was paid in full, and who booked it (登记作帐, BIL-13)."""
 
@@ -137,6 +148,10 @@ class Charge(Aggregate):
     """Who did the work: the one who collects the cash by default (BIL-11)."""
     price_list_version: int | None = None
     """The version of the site's price list that priced it (None: priced by agreement)."""
+    collecting_in: str | None = None
+    """The collection batch whose debit is out at the bank for it, if any."""
+    rejections: tuple[Rejection, ...] = ()
+    """The bank's refusals to debit it, oldest first."""
 
     @property
     def total(self) -> Decimal | None:
@@ -235,7 +250,7 @@ class Charge(Aggregate):
         self._raise(tuple(lines), "agreed", now)
 
     def must_be_payable(self) -> Decimal:
-        """The amount owed, while the charge is raised and not paid yet."""
+        """The amount owed, while the charge is raised, not paid yet and not out at the bank."""
         if self.status is ChargeStatus.NEEDS_PRICING:
             raise Conflict(
                 f"charge {self.charge_no} is not priced yet (needs_pricing): nothing to collect"
@@ -245,9 +260,43 @@ class Charge(Aggregate):
                 f"charge {self.charge_no} is already paid ({self.payment.method.value}, "
                 f"{self.payment.reference})"
             )
+        if self.collecting_in is not None:
+            raise Conflict(
+                f"charge {self.charge_no} is in collection batch {self.collecting_in}: wait for "
+                "the bank's answer"
+            )
         total = self.total
         assert total is not None
         return total
+
+    def claim(self, batch_id: str) -> Decimal:
+        """Put the charge in a collection batch; the amount the batch debits. Claiming it again
+        for the same batch changes nothing."""
+        if self.collecting_in == batch_id:
+            assert self.total is not None
+            return self.total
+        amount = self.must_be_payable()
+        self.collecting_in = batch_id
+        return amount
+
+    def collected(self, batch_id: str, payment: Payment) -> None:
+        """The bank settled the batch's debit: paid (once)."""
+        if self.payment is not None and self.payment.reference == payment.reference:
+            return
+        if self.collecting_in != batch_id:
+            raise Conflict(f"charge {self.charge_no} is not in collection batch {batch_id}")
+        self.collecting_in = None
+        self.pay(payment)
+
+    def collection_rejected(self, batch_id: str, rejection: Rejection) -> None:
+        """The bank refused the batch's debit: owed again, with the bank's reason (once)."""
+        if rejection in self.rejections:
+            return
+        if self.collecting_in != batch_id:
+            raise Conflict(f"charge {self.charge_no} is not in collection batch {batch_id}")
+        self.collecting_in = None
+        self.rejections = (*self.rejections, rejection)
+        self.record(events.CollectionRejected(rejection.at, rejection.code, rejection.reason))
 
     def pay(self, payment: Payment) -> None:
         """Record the payment in full; the same payment again (a retry) changes nothing."""

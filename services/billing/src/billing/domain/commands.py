@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from billing.domain.charge import AgreedPrice, Delivered, Payer, PaymentMethod
@@ -136,5 +136,62 @@ class RecordPayment:
     amount: Decimal
     paid_at: datetime | None
     booked_by: str
+    visible_sites: frozenset[str] | None
+    causation_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class RecordMandate:
+    """A resident's signed direct-debit mandate for a unit (委托收款协议, FEE-02)."""
+
+    mandate_id: str
+    site_id: str
+    building: str
+    room: str
+    holder: str
+    account: str
+    bank: str
+    signed_on: date
+    recorded_by: str
+    visible_sites: frozenset[str] | None
+    causation_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class RevokeMandate:
+    mandate_id: str
+    revoked_on: date
+    reason: str
+    visible_sites: frozenset[str] | None
+    causation_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class RecordSiteCreditor:
+    """The account a site's company collects into, and its creditor id at the bank."""
+
+    site_id: str
+    name: str
+    account: str
+    bank: str
+    scheme_id: str | None
+    recorded_by: str
+    causation_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class GatherBatch:
+    """Gather the site's charges owed by bank collection into the batch for a collection day
+    (or finish gathering it)."""
+
+    site_id: str
+    collection_date: date
+    requested_by: str
+    causation_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class MarkBatchSent:
+    batch_id: str
     visible_sites: frozenset[str] | None
     causation_id: uuid.UUID | None = None

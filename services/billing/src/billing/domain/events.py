@@ -54,3 +54,50 @@ class ReceiptVoided:
 
     voided_at: datetime
     reason: str
+
+
+@dataclass(frozen=True)
+class MandateRecorded:
+    """A resident's direct-debit mandate was recorded (委托收款协议)."""
+
+    recorded_at: datetime
+
+
+@dataclass(frozen=True)
+class MandateRevoked:
+    revoked_at: datetime
+
+
+@dataclass(frozen=True)
+class BatchGathered:
+    debits: int
+
+
+@dataclass(frozen=True)
+class BatchSent:
+    sent_at: datetime
+
+
+@dataclass(frozen=True)
+class BatchAnswered:
+    digest: str
+
+
+@dataclass(frozen=True)
+class DebitSettled:
+    settled_at: datetime
+
+
+@dataclass(frozen=True)
+class DebitRejected:
+    rejected_at: datetime
+    code: str
+
+
+@dataclass(frozen=True)
+class CollectionRejected:
+    """The bank refused to debit the charge: it is owed again and the payer is reminded."""
+
+    rejected_at: datetime
+    code: str
+    reason: str | None

@@ -19,15 +19,27 @@ from billing.domain.commands import (
     BookCash,
     ChargeWorkOrder,
     ConfirmAgreedPrices,
+    GatherBatch,
     IssueReceipt,
+    MarkBatchSent,
     PriceCharge,
     PriceListDeadlineReached,
+    RecordMandate,
     RecordPayment,
+    RecordSiteCreditor,
+    RevokeMandate,
     SchedulePriceList,
     SetPriceListItem,
     VoidReceipt,
 )
 from billing.domain.price_list import PriceList
+from billing.service_layer.collection import (
+    gather_batch,
+    mark_batch_sent,
+    record_mandate,
+    record_site_creditor,
+    revoke_mandate,
+)
 from billing.service_layer.receipts import book_cash, issue_receipt, record_payment, void_receipt
 from billing.service_layer.unit_of_work import BillingUnitOfWork
 
@@ -170,6 +182,11 @@ HANDLERS: dict[type[Any], Any] = {
     BookCash: book_cash,
     VoidReceipt: void_receipt,
     RecordPayment: record_payment,
+    RecordMandate: record_mandate,
+    RevokeMandate: revoke_mandate,
+    RecordSiteCreditor: record_site_creditor,
+    GatherBatch: gather_batch,
+    MarkBatchSent: mark_batch_sent,
     KeepSitePlace: keep_site_place,
     KeepCalendarYear: keep_calendar_year,
 }

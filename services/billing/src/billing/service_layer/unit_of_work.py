@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import datetime
+from decimal import Decimal
 from typing import Any, Protocol
 
 from hotline_libs.aggregate import Clock
@@ -10,6 +12,8 @@ from hotline_libs.ids import Serials
 from hotline_libs.working_calendars import Calendars
 
 from billing.domain.charge import Charge
+from billing.domain.collection import CollectionBatch, CollectionDebit, SiteCreditor
+from billing.domain.mandate import Mandate
 from billing.domain.price_list import PriceList
 from billing.domain.receipt import Receipt
 
@@ -17,6 +21,10 @@ from billing.domain.receipt import Receipt
 class ChargeRepository(Protocol):
     async def get(self, charge_id: object) -> Charge | None: ...
     def add(self, charge: Charge) -> None: ...
+    async def collectable_at(self, site_id: str, batch_id: str) -> list[Charge]:
+        """The site's raised, unpaid bank-collection charges no other batch holds (tracked)."""
+        ...
+
     async def waiting_at(self, site_id: str) -> list[Charge]:
         """The site's charges waiting for pricing, oldest first (tracked for saving)."""
         ...
@@ -62,10 +70,48 @@ class ReceiptRepository(Protocol):
         ...
 
 
+class MandateRepository(Protocol):
+    async def get(self, mandate_id: object) -> Mandate | None: ...
+    def add(self, mandate: Mandate) -> None: ...
+    async def active_at(self, site_id: str) -> list[Mandate]:
+        """The site's active mandates, the latest signed last."""
+        ...
+
+
+class CreditorRepository(Protocol):
+    async def get(self, site_id: object) -> SiteCreditor | None: ...
+    def add(self, creditor: SiteCreditor) -> None: ...
+
+
+class BatchRepository(Protocol):
+    async def get(self, batch_id: object) -> CollectionBatch | None: ...
+    def add(self, batch: CollectionBatch) -> None: ...
+
+
+class DebitRepository(Protocol):
+    async def get(self, debit_id: object) -> CollectionDebit | None: ...
+    def add(self, debit: CollectionDebit) -> None: ...
+    def in_batch(self, batch_id: str) -> AsyncIterator[CollectionDebit]:
+        """The batch's debits by end-to-end id, one at a time (for reading)."""
+        ...
+
+    async def totals(self, batch_id: str) -> tuple[int, Decimal]:
+        """How many debits the batch holds and their sum."""
+        ...
+
+    async def answered_by(self, batch_id: str, end_to_end_ids: list[str]) -> list[CollectionDebit]:
+        """The batch's debits with these end-to-end ids (tracked for saving)."""
+        ...
+
+
 class BillingUnitOfWork(Protocol):
     charges: ChargeRepository
     price_lists: PriceListRepository
     receipts: ReceiptRepository
+    mandates: MandateRepository
+    creditors: CreditorRepository
+    batches: BatchRepository
+    debits: DebitRepository
     serials: Serials
     calendars: Calendars
     clock: Clock

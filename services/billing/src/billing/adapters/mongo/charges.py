@@ -21,6 +21,7 @@ from billing.domain.charge import (
     Payer,
     Payment,
     PaymentMethod,
+    Rejection,
 )
 from contracts import Event
 
@@ -120,6 +121,11 @@ class MongoCharges(AggregateRepository[Charge]):
             "service_record_no": c.service_record_no,
             "technician_id": c.technician_id,
             "price_list_version": c.price_list_version,
+            "collecting_in": c.collecting_in,
+            "rejections": [
+                {"batch_id": r.batch_id, "code": r.code, "reason": r.reason, "at": r.at}
+                for r in c.rejections
+            ],
             "payment": _payment_document(c.payment),
         }
 
@@ -160,6 +166,8 @@ class MongoCharges(AggregateRepository[Charge]):
             service_record_no=document.get("service_record_no"),
             technician_id=document.get("technician_id"),
             price_list_version=document.get("price_list_version"),
+            collecting_in=document.get("collecting_in"),
+            rejections=tuple(Rejection(**r) for r in document.get("rejections") or ()),
             payment=_payment(document.get("payment")),
         )
 
@@ -208,4 +216,18 @@ class MongoCharges(AggregateRepository[Charge]):
         return await self.find(
             {"site_id": site_id, "payment.booked_at": {"$gte": start, "$lt": end}},
             sort=[("payment.booked_at", 1), ("_id", 1)],
+        )
+
+    async def collectable_at(self, site_id: str, batch_id: str) -> list[Charge]:
+        """The site's raised, unpaid charges owed by bank collection that no other batch holds
+        (those this batch holds already included), oldest first (tracked for saving)."""
+        return await self.find(
+            {
+                "site_id": site_id,
+                "status": ChargeStatus.RAISED.value,
+                "payment_method": PaymentMethod.BANK_COLLECTION.value,
+                "collecting_in": {"$in": [None, batch_id]},
+            },
+            sort=[("created_at", 1), ("_id", 1)],
+            track=True,
         )

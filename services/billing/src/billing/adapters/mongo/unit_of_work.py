@@ -10,6 +10,12 @@ from hotline_libs.unit_of_work import UnitOfWork, Written, ignore_written
 from pymongo.asynchronous.database import AsyncDatabase
 
 from billing.adapters.mongo.charges import MongoCharges
+from billing.adapters.mongo.collection import (
+    MongoBatches,
+    MongoCreditors,
+    MongoDebits,
+    MongoMandates,
+)
 from billing.adapters.mongo.price_lists import MongoPriceLists
 from billing.adapters.mongo.receipts import MongoReceipts
 
@@ -26,3 +32,7 @@ class MongoBillingUnitOfWork(UnitOfWork):
         self.charges = MongoCharges(db, self)
         self.price_lists = MongoPriceLists(db, self)
         self.receipts = MongoReceipts(db, self)
+        self.mandates = MongoMandates(db, self)
+        self.creditors = MongoCreditors(db, self)
+        self.batches = MongoBatches(db, self)
+        self.debits = MongoDebits(db, self)

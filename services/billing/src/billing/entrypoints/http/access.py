@@ -28,6 +28,20 @@ ACCESS: Access = {
     "list_receipts": allow(ACCOUNTS, personal_data=True),
     "get_receipt": allow(ACCOUNTS, personal_data=True),
     "get_cash_day": allow(ACCOUNTS, personal_data=True),
+    # bank collection: finance keeps the mandates and batches; the site's manager may record
+    # the company's collecting account; those who answer for the accounts read them
+    "record_mandate": allow(Role.FINANCE, Role.ADMIN, personal_data=True),
+    "list_mandates": allow(ACCOUNTS, personal_data=True),
+    "get_mandate": allow(ACCOUNTS, personal_data=True),
+    "revoke_mandate": allow(Role.FINANCE, Role.ADMIN, personal_data=True),
+    "record_site_creditor": allow(Role.FINANCE, Role.SITE_MANAGER, Role.ADMIN),
+    "get_site_creditor": allow(ACCOUNTS),
+    "gather_batch": allow(Role.FINANCE, Role.ADMIN),
+    "list_batches": allow(ACCOUNTS),
+    "get_batch": allow(ACCOUNTS),
+    "list_batch_debits": allow(ACCOUNTS, personal_data=True),
+    "download_batch_file": allow(Role.FINANCE, Role.ADMIN, personal_data=True),
+    "mark_batch_sent": allow(Role.FINANCE, Role.ADMIN),
     # the day's served households, which the callback agents call back from too (BIL-15)
     "list_households_served": allow(ACCOUNTS, Role.AGENT, personal_data=True),
 }

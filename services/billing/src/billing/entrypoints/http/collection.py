@@ -1,0 +1,448 @@
+"""Bank collection (银行托收): residents' mandates, the sites' collecting accounts, collection
+batches from gathering to the pain.008 file sent to the bank (FEE-02, BIL-05)."""
+
+from __future__ import annotations
+
+import tempfile
+import uuid
+from collections.abc import AsyncIterator
+from datetime import date, datetime
+from typing import Annotated
+
+from contracts.envelope import Money
+from fastapi import APIRouter, HTTPException, Path, Query, status
+from fastapi.responses import StreamingResponse
+from hotline_libs.auth import CurrentPrincipal, Principal
+from hotline_libs.inputs import SHOWS_TEXT
+from hotline_libs.paging import IsoDate, Page, Paging, SiteFilter, page_of
+from hotline_libs.service import Bus
+from pydantic import BaseModel, ConfigDict, Field
+
+from billing.domain.collection import BatchStatus, CollectionBatch, DebitStatus, SiteCreditor
+from billing.domain.commands import (
+    GatherBatch,
+    MarkBatchSent,
+    RecordMandate,
+    RecordSiteCreditor,
+    RevokeMandate,
+)
+from billing.domain.mandate import Mandate, MandateStatus
+from billing.entrypoints.http import Reader
+from billing.service_layer.collection import write_batch_file
+
+router = APIRouter(tags=["bank collection"])
+
+SiteId = Annotated[str, Path(min_length=1, max_length=40, pattern=SHOWS_TEXT)]
+MandateId = Annotated[
+    str, Path(min_length=1, max_length=35, pattern=r"^[A-Za-z0-9][A-Za-z0-9/.+-]{0,34}$")
+]
+BatchId = Annotated[str, Path(min_length=1, max_length=60, pattern=SHOWS_TEXT)]
+
+
+def _by(principal: Principal) -> str:
+    return principal.name or principal.subject
+
+
+# -- mandates --------------------------------------------------------------------------------------
+
+
+class MandateIn(BaseModel):
+    """A signed mandate as on the paper form (委托收款协议)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "site_id": "dmg",
+                    "building": "3",
+                    "room": "1202",
+                    "holder": "王芳",
+                    "account": "6222020200112233445",
+                    "bank": "102791000123",
+                    "signed_on": "2025-03-01",
+                }
+            ]
+        },
+    )
+    site_id: str = Field(min_length=1, max_length=40, pattern=SHOWS_TEXT, examples=["dmg"])
+    building: str = Field(min_length=1, max_length=20, pattern=SHOWS_TEXT, examples=["3"])
+    room: str = Field(min_length=1, max_length=20, pattern=SHOWS_TEXT, examples=["1202"])
+    holder: str = Field(min_length=1, max_length=140, pattern=SHOWS_TEXT, examples=["王芳"])
+    account: str = Field(
+        min_length=8,
+        max_length=42,
+        description="An IBAN, or a domestic account or card number",
+        examples=["6222020200112233445"],
+    )
+    bank: str = Field(
+        min_length=8,
+        max_length=12,
+        description="The bank's BIC, or its 12-digit clearing member id (CNAPS)",
+        examples=["102791000123"],
+    )
+    signed_on: IsoDate
+
+
+class MandateOut(BaseModel):
+    mandate_id: str
+    site_id: str
+    building: str
+    room: str
+    holder: str
+    account: str
+    bank: str
+    signed_on: date
+    status: MandateStatus
+    revoked_on: date | None
+    revoke_reason: str | None
+    recorded_at: datetime
+    recorded_by: str
+
+
+def mandate_out(m: Mandate) -> MandateOut:
+    return MandateOut(
+        mandate_id=m.mandate_id,
+        site_id=m.site_id,
+        building=m.building,
+        room=m.room,
+        holder=m.holder,
+        account=m.account,
+        bank=m.bank,
+        signed_on=m.signed_on,
+        status=m.status,
+        revoked_on=m.revoked_on,
+        revoke_reason=m.revoke_reason,
+        recorded_at=m.recorded_at,
+        recorded_by=m.recorded_by,
+    )
+
+
+@router.put(
+    "/mandates/{mandate_id}",
+    summary="Record a resident's signed direct-debit mandate for a unit (委托收款协议)",
+    responses={409: {"description": "The id is recorded with other details"}},
+)
+async def record_mandate(
+    mandate_id: MandateId, body: MandateIn, principal: CurrentPrincipal, bus: Bus
+) -> MandateOut:
+    principal.require_site(body.site_id)
+    mandate = await bus.handle(
+        RecordMandate(
+            mandate_id=mandate_id,
+            site_id=body.site_id,
+            building=body.building,
+            room=body.room,
+            holder=body.holder,
+            account=body.account,
+            bank=body.bank,
+            signed_on=body.signed_on,
+            recorded_by=_by(principal),
+            visible_sites=principal.visible_sites,
+        )
+    )
+    return mandate_out(mandate)
+
+
+@router.get("/mandates", summary="Mandates of the caller's sites, by site, unit and id")
+async def list_mandates(
+    reader: Reader,
+    principal: CurrentPrincipal,
+    page: Paging,
+    site_id: SiteFilter = None,
+    building: Annotated[str | None, Query(max_length=20)] = None,
+    room: Annotated[str | None, Query(max_length=20)] = None,
+    status_: Annotated[MandateStatus | None, Query(alias="status")] = None,
+) -> Page[MandateOut]:
+    found = await reader.mandates.listing(
+        sites=principal.visible_sites,
+        page=page,
+        site_id=site_id,
+        building=building,
+        room=room,
+        status=status_,
+    )
+    return page_of(found, page, mandate_out)
+
+
+@router.get("/mandates/{mandate_id}", summary="One mandate")
+async def get_mandate(
+    mandate_id: MandateId, reader: Reader, principal: CurrentPrincipal
+) -> MandateOut:
+    mandate = await reader.mandates.get(mandate_id)
+    if mandate is None or not principal.may_act_for(mandate.site_id):
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no mandate {mandate_id}")
+    return mandate_out(mandate)
+
+
+class RevocationIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        json_schema_extra={"examples": [{"revoked_on": "2026-11-30", "reason": "业户撤销委托"}]},
+    )
+    revoked_on: IsoDate
+    reason: str = Field(min_length=1, max_length=300, pattern=SHOWS_TEXT, examples=["业户撤销委托"])
+
+
+@router.post(
+    "/mandates/{mandate_id}/revocation",
+    summary="The mandate ends: it collects nothing after and stays on record",
+    responses={409: {"description": "Revoked already, on another day or for another reason"}},
+)
+async def revoke_mandate(
+    mandate_id: MandateId, body: RevocationIn, principal: CurrentPrincipal, bus: Bus
+) -> MandateOut:
+    mandate = await bus.handle(
+        RevokeMandate(mandate_id, body.revoked_on, body.reason, principal.visible_sites)
+    )
+    return mandate_out(mandate)
+
+
+# -- the site's collecting account -------------------------------------------------------------------
+
+
+class CreditorIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "name": "西安大明宫物业服务有限公司",
+                    "account": "61050110123456789012",
+                    "bank": "105791000012",
+                    "scheme_id": "CN-DMG-0001",
+                }
+            ]
+        },
+    )
+    name: str = Field(min_length=1, max_length=140, pattern=SHOWS_TEXT)
+    account: str = Field(min_length=8, max_length=42)
+    bank: str = Field(min_length=8, max_length=12)
+    scheme_id: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=35,
+        pattern=SHOWS_TEXT,
+        description="The creditor id the bank gave for direct debits",
+    )
+
+
+class CreditorOut(BaseModel):
+    site_id: str
+    name: str
+    account: str
+    bank: str
+    scheme_id: str | None
+    recorded_at: datetime
+    recorded_by: str
+
+
+def creditor_out(c: SiteCreditor) -> CreditorOut:
+    return CreditorOut(
+        site_id=c.site_id,
+        name=c.name,
+        account=c.account,
+        bank=c.bank,
+        scheme_id=c.scheme_id,
+        recorded_at=c.recorded_at,
+        recorded_by=c.recorded_by,
+    )
+
+
+@router.put("/site-creditors/{site_id}", summary="The account a site's company collects into")
+async def record_site_creditor(
+    site_id: SiteId, body: CreditorIn, principal: CurrentPrincipal, bus: Bus
+) -> CreditorOut:
+    principal.require_site(site_id)
+    creditor = await bus.handle(
+        RecordSiteCreditor(
+            site_id, body.name, body.account, body.bank, body.scheme_id, _by(principal)
+        )
+    )
+    return creditor_out(creditor)
+
+
+@router.get("/site-creditors/{site_id}", summary="A site's collecting account")
+async def get_site_creditor(
+    site_id: SiteId, reader: Reader, principal: CurrentPrincipal
+) -> CreditorOut:
+    principal.require_site(site_id)
+    creditor = await reader.creditors.get(site_id)
+    if creditor is None:
+        raise HTTPException(
+            status.HTTP_404_NOT_FOUND, f"site {site_id!r} has no collecting account"
+        )
+    return creditor_out(creditor)
+
+
+# -- batches ---------------------------------------------------------------------------------------
+
+
+class BatchIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"site_id": "dmg", "collection_date": "2026-12-04"}]},
+    )
+    site_id: str = Field(min_length=1, max_length=40, pattern=SHOWS_TEXT, examples=["dmg"])
+    collection_date: IsoDate = Field(description="The day the bank debits: tomorrow or later")
+
+
+class BatchOut(BaseModel):
+    batch_id: str
+    site_id: str
+    collection_date: date
+    status: BatchStatus
+    number_of_debits: int
+    control_sum: Money
+    currency: str = "CNY"
+    without_mandate: list[str] = Field(
+        description="Charges owed by bank collection whose unit has no active mandate"
+    )
+    created_at: datetime
+    created_by: str
+    sent_at: datetime | None
+    settled: int
+    settled_sum: Money
+    rejected: int
+    rejected_sum: Money
+    open_debits: int
+    difference: Money = Field(description="Asked for less settled and rejected")
+
+
+def batch_out(b: CollectionBatch) -> BatchOut:
+    return BatchOut(
+        batch_id=b.batch_id,
+        site_id=b.site_id,
+        collection_date=b.collection_date,
+        status=b.status,
+        number_of_debits=b.number_of_debits,
+        control_sum=b.control_sum,
+        without_mandate=list(b.without_mandate),
+        created_at=b.created_at,
+        created_by=b.created_by,
+        sent_at=b.sent_at,
+        settled=b.settled,
+        settled_sum=b.settled_sum,
+        rejected=b.rejected,
+        rejected_sum=b.rejected_sum,
+        open_debits=b.open_debits,
+        difference=b.difference,
+    )
+
+
+@router.post(
+    "/collection-batches",
+    status_code=status.HTTP_201_CREATED,
+    summary="Gather the site's charges owed by bank collection into the batch for a collection "
+    "day (asking again finishes or returns it)",
+)
+async def gather_batch(body: BatchIn, principal: CurrentPrincipal, bus: Bus) -> BatchOut:
+    principal.require_site(body.site_id)
+    batch = await bus.handle(GatherBatch(body.site_id, body.collection_date, _by(principal)))
+    return batch_out(batch)
+
+
+@router.get("/collection-batches", summary="Collection batches, latest collection day first")
+async def list_batches(
+    reader: Reader, principal: CurrentPrincipal, page: Paging, site_id: SiteFilter = None
+) -> Page[BatchOut]:
+    found = await reader.batches.listing(sites=principal.visible_sites, page=page, site_id=site_id)
+    return page_of(found, page, batch_out)
+
+
+async def _batch(reader: Reader, principal: Principal, batch_id: str) -> CollectionBatch:
+    batch = await reader.batches.get(batch_id)
+    if batch is None or not principal.may_act_for(batch.site_id):
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no collection batch {batch_id}")
+    return batch
+
+
+@router.get("/collection-batches/{batch_id}", summary="One batch and how the bank answered")
+async def get_batch(batch_id: BatchId, reader: Reader, principal: CurrentPrincipal) -> BatchOut:
+    return batch_out(await _batch(reader, principal, batch_id))
+
+
+class DebitOut(BaseModel):
+    end_to_end_id: str = Field(description="The charge's number, which the bank quotes back")
+    charge_id: uuid.UUID
+    amount: Money
+    mandate_id: str
+    holder: str
+    account: str
+    bank: str
+    status: DebitStatus
+    reason_code: str | None
+    reason: str | None
+    answered_at: datetime | None
+
+
+@router.get("/collection-batches/{batch_id}/debits", summary="A batch's debits")
+async def list_batch_debits(
+    batch_id: BatchId,
+    reader: Reader,
+    principal: CurrentPrincipal,
+    status_: Annotated[DebitStatus | None, Query(alias="status")] = None,
+) -> list[DebitOut]:
+    batch = await _batch(reader, principal, batch_id)
+    return [
+        DebitOut(
+            end_to_end_id=d.end_to_end_id,
+            charge_id=d.charge_id,
+            amount=d.amount,
+            mandate_id=d.mandate_id,
+            holder=d.holder,
+            account=d.account,
+            bank=d.bank,
+            status=d.status,
+            reason_code=d.reason_code,
+            reason=d.reason,
+            answered_at=d.answered_at,
+        )
+        async for d in reader.debits.in_batch(batch.batch_id)
+        if status_ is None or d.status is status_
+    ]
+
+
+@router.get(
+    "/collection-batches/{batch_id}/pain008",
+    summary="The batch as an ISO 20022 pain.008.001.08 file for the bank",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"application/xml": {}}}},
+)
+async def download_batch_file(
+    batch_id: BatchId, reader: Reader, principal: CurrentPrincipal
+) -> StreamingResponse:
+    batch = await _batch(reader, principal, batch_id)
+    spool = tempfile.SpooledTemporaryFile(max_size=8 << 20)  # noqa: SIM115 (handed on, closed below)
+    try:
+        await write_batch_file(reader, batch, spool)  # type: ignore[arg-type]
+    except Exception:
+        spool.close()
+        raise
+    spool.seek(0)
+
+    async def chunks() -> AsyncIterator[bytes]:
+        try:
+            while block := spool.read(1 << 16):
+                yield block
+        finally:
+            spool.close()
+
+    return StreamingResponse(
+        chunks(),
+        media_type="application/xml",
+        headers={"Content-Disposition": f'attachment; filename="{batch.batch_id}.xml"'},
+    )
+
+
+@router.post(
+    "/collection-batches/{batch_id}/sending",
+    summary="Finance sent the file to the bank: its answer is awaited",
+    responses={409: {"description": "Still gathering, or no debits"}},
+)
+async def mark_batch_sent(batch_id: BatchId, principal: CurrentPrincipal, bus: Bus) -> BatchOut:
+    batch = await bus.handle(MarkBatchSent(batch_id, principal.visible_sites))
+    return batch_out(batch)

@@ -1,0 +1,232 @@
+"""Bank collection's use cases: mandates, the site's collecting account, gathering a batch and
+sending it (FEE-02, BIL-05).
+
+Gathering claims each charge for the batch and stores its debit, one charge at a time: a crash
+part way leaves the batch ``gathering``, and asking for it again (the same site and collection
+day) claims the rest and finishes it; a charge is never in two batches.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from typing import BinaryIO, Protocol
+
+from hotline_libs.aggregate import Clock
+from hotline_libs.errors import Conflict, NotFound, RuleViolation
+
+from billing.adapters.bank_files.pain008 import (
+    Account,
+    CollectionFile,
+    Creditor,
+    Debit,
+    astream_pain008,
+)
+from billing.domain.collection import (
+    CollectionBatch,
+    CollectionDebit,
+    SiteCreditor,
+    batch_id,
+)
+from billing.domain.commands import (
+    GatherBatch,
+    MarkBatchSent,
+    RecordMandate,
+    RecordSiteCreditor,
+    RevokeMandate,
+)
+from billing.domain.mandate import Mandate
+from billing.service_layer.unit_of_work import (
+    BillingUnitOfWork,
+    CreditorRepository,
+    DebitRepository,
+)
+
+WITHOUT_MANDATE_SHOWN = 200
+"""How many charges without a mandate a batch names (the count is what matters past that)."""
+
+
+async def record_mandate(command: RecordMandate, uow: BillingUnitOfWork) -> Mandate:
+    """Record a signed mandate; the same one again changes nothing, a different one under the
+    same id is refused (a mandate is revoked and a new one signed, never edited)."""
+    if command.visible_sites is not None and command.site_id not in command.visible_sites:
+        raise NotFound(f"no site {command.site_id!r}")
+    mandate = Mandate.signed(
+        mandate_id=command.mandate_id,
+        site_id=command.site_id,
+        building=command.building,
+        room=command.room,
+        holder=command.holder,
+        account=command.account,
+        bank=command.bank,
+        signed_on=command.signed_on,
+        by=command.recorded_by,
+        now=uow.clock(),
+    )
+    existing = await uow.mandates.get(command.mandate_id)
+    if existing is not None:
+        if _details(existing) != _details(mandate):
+            raise Conflict(
+                f"mandate {command.mandate_id} is recorded with other details: revoke it and "
+                "record the new one under its own id"
+            )
+        return existing
+    uow.mandates.add(mandate)
+    await uow.commit()
+    return mandate
+
+
+def _details(m: Mandate) -> tuple[object, ...]:
+    return (m.site_id, m.building, m.room, m.holder, m.account, m.bank, m.signed_on)
+
+
+async def revoke_mandate(command: RevokeMandate, uow: BillingUnitOfWork) -> Mandate:
+    mandate = await uow.mandates.get(command.mandate_id)
+    if mandate is None or (
+        command.visible_sites is not None and mandate.site_id not in command.visible_sites
+    ):
+        raise NotFound(f"no mandate {command.mandate_id}")
+    mandate.revoke(command.revoked_on, command.reason, uow.clock())
+    await uow.commit()
+    return mandate
+
+
+async def record_site_creditor(command: RecordSiteCreditor, uow: BillingUnitOfWork) -> SiteCreditor:
+    creditor = SiteCreditor(
+        site_id=command.site_id,
+        name=command.name,
+        account=command.account.replace(" ", "").upper(),
+        bank=command.bank,
+        scheme_id=command.scheme_id,
+        recorded_at=uow.clock(),
+        recorded_by=command.recorded_by,
+    )
+    creditor.check()
+    stored = await uow.creditors.get(command.site_id)
+    if stored is None:
+        uow.creditors.add(creditor)
+    else:
+        stored.name, stored.account, stored.bank = creditor.name, creditor.account, creditor.bank
+        stored.scheme_id = creditor.scheme_id
+        stored.recorded_at, stored.recorded_by = creditor.recorded_at, creditor.recorded_by
+        creditor = stored
+    await uow.commit()
+    return creditor
+
+
+async def gather_batch(command: GatherBatch, uow: BillingUnitOfWork) -> CollectionBatch:
+    """The site's batch for the collection day: opened, its debits claimed, counted."""
+    if await uow.creditors.get(command.site_id) is None:
+        raise RuleViolation(
+            f"site {command.site_id!r} has no collecting account: record it first "
+            "(PUT /site-creditors/{site_id})"
+        )
+    batch = await uow.batches.get(batch_id(command.site_id, command.collection_date))
+    if batch is None:
+        calendar = await uow.calendars.for_site(command.site_id)
+        tomorrow = calendar.local_day(uow.clock()) + timedelta(days=1)
+        batch = CollectionBatch.open(
+            command.site_id, command.collection_date, command.requested_by, uow.clock(), tomorrow
+        )
+        uow.batches.add(batch)
+        await uow.commit()
+    if batch.status.value != "gathering":
+        return batch
+    mandates = {(m.building, m.room): m for m in await uow.mandates.active_at(batch.site_id)}
+    without: list[str] = []
+    for charge in await uow.charges.collectable_at(batch.site_id, batch.batch_id):
+        mandate = mandates.get((charge.payer.building, charge.payer.room))
+        if mandate is None:
+            without.append(charge.charge_no)
+            continue
+        if charge.collecting_in is None and await uow.receipts.live_for(charge.charge_id):
+            continue  # a receipt is out to collect it in cash
+        amount = charge.claim(batch.batch_id)
+        debit_key = f"{batch.batch_id}/{charge.charge_id}"
+        if await uow.debits.get(debit_key) is None:
+            uow.debits.add(
+                CollectionDebit(
+                    batch_id=batch.batch_id,
+                    site_id=batch.site_id,
+                    charge_id=charge.charge_id,
+                    end_to_end_id=charge.charge_no,
+                    amount=amount,
+                    mandate_id=mandate.mandate_id,
+                    mandate_signed_on=mandate.signed_on,
+                    holder=mandate.holder,
+                    account=mandate.account,
+                    bank=mandate.bank,
+                    remittance=_remittance(
+                        charge.payer.building,
+                        charge.payer.room,
+                        charge.charge_no,
+                        charge.service_record_no,
+                    ),
+                )
+            )
+        await uow.commit()
+    count, total = await uow.debits.totals(batch.batch_id)
+    batch.gathered(count, total, tuple(without[:WITHOUT_MANDATE_SHOWN]))
+    await uow.commit()
+    return batch
+
+
+def _remittance(building: str, room: str, charge_no: str, record_no: str | None) -> str:
+    """What the payer's bank statement shows: the unit, the charge and the service record
+    (BIL-09)."""
+    return " ".join(part for part in (f"{building}-{room}", charge_no, record_no) if part)[:140]
+
+
+async def mark_batch_sent(command: MarkBatchSent, uow: BillingUnitOfWork) -> CollectionBatch:
+    batch = await uow.batches.get(command.batch_id)
+    if batch is None or (
+        command.visible_sites is not None and batch.site_id not in command.visible_sites
+    ):
+        raise NotFound(f"no collection batch {command.batch_id}")
+    batch.sent(uow.clock())
+    await uow.commit()
+    return batch
+
+
+class BatchFileReader(Protocol):
+    """What writing a batch's file reads (a unit of work that is never committed)."""
+
+    @property
+    def creditors(self) -> CreditorRepository: ...
+    @property
+    def debits(self) -> DebitRepository: ...
+    @property
+    def clock(self) -> Clock: ...
+
+
+async def write_batch_file(uow: BatchFileReader, batch: CollectionBatch, out: BinaryIO) -> None:
+    """The batch as a pain.008 file, streamed from its stored debits."""
+    creditor = await uow.creditors.get(batch.site_id)
+    if creditor is None:
+        raise RuleViolation(f"site {batch.site_id!r} has no collecting account")
+    if batch.status.value == "gathering":
+        raise Conflict(f"batch {batch.batch_id} is still gathering: ask for it again to finish")
+    header = CollectionFile(
+        message_id=batch.batch_id,
+        created_at=uow.clock(),
+        collection_date=batch.collection_date,
+        creditor=Creditor(
+            creditor.name, Account(creditor.account, creditor.bank), creditor.scheme_id
+        ),
+        number_of_debits=batch.number_of_debits,
+        control_sum=batch.control_sum,
+    )
+
+    async def debits() -> AsyncIterator[Debit]:
+        async for d in uow.debits.in_batch(batch.batch_id):
+            yield Debit(
+                end_to_end_id=d.end_to_end_id,
+                amount=d.amount,
+                mandate_id=d.mandate_id,
+                mandate_signed_on=d.mandate_signed_on,
+                debtor_name=d.holder,
+                debtor_account=Account(d.account, d.bank),
+                remittance=d.remittance,
+            )
+
+    await astream_pain008(out, header, debits())
