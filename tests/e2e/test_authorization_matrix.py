@@ -686,6 +686,9 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("billing", "download_batch_file"): _row(
         {R.FINANCE, R.ADMIN}, "record", "/collection-batches/{batch_id}/pain008"
     ),
+    ("billing", "import_bank_answer"): _row(
+        {R.FINANCE, R.ADMIN}, "record", "/collection-batches/{batch_id}/answers", lambda r: {}
+    ),
     ("billing", "mark_batch_sent"): _row(
         {R.FINANCE, R.ADMIN}, "record", "/collection-batches/{batch_id}/sending", lambda r: {}
     ),

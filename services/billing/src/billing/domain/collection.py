@@ -160,22 +160,29 @@ class CollectionBatch(Aggregate):
         self.status, self.sent_at = BatchStatus.SENT, now
         self.record(events.BatchSent(now))
 
-    def answered(self, digest: str, settled: list[Decimal], rejected: list[Decimal]) -> None:
-        """The debits a bank file answered, counted once per file."""
+    def answered(
+        self,
+        digest: str,
+        settled: tuple[int, Decimal],
+        rejected: tuple[int, Decimal],
+    ) -> None:
+        """A bank file was applied: the batch's debits now stand settled and rejected as
+        counted; the file is remembered, so the same file again changes nothing."""
         if digest in self.imported:
             return
-        if self.status not in (BatchStatus.SENT, BatchStatus.RECONCILED):
-            raise Conflict(
-                f"batch {self.batch_id} is {self.status.value}: the bank answers a batch sent"
-            )
+        self.must_await_answers()
         self.imported = (*self.imported, digest)
-        self.settled += len(settled)
-        self.settled_sum += sum(settled, ZERO)
-        self.rejected += len(rejected)
-        self.rejected_sum += sum(rejected, ZERO)
-        if self.settled + self.rejected >= self.number_of_debits:
+        (self.settled, self.settled_sum), (self.rejected, self.rejected_sum) = settled, rejected
+        if self.open_debits == 0:
             self.status = BatchStatus.RECONCILED
         self.record(events.BatchAnswered(digest))
+
+    def must_await_answers(self) -> None:
+        if self.status not in (BatchStatus.SENT, BatchStatus.RECONCILED):
+            raise Conflict(
+                f"batch {self.batch_id} is {self.status.value}: the bank answers a batch sent to "
+                "it (mark it sent first)"
+            )
 
     @property
     def open_debits(self) -> int:

@@ -195,3 +195,32 @@ class MarkBatchSent:
     batch_id: str
     visible_sites: frozenset[str] | None
     causation_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class ImportBankAnswer:
+    """The bank's answer to a batch (pain.002 or camt.054), read: settle and reject its debits."""
+
+    batch_id: str
+    answer: BankAnswerLines
+    imported_by: str
+    visible_sites: frozenset[str] | None
+    causation_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class AnsweredDebit:
+    position: int
+    end_to_end_id: str
+    settled: bool
+    amount: Decimal | None
+    reason_code: str | None
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class BankAnswerLines:
+    kind: str
+    digest: str
+    original_message_id: str | None
+    lines: tuple[AnsweredDebit, ...]

@@ -9,6 +9,7 @@ day) claims the rest and finishes it; a charge is never in two batches.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import BinaryIO, Protocol
 
@@ -22,14 +23,18 @@ from billing.adapters.bank_files.pain008 import (
     Debit,
     astream_pain008,
 )
+from billing.domain.charge import Payment, PaymentMethod, Rejection
 from billing.domain.collection import (
+    ZERO,
     CollectionBatch,
     CollectionDebit,
+    DebitStatus,
     SiteCreditor,
     batch_id,
 )
 from billing.domain.commands import (
     GatherBatch,
+    ImportBankAnswer,
     MarkBatchSent,
     RecordMandate,
     RecordSiteCreditor,
@@ -230,3 +235,110 @@ async def write_batch_file(uow: BatchFileReader, batch: CollectionBatch, out: Bi
             )
 
     await astream_pain008(out, header, debits())
+
+
+@dataclass(frozen=True)
+class AnswerApplied:
+    """What importing a bank file did."""
+
+    batch: CollectionBatch
+    settled: int
+    rejected: int
+    unchanged: int
+    """Lines answered already (the same file again, or a later report repeating them)."""
+    already_imported: bool
+
+
+async def import_bank_answer(command: ImportBankAnswer, uow: BillingUnitOfWork) -> AnswerApplied:
+    """Settle and reject the batch's debits as the bank's file says, all lines or none.
+
+    Every line is checked first (a debit of this batch, named once, at its amount, not answered
+    otherwise before); any problem refuses the file with each line's fault and changes nothing.
+    Then each debit and its charge are written, one by one: the same file imported again (after
+    a crash part way, say) finishes the job and counts nothing twice.
+    """
+    batch = await uow.batches.get(command.batch_id)
+    if batch is None or (
+        command.visible_sites is not None and batch.site_id not in command.visible_sites
+    ):
+        raise NotFound(f"no collection batch {command.batch_id}")
+    answer = command.answer
+    if answer.digest in batch.imported:
+        return AnswerApplied(batch, 0, 0, len(answer.lines), already_imported=True)
+    batch.must_await_answers()
+    if answer.original_message_id not in (None, batch.batch_id):
+        raise RuleViolation(
+            f"the file answers collection file {answer.original_message_id}, not batch "
+            f"{batch.batch_id}"
+        )
+    debits = {
+        d.end_to_end_id: d
+        for d in await uow.debits.answered_by(
+            batch.batch_id, [line.end_to_end_id for line in answer.lines]
+        )
+    }
+    errors: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for line in answer.lines:
+        where = f"transaction {line.position}"
+        debit = debits.get(line.end_to_end_id)
+        if line.end_to_end_id in seen:
+            errors.append((where, f"{line.end_to_end_id} is answered twice in the file"))
+        seen.add(line.end_to_end_id)
+        if debit is None:
+            errors.append((where, f"{line.end_to_end_id} is not a debit of batch {batch.batch_id}"))
+            continue
+        if line.amount is not None and line.amount != debit.amount:
+            errors.append(
+                (
+                    where,
+                    f"{line.end_to_end_id} was {debit.amount:.2f}; the bank says {line.amount:.2f}",
+                )
+            )
+        done = {DebitStatus.SETTLED: True, DebitStatus.REJECTED: False}.get(debit.status)
+        if done is not None and done != line.settled:
+            errors.append(
+                (where, f"{line.end_to_end_id} was {debit.status.value} by an earlier answer")
+            )
+    if errors:
+        raise RuleViolation(
+            f"the bank file has {len(errors)} line(s) billing cannot apply; nothing was applied",
+            errors=errors,
+        )
+    now = uow.clock()
+    settled = rejected = unchanged = 0
+    for line in answer.lines:
+        debit = debits[line.end_to_end_id]
+        charge = await uow.charges.get(debit.charge_id)
+        assert charge is not None
+        if line.settled:
+            changed = debit.settle(now, answer.digest)
+            charge.collected(
+                batch.batch_id,
+                Payment(
+                    method=PaymentMethod.BANK_COLLECTION,
+                    amount=debit.amount,
+                    reference=f"{batch.batch_id}/{debit.end_to_end_id}",
+                    paid_at=now,
+                    booked_at=now,
+                    booked_by=command.imported_by,
+                ),
+            )
+            settled += changed
+        else:
+            assert line.reason_code is not None
+            changed = debit.reject(line.reason_code, line.reason, now, answer.digest)
+            charge.collection_rejected(
+                batch.batch_id, Rejection(batch.batch_id, line.reason_code, line.reason, now)
+            )
+            rejected += changed
+        unchanged += not changed
+        await uow.commit()
+    counts = {DebitStatus.SETTLED: (0, ZERO), DebitStatus.REJECTED: (0, ZERO)}
+    async for debit in uow.debits.in_batch(batch.batch_id):
+        if debit.status in counts:
+            n, total = counts[debit.status]
+            counts[debit.status] = (n + 1, total + debit.amount)
+    batch.answered(answer.digest, counts[DebitStatus.SETTLED], counts[DebitStatus.REJECTED])
+    await uow.commit()
+    return AnswerApplied(batch, settled, rejected, unchanged, already_imported=False)

@@ -20,6 +20,7 @@ from billing.domain.commands import (
     ChargeWorkOrder,
     ConfirmAgreedPrices,
     GatherBatch,
+    ImportBankAnswer,
     IssueReceipt,
     MarkBatchSent,
     PriceCharge,
@@ -35,6 +36,7 @@ from billing.domain.commands import (
 from billing.domain.price_list import PriceList
 from billing.service_layer.collection import (
     gather_batch,
+    import_bank_answer,
     mark_batch_sent,
     record_mandate,
     record_site_creditor,
@@ -187,6 +189,7 @@ HANDLERS: dict[type[Any], Any] = {
     RecordSiteCreditor: record_site_creditor,
     GatherBatch: gather_batch,
     MarkBatchSent: mark_batch_sent,
+    ImportBankAnswer: import_bank_answer,
     KeepSitePlace: keep_site_place,
     KeepCalendarYear: keep_calendar_year,
 }

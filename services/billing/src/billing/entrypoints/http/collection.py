@@ -10,17 +10,22 @@ from datetime import date, datetime
 from typing import Annotated
 
 from contracts.envelope import Money
-from fastapi import APIRouter, HTTPException, Path, Query, status
+from fastapi import APIRouter, HTTPException, Path, Query, Request, status
 from fastapi.responses import StreamingResponse
 from hotline_libs.auth import CurrentPrincipal, Principal
+from hotline_libs.errors import RuleViolation
 from hotline_libs.inputs import SHOWS_TEXT
 from hotline_libs.paging import IsoDate, Page, Paging, SiteFilter, page_of
 from hotline_libs.service import Bus
 from pydantic import BaseModel, ConfigDict, Field
 
+from billing.adapters.bank_files.returns import MAX_BYTES, AnswerRefused, Outcome, read_answer
 from billing.domain.collection import BatchStatus, CollectionBatch, DebitStatus, SiteCreditor
 from billing.domain.commands import (
+    AnsweredDebit,
+    BankAnswerLines,
     GatherBatch,
+    ImportBankAnswer,
     MarkBatchSent,
     RecordMandate,
     RecordSiteCreditor,
@@ -446,3 +451,80 @@ async def download_batch_file(
 async def mark_batch_sent(batch_id: BatchId, principal: CurrentPrincipal, bus: Bus) -> BatchOut:
     batch = await bus.handle(MarkBatchSent(batch_id, principal.visible_sites))
     return batch_out(batch)
+
+
+class AnswerOut(BaseModel):
+    batch: BatchOut
+    kind: str = Field(description="pain.002 or camt.054")
+    settled: int = Field(description="Debits this file settled")
+    rejected: int = Field(description="Debits this file rejected (owed again, payer reminded)")
+    unchanged: int = Field(description="Lines answered already, by this file or an earlier one")
+    already_imported: bool = Field(description="The same file was imported before: nothing done")
+
+
+@router.post(
+    "/collection-batches/{batch_id}/answers",
+    summary="Import the bank's answer to a batch (ISO 20022 pain.002 or camt.054): settle and "
+    "reject its debits, all lines or none; the same file twice changes nothing",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/xml": {"schema": {"type": "string", "format": "binary"}}},
+        }
+    },
+    responses={
+        409: {"description": "The batch was not sent yet"},
+        413: {"description": "Larger than a bank answer billing reads"},
+        422: {"description": "Not a bank answer, or lines that cannot apply: each one named"},
+    },
+)
+async def import_bank_answer(
+    batch_id: BatchId, request: Request, reader: Reader, principal: CurrentPrincipal, bus: Bus
+) -> AnswerOut:
+    await _batch(reader, principal, batch_id)  # another site's batch is not found, unread
+    data = bytearray()
+    async for block in request.stream():
+        data += block
+        if len(data) > MAX_BYTES:
+            raise HTTPException(
+                status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+                f"a bank answer is at most {MAX_BYTES:,} bytes",
+            )
+    try:
+        answer = read_answer(bytes(data))
+    except AnswerRefused as refused:
+        raise RuleViolation(
+            "the file is not a bank answer billing can read; nothing was applied",
+            errors=[("file", error) for error in refused.errors],
+        ) from None
+    applied = await bus.handle(
+        ImportBankAnswer(
+            batch_id=batch_id,
+            answer=BankAnswerLines(
+                kind=answer.kind,
+                digest=answer.digest,
+                original_message_id=answer.original_message_id,
+                lines=tuple(
+                    AnsweredDebit(
+                        position=line.position,
+                        end_to_end_id=line.end_to_end_id,
+                        settled=line.outcome is Outcome.SETTLED,
+                        amount=line.amount,
+                        reason_code=line.reason_code,
+                        reason=line.reason,
+                    )
+                    for line in answer.lines
+                ),
+            ),
+            imported_by=_by(principal),
+            visible_sites=principal.visible_sites,
+        )
+    )
+    return AnswerOut(
+        batch=batch_out(applied.batch),
+        kind=answer.kind,
+        settled=applied.settled,
+        rejected=applied.rejected,
+        unchanged=applied.unchanged,
+        already_imported=applied.already_imported,
+    )
