@@ -453,6 +453,20 @@ async def mark_batch_sent(batch_id: BatchId, principal: CurrentPrincipal, bus: B
     return batch_out(batch)
 
 
+ANSWER_EXAMPLE = (
+    '<?xml version="1.0" encoding="UTF-8"?>'
+    '<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.002.001.10"><CstmrPmtStsRpt>'
+    "<GrpHdr><MsgId>BANK-STS-1</MsgId><CreDtTm>2026-12-04T09:00:00+08:00</CreDtTm></GrpHdr>"
+    "<OrgnlGrpInfAndSts><OrgnlMsgId>COL-DMG-20261204</OrgnlMsgId>"
+    "<OrgnlMsgNmId>pain.008.001.08</OrgnlMsgNmId></OrgnlGrpInfAndSts>"
+    "<OrgnlPmtInfAndSts><OrgnlPmtInfId>COL-DMG-20261204</OrgnlPmtInfId>"
+    "<TxInfAndSts><OrgnlEndToEndId>CH-DMG-20261123-0001</OrgnlEndToEndId><TxSts>RJCT</TxSts>"
+    "<StsRsnInf><Rsn><Cd>AM04</Cd></Rsn></StsRsnInf></TxInfAndSts>"
+    "</OrgnlPmtInfAndSts></CstmrPmtStsRpt></Document>"
+)
+"""A payment status report rejecting one debit for insufficient funds."""
+
+
 class AnswerOut(BaseModel):
     batch: BatchOut
     kind: str = Field(description="pain.002 or camt.054")
@@ -469,7 +483,12 @@ class AnswerOut(BaseModel):
     openapi_extra={
         "requestBody": {
             "required": True,
-            "content": {"application/xml": {"schema": {"type": "string", "format": "binary"}}},
+            "content": {
+                "application/xml": {
+                    "schema": {"type": "string", "format": "binary"},
+                    "example": ANSWER_EXAMPLE,
+                }
+            },
         }
     },
     responses={
