@@ -24,6 +24,7 @@ from tests.support import (
     eventually,
     register,
     repair_request,
+    sms_about,
     technician_of,
     work_order_of,
 )
@@ -215,3 +216,15 @@ async def test_batch_file_bank_answer_and_reconciliation(platform: Stack) -> Non
         assert [(d["end_to_end_id"], d["reason_code"]) for d in rejected] == [
             (charges[1]["charge_no"], "AM04")
         ]
+
+    # the payer of the rejected debit is reminded, once, why and how to pay (FEE-04)
+    def reminded() -> list[dict[str, Any]]:
+        return [
+            m for m in sms_about(platform, charges[1]["charge_no"]) if "托收未成功" in m["text"]
+        ]
+
+    [sms] = await eventually(reminded, timeout_s=60, what="the reminder SMS")
+    assert "账户余额不足" in sms["text"]
+    assert not [
+        m for m in sms_about(platform, charges[0]["charge_no"]) if "托收未成功" in m["text"]
+    ]

@@ -19,7 +19,7 @@ from billing.domain.commands import (
     ImportBankAnswer,
     MarkBatchSent,
 )
-from contracts.billing.v1 import ChargePaid
+from contracts.billing.v1 import ChargeCollectionRejected, ChargePaid
 from hotline_libs.errors import Conflict, RuleViolation
 
 from tests.bank_answers import Answered, camt054, pain002
@@ -99,6 +99,10 @@ async def test_fee02_the_banks_answer_settles_and_rejects_and_the_batch_reconcil
         batch.batch_id,
     )
     assert any(isinstance(e, events.CollectionRejected) for e in billing.store.events)
+    [reminder] = billing.store.published_of(ChargeCollectionRejected)  # the payer is told
+    assert reminder.payload.charge_no == charges[1].charge_no
+    assert (reminder.payload.reason_code, reminder.payload.rejections) == ("AM04", 1)
+    assert reminder.payload.amount == Decimal("150.00")
     debits = {d.end_to_end_id: d for d in billing.store.saved("collection_debits").values()}
     assert debits[charges[1].charge_no].status is DebitStatus.REJECTED
 

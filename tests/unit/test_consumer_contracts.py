@@ -106,6 +106,13 @@ CARRIES: dict[tuple[str, str], tuple[str, ...]] = {
     ("intake", "WorkOrderCompleted"): ("request_id", "work_order_no"),
     ("intake", "ChargeRaised"): ("request_id", "charge_no"),
     ("intake", "ChargePaid"): ("request_id", "charge_no", "reference"),
+    ("intake", "ChargeCollectionRejected"): ("request_id", "charge_no", "batch_id", "reason_code"),
+    ("notification", "ChargeCollectionRejected"): (
+        "request_id",
+        "charge_no",
+        "amount",
+        "reason_code",
+    ),
     ("intake", "PriceListRecorded"): ("recorded_at",),
     ("intake", "CallbackScheduled"): ("request_id",),
     ("intake", "CallbackOverdue"): ("request_id",),

@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from contracts.billing.v1 import ChargeRaised
+from contracts.billing.v1 import ChargeCollectionRejected, ChargeRaised
 from contracts.dispatch.v1 import WorkOrderCompleted, WorkOrderDispatched, WorkOrderMonthReported
 from contracts.envelope import PaymentMethod, Resident
 from contracts.examples import canonical_examples
@@ -257,6 +257,31 @@ def test_the_charge_message_gives_amount_and_payment_method() -> None:
     assert sms.template == "charge_raised"
 
 
+def collection_rejected(code: str = "AM04", reason: str | None = None) -> ChargeCollectionRejected:
+    example = canonical_examples()[ChargeCollectionRejected]
+    assert isinstance(example, ChargeCollectionRejected)
+    return example.model_copy(
+        update={
+            "payload": example.payload.model_copy(update={"reason_code": code, "reason": reason})
+        }
+    )
+
+
+def test_fee04_a_rejected_debit_reminds_the_payer_why_and_how_to_pay() -> None:
+    sms, mail = messages_for(events_v1.collection_rejected(collection_rejected()).occasion)
+    assert sms.channel is Channel.SMS and mail.channel is Channel.EMAIL
+    assert sms.template == "collection_rejected"
+    assert "CH-DMG-20261123-0001" in sms.body and "¥80.00" in sms.body
+    assert "账户余额不足" in sms.body and "服务中心以现金缴纳" in sms.body
+    # a code without words of ours: the bank's words, else the code itself
+    unknown = messages_for(
+        events_v1.collection_rejected(collection_rejected("FF05", "本地文件格式错误")).occasion
+    )[0]
+    assert "本地文件格式错误" in unknown.body
+    bare = messages_for(events_v1.collection_rejected(collection_rejected("FF05")).occasion)[0]
+    assert "（FF05）" in bare.body
+
+
 def test_the_dispatch_message_names_the_technician() -> None:
     dispatched = builders.work_order_dispatched(builders.request_accepted())
     (sms,) = messages_for(events_v1.work_order_dispatched(dispatched).occasion)
@@ -269,6 +294,7 @@ RESIDENT_TEMPLATES = frozenset(
         "request_accepted",
         "work_order_dispatched",
         "charge_raised",
+        "collection_rejected",
         "progress_reported",
         "reply_given",
         "incident_closed",
@@ -292,6 +318,7 @@ def test_every_email_to_a_resident_greets_them_once() -> None:
         events_v1.request_accepted(accepted).occasion,
         events_v1.work_order_dispatched(builders.work_order_dispatched(accepted)).occasion,
         events_v1.charge_raised(builders.charge_raised(builders.work_order_completed())).occasion,
+        events_v1.collection_rejected(collection_rejected()).occasion,
         events_v1.resident_replied(resident_replied(ReplyKind.PROGRESS)).occasion,
         events_v1.resident_replied(resident_replied(ReplyKind.REPLY)).occasion,
         events_v1.incident_closed(incident_closed((builders.resident(),))).occasion,
@@ -315,6 +342,7 @@ def test_residents_are_not_told_about_internal_events() -> None:
         ServiceRequestAccepted,
         WorkOrderDispatched,
         ChargeRaised,
+        ChargeCollectionRejected,  # a reminder the charge is owed (FEE-04)
         ResidentReplied,
         IncidentClosed,
         SiteRecorded,

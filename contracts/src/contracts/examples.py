@@ -13,6 +13,8 @@ from decimal import Decimal
 from typing import Any
 
 from contracts.billing.v1 import (
+    ChargeCollectionRejected,
+    ChargeCollectionRejectedPayload,
     ChargeLine,
     ChargePaid,
     ChargePaidPayload,
@@ -802,6 +804,26 @@ def canonical_examples() -> dict[type[Event[Any]], Event[Any]]:
             producer="billing",
             occurred_at=completed_at + timedelta(hours=3),
             aggregate_version=2,
+        ),
+        _event(
+            ChargeCollectionRejected,
+            45,
+            ChargeCollectionRejectedPayload(
+                charge_id=CHARGE_ID,
+                charge_no="CH-DMG-20261123-0001",
+                request_id=REQUEST_ID,
+                request_no=REQUEST_NO,
+                resident=RESIDENT,
+                amount=Decimal("80.00"),
+                batch_id="COL-DMG-20261204",
+                reason_code="AM04",
+                reason="余额不足",
+                rejections=1,
+                rejected_at=completed_at + timedelta(days=11),
+            ),
+            producer="billing",
+            occurred_at=completed_at + timedelta(days=11),
+            aggregate_version=4,
         ),
         _event(
             PriceListRecorded,

@@ -7,7 +7,12 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from contracts.billing.v1 import ChargePaid, ChargeRaised, PriceListRecorded
+from contracts.billing.v1 import (
+    ChargeCollectionRejected,
+    ChargePaid,
+    ChargeRaised,
+    PriceListRecorded,
+)
 from contracts.callback.v1 import CallbackOverdue, CallbackScheduled
 from contracts.dispatch.v1 import (
     WorkOrderAwaitingTechnician,
@@ -76,6 +81,7 @@ _EVENTS: dict[tuple[str, int], type[Event[Any]]] = {
         WorkOrderMonthReported,
         ChargeRaised,
         ChargePaid,
+        ChargeCollectionRejected,
         PriceListRecorded,
         CallbackScheduled,
         CallbackOverdue,

@@ -104,6 +104,39 @@ class ChargePaid(Event[ChargePaidPayload]):
         return str(self.payload.charge_id)
 
 
+class ChargeCollectionRejectedPayload(ContractModel):
+    """The bank refused to debit a charge in a collection batch (银行托收未成功): the charge is
+    owed again, and the payer is to be told how to pay it."""
+
+    charge_id: uuid.UUID = Field(description="Billing's id of the charge")
+    charge_no: str = Field(description="The charge's serial", examples=["CH-DMG-20261123-0001"])
+    request_id: uuid.UUID = Field(description="The request it all started from")
+    request_no: str = Field(description="The request's serial", examples=["SR-DMG-20261123-0001"])
+    resident: Resident = Field(description="Who pays, and where they live")
+    amount: Money = Field(description="What the bank did not collect, yuan")
+    currency: Literal["CNY"] = Field(default="CNY", description="Currency of the amount")
+    batch_id: str = Field(description="The collection batch", examples=["COL-DMG-20261204"])
+    reason_code: str = Field(
+        description="The bank's ISO 20022 reason code (AM04 insufficient funds, AC04 account "
+        "closed, MD01 no mandate, ...)",
+        examples=["AM04"],
+    )
+    reason: str | None = Field(default=None, description="The bank's words, if it gave any")
+    rejections: int = Field(ge=1, description="How many times the bank has refused this charge")
+    rejected_at: UtcDateTime = Field(description="When billing read the bank's answer")
+
+
+class ChargeCollectionRejected(Event[ChargeCollectionRejectedPayload]):
+    """Published by billing when the bank's answer rejects a charge's debit."""
+
+    EVENT_TYPE: ClassVar[str] = "ChargeCollectionRejected"
+    VERSION: ClassVar[int] = 1
+    TOPIC: ClassVar[str] = topics.CHARGES
+
+    def partition_key(self) -> str:
+        return str(self.payload.charge_id)
+
+
 class PriceItemKind(OpenEnum):
     """What sort of service an item is priced for."""
 

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import contextlib
 
-from contracts.billing.v1 import ChargePaid, ChargeRaised, PriceListRecorded
+from contracts.billing.v1 import (
+    ChargeCollectionRejected,
+    ChargePaid,
+    ChargeRaised,
+    PriceListRecorded,
+)
 from fastapi import FastAPI
 from hotline_libs.aggregate import Clock, utc_now
 from hotline_libs.errors import ConcurrencyConflict
@@ -65,7 +70,7 @@ def bootstrap(settings: ServiceSettings | None = None, clock: Clock = utc_now) -
         settings or ServiceSettings(),
         description="Prices completed paid services from each site's price list, raises charges "
         "(收费) and takes their payment: numbered cash receipts, transfers and online payments.",
-        publishes=[ChargeRaised, ChargePaid, PriceListRecorded],
+        publishes=[ChargeRaised, ChargePaid, ChargeCollectionRejected, PriceListRecorded],
         prepare=prepare,
         clock=clock,
     )

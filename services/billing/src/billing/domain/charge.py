@@ -296,7 +296,11 @@ class Charge(Aggregate):
             raise Conflict(f"charge {self.charge_no} is not in collection batch {batch_id}")
         self.collecting_in = None
         self.rejections = (*self.rejections, rejection)
-        self.record(events.CollectionRejected(rejection.at, rejection.code, rejection.reason))
+        self.record(
+            events.CollectionRejected(
+                rejection.at, rejection.code, rejection.reason, rejection.batch_id
+            )
+        )
 
     def pay(self, payment: Payment) -> None:
         """Record the payment in full; the same payment again (a retry) changes nothing."""

@@ -101,3 +101,4 @@ class CollectionRejected:
     rejected_at: datetime
     code: str
     reason: str | None
+    batch_id: str

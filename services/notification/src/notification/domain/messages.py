@@ -14,6 +14,7 @@ from notification.domain.occasions import (
     COMPLAINT,
     BoardMonth,
     ChargeRaised,
+    CollectionRejected,
     EmergencyReported,
     IncidentOver,
     MonthlyReport,
@@ -30,7 +31,24 @@ from notification.domain.staff import StaffMember
 
 SIGNATURE = "【物业服务热线】"
 LOCAL = ZoneInfo("Asia/Shanghai")
-PAYMENT_NAMES = {"cash": "现金", "bank_collection": "银行托收"}
+PAYMENT_NAMES = {
+    "cash": "现金",
+    "bank_collection": "银行托收",
+    "bank_transfer": "银行转账",
+    "wechat_pay": "微信支付",
+    "alipay": "支付宝",
+}
+BANK_REASONS = {
+    "AM04": "账户余额不足",
+    "AC04": "账户已销户",
+    "AC06": "账户已冻结",
+    "AC01": "账号有误",
+    "MD01": "无有效委托授权",
+    "MD06": "付款人要求退回",
+    "MS02": "付款人拒付",
+    "MS03": "银行未说明原因",
+}
+"""The bank's ISO 20022 reason codes a payer can act on, in their words."""
 SMS_QUOTE_MAX = 300
 """Characters of the hotline's own words (a reply, a closing note) an SMS quotes: a longer
 text is cut there, as a gateway refuses a very long SMS; the e-mail carries it whole."""
@@ -165,6 +183,19 @@ def _charge_raised(o: ChargeRaised) -> list[OutgoingMessage]:
     )
 
 
+def _collection_rejected(o: CollectionRejected) -> list[OutgoingMessage]:
+    """A reminder the charge is owed (FEE-04, FEE-14): why the bank did not collect it and how
+    to pay instead."""
+    why = BANK_REASONS.get(o.reason_code) or o.reason or o.reason_code
+    return _reach(
+        o.recipient,
+        "collection_rejected",
+        f"银行托收未成功：{o.charge_no}",
+        f"您的收费单 {o.charge_no}（¥{o.amount:.2f}）本期银行托收未成功（{why}）。"
+        "请到服务中心以现金缴纳，或确认账户后等待下次托收。",
+    )
+
+
 def _resident_answered(o: ResidentAnswered, site_name: str | None) -> list[OutgoingMessage]:
     """The written copy of word of progress or of a complaint's answer (CMP-16, KB-16)."""
     if not o.in_writing:
@@ -220,6 +251,8 @@ def messages_for(occasion: Occasion, site_name: str | None = None) -> list[Outgo
             messages = _technician_assigned(occasion)
         case ChargeRaised():
             messages = _charge_raised(occasion)
+        case CollectionRejected():
+            messages = _collection_rejected(occasion)
         case ResidentAnswered():
             messages = _resident_answered(occasion, site_name)
         case IncidentOver():

@@ -81,6 +81,18 @@ class ChargeRaised:
     payment_method: str
 
 
+@dataclass(frozen=True)
+class CollectionRejected:
+    """The bank refused to debit a charge: the payer is reminded it is owed, and how to pay."""
+
+    about: About
+    recipient: Recipient
+    charge_no: str
+    amount: Decimal
+    reason_code: str
+    reason: str | None
+
+
 class ReplyKind(enum.StrEnum):
     """What the hotline told the resident about their request."""
 
@@ -255,4 +267,11 @@ MonthlyReport = MonthlyReportApproved | WorkOrderMonthReported
 """A site's month reported to its departments and the company's leaders."""
 
 
-Occasion = RequestAccepted | TechnicianAssigned | ChargeRaised | ResidentAnswered | IncidentOver
+Occasion = (
+    RequestAccepted
+    | TechnicianAssigned
+    | ChargeRaised
+    | CollectionRejected
+    | ResidentAnswered
+    | IncidentOver
+)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from contracts.billing.v1 import ChargeRaised
+from contracts.billing.v1 import ChargeCollectionRejected, ChargeRaised
 from contracts.dispatch.v1 import WorkOrderDispatched, WorkOrderMonthReported
 from contracts.intake.v1 import (
     EmergencyReported,
@@ -33,7 +33,13 @@ def subscriptions(bus: MessageBus) -> list[Subscription]:
         Subscription(
             topics.WORK_ORDERS, {WorkOrderDispatched: to_bus(bus, events_v1.work_order_dispatched)}
         ),
-        Subscription(topics.CHARGES, {ChargeRaised: to_bus(bus, events_v1.charge_raised)}),
+        Subscription(
+            topics.CHARGES,
+            {
+                ChargeRaised: to_bus(bus, events_v1.charge_raised),
+                ChargeCollectionRejected: to_bus(bus, events_v1.collection_rejected),
+            },
+        ),
         Subscription(topics.INCIDENTS, {IncidentClosed: to_bus(bus, events_v1.incident_closed)}),
         Subscription(
             topics.REPORTS,

@@ -21,6 +21,8 @@ def to_integration(charge: Charge, event: Any, context: EventContext) -> Event[A
     """The integration event ``event`` of ``charge`` is published as; the rest stays inside."""
     if isinstance(event, events.ChargePaid):
         return charge_paid(charge, event, context)
+    if isinstance(event, events.CollectionRejected):
+        return collection_rejected(charge, event, context)
     if not isinstance(event, events.ChargeRaised):
         return None
     assert charge.total is not None
@@ -89,6 +91,38 @@ def charge_paid(charge: Charge, event: events.ChargePaid, context: EventContext)
         ),
     )
     return paid
+
+
+def collection_rejected(
+    charge: Charge, event: events.CollectionRejected, context: EventContext
+) -> Event[Any]:
+    assert charge.total is not None
+    p = charge.payer
+    rejected: v1.ChargeCollectionRejected = v1.ChargeCollectionRejected.build(
+        event_id=event_id(v1.ChargeCollectionRejected, f"{charge.charge_id}:{event.batch_id}"),
+        producer=PRODUCER,
+        site_id=charge.site_id,
+        correlation_id=charge.request_id,
+        causation_id=context.causation_id,
+        occurred_at=event.rejected_at,
+        aggregate_version=context.aggregate_version,
+        payload=v1.ChargeCollectionRejectedPayload(
+            charge_id=charge.charge_id,
+            charge_no=charge.charge_no,
+            request_id=charge.request_id,
+            request_no=charge.request_no,
+            resident=Resident(
+                name=p.name, phone=p.phone, email=p.email, building=p.building, room=p.room
+            ),
+            amount=charge.total,
+            batch_id=event.batch_id,
+            reason_code=event.code,
+            reason=event.reason,
+            rejections=len(charge.rejections),
+            rejected_at=event.rejected_at,
+        ),
+    )
+    return rejected
 
 
 def price_list_recorded(

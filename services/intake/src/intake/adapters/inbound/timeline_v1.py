@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from contracts.billing.v1 import ChargePaid, ChargeRaised
+from contracts.billing.v1 import ChargeCollectionRejected, ChargePaid, ChargeRaised
 from contracts.callback.v1 import CallbackOverdue, CallbackScheduled
 from contracts.dispatch.v1 import (
     WorkOrderAwaitingTechnician,
@@ -29,6 +29,7 @@ FOLLOWED = (
     WorkOrderCompleted,
     ChargeRaised,
     ChargePaid,
+    ChargeCollectionRejected,
     CallbackScheduled,
     CallbackOverdue,
     NotificationSent,
@@ -94,6 +95,15 @@ def _summary(event: Event[Any]) -> tuple[str, dict[str, Any]]:
                     "method": p.method.value,
                     "amount": str(p.amount),
                     "reference": p.reference,
+                },
+            )
+        case ChargeCollectionRejected():
+            return (
+                f"charge {p.charge_no}: the bank did not collect {p.amount} yuan ({p.reason_code})",
+                {
+                    "charge_no": p.charge_no,
+                    "batch_id": p.batch_id,
+                    "reason_code": p.reason_code,
                 },
             )
         case CallbackScheduled():

@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from contracts.billing.v1 import ChargeRaised
+from contracts.billing.v1 import ChargeCollectionRejected, ChargeRaised
 from contracts.dispatch import v1 as v1_dispatch
 from contracts.dispatch.v1 import WorkOrderDispatched
 from contracts.envelope import Resident
@@ -35,6 +35,7 @@ from notification.domain.occasions import (
     About,
     BoardMonth,
     ChargedLine,
+    CollectionRejected,
     EmergencyReported,
     IncidentOver,
     Recipient,
@@ -110,6 +111,21 @@ def charge_raised(event: ChargeRaised) -> TellResident:
             ),
             total=p.total,
             payment_method=p.payment_method.value,
+        ),
+        causation_id=event.event_id,
+    )
+
+
+def collection_rejected(event: ChargeCollectionRejected) -> TellResident:
+    p = event.payload
+    return TellResident(
+        CollectionRejected(
+            about=_about(event, p.request_id),
+            recipient=_recipient(p.resident),
+            charge_no=p.charge_no,
+            amount=p.amount,
+            reason_code=p.reason_code,
+            reason=p.reason,
         ),
         causation_id=event.event_id,
     )
