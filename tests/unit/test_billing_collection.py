@@ -221,3 +221,5 @@ async def test_the_batch_file_is_a_valid_pain008_with_the_batchs_count_and_sum()
     empty = await billing.handle(GatherBatch("dmg", COLLECTION_DAY + timedelta(days=1), "财务"))
     with pytest.raises(Conflict, match="nothing to send"):
         await billing.handle(MarkBatchSent(empty.batch_id, None))
+    with pytest.raises(Conflict, match="no file to send"):
+        await write_batch_file(FakeBillingUnitOfWork(billing.store, billing.clock), empty, out)

@@ -18,6 +18,7 @@ from hotline_libs.errors import Conflict, NotFound, RuleViolation
 
 from billing.adapters.bank_files.pain008 import (
     Account,
+    BankFileError,
     CollectionFile,
     Creditor,
     Debit,
@@ -211,6 +212,8 @@ async def write_batch_file(uow: BatchFileReader, batch: CollectionBatch, out: Bi
         raise RuleViolation(f"site {batch.site_id!r} has no collecting account")
     if batch.status.value == "gathering":
         raise Conflict(f"batch {batch.batch_id} is still gathering: ask for it again to finish")
+    if batch.number_of_debits == 0:
+        raise Conflict(f"batch {batch.batch_id} holds no debits: there is no file to send")
     header = CollectionFile(
         message_id=batch.batch_id,
         created_at=uow.clock(),
@@ -234,7 +237,10 @@ async def write_batch_file(uow: BatchFileReader, batch: CollectionBatch, out: Bi
                 remittance=d.remittance,
             )
 
-    await astream_pain008(out, header, debits())
+    try:
+        await astream_pain008(out, header, debits())
+    except BankFileError as unwritable:
+        raise RuleViolation(f"batch {batch.batch_id} cannot be written: {unwritable}") from None
 
 
 @dataclass(frozen=True)
