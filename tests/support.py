@@ -111,6 +111,44 @@ async def register(stack: Stack, body: dict[str, Any], **headers: str) -> dict[s
     return created
 
 
+async def signed_paid_repair(
+    stack: Stack, *, site_id: str = "dmg", payment_method: str = "cash", room: str | None = None
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A paid tap replacement (RP-TAP) at ``site_id``, finished with the resident's signature and
+    to be paid by ``payment_method``: its request, and billing's charge once raised. ``room``:
+    the resident's room in building 3 (the same unit for every call when not given)."""
+    body = repair_request(site_id=site_id)
+    if room is not None:
+        body["resident"] = body["resident"] | {"room": room}
+    request = await register(stack, body)
+    order = await work_order_of(stack, request["request_id"], "dispatched")
+    async with client(stack, "dispatch") as dispatch:
+        done = await dispatch.post(
+            f"/work-orders/{order['work_order_id']}/completion",
+            json={
+                "resident_signed": True,
+                "items": [{"item_code": "RP-TAP", "quantity": 1}],
+                "payment_method": payment_method,
+            },
+            headers={**technician_of(order, [site_id]), "Idempotency-Key": str(uuid.uuid4())},
+        )
+    assert done.status_code == 201, done.text
+    finance = auth(Role.FINANCE, [site_id])
+
+    async def raised() -> dict[str, Any] | None:
+        async with client(stack, "billing") as billing:
+            found = (
+                await billing.get(
+                    "/charges", params={"request_id": request["request_id"]}, headers=finance
+                )
+            ).json()["items"]
+        return found[0] if found and found[0]["status"] == "raised" else None
+
+    charge: dict[str, Any] = await eventually(raised, what="the raised charge")
+    assert charge["technician_id"] == order["technician"]["technician_id"]
+    return request, charge
+
+
 async def work_order_of(stack: Stack, request_id: str, status: str | None = None) -> dict[str, Any]:
     """The request's work order, once it exists (and has ``status``, if given)."""
 

@@ -16,19 +16,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from hotline_infra.stack import Stack
-from hotline_libs.auth import Role
 from playwright.async_api import Page, expect
 
 from tests.browser.conftest import screenshot
 from tests.browser.test_console import sign_in
 from tests.support import (
-    auth,
-    client,
-    eventually,
-    register,
-    repair_request,
-    technician_of,
-    work_order_of,
+    signed_paid_repair,
 )
 
 pytestmark = [
@@ -41,34 +34,8 @@ SITE = "dmg"
 
 
 async def a_raised_cash_charge(platform: Stack) -> dict[str, Any]:
-    """A paid tap replacement at dmg, finished by the technician with the resident's signature
-    and paid in cash: billing's charge once raised."""
-    request = await register(platform, repair_request(site_id=SITE))
-    order = await work_order_of(platform, request["request_id"], "dispatched")
-    async with client(platform, "dispatch") as dispatch:
-        done = await dispatch.post(
-            f"/work-orders/{order['work_order_id']}/completion",
-            json={
-                "resident_signed": True,
-                "items": [{"item_code": "RP-TAP", "quantity": 1}],
-                "payment_method": "cash",
-            },
-            headers={**technician_of(order, [SITE]), "Idempotency-Key": str(uuid.uuid4())},
-        )
-    assert done.status_code == 201, done.text
-
-    async def raised() -> dict[str, Any] | None:
-        async with client(platform, "billing") as billing:
-            found = (
-                await billing.get(
-                    "/charges",
-                    params={"request_id": request["request_id"]},
-                    headers=auth(Role.FINANCE, [SITE]),
-                )
-            ).json()["items"]
-        return found[0] if found and found[0]["status"] == "raised" else None
-
-    charge: dict[str, Any] = await eventually(raised, what="the raised charge")
+    """A paid tap replacement at dmg, signed for and paid in cash: billing's charge once raised."""
+    _, charge = await signed_paid_repair(platform, site_id=SITE)
     return charge
 
 

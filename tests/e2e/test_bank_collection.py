@@ -22,11 +22,8 @@ from tests.support import (
     auth,
     client,
     eventually,
-    register,
-    repair_request,
+    signed_paid_repair,
     sms_about,
-    technician_of,
-    work_order_of,
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("service_logs_on_failure")]
@@ -41,40 +38,16 @@ def posting(headers: dict[str, str] = FINANCE) -> dict[str, str]:
     return {**headers, "Idempotency-Key": str(uuid.uuid4())}
 
 
-async def owed_by_bank(platform: Stack, room: str) -> dict[str, Any]:
-    """A paid repair of building 3, ``room``, signed and to be collected by the bank."""
-    body = repair_request(site_id=SITE)
-    body["resident"] = body["resident"] | {"room": room}
-    request = await register(platform, body)
-    order = await work_order_of(platform, request["request_id"], "dispatched")
-    async with client(platform, "dispatch") as dispatch:
-        done = await dispatch.post(
-            f"/work-orders/{order['work_order_id']}/completion",
-            json={
-                "resident_signed": True,
-                "items": [{"item_code": "RP-TAP", "quantity": 1}],
-                "payment_method": "bank_collection",
-            },
-            headers=posting(technician_of(order, [SITE])),
-        )
-    assert done.status_code == 201, done.text
-
-    async def raised() -> dict[str, Any] | None:
-        async with client(platform, "billing") as billing:
-            found = (
-                await billing.get(
-                    "/charges", params={"request_id": request["request_id"]}, headers=FINANCE
-                )
-            ).json()["items"]
-        return found[0] if found and found[0]["status"] == "raised" else None
-
-    charge: dict[str, Any] = await eventually(raised, what="the raised charge")
-    return charge
-
-
 async def test_batch_file_bank_answer_and_reconciliation(platform: Stack) -> None:
     rooms = [f"E{uuid.uuid4().hex[:5]}" for _ in range(3)]
-    charges = [await owed_by_bank(platform, room) for room in rooms]
+    charges = [
+        (
+            await signed_paid_repair(
+                platform, site_id=SITE, payment_method="bank_collection", room=room
+            )
+        )[1]
+        for room in rooms
+    ]
     async with client(platform, "billing") as billing:
         creditor = await billing.put(
             f"/site-creditors/{SITE}",

@@ -19,10 +19,7 @@ from tests.support import (
     auth,
     client,
     eventually,
-    register,
-    repair_request,
-    technician_of,
-    work_order_of,
+    signed_paid_repair,
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("service_logs_on_failure")]
@@ -35,38 +32,8 @@ def posting(headers: dict[str, str]) -> dict[str, str]:
     return {**headers, "Idempotency-Key": str(uuid.uuid4())}
 
 
-async def signed_cash_repair(platform: Stack) -> tuple[dict[str, Any], dict[str, Any]]:
-    """A paid tap replacement, signed for and paid in cash: its request and its charge."""
-    request = await register(platform, repair_request(site_id=SITE))
-    order = await work_order_of(platform, request["request_id"], "dispatched")
-    async with client(platform, "dispatch") as dispatch:
-        done = await dispatch.post(
-            f"/work-orders/{order['work_order_id']}/completion",
-            json={
-                "resident_signed": True,
-                "items": [{"item_code": "RP-TAP", "quantity": 1}],
-                "payment_method": "cash",
-            },
-            headers=posting(technician_of(order, [SITE])),
-        )
-    assert done.status_code == 201, done.text
-
-    async def charge() -> dict[str, Any] | None:
-        async with client(platform, "billing") as billing:
-            found = (
-                await billing.get(
-                    "/charges", params={"request_id": request["request_id"]}, headers=FINANCE
-                )
-            ).json()["items"]
-        return found[0] if found and found[0]["status"] == "raised" else None
-
-    charged = await eventually(charge, what="the raised charge")
-    assert charged["technician_id"] == order["technician"]["technician_id"]
-    return request, charged
-
-
 async def test_cash_is_collected_on_a_numbered_receipt_booked_and_told(platform: Stack) -> None:
-    request, charge = await signed_cash_repair(platform)
+    request, charge = await signed_paid_repair(platform, site_id=SITE)
     async with client(platform, "billing") as billing:
         issued = await billing.post(
             f"/charges/{charge['charge_id']}/receipts", json={}, headers=posting(FINANCE)
@@ -132,7 +99,7 @@ async def test_cash_is_collected_on_a_numbered_receipt_booked_and_told(platform:
 
 
 async def test_a_wechat_payment_is_recorded_by_its_transaction_number(platform: Stack) -> None:
-    _, charge = await signed_cash_repair(platform)
+    _, charge = await signed_paid_repair(platform, site_id=SITE)
     async with client(platform, "billing") as billing:
         cash = await billing.post(
             f"/charges/{charge['charge_id']}/payments",

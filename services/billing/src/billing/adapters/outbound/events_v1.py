@@ -17,6 +17,11 @@ from contracts import Event
 PRODUCER = "billing"
 
 
+def _resident(charge: Charge) -> Resident:
+    p = charge.payer
+    return Resident(name=p.name, phone=p.phone, email=p.email, building=p.building, room=p.room)
+
+
 def to_integration(charge: Charge, event: Any, context: EventContext) -> Event[Any] | None:
     """The integration event ``event`` of ``charge`` is published as; the rest stays inside."""
     if isinstance(event, events.ChargePaid):
@@ -27,7 +32,6 @@ def to_integration(charge: Charge, event: Any, context: EventContext) -> Event[A
         return None
     assert charge.total is not None
     assert charge.payment_method is not None
-    p = charge.payer
     raised: v1.ChargeRaised = v1.ChargeRaised.build(
         event_id=event_id(v1.ChargeRaised, charge.charge_id),
         producer=PRODUCER,
@@ -42,9 +46,7 @@ def to_integration(charge: Charge, event: Any, context: EventContext) -> Event[A
             work_order_id=charge.work_order_id,
             request_id=charge.request_id,
             request_no=charge.request_no,
-            resident=Resident(
-                name=p.name, phone=p.phone, email=p.email, building=p.building, room=p.room
-            ),
+            resident=_resident(charge),
             lines=[
                 v1.ChargeLine(
                     item_code=line.item_code,
@@ -97,7 +99,6 @@ def collection_rejected(
     charge: Charge, event: events.CollectionRejected, context: EventContext
 ) -> Event[Any]:
     assert charge.total is not None
-    p = charge.payer
     rejected: v1.ChargeCollectionRejected = v1.ChargeCollectionRejected.build(
         event_id=event_id(v1.ChargeCollectionRejected, f"{charge.charge_id}:{event.batch_id}"),
         producer=PRODUCER,
@@ -111,9 +112,7 @@ def collection_rejected(
             charge_no=charge.charge_no,
             request_id=charge.request_id,
             request_no=charge.request_no,
-            resident=Resident(
-                name=p.name, phone=p.phone, email=p.email, building=p.building, room=p.room
-            ),
+            resident=_resident(charge),
             amount=charge.total,
             batch_id=event.batch_id,
             reason_code=event.code,
