@@ -174,7 +174,10 @@ async def test_batch_file_bank_answer_and_reconciliation(platform: Stack) -> Non
         paid = (await billing.get(f"/charges/{charges[0]['charge_id']}", headers=FINANCE)).json()
         assert paid["status"] == "paid" and paid["payment"]["method"] == "bank_collection"
         owed = (await billing.get(f"/charges/{charges[1]['charge_id']}", headers=FINANCE)).json()
-        assert owed["status"] == "raised"  # owed again
+        assert owed["status"] == "raised" and owed["collecting_in"] is None  # owed again
+        assert [(r["batch_id"], r["code"]) for r in owed["rejections"]] == [
+            (batch["batch_id"], "AM04")
+        ]
         untouched = (
             await billing.get(f"/charges/{charges[2]['charge_id']}", headers=FINANCE)
         ).json()

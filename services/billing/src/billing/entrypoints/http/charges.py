@@ -55,6 +55,13 @@ class PaymentOut(BaseModel):
     booked_by: str
 
 
+class RejectionOut(BaseModel):
+    batch_id: str
+    code: str = Field(description="The bank's ISO 20022 reason code", examples=["AM04"])
+    reason: str | None
+    at: datetime
+
+
 class ChargeOut(BaseModel):
     charge_id: uuid.UUID
     charge_no: str
@@ -83,6 +90,10 @@ class ChargeOut(BaseModel):
         description="The version of the site's price list that priced it"
     )
     payment: PaymentOut | None = Field(description="How it was paid, once paid")
+    collecting_in: str | None = Field(
+        description="The collection batch whose debit is at the bank for it, if any"
+    )
+    rejections: list[RejectionOut] = Field(description="The bank's refusals to debit it")
     version: int
 
 
@@ -135,6 +146,11 @@ def charge_out(charge: Charge) -> ChargeOut:
         )
         if charge.payment
         else None,
+        collecting_in=charge.collecting_in,
+        rejections=[
+            RejectionOut(batch_id=r.batch_id, code=r.code, reason=r.reason, at=r.at)
+            for r in charge.rejections
+        ],
         version=charge.version,
     )
 
