@@ -20,7 +20,7 @@ from billing.adapters.outbound import events_v1
 from billing.adapters.outbound.events_v1 import to_integration
 from billing.domain.charge import Charge, ChargeStatus
 from billing.domain.charge import PaymentMethod as BillingMethod
-from billing.domain.collection import CollectionBatch, CollectionDebit, SiteCreditor
+from billing.domain.collection import CollectionBatch, CollectionDebit, SiteCreditor, debit_id
 from billing.domain.mandate import Mandate
 from billing.domain.price_list import PriceItem, PriceList, PriceListVersion
 from billing.domain.receipt import Receipt
@@ -140,7 +140,7 @@ class FakeDebits(FakeRepository[CollectionDebit]):
     collection_name = "collection_debits"
 
     def identity(self, aggregate: CollectionDebit) -> str:
-        return f"{aggregate.batch_id}/{aggregate.charge_id}"
+        return debit_id(aggregate.batch_id, aggregate.charge_id)
 
     async def in_batch(self, batch_id: str) -> AsyncIterator[CollectionDebit]:
         for debit in sorted(

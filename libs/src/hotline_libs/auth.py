@@ -45,6 +45,11 @@ class Principal:
         return ALL_SITES in self.sites or site_id in self.sites
 
     @property
+    def who(self) -> str:
+        """How records name the caller: their name, else their id."""
+        return self.name or self.subject
+
+    @property
     def visible_sites(self) -> frozenset[str] | None:
         """The sites whose records the caller may list; None for all sites."""
         return None if ALL_SITES in self.sites else self.sites

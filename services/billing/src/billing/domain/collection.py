@@ -46,6 +46,11 @@ def batch_id(site_id: str, collection_date: date) -> str:
     return f"COL-{site_id.upper()}-{collection_date:%Y%m%d}"
 
 
+def debit_id(batch_id: str, charge_id: object) -> str:
+    """A debit's identity: its batch and its charge, so a charge is debited once per batch."""
+    return f"{batch_id}/{charge_id}"
+
+
 class BatchStatus(enum.StrEnum):
     GATHERING = "gathering"
     """Charges are being claimed; asking for the batch again finishes the job."""

@@ -32,6 +32,12 @@ class MandateStatus(enum.StrEnum):
     REVOKED = "revoked"
 
 
+def normal_account(account: str) -> str:
+    """An account number as banks print it (IBANs in groups of four, cards with spaces), as a
+    bank file carries it: no spaces, capitals."""
+    return account.replace(" ", "").upper()
+
+
 def check_account(account: str, bank: str) -> None:
     """The account and bank as a bank file needs them; ``RuleViolation`` naming what is wrong."""
     if account[:2].isalpha():
@@ -86,7 +92,7 @@ class Mandate(Aggregate):
                 "it)",
                 field="mandate_id",
             )
-        account = account.replace(" ", "").upper()
+        account = normal_account(account)
         check_account(account, bank)
         if signed_on > now.date():
             raise RuleViolation("signed_on lies in the future", field="signed_on")

@@ -32,6 +32,7 @@ from billing.domain.collection import (
     DebitStatus,
     SiteCreditor,
     batch_id,
+    debit_id,
 )
 from billing.domain.commands import (
     GatherBatch,
@@ -41,7 +42,7 @@ from billing.domain.commands import (
     RecordSiteCreditor,
     RevokeMandate,
 )
-from billing.domain.mandate import Mandate
+from billing.domain.mandate import Mandate, normal_account
 from billing.service_layer.unit_of_work import (
     BillingUnitOfWork,
     CreditorRepository,
@@ -101,7 +102,7 @@ async def record_site_creditor(command: RecordSiteCreditor, uow: BillingUnitOfWo
     creditor = SiteCreditor(
         site_id=command.site_id,
         name=command.name,
-        account=command.account.replace(" ", "").upper(),
+        account=normal_account(command.account),
         bank=command.bank,
         scheme_id=command.scheme_id,
         recorded_at=uow.clock(),
@@ -148,8 +149,7 @@ async def gather_batch(command: GatherBatch, uow: BillingUnitOfWork) -> Collecti
         if charge.collecting_in is None and await uow.receipts.live_for(charge.charge_id):
             continue  # a receipt is out to collect it in cash
         amount = charge.claim(batch.batch_id)
-        debit_key = f"{batch.batch_id}/{charge.charge_id}"
-        if await uow.debits.get(debit_key) is None:
+        if await uow.debits.get(debit_id(batch.batch_id, charge.charge_id)) is None:
             uow.debits.add(
                 CollectionDebit(
                     batch_id=batch.batch_id,
@@ -183,12 +183,17 @@ def _remittance(building: str, room: str, charge_no: str, record_no: str | None)
     return " ".join(part for part in (f"{building}-{room}", charge_no, record_no) if part)[:140]
 
 
+async def _visible_batch(
+    uow: BillingUnitOfWork, batch_id: str, sites: frozenset[str] | None
+) -> CollectionBatch:
+    batch = await uow.batches.get(batch_id)
+    if batch is None or (sites is not None and batch.site_id not in sites):
+        raise NotFound(f"no collection batch {batch_id}")
+    return batch
+
+
 async def mark_batch_sent(command: MarkBatchSent, uow: BillingUnitOfWork) -> CollectionBatch:
-    batch = await uow.batches.get(command.batch_id)
-    if batch is None or (
-        command.visible_sites is not None and batch.site_id not in command.visible_sites
-    ):
-        raise NotFound(f"no collection batch {command.batch_id}")
+    batch = await _visible_batch(uow, command.batch_id, command.visible_sites)
     batch.sent(uow.clock())
     await uow.commit()
     return batch
@@ -263,11 +268,7 @@ async def import_bank_answer(command: ImportBankAnswer, uow: BillingUnitOfWork) 
     Then each debit and its charge are written, one by one: the same file imported again (after
     a crash part way, say) finishes the job and counts nothing twice.
     """
-    batch = await uow.batches.get(command.batch_id)
-    if batch is None or (
-        command.visible_sites is not None and batch.site_id not in command.visible_sites
-    ):
-        raise NotFound(f"no collection batch {command.batch_id}")
+    batch = await _visible_batch(uow, command.batch_id, command.visible_sites)
     answer = command.answer
     if answer.digest in batch.imported:
         return AnswerApplied(batch, 0, 0, len(answer.lines), already_imported=True)

@@ -3,7 +3,7 @@ served (接受服务业户名单, BIL-15). The day is the site's, in its time zo
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Protocol
 
 from hotline_libs.working_calendars import Calendars
@@ -25,11 +25,15 @@ class DailyReader(Protocol):
     def calendars(self) -> Calendars: ...
 
 
+async def _site_day(uow: DailyReader, site_id: str, day: date) -> tuple[datetime, datetime]:
+    """The site's local ``day`` as [start, end)."""
+    return day_bounds(day, (await uow.calendars.for_site(site_id)).zone)
+
+
 async def cash_day_at(uow: DailyReader, site_id: str, day: date) -> CashDay:
     """The site's receipts issued, booked and voided on ``day``, those out with technicians at
     its end, and the payments booked by reference that day."""
-    zone = (await uow.calendars.for_site(site_id)).zone
-    start, end = day_bounds(day, zone)
+    start, end = await _site_day(uow, site_id, day)
     paid = await uow.charges.paid_between(site_id, start, end)
     return cash_day(
         site_id,
@@ -47,6 +51,5 @@ async def cash_day_at(uow: DailyReader, site_id: str, day: date) -> CashDay:
 async def households_served(uow: DailyReader, site_id: str, day: date) -> list[Charge]:
     """The households whose paid service was signed for on ``day`` (its charge reached billing
     then), in that order."""
-    zone = (await uow.calendars.for_site(site_id)).zone
-    start, end = day_bounds(day, zone)
+    start, end = await _site_day(uow, site_id, day)
     return await uow.charges.created_between(site_id, start, end)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from hotline_libs.aggregate import is_due
-from hotline_libs.errors import NotFound
 from hotline_libs.ids import derive_id, next_serial_number
 from hotline_libs.working_calendars import (
     KeepCalendarYear,
@@ -42,7 +41,13 @@ from billing.service_layer.collection import (
     record_site_creditor,
     revoke_mandate,
 )
-from billing.service_layer.receipts import book_cash, issue_receipt, record_payment, void_receipt
+from billing.service_layer.receipts import (
+    book_cash,
+    issue_receipt,
+    record_payment,
+    visible_charge,
+    void_receipt,
+)
 from billing.service_layer.unit_of_work import BillingUnitOfWork
 
 
@@ -138,18 +143,9 @@ async def price_list_deadline_reached(
     await _price_waiting(uow, price_list)
 
 
-async def _waiting_charge(
-    uow: BillingUnitOfWork, charge_id: object, sites: frozenset[str] | None
-) -> Charge:
-    charge = await uow.charges.get(charge_id)
-    if charge is None or (sites is not None and charge.site_id not in sites):
-        raise NotFound(f"no charge {charge_id}")
-    return charge
-
-
 async def price_charge(command: PriceCharge, uow: BillingUnitOfWork) -> Charge:
     """Try a waiting charge again against the site's current price list."""
-    charge = await _waiting_charge(uow, command.charge_id, command.visible_sites)
+    charge = await visible_charge(uow, command.charge_id, command.visible_sites)
     price_list = await uow.price_lists.get(charge.site_id)
     now = uow.clock()
     charge.price(price_list.in_effect(now) if price_list else None, now)
@@ -159,7 +155,7 @@ async def price_charge(command: PriceCharge, uow: BillingUnitOfWork) -> Charge:
 
 async def confirm_agreed_prices(command: ConfirmAgreedPrices, uow: BillingUnitOfWork) -> Charge:
     """Finance confirms the amounts agreed with the resident before the work; the charge is raised."""
-    charge = await _waiting_charge(uow, command.charge_id, command.visible_sites)
+    charge = await visible_charge(uow, command.charge_id, command.visible_sites)
     price_list = await uow.price_lists.get(charge.site_id)
     now = uow.clock()
     charge.confirm_agreed(

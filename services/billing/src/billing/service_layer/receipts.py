@@ -16,9 +16,10 @@ from billing.domain.receipt import Receipt, receipt_id
 from billing.service_layer.unit_of_work import BillingUnitOfWork
 
 
-async def _charge(
+async def visible_charge(
     uow: BillingUnitOfWork, charge_id: object, sites: frozenset[str] | None
 ) -> Charge:
+    """The charge, if it is of a site ``sites`` names (None: any)."""
     charge = await uow.charges.get(charge_id)
     if charge is None or (sites is not None and charge.site_id not in sites):
         raise NotFound(f"no charge {charge_id}")
@@ -37,7 +38,7 @@ async def _receipt(
 async def issue_receipt(command: IssueReceipt, uow: BillingUnitOfWork) -> Receipt:
     """The next numbered receipt of the site, for the charge's amount and service record serial
     (BIL-09), to the technician who collects; the one already out for the charge if any."""
-    charge = await _charge(uow, command.charge_id, command.visible_sites)
+    charge = await visible_charge(uow, command.charge_id, command.visible_sites)
     amount = charge.must_be_payable()
     out = await uow.receipts.live_for(charge.charge_id)
     if out:
@@ -84,7 +85,7 @@ async def book_cash(command: BookCash, uow: BillingUnitOfWork) -> Receipt:
     receipt = await _receipt(uow, command.site_id, command.number, command.visible_sites)
     now = uow.clock()
     receipt.book(command.amount, command.booked_by, now)
-    charge = await _charge(uow, receipt.charge_id, None)
+    charge = await visible_charge(uow, receipt.charge_id, None)
     assert receipt.booked_at is not None
     assert receipt.booked_by is not None
     charge.pay(
@@ -120,7 +121,7 @@ async def record_payment(command: RecordPayment, uow: BillingUnitOfWork) -> Char
             PaymentMethod.BANK_COLLECTION: "bank collection is settled by the bank's return file",
         }
         raise RuleViolation(f"method {command.method.value!r}: {how[command.method]}")
-    charge = await _charge(uow, command.charge_id, command.visible_sites)
+    charge = await visible_charge(uow, command.charge_id, command.visible_sites)
     out = await uow.receipts.live_for(charge.charge_id)
     if out and charge.payment is None:
         raise RuleViolation(

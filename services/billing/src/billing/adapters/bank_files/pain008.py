@@ -24,11 +24,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import BinaryIO
 
+from billing.domain.mandate import BIC
+
 NAMESPACE = "urn:iso:std:iso:20022:tech:xsd:pain.008.001.08"
 CHUNK = 2_000
 """Debits joined per write: large enough to amortise the call, small enough to stay bounded."""
 
-BIC = re.compile(r"[A-Z0-9]{4}[A-Z]{2}[A-Z0-9]{2}([A-Z0-9]{3})?")
 IBAN = re.compile(r"[A-Z]{2}[0-9]{2}[a-zA-Z0-9]{1,30}")
 XML_UNSAFE = re.compile(r"[&<>\"\x00-\x08\x0b\x0c\x0e-\x1f]")
 

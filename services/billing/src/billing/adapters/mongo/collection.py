@@ -20,6 +20,7 @@ from billing.domain.collection import (
     CollectionDebit,
     DebitStatus,
     SiteCreditor,
+    debit_id,
 )
 from billing.domain.mandate import Mandate, MandateStatus
 from contracts import Event
@@ -188,10 +189,6 @@ class MongoBatches(_Quiet, AggregateRepository[CollectionBatch]):
     ) -> Found[CollectionBatch]:
         query = listing_query(sites, site_id=site_id)
         return await self.page(query, sort=[("collection_date", -1), ("_id", -1)], page=page)
-
-
-def debit_id(batch_id: str, charge_id: object) -> str:
-    return f"{batch_id}/{charge_id}"
 
 
 class MongoDebits(_Quiet, AggregateRepository[CollectionDebit]):

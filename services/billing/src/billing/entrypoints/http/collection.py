@@ -44,10 +44,6 @@ MandateId = Annotated[
 BatchId = Annotated[str, Path(min_length=1, max_length=60, pattern=SHOWS_TEXT)]
 
 
-def _by(principal: Principal) -> str:
-    return principal.name or principal.subject
-
-
 # -- mandates --------------------------------------------------------------------------------------
 
 
@@ -143,7 +139,7 @@ async def record_mandate(
             account=body.account,
             bank=body.bank,
             signed_on=body.signed_on,
-            recorded_by=_by(principal),
+            recorded_by=principal.who,
             visible_sites=principal.visible_sites,
         )
     )
@@ -264,7 +260,7 @@ async def record_site_creditor(
     principal.require_site(site_id)
     creditor = await bus.handle(
         RecordSiteCreditor(
-            site_id, body.name, body.account, body.bank, body.scheme_id, _by(principal)
+            site_id, body.name, body.account, body.bank, body.scheme_id, principal.who
         )
     )
     return creditor_out(creditor)
@@ -346,7 +342,7 @@ def batch_out(b: CollectionBatch) -> BatchOut:
 )
 async def gather_batch(body: BatchIn, principal: CurrentPrincipal, bus: Bus) -> BatchOut:
     principal.require_site(body.site_id)
-    batch = await bus.handle(GatherBatch(body.site_id, body.collection_date, _by(principal)))
+    batch = await bus.handle(GatherBatch(body.site_id, body.collection_date, principal.who))
     return batch_out(batch)
 
 
@@ -535,7 +531,7 @@ async def import_bank_answer(
                     for line in answer.lines
                 ),
             ),
-            imported_by=_by(principal),
+            imported_by=principal.who,
             visible_sites=principal.visible_sites,
         )
     )

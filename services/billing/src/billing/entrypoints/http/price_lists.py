@@ -8,7 +8,7 @@ from typing import Annotated
 
 from contracts.envelope import Money
 from fastapi import APIRouter, HTTPException, Path, Query, status
-from hotline_libs.auth import CurrentPrincipal, Principal
+from hotline_libs.auth import CurrentPrincipal
 from hotline_libs.inputs import SHOWS_TEXT
 from hotline_libs.money import PositiveAmount
 from hotline_libs.paging import IsoDateTime
@@ -154,10 +154,6 @@ def _versions(price_list: PriceList, now: datetime) -> PriceListOut:
     )
 
 
-def _by(principal: Principal) -> str:
-    return principal.name or principal.subject
-
-
 @router.get(
     "/price-lists/{site_id}",
     summary="A site's paid-service prices in effect (at a moment, now by default)",
@@ -222,7 +218,7 @@ async def schedule_price_list(
             ),
             effective_from=body.effective_from,
             approval_ref=body.approval_ref,
-            recorded_by=_by(principal),
+            recorded_by=principal.who,
         )
     )
     return _versions(price_list, reader.clock())
@@ -249,7 +245,7 @@ async def set_price_list_item(
                 name_en=body.name_en,
                 kind=body.kind,
             ),
-            recorded_by=_by(principal),
+            recorded_by=principal.who,
         )
     )
     return _items(price_list.latest)

@@ -12,7 +12,7 @@ from typing import Annotated
 
 from contracts.envelope import Money
 from fastapi import APIRouter, HTTPException, Path, Query, status
-from hotline_libs.auth import CurrentPrincipal, Principal
+from hotline_libs.auth import CurrentPrincipal
 from hotline_libs.inputs import SHOWS_TEXT
 from hotline_libs.money import PositiveAmount
 from hotline_libs.paging import IsoDate, IsoDateTime, Page, Paging, SiteFilter, page_of
@@ -32,10 +32,6 @@ router = APIRouter(tags=["receipts and payments"])
 SiteId = Annotated[str, Path(min_length=1, max_length=40, pattern=SHOWS_TEXT)]
 Number = Annotated[int, Path(ge=1, le=999_999_999, description="The receipt's number")]
 Day = Annotated[IsoDate, Path(description="The site's local day, YYYY-MM-DD")]
-
-
-def _by(principal: Principal) -> str:
-    return principal.name or principal.subject
 
 
 class ReceiptOut(BaseModel):
@@ -116,7 +112,7 @@ async def issue_receipt(
         IssueReceipt(
             charge_id=charge_id,
             technician_id=body.technician_id,
-            issued_by=_by(principal),
+            issued_by=principal.who,
             visible_sites=principal.visible_sites,
         )
     )
@@ -177,7 +173,7 @@ async def book_cash(
             site_id=site_id,
             number=number,
             amount=Decimal(body.amount),
-            booked_by=_by(principal),
+            booked_by=principal.who,
             visible_sites=principal.visible_sites,
         )
     )
@@ -206,7 +202,7 @@ async def void_receipt(
             site_id=site_id,
             number=number,
             reason=body.reason,
-            voided_by=_by(principal),
+            voided_by=principal.who,
             visible_sites=principal.visible_sites,
         )
     )
@@ -260,7 +256,7 @@ async def record_payment(
             reference=body.reference,
             amount=Decimal(body.amount),
             paid_at=body.paid_at,
-            booked_by=_by(principal),
+            booked_by=principal.who,
             visible_sites=principal.visible_sites,
         )
     )

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path, Response, status
-from hotline_libs.auth import CurrentPrincipal, Principal
+from hotline_libs.auth import CurrentPrincipal
 from hotline_libs.inputs import SHOWS_TEXT
 from hotline_libs.paging import IsoDate
 from hotline_libs.service import Bus
@@ -137,10 +137,6 @@ def roster_out(roster: TechnicianRoster) -> RosterOut:
     )
 
 
-def _by(principal: Principal) -> str:
-    return principal.name or principal.subject
-
-
 @router.get(
     "/technician-rosters/{site_id}/{month}",
     summary="A month's technician roster with its absences and cover",
@@ -176,7 +172,7 @@ async def draft_technician_roster(
             site_id=site_id,
             month=month,
             entries=tuple(RosterEntry(e.day, e.shift, e.technician_id) for e in body.entries),
-            by=_by(principal),
+            by=principal.who,
             visible_sites=principal.visible_sites,
         )
     )
@@ -195,7 +191,7 @@ async def publish_technician_roster(
 ) -> RosterOut:
     principal.require_site(site_id)
     roster, changed = await bus.handle(
-        PublishRoster(site_id, month, _by(principal), principal.visible_sites)
+        PublishRoster(site_id, month, principal.who, principal.visible_sites)
     )
     if changed:
         response.status_code = status.HTTP_201_CREATED
@@ -222,7 +218,7 @@ async def record_technician_absence(
             shift=body.shift,
             cover_by=body.cover_by,
             reason=body.reason,
-            by=_by(principal),
+            by=principal.who,
             visible_sites=principal.visible_sites,
         )
     )

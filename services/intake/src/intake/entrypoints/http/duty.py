@@ -492,7 +492,7 @@ async def ask_roster_change(
         AskRosterChange(
             f"{site_id}:{month}",
             body.kind,
-            principal.name or principal.subject,
+            principal.who,
             body.day,
             body.shift,
             body.reason,
@@ -521,7 +521,7 @@ async def decide_roster_change(
             body.approved,
             body.cover_by,
             body.cover_hours,
-            principal.name or principal.subject,
+            principal.who,
             principal.visible_sites,
         )
     )
@@ -598,7 +598,7 @@ async def record_inspection(
             frozenset(body.checked),
             tuple(Fault(f.point, f.note, f.staff) for f in body.faults),
             body.improvement,
-            principal.name or principal.subject,
+            principal.who,
         )
     )
     return inspection_out(inspection)

@@ -82,7 +82,7 @@ async def report_information_change(
             body.what_changed,
             body.changed_at,
             tuple(body.affected_answers),
-            principal.name or principal.subject,
+            principal.who,
         )
     )
     return change_out(change)
