@@ -10,17 +10,20 @@ from __future__ import annotations
 import copy
 import uuid
 from collections.abc import AsyncIterator
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from billing.adapters.demo_data import DEMO_PRICE_LISTS, IN_EFFECT_SINCE
 from billing.adapters.inbound.dispatch_v1 import charge_work_order
-from billing.adapters.outbound import events_v1
+from billing.adapters.outbound import events_v1, fees_v1
 from billing.adapters.outbound.events_v1 import to_integration
 from billing.domain.charge import Charge, ChargeStatus
 from billing.domain.charge import PaymentMethod as BillingMethod
 from billing.domain.collection import CollectionBatch, CollectionDebit, SiteCreditor, debit_id
+from billing.domain.directory import DirectoryResident, DirectoryUnit
+from billing.domain.fee_bill import FeeBill
+from billing.domain.fee_contract import FeeContract
 from billing.domain.mandate import Mandate
 from billing.domain.price_list import PriceItem, PriceList, PriceListVersion
 from billing.domain.receipt import Receipt
@@ -160,6 +163,85 @@ class FakeDebits(FakeRepository[CollectionDebit]):
         )
 
 
+class FakeFeeContracts(FakeRepository[FeeContract]):
+    collection_name = "fee_contracts"
+
+    def identity(self, aggregate: FeeContract) -> str:
+        return aggregate.contract_no
+
+    async def of_unit(self, site_id: str, building: str, room: str) -> list[FeeContract]:
+        return self.tracked_where(
+            lambda c: c.unit == (site_id, building, room), lambda c: c.starts_on
+        )
+
+    async def running_in(self, site_id: str, first: date, last: date) -> list[FeeContract]:
+        return self.tracked_where(
+            lambda c: (
+                c.site_id == site_id
+                and c.starts_on <= last
+                and (c.ends_on is None or c.ends_on >= first)
+            ),
+            lambda c: (c.building, c.room),
+        )
+
+
+class FakeFeeBills(FakeRepository[FeeBill]):
+    collection_name = "fee_bills"
+
+    def identity(self, aggregate: FeeBill) -> str:
+        return str(aggregate.bill_id)
+
+    async def collectable_at(self, site_id: str, batch_id: str) -> list[FeeBill]:
+        return self.tracked_where(
+            lambda b: (
+                b.site_id == site_id and b.payment is None and b.collecting_in in (None, batch_id)
+            ),
+            lambda b: (b.month, b.building, b.room),
+        )
+
+    async def of_contract_after(self, contract_no: str, month: date) -> list[FeeBill]:
+        return self.tracked_where(
+            lambda b: b.contract_no == contract_no and b.month >= month, lambda b: b.month
+        )
+
+    async def of_month(self, site_id: str, month: date) -> list[FeeBill]:
+        return self.tracked_where(
+            lambda b: b.site_id == site_id and b.month == month, lambda b: (b.building, b.room)
+        )
+
+
+class FakeDirectory:
+    """Billing's copy of the directory, keeping the latest record of each."""
+
+    def __init__(self, store: MemoryStore) -> None:
+        self.units = store.saved("directory_units")
+        self.residents = store.saved("directory_residents")
+
+    async def keep_unit(self, unit: DirectoryUnit) -> bool:
+        key = f"{unit.site_id}:{unit.building}:{unit.room}"
+        kept = self.units.get(key)
+        if kept is not None and kept.recorded_at >= unit.recorded_at:
+            return False
+        self.units[key] = unit
+        return True
+
+    async def keep_resident(self, resident: DirectoryResident) -> bool:
+        key = str(resident.resident_id)
+        kept = self.residents.get(key)
+        if kept is not None and kept.recorded_at >= resident.recorded_at:
+            return False
+        self.residents[key] = resident
+        return True
+
+    async def unit(self, site_id: str, building: str, room: str) -> DirectoryUnit | None:
+        unit: DirectoryUnit | None = self.units.get(f"{site_id}:{building}:{room}")
+        return unit
+
+    async def resident(self, resident_id: object) -> DirectoryResident | None:
+        resident: DirectoryResident | None = self.residents.get(str(resident_id))
+        return resident
+
+
 class FakeBillingUnitOfWork(FakeUnitOfWork):
     def __init__(self, store: MemoryStore, clock: Clock) -> None:
         super().__init__(store, clock)
@@ -170,6 +252,9 @@ class FakeBillingUnitOfWork(FakeUnitOfWork):
         self.creditors = FakeCreditors(store, self, None)
         self.batches = FakeBatches(store, self, None)
         self.debits = FakeDebits(store, self, None)
+        self.fee_contracts = FakeFeeContracts(store, self, None)
+        self.fee_bills = FakeFeeBills(store, self, fees_v1.to_integration)
+        self.directory = FakeDirectory(store)
 
 
 class Billing:

@@ -19,7 +19,9 @@ from typing import Any
 import pytest
 from billing.entrypoints.subscriptions import subscriptions as billing
 from callback.entrypoints.subscriptions import subscriptions as callback
+from contracts.billing.v1 import ManagementFeeReminderDue
 from contracts.examples import canonical_examples
+from contracts.notification.v1 import NotificationSent
 from dispatch.entrypoints.subscriptions import subscriptions as dispatch
 from hotline_libs.messaging import Subscription
 from intake.entrypoints.subscriptions import subscriptions as intake
@@ -136,6 +138,9 @@ CARRIES: dict[tuple[str, str], tuple[str, ...]] = {
     ("dispatch", "WorkingCalendarYearLoaded"): ("country", "year", "source"),
     ("billing", "WorkingCalendarYearLoaded"): ("country", "year", "source"),
     ("billing", "SiteRecorded"): ("time_zone", "recorded_at"),
+    ("billing", "UnitRecorded"): ("building", "room", "floor_area_m2", "owner_id", "recorded_at"),
+    ("billing", "ResidentRecorded"): ("resident_id", "name", "email", "recorded_at"),
+    ("billing", "NotificationSent"): ("about_event_id", "request_id", "sent_at"),
     ("dispatch", "SiteRecorded"): ("time_zone", "recorded_at"),
     ("notification", "ServiceRequestAccepted"): ("request_id", "request_no"),
     ("notification", "WorkOrderDispatched"): ("request_id", "request_no"),
@@ -163,6 +168,39 @@ CARRIES: dict[tuple[str, str], tuple[str, ...]] = {
 record to the producer's. A new subscription needs a row here."""
 
 
+def _about_a_fee_reminder(event: Event[Any]) -> Event[Any]:
+    """Billing reads only the reports of its own reminders; the rest pass it by."""
+    reminder = canonical_examples()[ManagementFeeReminderDue]
+    payload = event.payload.model_copy(
+        update={
+            "about_event_id": reminder.event_id,
+            "about_event_type": reminder.EVENT_TYPE,
+            "request_id": reminder.payload.bill_id,
+            "template": "fee_reminder",
+        }
+    )
+    return event.model_copy(update={"payload": payload})
+
+
+def _as_it_is(event: Event[Any]) -> Event[Any]:
+    return event
+
+
+EXAMPLE_FOR: dict[tuple[str, str], Callable[[Event[Any]], Event[Any]]] = {
+    ("billing", "NotificationSent"): _about_a_fee_reminder,
+}
+"""A consumer that reads only some of an event's kind gets the canonical example made into one
+it reads."""
+
+
+async def test_billing_and_intake_pass_by_the_messages_the_other_reads() -> None:
+    """A report of a fee reminder counts the reminder and stays off every request's timeline;
+    a report about a request is not billing's business."""
+    request_message = canonical_examples()[NotificationSent]
+    assert await replay("billing", request_message) == []
+    assert await replay("intake", _about_a_fee_reminder(request_message)) == []
+
+
 def test_every_subscription_says_what_it_keeps() -> None:
     assert {(s, e.EVENT_TYPE) for s, e in consumed()} == set(CARRIES)
 
@@ -174,6 +212,7 @@ async def test_each_consumer_turns_the_canonical_example_into_its_own_command(
     service: str, event: type[Event[Any]]
 ) -> None:
     example = canonical_examples()[event]
+    example = EXAMPLE_FOR.get((service, event.EVENT_TYPE), _as_it_is)(example)
     [command] = await replay(service, example)
     carried = _values(command)
     for name in CARRIES[(service, event.EVENT_TYPE)]:
@@ -207,7 +246,9 @@ async def test_a_value_an_open_enum_gains_later_does_not_stop_a_consumer(
     service: str, event: type[Event[Any]]
 ) -> None:
     """A producer may add values to an open enum within v1; every consumer must go on."""
-    data = json.loads(canonical_examples()[event].model_dump_json())
+    example = canonical_examples()[event]
+    example = EXAMPLE_FOR.get((service, event.EVENT_TYPE), _as_it_is)(example)
+    data = json.loads(example.model_dump_json())
     changed = [name for name in OPEN_ENUM_VALUES if name in data["payload"]]
     for name in changed:
         data["payload"][name] = OPEN_ENUM_VALUES[name]

@@ -20,6 +20,10 @@ from contracts.billing.v1 import (
     ChargePaidPayload,
     ChargeRaised,
     ChargeRaisedPayload,
+    ManagementFeeArrearsFlagged,
+    ManagementFeeArrearsFlaggedPayload,
+    ManagementFeeReminderDue,
+    ManagementFeeReminderDuePayload,
     PriceItemKind,
     PriceListItem,
     PriceListRecorded,
@@ -130,6 +134,7 @@ REQUEST_NO = "SR-DMG-20261123-0001"
 WORK_ORDER_ID = uuid.UUID("1c8a3d5f-4e2b-5f70-9bac-1d2e3f4a5b6c")
 WORK_ORDER_NO = "WO-DMG-20261123-0001"
 CHARGE_ID = uuid.UUID("2d9b4e60-5f3c-5081-8cbd-2e3f4a5b6c7d")
+FEE_BILL_ID = uuid.UUID("4b1e7d2a-93c5-5f60-8a1b-3c4d5e6f7a8b")
 CALLBACK_ID = uuid.UUID("3eac5f71-604d-5192-9dce-3f4a5b6c7d8e")
 NOTIFICATION_ID = uuid.UUID("4fbd6082-715e-52a3-8edf-4a5b6c7d8e9f")
 ACCEPTED_AT = datetime(2026, 11, 23, 2, 0, 5, tzinfo=UTC)  # 10:00:05 in Xi'an
@@ -824,6 +829,45 @@ def canonical_examples() -> dict[type[Event[Any]], Event[Any]]:
             producer="billing",
             occurred_at=completed_at + timedelta(days=11),
             aggregate_version=4,
+        ),
+        _event(
+            ManagementFeeReminderDue,
+            46,
+            ManagementFeeReminderDuePayload(
+                bill_id=FEE_BILL_ID,
+                bill_no="MF-DMG-202612-3-1202",
+                month="2026-12",
+                reminder_no=3,
+                resident=RESIDENT,
+                owner=RESIDENT,
+                amount=Decimal("268.05"),
+                late_fee=Decimal("4.15"),
+                owed=Decimal("272.20"),
+                due_on=date(2026, 12, 10),
+                asked_at=datetime(2027, 1, 10, 1, 0, tzinfo=UTC),
+            ),
+            producer="billing",
+            correlation_id=FEE_BILL_ID,
+            occurred_at=datetime(2027, 1, 10, 1, 0, tzinfo=UTC),
+            aggregate_version=4,
+        ),
+        _event(
+            ManagementFeeArrearsFlagged,
+            47,
+            ManagementFeeArrearsFlaggedPayload(
+                bill_id=FEE_BILL_ID,
+                bill_no="MF-DMG-202612-3-1202",
+                month="2026-12",
+                resident=RESIDENT,
+                owner=RESIDENT,
+                owed=Decimal("273.55"),
+                reminders_sent=3,
+                flagged_at=datetime(2027, 1, 20, 1, 0, tzinfo=UTC),
+            ),
+            producer="billing",
+            correlation_id=FEE_BILL_ID,
+            occurred_at=datetime(2027, 1, 20, 1, 0, tzinfo=UTC),
+            aggregate_version=6,
         ),
         _event(
             PriceListRecorded,

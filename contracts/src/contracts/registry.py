@@ -11,6 +11,8 @@ from contracts.billing.v1 import (
     ChargeCollectionRejected,
     ChargePaid,
     ChargeRaised,
+    ManagementFeeArrearsFlagged,
+    ManagementFeeReminderDue,
     PriceListRecorded,
 )
 from contracts.callback.v1 import CallbackOverdue, CallbackScheduled
@@ -82,6 +84,8 @@ _EVENTS: dict[tuple[str, int], type[Event[Any]]] = {
         ChargeRaised,
         ChargePaid,
         ChargeCollectionRejected,
+        ManagementFeeReminderDue,
+        ManagementFeeArrearsFlagged,
         PriceListRecorded,
         CallbackScheduled,
         CallbackOverdue,

@@ -61,6 +61,22 @@ async def insert_once(
     return True
 
 
+async def keep_newer(
+    collection: AsyncCollection[Document], key: str, stamp: str, document: Document
+) -> bool:
+    """Store ``document`` under ``key`` unless the one kept has a later ``stamp`` field; True
+    when stored. A copy of another service's record (events of one record can arrive out of
+    order or twice) keeps the latest: the filter skips an older version, and the upsert that
+    clashes with a newer one kept meanwhile is that newer one winning."""
+    try:
+        result = await collection.update_one(
+            {"_id": key, stamp: {"$lt": document[stamp]}}, {"$set": document}, upsert=True
+        )
+    except DuplicateKeyError:
+        return False
+    return result.matched_count > 0 or result.upserted_id is not None
+
+
 def listing_query(
     sites: frozenset[str] | None, *, site_id: str | None = None, **equal: object
 ) -> Document:

@@ -200,3 +200,23 @@ def time_window(name: str, what: str) -> Callable[..., TimeWindow]:
 
     window.__name__ = f"{name}_window"
     return window
+
+
+MONTH = r"^20\d{2}-(0[1-9]|1[0-2])$"
+"""A month of this century as ``YYYY-MM``: what monthly reports and fee runs are asked for."""
+
+
+def _month(value: object) -> object:
+    if isinstance(value, date):
+        return value.replace(day=1)
+    if not isinstance(value, str) or re.fullmatch(MONTH, value) is None:
+        raise ValueError("give a month as YYYY-MM, e.g. 2026-12")
+    return date.fromisoformat(f"{value}-01")
+
+
+MonthStart = Annotated[
+    date,
+    BeforeValidator(_month),
+    WithJsonSchema({"type": "string", "pattern": MONTH, "examples": ["2026-12"]}),
+]
+"""A month given as ``YYYY-MM``, read as its first day."""

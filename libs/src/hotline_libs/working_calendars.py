@@ -15,8 +15,8 @@ from datetime import date, datetime
 from typing import Any, Protocol
 
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
 
+from hotline_libs.mongo import keep_newer
 from hotline_libs.shifts import DEFAULT_SHIFTS, ShiftTemplate
 from hotline_libs.working_days import SiteCalendar, WorkingDays, YearSchedule, time_zone
 
@@ -119,13 +119,7 @@ class StoredCalendars:
         (events of one year can arrive out of order); True when kept."""
         document = year_document(schedule) | {"loaded_at": loaded_at}
         key = year_id(schedule.country, schedule.year)
-        try:
-            result = await self._years.update_one(
-                {"_id": key, "loaded_at": {"$lt": loaded_at}}, {"$set": document}, upsert=True
-            )
-        except DuplicateKeyError:  # a later load is kept: the filter missed it, the upsert clashed
-            return False
-        return result.matched_count > 0 or result.upserted_id is not None
+        return await keep_newer(self._years, key, "loaded_at", document)
 
     async def keep_site(
         self,
@@ -143,17 +137,7 @@ class StoredCalendars:
             "shifts": [s.as_text() for s in shifts],
             "recorded_at": recorded_at,
         }
-        try:
-            result = await self._places.update_one(
-                {"_id": site_id, "recorded_at": {"$lt": recorded_at}},
-                {"$set": place},
-                upsert=True,
-            )
-        except (
-            DuplicateKeyError
-        ):  # a later record is kept: the filter missed it, the upsert clashed
-            return False
-        return result.matched_count > 0 or result.upserted_id is not None
+        return await keep_newer(self._places, site_id, "recorded_at", place)
 
 
 @dataclass

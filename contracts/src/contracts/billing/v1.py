@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from typing import ClassVar, Literal
 
 from pydantic import Field
@@ -193,3 +194,63 @@ class PriceListRecorded(Event[PriceListRecordedPayload]):
 
     def partition_key(self) -> str:
         return self.site_id
+
+
+class ManagementFeeReminderDuePayload(ContractModel):
+    """A unit's management fee bill is unpaid past the 10th (FEE-01): the payer is to be
+    reminded (催缴, FEE-14), and with the third reminder the owner too, who is liable for the
+    arrears (FEE-05). The reminder counts once notification reports it sent (``NotificationSent``
+    quoting this event's id); until then billing asks again with the same ``reminder_no``."""
+
+    bill_id: uuid.UUID = Field(description="Billing's id of the fee bill")
+    bill_no: str = Field(description="The bill's number", examples=["MF-DMG-202612-3-1202"])
+    month: str = Field(description="The month the fee is for", examples=["2026-12"])
+    reminder_no: int = Field(ge=1, le=3, description="Which reminder: the third is the last")
+    resident: Resident = Field(description="Who pays the fee, and the unit")
+    owner: Resident | None = Field(
+        default=None,
+        description="The owner, told as well when someone else pays (the third reminder)",
+    )
+    amount: Money = Field(description="The bill: management fee, water and electricity, yuan")
+    late_fee: Money = Field(description="0.05% of the amount per day past the due day, yuan")
+    owed: Money = Field(description="amount + late_fee on the day of the reminder, yuan")
+    currency: Literal["CNY"] = Field(default="CNY", description="Currency of every amount")
+    due_on: date = Field(description="The last day of the payment window (the 10th)")
+    asked_at: UtcDateTime = Field(description="When billing asked for the reminder")
+
+
+class ManagementFeeReminderDue(Event[ManagementFeeReminderDuePayload]):
+    """Published by billing when an overdue fee bill's reminder is to be sent."""
+
+    EVENT_TYPE: ClassVar[str] = "ManagementFeeReminderDue"
+    VERSION: ClassVar[int] = 1
+    TOPIC: ClassVar[str] = topics.CHARGES
+
+    def partition_key(self) -> str:
+        return str(self.payload.bill_id)
+
+
+class ManagementFeeArrearsFlaggedPayload(ContractModel):
+    """Three reminders were sent and the bill is still unpaid: the site may act (FEE-04), and
+    the owner is liable (FEE-05)."""
+
+    bill_id: uuid.UUID = Field(description="Billing's id of the fee bill")
+    bill_no: str = Field(description="The bill's number", examples=["MF-DMG-202612-3-1202"])
+    month: str = Field(description="The month the fee is for", examples=["2026-12"])
+    resident: Resident = Field(description="Who pays the fee, and the unit")
+    owner: Resident | None = Field(default=None, description="The owner, if someone else pays")
+    owed: Money = Field(description="The bill and its late fee on the day it was flagged, yuan")
+    currency: Literal["CNY"] = Field(default="CNY", description="Currency of the amount")
+    reminders_sent: int = Field(ge=3, description="Reminders sent before the flag")
+    flagged_at: UtcDateTime = Field(description="When billing flagged it")
+
+
+class ManagementFeeArrearsFlagged(Event[ManagementFeeArrearsFlaggedPayload]):
+    """Published by billing when a fee bill is flagged for the site to act."""
+
+    EVENT_TYPE: ClassVar[str] = "ManagementFeeArrearsFlagged"
+    VERSION: ClassVar[int] = 1
+    TOPIC: ClassVar[str] = topics.CHARGES
+
+    def partition_key(self) -> str:
+        return str(self.payload.bill_id)

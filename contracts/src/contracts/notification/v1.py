@@ -36,7 +36,10 @@ class NotificationSentPayload(ContractModel):
     about_event_type: str = Field(
         description="That event's type", examples=["ServiceRequestAccepted"]
     )
-    request_id: uuid.UUID = Field(description="The request the message is about")
+    request_id: uuid.UUID = Field(
+        description="The request the message is about; for a reminder of a management fee bill "
+        "(about_event_type ManagementFeeReminderDue), the fee bill's id"
+    )
     sent_at: UtcDateTime = Field(description="When the gateway took the message")
 
 

@@ -8,6 +8,8 @@ from contracts.billing.v1 import (
     ChargeCollectionRejected,
     ChargePaid,
     ChargeRaised,
+    ManagementFeeArrearsFlagged,
+    ManagementFeeReminderDue,
     PriceListRecorded,
 )
 from fastapi import FastAPI
@@ -22,11 +24,12 @@ from pymongo.asynchronous.database import AsyncDatabase
 from billing.adapters.demo_data import DEMO_PRICE_LISTS
 from billing.adapters.mongo.charges import CHARGES, WAITING
 from billing.adapters.mongo.collection import BATCHES, CREDITORS, DEBITS, MANDATES
+from billing.adapters.mongo.fees import FEE_BILLS, FEE_CONTRACTS
 from billing.adapters.mongo.price_lists import PRICE_LISTS
 from billing.adapters.mongo.receipts import OUT, RECEIPTS
 from billing.adapters.mongo.unit_of_work import MongoBillingUnitOfWork
-from billing.entrypoints.deadlines import price_list_deadline
-from billing.entrypoints.http import charges, collection, price_lists, receipts
+from billing.entrypoints.deadlines import fee_bill_deadline, price_list_deadline
+from billing.entrypoints.http import charges, collection, fees, price_lists, receipts
 from billing.entrypoints.http.access import ACCESS
 from billing.entrypoints.subscriptions import subscriptions
 from billing.service_layer.handlers import HANDLERS
@@ -45,6 +48,10 @@ async def prepare(db: AsyncDatabase[Document], settings: ServiceSettings) -> Non
     await ensure_index(db[CHARGES], [("site_id", 1), ("payment_method", 1), ("status", 1)])
     await ensure_index(db[MANDATES], [("site_id", 1), ("status", 1)])
     await ensure_index(db[DEBITS], [("batch_id", 1), ("end_to_end_id", 1)])
+    await ensure_index(db[FEE_CONTRACTS], [("site_id", 1), ("building", 1), ("room", 1)])
+    await ensure_index(db[FEE_BILLS], [("site_id", 1), ("month", 1)])
+    await ensure_index(db[FEE_BILLS], [("site_id", 1), ("paid", 1)])
+    await ensure_index(db[FEE_BILLS], [("contract_no", 1), ("month", 1)])
     if settings.seed_demo_data:
         uow = MongoBillingUnitOfWork(db, clock=utc_now)
         await add_missing(
@@ -69,8 +76,16 @@ def bootstrap(settings: ServiceSettings | None = None, clock: Clock = utc_now) -
         NAME,
         settings or ServiceSettings(),
         description="Prices completed paid services from each site's price list, raises charges "
-        "(收费) and takes their payment: numbered cash receipts, transfers and online payments.",
-        publishes=[ChargeRaised, ChargePaid, ChargeCollectionRejected, PriceListRecorded],
+        "(收费) and takes their payment: numbered cash receipts, transfers and online payments; "
+        "bills management fees with their late fees and reminders; collects by bank.",
+        publishes=[
+            ChargeRaised,
+            ChargePaid,
+            ChargeCollectionRejected,
+            ManagementFeeReminderDue,
+            ManagementFeeArrearsFlagged,
+            PriceListRecorded,
+        ],
         prepare=prepare,
         clock=clock,
     )
@@ -81,10 +96,26 @@ def bootstrap(settings: ServiceSettings | None = None, clock: Clock = utc_now) -
     return service.wire(
         bus,
         access=ACCESS,
-        routers=[price_lists.router, charges.router, receipts.router, collection.router],
+        routers=[
+            price_lists.router,
+            charges.router,
+            receipts.router,
+            collection.router,
+            fees.router,
+        ],
         subscriptions=subscriptions(bus),
-        collections=[CHARGES, PRICE_LISTS, RECEIPTS, MANDATES, CREDITORS, BATCHES, DEBITS],
-        deadlines={PRICE_LISTS: price_list_deadline},
+        collections=[
+            CHARGES,
+            PRICE_LISTS,
+            RECEIPTS,
+            MANDATES,
+            CREDITORS,
+            BATCHES,
+            DEBITS,
+            FEE_CONTRACTS,
+            FEE_BILLS,
+        ],
+        deadlines={PRICE_LISTS: price_list_deadline, FEE_BILLS: fee_bill_deadline},
     )
 
 

@@ -1,8 +1,8 @@
 """Bank collection (银行托收): the site's collecting account, and a batch of debits sent to the
 bank in one file (FEE-02, BIL-05).
 
-A batch gathers the site's charges owed by bank collection whose unit has an active mandate,
-one debit each; a charge is claimed by one batch at a time, so nothing is collected twice. The
+A batch gathers the site's charges owed by bank collection and its unpaid management fee bills
+(with their late fee on the collection day) whose unit has an active mandate, one debit each; a charge is claimed by one batch at a time, so nothing is collected twice. The
 batch's count and control sum are those of the debits stored for it, which the file states in its
 header and the writer checks at the end. Each debit is settled or rejected by the bank's answer;
 the batch is reconciled when none is left open.
@@ -90,6 +90,8 @@ class CollectionDebit(Aggregate):
     answered_at: datetime | None = None
     answered_in: str | None = None
     """The bank file (its digest) that settled or rejected it."""
+    for_fee_bill: bool = False
+    """It collects a management fee bill (``charge_id`` is the bill's), not a service's charge."""
 
     def settle(self, at: datetime, file_digest: str) -> bool:
         """The bank collected it; True when this changed anything (a re-import changes

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from billing.domain.charge import AgreedPrice, Delivered, Payer, PaymentMethod
+from billing.domain.fee_contract import DepositKind, UnitKind
 from billing.domain.price_list import PriceItem
 
 
@@ -224,3 +225,138 @@ class BankAnswerLines:
     digest: str
     original_message_id: str | None
     lines: tuple[AnsweredDebit, ...]
+
+
+@dataclass(frozen=True)
+class KeepUnit:
+    """The directory's record of a unit (intake's ``UnitRecorded``): its floor area, owner and
+    payer, which its management fee is billed on and to (FEE-05, FEE-06)."""
+
+    site_id: str
+    building: str
+    room: str
+    floor_area_m2: Decimal
+    owner_id: uuid.UUID | None
+    payer_id: uuid.UUID | None
+    recorded_at: datetime
+    causation_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class KeepResident:
+    """The directory's record of a resident: where fee notices and reminders reach them."""
+
+    site_id: str
+    resident_id: uuid.UUID
+    name: str
+    phone: str | None
+    email: str | None
+    recorded_at: datetime
+    causation_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class RecordFeeContract:
+    contract_no: str
+    site_id: str
+    building: str
+    room: str
+    kind: UnitKind
+    rate: Decimal
+    starts_on: date
+    monthly_rent: Decimal | None
+    recorded_by: str
+    visible_sites: frozenset[str] | None = None
+    causation_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class ConfirmMoveOut:
+    contract_no: str
+    fee_cut_off: date
+    note: str | None
+    confirmed_by: str
+    visible_sites: frozenset[str] | None = None
+    causation_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class HoldDeposit:
+    contract_no: str
+    kind: DepositKind
+    amount: Decimal
+    held_on: date
+    reference: str
+    held_by: str
+    visible_sites: frozenset[str] | None = None
+    causation_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class ReleaseDeposit:
+    contract_no: str
+    kind: DepositKind
+    released_on: date
+    deducted: Decimal
+    reference: str
+    released_by: str
+    visible_sites: frozenset[str] | None = None
+    causation_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class MeterCharges:
+    """A unit's water and electricity for the month, from its meter readings (FEE-01)."""
+
+    building: str
+    room: str
+    water: Decimal | None = None
+    electricity: Decimal | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class IssueFeeBills:
+    """Bill the site's units for a month: every contract running in it, at its rate on the
+    unit's floor area, with the meters' charges (once per unit and month)."""
+
+    site_id: str
+    month: date
+    meters: tuple[MeterCharges, ...]
+    issued_by: str
+    visible_sites: frozenset[str] | None = None
+    causation_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class PayFeeBill:
+    """A fee bill paid at the service centre in cash (on a numbered receipt drawn there and
+    then), or by transfer or online payment with its reference (FEE-02, BIL-16)."""
+
+    bill_id: uuid.UUID
+    method: PaymentMethod
+    amount: Decimal
+    reference: str | None
+    paid_at: datetime | None
+    booked_by: str
+    visible_sites: frozenset[str] | None = None
+    causation_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class FeeBillDeadlineReached:
+    bill_id: str
+    deadline: str
+    due_at: datetime
+    causation_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class NoteReminderSent:
+    """Notification sent a fee reminder (its ``NotificationSent``): it counts now (FEE-14)."""
+
+    site_id: str
+    bill_id: uuid.UUID
+    reminder_id: uuid.UUID
+    sent_at: datetime
+    causation_id: uuid.UUID | None = None

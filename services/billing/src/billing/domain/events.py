@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 
 
 @dataclass(frozen=True)
@@ -102,3 +104,57 @@ class CollectionRejected:
     code: str
     reason: str | None
     batch_id: str
+
+
+@dataclass(frozen=True)
+class FeeContractRecorded:
+    """A unit's fee contract was recorded: its rate and its start (FEE-06)."""
+
+    recorded_at: datetime
+
+
+@dataclass(frozen=True)
+class FeeContractMovedOut:
+    """The move-out confirmation fixed the fee cut-off date (FEE-12)."""
+
+    confirmed_at: datetime
+    fee_cut_off: date
+
+
+@dataclass(frozen=True)
+class DepositHeld:
+    kind: str
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class DepositReleased:
+    kind: str
+    refunded: Decimal
+
+
+@dataclass(frozen=True)
+class FeeBillIssued:
+    """The month's management fee bill is owed (FEE-01)."""
+
+    issued_at: datetime
+
+
+@dataclass(frozen=True)
+class FeeBillPaid:
+    paid_at: datetime
+
+
+@dataclass(frozen=True)
+class FeeReminderAsked:
+    """A reminder to pay is to be sent (催缴, FEE-14); it counts once notification sent it."""
+
+    reminder_id: uuid.UUID
+
+
+@dataclass(frozen=True)
+class FeeBillFlagged:
+    """Three reminders sent and still unpaid: the site acts (FEE-04)."""
+
+    flagged_at: datetime
+    reminders_sent: int

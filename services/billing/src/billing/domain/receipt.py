@@ -66,6 +66,8 @@ class Receipt(Aggregate):
     voided_at: datetime | None = None
     voided_by: str | None = None
     void_reason: str | None = None
+    for_fee_bill: bool = False
+    """Drawn at the service centre for a management fee bill (``charge_id`` is the bill's)."""
 
     @property
     def receipt_id(self) -> str:
@@ -96,6 +98,7 @@ class Receipt(Aggregate):
         issued_to: str,
         issued_by: str,
         now: datetime,
+        for_fee_bill: bool = False,
     ) -> Receipt:
         if number < 1:
             raise ValueError(f"receipt numbers start at 1, not {number}")
@@ -112,6 +115,7 @@ class Receipt(Aggregate):
             issued_to=issued_to,
             issued_by=issued_by,
             issued_at=now,
+            for_fee_bill=for_fee_bill,
         )
         receipt.record(events.ReceiptIssued(now))
         return receipt

@@ -1,4 +1,5 @@
-"""Billing's clock: a price list version scheduled ahead takes effect."""
+"""Billing's clocks: a price list version scheduled ahead takes effect; a fee bill's next
+reminder is due."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from datetime import datetime
 
 from hotline_libs.bus import MessageBus
 
-from billing.domain.commands import PriceListDeadlineReached
+from billing.domain.commands import FeeBillDeadlineReached, PriceListDeadlineReached
 
 
 async def price_list_deadline(
@@ -15,3 +16,9 @@ async def price_list_deadline(
     await bus.handle(
         PriceListDeadlineReached(site_id=document_id, deadline=deadline, due_at=due_at)
     )
+
+
+async def fee_bill_deadline(
+    bus: MessageBus, document_id: str, deadline: str, due_at: datetime
+) -> None:
+    await bus.handle(FeeBillDeadlineReached(bill_id=document_id, deadline=deadline, due_at=due_at))

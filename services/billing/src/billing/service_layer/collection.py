@@ -1,5 +1,5 @@
-"""Bank collection's use cases: mandates, the site's collecting account, gathering a batch and
-sending it (FEE-02, BIL-05).
+"""Bank collection's use cases: mandates, the site's collecting account, gathering a batch of
+service charges and management fee bills and sending it (FEE-02, BIL-05).
 
 Gathering claims each charge for the batch and stores its debit, one charge at a time: a crash
 part way leaves the batch ``gathering``, and asking for it again (the same site and collection
@@ -24,7 +24,7 @@ from billing.adapters.bank_files.pain008 import (
     Debit,
     astream_pain008,
 )
-from billing.domain.charge import Payment, PaymentMethod, Rejection
+from billing.domain.charge import Charge, Payment, PaymentMethod, Rejection
 from billing.domain.collection import (
     ZERO,
     CollectionBatch,
@@ -42,6 +42,7 @@ from billing.domain.commands import (
     RecordSiteCreditor,
     RevokeMandate,
 )
+from billing.domain.fee_bill import FeeBill
 from billing.domain.mandate import Mandate, normal_account
 from billing.service_layer.unit_of_work import (
     BillingUnitOfWork,
@@ -171,6 +172,34 @@ async def gather_batch(command: GatherBatch, uow: BillingUnitOfWork) -> Collecti
                 )
             )
         await uow.commit()
+    for bill in await uow.fee_bills.collectable_at(batch.site_id, batch.batch_id):
+        mandate = mandates.get((bill.building, bill.room))
+        if mandate is None:
+            without.append(bill.bill_no)
+            continue
+        if bill.collecting_in is None and await uow.receipts.live_for(bill.bill_id):
+            continue
+        amount = bill.claim(batch.batch_id, batch.collection_date)
+        if await uow.debits.get(debit_id(batch.batch_id, bill.bill_id)) is None:
+            uow.debits.add(
+                CollectionDebit(
+                    batch_id=batch.batch_id,
+                    site_id=batch.site_id,
+                    charge_id=bill.bill_id,
+                    end_to_end_id=bill.bill_no,
+                    amount=amount,
+                    mandate_id=mandate.mandate_id,
+                    mandate_signed_on=mandate.signed_on,
+                    holder=mandate.holder,
+                    account=mandate.account,
+                    bank=mandate.bank,
+                    remittance=_remittance(
+                        bill.building, bill.room, bill.bill_no, f"物业管理费 {bill.month:%Y-%m}"
+                    ),
+                    for_fee_bill=True,
+                )
+            )
+        await uow.commit()
     count, total = await uow.debits.totals(batch.batch_id)
     batch.gathered(count, total, tuple(without[:WITHOUT_MANDATE_SHOWN]))
     await uow.commit()
@@ -248,6 +277,13 @@ async def write_batch_file(uow: BatchFileReader, batch: CollectionBatch, out: Bi
         raise RuleViolation(f"batch {batch.batch_id} cannot be written: {unwritable}") from None
 
 
+async def _owed(uow: BillingUnitOfWork, debit: CollectionDebit) -> Charge | FeeBill:
+    """What the debit collects: a service's charge or a month's fee bill."""
+    owed = await (uow.fee_bills if debit.for_fee_bill else uow.charges).get(debit.charge_id)
+    assert owed is not None, f"debit {debit.end_to_end_id} collects nothing stored"
+    return owed
+
+
 @dataclass(frozen=True)
 class AnswerApplied:
     """What importing a bank file did."""
@@ -316,11 +352,10 @@ async def import_bank_answer(command: ImportBankAnswer, uow: BillingUnitOfWork) 
     settled = rejected = unchanged = 0
     for line in answer.lines:
         debit = debits[line.end_to_end_id]
-        charge = await uow.charges.get(debit.charge_id)
-        assert charge is not None
+        owed = await _owed(uow, debit)
         if line.settled:
             changed = debit.settle(now, answer.digest)
-            charge.collected(
+            owed.collected(
                 batch.batch_id,
                 Payment(
                     method=PaymentMethod.BANK_COLLECTION,
@@ -335,7 +370,7 @@ async def import_bank_answer(command: ImportBankAnswer, uow: BillingUnitOfWork) 
         else:
             assert line.reason_code is not None
             changed = debit.reject(line.reason_code, line.reason, now, answer.digest)
-            charge.collection_rejected(
+            owed.collection_rejected(
                 batch.batch_id, Rejection(batch.batch_id, line.reason_code, line.reason, now)
             )
             rejected += changed

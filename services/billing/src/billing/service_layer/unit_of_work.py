@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Protocol
 
@@ -13,6 +13,9 @@ from hotline_libs.working_calendars import Calendars
 
 from billing.domain.charge import Charge
 from billing.domain.collection import CollectionBatch, CollectionDebit, SiteCreditor
+from billing.domain.directory import DirectoryResident, DirectoryUnit
+from billing.domain.fee_bill import FeeBill
+from billing.domain.fee_contract import FeeContract
 from billing.domain.mandate import Mandate
 from billing.domain.price_list import PriceList
 from billing.domain.receipt import Receipt
@@ -104,6 +107,40 @@ class DebitRepository(Protocol):
         ...
 
 
+class FeeContractRepository(Protocol):
+    async def get(self, contract_no: object) -> FeeContract | None: ...
+    def add(self, contract: FeeContract) -> None: ...
+    async def of_unit(self, site_id: str, building: str, room: str) -> list[FeeContract]:
+        """The unit's contracts, earliest start first (for reading)."""
+        ...
+
+    async def running_in(self, site_id: str, first: date, last: date) -> list[FeeContract]:
+        """The site's contracts running on some day of [first, last], by unit (for
+        reading)."""
+        ...
+
+
+class FeeBillRepository(Protocol):
+    async def get(self, bill_id: object) -> FeeBill | None: ...
+    def add(self, bill: FeeBill) -> None: ...
+    async def collectable_at(self, site_id: str, batch_id: str) -> list[FeeBill]:
+        """The site's unpaid bills no other batch holds (tracked)."""
+        ...
+
+    async def of_contract_after(self, contract_no: str, month: date) -> list[FeeBill]:
+        """The contract's bills for months after ``month`` (for reading)."""
+        ...
+
+
+class Directory(Protocol):
+    """Billing's copy of intake's directory: units and residents, the latest record each."""
+
+    async def keep_unit(self, unit: DirectoryUnit) -> bool: ...
+    async def keep_resident(self, resident: DirectoryResident) -> bool: ...
+    async def unit(self, site_id: str, building: str, room: str) -> DirectoryUnit | None: ...
+    async def resident(self, resident_id: object) -> DirectoryResident | None: ...
+
+
 class BillingUnitOfWork(Protocol):
     charges: ChargeRepository
     price_lists: PriceListRepository
@@ -112,6 +149,9 @@ class BillingUnitOfWork(Protocol):
     creditors: CreditorRepository
     batches: BatchRepository
     debits: DebitRepository
+    fee_contracts: FeeContractRepository
+    fee_bills: FeeBillRepository
+    directory: Directory
     serials: Serials
     calendars: Calendars
     clock: Clock

@@ -216,6 +216,7 @@ class MongoDebits(_Quiet, AggregateRepository[CollectionDebit]):
             "reason": d.reason,
             "answered_at": d.answered_at,
             "answered_in": d.answered_in,
+            "for_fee_bill": d.for_fee_bill,
         }
 
     def from_document(self, document: Document) -> CollectionDebit:
@@ -236,6 +237,7 @@ class MongoDebits(_Quiet, AggregateRepository[CollectionDebit]):
             reason=document.get("reason"),
             answered_at=document.get("answered_at"),
             answered_in=document.get("answered_in"),
+            for_fee_bill=document.get("for_fee_bill", False),
         )
 
     async def in_batch(self, batch_id: str) -> AsyncIterator[CollectionDebit]:

@@ -50,6 +50,7 @@ class MongoReceipts(AggregateRepository[Receipt]):
             "voided_at": r.voided_at,
             "voided_by": r.voided_by,
             "void_reason": r.void_reason,
+            "for_fee_bill": r.for_fee_bill,
         }
 
     def from_document(self, document: Document) -> Receipt:
@@ -72,6 +73,7 @@ class MongoReceipts(AggregateRepository[Receipt]):
             voided_at=document.get("voided_at"),
             voided_by=document.get("voided_by"),
             void_reason=document.get("void_reason"),
+            for_fee_bill=document.get("for_fee_bill", False),
         )
 
     def to_integration(

@@ -16,6 +16,7 @@ from billing.adapters.mongo.collection import (
     MongoDebits,
     MongoMandates,
 )
+from billing.adapters.mongo.fees import MongoDirectory, MongoFeeBills, MongoFeeContracts
 from billing.adapters.mongo.price_lists import MongoPriceLists
 from billing.adapters.mongo.receipts import MongoReceipts
 
@@ -36,3 +37,6 @@ class MongoBillingUnitOfWork(UnitOfWork):
         self.creditors = MongoCreditors(db, self)
         self.batches = MongoBatches(db, self)
         self.debits = MongoDebits(db, self)
+        self.fee_contracts = MongoFeeContracts(db, self)
+        self.fee_bills = MongoFeeBills(db, self)
+        self.directory = MongoDirectory(db)

@@ -43,6 +43,19 @@ ACCESS: Access = {
     "download_batch_file": allow(Role.FINANCE, Role.ADMIN, personal_data=True),
     "mark_batch_sent": allow(Role.FINANCE, Role.ADMIN),
     "import_bank_answer": allow(Role.FINANCE, Role.ADMIN),
+    # management fees: finance keeps the contracts, deposits and bills and takes the fee at
+    # the service centre's desk; those who answer for a site's accounts read them
+    "record_fee_contract": allow(Role.FINANCE, Role.ADMIN, personal_data=True),
+    "list_fee_contracts": allow(ACCOUNTS, personal_data=True),
+    "get_fee_contract": allow(ACCOUNTS, personal_data=True),
+    "confirm_move_out": allow(Role.FINANCE, Role.SITE_MANAGER, Role.ADMIN, personal_data=True),
+    "hold_deposit": allow(Role.FINANCE, Role.ADMIN, personal_data=True),
+    "release_deposit": allow(Role.FINANCE, Role.ADMIN, personal_data=True),
+    "issue_fee_bills": allow(Role.FINANCE, Role.ADMIN),
+    "list_fee_bills": allow(ACCOUNTS, personal_data=True),
+    "get_fee_bill": allow(ACCOUNTS, personal_data=True),
+    "pay_fee_bill": allow(Role.FINANCE, Role.ADMIN, personal_data=True),
+    "get_fee_collection": allow(ACCOUNTS),
     # the day's served households, which the callback agents call back from too (BIL-15)
     "list_households_served": allow(ACCOUNTS, Role.AGENT, personal_data=True),
 }

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from hotline_libs.auth import CurrentPrincipal
 from hotline_libs.inputs import SHOWS_TEXT
+from hotline_libs.paging import MONTH
 from hotline_libs.tables import FILE_RESPONSES, Format, table_file
 from pydantic import BaseModel, Field
 
@@ -17,7 +18,6 @@ from dispatch.service_layer.reports import month_figures
 
 router = APIRouter(tags=["reports"])
 
-MONTH = r"^20\d{2}-(0[1-9]|1[0-2])$"
 FIGURES = [f.name for f in fields(Figures)]
 CHARTED = ("orders", "dispatched", "done", "reworked", "escalations", "voids")
 """What the XLSX report's chart draws per row."""

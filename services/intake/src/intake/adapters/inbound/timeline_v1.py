@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from contracts.billing.v1 import ChargeCollectionRejected, ChargePaid, ChargeRaised
+from contracts.billing.v1 import (
+    ChargeCollectionRejected,
+    ChargePaid,
+    ChargeRaised,
+    ManagementFeeReminderDue,
+)
 from contracts.callback.v1 import CallbackOverdue, CallbackScheduled
 from contracts.dispatch.v1 import (
     WorkOrderAwaitingTechnician,
@@ -115,7 +120,12 @@ def _summary(event: Event[Any]) -> tuple[str, dict[str, Any]]:
     return (event.EVENT_TYPE, {})
 
 
-def note_on_timeline(event: Event[Any]) -> NoteOnTimeline:
+def note_on_timeline(event: Event[Any]) -> NoteOnTimeline | None:
+    if (
+        isinstance(event, NotificationSent)
+        and event.payload.about_event_type == ManagementFeeReminderDue.EVENT_TYPE
+    ):
+        return None  # a message about a unit's fee bill, not about a request
     summary, details = _summary(event)
     return NoteOnTimeline(
         TimelineEntry(

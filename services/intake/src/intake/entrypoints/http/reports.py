@@ -10,6 +10,7 @@ from fastapi import APIRouter, Path, Query
 from hotline_libs.auth import CurrentPrincipal, Role
 from hotline_libs.errors import RuleViolation
 from hotline_libs.inputs import SHOWS_TEXT
+from hotline_libs.paging import MONTH
 from hotline_libs.service import Bus
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -22,7 +23,6 @@ from intake.service_layer.reports import month_figures
 
 router = APIRouter(tags=["reports"])
 
-MONTH = r"^20\d{2}-(0[1-9]|1[0-2])$"
 SIGNERS: dict[Stage, frozenset[Role]] = {
     Stage.PREPARED: frozenset({Role.SUPERVISOR}),
     Stage.REVIEWED: frozenset({Role.QUALITY_HEAD}),
