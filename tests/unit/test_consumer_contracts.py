@@ -145,6 +145,7 @@ CARRIES: dict[tuple[str, str], tuple[str, ...]] = {
     ("notification", "ServiceRequestAccepted"): ("request_id", "request_no"),
     ("notification", "WorkOrderDispatched"): ("request_id", "request_no"),
     ("notification", "ChargeRaised"): ("request_id", "request_no", "charge_no"),
+    ("notification", "ManagementFeeReminderDue"): ("bill_id", "bill_no", "owed", "late_fee"),
     ("notification", "ResidentReplied"): ("request_id", "request_no", "text"),
     ("notification", "IncidentClosed"): ("incident_id", "title", "closing_note"),
     ("notification", "SiteRecorded"): ("site_name", "recorded_at"),

@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from contracts.billing.v1 import ChargeCollectionRejected, ChargeRaised
+from contracts.billing.v1 import ChargeCollectionRejected, ChargeRaised, ManagementFeeReminderDue
 from contracts.dispatch.v1 import WorkOrderCompleted, WorkOrderDispatched, WorkOrderMonthReported
 from contracts.envelope import PaymentMethod, Resident
 from contracts.examples import canonical_examples
@@ -282,6 +282,60 @@ def test_fee04_a_rejected_debit_reminds_the_payer_why_and_how_to_pay() -> None:
     assert "（FF05）" in bare.body
 
 
+def fee_reminder(number: int = 3) -> ManagementFeeReminderDue:
+    example = canonical_examples()[ManagementFeeReminderDue]
+    assert isinstance(example, ManagementFeeReminderDue)
+    owner = example.payload.owner if number == 3 else None
+    payload = example.payload.model_copy(update={"reminder_no": number, "owner": owner})
+    return example.model_copy(update={"payload": payload})
+
+
+def test_fee03_fee14_a_fee_reminder_states_the_bill_the_late_fee_and_what_is_owed_today() -> None:
+    sms, mail = messages_for(events_v1.fee_reminder_due(fee_reminder(1)).occasion)
+    assert (sms.channel, mail.channel, sms.template) == (Channel.SMS, Channel.EMAIL, "fee_reminder")
+    assert "2026-12 物业管理费 MF-DMG-202612-3-1202（¥268.05）" in sms.body
+    assert (
+        "12月10日截止" in sms.body and "滞纳金 ¥4.15" in sms.body and "今日应缴 ¥272.20" in sms.body
+    )
+    assert "（第1次催缴）" in sms.body
+
+
+def tenant_pays(event: ManagementFeeReminderDue) -> ManagementFeeReminderDue:
+    """The same reminder when a tenant pays (the owner, 王芳, is liable)."""
+    tenant = event.payload.resident.model_copy(
+        update={"name": "李雷", "phone": "+8613900139000", "email": "li.lei@example.com"}
+    )
+    return event.model_copy(
+        update={"payload": event.payload.model_copy(update={"resident": tenant})}
+    )
+
+
+def test_fee04_fee05_the_third_reminder_warns_and_tells_the_owner_who_is_liable() -> None:
+    event = tenant_pays(fee_reminder(3))
+    owner = event.payload.owner
+    assert owner is not None
+    messages = messages_for(events_v1.fee_reminder_due(event).occasion)
+    by_template = {(m.template, m.channel): m for m in messages}
+    payer = by_template[("fee_reminder", Channel.SMS)]
+    assert payer.recipient == "+8613900139000" and "第三次催缴" in payer.body
+    to_owner = by_template[("fee_reminder_owner", Channel.SMS)]
+    assert to_owner.recipient == owner.phone
+    assert "使用人至今未缴，欠费最终由业主承担" in to_owner.body
+    assert ("fee_reminder_owner", Channel.EMAIL) in by_template
+
+
+async def test_fee14_the_report_of_a_sent_reminder_quotes_the_bill_for_billing_to_count() -> None:
+    notifier = Notifier()
+    event = fee_reminder(1)
+    await notifier.tell(events_v1.fee_reminder_due(event))
+    reports = notifier.store.published_of(NotificationSent)
+    assert {r.payload.channel.value for r in reports} == {"sms", "email"}
+    for report in reports:
+        assert report.payload.about_event_id == event.event_id
+        assert report.payload.about_event_type == "ManagementFeeReminderDue"
+        assert report.payload.request_id == event.payload.bill_id
+
+
 def test_the_dispatch_message_names_the_technician() -> None:
     dispatched = builders.work_order_dispatched(builders.request_accepted())
     (sms,) = messages_for(events_v1.work_order_dispatched(dispatched).occasion)
@@ -295,6 +349,8 @@ RESIDENT_TEMPLATES = frozenset(
         "work_order_dispatched",
         "charge_raised",
         "collection_rejected",
+        "fee_reminder",
+        "fee_reminder_owner",
         "progress_reported",
         "reply_given",
         "incident_closed",
@@ -319,6 +375,8 @@ def test_every_email_to_a_resident_greets_them_once() -> None:
         events_v1.work_order_dispatched(builders.work_order_dispatched(accepted)).occasion,
         events_v1.charge_raised(builders.charge_raised(builders.work_order_completed())).occasion,
         events_v1.collection_rejected(collection_rejected()).occasion,
+        events_v1.fee_reminder_due(fee_reminder(1)).occasion,
+        events_v1.fee_reminder_due(tenant_pays(fee_reminder(3))).occasion,
         events_v1.resident_replied(resident_replied(ReplyKind.PROGRESS)).occasion,
         events_v1.resident_replied(resident_replied(ReplyKind.REPLY)).occasion,
         events_v1.incident_closed(incident_closed((builders.resident(),))).occasion,
@@ -332,7 +390,8 @@ def test_every_email_to_a_resident_greets_them_once() -> None:
     ]
     assert {email.template for email in emails} == RESIDENT_TEMPLATES
     for email in emails:
-        assert email.body.startswith("王芳您好：\n\n"), email.template
+        name = "李雷" if email.recipient == "li.lei@example.com" else "王芳"
+        assert email.body.startswith(f"{name}您好：\n\n"), email.template
         assert email.body.count("您好") == 1, (email.template, email.body)
 
 
@@ -343,6 +402,7 @@ def test_residents_are_not_told_about_internal_events() -> None:
         WorkOrderDispatched,
         ChargeRaised,
         ChargeCollectionRejected,  # a reminder the charge is owed (FEE-04)
+        ManagementFeeReminderDue,  # a reminder the fee is owed (FEE-04, FEE-14)
         ResidentReplied,
         IncidentClosed,
         SiteRecorded,

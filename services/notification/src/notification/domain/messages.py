@@ -16,6 +16,7 @@ from notification.domain.occasions import (
     ChargeRaised,
     CollectionRejected,
     EmergencyReported,
+    FeeReminder,
     IncidentOver,
     MonthlyReport,
     MonthlyReportApproved,
@@ -196,6 +197,35 @@ def _collection_rejected(o: CollectionRejected) -> list[OutgoingMessage]:
     )
 
 
+FINAL_REMINDER = 3
+"""After the third reminder the site may act (FEE-04)."""
+
+
+def _fee_reminder(o: FeeReminder) -> list[OutgoingMessage]:
+    """The payer reminded of an overdue fee with its late fee to date (FEE-03, FEE-14); with
+    the third, the owner too, who answers for it (FEE-05)."""
+    owed = (
+        f"{o.month} 物业管理费 {o.bill_no}（¥{o.amount:.2f}）缴费期已于 {o.due_on.month}月{o.due_on.day}日截止，"
+        f"按每日万分之五计滞纳金 ¥{o.late_fee:.2f}，今日应缴 ¥{o.owed:.2f}。"
+    )
+    how = "请到服务中心缴纳，或转账后告知服务中心。"
+    if o.reminder_no >= FINAL_REMINDER:
+        how += "这是第三次催缴，仍未缴纳的，管理处将依规采取必要措施。"
+    else:
+        how += f"（第{o.reminder_no}次催缴）"
+    subject = f"物业管理费催缴通知：{o.bill_no}"
+    messages = _reach(o.recipient, "fee_reminder", subject, f"您的{owed}{how}")
+    if o.owner is not None:
+        unit = f"{o.owner.building}-{o.owner.room}"
+        messages += _reach(
+            o.owner,
+            "fee_reminder_owner",
+            subject,
+            f"您名下房屋 {unit} 的{owed}使用人至今未缴，欠费最终由业主承担。{how}",
+        )
+    return messages
+
+
 def _resident_answered(o: ResidentAnswered, site_name: str | None) -> list[OutgoingMessage]:
     """The written copy of word of progress or of a complaint's answer (CMP-16, KB-16)."""
     if not o.in_writing:
@@ -253,6 +283,8 @@ def messages_for(occasion: Occasion, site_name: str | None = None) -> list[Outgo
             messages = _charge_raised(occasion)
         case CollectionRejected():
             messages = _collection_rejected(occasion)
+        case FeeReminder():
+            messages = _fee_reminder(occasion)
         case ResidentAnswered():
             messages = _resident_answered(occasion, site_name)
         case IncidentOver():

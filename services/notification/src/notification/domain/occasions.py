@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 
@@ -91,6 +91,24 @@ class CollectionRejected:
     amount: Decimal
     reason_code: str
     reason: str | None
+
+
+@dataclass(frozen=True)
+class FeeReminder:
+    """A unit's management fee bill is overdue: the payer is reminded (催缴, FEE-14), and with
+    the third reminder the owner too, who is liable for the arrears (FEE-05). ``about.request_id``
+    is the bill's id, which notification's report of sending quotes for billing to count it."""
+
+    about: About
+    recipient: Recipient
+    owner: Recipient | None
+    bill_no: str
+    month: str
+    reminder_no: int
+    amount: Decimal
+    late_fee: Decimal
+    owed: Decimal
+    due_on: date
 
 
 class ReplyKind(enum.StrEnum):
@@ -272,6 +290,7 @@ Occasion = (
     | TechnicianAssigned
     | ChargeRaised
     | CollectionRejected
+    | FeeReminder
     | ResidentAnswered
     | IncidentOver
 )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from contracts.billing.v1 import ChargeCollectionRejected, ChargeRaised
+from contracts.billing.v1 import ChargeCollectionRejected, ChargeRaised, ManagementFeeReminderDue
 from contracts.dispatch.v1 import WorkOrderDispatched, WorkOrderMonthReported
 from contracts.intake.v1 import (
     EmergencyReported,
@@ -38,6 +38,7 @@ def subscriptions(bus: MessageBus) -> list[Subscription]:
             {
                 ChargeRaised: to_bus(bus, events_v1.charge_raised),
                 ChargeCollectionRejected: to_bus(bus, events_v1.collection_rejected),
+                ManagementFeeReminderDue: to_bus(bus, events_v1.fee_reminder_due),
             },
         ),
         Subscription(topics.INCIDENTS, {IncidentClosed: to_bus(bus, events_v1.incident_closed)}),

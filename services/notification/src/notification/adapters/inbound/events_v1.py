@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from contracts.billing.v1 import ChargeCollectionRejected, ChargeRaised
+from contracts.billing.v1 import ChargeCollectionRejected, ChargeRaised, ManagementFeeReminderDue
 from contracts.dispatch import v1 as v1_dispatch
 from contracts.dispatch.v1 import WorkOrderDispatched
 from contracts.envelope import Resident
@@ -37,6 +37,7 @@ from notification.domain.occasions import (
     ChargedLine,
     CollectionRejected,
     EmergencyReported,
+    FeeReminder,
     IncidentOver,
     Recipient,
     ReplyKind,
@@ -126,6 +127,27 @@ def collection_rejected(event: ChargeCollectionRejected) -> TellResident:
             amount=p.amount,
             reason_code=p.reason_code,
             reason=p.reason,
+        ),
+        causation_id=event.event_id,
+    )
+
+
+def fee_reminder_due(event: ManagementFeeReminderDue) -> TellResident:
+    """The reminder's messages are about the bill (its id stands for the request), so the
+    reports of sending them reach billing, which counts the reminder (FEE-14)."""
+    p = event.payload
+    return TellResident(
+        FeeReminder(
+            about=_about(event, p.bill_id),
+            recipient=_recipient(p.resident),
+            owner=_recipient(p.owner) if p.owner else None,
+            bill_no=p.bill_no,
+            month=p.month,
+            reminder_no=p.reminder_no,
+            amount=p.amount,
+            late_fee=p.late_fee,
+            owed=p.owed,
+            due_on=p.due_on,
         ),
         causation_id=event.event_id,
     )
