@@ -123,6 +123,13 @@ MATRIX_MANDATE = {
     "bank": "102791000123",
     "signed_on": "2025-03-01",
 }
+MATRIX_FEE_CONTRACT = {
+    "building": "MX",
+    "room": "101",
+    "kind": "residential",
+    "rate": "3.00",
+    "starts_on": "2026-01-01",
+}
 MATRIX_CREDITOR = {
     "name": "矩阵测试物业服务有限公司",
     "account": "61050110123456789012",
@@ -692,6 +699,47 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("billing", "mark_batch_sent"): _row(
         {R.FINANCE, R.ADMIN}, "record", "/collection-batches/{batch_id}/sending", lambda r: {}
     ),
+    ("billing", "record_fee_contract"): _row(
+        {R.FINANCE, R.ADMIN},
+        "site",
+        "/fee-contracts/MX-FEE-2",
+        lambda r: MATRIX_FEE_CONTRACT | {"site_id": r["site"], "room": "102"},
+    ),
+    ("billing", "list_fee_contracts"): _row(ACCOUNTS, "listing"),
+    ("billing", "get_fee_contract"): _row(ACCOUNTS, "record", "/fee-contracts/{contract_no}"),
+    ("billing", "confirm_move_out"): _row(
+        {R.FINANCE, R.SITE_MANAGER, R.ADMIN},
+        "record",
+        "/fee-contracts/{contract_no}/move-out",
+        lambda r: {"fee_cut_off": "2099-12-31"},
+    ),
+    ("billing", "hold_deposit"): _row(
+        {R.FINANCE, R.ADMIN},
+        "record",
+        "/fee-contracts/{contract_no}/deposits/management_fee",
+        lambda r: {"amount": "1.00", "held_on": r["today"], "reference": "MX-1"},
+    ),
+    ("billing", "release_deposit"): _row(
+        {R.FINANCE, R.ADMIN},
+        "record",
+        "/fee-contracts/{contract_no}/deposits/rent/release",
+        lambda r: {"released_on": r["today"], "deducted": "0.00", "reference": "MX-1"},
+    ),
+    ("billing", "issue_fee_bills"): _row(
+        {R.FINANCE, R.ADMIN},
+        "site",
+        "/fee-bills",
+        lambda r: {"site_id": r["site"], "month": r["month"]},
+    ),
+    ("billing", "list_fee_bills"): _row(ACCOUNTS, "listing"),
+    ("billing", "get_fee_bill"): _row(ACCOUNTS, "record", "/fee-bills/{bill_id}"),
+    ("billing", "pay_fee_bill"): _row(
+        {R.FINANCE, R.ADMIN},
+        "record",
+        "/fee-bills/{bill_id}/payments",
+        lambda r: {"method": "wechat_pay", "reference": "MX-1", "amount": "0.01"},
+    ),
+    ("billing", "get_fee_collection"): _row(ACCOUNTS, "site", "/fee-collection/{site}/{month}"),
     ("billing", "get_cash_day"): _row(ACCOUNTS, "site", "/cash-days/{site}/{today}"),
     ("billing", "list_households_served"): _row(
         ACCOUNTS | {R.AGENT}, "site", "/households-served/{site}/{today}"
@@ -942,6 +990,30 @@ async def records_at_own_site(platform: Stack) -> dict[str, str]:
     callback = await eventually(
         lambda: first("callback", "/callbacks", Role.ADMIN), what="the callback"
     )
+    # the unit MX-101's fee contract and this month's bill, once billing has heard of the unit
+    month = datetime.now(UTC).strftime("%Y-%m")
+    async with client(platform, "billing") as billing:
+        contract = await billing.put(
+            "/fee-contracts/MX-FEE-1",
+            json=MATRIX_FEE_CONTRACT | {"site_id": OWN},
+            headers={**auth(Role.FINANCE, [OWN]), "Idempotency-Key": str(uuid.uuid4())},
+        )
+        assert contract.status_code == 200, contract.text
+
+        async def billed() -> dict[str, Any] | None:
+            run = await billing.post(
+                "/fee-bills",
+                json={"site_id": OWN, "month": month},
+                headers={**auth(Role.FINANCE, [OWN]), "Idempotency-Key": str(uuid.uuid4())},
+            )
+            assert run.status_code == 200, run.text
+            found = await billing.get(
+                "/fee-bills", params={"site_id": OWN, "month": month}, headers=auth(Role.ADMIN)
+            )
+            items: list[dict[str, Any]] = found.json()["items"]
+            return items[0] if items else None
+
+        bill = await eventually(billed, what="the unit's fee bill")
     return {
         "site": OWN,
         "request_id": paid["request_id"],
@@ -955,6 +1027,9 @@ async def records_at_own_site(platform: Stack) -> dict[str, str]:
         "collection_date": collection_date,
         "batch_id": batch.json()["batch_id"],
         "receipt_number": issued.json()["number"],
+        "contract_no": "MX-FEE-1",
+        "month": month,
+        "bill_id": bill["bill_id"],
         "callback_id": callback["callback_id"],
         "technician_id": f"{OWN}-mx-{uuid.uuid4().hex[:6]}",
         **answers,

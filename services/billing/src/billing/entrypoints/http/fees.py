@@ -628,8 +628,7 @@ async def get_fee_collection(
     reader: Reader,
     principal: CurrentPrincipal,
 ) -> FeeCollectionOut:
-    if not principal.may_act_for(site_id):
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no site {site_id!r}")
+    principal.require_site(site_id)
     now = reader.clock()
     figures = fee_collection(month, await reader.fee_bills.of_month(site_id, month), now)
     return FeeCollectionOut(
