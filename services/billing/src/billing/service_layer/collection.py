@@ -16,14 +16,14 @@ from typing import BinaryIO, Protocol
 from hotline_libs.aggregate import Clock
 from hotline_libs.errors import Conflict, NotFound, RuleViolation
 
-from billing.adapters.bank_files.pain008 import (
+from billing.adapters.bank_files.collection_file import (
     Account,
     BankFileError,
     CollectionFile,
     Creditor,
     Debit,
-    astream_pain008,
 )
+from billing.adapters.bank_files.pain008 import astream_pain008
 from billing.domain.charge import Payment, PaymentMethod, Rejection
 from billing.domain.collection import (
     ZERO,
