@@ -470,8 +470,9 @@ async def download_batch_file(
     )
 
 
-DOMESTIC_SPECS = spec_names()
-"""The domestic bank file layouts shipped (``adapters/bank_files/specs/<name>.toml``)."""
+DOMESTIC_SPECS = tuple(shipped_spec(name).name for name in spec_names())
+"""The domestic bank file layouts shipped (``adapters/bank_files/specs/<name>.toml``), each read
+when billing starts: a spec that cannot be used stops it with the key at fault named."""
 SpecName = Annotated[
     str,
     Query(
