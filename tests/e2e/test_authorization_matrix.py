@@ -693,6 +693,11 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("billing", "download_batch_file"): _row(
         {R.FINANCE, R.ADMIN}, "record", "/collection-batches/{batch_id}/pain008"
     ),
+    ("billing", "download_domestic_file"): _row(
+        {R.FINANCE, R.ADMIN},
+        "record",
+        "/collection-batches/{batch_id}/domestic-file?spec=generic_cn",
+    ),
     ("billing", "import_bank_answer"): _row(
         {R.FINANCE, R.ADMIN}, "record", "/collection-batches/{batch_id}/answers", lambda r: {}
     ),

@@ -122,6 +122,7 @@ async def test_a_file_with_a_line_that_cannot_apply_is_refused_whole_naming_each
             Answered(charges[0].charge_no, "80.00"),
             Answered("CH-DMG-20261123-9999", "10.00"),
             Answered(charges[1].charge_no, "105.00"),
+            Answered(charges[0].charge_no, "80.00"),
         ],
     )
     with pytest.raises(RuleViolation, match="nothing was applied") as refused:
@@ -129,6 +130,7 @@ async def test_a_file_with_a_line_that_cannot_apply_is_refused_whole_naming_each
     assert refused.value.errors == (
         ("transaction 2", f"CH-DMG-20261123-9999 is not a debit of batch {batch.batch_id}"),
         ("transaction 3", f"{charges[1].charge_no} was 150.00; the bank says 105.00"),
+        ("transaction 4", f"{charges[0].charge_no} is answered twice in the file"),
     )
     debits = billing.store.saved("collection_debits").values()
     assert {d.status for d in debits} == {DebitStatus.PENDING}

@@ -12,16 +12,14 @@ from importlib.resources import files
 from pathlib import Path
 
 import pytest
-from billing.adapters.bank_files.pain008 import (
-    NAMESPACE,
+from billing.adapters.bank_files.collection_file import (
     Account,
     BankFileError,
     CollectionFile,
     Creditor,
     Debit,
-    stream_pain008,
-    write_pain008,
 )
+from billing.adapters.bank_files.pain008 import NAMESPACE, stream_pain008, write_pain008
 from lxml import etree
 
 XSD = etree.XMLSchema(etree.parse(str(files("sepaxml") / "schemas" / "pain.008.001.08.xsd")))

@@ -22,13 +22,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from billing.adapters.bank_files.pain008 import (
+from billing.adapters.bank_files.collection_file import (
     Account,
     CollectionFile,
     Creditor,
     Debit,
-    write_pain008,
 )
+from billing.adapters.bank_files.pain008 import write_pain008
 
 MILLION, COMPARED = 1_000_000, 100_000
 CREDITOR = Creditor(

@@ -200,7 +200,8 @@ class MarkBatchSent:
 
 @dataclass(frozen=True)
 class ImportBankAnswer:
-    """The bank's answer to a batch (pain.002 or camt.054), read: settle and reject its debits."""
+    """The bank's answer to a batch (pain.002, camt.054 or a domestic return file), read: settle
+    and reject its debits."""
 
     batch_id: str
     answer: BankAnswerLines
@@ -225,6 +226,8 @@ class BankAnswerLines:
     digest: str
     original_message_id: str | None
     lines: tuple[AnsweredDebit, ...]
+    positions: str = "transaction"
+    """What a line's position counts (``transaction``, or ``line`` of a return file)."""
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ day) claims the rest and finishes it; a charge is never in two batches.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import BinaryIO, Protocol
@@ -16,14 +16,14 @@ from typing import BinaryIO, Protocol
 from hotline_libs.aggregate import Clock
 from hotline_libs.errors import Conflict, NotFound, RuleViolation
 
-from billing.adapters.bank_files.pain008 import (
+from billing.adapters.bank_files.collection_file import (
     Account,
     BankFileError,
     CollectionFile,
     Creditor,
     Debit,
-    astream_pain008,
 )
+from billing.adapters.bank_files.pain008 import astream_pain008
 from billing.domain.charge import Charge, Payment, PaymentMethod, Rejection
 from billing.domain.collection import (
     ZERO,
@@ -239,8 +239,18 @@ class BatchFileReader(Protocol):
     def clock(self) -> Clock: ...
 
 
-async def write_batch_file(uow: BatchFileReader, batch: CollectionBatch, out: BinaryIO) -> None:
-    """The batch as a pain.008 file, streamed from its stored debits."""
+BatchFileWriter = Callable[[BinaryIO, CollectionFile, AsyncIterable[Debit]], Awaitable[None]]
+"""A bank file's writer: the pain.008's, or a domestic bank's with its spec."""
+
+
+async def write_batch_file(
+    uow: BatchFileReader,
+    batch: CollectionBatch,
+    out: BinaryIO,
+    write: BatchFileWriter = astream_pain008,
+) -> None:
+    """The batch as a bank file (pain.008 unless told otherwise), streamed from its stored
+    debits."""
     creditor = await uow.creditors.get(batch.site_id)
     if creditor is None:
         raise RuleViolation(f"site {batch.site_id!r} has no collecting account")
@@ -272,7 +282,7 @@ async def write_batch_file(uow: BatchFileReader, batch: CollectionBatch, out: Bi
             )
 
     try:
-        await astream_pain008(out, header, debits())
+        await write(out, header, debits())
     except BankFileError as unwritable:
         raise RuleViolation(f"batch {batch.batch_id} cannot be written: {unwritable}") from None
 
@@ -323,7 +333,7 @@ async def import_bank_answer(command: ImportBankAnswer, uow: BillingUnitOfWork) 
     errors: list[tuple[str, str]] = []
     seen: set[str] = set()
     for line in answer.lines:
-        where = f"transaction {line.position}"
+        where = f"{answer.positions} {line.position}"
         debit = debits.get(line.end_to_end_id)
         if line.end_to_end_id in seen:
             errors.append((where, f"{line.end_to_end_id} is answered twice in the file"))

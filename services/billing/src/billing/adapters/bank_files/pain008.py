@@ -18,12 +18,18 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import AsyncIterable, Iterable
-from dataclasses import dataclass
-from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import BinaryIO
 
+from billing.adapters.bank_files.collection_file import (
+    Account,
+    BankFileError,
+    CollectionFile,
+    Debit,
+    Tally,
+    checked_amount,
+)
 from billing.domain.mandate import BIC
 
 NAMESPACE = "urn:iso:std:iso:20022:tech:xsd:pain.008.001.08"
@@ -32,62 +38,6 @@ CHUNK = 2_000
 
 IBAN = re.compile(r"[A-Z]{2}[0-9]{2}[a-zA-Z0-9]{1,30}")
 XML_UNSAFE = re.compile(r"[&<>\"\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
-class BankFileError(ValueError):
-    """The batch cannot be written as a valid file; the message names the debit and the field."""
-
-
-@dataclass(frozen=True)
-class Account:
-    """An account at a bank: an IBAN, or a domestic account number, and the bank by its BIC or
-    its clearing member id (a CNAPS code for a Chinese bank)."""
-
-    number: str
-    bank: str
-
-    def check(self, where: str) -> None:
-        if not 1 <= len(self.number) <= 34:
-            raise BankFileError(f"{where}: the account number must be 1 to 34 characters")
-        if not 1 <= len(self.bank) <= 35:
-            raise BankFileError(f"{where}: the bank identifier must be 1 to 35 characters")
-
-
-@dataclass(frozen=True)
-class Creditor:
-    """The site's company collecting: its name, its account and its creditor scheme id."""
-
-    name: str
-    account: Account
-    scheme_id: str | None = None
-
-
-@dataclass(frozen=True)
-class Debit:
-    """One debit of the batch: a charge or a fee owed, on the payer's mandate."""
-
-    end_to_end_id: str
-    amount: Decimal
-    mandate_id: str
-    mandate_signed_on: date
-    debtor_name: str
-    debtor_account: Account
-    remittance: str
-
-
-@dataclass(frozen=True)
-class CollectionFile:
-    """The batch's header: who collects, when, and what the debits add up to."""
-
-    message_id: str
-    created_at: datetime
-    collection_date: date
-    creditor: Creditor
-    number_of_debits: int
-    control_sum: Decimal
-    currency: str = "CNY"
-    sequence: str = "RCUR"
-    """Recurring monthly collection on a standing mandate."""
 
 
 def _text(value: str, limit: int, where: str) -> str:
@@ -118,9 +68,7 @@ def _agent(account: Account, where: str) -> str:
 
 
 def _amount(amount: Decimal, where: str) -> str:
-    if amount <= 0 or amount.as_tuple().exponent < -2:  # type: ignore[operator]
-        raise BankFileError(f"{where}: the amount must be above zero, in fen at most")
-    return f"{amount:.2f}"
+    return f"{checked_amount(amount, where):.2f}"
 
 
 def _header(file: CollectionFile) -> bytes:
@@ -178,14 +126,12 @@ class _Stream:
         if not re.fullmatch(r"[A-Z]{3}", file.currency):
             raise BankFileError(f"currency {file.currency!r} is not an ISO 4217 code")
         self.out, self.file = out, file
-        self.count, self.total = 0, Decimal(0)
+        self.tally = Tally(file)
         self.chunk: list[str] = []
         out.write(_header(file))
 
     def add(self, debit: Debit) -> None:
-        self.count += 1
-        self.total += debit.amount
-        self.chunk.append(_debit(debit, self.file.currency, self.count))
+        self.chunk.append(_debit(debit, self.file.currency, self.tally.add(debit)))
         if len(self.chunk) == CHUNK:
             self.out.write("".join(self.chunk).encode())
             self.chunk.clear()
@@ -193,13 +139,7 @@ class _Stream:
     def finish(self) -> None:
         self.out.write("".join(self.chunk).encode())
         self.out.write(FOOTER)
-        file = self.file
-        if self.count != file.number_of_debits or self.total != file.control_sum:
-            raise BankFileError(
-                f"the debits written ({self.count}, {self.total:.2f}) differ from the batch's "
-                f"header ({file.number_of_debits}, {file.control_sum:.2f}): the batch changed "
-                "while it was written"
-            )
+        self.tally.check()
 
 
 def stream_pain008(out: BinaryIO, file: CollectionFile, debits: Iterable[Debit]) -> None:

@@ -57,13 +57,16 @@ class AnswerLine:
 @dataclass(frozen=True)
 class BankAnswer:
     kind: str
-    """pain.002 or camt.054."""
+    """pain.002, camt.054, or ``domestic:<spec>`` for a domestic bank's return file."""
     digest: str
     """SHA-256 of the file's bytes: the same file twice is recognised."""
     message_id: str | None
     original_message_id: str | None
-    """The collection file it answers, when it says (pain.002 does)."""
+    """The collection file it answers, when it says (pain.002 and a domestic header do)."""
     lines: tuple[AnswerLine, ...] = field(default_factory=tuple)
+    positions: str = "transaction"
+    """What a line's position counts, as errors name it: the n-th ``transaction`` answered, or
+    the ``line`` of a domestic return file."""
 
 
 def _local(tag: str) -> str:

@@ -41,6 +41,7 @@ ACCESS: Access = {
     "get_batch": allow(ACCOUNTS),
     "list_batch_debits": allow(ACCOUNTS, personal_data=True),
     "download_batch_file": allow(Role.FINANCE, Role.ADMIN, personal_data=True),
+    "download_domestic_file": allow(Role.FINANCE, Role.ADMIN, personal_data=True),
     "mark_batch_sent": allow(Role.FINANCE, Role.ADMIN),
     "import_bank_answer": allow(Role.FINANCE, Role.ADMIN),
     # management fees: finance keeps the contracts, deposits and bills and takes the fee at

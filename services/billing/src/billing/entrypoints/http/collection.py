@@ -1,11 +1,13 @@
 """Bank collection (银行托收): residents' mandates, the sites' collecting accounts, collection
-batches from gathering to the pain.008 file sent to the bank (FEE-02, BIL-05)."""
+batches from gathering to the file sent to the bank (ISO 20022 pain.008, or a domestic bank's
+batch collection file) and the bank's answer (FEE-02, BIL-05)."""
 
 from __future__ import annotations
 
+import functools
 import tempfile
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import date, datetime
 from typing import Annotated
 
@@ -19,7 +21,22 @@ from hotline_libs.paging import IsoDate, Page, Paging, SiteFilter, page_of
 from hotline_libs.service import Bus
 from pydantic import BaseModel, ConfigDict, Field
 
-from billing.adapters.bank_files.returns import MAX_BYTES, AnswerRefused, Outcome, read_answer
+from billing.adapters.bank_files.domestic import astream_domestic
+from billing.adapters.bank_files.domestic_returns import read_domestic_answer
+from billing.adapters.bank_files.domestic_spec import (
+    DomesticSpec,
+    UnknownSpec,
+    shipped_spec,
+    spec_names,
+)
+from billing.adapters.bank_files.pain008 import astream_pain008
+from billing.adapters.bank_files.returns import (
+    MAX_BYTES,
+    AnswerRefused,
+    BankAnswer,
+    Outcome,
+    read_answer,
+)
 from billing.domain.collection import BatchStatus, CollectionBatch, DebitStatus, SiteCreditor
 from billing.domain.commands import (
     AnsweredDebit,
@@ -33,7 +50,7 @@ from billing.domain.commands import (
 )
 from billing.domain.mandate import Mandate, MandateStatus
 from billing.entrypoints.http import Reader
-from billing.service_layer.collection import write_batch_file
+from billing.service_layer.collection import BatchFileWriter, write_batch_file
 
 router = APIRouter(tags=["bank collection"])
 
@@ -407,19 +424,18 @@ async def list_batch_debits(
     ]
 
 
-@router.get(
-    "/collection-batches/{batch_id}/pain008",
-    summary="The batch as an ISO 20022 pain.008.001.08 file for the bank",
-    response_class=StreamingResponse,
-    responses={200: {"content": {"application/xml": {}}}},
-)
-async def download_batch_file(
-    batch_id: BatchId, reader: Reader, principal: CurrentPrincipal
+async def _streamed(
+    reader: Reader,
+    batch: CollectionBatch,
+    write: BatchFileWriter,
+    media_type: str,
+    filename: str,
 ) -> StreamingResponse:
-    batch = await _batch(reader, principal, batch_id)
+    """The batch's file written to a spool first (an unwritable batch is a 422 before any byte
+    is sent), then streamed."""
     spool = tempfile.SpooledTemporaryFile(max_size=8 << 20)  # noqa: SIM115 (handed on, closed below)
     try:
-        await write_batch_file(reader, batch, spool)  # type: ignore[arg-type]
+        await write_batch_file(reader, batch, spool, write)  # type: ignore[arg-type]
     except Exception:
         spool.close()
         raise
@@ -434,8 +450,74 @@ async def download_batch_file(
 
     return StreamingResponse(
         chunks(),
-        media_type="application/xml",
-        headers={"Content-Disposition": f'attachment; filename="{batch.batch_id}.xml"'},
+        media_type=media_type,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@router.get(
+    "/collection-batches/{batch_id}/pain008",
+    summary="The batch as an ISO 20022 pain.008.001.08 file for the bank",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"application/xml": {}}}},
+)
+async def download_batch_file(
+    batch_id: BatchId, reader: Reader, principal: CurrentPrincipal
+) -> StreamingResponse:
+    batch = await _batch(reader, principal, batch_id)
+    return await _streamed(
+        reader, batch, astream_pain008, "application/xml", f"{batch.batch_id}.xml"
+    )
+
+
+DOMESTIC_SPECS = tuple(shipped_spec(name).name for name in spec_names())
+"""The domestic bank file layouts shipped (``adapters/bank_files/specs/<name>.toml``), each read
+when billing starts: a spec that cannot be used stops it with the key at fault named."""
+SpecName = Annotated[
+    str,
+    Query(
+        description="The bank's layout: the name of a spec file shipped with billing",
+        json_schema_extra={"enum": list(DOMESTIC_SPECS)},
+        examples=["generic_cn"],
+    ),
+]
+
+
+def _spec(name: str, field: str) -> DomesticSpec:
+    try:
+        return shipped_spec(name)
+    except UnknownSpec as unknown:
+        raise RuleViolation(str(unknown), field=field) from None
+
+
+@router.get(
+    "/collection-batches/{batch_id}/domestic-file",
+    summary="The batch as a domestic bank's batch collection file (批量代收), laid out by a spec",
+    description="The same debits, count and control sum as the pain.008, in the layout of a "
+    "Chinese bank's batch collection file: a header with the count and total, a line per debit, "
+    "a trailer with what was written, in the spec's encoding (GBK for `generic_cn`, a generic "
+    "layout: a site adds its bank's spec file beside it). A value the bank's file cannot hold (a "
+    "character GBK lacks, the separator, wider than its column) is a 422 naming the debit and "
+    "the column; the bank's return file comes back through `POST .../answers?format=domestic:"
+    "<spec>`.",
+    response_class=StreamingResponse,
+    responses={
+        200: {"content": {"text/plain": {}}},
+        409: {"description": "Still gathering, or no debits"},
+        422: {"description": "No such spec (the known ones named), or a debit it cannot hold"},
+    },
+)
+async def download_domestic_file(
+    batch_id: BatchId, spec: SpecName, reader: Reader, principal: CurrentPrincipal
+) -> StreamingResponse:
+    batch = await _batch(reader, principal, batch_id)
+    layout = _spec(spec, "spec")
+    return await _streamed(
+        reader,
+        batch,
+        functools.partial(astream_domestic, spec=layout),
+        f"text/plain; charset={layout.encoding}",
+        f"{batch.batch_id}-{layout.name}.txt",
     )
 
 
@@ -461,21 +543,51 @@ ANSWER_EXAMPLE = (
     "</OrgnlPmtInfAndSts></CstmrPmtStsRpt></Document>"
 )
 """A payment status report rejecting one debit for insufficient funds."""
+DOMESTIC_ANSWER_EXAMPLE = (
+    "H|61050110123456789012|COL-DMG-20261204|20261204|2|230.00\r\n"
+    "D|1|6222020200112233445|王芳|80.00|MD-DMG-000001|CH-DMG-20261123-0001|S|0000|交易成功\r\n"
+    "D|2|6222020200112233446|李四|150.00|MD-DMG-000002|CH-DMG-20261123-0002|F|1001|余额不足\r\n"
+    "T|2|230.00|1|80.00|1|150.00\r\n"
+)
+"""A return file in the ``generic_cn`` layout (sent in GBK) rejecting one debit."""
+ISO_20022 = "iso20022"
+ANSWER_FORMATS = (ISO_20022, *(f"domestic:{name}" for name in DOMESTIC_SPECS))
 
 
 class AnswerOut(BaseModel):
     batch: BatchOut
-    kind: str = Field(description="pain.002 or camt.054")
+    kind: str = Field(description="pain.002, camt.054, or domestic:<spec>")
     settled: int = Field(description="Debits this file settled")
     rejected: int = Field(description="Debits this file rejected (owed again, payer reminded)")
     unchanged: int = Field(description="Lines answered already, by this file or an earlier one")
     already_imported: bool = Field(description="The same file was imported before: nothing done")
 
 
+def _answer_reader(answer_format: str) -> Callable[[bytes], BankAnswer]:
+    """What reads the body in ``answer_format``; a 422 naming the formats for another."""
+    if answer_format == ISO_20022:
+        return read_answer
+    if answer_format.startswith("domestic:"):
+        spec = _spec(answer_format.removeprefix("domestic:"), "format")
+        return functools.partial(read_domestic_answer, spec=spec)
+    raise RuleViolation(
+        f"no bank answer format {answer_format!r}: the formats are {', '.join(ANSWER_FORMATS)}",
+        field="format",
+    )
+
+
 @router.post(
     "/collection-batches/{batch_id}/answers",
-    summary="Import the bank's answer to a batch (ISO 20022 pain.002 or camt.054): settle and "
-    "reject its debits, all lines or none; the same file twice changes nothing",
+    summary="Import the bank's answer to a batch (ISO 20022 pain.002 or camt.054, or a domestic "
+    "bank's return file): settle and reject its debits, all lines or none; the same file twice "
+    "changes nothing",
+    description="The body is the bank's file as it came, and `format` says what it is: "
+    "`iso20022` (the default) for a pain.002 payment status report or a camt.054 notification "
+    "(XML, told apart by their namespace); `domestic:<spec>` for a domestic bank's return file "
+    "(回盘文件) laid out by that spec, in its encoding (GBK for `domestic:generic_cn`). The "
+    "Content-Type does not decide. Every line is checked before any is applied: a file with one "
+    "line that cannot be read or applied is refused whole (422), each fault named by its "
+    "transaction or line number, and changes nothing.",
     openapi_extra={
         "requestBody": {
             "required": True,
@@ -483,7 +595,11 @@ class AnswerOut(BaseModel):
                 "application/xml": {
                     "schema": {"type": "string", "format": "binary"},
                     "example": ANSWER_EXAMPLE,
-                }
+                },
+                "text/plain": {
+                    "schema": {"type": "string", "format": "binary"},
+                    "example": DOMESTIC_ANSWER_EXAMPLE,
+                },
             },
         }
     },
@@ -494,9 +610,23 @@ class AnswerOut(BaseModel):
     },
 )
 async def import_bank_answer(
-    batch_id: BatchId, request: Request, reader: Reader, principal: CurrentPrincipal, bus: Bus
+    batch_id: BatchId,
+    request: Request,
+    reader: Reader,
+    principal: CurrentPrincipal,
+    bus: Bus,
+    answer_format: Annotated[
+        str,
+        Query(
+            alias="format",
+            description="iso20022 (pain.002 or camt.054), or domestic:<spec> for a domestic "
+            "bank's return file",
+            json_schema_extra={"enum": list(ANSWER_FORMATS)},
+        ),
+    ] = ISO_20022,
 ) -> AnswerOut:
     await _batch(reader, principal, batch_id)  # another site's batch is not found, unread
+    read = _answer_reader(answer_format)
     data = bytearray()
     async for block in request.stream():
         data += block
@@ -506,7 +636,7 @@ async def import_bank_answer(
                 f"a bank answer is at most {MAX_BYTES:,} bytes",
             )
     try:
-        answer = read_answer(bytes(data))
+        answer = read(bytes(data))
     except AnswerRefused as refused:
         raise RuleViolation(
             "the file is not a bank answer billing can read; nothing was applied",
@@ -530,6 +660,7 @@ async def import_bank_answer(
                     )
                     for line in answer.lines
                 ),
+                positions=answer.positions,
             ),
             imported_by=principal.who,
             visible_sites=principal.visible_sites,
