@@ -822,5 +822,5 @@ def test_the_screens_speak_english_when_asked() -> None:
     assert (
         "Control sum" in batch and "Mark sent" in batch and "Left out: no active mandate" in batch
     )
-    assert "Bank collection" in batch and "Collecting account" in batch
+    assert "Bank collection" in batch and "Collecting account" in batch and "Price lists" in batch
     assert "Record a mandate" in listed and "Account holder" in listed and "Active" in listed

@@ -31,6 +31,7 @@ from console.entrypoints.web import (
     mandates,
     owed,
     phone_book,
+    price_lists,
     receipts,
     reception_script,
     redirect,
@@ -92,6 +93,7 @@ def create_app(settings: ConsoleSettings | None = None) -> FastAPI:
     app.include_router(collection_batches.router)
     app.include_router(mandates.router)
     app.include_router(site_creditors.router)
+    app.include_router(price_lists.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/assets/htmx.min.js", include_in_schema=False)

@@ -1140,6 +1140,43 @@ TEXT: Mapping[str, tuple[str, str]] = {
     "debit_settled": ("已扣款", "Settled"),
     "debit_rejected": ("被退回", "Rejected"),
     "debits_none": ("没有扣款", "No debits"),
+    # -- price lists (BIL-01 to BIL-04) ----------------------------------------------------------
+    "price_lists": ("价目表", "Price lists"),
+    "price_versions": ("价目表版本", "Versions"),
+    "price_list_none": ("该项目尚无价目表", "The site has no price list yet"),
+    "price_effective_from": ("生效时间", "In effect from"),
+    "price_approval_ref": ("物价审批/备案文号", "Approval reference"),
+    "price_in_effect": ("现行", "In effect"),
+    "price_scheduled": ("待生效", "Scheduled"),
+    "price_superseded": ("已停用", "Superseded"),
+    "price_items_of": ("价目表项目 · 版本", "Items of version"),
+    "price_item_name": ("名称", "Name"),
+    "price_item_name_en": ("英文名称", "English name"),
+    "price_unit": ("单位", "Unit"),
+    "price_unit_price_yuan": ("单价（元）", "Unit price (CNY)"),
+    "price_item_kind": ("类别", "Kind"),
+    "item_kind_routine": ("常规服务（含在物业费内）", "Routine (in the management fee)"),
+    "item_kind_special_paid": ("特约服务（有偿）", "Special paid service"),
+    "item_kind_business": ("经营性服务", "Business service"),
+    "price_set_item": ("设置项目价格", "Set an item's price"),
+    "price_set_item_hint": (
+        "新增或更正一个项目，立即生效（沿用现行审批文号生成新版本）；待计价的收费单随即重新计价。",
+        "Add an item or correct one, in effect at once (a new version under the same "
+        "approval); charges waiting for it are priced.",
+    ),
+    "price_scheduled_ahead": (
+        "已有待生效的版本：单项修改须通过其后的新版本进行。",
+        "A version is scheduled ahead: correct the list through a new version after it.",
+    ),
+    "price_item_code_needed": ("请填写项目代码。", "Give the item's code."),
+    "price_schedule_version": ("安排新版本", "Schedule a new version"),
+    "price_schedule_version_hint": (
+        "新版本包含全部项目，自所填时间（项目当地时间）起生效；清空代码的行不纳入，空行用于新增项目。",
+        "A new version holds every item, in effect from the moment given (the site's time); a "
+        "row whose code is emptied is left out, blank rows add items.",
+    ),
+    "price_done_item": ("已设置价格：", "Price set: "),
+    "price_done_version": ("新版本已安排。", "New version scheduled."),
 }
 
 ROLES: Mapping[str, tuple[str, str]] = {

@@ -701,3 +701,35 @@ class HotlineApi:
         )
         found: dict[str, Any] = response.json()
         return found
+
+    # -- billing: the sites' price lists (BIL-01 to BIL-04) ------------------------------------
+    async def price_list_versions(self, site_id: str) -> dict[str, Any]:
+        """Every version of the site's list, oldest first, each with its items; 404 while the
+        site has none."""
+        return await self._call(
+            "billing", "GET", f"/price-lists/{quote(site_id, safe='')}/versions"
+        )
+
+    async def schedule_price_list(
+        self, site_id: str, body: dict[str, Any], key: str
+    ) -> dict[str, Any]:
+        """A whole new version (effective_from, approval_ref, items) from a moment on."""
+        found: dict[str, Any] = await self._billing_change(
+            f"/price-lists/{quote(site_id, safe='')}/versions", body, key
+        )
+        return found
+
+    async def set_price_list_item(
+        self, site_id: str, item_code: str, body: dict[str, Any], key: str
+    ) -> list[dict[str, Any]]:
+        """Add or correct one item, in effect at once (a new version under the same approval);
+        billing answers the items in effect after it, or 409 while a later version waits."""
+        response = await self._send(
+            "billing",
+            "PUT",
+            f"/price-lists/{quote(site_id, safe='')}/items/{quote(item_code, safe='')}",
+            json=body,
+            headers={"Idempotency-Key": key},
+        )
+        items: list[dict[str, Any]] = response.json()
+        return items

@@ -179,8 +179,15 @@ HOUSEHOLDS_SERVED_READERS = ACCOUNT_READERS | {Role.AGENT}
 and the agents who call them back (billing's list_households_served)."""
 
 ACCOUNT_KEEPERS = frozenset({Role.FINANCE, Role.SITE_MANAGER, Role.ADMIN})
-"""Who records the account a site's company collects into (billing's record_site_creditor):
-finance, and the site's manager who answers for the site's accounts."""
+"""Who records the account a site's company collects into (billing's record_site_creditor) and
+keeps the site's price list, scheduling a new version or setting an item's price (billing's
+schedule_price_list and set_price_list_item): finance, and the site's manager who answers for
+the site's accounts."""
+PRICE_LIST_READERS = ACCOUNT_READERS
+"""Who opens the price-list screen with its versions and approvals: the accounts' readers.
+Billing lets every member of staff read the versions; the agents quote prices from intake's copy
+on the call (the register form), so the finance screen stays with those who answer for the
+accounts."""
 
 FINANCE_SCREENS = (
     Screen("charges", "/charges", ACCOUNT_READERS),
@@ -190,13 +197,14 @@ FINANCE_SCREENS = (
     Screen("collection_batches", "/collection-batches", ACCOUNT_READERS),
     Screen("mandates", "/mandates", ACCOUNT_READERS),
     Screen("site_creditors", "/site-creditors", ACCOUNT_READERS),
+    Screen("price_lists", "/price-lists", PRICE_LIST_READERS),
 )
 """Billing's screens: finance's charges (the queue to price, what is owed, what is paid), the
 receipt books, a site's day of money in and the households served; bank collection (the batches
-sent to the bank and its answers, the residents' mandates, the site's collecting account), a
-navigation group of their own after the work. Who reads them is
+sent to the bank and its answers, the residents' mandates, the site's collecting account) and
+the sites' price lists, a navigation group of their own after the work. Who reads them is
 billing's ACCOUNTS (list_batches, list_mandates, get_site_creditor); who acts is FINANCE_DESK
-(mandates and batches) or ACCOUNT_KEEPERS (the collecting account)."""
+(mandates and batches) or ACCOUNT_KEEPERS (the collecting account and the price lists)."""
 
 
 def screens_for(role: Role) -> list[Screen]:

@@ -333,15 +333,15 @@ def agreed_body(form: Mapping[str, str]) -> tuple[dict[str, Any], list[str]]:
     return body, rows
 
 
-def on_form_rows(problem: ApiProblem, rows: list[str]) -> ApiProblem:
-    """Billing's refusal with each ``lines.<n>`` it names renamed to the form's row it was sent
-    from (rows left empty are not sent, so the two count differently)."""
+def on_form_rows(problem: ApiProblem, rows: list[str], prefix: str = "lines") -> ApiProblem:
+    """Billing's refusal with each ``lines.<n>`` (``<prefix>.<n>``) it names renamed to the
+    form's row it was sent from (rows left empty are not sent, so the two count differently)."""
 
     def renamed(name: str) -> str:
-        found = re.fullmatch(r"lines[.\[](\d+)\]?(.*)", name)
+        found = re.fullmatch(rf"{prefix}[.\[](\d+)\]?(.*)", name)
         if found is None or int(found[1]) >= len(rows):
             return name
-        return f"lines.{rows[int(found[1])]}{found[2]}"
+        return f"{prefix}.{rows[int(found[1])]}{found[2]}"
 
     errors = [
         {**error, "field": renamed(str(error["field"]))} if error.get("field") else error
