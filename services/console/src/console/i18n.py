@@ -1066,6 +1066,7 @@ TEXT: Mapping[str, tuple[str, str]] = {
     "batch_reconciled": ("已对账", "Reconciled"),
     "batch_collection_date": ("扣款日期", "Collection date"),
     "batch_debits": ("扣款笔数", "Debits"),
+    "batch_debit_list": ("扣款明细", "The debits"),
     "batch_control_sum": ("合计金额", "Control sum"),
     "batch_created": ("生成", "Created"),
     "batch_sent_at": ("发送时间", "Sent"),
