@@ -23,17 +23,21 @@ from console.entrypoints.web import (
     board,
     cash_days,
     charges,
+    collection_batches,
     complaint_record,
     complaints,
     directory_files,
     duty,
+    mandates,
     owed,
     phone_book,
+    price_lists,
     receipts,
     reception_script,
     redirect,
     render,
     sign_in,
+    site_creditors,
     site_organisation,
     sites,
     staff,
@@ -86,6 +90,10 @@ def create_app(settings: ConsoleSettings | None = None) -> FastAPI:
     app.include_router(charges.router)
     app.include_router(receipts.router)
     app.include_router(cash_days.router)
+    app.include_router(collection_batches.router)
+    app.include_router(mandates.router)
+    app.include_router(site_creditors.router)
+    app.include_router(price_lists.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/assets/htmx.min.js", include_in_schema=False)

@@ -3,6 +3,7 @@ each, and an API's problem (RFC 9457) raised as ``ApiProblem`` for the page to s
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
@@ -57,15 +58,45 @@ class HotlineApi:
                 503, f"{service} did not answer ({type(exc).__name__}); retry"
             ) from exc
         if response.status_code >= 400:
-            try:
-                body = response.json()
-            except ValueError:
-                body = {}
+            raise self._problem(response)
+        return response
+
+    @staticmethod
+    def _problem(response: httpx.Response) -> ApiProblem:
+        """The API's refusal (its RFC 9457 body read already)."""
+        try:
+            body = response.json()
+        except ValueError:
+            body = {}
+        if not isinstance(body, dict):
+            body = {}
+        return ApiProblem(
+            response.status_code,
+            str(body.get("detail") or response.reason_phrase),
+            list(body.get("errors") or []),
+        )
+
+    async def _open(self, service: str, path: str, read_timeout: float) -> httpx.Response:
+        """A GET whose body is left unread, to be passed on a block at a time (a file too large
+        to hold); the caller closes it. A refusal is read and raised as ``ApiProblem``."""
+        request = self._client.build_request(
+            "GET",
+            f"{self._urls[service]}{path}",
+            headers=self._headers,
+            timeout=httpx.Timeout(15, read=read_timeout),
+        )
+        try:
+            response = await self._client.send(request, stream=True)
+        except httpx.HTTPError as exc:
             raise ApiProblem(
-                response.status_code,
-                str(body.get("detail") or response.reason_phrase),
-                list(body.get("errors") or []),
-            )
+                503, f"{service} did not answer ({type(exc).__name__}); retry"
+            ) from exc
+        if response.status_code >= 400:
+            try:
+                await response.aread()
+            finally:
+                await response.aclose()
+            raise self._problem(response)
         return response
 
     async def sites(self) -> list[dict[str, Any]]:
@@ -572,5 +603,133 @@ class HotlineApi:
     async def billing_price_list(self, site_id: str) -> list[dict[str, Any]]:
         """The site's price list as billing keeps it (item_code, name, unit, unit_price)."""
         response = await self._send("billing", "GET", f"/price-lists/{quote(site_id, safe='')}")
+        items: list[dict[str, Any]] = response.json()
+        return items
+
+    # -- billing: bank collection (FEE-02, BIL-05) --------------------------------------------
+    async def _billing_put(self, path: str, body: dict[str, Any], key: str) -> dict[str, Any]:
+        return await self._call("billing", "PUT", path, json=body, headers={"Idempotency-Key": key})
+
+    async def mandates(self, params: dict[str, Any]) -> dict[str, Any]:
+        """One page of the residents' direct-debit mandates (``site_id``, ``building``,
+        ``room``, ``status``)."""
+        return await self._call("billing", "GET", "/mandates", params=params)
+
+    async def mandate(self, mandate_id: str) -> dict[str, Any]:
+        return await self._call("billing", "GET", f"/mandates/{quote(mandate_id, safe='')}")
+
+    async def record_mandate(
+        self, mandate_id: str, body: dict[str, Any], key: str
+    ) -> dict[str, Any]:
+        """A signed mandate (site_id, building, room, holder, account, bank, signed_on); billing
+        refuses an account or bank a bank file cannot carry (422, naming the field) and the id
+        recorded with other details (409)."""
+        return await self._billing_put(f"/mandates/{quote(mandate_id, safe='')}", body, key)
+
+    async def revoke_mandate(
+        self, mandate_id: str, revoked_on: str, reason: str, key: str
+    ) -> dict[str, Any]:
+        found: dict[str, Any] = await self._billing_change(
+            f"/mandates/{quote(mandate_id, safe='')}/revocation",
+            {"revoked_on": revoked_on, "reason": reason},
+            key,
+        )
+        return found
+
+    async def site_creditor(self, site_id: str) -> dict[str, Any]:
+        """The account the site's company collects into; 404 while none is recorded."""
+        return await self._call("billing", "GET", f"/site-creditors/{quote(site_id, safe='')}")
+
+    async def record_site_creditor(
+        self, site_id: str, body: dict[str, Any], key: str
+    ) -> dict[str, Any]:
+        return await self._billing_put(f"/site-creditors/{quote(site_id, safe='')}", body, key)
+
+    async def collection_batches(self, params: dict[str, Any]) -> dict[str, Any]:
+        """One page of the collection batches, the latest collection day first (``site_id``)."""
+        return await self._call("billing", "GET", "/collection-batches", params=params)
+
+    @staticmethod
+    def _batch_path(batch_id: str) -> str:
+        return f"/collection-batches/{quote(batch_id, safe='')}"
+
+    async def collection_batch(self, batch_id: str) -> dict[str, Any]:
+        return await self._call("billing", "GET", self._batch_path(batch_id))
+
+    async def batch_debits(self, batch_id: str, status: str | None = None) -> list[dict[str, Any]]:
+        """The batch's debits (billing answers them all at once), those of ``status`` only when
+        given."""
+        params = {"status": status} if status else {}
+        response = await self._send(
+            "billing", "GET", f"{self._batch_path(batch_id)}/debits", params=params
+        )
+        debits: list[dict[str, Any]] = response.json()
+        return debits
+
+    async def gather_batch(self, site_id: str, collection_date: str, key: str) -> dict[str, Any]:
+        """The site's batch for the collection day, its charges owed by bank collection with an
+        active mandate gathered (asking again finishes or returns it)."""
+        found: dict[str, Any] = await self._billing_change(
+            "/collection-batches", {"site_id": site_id, "collection_date": collection_date}, key
+        )
+        return found
+
+    async def mark_batch_sent(self, batch_id: str, key: str) -> dict[str, Any]:
+        found: dict[str, Any] = await self._billing_change(
+            f"{self._batch_path(batch_id)}/sending", None, key
+        )
+        return found
+
+    async def open_batch_file(self, batch_id: str) -> httpx.Response:
+        """The batch's ISO 20022 pain.008 file as billing streams it, unread (``aiter_bytes``
+        passes it on; the caller closes it): a large site's file is never held whole. Billing
+        writes it before the first byte, so the wait for it is long."""
+        return await self._open("billing", f"{self._batch_path(batch_id)}/pain008", 300)
+
+    async def import_bank_answer(
+        self, batch_id: str, content: AsyncIterator[bytes], key: str
+    ) -> dict[str, Any]:
+        """The bank's answer to the batch (pain.002 or camt.054) sent as the raw body, a block
+        at a time; billing applies every line or none (422 naming each line it cannot apply)."""
+        response = await self._send(
+            "billing",
+            "POST",
+            f"{self._batch_path(batch_id)}/answers",
+            content=content,
+            headers={"Content-Type": "application/xml", "Idempotency-Key": key},
+            timeout=httpx.Timeout(15, read=120),
+        )
+        found: dict[str, Any] = response.json()
+        return found
+
+    # -- billing: the sites' price lists (BIL-01 to BIL-04) ------------------------------------
+    async def price_list_versions(self, site_id: str) -> dict[str, Any]:
+        """Every version of the site's list, oldest first, each with its items; 404 while the
+        site has none."""
+        return await self._call(
+            "billing", "GET", f"/price-lists/{quote(site_id, safe='')}/versions"
+        )
+
+    async def schedule_price_list(
+        self, site_id: str, body: dict[str, Any], key: str
+    ) -> dict[str, Any]:
+        """A whole new version (effective_from, approval_ref, items) from a moment on."""
+        found: dict[str, Any] = await self._billing_change(
+            f"/price-lists/{quote(site_id, safe='')}/versions", body, key
+        )
+        return found
+
+    async def set_price_list_item(
+        self, site_id: str, item_code: str, body: dict[str, Any], key: str
+    ) -> list[dict[str, Any]]:
+        """Add or correct one item, in effect at once (a new version under the same approval);
+        billing answers the items in effect after it, or 409 while a later version waits."""
+        response = await self._send(
+            "billing",
+            "PUT",
+            f"/price-lists/{quote(site_id, safe='')}/items/{quote(item_code, safe='')}",
+            json=body,
+            headers={"Idempotency-Key": key},
+        )
         items: list[dict[str, Any]] = response.json()
         return items

@@ -170,20 +170,41 @@ FINANCE_DESK = frozenset({Role.FINANCE, Role.ADMIN})
 """Who prices a waiting charge again or confirms the amounts agreed with the resident, issues a
 site's numbered receipts to the technician who collects the cash (BIL-11), books the cash handed
 in (BIL-12, BIL-13), voids a receipt and records a payment by its reference (BIL-16): billing's
-price_again, confirm_agreed, issue_receipt, book_cash, void_receipt and record_payment."""
+price_again, confirm_agreed, issue_receipt, book_cash, void_receipt and record_payment; and keeps
+bank collection (FEE-02, BIL-05): records and revokes the residents' mandates, gathers a batch,
+downloads its file for the bank, marks it sent and imports the bank's answer (record_mandate,
+revoke_mandate, gather_batch, download_batch_file, mark_batch_sent, import_bank_answer)."""
 HOUSEHOLDS_SERVED_READERS = ACCOUNT_READERS | {Role.AGENT}
 """Who reads a day's list of households served (接受服务业户名单, BIL-15): the accounts' readers,
 and the agents who call them back (billing's list_households_served)."""
+
+ACCOUNT_KEEPERS = frozenset({Role.FINANCE, Role.SITE_MANAGER, Role.ADMIN})
+"""Who records the account a site's company collects into (billing's record_site_creditor) and
+keeps the site's price list, scheduling a new version or setting an item's price (billing's
+schedule_price_list and set_price_list_item): finance, and the site's manager who answers for
+the site's accounts."""
+PRICE_LIST_READERS = ACCOUNT_READERS
+"""Who opens the price-list screen with its versions and approvals: the accounts' readers.
+Billing lets every member of staff read the versions; the agents quote prices from intake's copy
+on the call (the register form), so the finance screen stays with those who answer for the
+accounts."""
 
 FINANCE_SCREENS = (
     Screen("charges", "/charges", ACCOUNT_READERS),
     Screen("receipts", "/receipts", ACCOUNT_READERS),
     Screen("cash_days", "/cash-days", ACCOUNT_READERS),
     Screen("households_served", "/households-served", HOUSEHOLDS_SERVED_READERS),
+    Screen("collection_batches", "/collection-batches", ACCOUNT_READERS),
+    Screen("mandates", "/mandates", ACCOUNT_READERS),
+    Screen("site_creditors", "/site-creditors", ACCOUNT_READERS),
+    Screen("price_lists", "/price-lists", PRICE_LIST_READERS),
 )
 """Billing's screens: finance's charges (the queue to price, what is owed, what is paid), the
-receipt books, a site's day of money in and the households served, a navigation group of their
-own after the work."""
+receipt books, a site's day of money in and the households served; bank collection (the batches
+sent to the bank and its answers, the residents' mandates, the site's collecting account) and
+the sites' price lists, a navigation group of their own after the work. Who reads them is
+billing's ACCOUNTS (list_batches, list_mandates, get_site_creditor); who acts is FINANCE_DESK
+(mandates and batches) or ACCOUNT_KEEPERS (the collecting account and the price lists)."""
 
 
 def screens_for(role: Role) -> list[Screen]:

@@ -24,13 +24,14 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
+from hotline_libs.auth import Role
 
 from console.adapters.api import ApiProblem
 from console.entrypoints.web import (
@@ -116,6 +117,12 @@ async def site_zone(request: Request, current: Session, site_id: str) -> ZoneInf
         signed_in(refused)
         return zone_of(None, fallback)
     return zone_of(site.get("time_zone"), fallback)
+
+
+async def site_today(request: Request, current: Session, site_id: str, *, days_on: int = 0) -> str:
+    """Today in the site's time (YYYY-MM-DD), or ``days_on`` days after it."""
+    zone = await site_zone(request, current, site_id)
+    return (datetime.now(UTC).astimezone(zone).date() + timedelta(days=days_on)).isoformat()
 
 
 # -- the list ------------------------------------------------------------------------------------
@@ -259,10 +266,12 @@ async def charge_page(request: Request, charge_id: uuid.UUID, current: CurrentSe
     return await _charge_page(request, current, str(charge_id))
 
 
-async def typed_form(request: Request, current: Session) -> dict[str, str]:
-    """The form as typed, from finance (403 for anyone else), once its CSRF token is this
-    browser's."""
-    only(current, FINANCE_DESK)
+async def typed_form(
+    request: Request, current: Session, roles: frozenset[Role] = FINANCE_DESK
+) -> dict[str, str]:
+    """The form as typed, from finance (or ``roles``; 403 for anyone else), once its CSRF token
+    is this browser's."""
+    only(current, roles)
     form_data = await request.form()
     form = {name: str(value) for name, value in form_data.items()}
     check_csrf(request, form.get("csrf"))
@@ -324,15 +333,15 @@ def agreed_body(form: Mapping[str, str]) -> tuple[dict[str, Any], list[str]]:
     return body, rows
 
 
-def on_form_rows(problem: ApiProblem, rows: list[str]) -> ApiProblem:
-    """Billing's refusal with each ``lines.<n>`` it names renamed to the form's row it was sent
-    from (rows left empty are not sent, so the two count differently)."""
+def on_form_rows(problem: ApiProblem, rows: list[str], prefix: str = "lines") -> ApiProblem:
+    """Billing's refusal with each ``lines.<n>`` (``<prefix>.<n>``) it names renamed to the
+    form's row it was sent from (rows left empty are not sent, so the two count differently)."""
 
     def renamed(name: str) -> str:
-        found = re.fullmatch(r"lines[.\[](\d+)\]?(.*)", name)
+        found = re.fullmatch(rf"{prefix}[.\[](\d+)\]?(.*)", name)
         if found is None or int(found[1]) >= len(rows):
             return name
-        return f"lines.{rows[int(found[1])]}{found[2]}"
+        return f"{prefix}.{rows[int(found[1])]}{found[2]}"
 
     errors = [
         {**error, "field": renamed(str(error["field"]))} if error.get("field") else error
