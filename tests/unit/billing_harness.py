@@ -25,6 +25,7 @@ from billing.domain.directory import DirectoryResident, DirectoryUnit
 from billing.domain.fee_bill import FeeBill
 from billing.domain.fee_contract import FeeContract
 from billing.domain.mandate import Mandate
+from billing.domain.month_close import MonthClose
 from billing.domain.price_list import PriceItem, PriceList, PriceListVersion
 from billing.domain.receipt import Receipt
 from billing.service_layer.handlers import HANDLERS
@@ -210,6 +211,13 @@ class FakeFeeBills(FakeRepository[FeeBill]):
         )
 
 
+class FakeMonthCloses(FakeRepository[MonthClose]):
+    collection_name = "month_closes"
+
+    def identity(self, aggregate: MonthClose) -> str:
+        return aggregate.close_id
+
+
 class FakeDirectory:
     """Billing's copy of the directory, keeping the latest record of each."""
 
@@ -255,6 +263,7 @@ class FakeBillingUnitOfWork(FakeUnitOfWork):
         self.fee_contracts = FakeFeeContracts(store, self, None)
         self.fee_bills = FakeFeeBills(store, self, fees_v1.to_integration)
         self.directory = FakeDirectory(store)
+        self.month_closes = FakeMonthCloses(store, self, None)
 
 
 class Billing:

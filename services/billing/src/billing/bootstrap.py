@@ -25,11 +25,23 @@ from billing.adapters.demo_data import DEMO_PRICE_LISTS
 from billing.adapters.mongo.charges import CHARGES, WAITING
 from billing.adapters.mongo.collection import BATCHES, CREDITORS, DEBITS, MANDATES
 from billing.adapters.mongo.fees import FEE_BILLS, FEE_CONTRACTS
+from billing.adapters.mongo.month_closes import MONTH_CLOSES
 from billing.adapters.mongo.price_lists import PRICE_LISTS
 from billing.adapters.mongo.receipts import OUT, RECEIPTS
 from billing.adapters.mongo.unit_of_work import MongoBillingUnitOfWork
-from billing.entrypoints.deadlines import fee_bill_deadline, price_list_deadline
-from billing.entrypoints.http import charges, collection, fees, price_lists, receipts
+from billing.entrypoints.deadlines import (
+    fee_bill_deadline,
+    month_close_deadline,
+    price_list_deadline,
+)
+from billing.entrypoints.http import (
+    charges,
+    collection,
+    fees,
+    month_close,
+    price_lists,
+    receipts,
+)
 from billing.entrypoints.http.access import ACCESS
 from billing.entrypoints.subscriptions import subscriptions
 from billing.service_layer.handlers import HANDLERS
@@ -102,6 +114,7 @@ def bootstrap(settings: ServiceSettings | None = None, clock: Clock = utc_now) -
             receipts.router,
             collection.router,
             fees.router,
+            month_close.router,
         ],
         subscriptions=subscriptions(bus),
         collections=[
@@ -114,8 +127,13 @@ def bootstrap(settings: ServiceSettings | None = None, clock: Clock = utc_now) -
             DEBITS,
             FEE_CONTRACTS,
             FEE_BILLS,
+            MONTH_CLOSES,
         ],
-        deadlines={PRICE_LISTS: price_list_deadline, FEE_BILLS: fee_bill_deadline},
+        deadlines={
+            PRICE_LISTS: price_list_deadline,
+            FEE_BILLS: fee_bill_deadline,
+            MONTH_CLOSES: month_close_deadline,
+        },
     )
 
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from billing.domain.charge import AgreedPrice, Delivered, Payer, PaymentMethod
 from billing.domain.fee_contract import DepositKind, UnitKind
+from billing.domain.month_close import Receiver
 from billing.domain.price_list import PriceItem
 
 
@@ -362,4 +363,56 @@ class NoteReminderSent:
     bill_id: uuid.UUID
     reminder_id: uuid.UUID
     sent_at: datetime
+    causation_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class HandOverRecords:
+    """Finance hands the day's service records, sorted by payment method, to the service
+    centre or the general administrator (BIL-06)."""
+
+    site_id: str
+    day: date
+    receiver: Receiver
+    received_by: str
+    handed_by: str
+    visible_sites: frozenset[str] | None = None
+    causation_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class SummariseRecords:
+    site_id: str
+    month: date
+    note: str | None
+    by: str
+    visible_sites: frozenset[str] | None = None
+    causation_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class IssueFinancialReport:
+    site_id: str
+    month: date
+    by: str
+    visible_sites: frozenset[str] | None = None
+    causation_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class ReviewFinancialReport:
+    site_id: str
+    month: date
+    approved: bool
+    note: str | None
+    by: str
+    visible_sites: frozenset[str] | None = None
+    causation_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class MonthCloseDeadlineReached:
+    close_id: str
+    deadline: str
+    due_at: datetime
     causation_id: uuid.UUID | None = None

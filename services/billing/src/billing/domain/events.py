@@ -158,3 +158,33 @@ class FeeBillFlagged:
 
     flagged_at: datetime
     reminders_sent: int
+
+
+@dataclass(frozen=True)
+class RecordsHandedOver:
+    """A day's service records went to the service centre or the administrator (BIL-06)."""
+
+    day: date
+
+
+@dataclass(frozen=True)
+class RecordsSummarised:
+    at: datetime
+
+
+@dataclass(frozen=True)
+class RecordsSummaryOverdue:
+    """The 5th came before the month's records were summarised (BIL-07)."""
+
+    at: datetime
+
+
+@dataclass(frozen=True)
+class FinancialReportIssued:
+    at: datetime
+
+
+@dataclass(frozen=True)
+class FinancialReportReviewed:
+    at: datetime
+    approved: bool

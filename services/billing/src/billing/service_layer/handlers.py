@@ -21,13 +21,16 @@ from billing.domain.commands import (
     ConfirmMoveOut,
     FeeBillDeadlineReached,
     GatherBatch,
+    HandOverRecords,
     HoldDeposit,
     ImportBankAnswer,
     IssueFeeBills,
+    IssueFinancialReport,
     IssueReceipt,
     KeepResident,
     KeepUnit,
     MarkBatchSent,
+    MonthCloseDeadlineReached,
     NoteReminderSent,
     PayFeeBill,
     PriceCharge,
@@ -37,13 +40,15 @@ from billing.domain.commands import (
     RecordPayment,
     RecordSiteCreditor,
     ReleaseDeposit,
+    ReviewFinancialReport,
     RevokeMandate,
     SchedulePriceList,
     SetPriceListItem,
+    SummariseRecords,
     VoidReceipt,
 )
 from billing.domain.price_list import PriceList
-from billing.service_layer import fees
+from billing.service_layer import fees, month_close
 from billing.service_layer.collection import (
     gather_batch,
     import_bank_answer,
@@ -209,5 +214,10 @@ HANDLERS: dict[type[Any], Any] = {
     PayFeeBill: fees.pay_fee_bill,
     FeeBillDeadlineReached: fees.fee_bill_deadline_reached,
     NoteReminderSent: fees.note_reminder_sent,
+    HandOverRecords: month_close.hand_over_records,
+    SummariseRecords: month_close.summarise_records,
+    IssueFinancialReport: month_close.issue_financial_report,
+    ReviewFinancialReport: month_close.review_financial_report,
+    MonthCloseDeadlineReached: month_close.month_close_deadline_reached,
 }
 """Every command billing handles, and its handler."""

@@ -17,6 +17,7 @@ from billing.domain.directory import DirectoryResident, DirectoryUnit
 from billing.domain.fee_bill import FeeBill
 from billing.domain.fee_contract import FeeContract
 from billing.domain.mandate import Mandate
+from billing.domain.month_close import MonthClose
 from billing.domain.price_list import PriceList
 from billing.domain.receipt import Receipt
 
@@ -131,6 +132,15 @@ class FeeBillRepository(Protocol):
         """The contract's bills for months after ``month`` (for reading)."""
         ...
 
+    async def of_month(self, site_id: str, month: date) -> list[FeeBill]:
+        """The site's bills for the month, by unit (for reading)."""
+        ...
+
+
+class MonthCloseRepository(Protocol):
+    async def get(self, close_id: object) -> MonthClose | None: ...
+    def add(self, close: MonthClose) -> None: ...
+
 
 class Directory(Protocol):
     """Billing's copy of intake's directory: units and residents, the latest record each."""
@@ -152,6 +162,7 @@ class BillingUnitOfWork(Protocol):
     fee_contracts: FeeContractRepository
     fee_bills: FeeBillRepository
     directory: Directory
+    month_closes: MonthCloseRepository
     serials: Serials
     calendars: Calendars
     clock: Clock

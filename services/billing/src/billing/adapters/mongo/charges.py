@@ -218,6 +218,10 @@ class MongoCharges(AggregateRepository[Charge]):
             sort=[("payment.booked_at", 1), ("_id", 1)],
         )
 
+    async def sites(self) -> set[str]:
+        """Every site with any record here (for the company's view across sites)."""
+        return set(await self._collection.distinct("site_id"))
+
     async def collectable_at(self, site_id: str, batch_id: str) -> list[Charge]:
         """The site's raised, unpaid charges owed by bank collection that no other batch holds
         (those this batch holds already included), oldest first (tracked for saving)."""

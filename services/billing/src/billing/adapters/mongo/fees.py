@@ -286,6 +286,10 @@ class MongoFeeBills(AggregateRepository[FeeBill]):
             track=True,
         )
 
+    async def sites(self) -> set[str]:
+        """Every site with any record here (for the company's view across sites)."""
+        return set(await self._collection.distinct("site_id"))
+
     async def of_contract_after(self, contract_no: str, month: date) -> list[FeeBill]:
         return await self.find(
             {"contract_no": contract_no, "month": {"$gte": month.isoformat()}},

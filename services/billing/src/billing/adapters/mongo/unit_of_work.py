@@ -17,6 +17,7 @@ from billing.adapters.mongo.collection import (
     MongoMandates,
 )
 from billing.adapters.mongo.fees import MongoDirectory, MongoFeeBills, MongoFeeContracts
+from billing.adapters.mongo.month_closes import MongoMonthCloses
 from billing.adapters.mongo.price_lists import MongoPriceLists
 from billing.adapters.mongo.receipts import MongoReceipts
 
@@ -40,3 +41,4 @@ class MongoBillingUnitOfWork(UnitOfWork):
         self.fee_contracts = MongoFeeContracts(db, self)
         self.fee_bills = MongoFeeBills(db, self)
         self.directory = MongoDirectory(db)
+        self.month_closes = MongoMonthCloses(db, self)

@@ -57,6 +57,16 @@ ACCESS: Access = {
     "get_fee_bill": allow(ACCOUNTS, personal_data=True),
     "pay_fee_bill": allow(Role.FINANCE, Role.ADMIN, personal_data=True),
     "get_fee_collection": allow(ACCOUNTS),
+    # the month's close: finance hands the day's records to the service centre or the
+    # administrator, who summarise the month's; finance issues the report, the manager reviews
+    "get_day_records": allow(ACCOUNTS, Role.DUTY_STAFF, personal_data=True),
+    "hand_over_records": allow(Role.FINANCE, Role.ADMIN),
+    "get_month_close": allow(ACCOUNTS, Role.DUTY_STAFF),
+    "summarise_records": allow(Role.ADMINISTRATOR, Role.DUTY_STAFF, Role.SITE_MANAGER, Role.ADMIN),
+    "issue_financial_report": allow(Role.FINANCE, Role.ADMIN),
+    "review_financial_report": allow(Role.SITE_MANAGER, Role.DIRECTOR, Role.ADMIN),
+    "get_financial_report": allow(ACCOUNTS),
+    "get_collection_by_site": allow(ACCOUNTS),
     # the day's served households, which the callback agents call back from too (BIL-15)
     "list_households_served": allow(ACCOUNTS, Role.AGENT, personal_data=True),
 }
