@@ -107,11 +107,12 @@ def _leaked(response: Any) -> list[Any]:
         rows = response.text.splitlines()[1:]
         return [row for row in rows if row.split(",")[0] == OWN]
     body = response.json()
-    items = (
-        body["items"]
-        if "items" in body
-        else [*body["residents"], *body["units"], *body["recent_requests"]]
-    )
+    if "items" in body:
+        items = body["items"]
+    elif "sites" in body:  # the month's collection per site
+        items = body["sites"]
+    else:
+        items = [*body["residents"], *body["units"], *body["recent_requests"]]
     return [item for item in items if OWN in (item.get("site_id"), *item.get("sites", ()))]
 
 
@@ -745,6 +746,37 @@ MATRIX: dict[tuple[str, str], Row] = {
         lambda r: {"method": "wechat_pay", "reference": "MX-1", "amount": "0.01"},
     ),
     ("billing", "get_fee_collection"): _row(ACCOUNTS, "site", "/fee-collection/{site}/{month}"),
+    ("billing", "get_day_records"): _row(
+        ACCOUNTS | {R.DUTY_STAFF}, "site", "/service-records/{site}/{today}"
+    ),
+    ("billing", "hand_over_records"): _row(
+        {R.FINANCE, R.ADMIN},
+        "site",
+        "/service-records/{site}/{today}/handover",
+        lambda r: {"receiver": "service_centre", "received_by": "矩阵测试"},
+    ),
+    ("billing", "get_month_close"): _row(
+        ACCOUNTS | {R.DUTY_STAFF}, "site", "/month-closes/{site}/{month}"
+    ),
+    ("billing", "summarise_records"): _row(
+        {R.ADMINISTRATOR, R.DUTY_STAFF, R.SITE_MANAGER, R.ADMIN},
+        "site",
+        "/month-closes/{site}/{month}/records-summary",
+        lambda r: {},
+    ),
+    ("billing", "issue_financial_report"): _row(
+        {R.FINANCE, R.ADMIN}, "site", "/financial-reports/{site}/{month}/issue"
+    ),
+    ("billing", "review_financial_report"): _row(
+        {R.SITE_MANAGER, R.DIRECTOR, R.ADMIN},
+        "site",
+        "/financial-reports/{site}/{month}/review",
+        lambda r: {"approved": True},
+    ),
+    ("billing", "get_financial_report"): _row(
+        ACCOUNTS, "site", "/financial-reports/{site}/{month}"
+    ),
+    ("billing", "get_collection_by_site"): _row(ACCOUNTS, "listing"),
     ("billing", "get_cash_day"): _row(ACCOUNTS, "site", "/cash-days/{site}/{today}"),
     ("billing", "list_households_served"): _row(
         ACCOUNTS | {R.AGENT}, "site", "/households-served/{site}/{today}"

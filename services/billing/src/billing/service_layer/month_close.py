@@ -59,11 +59,7 @@ async def _close_of(uow: BillingUnitOfWork, site_id: str, month: date) -> MonthC
 
 def records_by_method(charges: list[Charge]) -> dict[str, int]:
     """The day's service records sorted by payment method (BIL-06)."""
-    counted = Counter(
-        (c.payment_method.value if c.payment_method else "unknown")
-        for c in charges
-        if c.service_record_no
-    )
+    counted = Counter((c.payment_method.value if c.payment_method else "unknown") for c in charges)
     return dict(sorted(counted.items()))
 
 

@@ -47,7 +47,9 @@ Day = Annotated[IsoDate, Path(description="The site's local day, YYYY-MM-DD")]
 
 
 class ServiceRecordOut(BaseModel):
-    service_record_no: str
+    service_record_no: str | None = Field(
+        description="The service and callback record's serial, when one was opened at the quote"
+    )
     charge_no: str
     building: str
     room: str
@@ -90,8 +92,6 @@ async def get_day_records(
     principal.require_site(site_id)
     by_method: dict[str, list[ServiceRecordOut]] = {}
     for charge in await households_served(reader, site_id, day):
-        if not charge.service_record_no:
-            continue
         method = charge.payment_method.value if charge.payment_method else "unknown"
         by_method.setdefault(method, []).append(
             ServiceRecordOut(
