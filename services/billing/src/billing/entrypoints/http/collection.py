@@ -459,7 +459,10 @@ async def _streamed(
     "/collection-batches/{batch_id}/pain008",
     summary="The batch as an ISO 20022 pain.008.001.08 file for the bank",
     response_class=StreamingResponse,
-    responses={200: {"content": {"application/xml": {}}}},
+    responses={
+        200: {"content": {"application/xml": {}}},
+        409: {"description": "The batch is still gathering, or holds no debits"},
+    },
 )
 async def download_batch_file(
     batch_id: BatchId, reader: Reader, principal: CurrentPrincipal
