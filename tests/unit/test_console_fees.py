@@ -912,6 +912,15 @@ def test_a_bill_at_the_bank_is_not_paid_at_the_desk() -> None:
     assert 'href="/collection-batches/COL-DMG-20990302"' in page.text
 
 
+def test_a_fee_bills_receipt_opens_on_the_bill() -> None:
+    receipt = a_receipt(
+        124, status="booked", charge_id=BILL_ID, charge_no="MF-DMG-209901-3-1202", amount="316.25"
+    )
+    with signed_in_against(Role.FINANCE, {("GET", "/receipts/dmg/124"): receipt}) as (client, _):
+        page = client.get("/receipts/dmg/124")
+    assert f'href="{BILL}" data-testid="open-charge">MF-DMG-209901-3-1202' in page.text
+
+
 # -- both languages ---------------------------------------------------------------------------------
 def test_every_label_the_screens_build_is_in_both_languages() -> None:
     built = (

@@ -24,6 +24,20 @@ from console.i18n import choose_language, translator
 from console.settings import ConsoleSettings
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parents[2] / "templates")
+FEE_BILL_NUMBER = "MF-"
+"""How billing numbers a management fee bill (MF-<site>-<month>-<unit>)."""
+
+
+def charge_href(charge_id: str, number: str) -> str:
+    """Where the charge a receipt, a bank debit or a day's money names opens: billing keeps a
+    management fee bill's id and number where a charge's would be (a cash receipt drawn at the
+    desk, a bill in a collection batch), and says which only by the number."""
+    if str(number).startswith(FEE_BILL_NUMBER):
+        return f"/fee-bills/{charge_id}"
+    return f"/charges/{charge_id}"
+
+
+TEMPLATES.env.globals["charge_href"] = charge_href
 SESSION_COOKIE = "hotline_session"
 CSRF_COOKIE = "hotline_csrf"
 LANGUAGE_COOKIE = "hotline_lang"
