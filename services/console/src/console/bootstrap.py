@@ -28,6 +28,8 @@ from console.entrypoints.web import (
     complaints,
     directory_files,
     duty,
+    fee_bills,
+    fee_contracts,
     mandates,
     owed,
     phone_book,
@@ -94,6 +96,8 @@ def create_app(settings: ConsoleSettings | None = None) -> FastAPI:
     app.include_router(mandates.router)
     app.include_router(site_creditors.router)
     app.include_router(price_lists.router)
+    app.include_router(fee_contracts.router)
+    app.include_router(fee_bills.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/assets/htmx.min.js", include_in_schema=False)

@@ -733,3 +733,81 @@ class HotlineApi:
         )
         items: list[dict[str, Any]] = response.json()
         return items
+
+    # -- billing: management fees (FEE-01 to FEE-06, FEE-10 to FEE-12) ---------------------------
+    @staticmethod
+    def _contract_path(contract_no: str) -> str:
+        return f"/fee-contracts/{quote(contract_no, safe='')}"
+
+    async def fee_contracts(self, params: dict[str, Any]) -> dict[str, Any]:
+        """One page of the units' fee contracts (``site_id``, ``building``, ``room``)."""
+        return await self._call("billing", "GET", "/fee-contracts", params=params)
+
+    async def fee_contract(self, contract_no: str) -> dict[str, Any]:
+        """One contract with the deposits it requires (FEE-11) and those held."""
+        return await self._call("billing", "GET", self._contract_path(contract_no))
+
+    async def record_fee_contract(
+        self, contract_no: str, body: dict[str, Any], key: str
+    ) -> dict[str, Any]:
+        """A unit's contract (site_id, building, room, kind, rate, starts_on, monthly_rent);
+        billing refuses one recorded with other terms or overlapping another (409)."""
+        return await self._billing_put(self._contract_path(contract_no), body, key)
+
+    async def confirm_move_out(
+        self, contract_no: str, body: dict[str, Any], key: str
+    ) -> dict[str, Any]:
+        """The move-out confirmation: the fee cut-off date and a note (FEE-12)."""
+        found: dict[str, Any] = await self._billing_change(
+            f"{self._contract_path(contract_no)}/move-out", body, key
+        )
+        return found
+
+    async def hold_deposit(
+        self, contract_no: str, kind: str, body: dict[str, Any], key: str
+    ) -> dict[str, Any]:
+        """A deposit paid in (amount, held_on, reference), at least what is required (FEE-11)."""
+        return await self._billing_put(
+            f"{self._contract_path(contract_no)}/deposits/{quote(kind, safe='')}", body, key
+        )
+
+    async def release_deposit(
+        self, contract_no: str, kind: str, body: dict[str, Any], key: str
+    ) -> dict[str, Any]:
+        """A held deposit given back (released_on, deducted, reference) after the move-out."""
+        found: dict[str, Any] = await self._billing_change(
+            f"{self._contract_path(contract_no)}/deposits/{quote(kind, safe='')}/release",
+            body,
+            key,
+        )
+        return found
+
+    async def fee_bills(self, params: dict[str, Any]) -> dict[str, Any]:
+        """One page of fee bills, the latest month first (``site_id``, ``month``, ``building``,
+        ``room``, ``paid``, ``flagged``)."""
+        return await self._call("billing", "GET", "/fee-bills", params=params)
+
+    async def fee_bill(self, bill_id: str) -> dict[str, Any]:
+        return await self._call("billing", "GET", f"/fee-bills/{quote(bill_id, safe='')}")
+
+    async def issue_fee_bills(self, body: dict[str, Any], key: str) -> dict[str, Any]:
+        """Bill a site's units for a month (site_id, month, meters); billing answers the run:
+        issued, their total, those billed before, the units skipped and why."""
+        found: dict[str, Any] = await self._billing_change("/fee-bills", body, key)
+        return found
+
+    async def pay_fee_bill(self, bill_id: str, body: dict[str, Any], key: str) -> dict[str, Any]:
+        """The bill paid in full with today's late fee: cash at the desk (billing draws the
+        receipt) or by reference (FEE-02, FEE-03, BIL-16)."""
+        found: dict[str, Any] = await self._billing_change(
+            f"/fee-bills/{quote(bill_id, safe='')}/payments", body, key
+        )
+        return found
+
+    async def fee_collection(self, site_id: str, month: str) -> dict[str, Any]:
+        """The site's collection rate for ``month`` (YYYY-MM) against the 95% target (FEE-10)."""
+        return await self._call(
+            "billing",
+            "GET",
+            f"/fee-collection/{quote(site_id, safe='')}/{quote(month, safe='')}",
+        )

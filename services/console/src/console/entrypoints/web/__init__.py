@@ -24,6 +24,20 @@ from console.i18n import choose_language, translator
 from console.settings import ConsoleSettings
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parents[2] / "templates")
+FEE_BILL_NUMBER = "MF-"
+"""How billing numbers a management fee bill (MF-<site>-<month>-<unit>)."""
+
+
+def charge_href(charge_id: str, number: str) -> str:
+    """Where the charge a receipt, a bank debit or a day's money names opens: billing keeps a
+    management fee bill's id and number where a charge's would be (a cash receipt drawn at the
+    desk, a bill in a collection batch), and says which only by the number."""
+    if str(number).startswith(FEE_BILL_NUMBER):
+        return f"/fee-bills/{charge_id}"
+    return f"/charges/{charge_id}"
+
+
+TEMPLATES.env.globals["charge_href"] = charge_href
 SESSION_COOKIE = "hotline_session"
 CSRF_COOKIE = "hotline_csrf"
 LANGUAGE_COOKIE = "hotline_lang"
@@ -173,7 +187,10 @@ in (BIL-12, BIL-13), voids a receipt and records a payment by its reference (BIL
 price_again, confirm_agreed, issue_receipt, book_cash, void_receipt and record_payment; and keeps
 bank collection (FEE-02, BIL-05): records and revokes the residents' mandates, gathers a batch,
 downloads its file for the bank, marks it sent and imports the bank's answer (record_mandate,
-revoke_mandate, gather_batch, download_batch_file, mark_batch_sent, import_bank_answer)."""
+revoke_mandate, gather_batch, download_batch_file, mark_batch_sent, import_bank_answer); and keeps
+the management fees (FEE-01 to FEE-06, FEE-11): records the units' fee contracts, holds and
+releases their deposits, issues a month's bills and takes a bill's payment at the service centre's
+desk (record_fee_contract, hold_deposit, release_deposit, issue_fee_bills, pay_fee_bill)."""
 HOUSEHOLDS_SERVED_READERS = ACCOUNT_READERS | {Role.AGENT}
 """Who reads a day's list of households served (接受服务业户名单, BIL-15): the accounts' readers,
 and the agents who call them back (billing's list_households_served)."""
@@ -189,6 +206,14 @@ Billing lets every member of staff read the versions; the agents quote prices fr
 on the call (the register form), so the finance screen stays with those who answer for the
 accounts."""
 
+MOVE_OUT_CONFIRMERS = frozenset({Role.FINANCE, Role.SITE_MANAGER, Role.ADMIN})
+"""Who confirms a tenant's move-out and so the fee cut-off date (迁出确认书, FEE-12, SITE-08):
+finance, and the site's manager whose office issues the confirmation (billing's
+confirm_move_out)."""
+FEE_READERS = ACCOUNT_READERS
+"""Who reads the fee contracts, the month's bills and the collection rate (billing's ACCOUNTS:
+list_fee_contracts, get_fee_contract, list_fee_bills, get_fee_bill, get_fee_collection)."""
+
 FINANCE_SCREENS = (
     Screen("charges", "/charges", ACCOUNT_READERS),
     Screen("receipts", "/receipts", ACCOUNT_READERS),
@@ -198,13 +223,17 @@ FINANCE_SCREENS = (
     Screen("mandates", "/mandates", ACCOUNT_READERS),
     Screen("site_creditors", "/site-creditors", ACCOUNT_READERS),
     Screen("price_lists", "/price-lists", PRICE_LIST_READERS),
+    Screen("fee_contracts", "/fee-contracts", FEE_READERS),
+    Screen("fee_bills", "/fee-bills", FEE_READERS),
 )
 """Billing's screens: finance's charges (the queue to price, what is owed, what is paid), the
 receipt books, a site's day of money in and the households served; bank collection (the batches
 sent to the bank and its answers, the residents' mandates, the site's collecting account) and
-the sites' price lists, a navigation group of their own after the work. Who reads them is
-billing's ACCOUNTS (list_batches, list_mandates, get_site_creditor); who acts is FINANCE_DESK
-(mandates and batches) or ACCOUNT_KEEPERS (the collecting account and the price lists)."""
+the sites' price lists, and the management fees (the units' fee contracts and deposits, the
+month's bills and their collection rate), a navigation group of their own after the work. Who
+reads them is billing's ACCOUNTS (list_batches, list_mandates, get_site_creditor, list_fee_bills);
+who acts is FINANCE_DESK (mandates, batches, fee contracts, bills and payments), ACCOUNT_KEEPERS
+(the collecting account and the price lists) or MOVE_OUT_CONFIRMERS (a move-out)."""
 
 
 def screens_for(role: Role) -> list[Screen]:
