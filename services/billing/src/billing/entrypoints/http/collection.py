@@ -56,7 +56,13 @@ router = APIRouter(tags=["bank collection"])
 
 SiteId = Annotated[str, Path(min_length=1, max_length=40, pattern=SHOWS_TEXT)]
 MandateId = Annotated[
-    str, Path(min_length=1, max_length=35, pattern=r"^[A-Za-z0-9][A-Za-z0-9/.+-]{0,34}$")
+    str,
+    Path(
+        min_length=1,
+        max_length=35,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9.+-]{0,34}$",
+        description="Letters, digits, '.', '+' and '-' (a '/' cannot travel in one path segment)",
+    ),
 ]
 BatchId = Annotated[str, Path(min_length=1, max_length=60, pattern=SHOWS_TEXT)]
 

@@ -42,7 +42,13 @@ from billing.service_layer.fees import FeeRun, deposits_required
 router = APIRouter(tags=["management fees"])
 
 ContractNo = Annotated[
-    str, Path(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9][A-Za-z0-9/._-]{0,39}$")
+    str,
+    Path(
+        min_length=1,
+        max_length=40,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$",
+        description="Letters, digits, '.', '_' and '-'",
+    ),
 ]
 Unit = Annotated[str, Field(min_length=1, max_length=20, pattern=r"^[\w\-]+$", examples=["3"])]
 Month = Annotated[MonthStart, Path(description="The month, YYYY-MM")]
@@ -187,7 +193,8 @@ async def list_fee_contracts(
     found = await reader.fee_contracts.listing(
         sites=principal.visible_sites, page=page, site_id=site_id, building=building, room=room
     )
-    return page_of(found, page, lambda c: contract_out(c, {}))
+    required = {c.contract_no: await deposits_required(reader.directory, c) for c in found.items}
+    return page_of(found, page, lambda c: contract_out(c, required[c.contract_no]))
 
 
 async def _contract(reader: Reader, contract_no: str, principal: CurrentPrincipal) -> FeeContract:

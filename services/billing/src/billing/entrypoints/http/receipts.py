@@ -59,6 +59,10 @@ class ReceiptOut(BaseModel):
     voided_at: datetime | None
     voided_by: str | None
     void_reason: str | None
+    for_fee_bill: bool = Field(
+        description="Drawn at the desk for a management fee bill: charge_id and charge_no are "
+        "the bill's id and number"
+    )
     version: int
 
 
@@ -83,6 +87,7 @@ def receipt_out(r: Receipt) -> ReceiptOut:
         voided_at=r.voided_at,
         voided_by=r.voided_by,
         void_reason=r.void_reason,
+        for_fee_bill=r.for_fee_bill,
         version=r.version,
     )
 
