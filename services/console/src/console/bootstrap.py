@@ -31,6 +31,7 @@ from console.entrypoints.web import (
     fee_bills,
     fee_contracts,
     mandates,
+    month_close,
     owed,
     phone_book,
     price_lists,
@@ -98,6 +99,7 @@ def create_app(settings: ConsoleSettings | None = None) -> FastAPI:
     app.include_router(price_lists.router)
     app.include_router(fee_contracts.router)
     app.include_router(fee_bills.router)
+    app.include_router(month_close.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/assets/htmx.min.js", include_in_schema=False)

@@ -811,3 +811,74 @@ class HotlineApi:
             "GET",
             f"/fee-collection/{quote(site_id, safe='')}/{quote(month, safe='')}",
         )
+
+    # -- billing: the month's close (月结, BIL-06 to BIL-08) --------------------------------------
+    @staticmethod
+    def _day_records_path(site_id: str, day: str) -> str:
+        return f"/service-records/{quote(site_id, safe='')}/{quote(day, safe='')}"
+
+    @staticmethod
+    def _month_path(route: str, site_id: str, month: str) -> str:
+        return f"/{route}/{quote(site_id, safe='')}/{quote(month, safe='')}"
+
+    async def day_records(self, site_id: str, day: str) -> dict[str, Any]:
+        """The day's service records sorted by payment method, and their handover (BIL-06)."""
+        return await self._call("billing", "GET", self._day_records_path(site_id, day))
+
+    async def hand_over_records(
+        self, site_id: str, day: str, body: dict[str, str], key: str
+    ) -> dict[str, Any]:
+        """Finance hands the day's records to the service centre or the administrator."""
+        found: dict[str, Any] = await self._billing_change(
+            f"{self._day_records_path(site_id, day)}/handover", body, key
+        )
+        return found
+
+    async def month_close(self, site_id: str, month: str) -> dict[str, Any]:
+        """The site's month close (``month`` YYYY-MM): handovers, summary, report, reviews."""
+        return await self._call("billing", "GET", self._month_path("month-closes", site_id, month))
+
+    async def summarise_records(
+        self, site_id: str, month: str, body: dict[str, Any], key: str
+    ) -> dict[str, Any]:
+        """The month's service records summarised, before the 5th of the next (BIL-07)."""
+        found: dict[str, Any] = await self._billing_change(
+            f"{self._month_path('month-closes', site_id, month)}/records-summary", body, key
+        )
+        return found
+
+    async def financial_report(self, site_id: str, month: str) -> dict[str, Any]:
+        """The month's financial charge report, as issued or as the figures stand (BIL-08)."""
+        return await self._call(
+            "billing", "GET", self._month_path("financial-reports", site_id, month)
+        )
+
+    async def open_financial_report(self, site_id: str, month: str, format_: str) -> httpx.Response:
+        """The report as a CSV or XLSX file (with a chart), unread; the caller closes it."""
+        path = f"{self._month_path('financial-reports', site_id, month)}?format={format_}"
+        return await self._open("billing", path, 120)
+
+    async def issue_financial_report(self, site_id: str, month: str, key: str) -> dict[str, Any]:
+        """Finance issues the month's report for the manager's review (BIL-08)."""
+        found: dict[str, Any] = await self._billing_change(
+            f"{self._month_path('financial-reports', site_id, month)}/issue", None, key
+        )
+        return found
+
+    async def review_financial_report(
+        self, site_id: str, month: str, body: dict[str, Any], key: str
+    ) -> dict[str, Any]:
+        """The manager approves the issued report or sends it back with a note (BIL-08)."""
+        found: dict[str, Any] = await self._billing_change(
+            f"{self._month_path('financial-reports', site_id, month)}/review", body, key
+        )
+        return found
+
+    async def collection_by_site(self, month: str) -> dict[str, Any]:
+        """The month's collection per site the user covers."""
+        return await self._call("billing", "GET", f"/collection-by-site/{quote(month, safe='')}")
+
+    async def open_collection_by_site(self, month: str, format_: str) -> httpx.Response:
+        """The month's collection per site as a CSV or XLSX file, unread; the caller closes it."""
+        path = f"/collection-by-site/{quote(month, safe='')}?format={format_}"
+        return await self._open("billing", path, 120)

@@ -214,6 +214,26 @@ FEE_READERS = ACCOUNT_READERS
 """Who reads the fee contracts, the month's bills and the collection rate (billing's ACCOUNTS:
 list_fee_contracts, get_fee_contract, list_fee_bills, get_fee_bill, get_fee_collection)."""
 
+
+DAY_RECORD_READERS = ACCOUNT_READERS | {Role.DUTY_STAFF}
+"""Who reads a day's service records by payment method and their handover, and a site's month
+close (billing's get_day_records and get_month_close): the accounts' readers, and the duty staff
+who summarise the month's records."""
+RECORD_SUMMARISERS = frozenset({Role.ADMINISTRATOR, Role.DUTY_STAFF, Role.SITE_MANAGER, Role.ADMIN})
+"""Who summarises the month's service records before the 5th of the next (BIL-07): the general
+administrator, the service centre's duty staff and the site's manager (billing's
+summarise_records). Finance hands the day's records over (FINANCE_DESK: hand_over_records) and
+issues the month's report (issue_financial_report)."""
+REPORT_REVIEWERS = frozenset({Role.SITE_MANAGER, Role.DIRECTOR, Role.ADMIN})
+"""Who approves the month's financial charge report or sends it back (审核, BIL-08): the site's
+manager and the director (billing's review_financial_report)."""
+REPORT_READERS = ACCOUNT_READERS
+"""Who reads the month's financial charge report and downloads it (billing's ACCOUNTS:
+get_financial_report, get_collection_by_site)."""
+COMPANY_WIDE = frozenset({Role.DIRECTOR, Role.ADMIN})
+"""Who sees the month's collection per site on the month close: the company's director and the
+platform's admin, who answer for every site (billing lists the sites the caller covers)."""
+
 FINANCE_SCREENS = (
     Screen("charges", "/charges", ACCOUNT_READERS),
     Screen("receipts", "/receipts", ACCOUNT_READERS),
@@ -225,6 +245,8 @@ FINANCE_SCREENS = (
     Screen("price_lists", "/price-lists", PRICE_LIST_READERS),
     Screen("fee_contracts", "/fee-contracts", FEE_READERS),
     Screen("fee_bills", "/fee-bills", FEE_READERS),
+    Screen("service_records", "/service-records", DAY_RECORD_READERS),
+    Screen("month_closes", "/month-closes", DAY_RECORD_READERS),
 )
 """Billing's screens: finance's charges (the queue to price, what is owed, what is paid), the
 receipt books, a site's day of money in and the households served; bank collection (the batches
