@@ -141,6 +141,13 @@ class MonthClose(Aggregate):
     """Every review, the latest last: one sends the report back, a re-issue is reviewed again."""
 
     @property
+    def awaiting_review(self) -> bool:
+        """Issued, and not reviewed since."""
+        return self.report is not None and not (
+            self.reviews and self.reviews[-1].at >= self.report.issued_at
+        )
+
+    @property
     def approved(self) -> bool:
         """The issued report stands approved by the manager."""
         return (

@@ -5,6 +5,7 @@ chart (BIL-06 to BIL-08, FEE-10)."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
@@ -47,6 +48,7 @@ Day = Annotated[IsoDate, Path(description="The site's local day, YYYY-MM-DD")]
 
 
 class ServiceRecordOut(BaseModel):
+    charge_id: uuid.UUID
     service_record_no: str | None = Field(
         description="The service and callback record's serial, when one was opened at the quote"
     )
@@ -95,6 +97,7 @@ async def get_day_records(
         method = charge.payment_method.value if charge.payment_method else "unknown"
         by_method.setdefault(method, []).append(
             ServiceRecordOut(
+                charge_id=charge.charge_id,
                 service_record_no=charge.service_record_no,
                 charge_no=charge.charge_no,
                 building=charge.payer.building,
@@ -220,11 +223,12 @@ class MonthCloseOut(BaseModel):
     report_issued_at: datetime | None
     report: FiguresOut | None
     reviews: list[ReviewOut]
+    awaiting_review: bool = Field(description="Issued, and not reviewed since")
     approved: bool
+    time_zone: str = Field(description="The site's, which its days and the 5th are counted in")
 
 
-def close_out(site_id: str, month: date, close: MonthClose | None) -> MonthCloseOut:
-    close = close or MonthClose(site_id, month, "Asia/Shanghai")
+def close_out(site_id: str, month: date, close: MonthClose) -> MonthCloseOut:
     report = close.report
     return MonthCloseOut(
         site_id=site_id,
@@ -237,7 +241,9 @@ def close_out(site_id: str, month: date, close: MonthClose | None) -> MonthClose
         report_issued_at=report.issued_at if report else None,
         report=figures_out(report.figures) if report else None,
         reviews=[ReviewOut(**vars(r)) for r in close.reviews],
+        awaiting_review=close.awaiting_review,
         approved=close.approved,
+        time_zone=close.time_zone,
     )
 
 
@@ -246,7 +252,11 @@ async def get_month_close(
     site_id: SiteId, month: Month, reader: Reader, principal: CurrentPrincipal
 ) -> MonthCloseOut:
     principal.require_site(site_id)
-    return close_out(site_id, month, await reader.month_closes.get(close_id(site_id, month)))
+    close = await reader.month_closes.get(close_id(site_id, month))
+    if close is None:  # nothing done yet: where it stands, in the site's time
+        zone = (await reader.calendars.for_site(site_id)).zone.key
+        close = MonthClose(site_id, month, zone)
+    return close_out(site_id, month, close)
 
 
 class SummaryIn(BaseModel):
