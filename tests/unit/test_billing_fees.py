@@ -517,6 +517,11 @@ async def test_a_transfer_needs_its_reference_and_pays_as_owed_that_day() -> Non
         )
     )
     assert (paid.late_fee_paid, paid.payment.amount) == (Decimal("0.00"), Decimal("268.05"))
+    with pytest.raises(Conflict, match="already paid \\(wechat_pay, 4200009\\)"):
+        await billing.handle(  # cash for a bill paid by WeChat: refused, no receipt drawn
+            PayFeeBill(bill.bill_id, PaymentMethod.CASH, Decimal("268.32"), None, None, "前台-赵")
+        )
+    assert billing.store.saved("receipts") == {}
 
 
 async def test_fee02_a_fee_bill_is_collected_by_the_bank_with_its_late_fee() -> None:

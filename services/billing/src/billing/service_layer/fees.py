@@ -341,8 +341,8 @@ async def _pay_cash(command: PayFeeBill, bill: FeeBill, uow: BillingUnitOfWork) 
     first (its number drawn), then the bill paid on it, then the receipt booked: a retry after a
     crash between finds the receipt and finishes, and no number is drawn twice."""
     out = await uow.receipts.live_for(bill.bill_id)
-    if bill.payment is not None and not out:
-        return bill  # paid; the request repeated
+    if bill.payment is not None and bill.payment.method is PaymentMethod.CASH and not out:
+        return bill  # paid at the desk; the request repeated
     now = uow.clock()
     if out:
         receipt = out[0]
