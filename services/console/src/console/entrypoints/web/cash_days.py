@@ -83,7 +83,7 @@ async def _the_day(
     sites, problem = await sites_or_problem(current)
     site_id = site_id.strip() or (sites[0]["site_id"] if sites else "")
     day = day.strip()
-    usable = not day or _is_day(day)
+    usable = not day or is_day(day)
     if not usable:
         problem = ApiProblem(422, f"day {day!r} is not a date YYYY-MM-DD")
     if not day or not usable:
@@ -92,7 +92,7 @@ async def _the_day(
     return sites, site_id, day, problem, usable and bool(site_id)
 
 
-def _is_day(day: str) -> bool:
+def is_day(day: str) -> bool:
     if not DAY.fullmatch(day):
         return False
     try:
@@ -102,7 +102,7 @@ def _is_day(day: str) -> bool:
     return True
 
 
-def _around(day: str) -> tuple[str, str]:
+def days_around(day: str) -> tuple[str, str]:
     found = date.fromisoformat(day)
     return (found - timedelta(days=1)).isoformat(), (found + timedelta(days=1)).isoformat()
 
@@ -135,7 +135,7 @@ async def cash_day(
     if found is not None:
         for group in RECEIPT_GROUPS:
             found[group] = [shown_receipt(request, r) for r in found[group]]
-    previous_day, next_day = _around(day)
+    previous_day, next_day = days_around(day)
     return render(
         request,
         "cash_day.html",
@@ -171,7 +171,7 @@ async def households_served(
     if asked:
         households, households_problem = await _households(current, site_id, day)
         problem = households_problem or problem
-    previous_day, next_day = _around(day)
+    previous_day, next_day = days_around(day)
     return render(
         request,
         "households_served.html",

@@ -50,7 +50,7 @@ from console.entrypoints.web import (
     session,
     signed_in,
 )
-from console.entrypoints.web.cash_days import _around, _is_day
+from console.entrypoints.web.cash_days import days_around, is_day
 from console.entrypoints.web.charges import site_today, typed_form
 from console.entrypoints.web.fee_bills import percent
 from console.entrypoints.web.requests import sites_or_problem
@@ -100,7 +100,7 @@ async def _day_page(
 ) -> HTMLResponse:
     sites, load_problem = await sites_or_problem(current)
     site_id = site_id or (sites[0]["site_id"] if sites else "")
-    if day and not _is_day(day):
+    if day and not is_day(day):
         load_problem = ApiProblem(422, f"day {day!r} is not a date YYYY-MM-DD")
         day = ""
     day = day or await site_today(request, current, site_id)
@@ -113,7 +113,7 @@ async def _day_page(
     handover = (records or {}).get("handover")
     if handover:
         handover["handed_local"] = local(request, handover.get("handed_at"))
-    previous_day, next_day = _around(day)
+    previous_day, next_day = days_around(day)
     failed = problem or load_problem
     return render(
         request,
