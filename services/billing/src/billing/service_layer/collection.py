@@ -8,9 +8,12 @@ day) claims the rest and finishes it; a charge is never in two batches.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from decimal import Decimal
+from functools import partial
 from typing import BinaryIO, Protocol
 
 from hotline_libs.aggregate import Clock
@@ -49,6 +52,7 @@ from billing.service_layer.unit_of_work import (
     CreditorRepository,
     DebitRepository,
 )
+from billing.service_layer.visibility import must_see
 
 WITHOUT_MANDATE_SHOWN = 200
 """How many charges without a mandate a batch names (the count is what matters past that)."""
@@ -57,8 +61,7 @@ WITHOUT_MANDATE_SHOWN = 200
 async def record_mandate(command: RecordMandate, uow: BillingUnitOfWork) -> Mandate:
     """Record a signed mandate; the same one again changes nothing, a different one under the
     same id is refused (a mandate is revoked and a new one signed, never edited)."""
-    if command.visible_sites is not None and command.site_id not in command.visible_sites:
-        raise NotFound(f"no site {command.site_id!r}")
+    must_see(command.site_id, command.visible_sites)
     mandate = Mandate.signed(
         mandate_id=command.mandate_id,
         site_id=command.site_id,
@@ -90,10 +93,9 @@ def _details(m: Mandate) -> tuple[object, ...]:
 
 async def revoke_mandate(command: RevokeMandate, uow: BillingUnitOfWork) -> Mandate:
     mandate = await uow.mandates.get(command.mandate_id)
-    if mandate is None or (
-        command.visible_sites is not None and mandate.site_id not in command.visible_sites
-    ):
+    if mandate is None:
         raise NotFound(f"no mandate {command.mandate_id}")
+    must_see(mandate.site_id, command.visible_sites, f"no mandate {command.mandate_id}")
     mandate.revoke(command.revoked_on, command.reason, uow.clock())
     await uow.commit()
     return mandate
@@ -122,6 +124,22 @@ async def record_site_creditor(command: RecordSiteCreditor, uow: BillingUnitOfWo
     return creditor
 
 
+@dataclass(frozen=True)
+class _Owed:
+    """A service's charge or a month's fee bill, as a batch gathers it: the unit whose mandate
+    pays it, its number on the bank's statement, and how to claim it for the batch."""
+
+    owed_id: uuid.UUID
+    number: str
+    building: str
+    room: str
+    note: str | None
+    """What the payer's statement adds: the service record, or the fee's month."""
+    collecting_in: str | None
+    claim: Callable[[], Decimal]
+    for_fee_bill: bool
+
+
 async def gather_batch(command: GatherBatch, uow: BillingUnitOfWork) -> CollectionBatch:
     """The site's batch for the collection day: opened, its debits claimed, counted."""
     if await uow.creditors.get(command.site_id) is None:
@@ -141,62 +159,57 @@ async def gather_batch(command: GatherBatch, uow: BillingUnitOfWork) -> Collecti
     if batch.status.value != "gathering":
         return batch
     mandates = {(m.building, m.room): m for m in await uow.mandates.active_at(batch.site_id)}
+    charges = await uow.charges.collectable_at(batch.site_id, batch.batch_id)
+    bills = await uow.fee_bills.collectable_at(batch.site_id, batch.batch_id)
+    owed = [
+        _Owed(
+            c.charge_id,
+            c.charge_no,
+            c.payer.building,
+            c.payer.room,
+            c.service_record_no,
+            c.collecting_in,
+            partial(c.claim, batch.batch_id),
+            for_fee_bill=False,
+        )
+        for c in charges
+    ] + [
+        _Owed(
+            b.bill_id,
+            b.bill_no,
+            b.building,
+            b.room,
+            f"物业管理费 {b.month:%Y-%m}",
+            b.collecting_in,
+            partial(b.claim, batch.batch_id, batch.collection_date),
+            for_fee_bill=True,
+        )
+        for b in bills
+    ]
     without: list[str] = []
-    for charge in await uow.charges.collectable_at(batch.site_id, batch.batch_id):
-        mandate = mandates.get((charge.payer.building, charge.payer.room))
+    for item in owed:
+        mandate = mandates.get((item.building, item.room))
         if mandate is None:
-            without.append(charge.charge_no)
+            without.append(item.number)
             continue
-        if charge.collecting_in is None and await uow.receipts.live_for(charge.charge_id):
+        if item.collecting_in is None and await uow.receipts.live_for(item.owed_id):
             continue  # a receipt is out to collect it in cash
-        amount = charge.claim(batch.batch_id)
-        if await uow.debits.get(debit_id(batch.batch_id, charge.charge_id)) is None:
+        amount = item.claim()
+        if await uow.debits.get(debit_id(batch.batch_id, item.owed_id)) is None:
             uow.debits.add(
                 CollectionDebit(
                     batch_id=batch.batch_id,
                     site_id=batch.site_id,
-                    charge_id=charge.charge_id,
-                    end_to_end_id=charge.charge_no,
+                    charge_id=item.owed_id,
+                    end_to_end_id=item.number,
                     amount=amount,
                     mandate_id=mandate.mandate_id,
                     mandate_signed_on=mandate.signed_on,
                     holder=mandate.holder,
                     account=mandate.account,
                     bank=mandate.bank,
-                    remittance=_remittance(
-                        charge.payer.building,
-                        charge.payer.room,
-                        charge.charge_no,
-                        charge.service_record_no,
-                    ),
-                )
-            )
-        await uow.commit()
-    for bill in await uow.fee_bills.collectable_at(batch.site_id, batch.batch_id):
-        mandate = mandates.get((bill.building, bill.room))
-        if mandate is None:
-            without.append(bill.bill_no)
-            continue
-        if bill.collecting_in is None and await uow.receipts.live_for(bill.bill_id):
-            continue
-        amount = bill.claim(batch.batch_id, batch.collection_date)
-        if await uow.debits.get(debit_id(batch.batch_id, bill.bill_id)) is None:
-            uow.debits.add(
-                CollectionDebit(
-                    batch_id=batch.batch_id,
-                    site_id=batch.site_id,
-                    charge_id=bill.bill_id,
-                    end_to_end_id=bill.bill_no,
-                    amount=amount,
-                    mandate_id=mandate.mandate_id,
-                    mandate_signed_on=mandate.signed_on,
-                    holder=mandate.holder,
-                    account=mandate.account,
-                    bank=mandate.bank,
-                    remittance=_remittance(
-                        bill.building, bill.room, bill.bill_no, f"物业管理费 {bill.month:%Y-%m}"
-                    ),
-                    for_fee_bill=True,
+                    remittance=_remittance(item.building, item.room, item.number, item.note),
+                    for_fee_bill=item.for_fee_bill,
                 )
             )
         await uow.commit()
@@ -206,10 +219,10 @@ async def gather_batch(command: GatherBatch, uow: BillingUnitOfWork) -> Collecti
     return batch
 
 
-def _remittance(building: str, room: str, charge_no: str, record_no: str | None) -> str:
-    """What the payer's bank statement shows: the unit, the charge and the service record
-    (BIL-09)."""
-    return " ".join(part for part in (f"{building}-{room}", charge_no, record_no) if part)[:140]
+def _remittance(building: str, room: str, number: str, note: str | None) -> str:
+    """What the payer's bank statement shows: the unit, the charge or bill, and the service
+    record (BIL-09) or the fee's month."""
+    return " ".join(part for part in (f"{building}-{room}", number, note) if part)[:140]
 
 
 async def _visible_batch(

@@ -41,6 +41,7 @@ from billing.domain.fee_contract import (
 )
 from billing.domain.receipt import Receipt
 from billing.service_layer.unit_of_work import BillingUnitOfWork, Directory
+from billing.service_layer.visibility import must_see
 
 ZERO = Decimal("0.00")
 
@@ -71,18 +72,13 @@ async def keep_resident(command: KeepResident, uow: BillingUnitOfWork) -> bool:
     )
 
 
-def _must_see(site_id: str, sites: frozenset[str] | None, what: str) -> None:
-    if sites is not None and site_id not in sites:
-        raise NotFound(what)
-
-
 async def visible_contract(
     uow: BillingUnitOfWork, contract_no: str, sites: frozenset[str] | None
 ) -> FeeContract:
     contract = await uow.fee_contracts.get(contract_no)
     if contract is None:
         raise NotFound(f"no fee contract {contract_no}")
-    _must_see(contract.site_id, sites, f"no fee contract {contract_no}")
+    must_see(contract.site_id, sites, f"no fee contract {contract_no}")
     return contract
 
 
@@ -92,7 +88,7 @@ async def visible_bill(
     bill = await uow.fee_bills.get(bill_id)
     if bill is None:
         raise NotFound(f"no fee bill {bill_id}")
-    _must_see(bill.site_id, sites, f"no fee bill {bill_id}")
+    must_see(bill.site_id, sites, f"no fee bill {bill_id}")
     return bill
 
 
@@ -104,7 +100,7 @@ async def record_fee_contract(command: RecordFeeContract, uow: BillingUnitOfWork
     """Record a unit's fee contract; the same one again changes nothing. Its terms are never
     edited (a new contract is recorded after the move-out), and two contracts of a unit never
     run on the same day."""
-    _must_see(command.site_id, command.visible_sites, f"no site {command.site_id!r}")
+    must_see(command.site_id, command.visible_sites)
     contract = FeeContract.signed(
         contract_no=command.contract_no,
         site_id=command.site_id,
@@ -236,7 +232,7 @@ async def issue_fee_bills(command: IssueFeeBills, uow: BillingUnitOfWork) -> Fee
     """Bill every contract running in the month: floor area × the contract's rate, for the days
     it runs (FEE-06, FEE-12), with the unit's water and electricity (FEE-01); to the unit's
     payer, the owner named as liable when a tenant pays (FEE-05)."""
-    _must_see(command.site_id, command.visible_sites, f"no site {command.site_id!r}")
+    must_see(command.site_id, command.visible_sites)
     month = month_start(command.month)
     contracts = await uow.fee_contracts.running_in(command.site_id, month, month_end(month))
     by_unit = {(c.building, c.room): c for c in contracts}

@@ -32,6 +32,7 @@ from billing.domain.month_close import (
 )
 from billing.service_layer.daily_records import DailyReader, households_served
 from billing.service_layer.unit_of_work import BillingUnitOfWork, FeeBillRepository
+from billing.service_layer.visibility import must_see
 
 ZERO = Decimal("0.00")
 FEE_CATEGORIES = {
@@ -39,11 +40,6 @@ FEE_CATEGORIES = {
     FeeItem.WATER: "水费 water",
     FeeItem.ELECTRICITY: "电费 electricity",
 }
-
-
-def _must_see(site_id: str, sites: frozenset[str] | None) -> None:
-    if sites is not None and site_id not in sites:
-        raise NotFound(f"no site {site_id!r}")
 
 
 async def _close_of(uow: BillingUnitOfWork, site_id: str, month: date) -> MonthClose:
@@ -64,7 +60,7 @@ def records_by_method(charges: list[Charge]) -> dict[str, int]:
 
 
 async def hand_over_records(command: HandOverRecords, uow: BillingUnitOfWork) -> MonthClose:
-    _must_see(command.site_id, command.visible_sites)
+    must_see(command.site_id, command.visible_sites)
     records = records_by_method(await households_served(uow, command.site_id, command.day))
     close = await _close_of(uow, command.site_id, command.day)
     close.hand_over(
@@ -75,7 +71,7 @@ async def hand_over_records(command: HandOverRecords, uow: BillingUnitOfWork) ->
 
 
 async def summarise_records(command: SummariseRecords, uow: BillingUnitOfWork) -> MonthClose:
-    _must_see(command.site_id, command.visible_sites)
+    must_see(command.site_id, command.visible_sites)
     close = await _close_of(uow, command.site_id, command.month)
     close.summarise(command.by, uow.clock(), command.note)
     await uow.commit()
@@ -171,7 +167,7 @@ async def issue_financial_report(
     command: IssueFinancialReport, uow: BillingUnitOfWork
 ) -> MonthClose:
     """Finance checks the month's charges and issues the report for the manager (BIL-08)."""
-    _must_see(command.site_id, command.visible_sites)
+    must_see(command.site_id, command.visible_sites)
     close = await _close_of(uow, command.site_id, command.month)
     now = uow.clock()
     figures = await financial_figures(uow, command.site_id, command.month, now)
@@ -184,7 +180,7 @@ async def review_financial_report(
     command: ReviewFinancialReport, uow: BillingUnitOfWork
 ) -> MonthClose:
     """The site manager approves the issued report, or sends it back saying what to correct."""
-    _must_see(command.site_id, command.visible_sites)
+    must_see(command.site_id, command.visible_sites)
     close = await uow.month_closes.get(close_id(command.site_id, month_start(command.month)))
     if close is None:
         raise NotFound(f"no report of {command.month:%Y-%m} at site {command.site_id!r}")

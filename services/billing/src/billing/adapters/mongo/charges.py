@@ -36,7 +36,7 @@ def _yuan(fen: int | None) -> Decimal | None:
     return None if fen is None else from_fen(fen)
 
 
-def _payment_document(payment: Payment | None) -> Document | None:
+def payment_document(payment: Payment | None) -> Document | None:
     if payment is None:
         return None
     return {
@@ -49,7 +49,7 @@ def _payment_document(payment: Payment | None) -> Document | None:
     }
 
 
-def _payment(document: Document | None) -> Payment | None:
+def payment_of(document: Document | None) -> Payment | None:
     if not document:
         return None
     return Payment(
@@ -60,6 +60,16 @@ def _payment(document: Document | None) -> Payment | None:
         booked_at=document["booked_at"],
         booked_by=document["booked_by"],
     )
+
+
+def payer_document(payer: Payer) -> Document:
+    return {
+        "name": payer.name,
+        "phone": payer.phone,
+        "email": payer.email,
+        "building": payer.building,
+        "room": payer.room,
+    }
 
 
 WAITING = "waiting_since"
@@ -83,13 +93,7 @@ class MongoCharges(AggregateRepository[Charge]):
             "request_id": str(c.request_id),
             "request_no": c.request_no,
             "site_id": c.site_id,
-            "payer": {
-                "name": c.payer.name,
-                "phone": c.payer.phone,
-                "email": c.payer.email,
-                "building": c.payer.building,
-                "room": c.payer.room,
-            },
+            "payer": payer_document(c.payer),
             "delivered": [
                 {
                     "item_code": d.item_code,
@@ -122,11 +126,8 @@ class MongoCharges(AggregateRepository[Charge]):
             "technician_id": c.technician_id,
             "price_list_version": c.price_list_version,
             "collecting_in": c.collecting_in,
-            "rejections": [
-                {"batch_id": r.batch_id, "code": r.code, "reason": r.reason, "at": r.at}
-                for r in c.rejections
-            ],
-            "payment": _payment_document(c.payment),
+            "rejections": [vars(r) for r in c.rejections],
+            "payment": payment_document(c.payment),
         }
 
     def from_document(self, document: Document) -> Charge:
@@ -168,7 +169,7 @@ class MongoCharges(AggregateRepository[Charge]):
             price_list_version=document.get("price_list_version"),
             collecting_in=document.get("collecting_in"),
             rejections=tuple(Rejection(**r) for r in document.get("rejections") or ()),
-            payment=_payment(document.get("payment")),
+            payment=payment_of(document.get("payment")),
         )
 
     def to_integration(

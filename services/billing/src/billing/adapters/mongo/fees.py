@@ -14,7 +14,7 @@ from hotline_libs.paging import Found, PageRequest
 from hotline_libs.unit_of_work import AggregateRepository, EventContext
 from pymongo.asynchronous.database import AsyncDatabase
 
-from billing.adapters.mongo.charges import _payment, _payment_document
+from billing.adapters.mongo.charges import payer_document, payment_document, payment_of
 from billing.adapters.outbound import fees_v1
 from billing.domain.charge import Payer, Rejection
 from billing.domain.directory import DirectoryResident, DirectoryUnit
@@ -153,18 +153,6 @@ class MongoFeeContracts(AggregateRepository[FeeContract]):
         )
 
 
-def _person(p: Payer | None) -> Document | None:
-    if p is None:
-        return None
-    return {
-        "name": p.name,
-        "phone": p.phone,
-        "email": p.email,
-        "building": p.building,
-        "room": p.room,
-    }
-
-
 class MongoFeeBills(AggregateRepository[FeeBill]):
     collection_name = FEE_BILLS
 
@@ -194,22 +182,19 @@ class MongoFeeBills(AggregateRepository[FeeBill]):
             ],
             "amount_fen": to_fen(b.amount),
             "due_on": b.due_on.isoformat(),
-            "payer": _person(b.payer),
-            "owner": _person(b.owner),
+            "payer": payer_document(b.payer),
+            "owner": payer_document(b.owner) if b.owner else None,
             "time_zone": b.time_zone,
             "issued_at": b.issued_at,
             "issued_by": b.issued_by,
             "paid": b.payment is not None,
-            "payment": _payment_document(b.payment),
+            "payment": payment_document(b.payment),
             "late_fee_paid_fen": to_fen(b.late_fee_paid),
             "collecting_in": b.collecting_in,
             "collecting_amount_fen": to_fen(b.collecting_amount)
             if b.collecting_amount is not None
             else None,
-            "rejections": [
-                {"batch_id": r.batch_id, "code": r.code, "reason": r.reason, "at": r.at}
-                for r in b.rejections
-            ],
+            "rejections": [vars(r) for r in b.rejections],
             "reminders": [
                 {
                     "number": r.number,
@@ -251,7 +236,7 @@ class MongoFeeBills(AggregateRepository[FeeBill]):
             time_zone=document["time_zone"],
             issued_at=document["issued_at"],
             issued_by=document["issued_by"],
-            payment=_payment(document.get("payment")),
+            payment=payment_of(document.get("payment")),
             late_fee_paid=from_fen(document.get("late_fee_paid_fen", 0)),
             collecting_in=document.get("collecting_in"),
             collecting_amount=from_fen(document["collecting_amount_fen"])

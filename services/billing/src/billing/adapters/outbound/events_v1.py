@@ -10,15 +10,15 @@ from hotline_libs.ids import derive_id, event_id
 from hotline_libs.unit_of_work import EventContext
 
 from billing.domain import events
-from billing.domain.charge import Charge
+from billing.domain.charge import Charge, Payer
 from billing.domain.price_list import PriceList
 from contracts import Event
 
 PRODUCER = "billing"
 
 
-def _resident(charge: Charge) -> Resident:
-    p = charge.payer
+def resident_of(p: Payer) -> Resident:
+    """Who pays, as the contracts carry a resident."""
     return Resident(name=p.name, phone=p.phone, email=p.email, building=p.building, room=p.room)
 
 
@@ -46,7 +46,7 @@ def to_integration(charge: Charge, event: Any, context: EventContext) -> Event[A
             work_order_id=charge.work_order_id,
             request_id=charge.request_id,
             request_no=charge.request_no,
-            resident=_resident(charge),
+            resident=resident_of(charge.payer),
             lines=[
                 v1.ChargeLine(
                     item_code=line.item_code,
@@ -112,7 +112,7 @@ def collection_rejected(
             charge_no=charge.charge_no,
             request_id=charge.request_id,
             request_no=charge.request_no,
-            resident=_resident(charge),
+            resident=resident_of(charge.payer),
             amount=charge.total,
             batch_id=event.batch_id,
             reason_code=event.code,

@@ -5,20 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from contracts.billing import v1
-from contracts.envelope import Resident
 from hotline_libs.ids import event_id
 from hotline_libs.unit_of_work import EventContext
 
+from billing.adapters.outbound.events_v1 import resident_of
 from billing.domain import events
-from billing.domain.charge import Payer
 from billing.domain.fee_bill import FeeBill
 from contracts import Event
 
 PRODUCER = "billing"
-
-
-def _resident(p: Payer) -> Resident:
-    return Resident(name=p.name, phone=p.phone, email=p.email, building=p.building, room=p.room)
 
 
 def to_integration(bill: FeeBill, event: Any, context: EventContext) -> Event[Any] | None:
@@ -48,8 +43,8 @@ def reminder_due(
             bill_no=bill.bill_no,
             month=f"{bill.month:%Y-%m}",
             reminder_no=reminder.number,
-            resident=_resident(bill.payer),
-            owner=_resident(bill.owner) if reminder.to_owner and bill.owner else None,
+            resident=resident_of(bill.payer),
+            owner=resident_of(bill.owner) if reminder.to_owner and bill.owner else None,
             amount=bill.amount,
             late_fee=reminder.late_fee,
             owed=reminder.owed,
@@ -76,8 +71,8 @@ def arrears_flagged(
             bill_id=bill.bill_id,
             bill_no=bill.bill_no,
             month=f"{bill.month:%Y-%m}",
-            resident=_resident(bill.payer),
-            owner=_resident(bill.owner) if bill.owner else None,
+            resident=resident_of(bill.payer),
+            owner=resident_of(bill.owner) if bill.owner else None,
             owed=bill.owed_on(day),
             reminders_sent=event.reminders_sent,
             flagged_at=event.flagged_at,
