@@ -16,7 +16,7 @@ from typing import Any
 
 from billing.adapters.demo_data import DEMO_PRICE_LISTS, IN_EFFECT_SINCE
 from billing.adapters.inbound.dispatch_v1 import charge_work_order
-from billing.adapters.outbound import events_v1, fees_v1
+from billing.adapters.outbound import events_v1, fees_v1, statements_v1
 from billing.adapters.outbound.events_v1 import to_integration
 from billing.domain.charge import Charge, ChargeStatus
 from billing.domain.charge import PaymentMethod as BillingMethod
@@ -28,6 +28,7 @@ from billing.domain.mandate import Mandate
 from billing.domain.month_close import MonthClose
 from billing.domain.price_list import PriceItem, PriceList, PriceListVersion
 from billing.domain.receipt import Receipt
+from billing.domain.statement import IncomeStatement
 from billing.service_layer.handlers import HANDLERS
 from contracts.billing.v1 import ChargeRaised
 from contracts.dispatch.v1 import ServiceItemUsed, WorkOrderCompleted
@@ -218,6 +219,18 @@ class FakeMonthCloses(FakeRepository[MonthClose]):
         return aggregate.close_id
 
 
+class FakeStatements(FakeRepository[IncomeStatement]):
+    collection_name = "income_statements"
+
+    def identity(self, aggregate: IncomeStatement) -> str:
+        return aggregate.statement_id
+
+    async def of_site(self, site_id: str) -> list[IncomeStatement]:
+        return self.tracked_where(
+            lambda s: s.site_id == site_id, lambda s: -s.period.first_month.toordinal()
+        )
+
+
 class FakeDirectory:
     """Billing's copy of the directory, keeping the latest record of each."""
 
@@ -264,6 +277,7 @@ class FakeBillingUnitOfWork(FakeUnitOfWork):
         self.fee_bills = FakeFeeBills(store, self, fees_v1.to_integration)
         self.directory = FakeDirectory(store)
         self.month_closes = FakeMonthCloses(store, self, None)
+        self.statements = FakeStatements(store, self, statements_v1.to_integration)
 
 
 class Billing:

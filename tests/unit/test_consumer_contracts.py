@@ -157,6 +157,21 @@ CARRIES: dict[tuple[str, str], tuple[str, ...]] = {
         "recorded_at",
         "information_liaison",
     ),
+    ("notification", "UnitRecorded"): ("building", "room", "owner_id", "payer_id", "recorded_at"),
+    ("notification", "ResidentRecorded"): (
+        "resident_id",
+        "name",
+        "email",
+        "consents_to_sms",
+        "consents_to_email",
+        "recorded_at",
+    ),
+    ("notification", "IncomeSpendingStatementPublished"): (
+        "period",
+        "income_total",
+        "spending_total",
+        "balance",
+    ),
     ("notification", "MonthlyReportApproved"): (
         "month",
         "prepared_by",

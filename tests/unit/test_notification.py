@@ -16,7 +16,12 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from contracts.billing.v1 import ChargeCollectionRejected, ChargeRaised, ManagementFeeReminderDue
+from contracts.billing.v1 import (
+    ChargeCollectionRejected,
+    ChargeRaised,
+    IncomeSpendingStatementPublished,
+    ManagementFeeReminderDue,
+)
 from contracts.dispatch.v1 import WorkOrderCompleted, WorkOrderDispatched, WorkOrderMonthReported
 from contracts.envelope import PaymentMethod, Resident
 from contracts.examples import canonical_examples
@@ -29,11 +34,13 @@ from contracts.intake.v1 import (
     MonthlyReportApproved,
     ReplyKind,
     RequestKind,
+    ResidentRecorded,
     ResidentReplied,
     ResidentRepliedPayload,
     ServiceRequestAccepted,
     SiteRecorded,
     StaffRecorded,
+    UnitRecorded,
 )
 from contracts.notification.v1 import NotificationChannel, NotificationSent
 from hotline_libs.bus import MessageBus
@@ -43,6 +50,7 @@ from notification.adapters.inbound import events_v1
 from notification.adapters.outbound.events_v1 import to_integration
 from notification.domain import events
 from notification.domain.commands import KeepSiteName, TellResident
+from notification.domain.households import Household, Member
 from notification.domain.messages import (
     SIGNATURE,
     SMS_QUOTE_MAX,
@@ -129,14 +137,49 @@ class FakeStaff:
         return [m for m in self.members.values() if m.site_id == site_id or m.roles & set(roles)]
 
 
+class FakeHouseholds:
+    """Units and residents in memory, kept like the store keeps them: a later record wins."""
+
+    def __init__(self) -> None:
+        self.units: dict[tuple[str, str, str], Household] = {}
+        self.members_kept: dict[uuid.UUID, Member] = {}
+
+    async def keep(self, household: Household) -> bool:
+        key = (household.site_id, household.building, household.room)
+        kept = self.units.get(key)
+        if kept is not None and kept.recorded_at >= household.recorded_at:
+            return False
+        self.units[key] = household
+        return True
+
+    async def keep_member(self, member: Member) -> bool:
+        kept = self.members_kept.get(member.resident_id)
+        if kept is not None and kept.recorded_at >= member.recorded_at:
+            return False
+        self.members_kept[member.resident_id] = member
+        return True
+
+    async def of_site(self, site_id: str) -> list[Household]:
+        return [self.units[key] for key in sorted(self.units) if key[0] == site_id]
+
+    async def members(self, resident_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, Member]:
+        return {r: self.members_kept[r] for r in resident_ids if r in self.members_kept}
+
+
 class FakeNotificationUnitOfWork(FakeUnitOfWork):
     def __init__(
-        self, store: MemoryStore, clock: Clock, site_names: FakeSiteNames, staff: FakeStaff
+        self,
+        store: MemoryStore,
+        clock: Clock,
+        site_names: FakeSiteNames,
+        staff: FakeStaff,
+        households: FakeHouseholds | None = None,
     ) -> None:
         super().__init__(store, clock)
         self.notifications = FakeNotifications(store, self, to_integration)
         self.site_names = site_names
         self.staff = staff
+        self.households = households or FakeHouseholds()
 
 
 class FakeGateway:
@@ -179,10 +222,11 @@ class Notifier:
         self.mail = mail or FakeMail()
         self.site_names = FakeSiteNames()
         self.staff = FakeStaff()
+        self.households = FakeHouseholds()
         self.bus = MessageBus(
             HANDLERS,
             uow=lambda: FakeNotificationUnitOfWork(
-                self.store, self.clock, self.site_names, self.staff
+                self.store, self.clock, self.site_names, self.staff, self.households
             ),
             dependencies={"sms": self.sms, "mail": self.mail},
         )
@@ -410,6 +454,9 @@ def test_residents_are_not_told_about_internal_events() -> None:
         StaffRecorded,
         MonthlyReportApproved,  # sent to staff, not the resident (CMP-22)
         WorkOrderMonthReported,  # sent to staff, not the resident (DSP-12)
+        IncomeSpendingStatementPublished,  # to every household of the site (FEE-07, NTF-06)
+        UnitRecorded,  # who answers for each household, for the statement
+        ResidentRecorded,
     }
     assert WorkOrderCompleted not in told
 

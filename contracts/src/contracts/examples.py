@@ -20,6 +20,8 @@ from contracts.billing.v1 import (
     ChargePaidPayload,
     ChargeRaised,
     ChargeRaisedPayload,
+    IncomeSpendingStatementPublished,
+    IncomeSpendingStatementPublishedPayload,
     ManagementFeeArrearsFlagged,
     ManagementFeeArrearsFlaggedPayload,
     ManagementFeeReminderDue,
@@ -28,6 +30,9 @@ from contracts.billing.v1 import (
     PriceListItem,
     PriceListRecorded,
     PriceListRecordedPayload,
+    SpendingByCategory,
+    SpendingCategory,
+    StatementAmount,
 )
 from contracts.callback.v1 import (
     CallbackOverdue,
@@ -868,6 +873,51 @@ def canonical_examples() -> dict[type[Event[Any]], Event[Any]]:
             correlation_id=FEE_BILL_ID,
             occurred_at=datetime(2027, 1, 20, 1, 0, tzinfo=UTC),
             aggregate_version=6,
+        ),
+        _event(
+            IncomeSpendingStatementPublished,
+            48,
+            IncomeSpendingStatementPublishedPayload(
+                statement_id="dmg:2026-Q4",
+                period="2026-Q4",
+                period_start=date(2026, 10, 1),
+                period_end=date(2026, 12, 31),
+                fees_billed=Decimal("804150.00"),
+                fees_collected=Decimal("771984.00"),
+                late_fees=Decimal("312.40"),
+                other_income=[
+                    StatementAmount(label="公共区域广告位租金", amount=Decimal("6000.00"))
+                ],
+                income_total=Decimal("778296.40"),
+                utilities_collected=Decimal("152310.55"),
+                spending=[
+                    SpendingByCategory(
+                        category=SpendingCategory.FACILITIES,
+                        category_name="公用设施设备维修养护及公共场所管理",
+                        amount=Decimal("231500.00"),
+                        lines=[
+                            StatementAmount(label="公用水电费", amount=Decimal("98500.00")),
+                            StatementAmount(label="绿化养护", amount=Decimal("133000.00")),
+                        ],
+                    ),
+                    SpendingByCategory(
+                        category=SpendingCategory.STAFF,
+                        category_name="管理人员工资福利及办公费",
+                        amount=Decimal("412000.00"),
+                        lines=[StatementAmount(label="工资及社保", amount=Decimal("412000.00"))],
+                    ),
+                ],
+                spending_total=Decimal("643500.00"),
+                balance=Decimal("134796.40"),
+                note="详细账目可到服务中心查阅",
+                figures_as_of=datetime(2027, 1, 6, 2, 0, tzinfo=UTC),
+                approved_by="site-manager-dmg",
+                published_at=datetime(2027, 1, 8, 3, 0, tzinfo=UTC),
+            ),
+            producer="billing",
+            correlation_id=uuid.UUID(int=48),
+            occurred_at=datetime(2027, 1, 8, 3, 0, tzinfo=UTC),
+            aggregate_version=4,
         ),
         _event(
             PriceListRecorded,

@@ -254,3 +254,83 @@ class ManagementFeeArrearsFlagged(Event[ManagementFeeArrearsFlaggedPayload]):
 
     def partition_key(self) -> str:
         return str(self.payload.bill_id)
+
+
+class StatementAmount(ContractModel):
+    """One line of an income and spending statement."""
+
+    label: str = Field(description="What it is, as residents read it", examples=["绿化养护"])
+    amount: Money = Field(description="Yuan")
+
+
+class SpendingCategory(OpenEnum):
+    """What management fees pay for (管理费用主要用于以下开支, FEE-09)."""
+
+    FACILITIES = "facilities"
+    STAFF = "staff"
+    CONTRACTORS = "contractors"
+    INSURANCE_DEPRECIATION = "insurance_depreciation"
+    SECURITY = "security"
+    COMMUNITY_CULTURE = "community_culture"
+    STATUTORY_TAXES = "statutory_taxes"
+    MANAGER_REMUNERATION = "manager_remuneration"
+    OTHER = "other"
+
+
+class SpendingByCategory(ContractModel):
+    """The period's spending in one of the categories management fees pay for (FEE-09)."""
+
+    category: SpendingCategory = Field(
+        description="The category; a consumer shows one it does not know by its name",
+        examples=["facilities"],
+    )
+    category_name: str = Field(
+        description="The category as the residents' handbook names it",
+        examples=["公用设施设备维修养护及公共场所管理"],
+    )
+    amount: Money = Field(description="The category's total, yuan")
+    lines: list[StatementAmount] = Field(description="Its items")
+
+
+class IncomeSpendingStatementPublishedPayload(ContractModel):
+    """A site's income and spending statement for a period (物业服务费用收支情况), prepared by
+    finance and approved by the site's manager, to be published to its residents for them to
+    oversee (FEE-07, FEE-09, NTF-06). Fee income is what was collected of the period's bills
+    when finance submitted it; water and electricity are collected for the utilities and shown
+    apart from the income."""
+
+    statement_id: str = Field(description="The site and the period", examples=["dmg:2026-Q4"])
+    period: str = Field(
+        description="A month (2026-11), a quarter (2026-Q4) or a half year (2026-H2)",
+        examples=["2026-Q4"],
+    )
+    period_start: date = Field(description="The period's first day")
+    period_end: date = Field(description="The period's last day")
+    fees_billed: Money = Field(description="Management fees billed for the period, yuan")
+    fees_collected: Money = Field(description="Of which collected, yuan")
+    late_fees: Money = Field(description="Late fees paid on the period's bills, yuan")
+    other_income: list[StatementAmount] = Field(description="Income besides the fees")
+    income_total: Money = Field(description="fees_collected + late_fees + the other income, yuan")
+    utilities_collected: Money = Field(
+        description="Water and electricity collected for the utilities (not income), yuan"
+    )
+    spending: list[SpendingByCategory] = Field(description="By category, the handbook's order")
+    spending_total: Money = Field(description="Yuan")
+    balance: Money = Field(description="income_total − spending_total; negative is a deficit")
+    currency: Literal["CNY"] = Field(default="CNY", description="Currency of every amount")
+    note: str | None = Field(default=None, description="Finance's note to the residents")
+    figures_as_of: UtcDateTime = Field(description="When the fee income was taken")
+    approved_by: str = Field(description="The manager who approved it")
+    published_at: UtcDateTime = Field(description="When it was approved and published")
+
+
+class IncomeSpendingStatementPublished(Event[IncomeSpendingStatementPublishedPayload]):
+    """Published by billing when a site's manager approves its income and spending statement;
+    notification sends it to the site's households."""
+
+    EVENT_TYPE: ClassVar[str] = "IncomeSpendingStatementPublished"
+    VERSION: ClassVar[int] = 1
+    TOPIC: ClassVar[str] = topics.CHARGES
+
+    def partition_key(self) -> str:
+        return self.site_id

@@ -8,6 +8,7 @@ from contracts.billing.v1 import (
     ChargeCollectionRejected,
     ChargePaid,
     ChargeRaised,
+    IncomeSpendingStatementPublished,
     ManagementFeeArrearsFlagged,
     ManagementFeeReminderDue,
     PriceListRecorded,
@@ -28,6 +29,7 @@ from billing.adapters.mongo.fees import FEE_BILLS, FEE_CONTRACTS
 from billing.adapters.mongo.month_closes import MONTH_CLOSES
 from billing.adapters.mongo.price_lists import PRICE_LISTS
 from billing.adapters.mongo.receipts import OUT, RECEIPTS
+from billing.adapters.mongo.statements import STATEMENTS
 from billing.adapters.mongo.unit_of_work import MongoBillingUnitOfWork
 from billing.entrypoints.deadlines import (
     fee_bill_deadline,
@@ -41,6 +43,7 @@ from billing.entrypoints.http import (
     month_close,
     price_lists,
     receipts,
+    statements,
 )
 from billing.entrypoints.http.access import ACCESS
 from billing.entrypoints.subscriptions import subscriptions
@@ -64,6 +67,7 @@ async def prepare(db: AsyncDatabase[Document], settings: ServiceSettings) -> Non
     await ensure_index(db[FEE_BILLS], [("site_id", 1), ("month", 1)])
     await ensure_index(db[FEE_BILLS], [("site_id", 1), ("paid", 1)])
     await ensure_index(db[FEE_BILLS], [("contract_no", 1), ("month", 1)])
+    await ensure_index(db[STATEMENTS], [("site_id", 1), ("first_month", -1)])
     if settings.seed_demo_data:
         uow = MongoBillingUnitOfWork(db, clock=utc_now)
         await add_missing(
@@ -96,6 +100,7 @@ def bootstrap(settings: ServiceSettings | None = None, clock: Clock = utc_now) -
             ChargeCollectionRejected,
             ManagementFeeReminderDue,
             ManagementFeeArrearsFlagged,
+            IncomeSpendingStatementPublished,
             PriceListRecorded,
         ],
         prepare=prepare,
@@ -115,6 +120,7 @@ def bootstrap(settings: ServiceSettings | None = None, clock: Clock = utc_now) -
             collection.router,
             fees.router,
             month_close.router,
+            statements.router,
         ],
         subscriptions=subscriptions(bus),
         collections=[
@@ -128,6 +134,7 @@ def bootstrap(settings: ServiceSettings | None = None, clock: Clock = utc_now) -
             FEE_CONTRACTS,
             FEE_BILLS,
             MONTH_CLOSES,
+            STATEMENTS,
         ],
         deadlines={
             PRICE_LISTS: price_list_deadline,

@@ -11,6 +11,7 @@ from hotline_libs.settings import ServiceSettings
 from pymongo.asynchronous.database import AsyncDatabase
 
 from notification.adapters.gateways import MailServer, SmsGateway
+from notification.adapters.mongo.households import HOUSEHOLDS
 from notification.adapters.mongo.notifications import NOTIFICATIONS
 from notification.adapters.mongo.staff import STAFF
 from notification.adapters.mongo.unit_of_work import MongoNotificationUnitOfWork
@@ -26,6 +27,7 @@ NAME = "notification"
 async def prepare(db: AsyncDatabase[Document], settings: ServiceSettings) -> None:
     await ensure_index(db[NOTIFICATIONS], [("request_id", 1)])
     await ensure_index(db[STAFF], [("site_id", 1)])
+    await ensure_index(db[HOUSEHOLDS], [("site_id", 1), ("building", 1), ("room", 1)])
 
 
 def bootstrap(
@@ -38,7 +40,7 @@ def bootstrap(
         description="Tells residents by SMS and e-mail what happened to their request, "
         "alerts the supervisors and the site's manager of an emergency, and e-mails each "
         "site's approved monthly report to its departments' liaisons, its manager and the "
-        "company's leaders.",
+        "company's leaders; sends each site's income and spending statement to its households.",
         publishes=[NotificationSent],
         prepare=prepare,
         clock=clock,

@@ -11,6 +11,7 @@ from billing.domain.charge import AgreedPrice, Delivered, Payer, PaymentMethod
 from billing.domain.fee_contract import DepositKind, UnitKind
 from billing.domain.month_close import Receiver
 from billing.domain.price_list import PriceItem
+from billing.domain.statement import IncomeLine, SpendingLine
 
 
 @dataclass(frozen=True)
@@ -415,4 +416,42 @@ class MonthCloseDeadlineReached:
     close_id: str
     deadline: str
     due_at: datetime
+    causation_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class PrepareStatement:
+    """Finance's figures for a site's income and spending statement of a period, whole."""
+
+    site_id: str
+    period: str
+    spending: tuple[SpendingLine, ...]
+    other_income: tuple[IncomeLine, ...]
+    note: str | None
+    by: str
+    visible_sites: frozenset[str] | None = None
+    causation_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class SubmitStatement:
+    """Finance submits the statement, with the fee income as it stands, for the manager."""
+
+    site_id: str
+    period: str
+    by: str
+    visible_sites: frozenset[str] | None = None
+    causation_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class ReviewStatement:
+    """The site's manager approves the statement (it is published) or sends it back."""
+
+    site_id: str
+    period: str
+    approved: bool
+    note: str | None
+    by: str
+    visible_sites: frozenset[str] | None = None
     causation_id: uuid.UUID | None = None

@@ -188,3 +188,25 @@ class FinancialReportIssued:
 class FinancialReportReviewed:
     at: datetime
     approved: bool
+
+
+@dataclass(frozen=True)
+class StatementPrepared:
+    at: datetime
+
+
+@dataclass(frozen=True)
+class StatementSubmitted:
+    at: datetime
+
+
+@dataclass(frozen=True)
+class StatementReturned:
+    at: datetime
+
+
+@dataclass(frozen=True)
+class StatementPublished:
+    """Approved by the manager: the residents are sent it (FEE-07)."""
+
+    at: datetime

@@ -33,6 +33,7 @@ from billing.domain.commands import (
     MonthCloseDeadlineReached,
     NoteReminderSent,
     PayFeeBill,
+    PrepareStatement,
     PriceCharge,
     PriceListDeadlineReached,
     RecordFeeContract,
@@ -41,14 +42,16 @@ from billing.domain.commands import (
     RecordSiteCreditor,
     ReleaseDeposit,
     ReviewFinancialReport,
+    ReviewStatement,
     RevokeMandate,
     SchedulePriceList,
     SetPriceListItem,
+    SubmitStatement,
     SummariseRecords,
     VoidReceipt,
 )
 from billing.domain.price_list import PriceList
-from billing.service_layer import fees, month_close
+from billing.service_layer import fees, month_close, statements
 from billing.service_layer.collection import (
     gather_batch,
     import_bank_answer,
@@ -219,5 +222,8 @@ HANDLERS: dict[type[Any], Any] = {
     IssueFinancialReport: month_close.issue_financial_report,
     ReviewFinancialReport: month_close.review_financial_report,
     MonthCloseDeadlineReached: month_close.month_close_deadline_reached,
+    PrepareStatement: statements.prepare_statement,
+    SubmitStatement: statements.submit_statement,
+    ReviewStatement: statements.review_statement,
 }
 """Every command billing handles, and its handler."""

@@ -20,6 +20,7 @@ from billing.domain.mandate import Mandate
 from billing.domain.month_close import MonthClose
 from billing.domain.price_list import PriceList
 from billing.domain.receipt import Receipt
+from billing.domain.statement import IncomeStatement
 
 
 class ChargeRepository(Protocol):
@@ -142,6 +143,14 @@ class MonthCloseRepository(Protocol):
     def add(self, close: MonthClose) -> None: ...
 
 
+class StatementRepository(Protocol):
+    async def get(self, statement_id: object) -> IncomeStatement | None: ...
+    def add(self, statement: IncomeStatement) -> None: ...
+    async def of_site(self, site_id: str) -> list[IncomeStatement]:
+        """The site's statements, the latest period first (for reading)."""
+        ...
+
+
 class Directory(Protocol):
     """Billing's copy of intake's directory: units and residents, the latest record each."""
 
@@ -163,6 +172,7 @@ class BillingUnitOfWork(Protocol):
     fee_bills: FeeBillRepository
     directory: Directory
     month_closes: MonthCloseRepository
+    statements: StatementRepository
     serials: Serials
     calendars: Calendars
     clock: Clock

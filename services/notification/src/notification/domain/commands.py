@@ -6,7 +6,13 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from notification.domain.occasions import EmergencyReported, MonthlyReport, Occasion
+from notification.domain.households import Household, Member
+from notification.domain.occasions import (
+    EmergencyReported,
+    MonthlyReport,
+    Occasion,
+    StatementPublished,
+)
 from notification.domain.staff import StaffMember
 
 
@@ -52,4 +58,29 @@ class KeepStaffMember:
     """Keep a member of staff as intake last recorded them (for the alerts and reports)."""
 
     member: StaffMember
+    causation_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class PublishStatement:
+    """Send a site's approved income and spending statement to each of its households (FEE-07,
+    NTF-06)."""
+
+    statement: StatementPublished
+    causation_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class KeepHousehold:
+    """Keep a unit and who answers for it, as intake last recorded it."""
+
+    household: Household
+    causation_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class KeepMember:
+    """Keep a resident and how they agreed to be told things, as intake last recorded them."""
+
+    member: Member
     causation_id: uuid.UUID | None = None

@@ -122,12 +122,12 @@ def _reach(
         )
     if recipient.email and (email_too or not recipient.phone):
         messages.append(
-            _email(recipient.name, recipient.email, template, subject, mail_body or body)
+            email_to(recipient.name, recipient.email, template, subject, mail_body or body)
         )
     return messages
 
 
-def _email(name: str, address: str, template: str, subject: str, body: str) -> OutgoingMessage:
+def email_to(name: str, address: str, template: str, subject: str, body: str) -> OutgoingMessage:
     """The e-mail to ``name``: greeted by name and signed by the hotline."""
     return OutgoingMessage(
         Channel.EMAIL, address, template, subject, f"{name}您好：\n\n{body}\n\n物业服务热线"
@@ -440,7 +440,7 @@ def monthly_report_mails(
         subject = f"{where} {_month(report.month)}呼叫中心月报（已批准）"
         text = monthly_report_text(report, site_name)
     return _once(
-        _email(member.name, member.email, MONTHLY_REPORT, subject, text)
+        email_to(member.name, member.email, MONTHLY_REPORT, subject, text)
         for member in staff
         if member.email
     )

@@ -98,9 +98,13 @@ def message_id(event_id: uuid.UUID, channel: Channel, recipient: str) -> uuid.UU
     return derive_id("notification", event_id, channel.value, recipient)
 
 
-def new_notification(about: About, outgoing: list[OutgoingMessage], now: datetime) -> Notification:
+def new_notification(
+    about: About, outgoing: list[OutgoingMessage], now: datetime, part: str | None = None
+) -> Notification:
+    """``part``: which part of the event's audience, when a notice to a whole site is sent in
+    parts (one per building)."""
     return Notification(
-        notification_id=notification_id(about.event_id),
+        notification_id=notification_id(about.event_id, part),
         about=about,
         messages=[
             Message(
@@ -117,6 +121,8 @@ def new_notification(about: About, outgoing: list[OutgoingMessage], now: datetim
     )
 
 
-def notification_id(event_id: uuid.UUID) -> uuid.UUID:
-    """One notification per event told about."""
-    return derive_id("notification-of", event_id)
+def notification_id(event_id: uuid.UUID, part: str | None = None) -> uuid.UUID:
+    """One notification per event told about, or per part of its audience."""
+    if part is None:
+        return derive_id("notification-of", event_id)
+    return derive_id("notification-of", event_id, part)

@@ -111,6 +111,42 @@ class FeeReminder:
     due_on: date
 
 
+@dataclass(frozen=True)
+class StatementAmount:
+    label: str
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class StatementCategory:
+    """The period's spending in one of the categories management fees pay for (FEE-09)."""
+
+    name: str
+    amount: Decimal
+    lines: tuple[StatementAmount, ...]
+
+
+@dataclass(frozen=True)
+class StatementPublished:
+    """A site's income and spending statement, approved by its manager: every household is
+    sent it, for the residents to oversee (FEE-07, NTF-06)."""
+
+    about: About
+    period: str
+    period_start: date
+    period_end: date
+    fees_billed: Decimal
+    fees_collected: Decimal
+    late_fees: Decimal
+    other_income: tuple[StatementAmount, ...]
+    income_total: Decimal
+    utilities_collected: Decimal
+    spending: tuple[StatementCategory, ...]
+    spending_total: Decimal
+    balance: Decimal
+    note: str | None
+
+
 class ReplyKind(enum.StrEnum):
     """What the hotline told the resident about their request."""
 

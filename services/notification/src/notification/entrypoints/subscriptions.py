@@ -2,22 +2,29 @@
 
 from __future__ import annotations
 
-from contracts.billing.v1 import ChargeCollectionRejected, ChargeRaised, ManagementFeeReminderDue
+from contracts.billing.v1 import (
+    ChargeCollectionRejected,
+    ChargeRaised,
+    IncomeSpendingStatementPublished,
+    ManagementFeeReminderDue,
+)
 from contracts.dispatch.v1 import WorkOrderDispatched, WorkOrderMonthReported
 from contracts.intake.v1 import (
     EmergencyReported,
     IncidentClosed,
     MonthlyReportApproved,
+    ResidentRecorded,
     ResidentReplied,
     ServiceRequestAccepted,
     SiteRecorded,
     StaffRecorded,
+    UnitRecorded,
 )
 from hotline_libs.bus import MessageBus
 from hotline_libs.messaging import Subscription, to_bus
 
 from contracts import topics
-from notification.adapters.inbound import events_v1
+from notification.adapters.inbound import events_v1, households_v1
 
 
 def subscriptions(bus: MessageBus) -> list[Subscription]:
@@ -39,6 +46,7 @@ def subscriptions(bus: MessageBus) -> list[Subscription]:
                 ChargeRaised: to_bus(bus, events_v1.charge_raised),
                 ChargeCollectionRejected: to_bus(bus, events_v1.collection_rejected),
                 ManagementFeeReminderDue: to_bus(bus, events_v1.fee_reminder_due),
+                IncomeSpendingStatementPublished: to_bus(bus, households_v1.statement_published),
             },
         ),
         Subscription(topics.INCIDENTS, {IncidentClosed: to_bus(bus, events_v1.incident_closed)}),
@@ -55,6 +63,8 @@ def subscriptions(bus: MessageBus) -> list[Subscription]:
             {
                 SiteRecorded: to_bus(bus, events_v1.site_recorded),
                 StaffRecorded: to_bus(bus, events_v1.staff_recorded),
+                UnitRecorded: to_bus(bus, households_v1.unit_recorded),
+                ResidentRecorded: to_bus(bus, households_v1.resident_recorded),
             },
         ),
     ]

@@ -1,7 +1,8 @@
 """Notification's use cases: tell residents, once per occasion, resident and channel; alert
 staff of an emergency, once per member and channel; e-mail a site's approved monthly report,
-once per member; keep the names of the sites the messages name and the staff an emergency
-alerts and a report is sent to."""
+once per member; send a site's income and spending statement to its households, once each;
+keep the names of the sites the messages name, the staff an emergency alerts and a report is
+sent to, and the households a statement goes to."""
 
 from __future__ import annotations
 
@@ -14,11 +15,15 @@ from hotline_libs.errors import Unavailable
 
 from notification.domain.commands import (
     AlertStaff,
+    KeepHousehold,
+    KeepMember,
     KeepSiteName,
     KeepStaffMember,
+    PublishStatement,
     SendMonthlyReport,
     TellResident,
 )
+from notification.domain.households import audience
 from notification.domain.messages import (
     Channel,
     MessageRefused,
@@ -27,6 +32,7 @@ from notification.domain.messages import (
     monthly_report_mails,
     names_the_site,
 )
+from notification.domain.notices import statement_messages
 from notification.domain.notification import (
     Message,
     Notification,
@@ -169,6 +175,61 @@ async def send_monthly_report(
     return await _deliver(notification, uow, sms, mail)
 
 
+async def publish_statement(
+    command: PublishStatement,
+    uow: NotificationUnitOfWork,
+    sms: Sms,
+    mail: Mail,
+    attempt: int = 2,
+) -> list[Notification]:
+    """Send a site's approved income and spending statement to each of its households, as on
+    record now, on the channel each agreed to (FEE-07, NTF-06): in parts, one notification per
+    building, each stored and sent like ``tell_resident``, so a redelivered statement or one
+    cut short by a gateway away sends nobody it twice and finishes the rest. Residents who
+    agreed to no channel they can be reached on, or whose record has not arrived, are logged
+    by count."""
+    statement = command.statement
+    about = statement.about
+    households = await uow.households.of_site(about.site_id)
+    members = await uow.households.members(
+        {resident for household in households for resident in household.told}
+    )
+    readers = audience(households, members)
+    if readers.unreachable or readers.unknown:
+        log.warning(
+            "residents not sent the income and spending statement",
+            site_id=about.site_id,
+            period=statement.period,
+            no_channel_agreed=len(readers.unreachable),
+            not_on_record=len(readers.unknown),
+        )
+    site_name = await uow.site_names.name_of(about.site_id)
+    sent: list[Notification] = []
+    for building, in_building in readers.by_building.items():
+        notification = (
+            None
+            if attempt == 1
+            else await uow.notifications.get(notification_id(about.event_id, building))
+        )
+        if notification is None:
+            outgoing = statement_messages(statement, in_building, site_name)
+            notification = new_notification(about, outgoing, uow.clock(), part=building)
+            uow.notifications.add(notification)
+        sent.append(await _deliver(notification, uow, sms, mail))
+    return sent
+
+
+async def keep_household(command: KeepHousehold, uow: NotificationUnitOfWork) -> bool:
+    """Keep the unit as intake recorded it; a redelivery or an older record changes nothing."""
+    return await uow.households.keep(command.household)
+
+
+async def keep_member(command: KeepMember, uow: NotificationUnitOfWork) -> bool:
+    """Keep the resident as intake recorded them; a redelivery or an older record changes
+    nothing."""
+    return await uow.households.keep_member(command.member)
+
+
 async def _told_already(
     event_id: uuid.UUID, uow: NotificationUnitOfWork, attempt: int
 ) -> Notification | None:
@@ -224,5 +285,8 @@ HANDLERS: dict[type[Any], Any] = {
     SendMonthlyReport: send_monthly_report,
     KeepSiteName: keep_site_name,
     KeepStaffMember: keep_staff_member,
+    PublishStatement: publish_statement,
+    KeepHousehold: keep_household,
+    KeepMember: keep_member,
 }
 """Every command notification handles, and its handler."""

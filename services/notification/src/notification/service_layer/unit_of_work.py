@@ -9,6 +9,7 @@ from typing import Any, Protocol
 
 from hotline_libs.aggregate import Clock
 
+from notification.domain.households import Household, Member
 from notification.domain.notification import Notification
 from notification.domain.staff import StaffMember
 
@@ -46,10 +47,23 @@ class Staff(Protocol):
         ...
 
 
+class Households(Protocol):
+    """The site's units and residents as intake last recorded them."""
+
+    async def keep(self, household: Household) -> bool: ...
+    async def keep_member(self, member: Member) -> bool: ...
+    async def of_site(self, site_id: str) -> list[Household]:
+        """The site's units by building and room."""
+        ...
+
+    async def members(self, resident_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, Member]: ...
+
+
 class NotificationUnitOfWork(Protocol):
     notifications: NotificationRepository
     site_names: SiteNames
     staff: Staff
+    households: Households
     clock: Clock
 
     async def commit(self) -> Any: ...

@@ -20,6 +20,7 @@ from billing.adapters.mongo.fees import MongoDirectory, MongoFeeBills, MongoFeeC
 from billing.adapters.mongo.month_closes import MongoMonthCloses
 from billing.adapters.mongo.price_lists import MongoPriceLists
 from billing.adapters.mongo.receipts import MongoReceipts
+from billing.adapters.mongo.statements import MongoStatements
 
 
 class MongoBillingUnitOfWork(UnitOfWork):
@@ -42,3 +43,4 @@ class MongoBillingUnitOfWork(UnitOfWork):
         self.fee_bills = MongoFeeBills(db, self)
         self.directory = MongoDirectory(db)
         self.month_closes = MongoMonthCloses(db, self)
+        self.statements = MongoStatements(db, self)

@@ -67,6 +67,13 @@ ACCESS: Access = {
     "review_financial_report": allow(Role.SITE_MANAGER, Role.DIRECTOR, Role.ADMIN),
     "get_financial_report": allow(ACCOUNTS),
     "get_collection_by_site": allow(ACCOUNTS),
+    # the income and spending statement: finance prepares and submits it, the site's manager
+    # approves it (and it is published to the residents) or sends it back (FEE-07)
+    "list_statements": allow(ACCOUNTS),
+    "get_statement": allow(ACCOUNTS),
+    "prepare_statement": allow(Role.FINANCE, Role.ADMIN),
+    "submit_statement": allow(Role.FINANCE, Role.ADMIN),
+    "review_statement": allow(Role.SITE_MANAGER, Role.DIRECTOR, Role.ADMIN),
     # the day's served households, which the callback agents call back from too (BIL-15)
     "list_households_served": allow(ACCOUNTS, Role.AGENT, personal_data=True),
 }

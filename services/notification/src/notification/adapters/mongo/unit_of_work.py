@@ -9,6 +9,7 @@ from hotline_libs.mongo import Document
 from hotline_libs.unit_of_work import UnitOfWork, Written, ignore_written
 from pymongo.asynchronous.database import AsyncDatabase
 
+from notification.adapters.mongo.households import MongoHouseholds
 from notification.adapters.mongo.notifications import MongoNotifications
 from notification.adapters.mongo.site_names import MongoSiteNames
 from notification.adapters.mongo.staff import MongoStaff
@@ -26,3 +27,4 @@ class MongoNotificationUnitOfWork(UnitOfWork):
         self.notifications = MongoNotifications(db, self)
         self.site_names = MongoSiteNames(db)
         self.staff = MongoStaff(db)
+        self.households = MongoHouseholds(db)

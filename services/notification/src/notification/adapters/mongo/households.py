@@ -1,0 +1,93 @@
+"""The site's households as intake last recorded them: one document per unit and one per
+resident, the latest record of each by ``recorded_at`` (``keep_newer``)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Collection
+
+from hotline_libs.mongo import Document, keep_newer
+from pymongo.asynchronous.database import AsyncDatabase
+
+from notification.domain.households import Household, Member
+
+HOUSEHOLDS = "households"
+MEMBERS = "household_members"
+
+
+def _uuid(value: str | None) -> uuid.UUID | None:
+    return uuid.UUID(value) if value else None
+
+
+def _household(d: Document) -> Household:
+    return Household(
+        site_id=d["site_id"],
+        building=d["building"],
+        room=d["room"],
+        owner_id=_uuid(d.get("owner_id")),
+        payer_id=_uuid(d.get("payer_id")),
+        recorded_at=d["recorded_at"],
+    )
+
+
+def _member(d: Document) -> Member:
+    return Member(
+        resident_id=uuid.UUID(d["_id"]),
+        site_id=d["site_id"],
+        name=d["name"],
+        phone=d.get("phone"),
+        email=d.get("email"),
+        prefers_email=d["prefers_email"],
+        consents_to_sms=d["consents_to_sms"],
+        consents_to_email=d["consents_to_email"],
+        recorded_at=d["recorded_at"],
+    )
+
+
+class MongoHouseholds:
+    def __init__(self, db: AsyncDatabase[Document]) -> None:
+        self._households = db[HOUSEHOLDS]
+        self._members = db[MEMBERS]
+
+    async def keep(self, household: Household) -> bool:
+        h = household
+        return await keep_newer(
+            self._households,
+            f"{h.site_id}:{h.building}:{h.room}",
+            "recorded_at",
+            {
+                "site_id": h.site_id,
+                "building": h.building,
+                "room": h.room,
+                "owner_id": str(h.owner_id) if h.owner_id else None,
+                "payer_id": str(h.payer_id) if h.payer_id else None,
+                "recorded_at": h.recorded_at,
+            },
+        )
+
+    async def keep_member(self, member: Member) -> bool:
+        m = member
+        return await keep_newer(
+            self._members,
+            str(m.resident_id),
+            "recorded_at",
+            {
+                "site_id": m.site_id,
+                "name": m.name,
+                "phone": m.phone,
+                "email": m.email,
+                "prefers_email": m.prefers_email,
+                "consents_to_sms": m.consents_to_sms,
+                "consents_to_email": m.consents_to_email,
+                "recorded_at": m.recorded_at,
+            },
+        )
+
+    async def of_site(self, site_id: str) -> list[Household]:
+        """The site's units by building and room."""
+        cursor = self._households.find({"site_id": site_id}).sort([("building", 1), ("room", 1)])
+        return [_household(d) async for d in cursor]
+
+    async def members(self, resident_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, Member]:
+        cursor = self._members.find({"_id": {"$in": sorted(map(str, resident_ids))}})
+        return {m.resident_id: m for m in [_member(d) async for d in cursor]}
