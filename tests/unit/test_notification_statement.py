@@ -40,19 +40,20 @@ def unit_recorded(
     building: str, room: str, owner: str | None, payer: str | None = None, site_id: str = "dmg"
 ) -> UnitRecorded:
     example = canonical_examples()[UnitRecorded]
+    assert isinstance(example, UnitRecorded)
+    pays = payer or owner
     payload = example.payload.model_copy(
         update={
             "unit_id": f"{site_id}:{building}:{room}",
             "building": building,
             "room": room,
             "owner_id": _id(owner) if owner else None,
-            "payer_id": _id(payer or owner) if (payer or owner) else None,
+            "payer_id": _id(pays) if pays else None,
         }
     )
-    event: UnitRecorded = example.model_copy(
+    return example.model_copy(
         update={"payload": payload, "site_id": site_id, "event_id": uuid.uuid4()}
     )
-    return event
 
 
 def resident_recorded(
@@ -66,6 +67,7 @@ def resident_recorded(
     recorded_at: datetime = RECORDED,
 ) -> ResidentRecorded:
     example = canonical_examples()[ResidentRecorded]
+    assert isinstance(example, ResidentRecorded)
     payload = example.payload.model_copy(
         update={
             "resident_id": _id(name),
@@ -78,10 +80,7 @@ def resident_recorded(
             "recorded_at": recorded_at,
         }
     )
-    event: ResidentRecorded = example.model_copy(
-        update={"payload": payload, "event_id": uuid.uuid4()}
-    )
-    return event
+    return example.model_copy(update={"payload": payload, "event_id": uuid.uuid4()})
 
 
 def statement() -> IncomeSpendingStatementPublished:
