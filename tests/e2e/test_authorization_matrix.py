@@ -158,6 +158,10 @@ def _row(
     return Row(frozenset(roles), scope, path, body, file)
 
 
+MATRIX_STATEMENT = {
+    "spending": [{"category": "facilities", "item": "矩阵测试：绿化养护", "amount": "1.00"}]
+}
+
 MATRIX: dict[tuple[str, str], Row] = {
     # intake
     ("intake", "create_service_request"): _row(
@@ -777,6 +781,24 @@ MATRIX: dict[tuple[str, str], Row] = {
         ACCOUNTS, "site", "/financial-reports/{site}/{month}"
     ),
     ("billing", "get_collection_by_site"): _row(ACCOUNTS, "listing"),
+    ("billing", "list_statements"): _row(ACCOUNTS, "site", "/income-statements/{site}"),
+    ("billing", "get_statement"): _row(ACCOUNTS, "site", "/income-statements/{site}/{month}"),
+    ("billing", "prepare_statement"): _row(
+        {R.FINANCE, R.ADMIN},
+        "site",
+        "/income-statements/{site}/{month}",
+        lambda r: MATRIX_STATEMENT,
+    ),
+    # this month's is not over: submitting it is refused (409), which is past the role check
+    ("billing", "submit_statement"): _row(
+        {R.FINANCE, R.ADMIN}, "site", "/income-statements/{site}/{month}/submit"
+    ),
+    ("billing", "review_statement"): _row(
+        {R.SITE_MANAGER, R.DIRECTOR, R.ADMIN},
+        "site",
+        "/income-statements/{site}/{month}/review",
+        lambda r: {"approved": True},
+    ),
     ("billing", "get_cash_day"): _row(ACCOUNTS, "site", "/cash-days/{site}/{today}"),
     ("billing", "list_households_served"): _row(
         ACCOUNTS | {R.AGENT}, "site", "/households-served/{site}/{today}"
@@ -1051,6 +1073,13 @@ async def records_at_own_site(platform: Stack) -> dict[str, str]:
             return items[0] if items else None
 
         bill = await eventually(billed, what="the unit's fee bill")
+        # this month's income and spending statement, a draft (it is submitted after the month)
+        statement = await billing.put(
+            f"/income-statements/{OWN}/{month}",
+            json=MATRIX_STATEMENT,
+            headers={**auth(Role.FINANCE, [OWN]), "Idempotency-Key": str(uuid.uuid4())},
+        )
+        assert statement.status_code == 200, statement.text
     return {
         "site": OWN,
         "request_id": paid["request_id"],

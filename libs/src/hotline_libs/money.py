@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated
 
@@ -28,24 +29,38 @@ def from_fen(fen: int) -> Decimal:
     return (Decimal(fen) / 100).quantize(CENT)
 
 
-POSITIVE_AMOUNT = r"^([1-9][0-9]{0,11}(\.[0-9]{1,2})?|0\.(0[1-9]|[1-9][0-9]?))$"
-"""A positive amount in yuan as an API takes it: digits, at most two decimal places."""
+def positive_amount_pattern(integer_digits: int) -> str:
+    """A positive amount in yuan as an API takes it: at most ``integer_digits`` digits before the
+    point and two after."""
+    return rf"^([1-9][0-9]{{0,{integer_digits - 1}}}(\.[0-9]{{1,2}})?|0\.(0[1-9]|[1-9][0-9]?))$"
 
 
-def _positive_amount(value: object) -> object:
-    if isinstance(value, Decimal):  # from Python, not from a request
-        return value
-    if not isinstance(value, str) or re.fullmatch(POSITIVE_AMOUNT, value) is None:
-        raise ValueError(
-            "give an amount in yuan above zero as a decimal string with at most two places, "
-            "such as '80.00' (never a JSON number: it would be a float)"
-        )
-    return Decimal(value)
+POSITIVE_AMOUNT = positive_amount_pattern(12)
+
+
+def positive_amount_check(integer_digits: int = 12) -> Callable[[object], object]:
+    """The check of a positive amount a person enters over HTTP with at most ``integer_digits``
+    digits of yuan: what ``positive_amount_pattern`` says, nothing else. Fewer digits where
+    amounts are added up, so that a total still fits the contracts' 12 digits."""
+    pattern = positive_amount_pattern(integer_digits)
+
+    def check(value: object) -> object:
+        if isinstance(value, Decimal):  # from Python, not from a request
+            return value
+        if not isinstance(value, str) or re.fullmatch(pattern, value) is None:
+            raise ValueError(
+                f"give an amount in yuan above zero, at most {integer_digits} digits before the "
+                "point and two after, as a decimal string such as '80.00' (never a JSON number: "
+                "it would be a float)"
+            )
+        return Decimal(value)
+
+    return check
 
 
 PositiveAmount = Annotated[
     Decimal,
-    BeforeValidator(_positive_amount),
+    BeforeValidator(positive_amount_check()),
     WithJsonSchema({"type": "string", "pattern": POSITIVE_AMOUNT, "examples": ["80.00"]}),
 ]
 """A price or amount a person enters over HTTP: what the pattern says, nothing else."""

@@ -5,6 +5,7 @@ JSON, or as CSV or XLSX for the notice board (FEE-07, FEE-09, NTF-06)."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Annotated, Any
 
 from contracts.envelope import Money
@@ -12,10 +13,10 @@ from fastapi import APIRouter, Path, Query
 from hotline_libs.auth import CurrentPrincipal
 from hotline_libs.errors import NotFound
 from hotline_libs.inputs import SHOWS_TEXT
-from hotline_libs.money import PositiveAmount
+from hotline_libs.money import positive_amount_check, positive_amount_pattern
 from hotline_libs.service import Bus
 from hotline_libs.tables import FILE_RESPONSES, Format, table_file
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 
 from billing.domain.commands import PrepareStatement, ReviewStatement, SubmitStatement
 from billing.domain.fee_bill import FeeItem
@@ -47,19 +48,34 @@ PeriodLabel = Annotated[
     ),
 ]
 Item = Annotated[str, Field(min_length=1, max_length=60, pattern=SHOWS_TEXT)]
+MAX_SPENDING_LINES = 40
+LINE_DIGITS = 10
+LineAmount = Annotated[
+    Decimal,
+    BeforeValidator(positive_amount_check(LINE_DIGITS)),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": positive_amount_pattern(LINE_DIGITS),
+            "examples": ["1500.50"],
+            "description": "Yuan, at most ten digits before the point: 60 lines' total still "
+            "fits an amount of the contracts",
+        }
+    ),
+]
 
 
 class SpendingLineIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
     category: SpendingCategory = Field(description="What management fees pay for (FEE-09)")
     item: Item = Field(description="What it was, as the residents read it")
-    amount: PositiveAmount
+    amount: LineAmount
 
 
 class IncomeLineIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
     item: Item
-    amount: PositiveAmount
+    amount: LineAmount
 
 
 class StatementIn(BaseModel):
@@ -82,11 +98,13 @@ class StatementIn(BaseModel):
     )
     spending: list[SpendingLineIn] = Field(
         min_length=1,
-        max_length=MAX_LINES,
+        max_length=MAX_SPENDING_LINES,
         description="The period's spending from the planning and finance department's figures",
     )
     other_income: list[IncomeLineIn] = Field(
-        default_factory=list, max_length=MAX_LINES, description="Income besides the fees"
+        default_factory=list,
+        max_length=MAX_LINES - MAX_SPENDING_LINES,
+        description="Income besides the fees",
     )
     note: str | None = Field(
         default=None, max_length=300, pattern=SHOWS_TEXT, description="For the residents"
