@@ -44,6 +44,7 @@ from console.entrypoints.web import (
     site_organisation,
     sites,
     staff,
+    statements,
     technician_rosters,
     technicians,
     work_orders,
@@ -100,6 +101,7 @@ def create_app(settings: ConsoleSettings | None = None) -> FastAPI:
     app.include_router(fee_contracts.router)
     app.include_router(fee_bills.router)
     app.include_router(month_close.router)
+    app.include_router(statements.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/assets/htmx.min.js", include_in_schema=False)

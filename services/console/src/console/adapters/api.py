@@ -882,3 +882,53 @@ class HotlineApi:
         """The month's collection per site as a CSV or XLSX file, unread; the caller closes it."""
         path = f"/collection-by-site/{quote(month, safe='')}?format={format_}"
         return await self._open("billing", path, 120)
+
+    # -- billing: the income and spending statement (收支情况公示, FEE-07, FEE-09) ---------------
+    @staticmethod
+    def _statement_path(site_id: str, period: str) -> str:
+        return f"/income-statements/{quote(site_id, safe='')}/{quote(period, safe='')}"
+
+    async def income_statements(self, site_id: str) -> list[dict[str, Any]]:
+        """The site's statements, the latest period first."""
+        response = await self._send(
+            "billing", "GET", f"/income-statements/{quote(site_id, safe='')}"
+        )
+        found: list[dict[str, Any]] = response.json()
+        return found
+
+    async def income_statement(self, site_id: str, period: str) -> dict[str, Any]:
+        """The period's statement (``2026-11``, ``2026-Q4``, ``2026-H2``), its income as it
+        stands now until submitted; 404 while none is prepared."""
+        return await self._call("billing", "GET", self._statement_path(site_id, period))
+
+    async def open_income_statement(
+        self, site_id: str, period: str, format_: str
+    ) -> httpx.Response:
+        """The statement as a CSV or XLSX file for the notice board, unread; the caller closes
+        it."""
+        path = f"{self._statement_path(site_id, period)}?format={format_}"
+        return await self._open("billing", path, 120)
+
+    async def prepare_income_statement(
+        self, site_id: str, period: str, body: dict[str, Any], key: str
+    ) -> dict[str, Any]:
+        """Finance's figures, whole (spending, other_income, note): a draft, or one sent back,
+        revised; 409 once submitted or published."""
+        return await self._billing_put(self._statement_path(site_id, period), body, key)
+
+    async def submit_income_statement(self, site_id: str, period: str, key: str) -> dict[str, Any]:
+        """Finance submits it for review once the period is over (409 before)."""
+        found: dict[str, Any] = await self._billing_change(
+            f"{self._statement_path(site_id, period)}/submit", None, key
+        )
+        return found
+
+    async def review_income_statement(
+        self, site_id: str, period: str, body: dict[str, Any], key: str
+    ) -> dict[str, Any]:
+        """A manager other than the submitter approves it (it is published to the site's
+        households) or sends it back with a note."""
+        found: dict[str, Any] = await self._billing_change(
+            f"{self._statement_path(site_id, period)}/review", body, key
+        )
+        return found

@@ -190,7 +190,9 @@ downloads its file for the bank, marks it sent and imports the bank's answer (re
 revoke_mandate, gather_batch, download_batch_file, mark_batch_sent, import_bank_answer); and keeps
 the management fees (FEE-01 to FEE-06, FEE-11): records the units' fee contracts, holds and
 releases their deposits, issues a month's bills and takes a bill's payment at the service centre's
-desk (record_fee_contract, hold_deposit, release_deposit, issue_fee_bills, pay_fee_bill)."""
+desk (record_fee_contract, hold_deposit, release_deposit, issue_fee_bills, pay_fee_bill); and
+prepares a site's income and spending statement and submits it for review (FEE-07, FEE-09:
+prepare_statement, submit_statement)."""
 HOUSEHOLDS_SERVED_READERS = ACCOUNT_READERS | {Role.AGENT}
 """Who reads a day's list of households served (接受服务业户名单, BIL-15): the accounts' readers,
 and the agents who call them back (billing's list_households_served)."""
@@ -230,6 +232,13 @@ manager and the director (billing's review_financial_report)."""
 REPORT_READERS = ACCOUNT_READERS
 """Who reads the month's financial charge report and downloads it (billing's ACCOUNTS:
 get_financial_report, get_collection_by_site)."""
+STATEMENT_READERS = ACCOUNT_READERS
+"""Who reads a site's income and spending statements and downloads one (billing's ACCOUNTS:
+list_statements, get_statement); finance prepares and submits them (FINANCE_DESK:
+prepare_statement, submit_statement)."""
+STATEMENT_REVIEWERS = frozenset({Role.SITE_MANAGER, Role.DIRECTOR, Role.ADMIN})
+"""Who approves a submitted statement, publishing it to the site's households, or sends it back
+to finance with what to correct (FEE-07: billing's review_statement)."""
 COMPANY_WIDE = frozenset({Role.DIRECTOR, Role.ADMIN})
 """Who sees the month's collection per site on the month close: the company's director and the
 platform's admin, who answer for every site (billing lists the sites the caller covers)."""
@@ -247,12 +256,14 @@ FINANCE_SCREENS = (
     Screen("fee_bills", "/fee-bills", FEE_READERS),
     Screen("service_records", "/service-records", DAY_RECORD_READERS),
     Screen("month_closes", "/month-closes", DAY_RECORD_READERS),
+    Screen("income_statements", "/income-statements", STATEMENT_READERS),
 )
 """Billing's screens: finance's charges (the queue to price, what is owed, what is paid), the
 receipt books, a site's day of money in and the households served; bank collection (the batches
 sent to the bank and its answers, the residents' mandates, the site's collecting account) and
 the sites' price lists, and the management fees (the units' fee contracts and deposits, the
-month's bills and their collection rate), a navigation group of their own after the work. Who
+month's bills and their collection rate), the month's close and the income and spending
+statements published to the residents, a navigation group of their own after the work. Who
 reads them is billing's ACCOUNTS (list_batches, list_mandates, get_site_creditor, list_fee_bills);
 who acts is FINANCE_DESK (mandates, batches, fee contracts, bills and payments), ACCOUNT_KEEPERS
 (the collecting account and the price lists) or MOVE_OUT_CONFIRMERS (a move-out)."""

@@ -74,7 +74,8 @@ def _moment(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
-def _keys(forms: tuple[str, ...], failed: str, key: str) -> dict[str, str]:
+def form_keys(forms: tuple[str, ...], failed: str, key: str) -> dict[str, str]:
+    """A fresh Idempotency-Key for each of the page's forms; the refused form keeps ``key``."""
     fresh = str(uuid.uuid4())
     keys = {form: f"{fresh}-{form}" for form in forms}
     if failed in keys and key:
@@ -130,7 +131,7 @@ async def _day_page(
             "may_hand_over": may(current, FINANCE_DESK) and records is not None,
             "receivers": RECEIVERS,
             "values": values or {"receiver": RECEIVERS[0], "received_by": ""},
-            "keys": _keys(DAY_FORMS, "handover" if problem else "", key),
+            "keys": form_keys(DAY_FORMS, "handover" if problem else "", key),
             "problem": problem,
             "load_problem": load_problem,
             "errors": by_field(problem),
@@ -252,7 +253,7 @@ async def _month_page(
             "may_issue": close is not None and may(current, FINANCE_DESK) and not awaiting,
             "may_review": close is not None and may(current, REPORT_REVIEWERS) and awaiting,
             "values": values or {},
-            "keys": _keys(MONTH_FORMS, failed, key),
+            "keys": form_keys(MONTH_FORMS, failed, key),
             "failed": failed,
             "problem": problem,
             "load_problem": load_problem,
@@ -349,7 +350,7 @@ async def review_report(request: Request, current: CurrentSession) -> Response:
     return _back(site_id, month, "approved" if approved else "sent_back", "report")
 
 
-def _streamed(sent: Any, format_: str, name: str) -> StreamingResponse:
+def streamed(sent: Any, format_: str, name: str) -> StreamingResponse:
     """Billing's file passed to the browser a block at a time, under billing's file name."""
     disposition = sent.headers.get(
         "content-disposition", f'attachment; filename="{quote(name, safe="")}.{format_}"'
@@ -375,7 +376,7 @@ async def report_file(
         sent = await current.api.open_financial_report(site_id, month, format_)
     except ApiProblem as refused:
         return refused_page(request, current, refused)
-    return _streamed(sent, format_, f"financial-report-{site_id}-{month}")
+    return streamed(sent, format_, f"financial-report-{site_id}-{month}")
 
 
 @router.get("/month-closes/collection-file")
@@ -388,4 +389,4 @@ async def collection_file(
         sent = await current.api.open_collection_by_site(month, format_)
     except ApiProblem as refused:
         return refused_page(request, current, refused)
-    return _streamed(sent, format_, f"collection-{month}")
+    return streamed(sent, format_, f"collection-{month}")
