@@ -1,9 +1,10 @@
 """``make chaos``: requests flow while processes crash; every effect must happen exactly once.
 
 A private stack on free ports. The flow driver registers ``--requests`` requests (half of them
-paid) and completes their work orders, while a fault driver, from a fixed seed, SIGKILLs random
-service processes and restarts them, and crashes and restarts the Kafka broker once and the
-store once. Then it counts, in the databases, the SMS gateway, the mailbox and the bus, what
+paid) and completes their work orders, and part way a site's income and spending statement is
+approved and sent to its ``--households`` households, while a fault driver, from a fixed seed,
+SIGKILLs random service processes and restarts them, and crashes and restarts the Kafka broker
+once and the store once. Then it counts, in the databases, the SMS gateway, the mailbox and the bus, what
 each request caused, and exits 1 if anything is missing or doubled (a message dead-lettered with
 a reason is reported, not counted as lost). It stops itself within ``--budget`` seconds.
 """
@@ -32,6 +33,7 @@ from rich.table import Table
 from contracts import topics
 from hotline_bench import stop_on_sigterm
 from hotline_bench.flows import Driver, differences, settled_effects, tally
+from hotline_bench.notice_flow import StatementBroadcast
 from hotline_bench.probes import read_topic
 
 
@@ -100,15 +102,22 @@ async def dead_letters(stack: Stack) -> list[dict[str, Any]]:
     return found
 
 
-async def chaos(stack: Stack, requests: int, seed: int, budget_s: float, console: Console) -> int:
+async def chaos(
+    stack: Stack, requests: int, households: int, seed: int, budget_s: float, console: Console
+) -> int:
     deadline = time.monotonic() + budget_s
     rng = random.Random(seed)  # noqa: S311 - a reproducible fault plan, not a secret
     faults = Faults()
     with console.status("starting Kafka, the store, the sinks and the five services"):
         await asyncio.to_thread(stack.start_infra)
         await asyncio.to_thread(stack.start_services)
+    broadcast = StatementBroadcast(stack, households)
+    with console.status(f"recording a site's {households} households"):
+        await broadcast.set_up()
     driver = Driver(stack, f"c{seed}", requests=requests, milestone=requests)
-    flow = asyncio.gather(driver.register_all(), driver.complete_all())
+    flow = asyncio.gather(
+        driver.register_all(), driver.complete_all(), broadcast.publish_when(driver)
+    )
     faulting = asyncio.create_task(inject(stack, driver, rng, faults))
     finished = True
     with console.status("") as status:
@@ -148,7 +157,10 @@ async def chaos(stack: Stack, requests: int, seed: int, budget_s: float, console
         return 1
     with console.status("counting effects in the databases, sinks and topics"):
         want, got = await settled_effects(stack, driver, max(deadline - time.monotonic(), 0))
+        notice = await broadcast.settled_effects(max(deadline - time.monotonic(), 0))
+        want, got = {**want, **broadcast.expected()}, {**got, **notice}
         dead = await dead_letters(stack)
+    finished = finished and broadcast.published
     return verdict(console, driver, want, got, dead, faults, finished)
 
 
@@ -196,7 +208,8 @@ def verdict(
         return 1
     console.print(
         f"[green]OK: every one of {driver.total} requests reached its end; each work order, "
-        f"charge, callback and resident message exactly once[/green]"
+        f"charge, callback and resident message exactly once; the site's statement reached "
+        f"each of its households once[/green]"
     )
     return 0
 
@@ -219,6 +232,9 @@ def store_goroutines(stack: Stack, console: Console) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(prog="make chaos", description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument(
+        "--households", type=int, default=300, help="the site sent its statement under faults"
+    )
     parser.add_argument("--seed", type=int, default=20261123, help="the same seed, the same faults")
     parser.add_argument(
         "--budget", type=float, default=960, help="seconds until it stops itself (default 16 min)"
@@ -236,7 +252,9 @@ def main() -> None:
     stop_on_sigterm()
     code = 1
     try:
-        code = asyncio.run(chaos(stack, args.requests, args.seed, args.budget, console))
+        code = asyncio.run(
+            chaos(stack, args.requests, args.households, args.seed, args.budget, console)
+        )
     finally:
         if code:  # what each process said last, before its logs go with the directory
             store_goroutines(stack, console)
