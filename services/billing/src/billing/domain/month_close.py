@@ -22,6 +22,7 @@ from hotline_libs.errors import Conflict, RuleViolation
 
 from billing.domain import events
 from billing.domain.fee_bill import COLLECTION_TARGET
+from billing.domain.review import Review
 
 SUMMARY_DAY = 5
 """The month's records are summarised before the 5th of the next month (BIL-07)."""
@@ -111,16 +112,6 @@ class IssuedReport:
     figures: FinancialFigures
     issued_by: str
     issued_at: datetime
-
-
-@dataclass(frozen=True)
-class Review:
-    """The site manager's review of the issued report (审核, BIL-08)."""
-
-    by: str
-    at: datetime
-    approved: bool
-    note: str | None
 
 
 def close_id(site_id: str, month: date) -> str:
@@ -259,9 +250,7 @@ class MonthClose(Aggregate):
             if (last.approved, last.note) == (approved, note):
                 return last
             raise Conflict(f"the report of {self.month:%Y-%m} is reviewed already")
-        if not approved and not (note and note.strip()):
-            raise RuleViolation("say what is to be corrected when sending it back", field="note")
-        review = Review(by, now, approved, note)
+        review = Review.given(by, now, approved, note)
         self.reviews = (*self.reviews, review)
         self.record(events.FinancialReportReviewed(now, approved))
         return review

@@ -29,6 +29,7 @@ from hotline_libs.errors import Conflict, RuleViolation
 from billing.domain import events
 from billing.domain.fee_bill import FeeBill, FeeItem
 from billing.domain.fee_contract import ZERO
+from billing.domain.review import Review
 
 PERIOD = r"^20\d{2}-(0[1-9]|1[0-2]|Q[1-4]|H[12])$"
 """A month ``2026-11``, a quarter ``2026-Q4`` or a half year ``2026-H2``."""
@@ -188,14 +189,6 @@ class StatementState(enum.StrEnum):
     PUBLISHED = "published"
 
 
-@dataclass(frozen=True)
-class StatementReview:
-    by: str
-    at: datetime
-    approved: bool
-    note: str | None
-
-
 def statement_id(site_id: str, period: str) -> str:
     return f"{site_id}:{period}"
 
@@ -215,7 +208,7 @@ class IncomeStatement(Aggregate):
     """Frozen when submitted."""
     submitted_by: str | None = None
     submitted_at: datetime | None = None
-    reviews: tuple[StatementReview, ...] = ()
+    reviews: tuple[Review, ...] = ()
     published_at: datetime | None = None
 
     @property
@@ -317,7 +310,7 @@ class IncomeStatement(Aggregate):
         self.figures, self.submitted_by, self.submitted_at = figures, by, now
         self.record(events.StatementSubmitted(now))
 
-    def review(self, by: str, now: datetime, approved: bool, note: str | None) -> StatementReview:
+    def review(self, by: str, now: datetime, approved: bool, note: str | None) -> Review:
         """The site's manager approves it, and it is published, or sends it back with what to
         correct. Not the one who submitted it: a statement is seen by two."""
         last = self.reviews[-1] if self.reviews else None
@@ -334,9 +327,7 @@ class IncomeStatement(Aggregate):
             raise RuleViolation(
                 "the statement is reviewed by someone other than who submitted it", field="by"
             )
-        if not approved and not (note and note.strip()):
-            raise RuleViolation("say what is to be corrected when sending it back", field="note")
-        review = StatementReview(by, now, approved, note)
+        review = Review.given(by, now, approved, note)
         self.reviews = (*self.reviews, review)
         if approved:
             self.published_at = now

@@ -20,8 +20,8 @@ from billing.domain.month_close import (
     Receiver,
     RecordsSummary,
     ReportLine,
-    Review,
 )
+from billing.domain.review import Review
 from contracts import Event
 
 MONTH_CLOSES = "month_closes"

@@ -11,6 +11,7 @@ from hotline_libs.unit_of_work import AggregateRepository, EventContext
 
 from billing.adapters.outbound import statements_v1
 from billing.domain.fee_bill import FeeItem
+from billing.domain.review import Review
 from billing.domain.statement import (
     FeeIncome,
     IncomeLine,
@@ -18,7 +19,6 @@ from billing.domain.statement import (
     SpendingCategory,
     SpendingLine,
     StatementFigures,
-    StatementReview,
     period_of,
 )
 from contracts import Event
@@ -115,7 +115,7 @@ class MongoStatements(AggregateRepository[IncomeStatement]):
             figures=_figures(figures) if figures else None,
             submitted_by=document.get("submitted_by"),
             submitted_at=document.get("submitted_at"),
-            reviews=tuple(StatementReview(**r) for r in document.get("reviews") or ()),
+            reviews=tuple(Review(**r) for r in document.get("reviews") or ()),
             published_at=document.get("published_at"),
         )
 

@@ -34,6 +34,7 @@ from billing.domain.month_close import (
     close_id,
 )
 from billing.entrypoints.http import Reader
+from billing.entrypoints.http.reviews import ReviewIn, ReviewOut, review_out
 from billing.service_layer.daily_records import households_served
 from billing.service_layer.month_close import financial_figures
 
@@ -205,13 +206,6 @@ class SummaryOut(BaseModel):
     late: bool
 
 
-class ReviewOut(BaseModel):
-    by: str
-    at: datetime
-    approved: bool
-    note: str | None
-
-
 class MonthCloseOut(BaseModel):
     site_id: str
     month: str
@@ -240,7 +234,7 @@ def close_out(site_id: str, month: date, close: MonthClose) -> MonthCloseOut:
         report_issued_by=report.issued_by if report else None,
         report_issued_at=report.issued_at if report else None,
         report=figures_out(report.figures) if report else None,
-        reviews=[ReviewOut(**vars(r)) for r in close.reviews],
+        reviews=[review_out(r) for r in close.reviews],
         awaiting_review=close.awaiting_review,
         approved=close.approved,
         time_zone=close.time_zone,
@@ -298,21 +292,6 @@ async def issue_financial_report(
         IssueFinancialReport(site_id, month, principal.who, principal.visible_sites)
     )
     return close_out(site_id, month, close)
-
-
-class ReviewIn(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-        str_strip_whitespace=True,
-        json_schema_extra={"examples": [{"approved": True, "note": "已核对"}]},
-    )
-    approved: bool
-    note: str | None = Field(
-        default=None,
-        max_length=500,
-        pattern=SHOWS_TEXT,
-        description="What to correct, when sending it back",
-    )
 
 
 @router.post(

@@ -34,6 +34,7 @@ from billing.domain.statement import (
     statement_id,
 )
 from billing.entrypoints.http import Reader
+from billing.entrypoints.http.reviews import ReviewIn, ReviewOut, review_out
 from billing.service_layer.statements import period_figures
 
 router = APIRouter(tags=["income and spending statements"])
@@ -145,13 +146,6 @@ class IncomeOut(BaseModel):
     balance: Money = Field(description="Income less spending; negative is a deficit")
 
 
-class ReviewOut(BaseModel):
-    by: str
-    at: datetime
-    approved: bool
-    note: str | None
-
-
 class StatementOut(BaseModel):
     statement_id: str
     site_id: str
@@ -218,7 +212,7 @@ def statement_out(s: IncomeStatement, figures: StatementFigures) -> StatementOut
         prepared_at=s.prepared_at,
         submitted_by=s.submitted_by,
         submitted_at=s.submitted_at,
-        reviews=[ReviewOut(by=r.by, at=r.at, approved=r.approved, note=r.note) for r in s.reviews],
+        reviews=[review_out(r) for r in s.reviews],
         published_at=s.published_at,
     )
 
@@ -332,21 +326,6 @@ async def submit_statement(
     return statement_out(statement, statement.figures)
 
 
-class StatementReviewIn(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-        str_strip_whitespace=True,
-        json_schema_extra={"examples": [{"approved": True, "note": "已核对"}]},
-    )
-    approved: bool
-    note: str | None = Field(
-        default=None,
-        max_length=500,
-        pattern=SHOWS_TEXT,
-        description="What to correct, when sending it back",
-    )
-
-
 @router.post(
     "/income-statements/{site_id}/{period}/review",
     summary="The site's manager approves the statement, and it is published to the site's "
@@ -356,7 +335,7 @@ class StatementReviewIn(BaseModel):
 async def review_statement(
     site_id: SiteId,
     period: PeriodLabel,
-    body: StatementReviewIn,
+    body: ReviewIn,
     principal: CurrentPrincipal,
     bus: Bus,
 ) -> StatementOut:
