@@ -23,21 +23,11 @@ from hotline_infra.smtp_sink import read_index
 from hotline_infra.stack import Stack
 from hotline_libs.auth import Role
 
-from tests.e2e.test_management_fees import XIAN, late_fee, month_before
+from tests.e2e.test_management_fees import XIAN, late_fee, month_before, resident
 from tests.e2e.test_sites import new_site
 from tests.support import auth, changing, client, eventually
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("service_logs_on_failure")]
-
-
-async def resident(intake: Any, site: str, name: str, phone: str, **details: Any) -> str:
-    recorded = await intake.post(
-        "/residents",
-        json={"site_id": site, "name": name, "phones": [phone], **details},
-        headers=changing(Role.AGENT),
-    )
-    assert recorded.status_code in (200, 201), recorded.text
-    return str(recorded.json()["resident_id"])
 
 
 async def test_fee07_fee09_ntf06_a_quarters_statement_reaches_every_household_once(

@@ -42,10 +42,11 @@ def late_fee(amount: Decimal, due_on: date, on: date) -> Decimal:
     return (amount * Decimal("0.0005") * days).quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
-async def resident(intake: Any, site: str, name: str, phone: str) -> str:
+async def resident(intake: Any, site: str, name: str, phone: str, **details: Any) -> str:
+    """A resident recorded at ``site``; ``details``: e-mail, preferred channel, consents."""
     recorded = await intake.post(
         "/residents",
-        json={"site_id": site, "name": name, "phones": [phone]},
+        json={"site_id": site, "name": name, "phones": [phone], **details},
         headers=changing(Role.AGENT),
     )
     assert recorded.status_code in (200, 201), recorded.text
