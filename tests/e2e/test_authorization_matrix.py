@@ -816,6 +816,15 @@ MATRIX: dict[tuple[str, str], Row] = {
         "/callbacks/{callback_id}/outcome",
         lambda r: {"satisfied": True, "opinion": "矩阵测试：满意"},
     ),
+    ("callback", "record_attempt"): _row(
+        CALLERS,
+        "record",
+        "/callbacks/{callback_id}/attempts",
+        lambda r: {
+            "result": "call_back_later",
+            "call_back_at": (datetime.now(UTC) + timedelta(days=1)).isoformat(),
+        },
+    ),
     # notification
     ("notification", "list_notifications"): _row(
         {R.AGENT, R.SUPERVISOR, R.DUTY_STAFF, R.SITE_MANAGER, R.DIRECTOR, R.QUALITY_HEAD, R.ADMIN},

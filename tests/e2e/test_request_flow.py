@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import email
 import uuid
+from datetime import datetime, timedelta
 from email import policy
 from typing import Any
 
@@ -110,6 +111,25 @@ async def test_a_paid_completion_is_charged_called_back_and_told_once(platform: 
     [scheduled] = await eventually(callback, what="the callback with its charge")
     assert scheduled["reason"] == "after_paid_service"
     assert scheduled["charge"]["total"] == "176.00"
+    # nobody answers the first try: on the list again two hours later, kept in the store
+    async with client(platform, "callback") as service:
+        path = f"/callbacks/{scheduled['callback_id']}"
+        tried = await service.post(
+            f"{path}/attempts",
+            json={"result": "no_answer", "note": "无人接听"},
+            headers={**auth(), "Idempotency-Key": str(uuid.uuid4())},
+        )
+        assert tried.status_code == 201, tried.text
+        kept = (await service.get(path, headers=auth())).json()
+    [attempt] = kept["attempts"]
+    assert (attempt["result"], attempt["note"], kept["status"]) == (
+        "no_answer",
+        "无人接听",
+        "scheduled",
+    )
+    assert datetime.fromisoformat(kept["next_attempt_at"]) - datetime.fromisoformat(
+        attempt["at"]
+    ) == timedelta(hours=2)
 
     await eventually(lambda: sms_about(platform, charged["charge_no"]), what="the charge SMS")
     await eventually(

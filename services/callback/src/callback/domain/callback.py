@@ -26,6 +26,11 @@ CONVENIENCE_CALLBACK_WORKING_DAYS = 2
 
 DUE = "due"
 MAX_OPINION = 2000
+UNANSWERED_TRIES = 3
+"""Calls that nobody answers before the callback is given up as unreachable."""
+TRY_AGAIN_AFTER = timedelta(hours=2)
+"""When nobody answers, the next try is this much later (another time of the resident's day)."""
+MAX_NOTE = 500
 
 
 class CallbackReason(enum.StrEnum):
@@ -40,6 +45,29 @@ class CallbackStatus(enum.StrEnum):
     """The charge arrived before the completion: nothing to call about yet."""
     SCHEDULED = "scheduled"
     MADE = "made"
+    UNREACHABLE = "unreachable"
+    """Given up: nobody answered the last tries, or the number is wrong. The outcome may still
+    be recorded if the resident is reached another way."""
+
+
+class NotReached(enum.StrEnum):
+    """Why a try did not give an outcome."""
+
+    NO_ANSWER = "no_answer"
+    WRONG_NUMBER = "wrong_number"
+    CALL_BACK_LATER = "call_back_later"
+    """The resident answered and asked to be called at another time."""
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """A try that did not give an outcome, and when to try again (None: no more tries)."""
+
+    at: datetime
+    agent: str
+    result: NotReached
+    note: str | None
+    next_at: datetime | None
 
 
 class Method(enum.StrEnum):
@@ -117,6 +145,18 @@ class Callback(Aggregate):
     charge: ChargeNote | None = None
     outcome: Outcome | None = None
     overdue_reported_at: datetime | None = None
+    attempts: tuple[Attempt, ...] = ()
+
+    @property
+    def next_attempt_at(self) -> datetime | None:
+        """When the agents should try again, while the call is still to make."""
+        if self.status is not CallbackStatus.SCHEDULED or not self.attempts:
+            return None
+        return self.attempts[-1].next_at
+
+    @property
+    def unanswered(self) -> int:
+        return sum(a.result is NotReached.NO_ANSWER for a in self.attempts)
 
     @property
     def due_at(self) -> datetime | None:
@@ -155,7 +195,7 @@ class Callback(Aggregate):
             if self.outcome.same_as(outcome):
                 return False
             raise Conflict(f"callback {self.callback_id} already has a different outcome")
-        if self.status is not CallbackStatus.SCHEDULED:
+        if self.status not in (CallbackStatus.SCHEDULED, CallbackStatus.UNREACHABLE):
             raise Conflict(f"callback {self.callback_id} is not scheduled yet")
         if not outcome.opinion.strip() or len(outcome.opinion) > MAX_OPINION:
             raise RuleViolation(
@@ -165,6 +205,49 @@ class Callback(Aggregate):
         self.status = CallbackStatus.MADE
         self.record(events.CallbackMade(made_at=outcome.made_at))
         return True
+
+    def try_without_outcome(
+        self,
+        result: NotReached,
+        agent: str,
+        now: datetime,
+        note: str | None = None,
+        call_back_at: datetime | None = None,
+    ) -> Attempt:
+        """Record a try that gave no outcome. Nobody answering is tried again two hours later,
+        until the third, when the callback is given up as unreachable; a wrong number gives it
+        up at once; a resident who asks to be called later is called at the time they asked."""
+        if self.status is CallbackStatus.MADE:
+            raise Conflict(f"callback {self.callback_id} is made already")
+        if self.status is CallbackStatus.UNREACHABLE:
+            raise Conflict(f"callback {self.callback_id} was given up as unreachable")
+        if self.status is not CallbackStatus.SCHEDULED:
+            raise Conflict(f"callback {self.callback_id} is not scheduled yet")
+        if note is not None and len(note) > MAX_NOTE:
+            raise RuleViolation(f"a note is at most {MAX_NOTE} characters", field="note")
+        if (result is NotReached.CALL_BACK_LATER) != (call_back_at is not None):
+            raise RuleViolation(
+                "call_back_at is the time the resident asked to be called, given only when they "
+                "asked to be called later",
+                field="call_back_at",
+            )
+        if call_back_at is not None and call_back_at <= now:
+            raise RuleViolation("call_back_at lies ahead of now", field="call_back_at")
+        next_at: datetime | None
+        if result is NotReached.CALL_BACK_LATER:
+            next_at = call_back_at
+        elif result is NotReached.NO_ANSWER and self.unanswered + 1 < UNANSWERED_TRIES:
+            next_at = now + TRY_AGAIN_AFTER
+        else:
+            next_at = None
+        attempt = Attempt(now, agent, result, note, next_at)
+        self.attempts = (*self.attempts, attempt)
+        if next_at is None:
+            self.status = CallbackStatus.UNREACHABLE
+            self.record(events.CallbackGivenUp(at=now, result=result.value))
+        else:
+            self.record(events.CallbackTried(at=now, next_at=next_at))
+        return attempt
 
     def deadlines(self) -> dict[str, datetime]:
         due_at = self.due_at

@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from callback.domain.callback import ChargeNote, Completed, Method
+from callback.domain.callback import ChargeNote, Completed, Method, NotReached
 
 
 @dataclass(frozen=True)
@@ -41,4 +41,18 @@ class CallbackDeadlineReached:
     callback_id: uuid.UUID
     deadline: str
     due_at: datetime
+    causation_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class RecordCallbackAttempt:
+    """An agent tried the resident and got no outcome: nobody answered, the number is wrong,
+    or the resident asked to be called later (at ``call_back_at``)."""
+
+    callback_id: uuid.UUID
+    result: NotReached
+    note: str | None
+    call_back_at: datetime | None
+    agent: str
+    visible_sites: frozenset[str] | None
     causation_id: uuid.UUID | None = None

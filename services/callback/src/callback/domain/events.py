@@ -30,3 +30,19 @@ class CallbackMade:
     """The agent reached the resident and recorded the outcome."""
 
     made_at: datetime
+
+
+@dataclass(frozen=True)
+class CallbackTried:
+    """A try gave no outcome; the next is due at ``next_at``."""
+
+    at: datetime
+    next_at: datetime
+
+
+@dataclass(frozen=True)
+class CallbackGivenUp:
+    """Nobody answered the last try, or the number is wrong: the callback is unreachable."""
+
+    at: datetime
+    result: str

@@ -19,6 +19,7 @@ from callback.domain.callback import Callback, Outcome, new_callback
 from callback.domain.commands import (
     CallbackDeadlineReached,
     NoteCharge,
+    RecordCallbackAttempt,
     RecordCallbackOutcome,
     ScheduleCallback,
 )
@@ -71,16 +72,22 @@ async def note_charge(command: NoteCharge, uow: CallbackUnitOfWork) -> Callback:
     return callback
 
 
+async def _visible(
+    uow: CallbackUnitOfWork, callback_id: uuid.UUID, visible_sites: frozenset[str] | None
+) -> Callback:
+    """The callback, if it is on the list and at one of the caller's sites."""
+    callback = await uow.callbacks.get(callback_id)
+    visible = visible_sites is None or (callback is not None and callback.site_id in visible_sites)
+    if callback is None or callback.completed is None or not visible:
+        raise NotFound(f"no callback {callback_id}")
+    return callback
+
+
 async def record_outcome(
     command: RecordCallbackOutcome, uow: CallbackUnitOfWork
 ) -> tuple[Callback, bool]:
     """The agent made the call: record what the resident said; the due-date clock stops."""
-    callback = await uow.callbacks.get(command.callback_id)
-    visible = command.visible_sites is None or (
-        callback is not None and callback.site_id in command.visible_sites
-    )
-    if callback is None or callback.completed is None or not visible:
-        raise NotFound(f"no callback {command.callback_id}")
+    callback = await _visible(uow, command.callback_id, command.visible_sites)
     changed = callback.record_outcome(
         Outcome(
             satisfied=command.satisfied,
@@ -93,6 +100,16 @@ async def record_outcome(
     if changed:
         await uow.commit()
     return callback, changed
+
+
+async def record_attempt(command: RecordCallbackAttempt, uow: CallbackUnitOfWork) -> Callback:
+    """A try without an outcome: tried again later, or given up as unreachable."""
+    callback = await _visible(uow, command.callback_id, command.visible_sites)
+    callback.try_without_outcome(
+        command.result, command.agent, uow.clock(), command.note, command.call_back_at
+    )
+    await uow.commit()
+    return callback
 
 
 async def callback_deadline_reached(
@@ -111,6 +128,7 @@ HANDLERS: dict[type[Any], Any] = {
     ScheduleCallback: schedule_callback,
     NoteCharge: note_charge,
     RecordCallbackOutcome: record_outcome,
+    RecordCallbackAttempt: record_attempt,
     CallbackDeadlineReached: callback_deadline_reached,
     KeepCalendarYear: keep_calendar_year,
     KeepSitePlace: keep_site_place,

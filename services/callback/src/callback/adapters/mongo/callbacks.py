@@ -13,6 +13,7 @@ from hotline_libs.unit_of_work import AggregateRepository, EventContext
 
 from callback.adapters.outbound import events_v1
 from callback.domain.callback import (
+    Attempt,
     Callback,
     CallbackReason,
     CallbackStatus,
@@ -20,6 +21,7 @@ from callback.domain.callback import (
     Completed,
     Contact,
     Method,
+    NotReached,
     Outcome,
 )
 from contracts import Event
@@ -84,6 +86,17 @@ class MongoCallbacks(AggregateRepository[Callback]):
                 "made_at": outcome.made_at,
             },
             "overdue_reported_at": c.overdue_reported_at,
+            "attempts": [
+                {
+                    "at": a.at,
+                    "agent": a.agent,
+                    "result": a.result.value,
+                    "note": a.note,
+                    "next_at": a.next_at,
+                }
+                for a in c.attempts
+            ],
+            "next_attempt_at": c.next_attempt_at,
         }
 
     def from_document(self, document: Document) -> Callback:
@@ -131,6 +144,16 @@ class MongoCallbacks(AggregateRepository[Callback]):
                 made_at=outcome["made_at"],
             ),
             overdue_reported_at=document.get("overdue_reported_at"),
+            attempts=tuple(
+                Attempt(
+                    at=a["at"],
+                    agent=a["agent"],
+                    result=NotReached(a["result"]),
+                    note=a.get("note"),
+                    next_at=a.get("next_at"),
+                )
+                for a in document.get("attempts") or ()
+            ),
         )
 
     def to_integration(

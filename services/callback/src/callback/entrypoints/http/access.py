@@ -12,4 +12,5 @@ ACCESS: Access = {
     "list_callbacks": allow(CALLERS, OVERSIGHT, Role.SITE_MANAGER, personal_data=True),
     "get_callback": allow(CALLERS, OVERSIGHT, Role.SITE_MANAGER, personal_data=True),
     "record_outcome": allow(CALLERS),
+    "record_attempt": allow(CALLERS),
 }

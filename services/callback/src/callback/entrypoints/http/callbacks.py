@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Response, status
 from hotline_libs.auth import CurrentPrincipal
 from hotline_libs.paging import (
     IsoDate,
+    IsoDateTime,
     Page,
     Paging,
     SiteFilter,
@@ -21,8 +22,16 @@ from hotline_libs.paging import (
 from hotline_libs.service import Bus
 from pydantic import BaseModel, ConfigDict, Field
 
-from callback.domain.callback import Callback, CallbackReason, CallbackStatus, Method
-from callback.domain.commands import RecordCallbackOutcome
+from callback.domain.callback import (
+    MAX_NOTE,
+    UNANSWERED_TRIES,
+    Callback,
+    CallbackReason,
+    CallbackStatus,
+    Method,
+    NotReached,
+)
+from callback.domain.commands import RecordCallbackAttempt, RecordCallbackOutcome
 from callback.entrypoints.http import Reader
 
 router = APIRouter(tags=["callbacks"])
@@ -50,6 +59,14 @@ class OutcomeOut(BaseModel):
     made_at: datetime
 
 
+class AttemptOut(BaseModel):
+    at: datetime
+    agent: str
+    result: NotReached
+    note: str | None
+    next_at: datetime | None = Field(description="When to try again; none: given up")
+
+
 class CallbackOut(BaseModel):
     callback_id: uuid.UUID
     work_order_id: uuid.UUID
@@ -73,6 +90,10 @@ class CallbackOut(BaseModel):
     overdue_reported_at: datetime | None
     charge: ChargeRef | None
     outcome: OutcomeOut | None
+    attempts: list[AttemptOut] = Field(description="Tries that gave no outcome, oldest first")
+    next_attempt_at: datetime | None = Field(
+        description="When the agents should try again, while the call is still to make"
+    )
     version: int
 
 
@@ -113,13 +134,18 @@ def callback_out(callback: Callback) -> CallbackOut:
             agent=outcome.agent,
             made_at=outcome.made_at,
         ),
+        attempts=[
+            AttemptOut(at=a.at, agent=a.agent, result=a.result, note=a.note, next_at=a.next_at)
+            for a in callback.attempts
+        ],
+        next_attempt_at=callback.next_attempt_at,
         version=callback.version,
     )
 
 
 SCHEDULED = time_window("scheduled", "callbacks put on the list")
 
-ListedStatus = Literal["scheduled", "made"]
+ListedStatus = Literal["scheduled", "made", "unreachable"]
 """The statuses a listed callback has (one awaiting its completion is nobody's to call yet)."""
 
 
@@ -214,4 +240,55 @@ async def record_outcome(
     )
     if not changed:
         response.status_code = status.HTTP_200_OK
+    return callback_out(callback)
+
+
+class AttemptIn(BaseModel):
+    """A try that gave no outcome."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        json_schema_extra={
+            "examples": [
+                {"result": "no_answer"},
+                {
+                    "result": "call_back_later",
+                    "call_back_at": "2026-11-24T10:00:00+08:00",
+                    "note": "在开会，明早再打",
+                },
+            ]
+        },
+    )
+    result: NotReached = Field(
+        description=f"no_answer (tried again 2 hours later; after {UNANSWERED_TRIES} unanswered "
+        "tries given up as unreachable), wrong_number (given up at once), call_back_later (at "
+        "call_back_at)"
+    )
+    note: str | None = Field(default=None, min_length=1, max_length=MAX_NOTE)
+    call_back_at: IsoDateTime | None = Field(
+        default=None,
+        description="When the resident asked to be called; only with call_back_later, ahead of now",
+    )
+
+
+@router.post(
+    "/callbacks/{callback_id}/attempts",
+    summary="Record a try that gave no outcome: no answer, a wrong number, or call back later",
+    status_code=status.HTTP_201_CREATED,
+    responses={409: {"description": "The callback is made, given up, or not scheduled yet"}},
+)
+async def record_attempt(
+    callback_id: uuid.UUID, body: AttemptIn, principal: CurrentPrincipal, bus: Bus
+) -> CallbackOut:
+    callback: Callback = await bus.handle(
+        RecordCallbackAttempt(
+            callback_id=callback_id,
+            result=body.result,
+            note=body.note,
+            call_back_at=body.call_back_at,
+            agent=principal.subject,
+            visible_sites=principal.visible_sites,
+        )
+    )
     return callback_out(callback)
