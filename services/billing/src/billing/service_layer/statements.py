@@ -18,13 +18,22 @@ from billing.domain.statement import (
     period_of,
     statement_id,
 )
-from billing.service_layer.unit_of_work import BillingUnitOfWork, FeeBillRepository
+from billing.service_layer.unit_of_work import (
+    BillingUnitOfWork,
+    FeeBillRepository,
+    StatementRepository,
+)
 from billing.service_layer.visibility import must_see
 
 
 class FeeBillReader(Protocol):
     @property
     def fee_bills(self) -> FeeBillRepository: ...
+
+
+class StatementReader(Protocol):
+    @property
+    def statements(self) -> StatementRepository: ...
 
 
 async def period_figures(
@@ -37,8 +46,9 @@ async def period_figures(
     return fee_income(bills, as_of)
 
 
-async def _statement(uow: BillingUnitOfWork, site_id: str, period: str) -> IncomeStatement:
-    statement = await uow.statements.get(statement_id(site_id, period_of(period).label))
+async def statement_of(reader: StatementReader, site_id: str, period: str) -> IncomeStatement:
+    """The site's statement of ``period``, or NotFound."""
+    statement = await reader.statements.get(statement_id(site_id, period_of(period).label))
     if statement is None:
         raise NotFound(f"no income and spending statement of {period} at site {site_id!r}")
     return statement
@@ -72,7 +82,7 @@ async def prepare_statement(command: PrepareStatement, uow: BillingUnitOfWork) -
 async def submit_statement(command: SubmitStatement, uow: BillingUnitOfWork) -> IncomeStatement:
     """Submitted for the manager with the period's fee income as it stands now."""
     must_see(command.site_id, command.visible_sites)
-    statement = await _statement(uow, command.site_id, command.period)
+    statement = await statement_of(uow, command.site_id, command.period)
     now = uow.clock()
     figures = await period_figures(uow, command.site_id, statement.period, now)
     statement.submit(figures, command.by, now)
@@ -84,7 +94,7 @@ async def review_statement(command: ReviewStatement, uow: BillingUnitOfWork) -> 
     """Approved, it is published (its event tells notification to send it to the residents);
     sent back, finance corrects it."""
     must_see(command.site_id, command.visible_sites)
-    statement = await _statement(uow, command.site_id, command.period)
+    statement = await statement_of(uow, command.site_id, command.period)
     statement.review(command.by, uow.clock(), command.approved, command.note)
     await uow.commit()
     return statement

@@ -11,7 +11,6 @@ from typing import Annotated, Any
 from contracts.envelope import Money
 from fastapi import APIRouter, Path, Query
 from hotline_libs.auth import CurrentPrincipal
-from hotline_libs.errors import NotFound
 from hotline_libs.inputs import SHOWS_TEXT
 from hotline_libs.money import positive_amount_check, positive_amount_pattern
 from hotline_libs.service import Bus
@@ -30,12 +29,10 @@ from billing.domain.statement import (
     SpendingLine,
     StatementFigures,
     StatementState,
-    period_of,
-    statement_id,
 )
 from billing.entrypoints.http import Reader
 from billing.entrypoints.http.reviews import ReviewIn, ReviewOut, review_out
-from billing.service_layer.statements import period_figures
+from billing.service_layer.statements import period_figures, statement_of
 
 router = APIRouter(tags=["income and spending statements"])
 
@@ -278,9 +275,7 @@ async def get_statement(
     format_: Annotated[Format, Query(alias="format")] = "json",
 ) -> Any:
     principal.require_site(site_id)
-    statement = await reader.statements.get(statement_id(site_id, period_of(period).label))
-    if statement is None:
-        raise NotFound(f"no income and spending statement of {period} at site {site_id!r}")
+    statement = await statement_of(reader, site_id, period)
     out = statement_out(statement, await _figures(reader, statement))
     if format_ == "json":
         return out

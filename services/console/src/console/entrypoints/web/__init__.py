@@ -7,6 +7,7 @@ import hmac
 import re
 import secrets
 import uuid
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -20,7 +21,7 @@ from fastapi.templating import Jinja2Templates
 from hotline_libs.auth import InvalidToken, Principal, Role, TokenVerifier
 
 from console.adapters.api import ApiProblem, HotlineApi
-from console.i18n import choose_language, translator
+from console.i18n import TEXT, choose_language, pick, translator
 from console.settings import ConsoleSettings
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parents[2] / "templates")
@@ -348,6 +349,16 @@ def by_field(problem: ApiProblem | None) -> dict[str, str]:
     return {re.sub(r"\[(\d+)\]", r".\1", name): text for name, text in problem.by_field().items()}
 
 
+def row_numbers(values: Mapping[str, str], prefix: str) -> list[int]:
+    """The row numbers of a form's repeated fields ``<prefix>.<n>.<field>``, in order."""
+    found = set()
+    for name in values:
+        parts = name.split(".")
+        if len(parts) == 3 and parts[0] == prefix and parts[1].isdigit():
+            found.add(int(parts[1]))
+    return sorted(found)
+
+
 def key_after(problem: ApiProblem, key: str) -> str:
     """The form's Idempotency-Key after the API refused it: the same while the API kept no
     answer under it (a retry of a call that timed out then runs once), a new one once it kept its
@@ -391,6 +402,17 @@ def check_csrf(request: Request, submitted: str | None) -> None:
     cookie = request.cookies.get(CSRF_COOKIE)
     if not cookie or not submitted or not hmac.compare_digest(cookie, submitted):
         raise HTTPException(403, "the form expired or came from elsewhere; reload the page")
+
+
+def said(request: Request, key: str) -> str:
+    """The console's text ``key`` in the request's language (for a message made in code)."""
+    return pick(language_of(request), TEXT[key])
+
+
+def done_of(request: Request, known: Collection[str]) -> str:
+    """What the page was sent back after (``?done=``), if it is one the page can say."""
+    done = request.query_params.get("done", "")
+    return done if done in known else ""
 
 
 def language_of(request: Request) -> str:

@@ -40,19 +40,18 @@ from console.entrypoints.web import (
     by_field,
     check_csrf,
     key_after,
-    language_of,
     local,
     may,
     only,
     redirect,
     refused_page,
     render,
+    said,
     session,
     signed_in,
 )
 from console.entrypoints.web.charges import site_today, typed_form
 from console.entrypoints.web.requests import sites_or_problem
-from console.i18n import TEXT, pick
 
 router = APIRouter()
 CurrentSession = Annotated[Session, Depends(session)]
@@ -77,10 +76,6 @@ BatchId = Annotated[str, Path(min_length=1, max_length=60)]
 
 def batch_path(batch_id: str) -> str:
     return f"/collection-batches/{quote(batch_id, safe='')}"
-
-
-def _said(request: Request, key: str) -> str:
-    return pick(language_of(request), TEXT[key])
 
 
 def shown_batch(request: Request, batch: dict[str, Any]) -> dict[str, Any]:
@@ -352,7 +347,7 @@ async def import_answer(
     problem: ApiProblem | None = None
     answer: dict[str, Any] = {}
     if not first or file is None:
-        problem = ApiProblem(422, _said(request, "answer_choose_file"))
+        problem = ApiProblem(422, said(request, "answer_choose_file"))
     else:
         try:
             answer = await current.api.import_bank_answer(batch_id, _blocks(first, file), key)

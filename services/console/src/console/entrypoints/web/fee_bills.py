@@ -47,13 +47,13 @@ from console.entrypoints.web import (
     Session,
     by_field,
     key_after,
-    language_of,
     local,
     may,
     only,
     redirect,
     refused_page,
     render,
+    said,
     session,
     signed_in,
 )
@@ -66,7 +66,6 @@ from console.entrypoints.web.charges import (
     typed_form,
 )
 from console.entrypoints.web.requests import sites_or_problem
-from console.i18n import TEXT, pick
 
 router = APIRouter()
 CurrentSession = Annotated[Session, Depends(session)]
@@ -96,10 +95,6 @@ FORMS = ("cash", "transfer")
 METER_SEPARATOR = re.compile(r"[,，\t]")
 """Between a meter line's values: a comma (either width) or a tab, as a spreadsheet copies."""
 METER_FAULT = re.compile(r"meters\.(\d+)(?:\.(\w+))?")
-
-
-def _said(request: Request, key: str) -> str:
-    return pick(language_of(request), TEXT[key])
 
 
 def percent(fraction: str | None) -> str:
@@ -277,9 +272,9 @@ async def issue_bills(request: Request, current: CurrentSession) -> Response:
     run: dict[str, Any] = {}
     if faults:
         errors = [
-            {"field": f"meters.{line}", "message": _said(request, fault)} for line, fault in faults
+            {"field": f"meters.{line}", "message": said(request, fault)} for line, fault in faults
         ]
-        problem = ApiProblem(422, _said(request, "fee_meters_unread"), errors)
+        problem = ApiProblem(422, said(request, "fee_meters_unread"), errors)
     else:
         body = {"site_id": values["site_id"], "month": values["month"], "meters": meters}
         try:

@@ -37,19 +37,18 @@ from console.entrypoints.web import (
     Session,
     by_field,
     key_after,
-    language_of,
     local,
     may,
     only,
     redirect,
     refused_page,
     render,
+    said,
     session,
     signed_in,
 )
 from console.entrypoints.web.charges import site_today, typed_form
 from console.entrypoints.web.requests import sites_or_problem
-from console.i18n import TEXT, pick
 
 router = APIRouter()
 CurrentSession = Annotated[Session, Depends(session)]
@@ -81,10 +80,6 @@ def contract_path(contract_no: str) -> str:
     return f"/fee-contracts/{quote(contract_no, safe='')}"
 
 
-def _said(request: Request, key: str) -> str:
-    return pick(language_of(request), TEXT[key])
-
-
 def contract_body(values: Mapping[str, str]) -> dict[str, str]:
     """Billing's FeeContractIn as typed; the monthly rent only when given (a commercial lease's,
     for its deposit)."""
@@ -99,7 +94,7 @@ def refused_before_billing(request: Request, contract_no: str) -> ApiProblem | N
     refused here, beside the field."""
     if CONTRACT_NO.fullmatch(contract_no):
         return None
-    message = _said(request, "fee_contract_no_invalid")
+    message = said(request, "fee_contract_no_invalid")
     return ApiProblem(422, message, [{"field": "contract_no", "message": message}])
 
 

@@ -29,19 +29,18 @@ from console.entrypoints.web import (
     Session,
     by_field,
     key_after,
-    language_of,
     local,
     may,
     only,
     redirect,
     refused_page,
     render,
+    said,
     session,
     signed_in,
 )
 from console.entrypoints.web.charges import site_today, typed_form
 from console.entrypoints.web.requests import sites_or_problem
-from console.i18n import TEXT, pick
 
 router = APIRouter()
 CurrentSession = Annotated[Session, Depends(session)]
@@ -68,10 +67,6 @@ def shown_mandate(request: Request, mandate: dict[str, Any]) -> dict[str, Any]:
     return mandate
 
 
-def _said(request: Request, key: str) -> str:
-    return pick(language_of(request), TEXT[key])
-
-
 def mandate_body(values: dict[str, str]) -> dict[str, str]:
     """Billing's MandateIn, as typed (billing says what is wrong with any of it)."""
     return {name: values[name] for name in FIELDS if name != "mandate_id"}
@@ -82,7 +77,7 @@ def refused_before_billing(request: Request, values: dict[str, str]) -> ApiProbl
     here, beside the field."""
     if MANDATE_ID.fullmatch(values["mandate_id"]):
         return None
-    message = _said(request, "mandate_id_invalid")
+    message = said(request, "mandate_id_invalid")
     return ApiProblem(422, message, [{"field": "mandate_id", "message": message}])
 
 

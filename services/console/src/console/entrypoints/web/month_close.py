@@ -40,6 +40,7 @@ from console.entrypoints.web import (
     REPORT_REVIEWERS,
     Session,
     by_field,
+    done_of,
     key_after,
     local,
     may,
@@ -81,11 +82,6 @@ def form_keys(forms: tuple[str, ...], failed: str, key: str) -> dict[str, str]:
     if failed in keys and key:
         keys[failed] = key
     return keys
-
-
-def _done(request: Request) -> str:
-    done = request.query_params.get("done", "")
-    return done if done in DONE else ""
 
 
 # -- the day's records (BIL-06) ------------------------------------------------------------------
@@ -135,7 +131,7 @@ async def _day_page(
             "problem": problem,
             "load_problem": load_problem,
             "errors": by_field(problem),
-            "done": _done(request),
+            "done": done_of(request, DONE),
         },
         current=current,
         status_code=min(failed.status, 503) if failed else 200,
@@ -258,7 +254,7 @@ async def _month_page(
             "problem": problem,
             "load_problem": load_problem,
             "errors": by_field(problem),
-            "done": _done(request),
+            "done": done_of(request, DONE),
             "query": _site_month(site_id, month),
         },
         current=current,

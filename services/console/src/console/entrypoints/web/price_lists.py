@@ -31,18 +31,18 @@ from console.entrypoints.web import (
     Session,
     by_field,
     key_after,
-    language_of,
     local,
     may,
     only,
     redirect,
     render,
+    row_numbers,
+    said,
     session,
     signed_in,
 )
 from console.entrypoints.web.charges import on_form_rows, paid_at, site_zone, typed_form
 from console.entrypoints.web.requests import sites_or_problem
-from console.i18n import TEXT, pick
 
 router = APIRouter()
 CurrentSession = Annotated[Session, Depends(session)]
@@ -56,10 +56,6 @@ BLANK_ROWS = 3
 FORMS = ("item", "version")
 """The page's forms, each named as the page's ``failed``."""
 DONE = ("item", "version")
-
-
-def _said(request: Request, key: str) -> str:
-    return pick(language_of(request), TEXT[key])
 
 
 def shown_versions(
@@ -98,16 +94,6 @@ def version_rows(latest: dict[str, Any] | None) -> dict[str, str]:
     }
 
 
-def row_numbers(values: Mapping[str, str]) -> list[int]:
-    """The form's row numbers, in order."""
-    found = {
-        int(name.split(".")[1])
-        for name in values
-        if name.startswith("items.") and name.count(".") == 2 and name.split(".")[1].isdigit()
-    }
-    return sorted(found)
-
-
 def item_body(values: Mapping[str, str]) -> dict[str, Any]:
     """Billing's PriceItemIn as typed; the English name only when given."""
     body: dict[str, Any] = {
@@ -126,7 +112,7 @@ def version_body(values: Mapping[str, str], moment: str | None) -> tuple[dict[st
     reference when given; with the form's row each item was sent from, to show billing's refusal
     of ``items.0`` beside the row it came from."""
     items, rows = [], []
-    for n in row_numbers(values):
+    for n in row_numbers(values, "items"):
         row = {name: values.get(f"items.{n}.{name}", "").strip() for name in ITEM_FIELDS}
         if not row["item_code"]:
             continue
@@ -196,7 +182,7 @@ async def _price_list_page(
             "keeper": keeper,
             "item_form": forms["item"],
             "version_form": forms["version"],
-            "version_rows": row_numbers(forms["version"]),
+            "version_rows": row_numbers(forms["version"], "items"),
             "kinds": KINDS,
             "failed": failed,
             "keys": keys,
@@ -225,7 +211,7 @@ async def price_lists(
 
 
 def _site_needed(request: Request, site_id: str) -> ApiProblem | None:
-    return None if site_id else ApiProblem(422, _said(request, "site_needed"))
+    return None if site_id else ApiProblem(422, said(request, "site_needed"))
 
 
 @router.post("/price-lists/items", response_class=HTMLResponse)
@@ -239,7 +225,7 @@ async def set_item(request: Request, current: CurrentSession) -> Response:
     key = form.get("key") or str(uuid.uuid4())
     problem = _site_needed(request, site_id)
     if problem is None and not values["item_code"]:
-        message = _said(request, "price_item_code_needed")
+        message = said(request, "price_item_code_needed")
         problem = ApiProblem(422, message, [{"field": "item_code", "message": message}])
     if problem is None:
         try:

@@ -40,21 +40,22 @@ from console.entrypoints.web import (
     STATEMENT_REVIEWERS,
     Session,
     by_field,
+    done_of,
     key_after,
-    language_of,
     local,
     may,
     only,
     redirect,
     refused_page,
     render,
+    row_numbers,
+    said,
     session,
     signed_in,
 )
 from console.entrypoints.web.charges import on_form_rows, site_today, typed_form
 from console.entrypoints.web.month_close import FILE_FORMATS, FileFormat, form_keys, streamed
 from console.entrypoints.web.requests import sites_or_problem
-from console.i18n import TEXT, pick
 
 router = APIRouter()
 CurrentSession = Annotated[Session, Depends(session)]
@@ -89,10 +90,6 @@ FORMS = ("figures", "submit", "review")
 """The statement page's forms, each named as the page's ``failed``."""
 DONE = ("saved", "submitted", "approved", "sent_back")
 ZERO = "0.00"
-
-
-def _said(request: Request, key: str) -> str:
-    return pick(language_of(request), TEXT[key])
 
 
 def is_period(label: str) -> bool:
@@ -163,16 +160,6 @@ def figure_values(statement: Mapping[str, Any] | None) -> dict[str, str]:
     return values | {"note": str((statement or {}).get("note") or "")}
 
 
-def row_numbers(values: Mapping[str, str], prefix: str) -> list[int]:
-    """The form's row numbers under ``prefix``, in order."""
-    found = set()
-    for name in values:
-        parts = name.split(".")
-        if len(parts) == 3 and parts[0] == prefix and parts[1].isdigit():
-            found.add(int(parts[1]))
-    return sorted(found)
-
-
 def _lines(
     values: Mapping[str, str], prefix: str, fields: tuple[str, ...]
 ) -> tuple[list[dict[str, str]], list[str]]:
@@ -197,11 +184,6 @@ def figures_body(values: Mapping[str, str]) -> tuple[dict[str, Any], list[str], 
     return body, spending_rows, income_rows
 
 
-def _done(request: Request) -> str:
-    done = request.query_params.get("done", "")
-    return done if done in DONE else ""
-
-
 def _site_name(sites: list[dict[str, str]], site_id: str) -> str:
     return next((s.get("name") or site_id for s in sites if s["site_id"] == site_id), site_id)
 
@@ -219,7 +201,7 @@ async def _list_page(request: Request, current: Session, site_id: str, period: s
             load_problem = signed_in(refused)
     errors = {}
     if period and not is_period(period):
-        errors["period"] = _said(request, "statement_period_invalid")
+        errors["period"] = said(request, "statement_period_invalid")
     offered = period or last_quarter(await site_today(request, current, site_id))
     status = 422 if errors else min(load_problem.status, 503) if load_problem else 200
     return render(
@@ -269,7 +251,7 @@ async def _statement_page(
     statement: dict[str, Any] | None = None
     known = False  # billing answered the statement, or that there is none yet
     if not is_period(period):
-        load_problem = ApiProblem(422, _said(request, "statement_period_invalid"))
+        load_problem = ApiProblem(422, said(request, "statement_period_invalid"))
     else:
         try:
             statement = shown_statement(
@@ -310,7 +292,7 @@ async def _statement_page(
             "problem": problem,
             "load_problem": load_problem,
             "errors": by_field(problem),
-            "done": _done(request),
+            "done": done_of(request, DONE),
         },
         current=current,
         status_code=min(failing.status, 503) if failing else 200,

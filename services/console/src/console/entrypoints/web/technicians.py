@@ -32,16 +32,15 @@ from console.entrypoints.web import (
     by_field,
     check_csrf,
     key_after,
-    language_of,
     may,
     only,
     redirect,
     render,
+    said,
     session,
     signed_in,
 )
 from console.entrypoints.web.requests import sites_or_problem
-from console.i18n import TEXT, pick
 
 router = APIRouter()
 CurrentSession = Annotated[Session, Depends(session)]
@@ -133,11 +132,6 @@ def errors_beside(problem: ApiProblem | None) -> dict[str, list[str]]:
     return shown
 
 
-def _said(request: Request, key: str) -> str:
-    """One of the console's own texts, in the user's language (a refusal the page makes)."""
-    return pick(language_of(request), TEXT[key])
-
-
 def refused_before_dispatch(
     request: Request, values: dict[str, Any], new: bool
 ) -> ApiProblem | None:
@@ -147,14 +141,12 @@ def refused_before_dispatch(
     if not values["technician_id"] or (
         new and not TECHNICIAN_ID.fullmatch(values["technician_id"])
     ):
-        errors.append(
-            {"field": "technician_id", "message": _said(request, "technician_id_invalid")}
-        )
+        errors.append({"field": "technician_id", "message": said(request, "technician_id_invalid")})
     if not values["trades"]:
-        errors.append({"field": "trades", "message": _said(request, "technician_trade_needed")})
+        errors.append({"field": "trades", "message": said(request, "technician_trade_needed")})
     if not errors:
         return None
-    return ApiProblem(422, _said(request, "check_fields"), errors)
+    return ApiProblem(422, said(request, "check_fields"), errors)
 
 
 async def all_technicians(current: Session, site_id: str) -> list[dict[str, Any]]:
@@ -205,7 +197,7 @@ async def _technicians_page(
     if values is None:
         editing = next((t for t in technicians if t["technician_id"] == edit), None)
         if edit and editing is None and list_problem is None:
-            edit_problem = ApiProblem(404, f"{_said(request, 'technician_not_listed')} {edit}")
+            edit_problem = ApiProblem(404, f"{said(request, 'technician_not_listed')} {edit}")
         values = form_values(editing) if editing else dict(NEW)
         new = editing is None
     load_problem = list_problem or sites_problem or edit_problem
@@ -294,7 +286,7 @@ async def save_technician(
     if problem is None and adding:
         listed = {t["technician_id"] for t in await _listed(current, site_id)}
         if values["technician_id"] in listed:  # the PUT would change them: edit them instead
-            message = _said(request, "technician_id_taken")
+            message = said(request, "technician_id_taken")
             problem = ApiProblem(409, message, [{"field": "technician_id", "message": message}])
     if problem is None:
         try:
