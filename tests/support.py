@@ -28,6 +28,7 @@ __all__ = [
     "client",
     "decoded",
     "eventually",
+    "flow_runs_again",
     "mail_about",
     "publish_raw",
     "read_topic",
@@ -164,6 +165,20 @@ async def work_order_of(stack: Stack, request_id: str, status: str | None = None
         return None
 
     found: dict[str, Any] = await eventually(
-        probe, what=f"the work order of request {request_id} ({status or 'any status'})"
+        probe,
+        timeout_s=60,  # a request goes through two services' consumers, on 2 busy cores
+        what=f"the work order of request {request_id} ({status or 'any status'})",
     )
     return found
+
+
+async def flow_runs_again(stack: Stack, requests: int = 5) -> None:
+    """Wait until a few requests go the whole way again (registered, dispatched, completed,
+    charged, called back, told) after a test killed a service or stopped a replica: the
+    consumer groups rebalance for a while after, and the next test must not pay for it."""
+    from hotline_bench.flows import Driver, differences, settled_effects
+
+    driver = Driver(stack, f"s{uuid.uuid4().hex[:8]}", requests=requests, milestone=requests)
+    await asyncio.wait_for(asyncio.gather(driver.register_all(), driver.complete_all()), 120)
+    want, got = await settled_effects(stack, driver)
+    assert not differences(want, got), "the flow after the test's disruption"

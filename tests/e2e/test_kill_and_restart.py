@@ -9,6 +9,8 @@ import pytest
 from hotline_bench.flows import Driver, differences, settled_effects
 from hotline_infra.stack import SERVICES, Stack
 
+from tests.support import flow_runs_again
+
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("service_logs_on_failure")]
 
 REQUESTS = 200
@@ -39,3 +41,4 @@ async def test_sigkill_mid_stream_loses_nothing_and_doubles_nothing(
     # their own: the sinks drop them by message id, so the counts above still hold
     print(f"{victim}: {got['resends']} resends, {got['resends_dropped_by_sinks']} dropped by sinks")
     assert not differences(want, got), f"after killing {victim}"
+    await flow_runs_again(platform)  # the killed members' sessions over, the groups settled

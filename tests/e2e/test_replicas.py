@@ -5,17 +5,19 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 
 import pytest
 from hotline_bench.flows import Driver, differences, settled_effects
 from hotline_infra.stack import SERVICES, Stack
 
+from tests.support import flow_runs_again
+
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("service_logs_on_failure")]
 
 
 @pytest.fixture
-def second_replicas(platform: Stack) -> Iterator[list[str]]:
+async def second_replicas(platform: Stack) -> AsyncIterator[list[str]]:
     for name in SERVICES:
         platform.start_service(name, wait=False, replica=2)
     instances = [f"{name}#2" for name in SERVICES]
@@ -24,6 +26,7 @@ def second_replicas(platform: Stack) -> Iterator[list[str]]:
     yield instances
     for instance in instances:
         platform.stop_service(instance)
+    await flow_runs_again(platform)
 
 
 async def test_two_replicas_of_every_service_do_each_thing_once(
