@@ -280,7 +280,12 @@ async def test_cb04_cb05_recording_the_outcome_keeps_the_residents_words_and_sto
     callback, due_at = await _scheduled(callbacks)
     callbacks.clock.now = NOW + timedelta(days=1)
     made, changed = await callbacks.handle(
-        outcome(callback.callback_id, method=Method.VISIT, visible_sites=frozenset({"dmg"}))
+        outcome(
+            callback.callback_id,
+            method=Method.VISIT,
+            signature_ref="SR-DMG-000123",
+            visible_sites=frozenset({"dmg"}),
+        )
     )
     assert changed
     assert made.status is CallbackStatus.MADE
@@ -289,6 +294,7 @@ async def test_cb04_cb05_recording_the_outcome_keeps_the_residents_words_and_sto
     assert stored.outcome.opinion == OPINION  # verbatim
     assert stored.outcome.satisfied is True
     assert stored.outcome.method is Method.VISIT
+    assert stored.outcome.signature_ref == "SR-DMG-000123"
     assert stored.outcome.agent == "dmg-cs01"
     assert stored.outcome.made_at == NOW + timedelta(days=1)
     assert stored.deadlines() == {}
@@ -298,6 +304,23 @@ async def test_cb04_cb05_recording_the_outcome_keeps_the_residents_words_and_sto
     callbacks.clock.now = due_at + timedelta(hours=1)
     await callbacks.fire(callback.callback_id, due_at)
     assert callbacks.published(v1.CallbackOverdue) == []
+
+
+@pytest.mark.parametrize(
+    ("method", "signature_ref"), [(Method.VISIT, None), (Method.VISIT, " "), (Method.PHONE, "X1")]
+)
+async def test_cb05_a_home_visit_names_the_signed_record_and_a_phone_call_does_not(
+    method: Method, signature_ref: str | None
+) -> None:
+    callbacks = Callbacks()
+    callback, _ = await _scheduled(callbacks)
+    with pytest.raises(RuleViolation) as refused:
+        await callbacks.handle(
+            outcome(callback.callback_id, method=method, signature_ref=signature_ref)
+        )
+    assert refused.value.field == "signature_ref"
+    [stored] = callbacks.stored()
+    assert stored.status is CallbackStatus.SCHEDULED and stored.outcome is None
 
 
 async def test_a_late_call_is_still_recorded_once_it_was_reported_overdue() -> None:

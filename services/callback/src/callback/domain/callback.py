@@ -31,6 +31,7 @@ UNANSWERED_TRIES = 3
 TRY_AGAIN_AFTER = timedelta(hours=2)
 """When nobody answers, the next try is this much later (another time of the resident's day)."""
 MAX_NOTE = 500
+MAX_SIGNATURE_REF = 100
 
 
 class CallbackReason(enum.StrEnum):
@@ -110,20 +111,24 @@ class Completed:
 
 @dataclass(frozen=True)
 class Outcome:
-    """What the resident said (their opinion verbatim), how, and who asked."""
+    """What the resident said (their opinion verbatim), how, and who asked. On a home visit the
+    resident signs the record's "signature confirmation" column (签名确认, CB-05): the reference
+    of that signed record is kept."""
 
     satisfied: bool
     opinion: str
     method: Method
     agent: str
     made_at: datetime
+    signature_ref: str | None = None
 
     def same_as(self, other: Outcome) -> bool:
-        return (self.satisfied, self.opinion, self.method, self.agent) == (
+        return (self.satisfied, self.opinion, self.method, self.agent, self.signature_ref) == (
             other.satisfied,
             other.opinion,
             other.method,
             other.agent,
+            other.signature_ref,
         )
 
 
@@ -199,7 +204,15 @@ class Callback(Aggregate):
             raise Conflict(f"callback {self.callback_id} is not scheduled yet")
         if not outcome.opinion.strip() or len(outcome.opinion) > MAX_OPINION:
             raise RuleViolation(
-                f"opinion must be the resident's words, 1 to {MAX_OPINION} characters"
+                f"opinion must be the resident's words, 1 to {MAX_OPINION} characters",
+                field="opinion",
+            )
+        visit = outcome.method is Method.VISIT
+        if visit != bool(outcome.signature_ref and outcome.signature_ref.strip()):
+            raise RuleViolation(
+                "signature_ref is the reference of the record the resident signed on a home "
+                "visit (签名确认): required on a visit, not given on a phone call",
+                field="signature_ref",
             )
         self.outcome = outcome
         self.status = CallbackStatus.MADE

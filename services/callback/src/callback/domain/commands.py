@@ -33,6 +33,7 @@ class RecordCallbackOutcome:
     method: Method
     agent: str
     visible_sites: frozenset[str] | None
+    signature_ref: str | None = None
     causation_id: uuid.UUID | None = None
 
 

@@ -95,6 +95,7 @@ async def record_outcome(
             method=command.method,
             agent=command.agent,
             made_at=uow.clock(),
+            signature_ref=command.signature_ref,
         )
     )
     if changed:

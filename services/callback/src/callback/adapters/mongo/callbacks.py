@@ -84,6 +84,7 @@ class MongoCallbacks(AggregateRepository[Callback]):
                 "method": outcome.method.value,
                 "agent": outcome.agent,
                 "made_at": outcome.made_at,
+                "signature_ref": outcome.signature_ref,
             },
             "overdue_reported_at": c.overdue_reported_at,
             "attempts": [
@@ -142,6 +143,7 @@ class MongoCallbacks(AggregateRepository[Callback]):
                 method=Method(outcome["method"]),
                 agent=outcome["agent"],
                 made_at=outcome["made_at"],
+                signature_ref=outcome.get("signature_ref"),
             ),
             overdue_reported_at=document.get("overdue_reported_at"),
             attempts=tuple(

@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from callback.domain.callback import (
     MAX_NOTE,
+    MAX_SIGNATURE_REF,
     UNANSWERED_TRIES,
     Callback,
     CallbackReason,
@@ -57,6 +58,9 @@ class OutcomeOut(BaseModel):
     method: Method
     agent: str
     made_at: datetime
+    signature_ref: str | None = Field(
+        description="On a home visit: the record the resident signed (签名确认)"
+    )
 
 
 class AttemptOut(BaseModel):
@@ -133,6 +137,7 @@ def callback_out(callback: Callback) -> CallbackOut:
             method=outcome.method,
             agent=outcome.agent,
             made_at=outcome.made_at,
+            signature_ref=outcome.signature_ref,
         ),
         attempts=[
             AttemptOut(at=a.at, agent=a.agent, result=a.result, note=a.note, next_at=a.next_at)
@@ -198,7 +203,13 @@ class OutcomeIn(BaseModel):
         extra="forbid",
         json_schema_extra={
             "examples": [
-                {"satisfied": True, "opinion": "师傅很准时，水龙头不漏了", "method": "phone"}
+                {"satisfied": True, "opinion": "师傅很准时，水龙头不漏了", "method": "phone"},
+                {
+                    "satisfied": False,
+                    "opinion": "门还是关不严",
+                    "method": "visit",
+                    "signature_ref": "SR-DMG-000123 回访栏",
+                },
             ]
         },
     )
@@ -210,6 +221,14 @@ class OutcomeIn(BaseModel):
         examples=["师傅很准时，水龙头不漏了"],
     )
     method: Method = Field(default=Method.PHONE, description="phone, or visit (上门)")
+    signature_ref: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=MAX_SIGNATURE_REF,
+        description="On a home visit (and only then): the reference of the record the resident "
+        "signed in its signature confirmation column (签名确认)",
+        examples=["SR-DMG-000123 回访栏"],
+    )
 
 
 @router.post(
@@ -236,6 +255,7 @@ async def record_outcome(
             method=body.method,
             agent=principal.subject,
             visible_sites=principal.visible_sites,
+            signature_ref=body.signature_ref,
         )
     )
     if not changed:
