@@ -111,6 +111,8 @@ def _leaked(response: Any) -> list[Any]:
         items = body["items"]
     elif "sites" in body:  # the month's collection per site
         items = body["sites"]
+    elif "rows" in body:  # the callback queue's counts per site and reason
+        items = body["rows"]
     else:
         items = [*body["residents"], *body["units"], *body["recent_requests"]]
     return [item for item in items if OWN in (item.get("site_id"), *item.get("sites", ()))]
@@ -160,6 +162,22 @@ def _row(
 
 MATRIX_STATEMENT = {
     "spending": [{"category": "facilities", "item": "矩阵测试：绿化养护", "amount": "1.00"}]
+}
+
+MATRIX_POLICY = {
+    "effective_from": "2099-01-01",
+    "rules": {
+        trigger: {"share": 100, "within_working_days": 2}
+        for trigger in (
+            "cash_paid",
+            "bank_collected",
+            "other_paid",
+            "repair",
+            "valid_complaint",
+            "invalid_complaint",
+        )
+    },
+    "note": "矩阵测试",
 }
 
 MATRIX: dict[tuple[str, str], Row] = {
@@ -815,6 +833,24 @@ MATRIX: dict[tuple[str, str], Row] = {
         "record",
         "/callbacks/{callback_id}/outcome",
         lambda r: {"satisfied": True, "opinion": "矩阵测试：满意"},
+    ),
+    ("callback", "get_queue"): _row(
+        CALLERS | {R.DIRECTOR, R.QUALITY_HEAD, R.SITE_MANAGER}, "listing"
+    ),
+    ("callback", "get_policy"): _row(
+        CALLERS | {R.DIRECTOR, R.QUALITY_HEAD, R.SITE_MANAGER}, "site", "/callback-policies/{site}"
+    ),
+    # far ahead, the same body each time: the first call adds the version, the rest find it
+    ("callback", "add_policy_version"): _row(
+        {R.SITE_MANAGER, R.DIRECTOR, R.ADMIN},
+        "site",
+        "/callback-policies/{site}/versions",
+        lambda r: MATRIX_POLICY,
+    ),
+    ("callback", "get_samples"): _row(
+        CALLERS | {R.DIRECTOR, R.QUALITY_HEAD, R.SITE_MANAGER},
+        "site",
+        "/callback-samples/{site}/{month}",
     ),
     ("callback", "record_attempt"): _row(
         CALLERS,

@@ -16,6 +16,8 @@ from callback.adapters.outbound.events_v1 import to_integration
 from callback.domain import events
 from callback.domain.callback import DUE, Callback, CallbackReason, CallbackStatus, Method
 from callback.domain.commands import CallbackDeadlineReached, RecordCallbackOutcome
+from callback.domain.policy import CallbackPolicy
+from callback.domain.sample import CallbackSample, sample_id
 from callback.entrypoints.deadlines import callback_deadline
 from callback.service_layer.handlers import HANDLERS, callback_id_for
 from contracts.billing.v1 import ChargeRaised
@@ -40,10 +42,26 @@ class FakeCallbacks(FakeRepository[Callback]):
         return str(aggregate.callback_id)
 
 
+class FakePolicies(FakeRepository[CallbackPolicy]):
+    collection_name = "callback_policies"
+
+    def identity(self, aggregate: CallbackPolicy) -> str:
+        return aggregate.site_id
+
+
+class FakeSamples(FakeRepository[CallbackSample]):
+    collection_name = "callback_samples"
+
+    def identity(self, aggregate: CallbackSample) -> str:
+        return sample_id(aggregate.site_id, aggregate.month, aggregate.trigger)
+
+
 class FakeCallbackUnitOfWork(FakeUnitOfWork):
     def __init__(self, store: MemoryStore, clock: Clock) -> None:
         super().__init__(store, clock)
+        self.samples = FakeSamples(store, self, None)
         self.callbacks = FakeCallbacks(store, self, to_integration)
+        self.policies = FakePolicies(store, self, None)
 
 
 class Callbacks:

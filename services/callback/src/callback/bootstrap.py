@@ -11,9 +11,10 @@ from hotline_libs.settings import ServiceSettings
 from pymongo.asynchronous.database import AsyncDatabase
 
 from callback.adapters.mongo.callbacks import CALLBACKS
+from callback.adapters.mongo.policies import SAMPLES
 from callback.adapters.mongo.unit_of_work import MongoCallbackUnitOfWork
 from callback.entrypoints.deadlines import callback_deadline
-from callback.entrypoints.http import callbacks
+from callback.entrypoints.http import callbacks, policies
 from callback.entrypoints.http.access import ACCESS
 from callback.entrypoints.subscriptions import subscriptions
 from callback.service_layer.handlers import HANDLERS
@@ -24,6 +25,7 @@ NAME = "callback"
 async def prepare(db: AsyncDatabase[Document], settings: ServiceSettings) -> None:
     await ensure_index(db[CALLBACKS], [("site_id", 1), ("due_on", 1)])
     await ensure_index(db[CALLBACKS], [("request_id", 1)])
+    await ensure_index(db[SAMPLES], [("site_id", 1), ("month", 1)])
 
 
 def bootstrap(
@@ -45,7 +47,7 @@ def bootstrap(
     return service.wire(
         bus,
         access=ACCESS,
-        routers=[callbacks.router],
+        routers=[callbacks.router, policies.router],
         subscriptions=subscriptions(bus),
         collections=[CALLBACKS],
         deadlines={CALLBACKS: callback_deadline},

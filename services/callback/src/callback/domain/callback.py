@@ -1,9 +1,11 @@
 """The follow-up call after a completed service (回访), and its due date in working days.
 
 A callback is created by whichever comes first of the work order's completion and its charge
-(they travel on different topics); it is scheduled by the completion, due within 2 working
-days of it (CB-08) on the site's calendar. While scheduled and not made, its due date is a
-deadline: the end of the due day, when it is reported overdue once.
+(they travel on different topics); the completion decides it under the site's policy in force
+that day: called back, or not drawn for a month's sample (a record all the same, with its
+draw); due within the policy's working days (2 for convenience services, CB-08) on the site's
+calendar, and before the next month's 10th (CB-02). While scheduled and not made, its due date
+is a deadline: the end of the due day, when it is reported overdue once.
 """
 
 from __future__ import annotations
@@ -20,9 +22,8 @@ from hotline_libs.errors import Conflict, RuleViolation
 from hotline_libs.working_days import SiteCalendar
 
 from callback.domain import events
-
-CONVENIENCE_CALLBACK_WORKING_DAYS = 2
-"""Convenience services are called back within 2 working days of completion."""
+from callback.domain.policy import PolicyVersion, Trigger
+from callback.domain.sample import Draw
 
 DUE = "due"
 MAX_OPINION = 2000
@@ -45,6 +46,8 @@ class CallbackStatus(enum.StrEnum):
     AWAITING_COMPLETION = "awaiting_completion"
     """The charge arrived before the completion: nothing to call about yet."""
     SCHEDULED = "scheduled"
+    NOT_DRAWN = "not_drawn"
+    """Not drawn for the month's sample of its kind: no call to make (the draw is kept)."""
     MADE = "made"
     UNREACHABLE = "unreachable"
     """Given up: nobody answered the last tries, or the number is wrong. The outcome may still
@@ -151,6 +154,11 @@ class Callback(Aggregate):
     outcome: Outcome | None = None
     overdue_reported_at: datetime | None = None
     attempts: tuple[Attempt, ...] = ()
+    trigger: Trigger | None = None
+    policy_version: int | None = None
+    """The site's policy version that decided it (0: the manuals' rules)."""
+    draw: Draw | None = None
+    """Its place in the month's sample, when its kind is sampled."""
 
     @property
     def next_attempt_at(self) -> datetime | None:
@@ -171,20 +179,35 @@ class Callback(Aggregate):
             self.due_on + timedelta(days=1), time(0), tzinfo=ZoneInfo(self.time_zone)
         )
 
-    def schedule(self, completed: Completed, calendar: SiteCalendar, now: datetime) -> bool:
-        """Put the call on the list, due 2 working days after the completion day; False if it
-        was scheduled already."""
+    def schedule(
+        self,
+        completed: Completed,
+        calendar: SiteCalendar,
+        now: datetime,
+        policy: PolicyVersion,
+        trigger: Trigger,
+        draw: Draw | None = None,
+    ) -> bool:
+        """Decide the call under ``policy``: on the list, due the rule's working days after the
+        completion day and before the next month's deadline day, or not drawn for the month's
+        sample (``draw``); False if it was decided already."""
         if self.status is not CallbackStatus.AWAITING_COMPLETION:
             return False
         self.completed = completed
         self.reason = (
             CallbackReason.AFTER_PAID_SERVICE if completed.paid else CallbackReason.AFTER_REPAIR
         )
-        self.due_on, self.due_on_assumed = calendar.working_days.add_or_assume(
-            calendar.local_day(completed.completed_at), CONVENIENCE_CALLBACK_WORKING_DAYS
+        day = calendar.local_day(completed.completed_at)
+        due_on, self.due_on_assumed = calendar.working_days.add_or_assume(
+            day, policy.rule(trigger).within_working_days
         )
+        self.due_on = min(due_on, policy.month_deadline(day))
         self.time_zone = calendar.zone.key
         self.scheduled_at = now
+        self.trigger, self.policy_version, self.draw = trigger, policy.version, draw
+        if draw is not None and not draw.drawn:
+            self.status = CallbackStatus.NOT_DRAWN
+            return True
         self.status = CallbackStatus.SCHEDULED
         self.record(events.CallbackScheduled(scheduled_at=now))
         return True
@@ -200,6 +223,8 @@ class Callback(Aggregate):
             if self.outcome.same_as(outcome):
                 return False
             raise Conflict(f"callback {self.callback_id} already has a different outcome")
+        if self.status is CallbackStatus.NOT_DRAWN:
+            raise Conflict(f"callback {self.callback_id} was not drawn for the month's sample")
         if self.status not in (CallbackStatus.SCHEDULED, CallbackStatus.UNREACHABLE):
             raise Conflict(f"callback {self.callback_id} is not scheduled yet")
         if not outcome.opinion.strip() or len(outcome.opinion) > MAX_OPINION:
@@ -234,6 +259,8 @@ class Callback(Aggregate):
             raise Conflict(f"callback {self.callback_id} is made already")
         if self.status is CallbackStatus.UNREACHABLE:
             raise Conflict(f"callback {self.callback_id} was given up as unreachable")
+        if self.status is CallbackStatus.NOT_DRAWN:
+            raise Conflict(f"callback {self.callback_id} was not drawn for the month's sample")
         if self.status is not CallbackStatus.SCHEDULED:
             raise Conflict(f"callback {self.callback_id} is not scheduled yet")
         if note is not None and len(note) > MAX_NOTE:

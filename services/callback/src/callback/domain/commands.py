@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from callback.domain.callback import ChargeNote, Completed, Method, NotReached
+from callback.domain.policy import Rule, Trigger
 
 
 @dataclass(frozen=True)
@@ -56,4 +58,18 @@ class RecordCallbackAttempt:
     call_back_at: datetime | None
     agent: str
     visible_sites: frozenset[str] | None
+    causation_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class SetCallbackPolicy:
+    """A site's manager sets a new version of the site's callback policy, from a day on."""
+
+    site_id: str
+    effective_from: date
+    rules: Mapping[Trigger, Rule]
+    month_done_before_day: int
+    rectification_limit: int
+    note: str | None
+    set_by: str
     causation_id: uuid.UUID | None = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from typing import Any
 
@@ -22,7 +23,10 @@ from callback.domain.commands import (
     RecordCallbackAttempt,
     RecordCallbackOutcome,
     ScheduleCallback,
+    SetCallbackPolicy,
 )
+from callback.domain.policy import CallbackPolicy, PolicyVersion, Trigger, service_trigger
+from callback.domain.sample import CallbackSample, Draw, sample_id
 from callback.service_layer.unit_of_work import CallbackUnitOfWork
 
 
@@ -57,10 +61,76 @@ async def schedule_callback(
     and the retry reads it.
     """
     callback = await _callback_of(uow, command.work_order_id, command.site_id, read=attempt > 1)
+    if callback.completed is not None:
+        return callback  # decided already: a redelivered completion
+    done = command.completed
     calendar = await uow.calendars.for_site(command.site_id)
-    if callback.schedule(command.completed, calendar, uow.clock()):
-        await uow.commit()
+    day = calendar.local_day(done.completed_at)
+    policy = await policy_in_force(uow, command.site_id, day)
+    trigger = service_trigger(done.paid, done.payment_method)
+    draw = await _drawn(uow, command.site_id, day.strftime("%Y-%m"), trigger, policy, callback)
+    callback.schedule(done, calendar, uow.clock(), policy, trigger, draw)
+    await uow.commit()
     return callback
+
+
+async def policy_in_force(uow: CallbackUnitOfWork, site_id: str, day: Any) -> PolicyVersion:
+    """The site's policy version in force on its ``day`` (the manuals' rules before its first)."""
+    policy = await uow.policies.get(site_id)
+    return (policy or CallbackPolicy(site_id)).in_force(day)
+
+
+async def _drawn(
+    uow: CallbackUnitOfWork,
+    site_id: str,
+    month: str,
+    trigger: Trigger,
+    policy: PolicyVersion,
+    callback: Callback,
+) -> Draw | None:
+    """The case's draw in the month's sample of its trigger, when the trigger is sampled; the
+    sample is saved first, so that a crash before the callback is saved draws the same again."""
+    share = policy.rule(trigger).share
+    if share >= 100:
+        return None
+    key = sample_id(site_id, month, trigger.value)
+    sample = await uow.samples.get(key)
+    if sample is None:
+        sample = CallbackSample(site_id, month, trigger.value, seed=secrets.token_hex(16))
+        uow.samples.add(sample)
+    draw = sample.draw(callback.callback_id, share)
+    await uow.commit()
+    return draw
+
+
+async def set_callback_policy(
+    command: SetCallbackPolicy, uow: CallbackUnitOfWork
+) -> tuple[CallbackPolicy, PolicyVersion, bool]:
+    """A site's new policy version, from its day on; the same version again changes nothing."""
+    policy = await uow.policies.get(command.site_id)
+    if policy is None:
+        policy = CallbackPolicy(command.site_id)
+        uow.policies.add(policy)
+    known = len(policy.versions)
+    calendar = await uow.calendars.for_site(command.site_id)
+    now = uow.clock()
+    version = policy.add_version(
+        PolicyVersion(
+            version=0,
+            effective_from=command.effective_from,
+            rules=dict(command.rules),
+            month_done_before_day=command.month_done_before_day,
+            rectification_limit=command.rectification_limit,
+            set_by=command.set_by,
+            set_at=now,
+            note=command.note,
+        ),
+        today=calendar.local_day(now),
+    )
+    added = len(policy.versions) > known
+    if added:
+        await uow.commit()
+    return policy, version, added
 
 
 async def note_charge(command: NoteCharge, uow: CallbackUnitOfWork) -> Callback:
@@ -131,6 +201,7 @@ HANDLERS: dict[type[Any], Any] = {
     RecordCallbackOutcome: record_outcome,
     RecordCallbackAttempt: record_attempt,
     CallbackDeadlineReached: callback_deadline_reached,
+    SetCallbackPolicy: set_callback_policy,
     KeepCalendarYear: keep_calendar_year,
     KeepSitePlace: keep_site_place,
 }

@@ -8,6 +8,8 @@ from hotline_libs.aggregate import Clock
 from hotline_libs.working_calendars import Calendars
 
 from callback.domain.callback import Callback
+from callback.domain.policy import CallbackPolicy
+from callback.domain.sample import CallbackSample
 
 
 class CallbackRepository(Protocol):
@@ -15,8 +17,20 @@ class CallbackRepository(Protocol):
     def add(self, callback: Callback) -> None: ...
 
 
+class PolicyRepository(Protocol):
+    async def get(self, site_id: object) -> CallbackPolicy | None: ...
+    def add(self, policy: CallbackPolicy) -> None: ...
+
+
+class SampleRepository(Protocol):
+    async def get(self, sample_id: object) -> CallbackSample | None: ...
+    def add(self, sample: CallbackSample) -> None: ...
+
+
 class CallbackUnitOfWork(Protocol):
     callbacks: CallbackRepository
+    policies: PolicyRepository
+    samples: SampleRepository
     calendars: Calendars
     clock: Clock
 

@@ -11,6 +11,7 @@ from hotline_libs.mongo import Document, listing_query, within
 from hotline_libs.paging import ANY_TIME, Found, PageRequest, TimeWindow
 from hotline_libs.unit_of_work import AggregateRepository, EventContext
 
+from callback.adapters.mongo.policies import draw_document, draw_from
 from callback.adapters.outbound import events_v1
 from callback.domain.callback import (
     Attempt,
@@ -24,9 +25,13 @@ from callback.domain.callback import (
     NotReached,
     Outcome,
 )
+from callback.domain.policy import Trigger
+from callback.domain.queue import OpenCallback
 from contracts import Event
 
 CALLBACKS = "callbacks"
+LISTED = (CallbackStatus.SCHEDULED, CallbackStatus.MADE, CallbackStatus.UNREACHABLE)
+"""On the agents' list: not those awaiting their completion, nor those not drawn."""
 
 
 class MongoCallbacks(AggregateRepository[Callback]):
@@ -98,6 +103,9 @@ class MongoCallbacks(AggregateRepository[Callback]):
                 for a in c.attempts
             ],
             "next_attempt_at": c.next_attempt_at,
+            "trigger": c.trigger.value if c.trigger else None,
+            "policy_version": c.policy_version,
+            "draw": None if c.draw is None else draw_document(c.draw),
         }
 
     def from_document(self, document: Document) -> Callback:
@@ -156,12 +164,35 @@ class MongoCallbacks(AggregateRepository[Callback]):
                 )
                 for a in document.get("attempts") or ()
             ),
+            trigger=Trigger(document["trigger"]) if document.get("trigger") else None,
+            policy_version=document.get("policy_version"),
+            draw=draw_from(document["draw"]) if document.get("draw") else None,
         )
 
     def to_integration(
         self, aggregate: Callback, event: Any, context: EventContext
     ) -> Event[Any] | None:
         return events_v1.to_integration(aggregate, event, context)
+
+    async def still_open(
+        self, *, sites: frozenset[str] | None, site_id: str | None = None
+    ) -> list[OpenCallback]:
+        """The callbacks still to make or given up (for the queue's counts): four fields each."""
+        query = listing_query(
+            sites,
+            site_id=site_id,
+            status={"$in": [CallbackStatus.SCHEDULED.value, CallbackStatus.UNREACHABLE.value]},
+        )
+        fields = {"site_id": 1, "reason": 1, "due_on": 1, "status": 1}
+        return [
+            OpenCallback(
+                site_id=d["site_id"],
+                reason=d["reason"],
+                due_on=date.fromisoformat(d["due_on"]),
+                unreachable=d["status"] == CallbackStatus.UNREACHABLE.value,
+            )
+            async for d in self._collection.find(query, fields)
+        ]
 
     async def listing(
         self,
@@ -174,6 +205,8 @@ class MongoCallbacks(AggregateRepository[Callback]):
         due_on_or_before: date | None = None,
         status: CallbackStatus | None = None,
         scheduled: TimeWindow = ANY_TIME,
+        reason: CallbackReason | None = None,
+        overdue: bool | None = None,
     ) -> Found[Callback]:
         """For the callback agents' list: soonest due first; those awaiting their completion left out."""
         due: Document = {}  # due days are stored as YYYY-MM-DD, which sort as the days do
@@ -186,7 +219,11 @@ class MongoCallbacks(AggregateRepository[Callback]):
             site_id=site_id,
             request_id=str(request_id) if request_id else None,
             due_on=due or None,
-            status=status.value if status else {"$ne": CallbackStatus.AWAITING_COMPLETION.value},
+            status=status.value if status else {"$in": [s.value for s in LISTED]},
             scheduled_at=within(scheduled),
+            reason=reason.value if reason else None,
+            overdue_reported_at={"$ne": None} if overdue else None,
         )
+        if overdue is False:  # reported overdue never: a null, or no field at all
+            query["overdue_reported_at"] = None
         return await self.page(query, sort=[("due_on", 1), ("_id", 1)], page=page)

@@ -10,6 +10,7 @@ from hotline_libs.unit_of_work import UnitOfWork, Written, ignore_written
 from pymongo.asynchronous.database import AsyncDatabase
 
 from callback.adapters.mongo.callbacks import MongoCallbacks
+from callback.adapters.mongo.policies import MongoPolicies, MongoSamples
 
 
 class MongoCallbackUnitOfWork(UnitOfWork):
@@ -21,4 +22,6 @@ class MongoCallbackUnitOfWork(UnitOfWork):
         on_written: Callable[[Written], None] = ignore_written,
     ) -> None:
         super().__init__(db, clock=clock, on_written=on_written)
+        self.samples = MongoSamples(db, self)
         self.callbacks = MongoCallbacks(db, self)
+        self.policies = MongoPolicies(db, self)

@@ -10,7 +10,11 @@ CALLERS = HOTLINE_DESK | {Role.ADMINISTRATOR, Role.ADMIN}
 
 ACCESS: Access = {
     "list_callbacks": allow(CALLERS, OVERSIGHT, Role.SITE_MANAGER, personal_data=True),
+    "get_queue": allow(CALLERS, OVERSIGHT, Role.SITE_MANAGER),
     "get_callback": allow(CALLERS, OVERSIGHT, Role.SITE_MANAGER, personal_data=True),
     "record_outcome": allow(CALLERS),
     "record_attempt": allow(CALLERS),
+    "get_policy": allow(CALLERS, OVERSIGHT, Role.SITE_MANAGER),
+    "add_policy_version": allow(Role.SITE_MANAGER, Role.DIRECTOR, Role.ADMIN),
+    "get_samples": allow(Role.SITE_MANAGER, Role.QUALITY_HEAD, OVERSIGHT, CALLERS),
 }

@@ -33,6 +33,8 @@ from callback.domain.callback import (
     NotReached,
 )
 from callback.domain.commands import RecordCallbackAttempt, RecordCallbackOutcome
+from callback.domain.policy import Trigger
+from callback.domain.queue import Standing, queue
 from callback.entrypoints.http import Reader
 
 router = APIRouter(tags=["callbacks"])
@@ -71,6 +73,14 @@ class AttemptOut(BaseModel):
     next_at: datetime | None = Field(description="When to try again; none: given up")
 
 
+class SampleDraw(BaseModel):
+    position: int = Field(description="Its place in the month's cases of its kind")
+    draw: int
+    share: int
+    drawn: bool
+    by_lot: bool
+
+
 class CallbackOut(BaseModel):
     callback_id: uuid.UUID
     work_order_id: uuid.UUID
@@ -98,6 +108,11 @@ class CallbackOut(BaseModel):
     next_attempt_at: datetime | None = Field(
         description="When the agents should try again, while the call is still to make"
     )
+    trigger: Trigger | None = Field(description="The kind of case under the site's policy")
+    policy_version: int | None = Field(
+        description="The site's policy version that decided it (0: the manuals' rules)"
+    )
+    draw: SampleDraw | None = Field(description="Its draw, when its kind is sampled that month")
     version: int
 
 
@@ -144,6 +159,17 @@ def callback_out(callback: Callback) -> CallbackOut:
             for a in callback.attempts
         ],
         next_attempt_at=callback.next_attempt_at,
+        trigger=callback.trigger,
+        policy_version=callback.policy_version,
+        draw=None
+        if callback.draw is None
+        else SampleDraw(
+            position=callback.draw.position,
+            draw=callback.draw.draw,
+            share=callback.draw.share,
+            drawn=callback.draw.drawn,
+            by_lot=callback.draw.by_lot,
+        ),
         version=callback.version,
     )
 
@@ -172,6 +198,11 @@ async def list_callbacks(
         ListedStatus | None,
         Query(alias="status", description="scheduled: still to call; made: called"),
     ] = None,
+    reason: Annotated[CallbackReason | None, Query(description="What the calls follow up")] = None,
+    overdue: Annotated[
+        bool | None,
+        Query(description="true: reported overdue (the due day ended, not called then)"),
+    ] = None,
 ) -> Page[CallbackOut]:
     found = await reader.callbacks.listing(
         sites=principal.visible_sites,
@@ -182,8 +213,54 @@ async def list_callbacks(
         due_on_or_before=due_on_or_before,
         status=None if status_ is None else CallbackStatus(status_),
         scheduled=scheduled,
+        reason=reason,
+        overdue=overdue,
     )
     return page_of(found, page, callback_out)
+
+
+class QueueRow(BaseModel):
+    site_id: str
+    reason: CallbackReason
+    overdue: int = Field(description="Due day over, not called")
+    due_today: int = Field(description="Due today (the site's day)")
+    later: int
+    unreachable: int = Field(description="Given up: no answer or a wrong number")
+
+
+class QueueOut(BaseModel):
+    rows: list[QueueRow] = Field(description="Per site and reason, sites and reasons in order")
+    today: dict[str, date] = Field(description="Each site's day the counts are taken on")
+
+
+@router.get(
+    "/callback-queue",
+    summary="The callbacks still to make, per site and reason: overdue, due today, later",
+)
+async def get_queue(
+    reader: Reader, principal: CurrentPrincipal, site_id: SiteFilter = None
+) -> QueueOut:
+    open_ = await reader.callbacks.still_open(sites=principal.visible_sites, site_id=site_id)
+    now = reader.clock()
+    today = {
+        site: (await reader.calendars.for_site(site)).local_day(now)
+        for site in sorted({c.site_id for c in open_})
+    }
+    counts = queue(open_, today)
+    return QueueOut(
+        rows=[
+            QueueRow(
+                site_id=site,
+                reason=CallbackReason(reason),
+                overdue=counted[Standing.OVERDUE],
+                due_today=counted[Standing.DUE_TODAY],
+                later=counted[Standing.LATER],
+                unreachable=counted[Standing.UNREACHABLE],
+            )
+            for (site, reason), counted in sorted(counts.items())
+        ],
+        today=today,
+    )
 
 
 @router.get("/callbacks/{callback_id}", summary="One callback")
