@@ -18,6 +18,10 @@ from contracts.dispatch.v1 import (
 from contracts.envelope import PaymentMethod, Resident
 from contracts.intake.v1 import (
     Channel,
+    ComplaintGrade,
+    ComplaintResolved,
+    ComplaintResolvedPayload,
+    ComplaintValidity,
     Emergency,
     RequestedItem,
     RequestKind,
@@ -135,9 +139,11 @@ def work_order_completed(
     items: list[tuple[str, int]] | None = None,
     payment_method: PaymentMethod | None = None,
     completed_at: datetime = NOW,
+    request_id: uuid.UUID | None = None,
+    rectification_id: uuid.UUID | None = None,
 ) -> WorkOrderCompleted:
     work_order_id = work_order_id or uuid.uuid4()
-    request_id = uuid.uuid4()
+    request_id = request_id or uuid.uuid4()
     event: WorkOrderCompleted = WorkOrderCompleted.build(
         event_id=event_id(WorkOrderCompleted, work_order_id),
         producer="dispatch",
@@ -155,6 +161,37 @@ def work_order_completed(
             items=[ServiceItemUsed(item_code=c, quantity=q) for c, q in (items or [])],
             payment_method=payment_method,
             resident_signed=True,
+            rectification_id=rectification_id,
+        ),
+    )
+    return event
+
+
+def complaint_resolved(
+    *, valid: bool = True, site_id: str = "dmg", resolved_at: datetime = NOW
+) -> ComplaintResolved:
+    """Intake's event: a complaint solved (valid) or explained (invalid)."""
+    request_id = uuid.uuid4()
+    event: ComplaintResolved = ComplaintResolved.build(
+        event_id=event_id(ComplaintResolved, request_id),
+        producer="intake",
+        site_id=site_id,
+        correlation_id=request_id,
+        occurred_at=resolved_at,
+        payload=ComplaintResolvedPayload(
+            request_id=request_id,
+            request_no="SR-DMG-20261123-000009",
+            kind=RequestKind.COMPLAINT,
+            category="facilities",
+            channel=Channel.HOTLINE,
+            registered_at=resolved_at - timedelta(hours=20),
+            resident=resident(),
+            validity=ComplaintValidity.VALID if valid else ComplaintValidity.INVALID,
+            grade=ComplaintGrade.GENERAL,
+            outcome="已更换电梯门机板" if valid else "已向业主解释收费依据",
+            resolved_by="dmg-steward04",
+            resolved_at=resolved_at,
+            within_target=True,
         ),
     )
     return event

@@ -12,11 +12,13 @@ from typing import Any
 
 import pytest
 from callback.adapters.inbound.events_v1 import note_charge, schedule_callback
+from callback.adapters.outbound import rectifications_v1
 from callback.adapters.outbound.events_v1 import to_integration
 from callback.domain import events
 from callback.domain.callback import DUE, Callback, CallbackReason, CallbackStatus, Method
 from callback.domain.commands import CallbackDeadlineReached, RecordCallbackOutcome
 from callback.domain.policy import CallbackPolicy
+from callback.domain.rectification import Rectification
 from callback.domain.sample import CallbackSample, sample_id
 from callback.entrypoints.deadlines import callback_deadline
 from callback.service_layer.handlers import HANDLERS, callback_id_for
@@ -56,12 +58,20 @@ class FakeSamples(FakeRepository[CallbackSample]):
         return sample_id(aggregate.site_id, aggregate.month, aggregate.trigger)
 
 
+class FakeRectifications(FakeRepository[Rectification]):
+    collection_name = "rectifications"
+
+    def identity(self, aggregate: Rectification) -> str:
+        return str(aggregate.rectification_id)
+
+
 class FakeCallbackUnitOfWork(FakeUnitOfWork):
     def __init__(self, store: MemoryStore, clock: Clock) -> None:
         super().__init__(store, clock)
         self.samples = FakeSamples(store, self, None)
         self.callbacks = FakeCallbacks(store, self, to_integration)
         self.policies = FakePolicies(store, self, None)
+        self.rectifications = FakeRectifications(store, self, rectifications_v1.to_integration)
 
 
 class Callbacks:

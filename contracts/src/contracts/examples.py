@@ -35,11 +35,20 @@ from contracts.billing.v1 import (
     StatementAmount,
 )
 from contracts.callback.v1 import (
+    CallbackMade,
+    CallbackMadePayload,
+    CallbackMethod,
     CallbackOverdue,
     CallbackOverduePayload,
     CallbackReason,
     CallbackScheduled,
     CallbackScheduledPayload,
+    RectificationClosed,
+    RectificationClosedPayload,
+    RectificationEscalated,
+    RectificationEscalatedPayload,
+    RectificationOpened,
+    RectificationOpenedPayload,
 )
 from contracts.dispatch.v1 import (
     FieldClock,
@@ -141,6 +150,7 @@ WORK_ORDER_NO = "WO-DMG-20261123-0001"
 CHARGE_ID = uuid.UUID("2d9b4e60-5f3c-5081-8cbd-2e3f4a5b6c7d")
 FEE_BILL_ID = uuid.UUID("4b1e7d2a-93c5-5f60-8a1b-3c4d5e6f7a8b")
 CALLBACK_ID = uuid.UUID("3eac5f71-604d-5192-9dce-3f4a5b6c7d8e")
+RECTIFICATION_ID = uuid.UUID("5ace7193-826f-5314-bfe0-5b6c7d8e9fa0")
 NOTIFICATION_ID = uuid.UUID("4fbd6082-715e-52a3-8edf-4a5b6c7d8e9f")
 ACCEPTED_AT = datetime(2026, 11, 23, 2, 0, 5, tzinfo=UTC)  # 10:00:05 in Xi'an
 RESIDENT = Resident(
@@ -985,6 +995,78 @@ def canonical_examples() -> dict[type[Event[Any]], Event[Any]]:
             ),
             producer="callback",
             aggregate_version=2,
+        ),
+        _event(
+            CallbackMade,
+            49,
+            CallbackMadePayload(
+                callback_id=CALLBACK_ID,
+                work_order_id=WORK_ORDER_ID,
+                request_id=REQUEST_ID,
+                request_no=REQUEST_NO,
+                service_record_no="SV-DMG-20261123-0001",
+                reason=CallbackReason.AFTER_PAID_SERVICE,
+                satisfied=False,
+                opinion="门还是关不严",
+                method=CallbackMethod.PHONE,
+                agent="dmg-cs01",
+                made_at=datetime(2026, 11, 24, 2, 30, tzinfo=UTC),
+            ),
+            producer="callback",
+            aggregate_version=2,
+        ),
+        _event(
+            RectificationOpened,
+            50,
+            RectificationOpenedPayload(
+                rectification_id=RECTIFICATION_ID,
+                request_id=REQUEST_ID,
+                request_no=REQUEST_NO,
+                work_order_id=WORK_ORDER_ID,
+                resident=RESIDENT,
+                loop=1,
+                limit=2,
+                callback_id=CALLBACK_ID,
+                opinion="门还是关不严",
+                opened_at=datetime(2026, 11, 24, 2, 30, tzinfo=UTC),
+            ),
+            producer="callback",
+            aggregate_version=1,
+        ),
+        _event(
+            RectificationClosed,
+            51,
+            RectificationClosedPayload(
+                rectification_id=RECTIFICATION_ID,
+                request_id=REQUEST_ID,
+                request_no=REQUEST_NO,
+                work_order_id=WORK_ORDER_ID,
+                resident=RESIDENT,
+                loop=1,
+                limit=2,
+                callback_id=uuid.UUID("6bdf82a4-937a-5425-8af1-6c7d8e9fa0b1"),
+                closed_at=datetime(2026, 11, 26, 3, 0, tzinfo=UTC),
+            ),
+            producer="callback",
+            aggregate_version=2,
+        ),
+        _event(
+            RectificationEscalated,
+            52,
+            RectificationEscalatedPayload(
+                rectification_id=RECTIFICATION_ID,
+                request_id=REQUEST_ID,
+                request_no=REQUEST_NO,
+                work_order_id=WORK_ORDER_ID,
+                resident=RESIDENT,
+                loop=2,
+                limit=2,
+                callback_id=uuid.UUID("6bdf82a4-937a-5425-8af1-6c7d8e9fa0b1"),
+                opinion="第三次了，还是漏水",
+                escalated_at=datetime(2026, 11, 30, 3, 0, tzinfo=UTC),
+            ),
+            producer="callback",
+            aggregate_version=3,
         ),
         _event(
             NotificationSent,

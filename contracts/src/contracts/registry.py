@@ -16,7 +16,14 @@ from contracts.billing.v1 import (
     ManagementFeeReminderDue,
     PriceListRecorded,
 )
-from contracts.callback.v1 import CallbackOverdue, CallbackScheduled
+from contracts.callback.v1 import (
+    CallbackMade,
+    CallbackOverdue,
+    CallbackScheduled,
+    RectificationClosed,
+    RectificationEscalated,
+    RectificationOpened,
+)
 from contracts.dispatch.v1 import (
     WorkOrderAwaitingTechnician,
     WorkOrderClockMissed,
@@ -91,6 +98,10 @@ _EVENTS: dict[tuple[str, int], type[Event[Any]]] = {
         PriceListRecorded,
         CallbackScheduled,
         CallbackOverdue,
+        CallbackMade,
+        RectificationOpened,
+        RectificationClosed,
+        RectificationEscalated,
         NotificationSent,
         SiteRequestSubmitted,
     )

@@ -182,6 +182,11 @@ class WorkOrderCompletedPayload(ContractModel):
     reworks: int = Field(
         default=0, ge=0, description="Times the work was redone before the customer was satisfied"
     )
+    rectification_id: uuid.UUID | None = Field(
+        default=None,
+        description="The rectification (整改) this order was opened for, after a callback found "
+        "the resident unsatisfied: called back again until satisfied",
+    )
 
 
 class WorkOrderDispatched(Event[WorkOrderDispatchedPayload]):

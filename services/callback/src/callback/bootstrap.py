@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from contracts.callback.v1 import CallbackOverdue, CallbackScheduled
+from contracts.callback.v1 import (
+    CallbackMade,
+    CallbackOverdue,
+    CallbackScheduled,
+    RectificationClosed,
+    RectificationEscalated,
+    RectificationOpened,
+)
 from fastapi import FastAPI
 from hotline_libs.aggregate import Clock, utc_now
 from hotline_libs.mongo import Document, ensure_index
@@ -12,6 +19,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from callback.adapters.mongo.callbacks import CALLBACKS
 from callback.adapters.mongo.policies import SAMPLES
+from callback.adapters.mongo.rectifications import RECTIFICATIONS
 from callback.adapters.mongo.unit_of_work import MongoCallbackUnitOfWork
 from callback.entrypoints.deadlines import callback_deadline
 from callback.entrypoints.http import callbacks, policies
@@ -26,6 +34,7 @@ async def prepare(db: AsyncDatabase[Document], settings: ServiceSettings) -> Non
     await ensure_index(db[CALLBACKS], [("site_id", 1), ("due_on", 1)])
     await ensure_index(db[CALLBACKS], [("request_id", 1)])
     await ensure_index(db[SAMPLES], [("site_id", 1), ("month", 1)])
+    await ensure_index(db[RECTIFICATIONS], [("site_id", 1), ("opened_at", -1)])
 
 
 def bootstrap(
@@ -36,7 +45,14 @@ def bootstrap(
         NAME,
         settings or ServiceSettings(),
         description="Schedules follow-up calls after completed services (回访).",
-        publishes=[CallbackScheduled, CallbackOverdue],
+        publishes=[
+            CallbackScheduled,
+            CallbackOverdue,
+            CallbackMade,
+            RectificationOpened,
+            RectificationClosed,
+            RectificationEscalated,
+        ],
         prepare=prepare,
         clock=clock,
     )
@@ -49,7 +65,7 @@ def bootstrap(
         access=ACCESS,
         routers=[callbacks.router, policies.router],
         subscriptions=subscriptions(bus),
-        collections=[CALLBACKS],
+        collections=[CALLBACKS, RECTIFICATIONS],
         deadlines={CALLBACKS: callback_deadline},
     )
 

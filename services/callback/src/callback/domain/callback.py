@@ -22,7 +22,7 @@ from hotline_libs.errors import Conflict, RuleViolation
 from hotline_libs.working_days import SiteCalendar
 
 from callback.domain import events
-from callback.domain.policy import PolicyVersion, Trigger
+from callback.domain.policy import COMPLAINTS, PolicyVersion, Trigger
 from callback.domain.sample import Draw
 
 DUE = "due"
@@ -40,6 +40,10 @@ class CallbackReason(enum.StrEnum):
 
     AFTER_REPAIR = "after_repair"
     AFTER_PAID_SERVICE = "after_paid_service"
+    AFTER_COMPLAINT = "after_complaint"
+    """A handled complaint: every valid one, a sample of the invalid (CB-10, CB-11)."""
+    AFTER_RECTIFICATION = "after_rectification"
+    """A case put right after an unsatisfied callback: always called back (CB-07)."""
 
 
 class CallbackStatus(enum.StrEnum):
@@ -100,7 +104,7 @@ class ChargeNote:
 
 @dataclass(frozen=True)
 class Completed:
-    """The work order's completion, as the callback needs it."""
+    """The work order's completion, or the complaint's resolution, as the callback needs it."""
 
     request_id: uuid.UUID
     request_no: str
@@ -110,6 +114,8 @@ class Completed:
     completed_at: datetime
     service_record_no: str | None = None
     """The service and callback record (服务及回访记录表) the callback is written on (DSP-05)."""
+    rectification_id: uuid.UUID | None = None
+    """The rectification (整改) the work was done for: its callback follows the case up."""
 
 
 @dataclass(frozen=True)
@@ -138,7 +144,8 @@ class Outcome:
 @dataclass
 class Callback(Aggregate):
     callback_id: uuid.UUID
-    work_order_id: uuid.UUID
+    work_order_id: uuid.UUID | None
+    """The completed work order followed up; None for a complaint's callback."""
     site_id: str
     status: CallbackStatus = CallbackStatus.AWAITING_COMPLETION
     completed: Completed | None = None
@@ -159,6 +166,11 @@ class Callback(Aggregate):
     """The site's policy version that decided it (0: the manuals' rules)."""
     draw: Draw | None = None
     """Its place in the month's sample, when its kind is sampled."""
+
+    @property
+    def rectification_id(self) -> uuid.UUID | None:
+        """The rectification this call follows up, if any."""
+        return None if self.completed is None else self.completed.rectification_id
 
     @property
     def next_attempt_at(self) -> datetime | None:
@@ -195,7 +207,9 @@ class Callback(Aggregate):
             return False
         self.completed = completed
         self.reason = (
-            CallbackReason.AFTER_PAID_SERVICE if completed.paid else CallbackReason.AFTER_REPAIR
+            CallbackReason.AFTER_RECTIFICATION
+            if completed.rectification_id is not None
+            else reason_of(trigger)
         )
         day = calendar.local_day(completed.completed_at)
         due_on, self.due_on_assumed = calendar.working_days.add_or_assume(
@@ -304,5 +318,13 @@ class Callback(Aggregate):
         self.record(events.CallbackOverdue(due_at=due_at, noticed_at=now))
 
 
-def new_callback(callback_id: uuid.UUID, work_order_id: uuid.UUID, site_id: str) -> Callback:
+def reason_of(trigger: Trigger) -> CallbackReason:
+    if trigger in COMPLAINTS:
+        return CallbackReason.AFTER_COMPLAINT
+    if trigger is Trigger.REPAIR:
+        return CallbackReason.AFTER_REPAIR
+    return CallbackReason.AFTER_PAID_SERVICE
+
+
+def new_callback(callback_id: uuid.UUID, work_order_id: uuid.UUID | None, site_id: str) -> Callback:
     return Callback(callback_id=callback_id, work_order_id=work_order_id, site_id=site_id)

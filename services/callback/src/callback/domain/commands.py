@@ -20,6 +20,17 @@ class ScheduleCallback:
 
 
 @dataclass(frozen=True)
+class ScheduleComplaintCallback:
+    """A complaint was resolved (or an invalid one explained): called back under the policy."""
+
+    request_id: uuid.UUID
+    site_id: str
+    resolved: Completed
+    valid: bool
+    causation_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
 class NoteCharge:
     work_order_id: uuid.UUID
     site_id: str

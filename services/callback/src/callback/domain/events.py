@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -46,3 +47,28 @@ class CallbackGivenUp:
 
     at: datetime
     result: str
+
+
+@dataclass(frozen=True)
+class RectificationOpened:
+    """A case went back to be put right (its ``loop``-th time)."""
+
+    loop: int
+    at: datetime
+
+
+@dataclass(frozen=True)
+class RectificationClosed:
+    """A follow-up call found the resident satisfied."""
+
+    callback_id: uuid.UUID
+    at: datetime
+
+
+@dataclass(frozen=True)
+class RectificationEscalated:
+    """Still unsatisfied after the last loop."""
+
+    callback_id: uuid.UUID
+    opinion: str
+    at: datetime

@@ -37,6 +37,7 @@ SERVICES = frozenset(
     {Trigger.CASH_PAID, Trigger.BANK_COLLECTED, Trigger.OTHER_PAID, Trigger.REPAIR}
 )
 """Triggers that are completed services: convenience services, called within 2 working days."""
+COMPLAINTS = frozenset({Trigger.VALID_COMPLAINT, Trigger.INVALID_COMPLAINT})
 
 
 def service_trigger(paid: bool, payment_method: str | None) -> Trigger:

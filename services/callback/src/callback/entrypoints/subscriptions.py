@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from contracts.billing.v1 import ChargeRaised
 from contracts.dispatch.v1 import WorkOrderCompleted
-from contracts.intake.v1 import SiteRecorded, WorkingCalendarYearLoaded
+from contracts.intake.v1 import ComplaintResolved, SiteRecorded, WorkingCalendarYearLoaded
 from hotline_libs.bus import MessageBus
 from hotline_libs.calendar_feed import calendar_year_loaded, site_recorded
 from hotline_libs.messaging import Subscription, to_bus
@@ -19,6 +19,10 @@ def subscriptions(bus: MessageBus) -> list[Subscription]:
             topics.WORK_ORDERS, {WorkOrderCompleted: to_bus(bus, events_v1.schedule_callback)}
         ),
         Subscription(topics.CHARGES, {ChargeRaised: to_bus(bus, events_v1.note_charge)}),
+        Subscription(
+            topics.SERVICE_REQUESTS,
+            {ComplaintResolved: to_bus(bus, events_v1.schedule_complaint_callback)},
+        ),
         Subscription(
             topics.DIRECTORY,
             {

@@ -16,16 +16,22 @@ from hotline_libs.working_calendars import (
     keep_site_place,
 )
 
-from callback.domain.callback import Callback, Outcome, new_callback
+from callback.domain.callback import Callback, Completed, Outcome, new_callback
 from callback.domain.commands import (
     CallbackDeadlineReached,
     NoteCharge,
     RecordCallbackAttempt,
     RecordCallbackOutcome,
     ScheduleCallback,
+    ScheduleComplaintCallback,
     SetCallbackPolicy,
 )
 from callback.domain.policy import CallbackPolicy, PolicyVersion, Trigger, service_trigger
+from callback.domain.rectification import (
+    Rectification,
+    RectificationStatus,
+    open_rectification,
+)
 from callback.domain.sample import CallbackSample, Draw, sample_id
 from callback.service_layer.unit_of_work import CallbackUnitOfWork
 
@@ -33,6 +39,11 @@ from callback.service_layer.unit_of_work import CallbackUnitOfWork
 def callback_id_for(work_order_id: uuid.UUID) -> uuid.UUID:
     """One callback per completed work order."""
     return derive_id("callback", work_order_id)
+
+
+def complaint_callback_id_for(request_id: uuid.UUID) -> uuid.UUID:
+    """One callback per resolved complaint."""
+    return derive_id("complaint-callback", request_id)
 
 
 async def _callback_of(
@@ -68,6 +79,32 @@ async def schedule_callback(
     day = calendar.local_day(done.completed_at)
     policy = await policy_in_force(uow, command.site_id, day)
     trigger = service_trigger(done.paid, done.payment_method)
+    draw = (
+        None  # a rectification is followed up every time, whatever the sample
+        if done.rectification_id is not None
+        else await _drawn(uow, command.site_id, day.strftime("%Y-%m"), trigger, policy, callback)
+    )
+    callback.schedule(done, calendar, uow.clock(), policy, trigger, draw)
+    await uow.commit()
+    return callback
+
+
+async def schedule_complaint_callback(
+    command: ScheduleComplaintCallback, uow: CallbackUnitOfWork
+) -> Callback:
+    """Put a resolved complaint's callback on the list (every valid one, CB-11), or draw it for
+    the month's sample of invalid ones (CB-10); once."""
+    callback_id = complaint_callback_id_for(command.request_id)
+    callback = await uow.callbacks.get(callback_id)
+    if callback is not None:
+        return callback  # a redelivered resolution
+    callback = new_callback(callback_id, None, command.site_id)
+    uow.callbacks.add(callback)
+    done = command.resolved
+    calendar = await uow.calendars.for_site(command.site_id)
+    day = calendar.local_day(done.completed_at)
+    policy = await policy_in_force(uow, command.site_id, day)
+    trigger = Trigger.VALID_COMPLAINT if command.valid else Trigger.INVALID_COMPLAINT
     draw = await _drawn(uow, command.site_id, day.strftime("%Y-%m"), trigger, policy, callback)
     callback.schedule(done, calendar, uow.clock(), policy, trigger, draw)
     await uow.commit()
@@ -170,7 +207,70 @@ async def record_outcome(
     )
     if changed:
         await uow.commit()
+    await _rectify(uow, callback)
     return callback, changed
+
+
+def rectification_id_for(callback_id: uuid.UUID) -> uuid.UUID:
+    """One rectification per case, named by the callback that first found it wanting."""
+    return derive_id("rectification", callback_id)
+
+
+async def _rectify(uow: CallbackUnitOfWork, callback: Callback) -> None:
+    """What a call's outcome means for its case: an unsatisfied first call sends the case back
+    to be put right; a follow-up call closes it, opens its next loop or escalates it. Run again
+    by a retried request, it finishes what a crash cut short and changes nothing else."""
+    outcome, done = callback.outcome, callback.completed
+    assert outcome is not None
+    assert done is not None
+    now = uow.clock()
+    if callback.rectification_id is not None:
+        rectification = await uow.rectifications.get(callback.rectification_id)
+        if rectification is None:
+            return
+        if rectification.follow_up(callback, now):
+            await uow.commit()
+    elif outcome.satisfied:
+        return
+    else:
+        rectification_id = rectification_id_for(callback.callback_id)
+        rectification = await uow.rectifications.get(rectification_id)
+        if rectification is None:
+            calendar = await uow.calendars.for_site(callback.site_id)
+            policy = await policy_in_force(
+                uow, callback.site_id, calendar.local_day(done.completed_at)
+            )
+            rectification = open_rectification(
+                rectification_id, callback, policy.rectification_limit, now
+            )
+            uow.rectifications.add(rectification)
+            await uow.commit()
+    if rectification.work_order_id is None and rectification.status is RectificationStatus.OPEN:
+        await _follow_complaint(uow, rectification)
+
+
+async def _follow_complaint(uow: CallbackUnitOfWork, rectification: Rectification) -> None:
+    """A complaint's loop goes back to the department that handled it; its follow-up call is
+    due the policy's working days after the loop opened (once per loop)."""
+    loop = rectification.current
+    callback_id = derive_id("rectification-callback", rectification.rectification_id, loop.number)
+    if await uow.callbacks.get(callback_id) is not None:
+        return
+    callback = new_callback(callback_id, None, rectification.site_id)
+    uow.callbacks.add(callback)
+    calendar = await uow.calendars.for_site(rectification.site_id)
+    policy = await policy_in_force(uow, rectification.site_id, calendar.local_day(loop.opened_at))
+    followed = Completed(
+        request_id=rectification.request_id,
+        request_no=rectification.request_no,
+        resident=rectification.resident,
+        paid=False,
+        payment_method=None,
+        completed_at=loop.opened_at,
+        rectification_id=rectification.rectification_id,
+    )
+    callback.schedule(followed, calendar, uow.clock(), policy, Trigger.VALID_COMPLAINT)
+    await uow.commit()
 
 
 async def record_attempt(command: RecordCallbackAttempt, uow: CallbackUnitOfWork) -> Callback:
@@ -197,6 +297,7 @@ async def callback_deadline_reached(
 
 HANDLERS: dict[type[Any], Any] = {
     ScheduleCallback: schedule_callback,
+    ScheduleComplaintCallback: schedule_complaint_callback,
     NoteCharge: note_charge,
     RecordCallbackOutcome: record_outcome,
     RecordCallbackAttempt: record_attempt,

@@ -9,6 +9,7 @@ from hotline_libs.working_calendars import Calendars
 
 from callback.domain.callback import Callback
 from callback.domain.policy import CallbackPolicy
+from callback.domain.rectification import Rectification
 from callback.domain.sample import CallbackSample
 
 
@@ -27,10 +28,16 @@ class SampleRepository(Protocol):
     def add(self, sample: CallbackSample) -> None: ...
 
 
+class RectificationRepository(Protocol):
+    async def get(self, rectification_id: object) -> Rectification | None: ...
+    def add(self, rectification: Rectification) -> None: ...
+
+
 class CallbackUnitOfWork(Protocol):
     callbacks: CallbackRepository
     policies: PolicyRepository
     samples: SampleRepository
+    rectifications: RectificationRepository
     calendars: Calendars
     clock: Clock
 

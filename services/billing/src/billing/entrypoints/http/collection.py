@@ -16,7 +16,7 @@ from fastapi import APIRouter, HTTPException, Path, Query, Request, status
 from fastapi.responses import StreamingResponse
 from hotline_libs.auth import CurrentPrincipal, Principal
 from hotline_libs.errors import RuleViolation
-from hotline_libs.inputs import SHOWS_TEXT
+from hotline_libs.inputs import SHOWS_TEXT, SiteInPath
 from hotline_libs.paging import IsoDate, Page, Paging, SiteFilter, page_of
 from hotline_libs.service import Bus
 from pydantic import BaseModel, ConfigDict, Field
@@ -54,7 +54,7 @@ from billing.service_layer.collection import BatchFileWriter, write_batch_file
 
 router = APIRouter(tags=["bank collection"])
 
-SiteId = Annotated[str, Path(min_length=1, max_length=40, pattern=SHOWS_TEXT)]
+SiteId = SiteInPath
 MandateId = Annotated[
     str,
     Path(

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from contracts.envelope import Money
 from fastapi import APIRouter, Path, Query
 from hotline_libs.auth import CurrentPrincipal
-from hotline_libs.inputs import SHOWS_TEXT
+from hotline_libs.inputs import SHOWS_TEXT, SiteInPath
 from hotline_libs.paging import IsoDate, MonthStart
 from hotline_libs.service import Bus
 from hotline_libs.tables import FILE_RESPONSES, Format, table_file
@@ -40,7 +40,7 @@ from billing.service_layer.month_close import financial_figures
 
 router = APIRouter(tags=["month close"])
 
-SiteId = Annotated[str, Path(min_length=1, max_length=40, pattern=SHOWS_TEXT)]
+SiteId = SiteInPath
 Month = Annotated[MonthStart, Path(description="The month, YYYY-MM")]
 Day = Annotated[IsoDate, Path(description="The site's local day, YYYY-MM-DD")]
 

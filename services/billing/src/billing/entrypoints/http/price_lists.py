@@ -9,7 +9,7 @@ from typing import Annotated
 from contracts.envelope import Money
 from fastapi import APIRouter, HTTPException, Path, Query, status
 from hotline_libs.auth import CurrentPrincipal
-from hotline_libs.inputs import SHOWS_TEXT
+from hotline_libs.inputs import SHOWS_TEXT, SiteInPath
 from hotline_libs.money import PositiveAmount
 from hotline_libs.paging import IsoDateTime
 from hotline_libs.service import Bus
@@ -21,7 +21,7 @@ from billing.entrypoints.http import Reader
 
 router = APIRouter(tags=["price lists"])
 
-SiteId = Annotated[str, Path(min_length=1, max_length=40, pattern=SHOWS_TEXT)]
+SiteId = SiteInPath
 ItemCode = Annotated[str, Path(min_length=1, max_length=40, pattern=SHOWS_TEXT)]
 
 

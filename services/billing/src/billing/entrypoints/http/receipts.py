@@ -13,7 +13,7 @@ from typing import Annotated
 from contracts.envelope import Money
 from fastapi import APIRouter, HTTPException, Path, Query, status
 from hotline_libs.auth import CurrentPrincipal
-from hotline_libs.inputs import SHOWS_TEXT
+from hotline_libs.inputs import SHOWS_TEXT, SiteInPath
 from hotline_libs.money import PositiveAmount
 from hotline_libs.paging import IsoDate, IsoDateTime, Page, Paging, SiteFilter, page_of
 from hotline_libs.service import Bus
@@ -29,7 +29,7 @@ from billing.service_layer.daily_records import cash_day_at, households_served
 
 router = APIRouter(tags=["receipts and payments"])
 
-SiteId = Annotated[str, Path(min_length=1, max_length=40, pattern=SHOWS_TEXT)]
+SiteId = SiteInPath
 Number = Annotated[int, Path(ge=1, le=999_999_999, description="The receipt's number")]
 Day = Annotated[IsoDate, Path(description="The site's local day, YYYY-MM-DD")]
 

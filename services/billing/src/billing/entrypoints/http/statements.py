@@ -11,7 +11,7 @@ from typing import Annotated, Any
 from contracts.envelope import Money
 from fastapi import APIRouter, Path, Query
 from hotline_libs.auth import CurrentPrincipal
-from hotline_libs.inputs import SHOWS_TEXT
+from hotline_libs.inputs import SHOWS_TEXT, SiteInPath
 from hotline_libs.money import positive_amount_check, positive_amount_pattern
 from hotline_libs.service import Bus
 from hotline_libs.tables import FILE_RESPONSES, Format, table_file
@@ -36,7 +36,7 @@ from billing.service_layer.statements import period_figures, statement_of
 
 router = APIRouter(tags=["income and spending statements"])
 
-SiteId = Annotated[str, Path(min_length=1, max_length=40, pattern=SHOWS_TEXT)]
+SiteId = SiteInPath
 PeriodLabel = Annotated[
     str,
     Path(

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from contracts.billing.v1 import ChargeRaised
 from contracts.dispatch.v1 import WorkOrderCompleted
+from contracts.intake.v1 import ComplaintResolved, ComplaintValidity
 
 from callback.domain.callback import ChargeNote, Completed, Contact
-from callback.domain.commands import NoteCharge, ScheduleCallback
+from callback.domain.commands import NoteCharge, ScheduleCallback, ScheduleComplaintCallback
 
 
 def schedule_callback(event: WorkOrderCompleted) -> ScheduleCallback:
@@ -24,6 +25,7 @@ def schedule_callback(event: WorkOrderCompleted) -> ScheduleCallback:
             payment_method=order.payment_method.value if order.payment_method else None,
             completed_at=order.completed_at,
             service_record_no=order.service_record_no,
+            rectification_id=order.rectification_id,
         ),
         causation_id=event.event_id,
     )
@@ -41,5 +43,25 @@ def note_charge(event: ChargeRaised) -> NoteCharge:
             total=charge.total,
             raised_at=charge.raised_at,
         ),
+        causation_id=event.event_id,
+    )
+
+
+def schedule_complaint_callback(event: ComplaintResolved) -> ScheduleComplaintCallback:
+    """A resolved complaint is called back: every valid one, a sample of the invalid ones."""
+    complaint = event.payload
+    r = complaint.resident
+    return ScheduleComplaintCallback(
+        request_id=complaint.request_id,
+        site_id=event.site_id,
+        resolved=Completed(
+            request_id=complaint.request_id,
+            request_no=complaint.request_no,
+            resident=Contact(r.name, r.phone, r.email, r.building, r.room),
+            paid=False,
+            payment_method=None,
+            completed_at=complaint.resolved_at,
+        ),
+        valid=complaint.validity is ComplaintValidity.VALID,
         causation_id=event.event_id,
     )

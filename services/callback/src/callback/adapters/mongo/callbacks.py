@@ -48,7 +48,7 @@ class MongoCallbacks(AggregateRepository[Callback]):
             aggregate.outcome,
         )
         return {
-            "work_order_id": str(c.work_order_id),
+            "work_order_id": str(c.work_order_id) if c.work_order_id else None,
             "site_id": c.site_id,
             "status": c.status.value,
             "request_id": str(done.request_id) if done else None,
@@ -67,6 +67,7 @@ class MongoCallbacks(AggregateRepository[Callback]):
                 "payment_method": done.payment_method,
                 "completed_at": done.completed_at,
                 "service_record_no": done.service_record_no,
+                "rectification_id": str(done.rectification_id) if done.rectification_id else None,
             },
             "reason": c.reason.value if c.reason else None,
             "due_on": c.due_on.isoformat() if c.due_on else None,
@@ -116,7 +117,9 @@ class MongoCallbacks(AggregateRepository[Callback]):
         )
         return Callback(
             callback_id=uuid.UUID(document["_id"]),
-            work_order_id=uuid.UUID(document["work_order_id"]),
+            work_order_id=uuid.UUID(document["work_order_id"])
+            if document.get("work_order_id")
+            else None,
             site_id=document["site_id"],
             status=CallbackStatus(document["status"]),
             completed=None
@@ -129,6 +132,9 @@ class MongoCallbacks(AggregateRepository[Callback]):
                 payment_method=done.get("payment_method"),
                 completed_at=done["completed_at"],
                 service_record_no=done.get("service_record_no"),
+                rectification_id=uuid.UUID(done["rectification_id"])
+                if done.get("rectification_id")
+                else None,
             ),
             reason=CallbackReason(document["reason"]) if document.get("reason") else None,
             due_on=date.fromisoformat(document["due_on"]) if document.get("due_on") else None,

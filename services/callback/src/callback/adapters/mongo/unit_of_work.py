@@ -11,6 +11,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from callback.adapters.mongo.callbacks import MongoCallbacks
 from callback.adapters.mongo.policies import MongoPolicies, MongoSamples
+from callback.adapters.mongo.rectifications import MongoRectifications
 
 
 class MongoCallbackUnitOfWork(UnitOfWork):
@@ -25,3 +26,4 @@ class MongoCallbackUnitOfWork(UnitOfWork):
         self.samples = MongoSamples(db, self)
         self.callbacks = MongoCallbacks(db, self)
         self.policies = MongoPolicies(db, self)
+        self.rectifications = MongoRectifications(db, self)

@@ -29,6 +29,34 @@ def to_integration(callback: Callback, event: Any, context: EventContext) -> Eve
         "causation_id": context.causation_id,
         "aggregate_version": context.aggregate_version,
     }
+    if isinstance(event, events.CallbackMade):
+        outcome = callback.outcome
+        assert outcome is not None
+        made: v1.CallbackMade = v1.CallbackMade.build(
+            event_id=event_id(v1.CallbackMade, callback.callback_id),
+            occurred_at=outcome.made_at,
+            payload=v1.CallbackMadePayload(
+                callback_id=callback.callback_id,
+                work_order_id=callback.work_order_id,
+                request_id=done.request_id,
+                request_no=done.request_no,
+                service_record_no=done.service_record_no,
+                reason=reason,
+                satisfied=outcome.satisfied,
+                opinion=outcome.opinion,
+                method=v1.CallbackMethod(outcome.method.value),
+                signature_ref=outcome.signature_ref,
+                agent=outcome.agent,
+                made_at=outcome.made_at,
+                rectification_id=callback.rectification_id,
+            ),
+            **common,
+        )
+        return made
+    if callback.work_order_id is None:
+        # v1 of the scheduled and overdue events follows a work order; a complaint's callback
+        # is announced when made, and its clock shows in the agents' queue
+        return None
     if isinstance(event, events.CallbackScheduled):
         r = done.resident
         scheduled: v1.CallbackScheduled = v1.CallbackScheduled.build(

@@ -83,7 +83,9 @@ class SampleDraw(BaseModel):
 
 class CallbackOut(BaseModel):
     callback_id: uuid.UUID
-    work_order_id: uuid.UUID
+    work_order_id: uuid.UUID | None = Field(
+        description="The completed work order followed up; none for a complaint's callback"
+    )
     request_id: uuid.UUID
     request_no: str
     service_record_no: str | None = Field(

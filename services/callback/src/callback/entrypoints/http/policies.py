@@ -6,8 +6,9 @@ import uuid
 from datetime import date, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Path, Response, status
+from fastapi import APIRouter, Path, Response, status
 from hotline_libs.auth import CurrentPrincipal
+from hotline_libs.inputs import SiteInPath
 from hotline_libs.paging import IsoDate
 from hotline_libs.service import Bus
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
@@ -29,7 +30,7 @@ from callback.entrypoints.http import Reader
 
 router = APIRouter(tags=["callback policies"])
 
-SiteId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
+SiteId = SiteInPath
 
 
 class RuleIO(BaseModel):
@@ -135,17 +136,12 @@ async def _policy_out(reader: Reader, site_id: str) -> PolicyOut:
     )
 
 
-def _visible(principal: CurrentPrincipal, site_id: str) -> None:
-    if not principal.may_act_for(site_id):
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no site {site_id} of yours")
-
-
 @router.get(
     "/callback-policies/{site_id}",
     summary="A site's callback policy: the version in force today and every version",
 )
 async def get_policy(site_id: SiteId, reader: Reader, principal: CurrentPrincipal) -> PolicyOut:
-    _visible(principal, site_id)
+    principal.require_site(site_id)
     return await _policy_out(reader, site_id)
 
 
@@ -166,7 +162,7 @@ async def add_policy_version(
     bus: Bus,
     reader: Reader,
 ) -> PolicyOut:
-    _visible(principal, site_id)
+    principal.require_site(site_id)
     _, _, added = await bus.handle(
         SetCallbackPolicy(
             site_id=site_id,
@@ -251,7 +247,7 @@ async def get_samples(
     reader: Reader,
     principal: CurrentPrincipal,
 ) -> SamplesOut:
-    _visible(principal, site_id)
+    principal.require_site(site_id)
     samples = await reader.samples.of_month(site_id, month)
     return SamplesOut(
         site_id=site_id, month=month, method=METHOD, samples=[sample_out(s) for s in samples]
