@@ -21,6 +21,7 @@ from console.entrypoints.web import (
     answering,
     approvals,
     board,
+    callbacks,
     cash_days,
     charges,
     collection_batches,
@@ -102,6 +103,7 @@ def create_app(settings: ConsoleSettings | None = None) -> FastAPI:
     app.include_router(fee_bills.router)
     app.include_router(month_close.router)
     app.include_router(statements.router)
+    app.include_router(callbacks.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/assets/htmx.min.js", include_in_schema=False)

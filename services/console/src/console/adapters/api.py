@@ -932,3 +932,41 @@ class HotlineApi:
             f"{self._statement_path(site_id, period)}/review", body, key
         )
         return found
+
+    # -- callback: the follow-up calls after a completed service (回访, CB-04, CB-05, CB-12) -------
+    @staticmethod
+    def _callback_path(callback_id: str) -> str:
+        return f"/callbacks/{quote(callback_id, safe='')}"
+
+    async def callbacks(self, params: dict[str, Any]) -> dict[str, Any]:
+        """One page of callbacks, soonest due first (``site_id``, ``request_id``, ``status``,
+        ``due_on_or_after``, ``due_on_or_before``, ``limit``, ``offset``)."""
+        return await self._call("callback", "GET", "/callbacks", params=params)
+
+    async def callback(self, callback_id: str) -> dict[str, Any]:
+        return await self._call("callback", "GET", self._callback_path(callback_id))
+
+    async def record_callback_outcome(
+        self, callback_id: str, body: dict[str, Any], key: str
+    ) -> dict[str, Any]:
+        """What the resident said (satisfied, opinion verbatim, method, signature_ref on a home
+        visit); callback answers the callback made, 409 when a different outcome stands."""
+        return await self._call(
+            "callback",
+            "POST",
+            f"{self._callback_path(callback_id)}/outcome",
+            json=body,
+            headers={"Idempotency-Key": key},
+        )
+
+    async def record_callback_attempt(
+        self, callback_id: str, body: dict[str, Any], key: str
+    ) -> dict[str, Any]:
+        """A try that gave no outcome (result, note, call_back_at); 409 once made or given up."""
+        return await self._call(
+            "callback",
+            "POST",
+            f"{self._callback_path(callback_id)}/attempts",
+            json=body,
+            headers={"Idempotency-Key": key},
+        )

@@ -131,6 +131,23 @@ DIRECTORY_SCREENS = (
 """The directory and the sites' settings: the navigation's second group, after the work."""
 
 
+CALLBACK_CALLERS = frozenset({Role.AGENT, Role.SUPERVISOR, Role.ADMINISTRATOR, Role.ADMIN})
+"""Who calls residents back after a completed service and records a try or the outcome (回访):
+the hotline's call centre, or a site's administrator in its place (CB-13: the service centre or
+the administrator), as callback's CALLERS (record_outcome, record_attempt)."""
+CALLBACK_READERS = CALLBACK_CALLERS | {
+    Role.SITE_MANAGER,
+    Role.DIRECTOR,
+    Role.QUALITY_HEAD,
+}
+"""Who reads the callbacks and their outcomes: the callers, the site's manager and oversight
+(callback's list_callbacks and get_callback); only the callers see the forms."""
+
+CALLBACK_SCREENS = (Screen("callbacks", "/callbacks", CALLBACK_READERS),)
+"""Callback's screens: the callback agents' queue (回访队列) and, from it, each call's screen; a
+navigation group of its own after the desk's work, as each service's screens are."""
+
+
 TECHNICIANS = frozenset({Role.TECHNICIAN})
 """Who works orders on their phone: the technician, on the orders assigned to them."""
 FIELD_STAND_INS = frozenset({Role.DUTY_STAFF, Role.ADMINISTRATOR, Role.ADMIN})
@@ -286,6 +303,10 @@ def finance_screens_for(role: Role) -> list[Screen]:
     return [screen for screen in FINANCE_SCREENS if role in screen.roles]
 
 
+def callback_screens_for(role: Role) -> list[Screen]:
+    return [screen for screen in CALLBACK_SCREENS if role in screen.roles]
+
+
 class SignInNeeded(Exception):
     """No valid session: the page sends the user to sign in, with why."""
 
@@ -382,7 +403,7 @@ def past(moment: str | None, now: datetime) -> bool:
 
 def require(current: Session, screen_key: str) -> None:
     """403 unless the user's role sees ``screen_key``."""
-    every = (*SCREENS, *WORK_SCREENS, *FINANCE_SCREENS, *DIRECTORY_SCREENS)
+    every = (*SCREENS, *CALLBACK_SCREENS, *WORK_SCREENS, *FINANCE_SCREENS, *DIRECTORY_SCREENS)
     screen = next(s for s in every if s.key == screen_key)
     if current.principal.role not in screen.roles:
         raise HTTPException(403, "not_for_role")
@@ -440,6 +461,7 @@ def render(
             "current": current,
             "screens": screens_for(current.principal.role) if current else [],
             "directory_screens": directory_screens_for(current.principal.role) if current else [],
+            "callback_screens": callback_screens_for(current.principal.role) if current else [],
             "work_screens": work_screens_for(current.principal.role) if current else [],
             "finance_screens": finance_screens_for(current.principal.role) if current else [],
             "csrf": csrf,

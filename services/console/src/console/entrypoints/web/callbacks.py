@@ -1,0 +1,405 @@
+"""The callback agents' screens (回访) over callback's API.
+
+``/callbacks?site_id=&tab=&reason=`` is the queue: the callbacks of the user's sites, soonest due
+first, a page at a time, under a tab each: due today (still to call, due on the site's today),
+overdue (still to call, due before today), all still to call, made, and given up as unreachable;
+filtered by site and by what the call follows up (after a repair, after a paid service, and any
+reason callback adds later, shown as it comes). Each row names the request, the resident and
+their unit, the reason, how the work was paid, the due day (an assumed one flagged, an overdue
+one in red), when to try next, the tries so far and the state, and opens the call.
+
+``/callbacks/{id}`` is the call: the resident with a number to tap, the request and the service
+and callback record (服务及回访记录表), the charge if any, what was done and when, the request's
+history from intake, the tries so far, and the outcome once made (CB-12). A caller (the hotline,
+or the site's administrator in its place, CB-13) records the outcome while none is recorded:
+satisfied or not, the resident's words verbatim, by phone or on a home visit, where the resident
+signs the record and its reference is given (CB-04, CB-05); and, while the call is still to
+make, a try that gave no outcome: no answer, a wrong number, or call back later at the time the
+resident asked. Callback decides every rule; its refusal is shown beside the form, as typed.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Mapping
+from datetime import UTC, date, datetime, timedelta
+from typing import Annotated, Any
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, Response
+
+from console.adapters.api import ApiProblem
+from console.entrypoints.web import (
+    ACCOUNT_READERS,
+    CALLBACK_CALLERS,
+    CALLBACK_READERS,
+    REQUEST_READERS,
+    Session,
+    by_field,
+    done_of,
+    key_after,
+    may,
+    only,
+    redirect,
+    refused_page,
+    render,
+    said,
+    session,
+    signed_in,
+)
+from console.entrypoints.web.charges import paid_at as typed_moment
+from console.entrypoints.web.charges import site_zone, typed_form
+from console.entrypoints.web.month_close import form_keys
+from console.entrypoints.web.requests import sites_or_problem
+from console.i18n import TEXT
+
+router = APIRouter()
+CurrentSession = Annotated[Session, Depends(session)]
+
+PAGE = 50
+TABS = ("due_today", "overdue", "to_call", "made", "unreachable")
+"""The queue's tabs, each named ``callbacks_tab_<tab>`` in ``console.i18n``."""
+DEFAULT_TAB = "to_call"
+"""Everything still to call, the overdue first (callback lists the soonest due first)."""
+STATUSES = ("scheduled", "made", "unreachable")
+"""The states a listed callback has (callback's ListedStatus), each ``callback_status_<s>``."""
+REASONS = ("after_repair", "after_paid_service")
+"""What a callback follows up (callback's CallbackReason), each ``callback_reason_<r>``; a
+reason callback adds later is shown as it comes until it is named here."""
+RESULTS = ("no_answer", "wrong_number", "call_back_later")
+"""Why a try gave no outcome (callback's NotReached), each ``callback_result_<r>``."""
+METHODS = ("phone", "visit")
+"""How the resident was reached (callback's Method), each ``callback_method_<m>``: a home visit
+is signed for on the record (签名确认, CB-05)."""
+FORMS = ("outcome", "attempt")
+"""The call screen's forms, each named as the page's ``failed``."""
+DONE = ("outcome", "attempt", "given_up")
+MAX_OPINION = 2000
+MAX_NOTE = 500
+MAX_SIGNATURE_REF = 100
+"""What callback takes at most (its MAX_OPINION, MAX_NOTE and MAX_SIGNATURE_REF)."""
+API_PAGE = 500
+READ_AT_MOST = 2000
+"""Callback filters by neither reason nor anything like it: the queue filtered by reason reads
+callback's pages (``API_PAGE`` at a time, at most ``READ_AT_MOST`` callbacks) and pages what
+matches itself, saying so when there were more than it read."""
+REASON_CODE = re.compile(r"[a-z][a-z_]{0,39}")
+
+
+def label(request: Request, prefix: str, value: str | None, none: str = "—") -> str:
+    """``<prefix><value>``'s text in the request's language; a value the console has no text
+    for yet (a reason callback added since) as it comes; ``none`` when there is no value."""
+    if not value:
+        return none
+    key = f"{prefix}{value}"
+    return said(request, key) if key in TEXT else value
+
+
+def at_site(moment: str | None, zone: ZoneInfo) -> str:
+    """An API's moment as the site's wall-clock time, to the minute."""
+    if not moment:
+        return ""
+    return datetime.fromisoformat(moment).astimezone(zone).strftime("%Y-%m-%d %H:%M")
+
+
+def today_at(zone: ZoneInfo) -> date:
+    return datetime.now(UTC).astimezone(zone).date()
+
+
+def tab_filter(tab: str, today: date) -> dict[str, str]:
+    """Callback's filters for the queue's ``tab`` on the site's ``today``."""
+    if tab == "due_today":
+        return {
+            "status": "scheduled",
+            "due_on_or_after": today.isoformat(),
+            "due_on_or_before": today.isoformat(),
+        }
+    if tab == "overdue":  # reported overdue once the due day ended: due before today
+        return {"status": "scheduled", "due_on_or_before": (today - timedelta(days=1)).isoformat()}
+    if tab == "to_call":
+        return {"status": "scheduled"}
+    return {"status": tab}
+
+
+def overdue(callback: Mapping[str, Any], today: date) -> bool:
+    """Still to call and past its due day (or reported overdue)."""
+    if callback["status"] != "scheduled":
+        return False
+    return bool(callback.get("overdue_reported_at")) or (
+        date.fromisoformat(callback["due_on"]) < today
+    )
+
+
+def shown_callback(request: Request, callback: dict[str, Any], zone: ZoneInfo) -> dict[str, Any]:
+    """The callback with its labels, its moments in the site's time and whether it is late."""
+    callback["late"] = overdue(callback, today_at(zone))
+    callback["reason_label"] = label(request, "callback_reason_", callback.get("reason"))
+    callback["payment_label"] = label(
+        request,
+        "payment_",
+        callback.get("payment_method"),
+        none=said(request, "payment_none"),
+    )
+    callback["status_label"] = label(request, "callback_status_", callback["status"])
+    for moment in ("completed", "scheduled", "overdue_reported", "next_attempt"):
+        callback[f"{moment}_local"] = at_site(callback.get(f"{moment}_at"), zone)
+    for attempt in callback.get("attempts") or []:
+        attempt["at_local"] = at_site(attempt["at"], zone)
+        attempt["next_local"] = at_site(attempt.get("next_at"), zone)
+        attempt["result_label"] = label(request, "callback_result_", attempt["result"])
+    outcome = callback.get("outcome")
+    if outcome:
+        outcome["made_local"] = at_site(outcome["made_at"], zone)
+        outcome["method_label"] = label(request, "callback_method_", outcome["method"])
+    return callback
+
+
+# -- the queue ---------------------------------------------------------------------------------
+async def _of_reason(
+    current: Session, params: dict[str, Any], reason: str, offset: int
+) -> tuple[dict[str, Any], bool]:
+    """One page of the callbacks of ``reason`` among those callback lists under ``params``,
+    paged here; and whether callback had more than were read."""
+    matching: list[dict[str, Any]] = []
+    read, total = 0, 0
+    while True:
+        found = await current.api.callbacks(params | {"limit": API_PAGE, "offset": read})
+        matching += [c for c in found["items"] if c.get("reason") == reason]
+        read += len(found["items"])
+        total = found["total"]
+        if not found["items"] or read >= total or read >= READ_AT_MOST:
+            break
+    page = {
+        "items": matching[offset : offset + PAGE],
+        "total": len(matching),
+        "limit": PAGE,
+        "offset": offset,
+    }
+    return page, read < total
+
+
+@router.get("/callbacks", response_class=HTMLResponse)
+async def callbacks(
+    request: Request,
+    current: CurrentSession,
+    site_id: str = "",
+    tab: str = "",
+    reason: str = "",
+    offset: int = 0,
+) -> Response:
+    only(current, CALLBACK_READERS)
+    tab = tab if tab in TABS else DEFAULT_TAB
+    reason = reason.strip() if REASON_CODE.fullmatch(reason.strip()) else ""
+    offset = max(offset, 0)
+    sites, problem = await sites_or_problem(current)
+    site_id = site_id.strip() or (sites[0]["site_id"] if len(sites) == 1 else "")
+    zones: dict[str, ZoneInfo] = {}
+
+    async def zone_of_site(site: str) -> ZoneInfo:
+        if site not in zones:
+            zones[site] = await site_zone(request, current, site)
+        return zones[site]
+
+    # the site's today; the console's across sites (callback filters on one day)
+    today = today_at(await zone_of_site(site_id))
+    params: dict[str, Any] = tab_filter(tab, today)
+    if site_id:
+        params["site_id"] = site_id
+    page: dict[str, Any] = {"items": [], "total": 0, "limit": PAGE, "offset": offset}
+    partial = False
+    try:
+        if reason:
+            page, partial = await _of_reason(current, params, reason, offset)
+        else:
+            page = await current.api.callbacks(params | {"limit": PAGE, "offset": offset})
+    except ApiProblem as refused:
+        problem = signed_in(refused)
+    for callback in page["items"]:
+        shown_callback(request, callback, await zone_of_site(callback["site_id"]))
+    reasons = list(REASONS)
+    reasons += sorted({c["reason"] for c in page["items"]} - set(reasons))
+    if reason and reason not in reasons:
+        reasons.append(reason)
+    return render(
+        request,
+        "callbacks.html",
+        {
+            "sites": sites,
+            "site_id": site_id,
+            "tab": tab,
+            "tabs": TABS,
+            "reason": reason,
+            "reasons": [(r, label(request, "callback_reason_", r)) for r in reasons],
+            "today": today.isoformat(),
+            "page": page,
+            "partial": partial,
+            "read_at_most": READ_AT_MOST,
+            "problem": problem,
+            "list_path": "/callbacks",
+            "query": urlencode({"site_id": site_id, "tab": tab, "reason": reason}),
+        },
+        current=current,
+        status_code=min(problem.status, 503) if problem else 200,
+    )
+
+
+# -- one call ----------------------------------------------------------------------------------
+async def _history(
+    current: Session, request_id: str, zone: ZoneInfo
+) -> tuple[list[dict[str, Any]], ApiProblem | None]:
+    """The request's history from intake, oldest first; none and intake's problem when it does
+    not answer (the call is still made)."""
+    try:
+        timeline = await current.api.timeline(request_id)
+    except ApiProblem as refused:
+        return [], signed_in(refused)
+    entries: list[dict[str, Any]] = timeline.get("entries") or []
+    for entry in entries:
+        entry["at_local"] = at_site(entry["at"], zone)
+    return entries, None
+
+
+async def _callback_page(
+    request: Request,
+    current: Session,
+    callback_id: str,
+    *,
+    failed: str = "",
+    values: Mapping[str, str] | None = None,
+    key: str = "",
+    problem: ApiProblem | None = None,
+) -> HTMLResponse:
+    try:
+        callback = await current.api.callback(callback_id)
+    except ApiProblem as refused:
+        return refused_page(request, current, refused)
+    zone = await site_zone(request, current, callback["site_id"])
+    shown_callback(request, callback, zone)
+    history, history_problem = await _history(current, callback["request_id"], zone)
+    caller = may(current, CALLBACK_CALLERS)
+    open_ = callback.get("outcome") is None
+    may_outcome = caller and open_ and callback["status"] in ("scheduled", "unreachable")
+    may_attempt = caller and open_ and callback["status"] == "scheduled"
+    shown_forms = {"outcome"} if may_outcome else set()
+    if may_attempt:
+        shown_forms.add("attempt")
+    return render(
+        request,
+        "callback.html",
+        {
+            "callback": callback,
+            "history": history,
+            "history_problem": history_problem,
+            "may_outcome": may_outcome,
+            "may_attempt": may_attempt,
+            "may_read_request": may(current, REQUEST_READERS),
+            "may_read_charge": may(current, ACCOUNT_READERS),
+            "methods": METHODS,
+            "results": RESULTS,
+            "max_opinion": MAX_OPINION,
+            "max_note": MAX_NOTE,
+            "max_signature_ref": MAX_SIGNATURE_REF,
+            "failed": failed,
+            "values": dict(values or {}),
+            "errors": by_field(problem),
+            "problem": problem,
+            "problem_beside_form": failed in shown_forms,
+            "keys": form_keys(FORMS, failed, key),
+            "done": done_of(request, DONE),
+        },
+        current=current,
+        status_code=min(problem.status, 503) if problem else 200,
+    )
+
+
+@router.get("/callbacks/{callback_id}", response_class=HTMLResponse)
+async def callback_page(request: Request, current: CurrentSession, callback_id: str) -> Response:
+    only(current, CALLBACK_READERS)
+    return await _callback_page(request, current, callback_id)
+
+
+def outcome_body(form: Mapping[str, str]) -> dict[str, Any]:
+    """Callback's OutcomeIn from the form: the opinion verbatim, satisfied only when chosen
+    (callback names it missing otherwise), the signature's reference when one is typed (callback
+    requires it on a visit and refuses it on a phone call)."""
+    body: dict[str, Any] = {
+        "opinion": form.get("opinion", ""),
+        "method": form.get("method") or "phone",
+    }
+    if form.get("satisfied") in ("true", "false"):
+        body["satisfied"] = form["satisfied"] == "true"
+    reference = form.get("signature_ref", "").strip()
+    if reference:
+        body["signature_ref"] = reference
+    return body
+
+
+def attempt_body(form: Mapping[str, str], zone: ZoneInfo) -> dict[str, Any]:
+    """Callback's AttemptIn from the form: the time to call back typed in the site's time (sent
+    only when typed: callback takes it with call back later alone), a note when one is typed."""
+    body: dict[str, Any] = {"result": form.get("result", "")}
+    note = form.get("note", "").strip()
+    if note:
+        body["note"] = note
+    call_back_at = typed_moment(form.get("call_back_at", ""), zone)
+    if call_back_at is not None:
+        body["call_back_at"] = call_back_at
+    return body
+
+
+def _typed(form: Mapping[str, str]) -> dict[str, str]:
+    return {name: value for name, value in form.items() if name not in ("csrf", "key")}
+
+
+def _back(callback_id: str, done: str, anchor: str) -> Response:
+    return redirect(f"/callbacks/{callback_id}?done={done}#{anchor}")
+
+
+@router.post("/callbacks/{callback_id}/outcome", response_class=HTMLResponse)
+async def record_outcome(request: Request, current: CurrentSession, callback_id: str) -> Response:
+    """CB-04, CB-05, CB-12: what the resident said, by phone or on a home visit signed for."""
+    form = await typed_form(request, current, CALLBACK_CALLERS)
+    key = form.get("key") or str(uuid.uuid4())
+    try:
+        await current.api.record_callback_outcome(callback_id, outcome_body(form), key)
+    except ApiProblem as refused:
+        signed_in(refused)
+        return await _callback_page(
+            request,
+            current,
+            callback_id,
+            failed="outcome",
+            values=_typed(form),
+            key=key_after(refused, key),
+            problem=refused,
+        )
+    return _back(callback_id, "outcome", "outcome")
+
+
+@router.post("/callbacks/{callback_id}/attempts", response_class=HTMLResponse)
+async def record_attempt(request: Request, current: CurrentSession, callback_id: str) -> Response:
+    """A try that gave no outcome; callback says when to try next, or gives the call up."""
+    form = await typed_form(request, current, CALLBACK_CALLERS)
+    key = form.get("key") or str(uuid.uuid4())
+    try:
+        callback = await current.api.callback(callback_id)
+        zone = await site_zone(request, current, callback["site_id"])
+        answer = await current.api.record_callback_attempt(
+            callback_id, attempt_body(form, zone), key
+        )
+    except ApiProblem as refused:
+        signed_in(refused)
+        return await _callback_page(
+            request,
+            current,
+            callback_id,
+            failed="attempt",
+            values=_typed(form),
+            key=key_after(refused, key),
+            problem=refused,
+        )
+    done = "given_up" if answer.get("status") == "unreachable" else "attempt"
+    return _back(callback_id, done, "attempts")
