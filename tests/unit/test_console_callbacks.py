@@ -309,51 +309,29 @@ def test_cb12_a_row_says_what_the_agent_needs_and_opens_the_call() -> None:
 
 
 def test_a_reason_callback_adds_later_is_shown_and_filtered_as_it_comes() -> None:
-    complaint = a_callback(request_no="SR-DMG-3") | {"reason": "after_complaint"}
-    routes: Routes = {("GET", "/callbacks"): listed(complaint)}
+    visit = a_callback(request_no="SR-DMG-3") | {"reason": "key_customer_visit"}
+    routes: Routes = {("GET", "/callbacks"): listed(visit)}
     with signed_in_against(Role.SUPERVISOR, routes) as (client, _):
         page = client.get("/callbacks").text
-    assert 'data-testid="reason">after_complaint<' in _row(page, "SR-DMG-3")
-    assert '<option value="after_complaint" >after_complaint</option>' in page
+    assert 'data-testid="reason">key_customer_visit<' in _row(page, "SR-DMG-3")
+    assert '<option value="key_customer_visit" >key_customer_visit</option>' in page
 
 
-def test_the_reason_filter_reads_callbacks_pages_and_pages_what_matches() -> None:
+def test_the_reason_filter_is_callbacks() -> None:
     repairs = [
         a_callback(request_no=f"SR-DMG-R{n}", paid=False, callback_id=uuid.uuid4())
         for n in range(3)
     ]
-    paid = [a_callback(request_no=f"SR-DMG-P{n}", callback_id=uuid.uuid4()) for n in range(2)]
-
-    def pages(request: httpx.Request) -> httpx.Response:
-        offset = int(request.url.params["offset"])
-        everything = [paid[0], repairs[0], repairs[1], paid[1], repairs[2]]
-        # callback pages of two, to see the console read on
-        chunk = everything[offset : offset + 2]
-        return httpx.Response(200, json=listed(*chunk, total=len(everything), offset=offset))
-
-    routes: Routes = {("GET", "/callbacks"): pages}
+    routes: Routes = {("GET", "/callbacks"): listed(*repairs, total=3)}
     with signed_in_against(Role.AGENT, routes) as (client, calls):
         page = client.get("/callbacks", params={"reason": "after_repair", "tab": "to_call"}).text
         wrong = client.get("/callbacks", params={"reason": "<script>"}).text
     asked = [dict(c.url.params) for c in _listings(calls)]
-    assert [a["offset"] for a in asked[:3]] == ["0", "2", "4"]
-    assert {a["limit"] for a in asked[:3]} == {"500"}
-    assert all(a["status"] == "scheduled" for a in asked)
+    assert asked[0]["reason"] == "after_repair" and asked[0]["status"] == "scheduled"
+    assert asked[0]["limit"] == "50"
     assert len(re.findall(r'data-testid="callback-SR-DMG-R\d"', page)) == 3
-    assert "SR-DMG-P" not in page
-    assert 'data-testid="page-range">1–3 共 3<' in page
     assert '<option value="after_repair" selected>维修后回访</option>' in page
-    assert "after_repair" not in asked[-1].values() and "&lt;script&gt;" not in wrong
-
-
-def test_the_reason_filter_says_when_callback_had_more_than_it_read(monkeypatch: Any) -> None:
-    monkeypatch.setattr(callback_pages, "READ_AT_MOST", 2)
-    two = [a_callback(request_no=f"SR-DMG-{n}", callback_id=uuid.uuid4()) for n in range(2)]
-    routes: Routes = {("GET", "/callbacks"): listed(*two, total=9)}
-    with signed_in_against(Role.AGENT, routes) as (client, calls):
-        page = client.get("/callbacks", params={"reason": "after_paid_service"}).text
-    assert len(_listings(calls)) == 1
-    assert 'data-testid="partial"' in page
+    assert "reason" not in asked[-1] and "&lt;script&gt;" not in wrong
 
 
 def test_callbacks_refusal_of_the_list_is_shown() -> None:

@@ -66,7 +66,7 @@ DEFAULT_TAB = "to_call"
 """Everything still to call, the overdue first (callback lists the soonest due first)."""
 STATUSES = ("scheduled", "made", "unreachable")
 """The states a listed callback has (callback's ListedStatus), each ``callback_status_<s>``."""
-REASONS = ("after_repair", "after_paid_service")
+REASONS = ("after_repair", "after_paid_service", "after_complaint", "after_rectification")
 """What a callback follows up (callback's CallbackReason), each ``callback_reason_<r>``; a
 reason callback adds later is shown as it comes until it is named here."""
 RESULTS = ("no_answer", "wrong_number", "call_back_later")
@@ -81,11 +81,6 @@ MAX_OPINION = 2000
 MAX_NOTE = 500
 MAX_SIGNATURE_REF = 100
 """What callback takes at most (its MAX_OPINION, MAX_NOTE and MAX_SIGNATURE_REF)."""
-API_PAGE = 500
-READ_AT_MOST = 2000
-"""Callback filters by neither reason nor anything like it: the queue filtered by reason reads
-callback's pages (``API_PAGE`` at a time, at most ``READ_AT_MOST`` callbacks) and pages what
-matches itself, saying so when there were more than it read."""
 REASON_CODE = re.compile(r"[a-z][a-z_]{0,39}")
 
 
@@ -117,7 +112,7 @@ def tab_filter(tab: str, today: date) -> dict[str, str]:
             "due_on_or_after": today.isoformat(),
             "due_on_or_before": today.isoformat(),
         }
-    if tab == "overdue":  # reported overdue once the due day ended: due before today
+    if tab == "overdue":  # due before today: reported overdue once the due day ended
         return {"status": "scheduled", "due_on_or_before": (today - timedelta(days=1)).isoformat()}
     if tab == "to_call":
         return {"status": "scheduled"}
@@ -158,29 +153,6 @@ def shown_callback(request: Request, callback: dict[str, Any], zone: ZoneInfo) -
 
 
 # -- the queue ---------------------------------------------------------------------------------
-async def _of_reason(
-    current: Session, params: dict[str, Any], reason: str, offset: int
-) -> tuple[dict[str, Any], bool]:
-    """One page of the callbacks of ``reason`` among those callback lists under ``params``,
-    paged here; and whether callback had more than were read."""
-    matching: list[dict[str, Any]] = []
-    read, total = 0, 0
-    while True:
-        found = await current.api.callbacks(params | {"limit": API_PAGE, "offset": read})
-        matching += [c for c in found["items"] if c.get("reason") == reason]
-        read += len(found["items"])
-        total = found["total"]
-        if not found["items"] or read >= total or read >= READ_AT_MOST:
-            break
-    page = {
-        "items": matching[offset : offset + PAGE],
-        "total": len(matching),
-        "limit": PAGE,
-        "offset": offset,
-    }
-    return page, read < total
-
-
 @router.get("/callbacks", response_class=HTMLResponse)
 async def callbacks(
     request: Request,
@@ -208,13 +180,11 @@ async def callbacks(
     params: dict[str, Any] = tab_filter(tab, today)
     if site_id:
         params["site_id"] = site_id
+    if reason:
+        params["reason"] = reason
     page: dict[str, Any] = {"items": [], "total": 0, "limit": PAGE, "offset": offset}
-    partial = False
     try:
-        if reason:
-            page, partial = await _of_reason(current, params, reason, offset)
-        else:
-            page = await current.api.callbacks(params | {"limit": PAGE, "offset": offset})
+        page = await current.api.callbacks(params | {"limit": PAGE, "offset": offset})
     except ApiProblem as refused:
         problem = signed_in(refused)
     for callback in page["items"]:
@@ -235,8 +205,6 @@ async def callbacks(
             "reasons": [(r, label(request, "callback_reason_", r)) for r in reasons],
             "today": today.isoformat(),
             "page": page,
-            "partial": partial,
-            "read_at_most": READ_AT_MOST,
             "problem": problem,
             "list_path": "/callbacks",
             "query": urlencode({"site_id": site_id, "tab": tab, "reason": reason}),
