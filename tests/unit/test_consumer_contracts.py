@@ -120,6 +120,7 @@ CARRIES: dict[tuple[str, str], tuple[str, ...]] = {
     ("intake", "CallbackOverdue"): ("request_id",),
     ("intake", "NotificationSent"): ("request_id",),
     ("dispatch", "ServiceRequestAccepted"): ("request_id", "request_no"),
+    ("dispatch", "RectificationOpened"): ("rectification_id", "loop", "work_order_id", "opinion"),
     ("billing", "WorkOrderCompleted"): (
         "work_order_id",
         "work_order_no",

@@ -713,3 +713,73 @@ async def test_dsp07_dsp08_materials_the_customer_pays_for_are_charged_as_used()
     [completed] = dispatch.published(v1.WorkOrderCompleted)
     assert [(i.item_code, i.quantity) for i in completed.payload.items] == [("MT-VALVE", 1)]
     assert completed.payload.payment_method is not None
+
+
+# -- rectification (整改) -------------------------------------------------------------------------
+
+
+def rectification_opened(order: WorkOrder, loop: int = 1, **overrides: Any) -> Any:
+    """Callback's event: a callback found ``order``'s work wanting."""
+    from contracts.callback.v1 import RectificationOpened, RectificationOpenedPayload
+    from dispatch.adapters.inbound.callback_v1 import open_rectification_order
+
+    rectification_id = overrides.pop("rectification_id", uuid.UUID(int=77))
+    payload = {
+        "rectification_id": rectification_id,
+        "request_id": order.request_id,
+        "request_no": order.request_no,
+        "work_order_id": order.work_order_id,
+        "resident": builders.resident(),
+        "loop": loop,
+        "limit": 2,
+        "callback_id": uuid.uuid4(),
+        "opinion": "门还是关不严",
+        "opened_at": NOW + timedelta(days=1),
+        **overrides,
+    }
+    event = RectificationOpened.build(
+        event_id=uuid.uuid4(),
+        producer="callback",
+        site_id=order.site_id,
+        correlation_id=order.request_id,
+        payload=RectificationOpenedPayload(**payload),
+    )
+    return open_rectification_order(event)
+
+
+async def test_cb07_an_unsatisfied_callback_sends_a_technician_to_put_the_work_right() -> None:
+    dispatch = Dispatch()
+    order = await _dispatched(dispatch)
+    await dispatch.handle(CompleteWorkOrder(order.work_order_id, report(), None, TECH))
+    dispatch.clock.now = NOW + timedelta(days=1)
+    rework: WorkOrder = await dispatch.handle(rectification_opened(order))
+    again: WorkOrder = await dispatch.handle(rectification_opened(order))  # redelivered
+    assert again.work_order_id == rework.work_order_id and len(dispatch.orders()) == 2
+    assert rework.work_order_id != order.work_order_id
+    assert rework.request_id == order.request_id and rework.trade == order.trade
+    assert rework.rectification_id == uuid.UUID(int=77)
+    assert rework.requested_items == ()  # putting it right is free
+    assert "门还是关不严" in rework.description and order.work_order_no in rework.description
+    assert rework.status is WorkOrderStatus.DISPATCHED and rework.technician is not None
+    second = await dispatch.handle(rectification_opened(order, loop=2))
+    assert second.work_order_id not in (order.work_order_id, rework.work_order_id)
+
+    dispatch.clock.now = NOW + timedelta(days=2)
+    free = report(items=(), payment_method=None, completed_at=NOW + timedelta(days=2))
+    done, _ = await dispatch.handle(CompleteWorkOrder(rework.work_order_id, free, None, TECH))
+    completed = [
+        e
+        for e in dispatch.published(v1.WorkOrderCompleted)
+        if e.payload.work_order_id == done.work_order_id
+    ]
+    assert [e.payload.rectification_id for e in completed] == [uuid.UUID(int=77)]
+    assert completed[0].payload.items == []
+
+
+async def test_a_complaints_rectification_or_an_unknown_order_sends_nobody() -> None:
+    dispatch = Dispatch()
+    order = await _dispatched(dispatch)
+    assert rectification_opened(order, work_order_id=None) is None
+    elsewhere = replace(order, work_order_id=uuid.uuid4())
+    assert await dispatch.handle(rectification_opened(elsewhere)) is None
+    assert len(dispatch.orders()) == 1

@@ -44,6 +44,19 @@ class DispatchRequest:
 
 
 @dataclass(frozen=True)
+class OpenRectificationOrder:
+    """A callback found the resident unsatisfied with a work order's work: send someone to put
+    it right (整改), on a new order for the same request."""
+
+    rectification_id: uuid.UUID
+    loop: int
+    work_order_id: uuid.UUID
+    site_id: str
+    opinion: str
+    causation_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
 class CompleteWorkOrder:
     """Record a finished visit in one go, signed by the resident, satisfied (验收): the steps not
     yet recorded are taken now."""

@@ -347,6 +347,9 @@ class WorkOrder(Aggregate):
     skill: str | None = None
     """The speciality the work needs (the housekeeping item booked, plumbing for a leak), if
     any."""
+    rectification_id: uuid.UUID | None = None
+    """The rectification (整改) this order puts right: a callback found the resident unsatisfied
+    with the work of an earlier order for the same request (CB-07)."""
 
     @property
     def need(self) -> Need:
@@ -989,6 +992,38 @@ def new_work_order(
         clocks=clocks or FieldClocks(),
         skill=skill,
     )
+
+
+def rectification_order(
+    earlier: WorkOrder,
+    *,
+    work_order_id: uuid.UUID,
+    work_order_no: str,
+    rectification_id: uuid.UUID,
+    loop: int,
+    opinion: str,
+    now: datetime,
+) -> WorkOrder:
+    """A free order to put right what a callback found wanting in ``earlier``'s work, for the
+    same request, resident and trade (CB-07, CB-09); dispatched like any other."""
+    order = new_work_order(
+        work_order_id=work_order_id,
+        work_order_no=work_order_no,
+        request_id=earlier.request_id,
+        request_no=earlier.request_no,
+        site_id=earlier.site_id,
+        board=earlier.board,
+        trade=earlier.trade,
+        description=f"整改 #{loop} ({earlier.work_order_no}): {opinion}",
+        resident=earlier.resident,
+        appointment_at=None,
+        accepted_at=now,
+        now=now,
+        clocks=earlier.clocks,
+        skill=earlier.skill,
+    )
+    order.rectification_id = rectification_id
+    return order
 
 
 def dispatch_order(waiting: list[WorkOrder]) -> list[WorkOrder]:

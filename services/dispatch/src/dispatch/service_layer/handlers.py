@@ -20,6 +20,7 @@ from dispatch.domain.commands import (
     CompleteWorkOrder,
     DispatchRequest,
     DraftRoster,
+    OpenRectificationOrder,
     PublishRoster,
     RecordAbsence,
     RecordOnWorkOrder,
@@ -41,6 +42,7 @@ from dispatch.domain.work_order import (
     WorkOrder,
     WorkOrderStatus,
     new_work_order,
+    rectification_order,
     trade_needed,
 )
 from dispatch.service_layer.assignment import assign_or_wait, assign_waiting, technician_for
@@ -88,6 +90,34 @@ async def dispatch_request(
         requested_items=command.requested_items,
         clocks=field_clocks,
         skill=skill_needed(trade, command.category, command.emergency),
+    )
+    await assign_or_wait(order, uow, now)
+    uow.work_orders.add(order)
+    await uow.commit()
+    return order
+
+
+async def open_rectification_order(
+    command: OpenRectificationOrder, uow: DispatchUnitOfWork
+) -> WorkOrder | None:
+    """A new order for the same request to put right what the callback found wanting, given to
+    a technician like any other (once per loop; None when the earlier order is unknown here)."""
+    work_order_id = derive_id("rectification-order", command.rectification_id, command.loop)
+    existing = await uow.work_orders.get(work_order_id)
+    if existing is not None:
+        return existing
+    earlier = await uow.work_orders.get(command.work_order_id)
+    if earlier is None or earlier.site_id != command.site_id:
+        return None
+    now = uow.clock()
+    order = rectification_order(
+        earlier,
+        work_order_id=work_order_id,
+        work_order_no=await next_serial_number(uow.serials, "WO", command.site_id.upper(), now),
+        rectification_id=command.rectification_id,
+        loop=command.loop,
+        opinion=command.opinion,
+        now=now,
     )
     await assign_or_wait(order, uow, now)
     uow.work_orders.add(order)
@@ -286,6 +316,7 @@ def _visible(site_id: str, sites: frozenset[str] | None) -> bool:
 
 HANDLERS: dict[type[Any], Any] = {
     DispatchRequest: dispatch_request,
+    OpenRectificationOrder: open_rectification_order,
     CompleteWorkOrder: complete_work_order,
     TakeStep: take_step,
     RecordOnWorkOrder: record_on_work_order,

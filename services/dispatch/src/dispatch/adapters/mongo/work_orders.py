@@ -225,6 +225,7 @@ class MongoWorkOrders(AggregateRepository[WorkOrder]):
             "started_at": o.started_at,
             "sign_off": _sign_off(o.sign_off),
             "reworks": o.reworks,
+            "rectification_id": str(o.rectification_id) if o.rectification_id else None,
             "escalated_to": o.escalated_to.value if o.escalated_to else None,
             "reschedules": o.reschedules,
             "history": [_change(change) for change in o.history],
@@ -294,6 +295,9 @@ class MongoWorkOrders(AggregateRepository[WorkOrder]):
             started_at=document.get("started_at"),
             sign_off=_from_sign_off(document.get("sign_off")),
             reworks=document.get("reworks", 0),
+            rectification_id=uuid.UUID(document["rectification_id"])
+            if document.get("rectification_id")
+            else None,
             escalated_to=Escalation(document["escalated_to"])
             if document.get("escalated_to")
             else None,

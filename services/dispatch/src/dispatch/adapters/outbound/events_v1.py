@@ -169,6 +169,7 @@ def to_integration(order: WorkOrder, event: Any, context: EventContext) -> Event
                 service_record_no=order.quote.service_record_no if order.quote else None,
                 signed_by=order.sign_off.signed_by if order.sign_off else None,
                 reworks=order.reworks,
+                rectification_id=order.rectification_id,
             ),
             completion.completed_at,
         )
