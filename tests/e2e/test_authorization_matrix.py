@@ -834,6 +834,14 @@ MATRIX: dict[tuple[str, str], Row] = {
         "/callbacks/{callback_id}/outcome",
         lambda r: {"satisfied": True, "opinion": "矩阵测试：满意"},
     ),
+    ("callback", "list_rectifications"): _row(
+        CALLERS | {R.DIRECTOR, R.QUALITY_HEAD, R.SITE_MANAGER}, "listing"
+    ),
+    ("callback", "get_rectification"): _row(
+        CALLERS | {R.DIRECTOR, R.QUALITY_HEAD, R.SITE_MANAGER},
+        "record",
+        "/rectifications/{rectification_id}",
+    ),
     ("callback", "get_queue"): _row(
         CALLERS | {R.DIRECTOR, R.QUALITY_HEAD, R.SITE_MANAGER}, "listing"
     ),
@@ -1094,6 +1102,17 @@ async def records_at_own_site(platform: Stack) -> dict[str, str]:
     callback = await eventually(
         lambda: first("callback", "/callbacks", Role.ADMIN), what="the callback"
     )
+    # the resident is not satisfied: a rectification (the callback rows then answer 409)
+    async with client(platform, "callback") as calls:
+        unsatisfied = await calls.post(
+            f"/callbacks/{callback['callback_id']}/outcome",
+            json={"satisfied": False, "opinion": "矩阵测试：不满意"},
+            headers={**auth(Role.ADMIN), "Idempotency-Key": str(uuid.uuid4())},
+        )
+        assert unsatisfied.status_code == 201, unsatisfied.text
+    rectification = await eventually(
+        lambda: first("callback", "/rectifications", Role.ADMIN), what="the rectification"
+    )
     # the unit MX-101's fee contract and this month's bill, once billing has heard of the unit
     month = datetime.now(UTC).strftime("%Y-%m")
     async with client(platform, "billing") as billing:
@@ -1142,6 +1161,7 @@ async def records_at_own_site(platform: Stack) -> dict[str, str]:
         "month": month,
         "bill_id": bill["bill_id"],
         "callback_id": callback["callback_id"],
+        "rectification_id": rectification["rectification_id"],
         "technician_id": f"{OWN}-mx-{uuid.uuid4().hex[:6]}",
         **answers,
         "phone": MATRIX_PHONE,

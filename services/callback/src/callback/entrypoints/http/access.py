@@ -14,6 +14,8 @@ ACCESS: Access = {
     "get_callback": allow(CALLERS, OVERSIGHT, Role.SITE_MANAGER, personal_data=True),
     "record_outcome": allow(CALLERS),
     "record_attempt": allow(CALLERS),
+    "list_rectifications": allow(CALLERS, OVERSIGHT, Role.SITE_MANAGER, personal_data=True),
+    "get_rectification": allow(CALLERS, OVERSIGHT, Role.SITE_MANAGER, personal_data=True),
     "get_policy": allow(CALLERS, OVERSIGHT, Role.SITE_MANAGER),
     "add_policy_version": allow(Role.SITE_MANAGER, Role.DIRECTOR, Role.ADMIN),
     "get_samples": allow(Role.SITE_MANAGER, Role.QUALITY_HEAD, OVERSIGHT, CALLERS),
