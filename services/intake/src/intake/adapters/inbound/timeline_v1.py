@@ -10,7 +10,14 @@ from contracts.billing.v1 import (
     ChargeRaised,
     ManagementFeeReminderDue,
 )
-from contracts.callback.v1 import CallbackOverdue, CallbackScheduled
+from contracts.callback.v1 import (
+    CallbackMade,
+    CallbackOverdue,
+    CallbackScheduled,
+    RectificationClosed,
+    RectificationEscalated,
+    RectificationOpened,
+)
 from contracts.dispatch.v1 import (
     WorkOrderAwaitingTechnician,
     WorkOrderClockMissed,
@@ -37,6 +44,10 @@ FOLLOWED = (
     ChargeCollectionRejected,
     CallbackScheduled,
     CallbackOverdue,
+    CallbackMade,
+    RectificationOpened,
+    RectificationClosed,
+    RectificationEscalated,
     NotificationSent,
 )
 """The events of other services intake keeps on a request's timeline."""
@@ -115,6 +126,30 @@ def _summary(event: Event[Any]) -> tuple[str, dict[str, Any]]:
             return (f"callback due on {p.due_on.isoformat()}", {"due_on": p.due_on.isoformat()})
         case CallbackOverdue():
             return ("callback overdue", {"due_at": p.due_at.isoformat()})
+        case CallbackMade():
+            verdict = "satisfied" if p.satisfied else "not satisfied"
+            return (
+                f"called back by {p.method.value}: {verdict}",
+                {
+                    "satisfied": p.satisfied,
+                    "opinion": p.opinion,
+                    "method": p.method.value,
+                    "agent": p.agent,
+                    "signature_ref": p.signature_ref,
+                },
+            )
+        case RectificationOpened():
+            return (
+                f"rectification {p.loop} of {p.limit} opened: {p.opinion}",
+                {"loop": p.loop, "limit": p.limit, "opinion": p.opinion},
+            )
+        case RectificationClosed():
+            return (f"rectified after {p.loop} loop(s): satisfied", {"loop": p.loop})
+        case RectificationEscalated():
+            return (
+                f"still not satisfied after {p.loop} rectification(s): escalated",
+                {"loop": p.loop, "opinion": p.opinion},
+            )
         case NotificationSent():
             return (f"{p.channel.value} sent to the resident", {"channel": p.channel.value})
     return (event.EVENT_TYPE, {})
