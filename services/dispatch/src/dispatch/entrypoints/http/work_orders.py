@@ -186,6 +186,11 @@ class WorkOrderOut(BaseModel):
         description="The customer's signature on the satisfied work (顾客签名, ACC-01)"
     )
     reworks: int = Field(description="Times the work was redone for the customer (ACC-02)")
+    rectification_id: uuid.UUID | None = Field(
+        default=None,
+        description="The rectification (整改) this order puts right, after a callback found the "
+        "resident unsatisfied with an earlier order's work",
+    )
     escalated_to: str | None
     reschedules: int
     next_steps: list[str] = Field(description="What may be done next, as the table says")
@@ -235,6 +240,7 @@ def work_order_out(order: WorkOrder) -> WorkOrderOut:
         satisfied=order.sign_off.satisfied if order.sign_off else None,
         sign_off=None if order.sign_off is None else SignOffOut(**vars(order.sign_off)),
         reworks=order.reworks,
+        rectification_id=order.rectification_id,
         escalated_to=order.escalated_to.value if order.escalated_to else None,
         reschedules=order.reschedules,
         next_steps=[step.value for step in order.allowed_steps()],
