@@ -842,6 +842,47 @@ MATRIX: dict[tuple[str, str], Row] = {
         "record",
         "/rectifications/{rectification_id}",
     ),
+    ("callback", "get_kpis"): _row(
+        CALLERS | {R.DIRECTOR, R.QUALITY_HEAD, R.SITE_MANAGER},
+        "site",
+        "/callback-kpis/{site}/{month}",
+    ),
+    # this month is not over: preparing its report is refused (409), past the role check; the
+    # review and the approval find no report prepared (409)
+    ("callback", "prepare_kpis"): _row(
+        {R.SUPERVISOR, R.QUALITY_HEAD, R.ADMIN}, "site", "/callback-kpis/{site}/{month}/prepare"
+    ),
+    ("callback", "review_kpis"): _row(
+        {R.SITE_MANAGER, R.ADMIN},
+        "site",
+        "/callback-kpis/{site}/{month}/review",
+        lambda r: {"approved": True},
+    ),
+    ("callback", "approve_kpis"): _row(
+        {R.DIRECTOR, R.ADMIN}, "site", "/callback-kpis/{site}/{month}/approve"
+    ),
+    ("callback", "list_spot_checks"): _row(
+        CALLERS | {R.DIRECTOR, R.QUALITY_HEAD, R.SITE_MANAGER},
+        "listing",
+        "/spot-checks?month={month}",
+    ),
+    ("callback", "get_spot_checks"): _row(
+        CALLERS | {R.DIRECTOR, R.QUALITY_HEAD, R.SITE_MANAGER},
+        "site",
+        "/spot-checks/{site}/{month}",
+    ),
+    ("callback", "draw_spot_checks"): _row(
+        {R.SUPERVISOR, R.SITE_MANAGER, R.ADMIN},
+        "site",
+        "/spot-checks/{site}/{month}/draw",
+        lambda r: {"count": 3},
+    ),
+    ("callback", "record_spot_check"): _row(
+        {R.SUPERVISOR, R.SITE_MANAGER, R.ADMIN},
+        "site",
+        "/spot-checks/{site}/{month}/checks",
+        lambda r: {"callback_id": r["callback_id"], "confirmed": True},
+    ),
     ("callback", "get_queue"): _row(
         CALLERS | {R.DIRECTOR, R.QUALITY_HEAD, R.SITE_MANAGER}, "listing"
     ),

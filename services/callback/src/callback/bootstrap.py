@@ -22,7 +22,7 @@ from callback.adapters.mongo.policies import SAMPLES
 from callback.adapters.mongo.rectifications import RECTIFICATIONS
 from callback.adapters.mongo.unit_of_work import MongoCallbackUnitOfWork
 from callback.entrypoints.deadlines import callback_deadline
-from callback.entrypoints.http import callbacks, policies, rectifications
+from callback.entrypoints.http import callbacks, kpis, policies, rectifications
 from callback.entrypoints.http.access import ACCESS
 from callback.entrypoints.subscriptions import subscriptions
 from callback.service_layer.handlers import HANDLERS
@@ -63,7 +63,7 @@ def bootstrap(
     return service.wire(
         bus,
         access=ACCESS,
-        routers=[callbacks.router, policies.router, rectifications.router],
+        routers=[callbacks.router, policies.router, rectifications.router, kpis.router],
         subscriptions=subscriptions(bus),
         collections=[CALLBACKS, RECTIFICATIONS],
         deadlines={CALLBACKS: callback_deadline},

@@ -84,3 +84,50 @@ class SetCallbackPolicy:
     note: str | None
     set_by: str
     causation_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class DrawSpotChecks:
+    """Draw a site's month's callbacks to spot-check, up to ``count`` (CB-06)."""
+
+    site_id: str
+    month: str
+    count: int
+    causation_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class RecordSpotCheck:
+    site_id: str
+    month: str
+    callback_id: uuid.UUID
+    confirmed: bool
+    note: str | None
+    by: str
+    causation_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class PrepareKpiReport:
+    site_id: str
+    month: str
+    by: str
+    causation_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class ReviewKpiReport:
+    site_id: str
+    month: str
+    approved: bool
+    note: str | None
+    by: str
+    causation_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class ApproveKpiReport:
+    site_id: str
+    month: str
+    by: str
+    causation_id: uuid.UUID | None = None

@@ -18,10 +18,15 @@ from hotline_libs.working_calendars import (
 
 from callback.domain.callback import Callback, Completed, Outcome, new_callback
 from callback.domain.commands import (
+    ApproveKpiReport,
     CallbackDeadlineReached,
+    DrawSpotChecks,
     NoteCharge,
+    PrepareKpiReport,
     RecordCallbackAttempt,
     RecordCallbackOutcome,
+    RecordSpotCheck,
+    ReviewKpiReport,
     ScheduleCallback,
     ScheduleComplaintCallback,
     SetCallbackPolicy,
@@ -33,6 +38,8 @@ from callback.domain.rectification import (
     open_rectification,
 )
 from callback.domain.sample import CallbackSample, Draw, sample_id
+from callback.service_layer import kpis
+from callback.service_layer.policy import policy_in_force
 from callback.service_layer.unit_of_work import CallbackUnitOfWork
 
 
@@ -109,12 +116,6 @@ async def schedule_complaint_callback(
     callback.schedule(done, calendar, uow.clock(), policy, trigger, draw)
     await uow.commit()
     return callback
-
-
-async def policy_in_force(uow: CallbackUnitOfWork, site_id: str, day: Any) -> PolicyVersion:
-    """The site's policy version in force on its ``day`` (the manuals' rules before its first)."""
-    policy = await uow.policies.get(site_id)
-    return (policy or CallbackPolicy(site_id)).in_force(day)
 
 
 async def _drawn(
@@ -303,6 +304,11 @@ HANDLERS: dict[type[Any], Any] = {
     RecordCallbackAttempt: record_attempt,
     CallbackDeadlineReached: callback_deadline_reached,
     SetCallbackPolicy: set_callback_policy,
+    DrawSpotChecks: kpis.draw_spot_checks,
+    RecordSpotCheck: kpis.record_spot_check,
+    PrepareKpiReport: kpis.prepare_kpi_report,
+    ReviewKpiReport: kpis.review_kpi_report,
+    ApproveKpiReport: kpis.approve_kpi_report,
     KeepCalendarYear: keep_calendar_year,
     KeepSitePlace: keep_site_place,
 }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from hotline_libs.money import from_fen, to_fen
 from hotline_libs.mongo import Document, listing_query, within
@@ -25,6 +26,7 @@ from callback.domain.callback import (
     NotReached,
     Outcome,
 )
+from callback.domain.kpis import Case
 from callback.domain.policy import Trigger
 from callback.domain.queue import OpenCallback
 from contracts import Event
@@ -32,6 +34,21 @@ from contracts import Event
 CALLBACKS = "callbacks"
 LISTED = (CallbackStatus.SCHEDULED, CallbackStatus.MADE, CallbackStatus.UNREACHABLE)
 """On the agents' list: not those awaiting their completion, nor those not drawn."""
+
+
+def _case(d: Document) -> Case:
+    outcome = d.get("outcome")
+    on_time = None
+    if outcome:
+        made_on = outcome["made_at"].astimezone(ZoneInfo(d["time_zone"])).date()
+        on_time = made_on <= date.fromisoformat(d["due_on"])
+    return Case(
+        trigger=Trigger(d["trigger"]),
+        made=outcome is not None,
+        satisfied=outcome["satisfied"] if outcome else None,
+        on_time=on_time,
+        follow_up=bool((d.get("completed") or {}).get("rectification_id")),
+    )
 
 
 class MongoCallbacks(AggregateRepository[Callback]):
@@ -70,6 +87,9 @@ class MongoCallbacks(AggregateRepository[Callback]):
                 "rectification_id": str(done.rectification_id) if done.rectification_id else None,
             },
             "reason": c.reason.value if c.reason else None,
+            "case_month": done.completed_at.astimezone(ZoneInfo(c.time_zone)).strftime("%Y-%m")
+            if done
+            else None,
             "due_on": c.due_on.isoformat() if c.due_on else None,
             "time_zone": c.time_zone,
             "due_on_assumed": c.due_on_assumed,
@@ -179,6 +199,30 @@ class MongoCallbacks(AggregateRepository[Callback]):
         self, aggregate: Callback, event: Any, context: EventContext
     ) -> Event[Any] | None:
         return events_v1.to_integration(aggregate, event, context)
+
+    async def cases_of_month(self, site_id: str, month: str) -> list[Case]:
+        """The callbacks of the cases completed (or resolved) in the site's ``month``, decided
+        (for the month's KPIs): what each needs, not the whole callback."""
+        fields = {"trigger": 1, "outcome": 1, "due_on": 1, "time_zone": 1, "completed": 1}
+        found = self._collection.find(
+            {"site_id": site_id, "case_month": month, "trigger": {"$ne": None}}, fields
+        )
+        return [_case(d) async for d in found]
+
+    async def made_in_month(self, site_id: str, month: str) -> list[uuid.UUID]:
+        """The callbacks made of the site's cases of ``month`` (what spot checks draw from)."""
+        found = self._collection.find(
+            {"site_id": site_id, "case_month": month, "status": CallbackStatus.MADE.value},
+            {"_id": 1},
+        )
+        return [uuid.UUID(d["_id"]) async for d in found]
+
+    async def sites_of_month(self, month: str, sites: frozenset[str] | None) -> set[str]:
+        """The sites with callbacks of ``month`` among ``sites`` (None: all)."""
+        query: Document = {"case_month": month}
+        if sites is not None:
+            query["site_id"] = {"$in": sorted(sites)}
+        return set(await self._collection.distinct("site_id", query))
 
     async def still_open(
         self, *, sites: frozenset[str] | None, site_id: str | None = None

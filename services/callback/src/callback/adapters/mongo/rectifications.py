@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any
 
 from hotline_libs.mongo import Document, listing_query
@@ -11,6 +12,7 @@ from hotline_libs.unit_of_work import AggregateRepository, EventContext
 
 from callback.adapters.outbound import rectifications_v1
 from callback.domain.callback import CallbackReason, Contact
+from callback.domain.kpis import Rectified
 from callback.domain.rectification import Loop, Rectification, RectificationStatus
 from contracts import Event
 
@@ -88,6 +90,22 @@ class MongoRectifications(AggregateRepository[Rectification]):
         self, aggregate: Rectification, event: Any, context: EventContext
     ) -> Event[Any] | None:
         return rectifications_v1.to_integration(aggregate, event, context)
+
+    async def of_month(self, site_id: str, start: datetime, end: datetime) -> Rectified:
+        """The site's rectifications opened, closed and escalated between ``start`` and ``end``
+        (the month's bounds in the site's time), and those still open at ``end``."""
+        rectified = {"opened": 0, "closed": 0, "escalated": 0, "still_open": 0}
+        fields = {"opened_at": 1, "closed_at": 1, "escalated_at": 1}
+        async for d in self._collection.find(
+            {"site_id": site_id, "opened_at": {"$lt": end}}, fields
+        ):
+            closed, escalated = d.get("closed_at"), d.get("escalated_at")
+            rectified["opened"] += d["opened_at"] >= start
+            rectified["closed"] += closed is not None and start <= closed < end
+            rectified["escalated"] += escalated is not None and start <= escalated < end
+            ended = [t for t in (closed, escalated) if t is not None and t < end]
+            rectified["still_open"] += not ended
+        return Rectified(**rectified)
 
     async def listing(
         self,

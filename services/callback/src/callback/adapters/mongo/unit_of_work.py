@@ -10,8 +10,10 @@ from hotline_libs.unit_of_work import UnitOfWork, Written, ignore_written
 from pymongo.asynchronous.database import AsyncDatabase
 
 from callback.adapters.mongo.callbacks import MongoCallbacks
+from callback.adapters.mongo.kpi_reports import MongoKpiReports
 from callback.adapters.mongo.policies import MongoPolicies, MongoSamples
 from callback.adapters.mongo.rectifications import MongoRectifications
+from callback.adapters.mongo.spot_checks import MongoSpotChecks
 
 
 class MongoCallbackUnitOfWork(UnitOfWork):
@@ -27,3 +29,5 @@ class MongoCallbackUnitOfWork(UnitOfWork):
         self.callbacks = MongoCallbacks(db, self)
         self.policies = MongoPolicies(db, self)
         self.rectifications = MongoRectifications(db, self)
+        self.spot_checks = MongoSpotChecks(db, self)
+        self.kpi_reports = MongoKpiReports(db, self)
