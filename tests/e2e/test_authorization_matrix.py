@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
+from zoneinfo import ZoneInfo
 
 import pytest
 from hotline_infra.stack import Stack
@@ -883,6 +884,52 @@ MATRIX: dict[tuple[str, str], Row] = {
         "/spot-checks/{site}/{month}/checks",
         lambda r: {"callback_id": r["callback_id"], "confirmed": True},
     ),
+    ("callback", "record_visit"): _row(
+        {R.STEWARD, R.ADMIN},
+        "site",
+        "/resident-visits",
+        lambda r: {
+            "site_id": r["site"],
+            "building": "MX",
+            "room": "101",
+            "visited_on": r["site_day"],
+            "opinion": "矩阵测试：希望加装路灯",
+        },
+    ),
+    ("callback", "record_patrol"): _row(
+        {R.STEWARD, R.ADMIN},
+        "site",
+        "/steward-days/{site}/{site_day}/patrols",
+        lambda r: {"at": datetime.now(UTC).isoformat()},
+    ),
+    ("callback", "write_diary"): _row(
+        {R.STEWARD, R.ADMIN},
+        "site",
+        "/steward-days/{site}/{site_day}/diary",
+        lambda r: {"text": "矩阵测试：巡查两遍"},
+    ),
+    ("callback", "get_visits_summary"): _row(
+        {R.STEWARD, R.DIRECTOR, R.QUALITY_HEAD, R.SITE_MANAGER, R.ADMIN},
+        "site",
+        "/resident-visits/{site}/{month}",
+    ),
+    ("callback", "open_survey"): _row(
+        {R.SITE_MANAGER, R.ADMINISTRATOR, R.ADMIN},
+        "site",
+        "/surveys/{site}/{period}",
+        lambda r: {"sent_on": r["site_day"]},
+    ),
+    ("callback", "get_survey"): _row(
+        {R.STEWARD, R.ADMINISTRATOR, R.DIRECTOR, R.QUALITY_HEAD, R.SITE_MANAGER, R.ADMIN},
+        "site",
+        "/surveys/{site}/{period}",
+    ),
+    ("callback", "record_survey_return"): _row(
+        {R.STEWARD, R.ADMINISTRATOR, R.ADMIN},
+        "site",
+        "/surveys/{site}/{period}/returns",
+        lambda r: {"building": "MX", "room": "101", "satisfied": True},
+    ),
     ("callback", "get_queue"): _row(
         CALLERS | {R.DIRECTOR, R.QUALITY_HEAD, R.SITE_MANAGER}, "listing"
     ),
@@ -1143,6 +1190,21 @@ async def records_at_own_site(platform: Stack) -> dict[str, str]:
     callback = await eventually(
         lambda: first("callback", "/callbacks", Role.ADMIN), what="the callback"
     )
+    # this half year's survey at the site, once callback knows its occupied units (MX-101)
+    site_day = datetime.now(ZoneInfo("Asia/Shanghai")).date()
+    period = f"{site_day.year}-H{1 if site_day.month <= 6 else 2}"
+    async with client(platform, "callback") as calls:
+
+        async def surveyed() -> bool:
+            opened = await calls.put(
+                f"/surveys/{OWN}/{period}",
+                json={"sent_on": site_day.isoformat()},
+                headers={**auth(Role.SITE_MANAGER, [OWN]), "Idempotency-Key": str(uuid.uuid4())},
+            )
+            assert opened.status_code in (200, 409), opened.text
+            return opened.status_code == 200
+
+        await eventually(surveyed, what="the site's survey opened")
     # the resident is not satisfied: a rectification (the callback rows then answer 409)
     async with client(platform, "callback") as calls:
         unsatisfied = await calls.post(
@@ -1203,6 +1265,8 @@ async def records_at_own_site(platform: Stack) -> dict[str, str]:
         "bill_id": bill["bill_id"],
         "callback_id": callback["callback_id"],
         "rectification_id": rectification["rectification_id"],
+        "period": period,
+        "site_day": site_day.isoformat(),
         "technician_id": f"{OWN}-mx-{uuid.uuid4().hex[:6]}",
         **answers,
         "phone": MATRIX_PHONE,

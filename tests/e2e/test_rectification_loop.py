@@ -160,3 +160,92 @@ async def test_cb07_an_unsatisfied_callback_is_rectified_until_the_resident_is_s
             )
         ).json()["items"]
     assert len(charges) == 1 and charges[0]["work_order_id"] == order["work_order_id"]
+
+    # the month's KPIs count the case once and the loop (live: the month is not over)
+    month = completed_at.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m")
+    async with client(platform, "callback") as callback:
+        shown = (
+            await callback.get(f"/callback-kpis/qjc/{month}", headers=auth(Role.SITE_MANAGER))
+        ).json()
+        assert shown["status"] == "live"
+        kpis = {k["name"]: k for k in shown["kpis"]}
+        assert kpis["callback_rate_cash_paid"]["numerator"] >= 1
+        assert kpis["rectifications_opened"]["value"] >= 1
+        assert kpis["rectifications_closed"]["value"] >= 1
+        assert kpis["paid_satisfaction_all_paid"]["target"] == 0.98
+        early = await callback.post(
+            f"/callback-kpis/qjc/{month}/prepare",
+            headers={**auth(Role.SUPERVISOR), "Idempotency-Key": str(uuid.uuid4())},
+        )
+        assert early.status_code == 409  # the month is not over
+
+        # a spot check of the month's made callbacks, drawn by the system (CB-06)
+        manager = {**auth(Role.SITE_MANAGER), "Idempotency-Key": str(uuid.uuid4())}
+        drawn = await callback.post(
+            f"/spot-checks/qjc/{month}/draw", json={"count": 20}, headers=manager
+        )
+        assert drawn.status_code in (200, 201), drawn.text
+        unchecked = [d for d in drawn.json()["drawn"] if d["check"] is None]
+        assert unchecked, "20 drawn, not all checked yet"
+        checked = await callback.post(
+            f"/spot-checks/qjc/{month}/checks",
+            json={"callback_id": unchecked[0]["callback_id"], "confirmed": True},
+            headers={**auth(Role.SITE_MANAGER), "Idempotency-Key": str(uuid.uuid4())},
+        )
+        assert checked.status_code == 201, checked.text
+        assert checked.json()["checked"] == drawn.json()["checked"] + 1
+        who = (
+            await callback.get("/spot-checks", params={"month": month}, headers=auth(Role.ADMIN))
+        ).json()
+        qjc = next(s for s in who["sites"] if s["site_id"] == "qjc")
+        assert qjc["checked"] >= 1 and qjc["short"] == max(0, 3 - qjc["checked"])
+
+
+async def test_kpi14_last_months_report_is_prepared_reviewed_and_approved_by_three_people(
+    platform: Stack,
+) -> None:
+    site = f"kp{uuid.uuid4().hex[:6]}"
+    today = datetime.now(ZoneInfo("Asia/Shanghai")).date()
+    month = (today.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+    path = f"/callback-kpis/{site}/{month}"
+
+    def as_(role: Role, who: str) -> dict[str, str]:
+        return {
+            **auth(role, [site], subject=who),
+            "Idempotency-Key": str(uuid.uuid4()),
+        }
+
+    async with client(platform, "callback") as callback:
+        prepared = await callback.post(f"{path}/prepare", headers=as_(Role.SUPERVISOR, "s-1"))
+        assert prepared.status_code == 201, prepared.text
+        assert prepared.json()["status"] == "prepared"
+        assert prepared.json()["prepared"]["by"]
+        own = await callback.post(
+            f"{path}/review", json={"approved": True}, headers=as_(Role.SITE_MANAGER, "s-1")
+        )
+        assert own.status_code == 422  # the preparer does not review their own
+        back = await callback.post(
+            f"{path}/review", json={"approved": False}, headers=as_(Role.SITE_MANAGER, "m-1")
+        )
+        assert back.status_code == 422 and back.json()["errors"][0]["field"] == "note"
+        reviewed = await callback.post(
+            f"{path}/review", json={"approved": True}, headers=as_(Role.SITE_MANAGER, "m-1")
+        )
+        assert reviewed.status_code == 201, reviewed.text
+        approved = await callback.post(f"{path}/approve", headers=as_(Role.DIRECTOR, "d-1"))
+        assert approved.status_code == 201, approved.text
+        shown = approved.json()
+        assert shown["status"] == "approved"
+        assert len({shown["prepared"]["by"], shown["reviewed"]["by"], shown["approved"]["by"]}) == 3
+        table = await callback.get(
+            path, params={"format": "csv"}, headers=auth(Role.SITE_MANAGER, [site])
+        )
+        assert table.status_code == 200 and "text/csv" in table.headers["content-type"]
+        lines = table.text.lstrip("\ufeff").splitlines()
+        assert lines[0] == "kpi,value,target,numerator,denominator,meets"
+        assert any(line.startswith("customer_satisfaction,") for line in lines)
+        assert any(line.startswith("approved_by,") for line in lines)
+        sheet = await callback.get(
+            path, params={"format": "xlsx"}, headers=auth(Role.SITE_MANAGER, [site])
+        )
+        assert sheet.status_code == 200 and sheet.content[:2] == b"PK"

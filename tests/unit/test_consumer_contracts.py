@@ -138,6 +138,7 @@ CARRIES: dict[tuple[str, str], tuple[str, ...]] = {
         "service_record_no",
     ),
     ("callback", "ChargeRaised"): ("work_order_id", "charge_id", "charge_no"),
+    ("callback", "UnitRecorded"): ("unit_id", "recorded_at"),
     ("callback", "ComplaintResolved"): ("request_id", "request_no", "resolved_at"),
     ("callback", "WorkingCalendarYearLoaded"): ("country", "year", "source"),
     ("callback", "SiteRecorded"): ("country", "time_zone"),

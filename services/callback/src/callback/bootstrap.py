@@ -21,8 +21,9 @@ from callback.adapters.mongo.callbacks import CALLBACKS
 from callback.adapters.mongo.policies import SAMPLES
 from callback.adapters.mongo.rectifications import RECTIFICATIONS
 from callback.adapters.mongo.unit_of_work import MongoCallbackUnitOfWork
-from callback.entrypoints.deadlines import callback_deadline
-from callback.entrypoints.http import callbacks, kpis, policies, rectifications
+from callback.adapters.mongo.visits import SURVEYS, VISITS
+from callback.entrypoints.deadlines import callback_deadline, survey_deadline
+from callback.entrypoints.http import callbacks, kpis, policies, rectifications, visits
 from callback.entrypoints.http.access import ACCESS
 from callback.entrypoints.subscriptions import subscriptions
 from callback.service_layer.handlers import HANDLERS
@@ -35,6 +36,7 @@ async def prepare(db: AsyncDatabase[Document], settings: ServiceSettings) -> Non
     await ensure_index(db[CALLBACKS], [("request_id", 1)])
     await ensure_index(db[SAMPLES], [("site_id", 1), ("month", 1)])
     await ensure_index(db[RECTIFICATIONS], [("site_id", 1), ("opened_at", -1)])
+    await ensure_index(db[VISITS], [("site_id", 1), ("month", 1)])
 
 
 def bootstrap(
@@ -63,10 +65,16 @@ def bootstrap(
     return service.wire(
         bus,
         access=ACCESS,
-        routers=[callbacks.router, policies.router, rectifications.router, kpis.router],
+        routers=[
+            callbacks.router,
+            policies.router,
+            rectifications.router,
+            kpis.router,
+            visits.router,
+        ],
         subscriptions=subscriptions(bus),
         collections=[CALLBACKS, RECTIFICATIONS],
-        deadlines={CALLBACKS: callback_deadline},
+        deadlines={CALLBACKS: callback_deadline, SURVEYS: survey_deadline},
     )
 
 

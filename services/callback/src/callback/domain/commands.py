@@ -131,3 +131,77 @@ class ApproveKpiReport:
     month: str
     by: str
     causation_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class KeepUnit:
+    """Intake recorded a unit: whether anyone lives there (the households visits and surveys
+    count)."""
+
+    unit_id: str
+    site_id: str
+    occupied: bool
+    recorded_at: datetime
+    causation_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class RecordVisit:
+    visit_id: uuid.UUID
+    site_id: str
+    building: str
+    room: str
+    visited_on: date
+    opinion: str
+    steward: str
+    causation_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class RecordPatrol:
+    site_id: str
+    day: date
+    at: datetime
+    notes: str | None
+    steward: str
+    causation_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class WriteDiary:
+    site_id: str
+    day: date
+    text: str
+    steward: str
+    causation_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class OpenSurvey:
+    site_id: str
+    period: str
+    sent_on: date
+    questions: Mapping[str, str]
+    by: str
+    causation_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class RecordSurveyReturn:
+    site_id: str
+    period: str
+    building: str
+    room: str
+    satisfied: bool
+    scores: Mapping[str, int]
+    comment: str | None
+    by: str
+    causation_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class SurveyDeadlineReached:
+    survey_id: str
+    deadline: str
+    due_at: datetime
+    causation_id: uuid.UUID | None = None

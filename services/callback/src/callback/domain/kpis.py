@@ -5,7 +5,8 @@ satisfaction over the callbacks made (≥ 90%, SRV-10), paid-service satisfactio
 services called back and over all paid services (≥ 98%, SRV-11: one not called back cannot
 count as satisfied), the callback rate of each kind of case against the site's policy (CB-03,
 CB-10, CB-11), callbacks made on time (CB-02, CB-08), and the month's rectifications and spot
-checks (CB-06, CB-07). A case belongs to the month of its completion (or resolution) in the
+checks (CB-06, CB-07), the households visited (≥ 5%, SRV-01) and the half year's survey (returns
+≥ 50%, satisfied ≥ 90%, SRV-04, SRV-10). A case belongs to the month of its completion (or resolution) in the
 site's time. The report is prepared once the month is over (its figures frozen then), reviewed
 by the site's manager and approved by a director: three different people.
 """
@@ -22,6 +23,8 @@ from hotline_libs.errors import Conflict, RuleViolation
 
 from callback.domain.policy import COMPLAINTS, SERVICES, PolicyVersion, Trigger
 from callback.domain.spot_check import SPOT_CHECKS
+from callback.domain.survey import RETURNED_SHARE, SATISFIED_SHARE
+from callback.domain.visits import VISITED_SHARE
 
 CUSTOMER_SATISFACTION = 0.90
 PAID_SATISFACTION = 0.98
@@ -75,10 +78,25 @@ class Rectified:
     still_open: int
 
 
+@dataclass(frozen=True)
+class Surveyed:
+    """The half year's survey as it stands: questionnaires sent, returned, satisfied."""
+
+    sent: int
+    returned: int
+    satisfied: int
+
+
 def month_kpis(
-    cases: Iterable[Case], policy: PolicyVersion, rectified: Rectified, spot_checked: int
+    cases: Iterable[Case],
+    policy: PolicyVersion,
+    rectified: Rectified,
+    spot_checked: int,
+    visited: tuple[int, int] = (0, 0),
+    surveyed: Surveyed | None = None,
 ) -> list[Kpi]:
-    """The month's KPIs, in the order the report lists them."""
+    """The month's KPIs, in the order the report lists them; ``visited`` is the households
+    visited and the site's households (SRV-01), ``surveyed`` the half year's survey if any."""
     own = [c for c in cases if not c.follow_up]
     made = [c for c in own if c.made]
     paid = [c for c in own if c.trigger in PAID]
@@ -132,7 +150,13 @@ def month_kpis(
         Kpi("rectifications_escalated", rectified.escalated, 0, None),
         Kpi("rectifications_open", rectified.still_open, 0, None),
         Kpi("spot_checks", min(spot_checked, SPOT_CHECKS), SPOT_CHECKS, 1.0),
+        Kpi("resident_visits", visited[0], visited[1], VISITED_SHARE),
     ]
+    if surveyed is not None:
+        kpis += [
+            Kpi("survey_return_rate", surveyed.returned, surveyed.sent, RETURNED_SHARE),
+            Kpi("survey_satisfaction", surveyed.satisfied, surveyed.returned, SATISFIED_SHARE),
+        ]
     return kpis
 
 

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from hotline_libs.bus import MessageBus
 
-from callback.domain.commands import CallbackDeadlineReached
+from callback.domain.commands import CallbackDeadlineReached, SurveyDeadlineReached
 
 
 async def callback_deadline(
@@ -18,3 +18,9 @@ async def callback_deadline(
             callback_id=uuid.UUID(document_id), deadline=deadline, due_at=due_at
         )
     )
+
+
+async def survey_deadline(
+    bus: MessageBus, document_id: str, deadline: str, due_at: datetime
+) -> None:
+    await bus.handle(SurveyDeadlineReached(survey_id=document_id, deadline=deadline, due_at=due_at))

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from contracts.billing.v1 import ChargeRaised
 from contracts.dispatch.v1 import WorkOrderCompleted
-from contracts.intake.v1 import ComplaintResolved, SiteRecorded, WorkingCalendarYearLoaded
+from contracts.intake.v1 import (
+    ComplaintResolved,
+    SiteRecorded,
+    UnitRecorded,
+    WorkingCalendarYearLoaded,
+)
 from hotline_libs.bus import MessageBus
 from hotline_libs.calendar_feed import calendar_year_loaded, site_recorded
 from hotline_libs.messaging import Subscription, to_bus
@@ -28,6 +33,7 @@ def subscriptions(bus: MessageBus) -> list[Subscription]:
             {
                 WorkingCalendarYearLoaded: to_bus(bus, calendar_year_loaded),
                 SiteRecorded: to_bus(bus, site_recorded),
+                UnitRecorded: to_bus(bus, events_v1.keep_unit),
             },
         ),
     ]

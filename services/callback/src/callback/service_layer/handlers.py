@@ -21,15 +21,22 @@ from callback.domain.commands import (
     ApproveKpiReport,
     CallbackDeadlineReached,
     DrawSpotChecks,
+    KeepUnit,
     NoteCharge,
+    OpenSurvey,
     PrepareKpiReport,
     RecordCallbackAttempt,
     RecordCallbackOutcome,
+    RecordPatrol,
     RecordSpotCheck,
+    RecordSurveyReturn,
+    RecordVisit,
     ReviewKpiReport,
     ScheduleCallback,
     ScheduleComplaintCallback,
     SetCallbackPolicy,
+    SurveyDeadlineReached,
+    WriteDiary,
 )
 from callback.domain.policy import CallbackPolicy, PolicyVersion, Trigger, service_trigger
 from callback.domain.rectification import (
@@ -38,7 +45,7 @@ from callback.domain.rectification import (
     open_rectification,
 )
 from callback.domain.sample import CallbackSample, Draw, sample_id
-from callback.service_layer import kpis
+from callback.service_layer import kpis, visits
 from callback.service_layer.policy import policy_in_force
 from callback.service_layer.unit_of_work import CallbackUnitOfWork
 
@@ -309,6 +316,13 @@ HANDLERS: dict[type[Any], Any] = {
     PrepareKpiReport: kpis.prepare_kpi_report,
     ReviewKpiReport: kpis.review_kpi_report,
     ApproveKpiReport: kpis.approve_kpi_report,
+    KeepUnit: visits.keep_unit,
+    RecordVisit: visits.record_visit,
+    RecordPatrol: visits.record_patrol,
+    WriteDiary: visits.write_diary,
+    OpenSurvey: visits.open_site_survey,
+    RecordSurveyReturn: visits.record_survey_return,
+    SurveyDeadlineReached: visits.survey_deadline_reached,
     KeepCalendarYear: keep_calendar_year,
     KeepSitePlace: keep_site_place,
 }

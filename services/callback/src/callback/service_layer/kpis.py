@@ -15,7 +15,7 @@ from callback.domain.commands import (
     RecordSpotCheck,
     ReviewKpiReport,
 )
-from callback.domain.kpis import Kpi, KpiReport, SignOff, month_kpis, month_over
+from callback.domain.kpis import Kpi, KpiReport, SignOff, Surveyed, month_kpis, month_over
 from callback.domain.spot_check import SpotCheck
 from callback.service_layer.policy import policy_in_force
 
@@ -38,7 +38,19 @@ async def kpis_now(uow: Any, site_id: str, month: str) -> list[Kpi]:
     cases = await uow.callbacks.cases_of_month(site_id, month)
     rectified = await uow.rectifications.of_month(site_id, start, end)
     spot_checked = await uow.spot_checks.checked_in(site_id, month)
-    return month_kpis(cases, policy, rectified, spot_checked)
+    visits = await uow.visits.of_month(site_id, month)
+    households = len(await uow.units.occupied(site_id))
+    half = "H1" if int(month[5:]) <= 6 else "H2"
+    survey = await uow.surveys.get(f"{site_id}:{month[:4]}-{half}")
+    surveyed = (
+        None
+        if survey is None
+        else Surveyed(
+            len(survey.units), len(survey.returns), sum(r.satisfied for r in survey.returns)
+        )
+    )
+    visited = (len({v.unit_id for v in visits}), households)
+    return month_kpis(cases, policy, rectified, spot_checked, visited, surveyed)
 
 
 async def draw_spot_checks(command: DrawSpotChecks, uow: Any) -> tuple[SpotCheck, bool]:

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from contracts.billing.v1 import ChargeRaised
 from contracts.dispatch.v1 import WorkOrderCompleted
-from contracts.intake.v1 import ComplaintResolved, ComplaintValidity
+from contracts.intake.v1 import ComplaintResolved, ComplaintValidity, UnitRecorded
 
 from callback.domain.callback import ChargeNote, Completed, Contact
-from callback.domain.commands import NoteCharge, ScheduleCallback, ScheduleComplaintCallback
+from callback.domain.commands import (
+    KeepUnit,
+    NoteCharge,
+    ScheduleCallback,
+    ScheduleComplaintCallback,
+)
 
 
 def schedule_callback(event: WorkOrderCompleted) -> ScheduleCallback:
@@ -63,5 +68,17 @@ def schedule_complaint_callback(event: ComplaintResolved) -> ScheduleComplaintCa
             completed_at=complaint.resolved_at,
         ),
         valid=complaint.validity is ComplaintValidity.VALID,
+        causation_id=event.event_id,
+    )
+
+
+def keep_unit(event: UnitRecorded) -> KeepUnit:
+    """A unit of the directory: occupied when it has an owner or a tenant (入住)."""
+    unit = event.payload
+    return KeepUnit(
+        unit_id=unit.unit_id,
+        site_id=event.site_id,
+        occupied=unit.owner_id is not None or bool(unit.tenant_ids),
+        recorded_at=unit.recorded_at,
         causation_id=event.event_id,
     )

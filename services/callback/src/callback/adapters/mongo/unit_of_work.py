@@ -14,6 +14,12 @@ from callback.adapters.mongo.kpi_reports import MongoKpiReports
 from callback.adapters.mongo.policies import MongoPolicies, MongoSamples
 from callback.adapters.mongo.rectifications import MongoRectifications
 from callback.adapters.mongo.spot_checks import MongoSpotChecks
+from callback.adapters.mongo.visits import (
+    MongoStewardDays,
+    MongoSurveys,
+    MongoUnits,
+    MongoVisits,
+)
 
 
 class MongoCallbackUnitOfWork(UnitOfWork):
@@ -31,3 +37,7 @@ class MongoCallbackUnitOfWork(UnitOfWork):
         self.rectifications = MongoRectifications(db, self)
         self.spot_checks = MongoSpotChecks(db, self)
         self.kpi_reports = MongoKpiReports(db, self)
+        self.visits = MongoVisits(db, self)
+        self.steward_days = MongoStewardDays(db, self)
+        self.surveys = MongoSurveys(db, self)
+        self.units = MongoUnits(db)

@@ -11,6 +11,9 @@ CALLERS = HOTLINE_DESK | {Role.ADMINISTRATOR, Role.ADMIN}
 CHECKERS = frozenset({Role.SUPERVISOR, Role.SITE_MANAGER, Role.ADMIN})
 """Who spot-checks callbacks: the service-centre head or the site's manager (CB-06)."""
 
+STEWARDS = frozenset({Role.STEWARD, Role.ADMIN})
+"""Who visits residents and patrols the buildings (管家, SRV-06, SRV-07)."""
+
 ACCESS: Access = {
     "list_callbacks": allow(CALLERS, OVERSIGHT, Role.SITE_MANAGER, personal_data=True),
     "get_queue": allow(CALLERS, OVERSIGHT, Role.SITE_MANAGER),
@@ -27,6 +30,13 @@ ACCESS: Access = {
     "get_spot_checks": allow(CALLERS, OVERSIGHT, Role.SITE_MANAGER),
     "draw_spot_checks": allow(CHECKERS),
     "record_spot_check": allow(CHECKERS),
+    "record_visit": allow(STEWARDS),
+    "record_patrol": allow(STEWARDS),
+    "write_diary": allow(STEWARDS),
+    "get_visits_summary": allow(STEWARDS, OVERSIGHT, Role.SITE_MANAGER),
+    "open_survey": allow(Role.SITE_MANAGER, Role.ADMINISTRATOR, Role.ADMIN),
+    "get_survey": allow(STEWARDS, Role.ADMINISTRATOR, OVERSIGHT, Role.SITE_MANAGER),
+    "record_survey_return": allow(STEWARDS, Role.ADMINISTRATOR),
     "get_policy": allow(CALLERS, OVERSIGHT, Role.SITE_MANAGER),
     "add_policy_version": allow(Role.SITE_MANAGER, Role.DIRECTOR, Role.ADMIN),
     "get_samples": allow(Role.SITE_MANAGER, Role.QUALITY_HEAD, OVERSIGHT, CALLERS),
