@@ -21,6 +21,7 @@ from console.entrypoints.web import (
     answering,
     approvals,
     board,
+    callback_policies,
     callbacks,
     cash_days,
     charges,
@@ -38,6 +39,7 @@ from console.entrypoints.web import (
     price_lists,
     receipts,
     reception_script,
+    rectifications,
     redirect,
     render,
     sign_in,
@@ -104,6 +106,8 @@ def create_app(settings: ConsoleSettings | None = None) -> FastAPI:
     app.include_router(month_close.router)
     app.include_router(statements.router)
     app.include_router(callbacks.router)
+    app.include_router(rectifications.router)
+    app.include_router(callback_policies.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/assets/htmx.min.js", include_in_schema=False)

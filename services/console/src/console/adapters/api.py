@@ -970,3 +970,48 @@ class HotlineApi:
             json=body,
             headers={"Idempotency-Key": key},
         )
+
+    async def callback_queue(self, params: dict[str, Any]) -> dict[str, Any]:
+        """The callbacks still to make per site and reason (``site_id``): overdue, due today,
+        later and unreachable, with each site's day the counts are taken on."""
+        return await self._call("callback", "GET", "/callback-queue", params=params)
+
+    # -- callback: rectifications (整改, CB-07, CB-09) ----------------------------------------------
+    async def rectifications(self, params: dict[str, Any]) -> dict[str, Any]:
+        """One page of rectifications, the latest opened first (``site_id``, ``status``,
+        ``request_id``, ``limit``, ``offset``)."""
+        return await self._call("callback", "GET", "/rectifications", params=params)
+
+    async def rectification(self, rectification_id: str) -> dict[str, Any]:
+        return await self._call(
+            "callback", "GET", f"/rectifications/{quote(rectification_id, safe='')}"
+        )
+
+    # -- callback: a site's policy and its months' samples (回访规定, 抽样回访) -------------------
+    async def callback_policy(self, site_id: str) -> dict[str, Any]:
+        """The site's policy: the version in force on its day, every version, the floors."""
+        return await self._call("callback", "GET", f"/callback-policies/{quote(site_id, safe='')}")
+
+    async def add_callback_policy_version(
+        self, site_id: str, body: dict[str, Any], key: str
+    ) -> tuple[bool, dict[str, Any]]:
+        """A new version of the site's policy from a day on; whether it was added (201) or was
+        the last version already (200), and the policy as it now stands. 409 when a later
+        version exists."""
+        response = await self._send(
+            "callback",
+            "POST",
+            f"/callback-policies/{quote(site_id, safe='')}/versions",
+            json=body,
+            headers={"Idempotency-Key": key},
+        )
+        policy: dict[str, Any] = response.json() if response.content else {}
+        return response.status_code == 201, policy
+
+    async def callback_samples(self, site_id: str, month: str) -> dict[str, Any]:
+        """The site's samples of a month (YYYY-MM): each sampled trigger's seed and draws."""
+        return await self._call(
+            "callback",
+            "GET",
+            f"/callback-samples/{quote(site_id, safe='')}/{quote(month, safe='')}",
+        )

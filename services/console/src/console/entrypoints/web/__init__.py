@@ -143,9 +143,28 @@ CALLBACK_READERS = CALLBACK_CALLERS | {
 """Who reads the callbacks and their outcomes: the callers, the site's manager and oversight
 (callback's list_callbacks and get_callback); only the callers see the forms."""
 
-CALLBACK_SCREENS = (Screen("callbacks", "/callbacks", CALLBACK_READERS),)
-"""Callback's screens: the callback agents' queue (回访队列) and, from it, each call's screen; a
-navigation group of its own after the desk's work, as each service's screens are."""
+RECTIFICATION_READERS = CALLBACK_READERS
+"""Who reads the rectifications (整改) and their loops: the callers, the site's manager and
+oversight (callback's list_rectifications and get_rectification). Nobody acts on one here: a
+rectification moves with its callbacks' outcomes."""
+CALLBACK_POLICY_READERS = CALLBACK_READERS
+"""Who reads a site's callback policy (回访规定) and its versions (callback's get_policy)."""
+CALLBACK_POLICY_SETTERS = frozenset({Role.SITE_MANAGER, Role.DIRECTOR, Role.ADMIN})
+"""Who sets a new version of a site's callback policy from a day on: the site's manager, the
+director and the platform's admin (callback's add_policy_version)."""
+SAMPLE_READERS = CALLBACK_READERS
+"""Who reads a month's sample of a site's callbacks (抽样回访) as an auditor recomputes it: the
+site's manager, quality control and oversight, and the callers (callback's get_samples)."""
+
+CALLBACK_SCREENS = (
+    Screen("callbacks", "/callbacks", CALLBACK_READERS),
+    Screen("rectifications", "/rectifications", RECTIFICATION_READERS),
+    Screen("callback_policies", "/callback-policies", CALLBACK_POLICY_READERS),
+)
+"""Callback's screens: the callback agents' queue (回访队列) with the queue at a glance and, from
+it, each call's screen; the rectifications (整改) the calls found wanting; a site's callback policy
+(回访规定) with its months' samples. A navigation group of its own after the desk's work, as each
+service's screens are."""
 
 
 TECHNICIANS = frozenset({Role.TECHNICIAN})

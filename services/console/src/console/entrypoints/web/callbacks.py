@@ -1,12 +1,18 @@
 """The callback agents' screens (回访) over callback's API.
 
-``/callbacks?site_id=&tab=&reason=`` is the queue: the callbacks of the user's sites, soonest due
-first, a page at a time, under a tab each: due today (still to call, due on the site's today),
-overdue (still to call, due before today), all still to call, made, and given up as unreachable;
-filtered by site and by what the call follows up (after a repair, after a paid service, and any
-reason callback adds later, shown as it comes). Each row names the request, the resident and
-their unit, the reason, how the work was paid, the due day (an assumed one flagged, an overdue
-one in red), when to try next, the tries so far and the state, and opens the call.
+``/callbacks?site_id=&tab=&reason=`` is the queue: on top, the queue at a glance (callback's
+``/callback-queue``, CB-01): per site and reason how many calls are overdue, due today, due later
+and given up as unreachable, each count opening the tab and reason it counts. Below, the
+callbacks of the user's sites, soonest due first, a page at a time, under a tab each: due today
+(still to call, due on the site's today), overdue (still to call, due before today), due later,
+all still to call, made, and given up as unreachable; filtered by site and by what the call
+follows up (after a repair, a paid service, a complaint, a rectification, and any reason callback
+adds later, shown as it comes). The overdue tab keeps its own filter, due before the site's
+today, rather than callback's ``overdue=true`` (reported overdue): callback counts the glance's
+overdue the same way, so the count and the tab agree even before its clock has reported a call
+overdue. Each row names the request, the resident and their unit, the reason, how the work was
+paid, the due day (an assumed one flagged, an overdue one in red), when to try next, the tries so
+far and the state, and opens the call.
 
 ``/callbacks/{id}`` is the call: the resident with a number to tap, the request and the service
 and callback record (服务及回访记录表), the charge if any, what was done and when, the request's
@@ -16,6 +22,9 @@ satisfied or not, the resident's words verbatim, by phone or on a home visit, wh
 signs the record and its reference is given (CB-04, CB-05); and, while the call is still to
 make, a try that gave no outcome: no answer, a wrong number, or call back later at the time the
 resident asked. Callback decides every rule; its refusal is shown beside the form, as typed.
+The call also says, in small print, what kind of case it is under the site's policy (its trigger
+and the policy's version) and, when its kind is sampled that month, its draw (CB-03, CB-10); a
+callback not drawn for the month's sample opens as such, with no call to make and no form.
 """
 
 from __future__ import annotations
@@ -35,8 +44,10 @@ from console.adapters.api import ApiProblem
 from console.entrypoints.web import (
     ACCOUNT_READERS,
     CALLBACK_CALLERS,
+    CALLBACK_POLICY_READERS,
     CALLBACK_READERS,
     REQUEST_READERS,
+    SAMPLE_READERS,
     Session,
     by_field,
     done_of,
@@ -60,12 +71,26 @@ router = APIRouter()
 CurrentSession = Annotated[Session, Depends(session)]
 
 PAGE = 50
-TABS = ("due_today", "overdue", "to_call", "made", "unreachable")
+TABS = ("due_today", "overdue", "later", "to_call", "made", "unreachable")
 """The queue's tabs, each named ``callbacks_tab_<tab>`` in ``console.i18n``."""
 DEFAULT_TAB = "to_call"
 """Everything still to call, the overdue first (callback lists the soonest due first)."""
 STATUSES = ("scheduled", "made", "unreachable")
 """The states a listed callback has (callback's ListedStatus), each ``callback_status_<s>``."""
+UNLISTED = ("not_drawn",)
+"""A state a callback opened by its address may have though none is listed: not drawn for the
+month's sample of its kind (no call to make), ``callback_status_not_drawn`` too."""
+TRIGGERS = (
+    "cash_paid",
+    "bank_collected",
+    "other_paid",
+    "repair",
+    "valid_complaint",
+    "invalid_complaint",
+)
+"""What makes a callback under a site's policy (callback's Trigger), each ``callback_trigger_<t>``."""
+COUNTS = ("overdue", "due_today", "later", "unreachable")
+"""The queue at a glance's counts (callback's QueueRow), each the queue's tab of that name."""
 REASONS = ("after_repair", "after_paid_service", "after_complaint", "after_rectification")
 """What a callback follows up (callback's CallbackReason), each ``callback_reason_<r>``; a
 reason callback adds later is shown as it comes until it is named here."""
@@ -114,6 +139,8 @@ def tab_filter(tab: str, today: date) -> dict[str, str]:
         }
     if tab == "overdue":  # due before today: reported overdue once the due day ended
         return {"status": "scheduled", "due_on_or_before": (today - timedelta(days=1)).isoformat()}
+    if tab == "later":
+        return {"status": "scheduled", "due_on_or_after": (today + timedelta(days=1)).isoformat()}
     if tab == "to_call":
         return {"status": "scheduled"}
     return {"status": tab}
@@ -128,6 +155,12 @@ def overdue(callback: Mapping[str, Any], today: date) -> bool:
     )
 
 
+def sample_month(callback: Mapping[str, Any], zone: ZoneInfo) -> str:
+    """The month (YYYY-MM, the site's) whose sample the callback was drawn in: its case's, the
+    work done or the complaint resolved."""
+    return datetime.fromisoformat(callback["completed_at"]).astimezone(zone).strftime("%Y-%m")
+
+
 def shown_callback(request: Request, callback: dict[str, Any], zone: ZoneInfo) -> dict[str, Any]:
     """The callback with its labels, its moments in the site's time and whether it is late."""
     callback["late"] = overdue(callback, today_at(zone))
@@ -139,6 +172,7 @@ def shown_callback(request: Request, callback: dict[str, Any], zone: ZoneInfo) -
         none=said(request, "payment_none"),
     )
     callback["status_label"] = label(request, "callback_status_", callback["status"])
+    callback["trigger_label"] = label(request, "callback_trigger_", callback.get("trigger"))
     for moment in ("completed", "scheduled", "overdue_reported", "next_attempt"):
         callback[f"{moment}_local"] = at_site(callback.get(f"{moment}_at"), zone)
     for attempt in callback.get("attempts") or []:
@@ -153,6 +187,37 @@ def shown_callback(request: Request, callback: dict[str, Any], zone: ZoneInfo) -
 
 
 # -- the queue ---------------------------------------------------------------------------------
+async def at_a_glance(
+    request: Request, current: Session, site_id: str, sites: list[dict[str, str]]
+) -> tuple[list[dict[str, Any]], ApiProblem | None]:
+    """Callback's queue per site and reason (the chosen site's, or every site's), each row with
+    its site's name, its reason's label, its site's day and where each count leads; none and
+    callback's problem when it does not answer (the list below still opens)."""
+    try:
+        queue = await current.api.callback_queue({"site_id": site_id} if site_id else {})
+    except ApiProblem as refused:
+        return [], signed_in(refused)
+    names = {site["site_id"]: site["name"] for site in sites}
+    days: Mapping[str, str] = queue.get("today") or {}
+    rows: list[dict[str, Any]] = []
+    for row in queue.get("rows") or []:
+        site, reason = row["site_id"], row["reason"]
+        rows.append(
+            row
+            | {
+                "site_name": names.get(site, site),
+                "today": days.get(site, ""),
+                "reason_label": label(request, "callback_reason_", reason),
+                "links": {
+                    count: "/callbacks?"
+                    + urlencode({"site_id": site, "tab": count, "reason": reason})
+                    for count in COUNTS
+                },
+            }
+        )
+    return rows, None
+
+
 @router.get("/callbacks", response_class=HTMLResponse)
 async def callbacks(
     request: Request,
@@ -189,8 +254,11 @@ async def callbacks(
         problem = signed_in(refused)
     for callback in page["items"]:
         shown_callback(request, callback, await zone_of_site(callback["site_id"]))
+    glance, glance_problem = await at_a_glance(request, current, site_id, sites)
     reasons = list(REASONS)
-    reasons += sorted({c["reason"] for c in page["items"]} - set(reasons))
+    reasons += sorted(
+        ({c["reason"] for c in page["items"]} | {r["reason"] for r in glance}) - set(reasons)
+    )
     if reason and reason not in reasons:
         reasons.append(reason)
     return render(
@@ -204,6 +272,9 @@ async def callbacks(
             "reason": reason,
             "reasons": [(r, label(request, "callback_reason_", r)) for r in reasons],
             "today": today.isoformat(),
+            "glance": glance,
+            "glance_problem": glance_problem,
+            "counts": COUNTS,
             "page": page,
             "problem": problem,
             "list_path": "/callbacks",
@@ -265,6 +336,9 @@ async def _callback_page(
             "may_attempt": may_attempt,
             "may_read_request": may(current, REQUEST_READERS),
             "may_read_charge": may(current, ACCOUNT_READERS),
+            "may_read_policy": may(current, CALLBACK_POLICY_READERS),
+            "may_read_samples": may(current, SAMPLE_READERS),
+            "sample_month": sample_month(callback, zone),
             "methods": METHODS,
             "results": RESULTS,
             "max_opinion": MAX_OPINION,
