@@ -25,6 +25,7 @@ from callback.domain.policy import (
     MAX_RECTIFICATION_LOOPS,
     MIN_SHARE,
     MONTH_DONE_BEFORE_DAY,
+    SERVICES,
     PolicyVersion,
     Rule,
     Trigger,
@@ -125,6 +126,8 @@ def a_policy(*versions: PolicyVersion, in_force: PolicyVersion = MANUALS_VERSION
         in_force=version_out(in_force),
         versions=[version_out(v) for v in versions],
         floors=dict(MIN_SHARE),
+        most_working_days={t: 2 if t in SERVICES else 5 for t in Trigger},
+        manuals=version_out(MANUALS_VERSION),
     ).model_dump(mode="json")
 
 

@@ -39,5 +39,5 @@ ACCESS: Access = {
     "record_survey_return": allow(STEWARDS, Role.ADMINISTRATOR),
     "get_policy": allow(CALLERS, OVERSIGHT, Role.SITE_MANAGER),
     "add_policy_version": allow(Role.SITE_MANAGER, Role.DIRECTOR, Role.ADMIN),
-    "get_samples": allow(Role.SITE_MANAGER, Role.QUALITY_HEAD, OVERSIGHT, CALLERS),
+    "get_samples": allow(Role.SITE_MANAGER, OVERSIGHT, CALLERS),
 }

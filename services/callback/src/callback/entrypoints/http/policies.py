@@ -18,8 +18,11 @@ from callback.domain.policy import (
     MANUALS,
     MANUALS_VERSION,
     MAX_RECTIFICATION_LOOPS,
+    MAX_WORKING_DAYS,
     MIN_SHARE,
     MONTH_DONE_BEFORE_DAY,
+    SERVICE_WORKING_DAYS,
+    SERVICES,
     CallbackPolicy,
     PolicyVersion,
     Rule,
@@ -106,6 +109,10 @@ class PolicyOut(BaseModel):
     in_force: PolicyVersionOut = Field(description="The version in force today (the site's day)")
     versions: list[PolicyVersionOut] = Field(description="The site's versions, oldest first")
     floors: dict[Trigger, int] = Field(description="The manuals' least shares (CB-03, CB-11)")
+    most_working_days: dict[Trigger, int] = Field(
+        description="The most working days a rule may allow per trigger (services 2, CB-08)"
+    )
+    manuals: PolicyVersionOut = Field(description="Version 0: the manuals' rules")
 
 
 def version_out(v: PolicyVersion) -> PolicyVersionOut:
@@ -133,6 +140,10 @@ async def _policy_out(reader: Reader, site_id: str) -> PolicyOut:
         in_force=version_out(policy.in_force(today)),
         versions=[version_out(v) for v in policy.versions],
         floors=dict(MIN_SHARE),
+        most_working_days={
+            t: SERVICE_WORKING_DAYS if t in SERVICES else MAX_WORKING_DAYS for t in Trigger
+        },
+        manuals=version_out(MANUALS_VERSION),
     )
 
 

@@ -43,6 +43,7 @@ class RectificationOut(BaseModel):
         "unsatisfied after the site's limit of loops)"
     )
     loops: list[LoopOut] = Field(description="Every time it went back, oldest first")
+    opened_at: datetime = Field(description="When the first loop opened")
     limit: int = Field(description="Loops before the case is escalated (the site's policy)")
     closed_at: datetime | None
     escalated_at: datetime | None
@@ -73,6 +74,7 @@ def rectification_out(r: Rectification) -> RectificationOut:
             )
             for loop in r.loops
         ],
+        opened_at=r.loops[0].opened_at,
         limit=r.limit,
         closed_at=r.closed_at,
         escalated_at=r.escalated_at,
