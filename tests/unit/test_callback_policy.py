@@ -280,3 +280,32 @@ async def test_the_policy_in_force_is_the_one_of_the_completion_day_not_of_the_m
 
 def test_a_sample_id_names_site_month_and_trigger() -> None:
     assert sample_id("dmg", "2026-11", "bank_collected") == "dmg:2026-11:bank_collected"
+
+
+async def test_cb08_across_the_turn_of_a_year_loaded_as_its_official_schedule() -> None:
+    """Thursday 31 December 2026, with 2027's notice loaded (as intake's API loads it, and every
+    service keeps it): 1 January off, and in this notice Monday the 4th too; the 2nd working day
+    after is Wednesday 6 January, not assumed. Without the notice it is counted Monday to Friday
+    (Monday the 4th) and flagged."""
+    from hotline_libs.working_calendars import FixedCalendars
+    from hotline_libs.working_days import SiteCalendar, WorkingDays, YearSchedule
+
+    from tests.fakes import CHINA_TIME
+
+    notice = YearSchedule(
+        country="CN",
+        year=2027,
+        days_off=frozenset({date(2027, 1, 1), date(2027, 1, 4)}),
+        working_weekends=frozenset(),
+        source="国务院办公厅关于2027年部分节假日安排的通知 (测试)",
+    )
+    last_day = paid_completion(completed_at=at_china(date(2026, 12, 31)))
+    unknown = Callbacks()
+    guessed = await unknown.completed(last_day)
+    assert guessed.due_on == date(2027, 1, 4) and guessed.due_on_assumed
+    loaded = Callbacks()
+    loaded.store.calendars = FixedCalendars(
+        SiteCalendar(WorkingDays.of("CN", loaded=[notice]), CHINA_TIME)
+    )
+    known = await loaded.completed(last_day)
+    assert known.due_on == date(2027, 1, 6) and not known.due_on_assumed
