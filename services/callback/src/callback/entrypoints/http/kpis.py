@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Response, status
 from hotline_libs.auth import CurrentPrincipal
@@ -108,6 +108,7 @@ def report_out(site_id: str, month: str, report: KpiReport | None, live: list[Kp
     "/callback-kpis/{site_id}/{month}",
     summary="A site's callback KPIs of a month against their targets, with the sign-offs",
     responses=FILE_RESPONSES,
+    response_model=KpiReportOut,
 )
 async def get_kpis(
     site_id: SiteInPath,
@@ -115,7 +116,7 @@ async def get_kpis(
     reader: Reader,
     principal: CurrentPrincipal,
     format_: Annotated[Format, Query(alias="format")] = "json",
-) -> KpiReportOut | Response:
+) -> Any:
     principal.require_site(site_id)
     report = await reader.kpi_reports.get(f"{site_id}:{month}")
     live = [] if report is not None else await kpis_now(reader, site_id, month)
