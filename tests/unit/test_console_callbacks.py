@@ -186,8 +186,8 @@ def test_cb13_who_reads_and_calls_follows_callbacks_access_table() -> None:
     assert ACCESS["record_attempt"].roles == CALLBACK_CALLERS
     for role in Role:
         keys = [s.key for s in callback_screens_for(role)]
-        assert keys == (["callbacks"] if role in CALLBACK_READERS else []), role
-    assert [s.path for s in CALLBACK_SCREENS] == ["/callbacks"]
+        assert ("callbacks" in keys) == (role in CALLBACK_READERS), role
+    assert CALLBACK_SCREENS[0].path == "/callbacks"
 
 
 def test_what_the_screens_offer_is_what_callback_knows() -> None:

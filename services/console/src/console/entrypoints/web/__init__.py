@@ -143,9 +143,29 @@ CALLBACK_READERS = CALLBACK_CALLERS | {
 """Who reads the callbacks and their outcomes: the callers, the site's manager and oversight
 (callback's list_callbacks and get_callback); only the callers see the forms."""
 
-CALLBACK_SCREENS = (Screen("callbacks", "/callbacks", CALLBACK_READERS),)
-"""Callback's screens: the callback agents' queue (回访队列) and, from it, each call's screen; a
-navigation group of its own after the desk's work, as each service's screens are."""
+KPI_READERS = CALLBACK_READERS
+"""Who reads a site's monthly callback KPIs and downloads them (callback's get_kpis)."""
+KPI_PREPARERS = frozenset({Role.SUPERVISOR, Role.QUALITY_HEAD, Role.ADMIN})
+"""Who prepares the month's KPI report once the month is over (编写, KPI-14: prepare_kpis)."""
+KPI_REVIEWERS = frozenset({Role.SITE_MANAGER, Role.ADMIN})
+"""Who reviews it, on to approval or back with what to correct (审核: review_kpis)."""
+KPI_APPROVERS = frozenset({Role.DIRECTOR, Role.ADMIN})
+"""Who approves the reviewed report (批准: approve_kpis); callback wants three people."""
+SPOT_CHECK_READERS = CALLBACK_READERS
+"""Who reads who is short of the month's spot checks and a site's drawn callbacks
+(list_spot_checks, get_spot_checks)."""
+SPOT_CHECKERS = frozenset({Role.SUPERVISOR, Role.SITE_MANAGER, Role.ADMIN})
+"""Who draws the callbacks to check and records the checks (抽查, CB-06: the service-centre
+head or the site's manager; draw_spot_checks, record_spot_check)."""
+
+CALLBACK_SCREENS = (
+    Screen("callbacks", "/callbacks", CALLBACK_READERS),
+    Screen("callback_kpis", "/callback-kpis", KPI_READERS),
+    Screen("spot_checks", "/spot-checks", SPOT_CHECK_READERS),
+)
+"""Callback's screens: the callback agents' queue (回访队列) and, from it, each call's screen; the
+month's KPIs against their targets with their sign-offs (回访考核指标) and the spot checks (回访
+抽查); a navigation group of its own after the desk's work, as each service's screens are."""
 
 
 TECHNICIANS = frozenset({Role.TECHNICIAN})
