@@ -631,6 +631,7 @@ def test_every_label_the_screens_build_is_in_both_languages() -> None:
     built = (
         {s.key for s in callback_screens_for(Role.ADMIN)}
         | {f"kpi_{k.name}" for k in the_kpis()}
+        | {f"kpi_{name}" for name in kpi_pages.LABELLED_AHEAD}
         | {f"kpi_status_{s}" for s in kpi_pages.STATUSES}
         | {f"kpi_signed_{s}" for s in (*kpi_pages.SIGN_OFFS, "sent_back")}
         | {f"kpi_done_{d}" for d in kpi_pages.DONE}

@@ -65,6 +65,9 @@ STEPS = ("prepare", "review", "approve")
 """The forms, each callback's route of the same name and the page's ``failed``."""
 DONE = ("prepared", "reviewed", "sent_back", "approved")
 FILE_FORMATS = ("csv", "xlsx")
+LABELLED_AHEAD = ("resident_visits", "survey_return_rate", "survey_satisfaction")
+"""KPIs callback reports since this screen was written (the households visited, SRV-01; the
+half year's survey, SRV-04, SRV-10), labelled ahead; any other new one shows by its name."""
 MAX_NOTE = 500
 """What callback takes at most in a review's note (ReviewIn.note)."""
 
