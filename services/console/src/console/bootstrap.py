@@ -21,6 +21,7 @@ from console.entrypoints.web import (
     answering,
     approvals,
     board,
+    callback_kpis,
     callback_policies,
     callbacks,
     cash_days,
@@ -46,6 +47,7 @@ from console.entrypoints.web import (
     site_creditors,
     site_organisation,
     sites,
+    spot_checks,
     staff,
     statements,
     technician_rosters,
@@ -108,6 +110,8 @@ def create_app(settings: ConsoleSettings | None = None) -> FastAPI:
     app.include_router(callbacks.router)
     app.include_router(rectifications.router)
     app.include_router(callback_policies.router)
+    app.include_router(callback_kpis.router)
+    app.include_router(spot_checks.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/assets/htmx.min.js", include_in_schema=False)

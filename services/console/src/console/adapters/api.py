@@ -1015,3 +1015,65 @@ class HotlineApi:
             "GET",
             f"/callback-samples/{quote(site_id, safe='')}/{quote(month, safe='')}",
         )
+
+    # -- callback: the month's KPIs and the spot checks (回访考核指标, 回访抽查; KPI-14, CB-06) ------
+    async def _callback_change(self, path: str, body: dict[str, Any] | None, key: str) -> Any:
+        response = await self._send(
+            "callback", "POST", path, json=body, headers={"Idempotency-Key": key}
+        )
+        return response.json() if response.content else {}
+
+    async def callback_kpis(self, site_id: str, month: str) -> dict[str, Any]:
+        """The site's callback KPIs of ``month`` against their targets, with the sign-offs:
+        live (the figures as they stand) until prepared, frozen from then."""
+        return await self._call(
+            "callback", "GET", self._month_path("callback-kpis", site_id, month)
+        )
+
+    async def open_callback_kpis(self, site_id: str, month: str, format_: str) -> httpx.Response:
+        """The KPIs as a CSV or XLSX file (with a chart), unread; the caller closes it."""
+        path = f"{self._month_path('callback-kpis', site_id, month)}?format={format_}"
+        return await self._open("callback", path, 120)
+
+    async def sign_callback_kpis(
+        self, site_id: str, month: str, step: str, body: dict[str, Any] | None, key: str
+    ) -> dict[str, Any]:
+        """``step``: prepare (编写, once the month is over), review (审核: ``approved``, a
+        ``note`` to send it back) or approve (批准); callback answers the report."""
+        found: dict[str, Any] = await self._callback_change(
+            f"{self._month_path('callback-kpis', site_id, month)}/{step}", body, key
+        )
+        return found
+
+    async def spot_checks(self, month: str) -> dict[str, Any]:
+        """Each of the user's sites with callbacks or spot checks in ``month``: drawn, checked,
+        and how many checks short of the month's least."""
+        return await self._call("callback", "GET", "/spot-checks", params={"month": month})
+
+    async def site_spot_checks(self, site_id: str, month: str) -> dict[str, Any]:
+        """The site's spot checks of ``month``: the callbacks drawn, each with its check."""
+        return await self._call("callback", "GET", self._month_path("spot-checks", site_id, month))
+
+    async def draw_spot_checks(
+        self, site_id: str, month: str, count: int | str, key: str
+    ) -> tuple[dict[str, Any], bool]:
+        """Draw the month's made callbacks until ``count`` are drawn; the spot checks and
+        whether any was drawn now (callback's 201; 200: none more)."""
+        response = await self._send(
+            "callback",
+            "POST",
+            f"{self._month_path('spot-checks', site_id, month)}/draw",
+            json={"count": count},
+            headers={"Idempotency-Key": key},
+        )
+        found: dict[str, Any] = response.json()
+        return found, response.status_code == 201
+
+    async def record_spot_check(
+        self, site_id: str, month: str, body: dict[str, Any], key: str
+    ) -> dict[str, Any]:
+        """A drawn callback checked (callback_id, confirmed, note: needed when not)."""
+        found: dict[str, Any] = await self._callback_change(
+            f"{self._month_path('spot-checks', site_id, month)}/checks", body, key
+        )
+        return found

@@ -156,15 +156,33 @@ SAMPLE_READERS = CALLBACK_READERS
 """Who reads a month's sample of a site's callbacks (抽样回访) as an auditor recomputes it: the
 site's manager, quality control and oversight, and the callers (callback's get_samples)."""
 
+KPI_READERS = CALLBACK_READERS
+"""Who reads a site's monthly callback KPIs and downloads them (callback's get_kpis)."""
+KPI_PREPARERS = frozenset({Role.SUPERVISOR, Role.QUALITY_HEAD, Role.ADMIN})
+"""Who prepares the month's KPI report once the month is over (编写, KPI-14: prepare_kpis)."""
+KPI_REVIEWERS = frozenset({Role.SITE_MANAGER, Role.ADMIN})
+"""Who reviews it, on to approval or back with what to correct (审核: review_kpis)."""
+KPI_APPROVERS = frozenset({Role.DIRECTOR, Role.ADMIN})
+"""Who approves the reviewed report (批准: approve_kpis); callback wants three people."""
+SPOT_CHECK_READERS = CALLBACK_READERS
+"""Who reads who is short of the month's spot checks and a site's drawn callbacks
+(list_spot_checks, get_spot_checks)."""
+SPOT_CHECKERS = frozenset({Role.SUPERVISOR, Role.SITE_MANAGER, Role.ADMIN})
+"""Who draws the callbacks to check and records the checks (抽查, CB-06: the service-centre
+head or the site's manager; draw_spot_checks, record_spot_check)."""
+
 CALLBACK_SCREENS = (
     Screen("callbacks", "/callbacks", CALLBACK_READERS),
     Screen("rectifications", "/rectifications", RECTIFICATION_READERS),
     Screen("callback_policies", "/callback-policies", CALLBACK_POLICY_READERS),
+    Screen("callback_kpis", "/callback-kpis", KPI_READERS),
+    Screen("spot_checks", "/spot-checks", SPOT_CHECK_READERS),
 )
 """Callback's screens: the callback agents' queue (回访队列) with the queue at a glance and, from
 it, each call's screen; the rectifications (整改) the calls found wanting; a site's callback policy
-(回访规定) with its months' samples. A navigation group of its own after the desk's work, as each
-service's screens are."""
+(回访规定) with its months' samples; the month's KPIs against their targets with their sign-offs
+(回访考核指标) and the spot checks (回访抽查). A navigation group of its own after the desk's
+work, as each service's screens are."""
 
 
 TECHNICIANS = frozenset({Role.TECHNICIAN})
