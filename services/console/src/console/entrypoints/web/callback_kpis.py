@@ -24,7 +24,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Mapping
 from typing import Annotated, Any
-from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Request
@@ -50,9 +49,14 @@ from console.entrypoints.web import (
     signed_in,
 )
 from console.entrypoints.web.callbacks import at_site, label
-from console.entrypoints.web.charges import site_today, site_zone, typed_form
-from console.entrypoints.web.month_close import MONTH, FileFormat, form_keys, streamed
-from console.entrypoints.web.requests import sites_or_problem
+from console.entrypoints.web.charges import site_zone, typed_form
+from console.entrypoints.web.month_close import (
+    FileFormat,
+    chosen_site_month,
+    form_keys,
+    site_month,
+    streamed,
+)
 
 router = APIRouter()
 CurrentSession = Annotated[Session, Depends(session)]
@@ -122,10 +126,6 @@ def shown_report(request: Request, report: dict[str, Any], zone: ZoneInfo) -> di
     return report
 
 
-def _site_month(site_id: str, month: str) -> str:
-    return urlencode({"site_id": site_id, "month": month})
-
-
 async def _kpi_page(
     request: Request,
     current: Session,
@@ -137,13 +137,9 @@ async def _kpi_page(
     key: str = "",
     problem: ApiProblem | None = None,
 ) -> HTMLResponse:
-    sites, load_problem = await sites_or_problem(current)
-    site_id = site_id or (sites[0]["site_id"] if sites else "")
-    if month and not MONTH.fullmatch(month):
-        load_problem = ApiProblem(422, f"month {month!r} is not a month YYYY-MM")
-        month = ""
-    this_month = (await site_today(request, current, site_id))[:7]
-    month = month or this_month
+    sites, site_id, month, this_month, load_problem = await chosen_site_month(
+        request, current, site_id, month, this_month=True
+    )
     report: dict[str, Any] | None = None
     if site_id:
         try:
@@ -183,7 +179,7 @@ async def _kpi_page(
             "load_problem": load_problem,
             "errors": by_field(problem),
             "done": done_of(request, DONE),
-            "query": _site_month(site_id, month),
+            "query": site_month(site_id, month),
         },
         current=current,
         status_code=min(failed_problem.status, 503) if failed_problem else 200,
@@ -226,7 +222,7 @@ async def _sign(
             key=key_after(refused, key),
             problem=refused,
         )
-    return redirect(f"/callback-kpis?{_site_month(site_id, month)}&done={done(sent)}#sign-offs")
+    return redirect(f"/callback-kpis?{site_month(site_id, month)}&done={done(sent)}#sign-offs")
 
 
 @router.post("/callback-kpis/prepare", response_class=HTMLResponse)

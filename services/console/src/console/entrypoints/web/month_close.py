@@ -193,8 +193,27 @@ def shown_figures(figures: dict[str, Any]) -> dict[str, Any]:
     return figures
 
 
-def _site_month(site_id: str, month: str) -> str:
+def site_month(site_id: str, month: str) -> str:
+    """The query of a site's month page (``site_id``, ``month``)."""
     return urlencode({"site_id": site_id, "month": month})
+
+
+async def chosen_site_month(
+    request: Request, current: Session, site_id: str, month: str, *, this_month: bool = False
+) -> tuple[list[dict[str, Any]], str, str, str, ApiProblem | None]:
+    """For a site's month page: the user's sites, the site asked (the first when none), the
+    month asked (the site's this month when none, or when it is no month: said as a problem),
+    the site's this month (asked of intake only when needed or ``this_month``; else ""), and the
+    problem of reading them."""
+    sites, problem = await sites_or_problem(current)
+    site_id = site_id or (sites[0]["site_id"] if sites else "")
+    if month and not MONTH.fullmatch(month):
+        problem = ApiProblem(422, f"month {month!r} is not a month YYYY-MM")
+        month = ""
+    current_month = ""
+    if this_month or not month:
+        current_month = (await site_today(request, current, site_id))[:7]
+    return sites, site_id, month or current_month, current_month, problem
 
 
 async def _month_page(
@@ -208,12 +227,9 @@ async def _month_page(
     key: str = "",
     problem: ApiProblem | None = None,
 ) -> HTMLResponse:
-    sites, load_problem = await sites_or_problem(current)
-    site_id = site_id or (sites[0]["site_id"] if sites else "")
-    if month and not MONTH.fullmatch(month):
-        load_problem = ApiProblem(422, f"month {month!r} is not a month YYYY-MM")
-        month = ""
-    month = month or (await site_today(request, current, site_id))[:7]
+    sites, site_id, month, _, load_problem = await chosen_site_month(
+        request, current, site_id, month
+    )
     close: dict[str, Any] | None = None
     report: dict[str, Any] | None = None
     collection: dict[str, Any] | None = None
@@ -255,7 +271,7 @@ async def _month_page(
             "load_problem": load_problem,
             "errors": by_field(problem),
             "done": done_of(request, DONE),
-            "query": _site_month(site_id, month),
+            "query": site_month(site_id, month),
         },
         current=current,
         status_code=min(failed_problem.status, 503) if failed_problem else 200,
@@ -302,7 +318,7 @@ async def _refused(
 
 
 def _back(site_id: str, month: str, done: str, anchor: str) -> Response:
-    return redirect(f"/month-closes?{_site_month(site_id, month)}&done={done}#{anchor}")
+    return redirect(f"/month-closes?{site_month(site_id, month)}&done={done}#{anchor}")
 
 
 @router.post("/month-closes/records-summary", response_class=HTMLResponse)
