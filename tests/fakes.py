@@ -17,14 +17,14 @@ from zoneinfo import ZoneInfo
 
 from hotline_libs.aggregate import Aggregate
 from hotline_libs.errors import ConcurrencyConflict
-from hotline_libs.unit_of_work import EventContext
+from hotline_libs.unit_of_work import EventContext, Published, published_events
 from hotline_libs.working_calendars import FixedCalendars
 from hotline_libs.working_days import SiteCalendar, WorkingDays
 
 from contracts import Event
 
 A = TypeVar("A", bound=Aggregate)
-Outbound = Callable[[Any, Any, EventContext], Event[Any] | None]
+Outbound = Callable[[Any, Any, EventContext], Published]
 
 
 class CountingSerials:
@@ -116,9 +116,9 @@ class FakeRepository(Generic[A]):
             context = EventContext(aggregate_version=aggregate.version, causation_id=causation_id)
             for event in events:
                 self._store.events.append(event)
-                integration = self._outbound(aggregate, event, context) if self._outbound else None
-                if integration is not None:
-                    self._store.published.append(integration)
+                if self._outbound is not None:
+                    published = self._outbound(aggregate, event, context)
+                    self._store.published += published_events(published)
             aggregate.clear_events()
             self._saved[key] = copy.deepcopy(aggregate)
             self._store.commits += 1

@@ -155,6 +155,20 @@ async def test_a_complaint_is_answered_assessed_sent_and_resolved_with_its_clock
 
     assert await eventually(published, what="the complaint's events")
 
+    async def called_back() -> dict[str, Any] | None:
+        async with client(platform, "intake") as intake:
+            answer = await intake.get(
+                f"/service-requests/{request['request_id']}/timeline", headers=auth()
+            )
+        entries = answer.json()["entries"]
+        scheduled = [e for e in entries if e["what"] == "CallbackScheduled"]
+        return scheduled[0] if scheduled else None
+
+    # CB-11: every valid complaint is called back; its callback (v2 of CallbackScheduled, which
+    # follows a case without a work order) is on the request's timeline, once
+    scheduled = await eventually(called_back, what="the complaint's callback on its timeline")
+    assert scheduled["service"] == "callback" and scheduled["details"]["due_on"]
+
 
 async def test_cmp09_an_invalid_complaint_is_answered_from_the_legal_advisers_opinion(
     platform: Stack,

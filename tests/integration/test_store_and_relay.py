@@ -6,6 +6,7 @@ it), and durable deadlines fired once by racing pollers."""
 from __future__ import annotations
 
 import asyncio
+import json
 import uuid
 from collections.abc import AsyncIterator
 from datetime import date, datetime, time, timedelta
@@ -192,9 +193,18 @@ async def test_the_completion_and_the_charge_racing_end_in_one_callback_schedule
     async for document in db[CALLBACK_DOCUMENTS].find({}):
         assert document["status"] == CallbackStatus.SCHEDULED.value
         assert document["charge"]["total_fen"] == 8000
-        assert [e["event_type"] for e in document[OUTBOX_FIELD]] == ["CallbackScheduled"]
+        # the same fact in v1 (for its consumers of old) and v2
+        assert _published(document) == [("CallbackScheduled", 1), ("CallbackScheduled", 2)]
     scheduled = [e for w in written for e in w.entries if e["event_type"] == "CallbackScheduled"]
-    assert len(scheduled) == 20
+    assert len(scheduled) == 20 * 2
+
+
+def _published(document: Document) -> list[tuple[str, int]]:
+    """The type and major version of each event waiting in a document's outbox."""
+    return [
+        (entry["event_type"], json.loads(entry["body"])["schema_version"])
+        for entry in document[OUTBOX_FIELD]
+    ]
 
 
 # -- the outbox relay ----------------------------------------------------------------------
@@ -222,7 +232,7 @@ async def test_the_relay_publishes_what_was_written_without_reading_it_back_and_
     relay._collection.find = counting_find  # type: ignore[method-assign]
     for item in written:
         relay.written(item.document_id, item.entries)
-    assert await relay.relay_fresh() == 5
+    assert await relay.relay_fresh() == 5 * 2, "each callback's CallbackScheduled v1 and v2"
     assert await relay.flush() == 5, "cleared in one bulk write"
     assert reads == 0, "the relay read documents it had just been handed"
     assert (
@@ -232,7 +242,7 @@ async def test_the_relay_publishes_what_was_written_without_reading_it_back_and_
         assert document[OUTBOX_FIELD] == []
     records = await read_topic(prefixed(infra, topics_prefix), CALLBACKS)
     assert sorted(decoded(r)["payload"]["work_order_id"] for r in records) == sorted(
-        str(o.payload.work_order_id) for o in orders
+        str(o.payload.work_order_id) for o in orders for _version in (1, 2)
     )
     assert {r.key.decode() for r in records} == {
         decoded(r)["payload"]["callback_id"] for r in records
@@ -406,9 +416,10 @@ def _poller(
 async def _overdue_events(db: AsyncDatabase[Document]) -> dict[str, int]:
     counts: dict[str, int] = {}
     async for document in db[CALLBACK_DOCUMENTS].find({}):
-        types = [e["event_type"] for e in document[OUTBOX_FIELD]]
-        counts[document["_id"]] = types.count(CallbackOverdue.EVENT_TYPE)
-        assert types.count(CallbackScheduled.EVENT_TYPE) == 1
+        published = _published(document)
+        counts[document["_id"]] = published.count((CallbackOverdue.EVENT_TYPE, 2))
+        assert published.count((CallbackOverdue.EVENT_TYPE, 1)) == counts[document["_id"]]
+        assert published.count((CallbackScheduled.EVENT_TYPE, 2)) == 1
     return counts
 
 

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from callback.adapters.inbound.events_v1 import note_charge, schedule_callback
 from callback.adapters.outbound import rectifications_v1
-from callback.adapters.outbound.events_v1 import to_integration
+from callback.adapters.outbound.callbacks import to_integration
 from callback.domain import events
 from callback.domain.callback import DUE, Callback, CallbackReason, CallbackStatus, Method
 from callback.domain.commands import CallbackDeadlineReached, RecordCallbackOutcome
@@ -23,7 +23,7 @@ from callback.domain.sample import CallbackSample, sample_id
 from callback.entrypoints.deadlines import callback_deadline
 from callback.service_layer.handlers import HANDLERS, callback_id_for
 from contracts.billing.v1 import ChargeRaised
-from contracts.callback import v1
+from contracts.callback import v1, v2
 from contracts.dispatch.v1 import WorkOrderCompleted
 from contracts.envelope import PaymentMethod
 from hotline_libs.bus import MessageBus
@@ -155,6 +155,21 @@ async def test_cb03_cb08_a_completed_paid_service_gets_one_callback_due_in_two_w
     [stored] = callbacks.stored()
     assert stored.status is CallbackStatus.SCHEDULED
     assert stored.reason is CallbackReason.AFTER_PAID_SERVICE
+
+
+async def test_a_work_orders_callback_is_announced_in_v1_and_in_v2_each_with_its_own_id() -> None:
+    """v1's consumers go on while the others read v2; a consumer reading one version acts once."""
+    callbacks = Callbacks()
+    completed = paid_completion()
+    callback = await callbacks.completed(completed)
+    [old] = callbacks.published(v1.CallbackScheduled)
+    [new] = callbacks.published(v2.CallbackScheduled)
+    assert new.event_id == event_id(v2.CallbackScheduled, callback.callback_id) != old.event_id
+    assert new.schema_version == 2 and old.schema_version == 1
+    assert new.payload.work_order_id == old.payload.work_order_id == completed.payload.work_order_id
+    shared = old.payload.model_dump().keys()
+    assert new.payload.model_dump(include=set(shared)) == old.payload.model_dump()
+    assert new.payload.rectification_id is None
 
 
 async def test_cb08_a_due_day_in_a_year_nobody_loaded_is_counted_on_weekdays_and_flagged() -> None:

@@ -14,7 +14,7 @@ from callback.domain.callback import Callback, CallbackReason, CallbackStatus, M
 from callback.domain.rectification import Rectification, RectificationStatus
 from callback.domain.sample import kept_at_rate
 from callback.service_layer.handlers import complaint_callback_id_for, rectification_id_for
-from contracts.callback import v1
+from contracts.callback import v1, v2
 from contracts.envelope import PaymentMethod
 from hotline_libs.ids import event_id
 
@@ -38,8 +38,29 @@ async def test_cb11_every_valid_complaint_is_called_back_within_two_working_days
     assert callback.completed.request_no == resolved.payload.request_no
     again = await complaint(callbacks, resolved)  # redelivered
     assert again.callback_id == callback.callback_id and len(callbacks.stored()) == 1
-    # v1 of CallbackScheduled follows a work order: a complaint's is announced once made
+    # v1 of CallbackScheduled follows a work order: a complaint's is announced in v2 only
     assert callbacks.published(v1.CallbackScheduled) == []
+    [scheduled] = callbacks.published(v2.CallbackScheduled)
+    assert scheduled.event_id == event_id(v2.CallbackScheduled, callback.callback_id)
+    assert scheduled.payload.work_order_id is None
+    assert scheduled.payload.request_id == resolved.payload.request_id
+    assert scheduled.payload.reason is v1.CallbackReason.AFTER_COMPLAINT
+    assert scheduled.payload.due_on == date(2026, 11, 25)
+    assert scheduled.payload.payment_method is None
+
+
+async def test_cb01_cb11_a_complaints_callback_not_made_in_time_is_reported_overdue_in_v2() -> None:
+    callbacks = Callbacks()
+    callback = await complaint(callbacks, builders.complaint_resolved())
+    [due_at] = callback.deadlines().values()
+    callbacks.clock.now = due_at + timedelta(minutes=5)
+    await callbacks.fire(callback.callback_id, due_at)
+    assert callbacks.published(v1.CallbackOverdue) == []
+    [overdue] = callbacks.published(v2.CallbackOverdue)
+    assert overdue.payload.work_order_id is None
+    assert overdue.payload.reason is v1.CallbackReason.AFTER_COMPLAINT
+    assert overdue.payload.due_on == date(2026, 11, 25)
+    assert overdue.payload.overdue_by_s == 300
 
 
 async def complaint(callbacks: Callbacks, resolved: Any) -> Callback:

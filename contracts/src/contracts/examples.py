@@ -50,6 +50,9 @@ from contracts.callback.v1 import (
     RectificationOpened,
     RectificationOpenedPayload,
 )
+from contracts.callback.v2 import CallbackOverdue as CallbackOverdueV2
+from contracts.callback.v2 import CallbackOverduePayloadV2, CallbackScheduledPayloadV2
+from contracts.callback.v2 import CallbackScheduled as CallbackScheduledV2
 from contracts.dispatch.v1 import (
     FieldClock,
     ServiceItemUsed,
@@ -151,6 +154,7 @@ CHARGE_ID = uuid.UUID("2d9b4e60-5f3c-5081-8cbd-2e3f4a5b6c7d")
 FEE_BILL_ID = uuid.UUID("4b1e7d2a-93c5-5f60-8a1b-3c4d5e6f7a8b")
 CALLBACK_ID = uuid.UUID("3eac5f71-604d-5192-9dce-3f4a5b6c7d8e")
 RECTIFICATION_ID = uuid.UUID("5ace7193-826f-5314-bfe0-5b6c7d8e9fa0")
+COMPLAINT_CALLBACK_ID = uuid.UUID("7bd0e2f4-1a3c-5e5f-8a7b-9c0d1e2f3a4b")
 NOTIFICATION_ID = uuid.UUID("4fbd6082-715e-52a3-8edf-4a5b6c7d8e9f")
 ACCEPTED_AT = datetime(2026, 11, 23, 2, 0, 5, tzinfo=UTC)  # 10:00:05 in Xi'an
 RESIDENT = Resident(
@@ -988,6 +992,38 @@ def canonical_examples() -> dict[type[Event[Any]], Event[Any]]:
                 request_id=REQUEST_ID,
                 request_no=REQUEST_NO,
                 reason=CallbackReason.AFTER_PAID_SERVICE,
+                due_on=date(2026, 11, 25),
+                due_at=datetime(2026, 11, 25, 16, 0, tzinfo=UTC),
+                noticed_at=datetime(2026, 11, 25, 16, 0, 1, tzinfo=UTC),
+                overdue_by_s=1,
+            ),
+            producer="callback",
+            aggregate_version=2,
+        ),
+        _event(
+            CallbackScheduledV2,
+            53,
+            CallbackScheduledPayloadV2(
+                callback_id=COMPLAINT_CALLBACK_ID,
+                request_id=REQUEST_ID,
+                request_no=REQUEST_NO,
+                resident=RESIDENT,
+                reason=CallbackReason.AFTER_COMPLAINT,
+                due_on=date(2026, 11, 25),
+                scheduled_at=completed_at + timedelta(seconds=1),
+            ),
+            producer="callback",
+            causation_id=uuid.UUID(int=6),
+            aggregate_version=1,
+        ),
+        _event(
+            CallbackOverdueV2,
+            54,
+            CallbackOverduePayloadV2(
+                callback_id=COMPLAINT_CALLBACK_ID,
+                request_id=REQUEST_ID,
+                request_no=REQUEST_NO,
+                reason=CallbackReason.AFTER_COMPLAINT,
                 due_on=date(2026, 11, 25),
                 due_at=datetime(2026, 11, 25, 16, 0, tzinfo=UTC),
                 noticed_at=datetime(2026, 11, 25, 16, 0, 1, tzinfo=UTC),

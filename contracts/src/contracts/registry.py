@@ -24,6 +24,8 @@ from contracts.callback.v1 import (
     RectificationEscalated,
     RectificationOpened,
 )
+from contracts.callback.v2 import CallbackOverdue as CallbackOverdueV2
+from contracts.callback.v2 import CallbackScheduled as CallbackScheduledV2
 from contracts.dispatch.v1 import (
     WorkOrderAwaitingTechnician,
     WorkOrderClockMissed,
@@ -98,6 +100,8 @@ _EVENTS: dict[tuple[str, int], type[Event[Any]]] = {
         PriceListRecorded,
         CallbackScheduled,
         CallbackOverdue,
+        CallbackScheduledV2,
+        CallbackOverdueV2,
         CallbackMade,
         RectificationOpened,
         RectificationClosed,

@@ -27,8 +27,16 @@ class EventKind(Protocol):
 
 
 def event_id(event: EventKind, cause: object) -> uuid.UUID:
-    """The id of the ``event`` that ``cause`` (usually its aggregate's id) gives rise to."""
-    return derive_id("event", event.EVENT_TYPE, cause)
+    """The id of the ``event`` that ``cause`` (usually its aggregate's id) gives rise to.
+
+    A later major version of an event (``VERSION`` 2 on) has ids of its own: while a producer
+    publishes both versions of the same fact, each is a message of its own on the outbox and the
+    topic, and a consumer reads the one version it knows. Version 1 keeps the ids it always had.
+    """
+    version = getattr(event, "VERSION", 1)
+    if version == 1:
+        return derive_id("event", event.EVENT_TYPE, cause)
+    return derive_id("event", f"{event.EVENT_TYPE}.v{version}", cause)
 
 
 def serial_number(prefix: str, site_code: str, moment: datetime, sequence: int) -> str:

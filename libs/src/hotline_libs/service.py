@@ -114,7 +114,7 @@ class HotlineService:
         for event in publishes:  # declared for the AsyncAPI document; the outbox relay publishes
             self.broker.publisher(
                 settings.topic(event.TOPIC),
-                title=f"{name}:{event.EVENT_TYPE}",
+                title=f"{name}:{event.EVENT_TYPE}{_later_version(event)}",
                 description=(event.__doc__ or "").strip(),
                 schema=event,
             )
@@ -500,3 +500,9 @@ class _RuntimeCollector(Collector):
         for name, poller in self._service.pollers.items():
             fired.add_metric([name], poller.fired)
         yield from (lag, published, refused, parked, outages, fired)
+
+
+def _later_version(event: type[Event[Any]]) -> str:
+    """``.v2`` for a later major version of an event, so both versions show while consumers
+    move over; nothing for v1."""
+    return f".v{event.VERSION}" if event.VERSION > 1 else ""

@@ -21,7 +21,7 @@ import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeAlias, TypeVar
 
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
@@ -96,6 +96,20 @@ def ignore_written(_: Written) -> None:
 A = TypeVar("A", bound=Aggregate)
 
 
+Published: TypeAlias = "Event[Any] | Sequence[Event[Any]] | None"
+"""What one domain event is published as: nothing, one integration event, or the same fact in
+each major version its consumers read (``Repository.to_integration``)."""
+
+
+def published_events(published: Published) -> Sequence[Event[Any]]:
+    """The integration events of one ``to_integration`` answer, as a sequence."""
+    if published is None:
+        return ()
+    if isinstance(published, Event):
+        return (published,)
+    return published
+
+
 class AggregateRepository(Generic[A]):
     """Loads and saves one kind of aggregate in its own collection.
 
@@ -129,9 +143,10 @@ class AggregateRepository(Generic[A]):
         """The aggregate from its stored state."""
         raise NotImplementedError
 
-    def to_integration(self, aggregate: A, event: Any, context: EventContext) -> Event[Any] | None:
+    def to_integration(self, aggregate: A, event: Any, context: EventContext) -> Published:
         """The integration event a domain event of ``aggregate`` (as it is being saved) is
-        published as; None keeps it inside the service."""
+        published as; None keeps it inside the service. While consumers move to a new major
+        version of an event, a sequence publishes the same fact in both versions."""
         return None
 
     # -- reading ------------------------------------------------------------------------------
@@ -226,8 +241,8 @@ class AggregateRepository(Generic[A]):
         context = EventContext(aggregate_version=version, causation_id=causation_id)
         entries = [
             outbox_entry(integration)
-            for integration in (self.to_integration(aggregate, e, context) for e in events)
-            if integration is not None
+            for e in events
+            for integration in published_events(self.to_integration(aggregate, e, context))
         ]
         deadlines = aggregate.deadlines()
         stored_deadlines = [

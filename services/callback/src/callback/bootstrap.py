@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contracts.callback import v2
 from contracts.callback.v1 import (
     CallbackMade,
     CallbackOverdue,
@@ -50,6 +51,8 @@ def bootstrap(
         publishes=[
             CallbackScheduled,
             CallbackOverdue,
+            v2.CallbackScheduled,
+            v2.CallbackOverdue,
             CallbackMade,
             RectificationOpened,
             RectificationClosed,

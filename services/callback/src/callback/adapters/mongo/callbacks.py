@@ -10,10 +10,10 @@ from zoneinfo import ZoneInfo
 from hotline_libs.money import from_fen, to_fen
 from hotline_libs.mongo import Document, listing_query, within
 from hotline_libs.paging import ANY_TIME, Found, PageRequest, TimeWindow
-from hotline_libs.unit_of_work import AggregateRepository, EventContext
+from hotline_libs.unit_of_work import AggregateRepository, EventContext, Published
 
 from callback.adapters.mongo.policies import draw_document, draw_from
-from callback.adapters.outbound import events_v1
+from callback.adapters.outbound import callbacks as outbound
 from callback.domain.callback import (
     Attempt,
     Callback,
@@ -29,7 +29,6 @@ from callback.domain.callback import (
 from callback.domain.kpis import Case
 from callback.domain.policy import Trigger
 from callback.domain.queue import OpenCallback
-from contracts import Event
 
 CALLBACKS = "callbacks"
 LISTED = (CallbackStatus.SCHEDULED, CallbackStatus.MADE, CallbackStatus.UNREACHABLE)
@@ -195,10 +194,8 @@ class MongoCallbacks(AggregateRepository[Callback]):
             draw=draw_from(document["draw"]) if document.get("draw") else None,
         )
 
-    def to_integration(
-        self, aggregate: Callback, event: Any, context: EventContext
-    ) -> Event[Any] | None:
-        return events_v1.to_integration(aggregate, event, context)
+    def to_integration(self, aggregate: Callback, event: Any, context: EventContext) -> Published:
+        return outbound.to_integration(aggregate, event, context)
 
     async def cases_of_month(self, site_id: str, month: str) -> list[Case]:
         """The callbacks of the cases completed (or resolved) in the site's ``month``, decided

@@ -54,8 +54,8 @@ def to_integration(callback: Callback, event: Any, context: EventContext) -> Eve
         )
         return made
     if callback.work_order_id is None:
-        # v1 of the scheduled and overdue events follows a work order; a complaint's callback
-        # is announced when made, and its clock shows in the agents' queue
+        # v1 of the scheduled and overdue events follows a work order: a complaint's callback
+        # is announced in v2 only (events_v2)
         return None
     if isinstance(event, events.CallbackScheduled):
         r = done.resident

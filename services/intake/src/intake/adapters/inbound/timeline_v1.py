@@ -12,12 +12,11 @@ from contracts.billing.v1 import (
 )
 from contracts.callback.v1 import (
     CallbackMade,
-    CallbackOverdue,
-    CallbackScheduled,
     RectificationClosed,
     RectificationEscalated,
     RectificationOpened,
 )
+from contracts.callback.v2 import CallbackOverdue, CallbackScheduled
 from contracts.dispatch.v1 import (
     WorkOrderAwaitingTechnician,
     WorkOrderClockMissed,
@@ -50,7 +49,9 @@ FOLLOWED = (
     RectificationEscalated,
     NotificationSent,
 )
-"""The events of other services intake keeps on a request's timeline."""
+"""The events of other services intake keeps on a request's timeline. Version 2 of a callback's
+scheduled and overdue events: they follow a complaint's callback too; v1 of them, published
+beside v2 for older consumers, is not read (each version has its own event id)."""
 
 
 def _summary(event: Event[Any]) -> tuple[str, dict[str, Any]]:
@@ -125,7 +126,10 @@ def _summary(event: Event[Any]) -> tuple[str, dict[str, Any]]:
         case CallbackScheduled():
             return (f"callback due on {p.due_on.isoformat()}", {"due_on": p.due_on.isoformat()})
         case CallbackOverdue():
-            return ("callback overdue", {"due_at": p.due_at.isoformat()})
+            return (
+                f"callback overdue since {p.due_on.isoformat()}",
+                {"due_on": p.due_on.isoformat(), "due_at": p.due_at.isoformat()},
+            )
         case CallbackMade():
             verdict = "satisfied" if p.satisfied else "not satisfied"
             return (
