@@ -1893,14 +1893,14 @@ TEXT: Mapping[str, tuple[str, str]] = {
     # -- callback: the half-yearly satisfaction survey (满意度调查; SRV-02 to SRV-05, SRV-10) -----
     "surveys": ("满意度调查", "Satisfaction survey"),
     "surveys_hint": (
-        "每半年向全部入住户发放问卷 (6月1日、12月1日前), 发放后 15 个工作日回收, 回收率不低于 50%,"
+        "每半年向全部入住户发放问卷 (6月1日、12月1日前), 发放后 15 个工作日回收, 回收率不低于 50%, "
         "满意率不低于 90%。",
         "Every half year questionnaires go to every occupied unit (before 1 June and 1 December), "
         "collected 15 working days later: at least 50% returned, at least 90% satisfied.",
     ),
     "survey_period": ("半年度", "Half year"),
-    "survey_this_half": ("本半年", "This half year"),
-    "survey_last_half": ("上半年度", "Last half year"),
+    "survey_this_half": ("本期", "This half year"),
+    "survey_last_half": ("上期", "Last half year"),
     "survey_not_opened": ("该半年度的问卷尚未发放。", "This half year's survey is not sent yet."),
     "survey_open": ("登记问卷发放", "Record the questionnaires sent"),
     "survey_open_hint": (
