@@ -140,6 +140,8 @@ def test_kpi14_cb06_who_reads_signs_draws_and_checks_follows_callbacks_access_ta
         "callback_policies",
         "callback_kpis",
         "spot_checks",
+        "resident_visits",
+        "surveys",
     ]
     assert KPI_READERS == CALLBACK_READERS
 

@@ -233,7 +233,7 @@ def test_who_opens_each_screen_follows_callbacks_access_table() -> None:
     for role in Role:
         keys = [s.key for s in callback_screens_for(role)]
         shown = ["callbacks", "rectifications", "callback_policies"]
-        assert keys[:3] == (shown if role in CALLBACK_READERS else []), role
+        assert [k for k in keys if k in shown] == (shown if role in CALLBACK_READERS else []), role
     assert [s.path for s in CALLBACK_SCREENS][:3] == [
         "/callbacks",
         "/rectifications",

@@ -43,6 +43,7 @@ from console.entrypoints.web import (
     rectifications,
     redirect,
     render,
+    resident_visits,
     sign_in,
     site_creditors,
     site_organisation,
@@ -50,6 +51,8 @@ from console.entrypoints.web import (
     spot_checks,
     staff,
     statements,
+    steward_days,
+    surveys,
     technician_rosters,
     technicians,
     work_orders,
@@ -112,6 +115,9 @@ def create_app(settings: ConsoleSettings | None = None) -> FastAPI:
     app.include_router(callback_policies.router)
     app.include_router(callback_kpis.router)
     app.include_router(spot_checks.router)
+    app.include_router(resident_visits.router)
+    app.include_router(steward_days.router)
+    app.include_router(surveys.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/assets/htmx.min.js", include_in_schema=False)

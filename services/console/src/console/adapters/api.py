@@ -1077,3 +1077,89 @@ class HotlineApi:
             f"{self._month_path('spot-checks', site_id, month)}/checks", body, key
         )
         return found
+
+    # -- callback: stewards' visits and days (入户走访, 巡查, 工作日志; SRV-01, SRV-06, SRV-07) ---
+    async def record_visit(self, body: dict[str, Any], key: str) -> dict[str, Any]:
+        """A steward's visit to a household (site_id, building, room, visited_on, opinion in the
+        residents' words); callback answers the visit, 422 for a day ahead of the site's."""
+        found: dict[str, Any] = await self._callback_change("/resident-visits", body, key)
+        return found
+
+    async def visits_summary(self, site_id: str, month: str) -> dict[str, Any]:
+        """The site's month of visits for its director: households visited against 5%, the
+        residents' opinions, each steward's patrols, diaries and visits."""
+        return await self._call(
+            "callback", "GET", self._month_path("resident-visits", site_id, month)
+        )
+
+    @staticmethod
+    def _steward_day_path(site_id: str, day: str) -> str:
+        return f"/steward-days/{quote(site_id, safe='')}/{quote(day, safe='')}"
+
+    async def record_patrol(
+        self, site_id: str, day: str, body: dict[str, Any], key: str
+    ) -> tuple[dict[str, Any], bool]:
+        """One of the signed-in steward's patrols of ``day`` (at, notes); their day as callback
+        keeps it and whether the patrol is new (201; 200: recorded already)."""
+        response = await self._send(
+            "callback",
+            "POST",
+            f"{self._steward_day_path(site_id, day)}/patrols",
+            json=body,
+            headers={"Idempotency-Key": key},
+        )
+        found: dict[str, Any] = response.json()
+        return found, response.status_code == 201
+
+    async def write_diary(
+        self, site_id: str, day: str, body: dict[str, Any], key: str
+    ) -> dict[str, Any]:
+        """The signed-in steward's work diary of ``day`` (text); their day as callback keeps
+        it."""
+        return await self._call(
+            "callback",
+            "PUT",
+            f"{self._steward_day_path(site_id, day)}/diary",
+            json=body,
+            headers={"Idempotency-Key": key},
+        )
+
+    # -- callback: the half-yearly satisfaction survey (满意度调查, SRV-02 to SRV-05, SRV-10) -------
+    async def survey(self, site_id: str, period: str) -> dict[str, Any]:
+        """The site's survey of a half year (``2026-H2``) with its returns and results table;
+        404 while it is not opened."""
+        return await self._call("callback", "GET", self._month_path("surveys", site_id, period))
+
+    async def open_survey(
+        self, site_id: str, period: str, body: dict[str, Any], key: str
+    ) -> dict[str, Any]:
+        """The half year's questionnaires went out (sent_on) to every occupied unit; 409 when
+        opened already differently or no occupied unit is known."""
+        return await self._call(
+            "callback",
+            "PUT",
+            self._month_path("surveys", site_id, period),
+            json=body,
+            headers={"Idempotency-Key": key},
+        )
+
+    async def record_survey_return(
+        self, site_id: str, period: str, body: dict[str, Any], key: str
+    ) -> tuple[dict[str, Any], bool]:
+        """A unit's returned questionnaire (building, room, satisfied, scores, comment); the
+        survey and whether the return is new (201; 200: recorded already). 409 once closed."""
+        response = await self._send(
+            "callback",
+            "POST",
+            f"{self._month_path('surveys', site_id, period)}/returns",
+            json=body,
+            headers={"Idempotency-Key": key},
+        )
+        found: dict[str, Any] = response.json()
+        return found, response.status_code == 201
+
+    async def open_survey_results(self, site_id: str, period: str, format_: str) -> httpx.Response:
+        """The survey's results table as a CSV or XLSX file (with a chart), unread; the caller
+        closes it."""
+        path = f"{self._month_path('surveys', site_id, period)}?format={format_}"
+        return await self._open("callback", path, 120)

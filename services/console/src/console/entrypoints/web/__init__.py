@@ -171,18 +171,40 @@ SPOT_CHECKERS = frozenset({Role.SUPERVISOR, Role.SITE_MANAGER, Role.ADMIN})
 """Who draws the callbacks to check and records the checks (抽查, CB-06: the service-centre
 head or the site's manager; draw_spot_checks, record_spot_check)."""
 
+STEWARDS = frozenset({Role.STEWARD, Role.ADMIN})
+"""Who visits residents, patrols the buildings twice a day and writes the day's work diary (管家,
+SRV-06, SRV-07): callback's STEWARDS (record_visit, record_patrol, write_diary). Callback keeps a
+steward's day under the steward's name and answers it only to the steward writing it."""
+VISIT_READERS = STEWARDS | {Role.SITE_MANAGER, Role.DIRECTOR, Role.QUALITY_HEAD}
+"""Who reads a site's month of visits: the households visited against 5% (SRV-01), the residents'
+opinions and each steward's patrols and diaries; the stewards, the site's manager and oversight
+(callback's get_visits_summary)."""
+SURVEY_OPENERS = frozenset({Role.SITE_MANAGER, Role.ADMINISTRATOR, Role.ADMIN})
+"""Who records that a half year's questionnaires went out (满意度调查, SRV-02): the site's manager
+and its administrator (callback's open_survey)."""
+SURVEY_RECORDERS = STEWARDS | {Role.ADMINISTRATOR}
+"""Who records a unit's returned questionnaire (SRV-03): the stewards who collect them and the
+site's administrator (callback's record_survey_return)."""
+SURVEY_READERS = SURVEY_RECORDERS | {Role.SITE_MANAGER, Role.DIRECTOR, Role.QUALITY_HEAD}
+"""Who reads a survey, its returns and its results table and downloads it (SRV-04, SRV-05,
+SRV-10): its recorders, the site's manager and oversight (callback's get_survey)."""
+
 CALLBACK_SCREENS = (
     Screen("callbacks", "/callbacks", CALLBACK_READERS),
     Screen("rectifications", "/rectifications", RECTIFICATION_READERS),
     Screen("callback_policies", "/callback-policies", CALLBACK_POLICY_READERS),
     Screen("callback_kpis", "/callback-kpis", KPI_READERS),
     Screen("spot_checks", "/spot-checks", SPOT_CHECK_READERS),
+    Screen("resident_visits", "/resident-visits", VISIT_READERS),
+    Screen("surveys", "/surveys", SURVEY_READERS),
 )
 """Callback's screens: the callback agents' queue (回访队列) with the queue at a glance and, from
 it, each call's screen; the rectifications (整改) the calls found wanting; a site's callback policy
 (回访规定) with its months' samples; the month's KPIs against their targets with their sign-offs
-(回访考核指标) and the spot checks (回访抽查). A navigation group of its own after the desk's
-work, as each service's screens are."""
+(回访考核指标) and the spot checks (回访抽查); the stewards' visits to residents (入户走访) with,
+for a steward, their day's patrols and diary (巡查, 工作日志), and the half-yearly satisfaction
+survey (满意度调查). A navigation group of its own after the desk's work, as each service's
+screens are."""
 
 
 TECHNICIANS = frozenset({Role.TECHNICIAN})

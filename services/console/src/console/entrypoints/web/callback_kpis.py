@@ -98,6 +98,19 @@ def bar_length(value: float | None) -> float:
     return round(min(max(value, 0.0), 1.0) * 100, 2)
 
 
+def shown_share(value: float | None, target: float, meets: bool | None) -> dict[str, Any]:
+    """A share against its target as the page says them and draws its bar: the value and the
+    target as percentages, where the bar ends and where the target's mark is, and its state
+    (met, missed, or none with nothing to divide)."""
+    return {
+        "value_text": share_text(value),
+        "target_text": share_text(target),
+        "fill": bar_length(value),
+        "mark": bar_length(target),
+        "state": "none" if meets is None else ("met" if meets else "missed"),
+    }
+
+
 def shown_kpi(request: Request, kpi: dict[str, Any]) -> dict[str, Any]:
     """A KPI with its label, its value and target as the page says them and its bar: a count
     (no target) as a number, a share against its target."""
@@ -107,11 +120,7 @@ def shown_kpi(request: Request, kpi: dict[str, Any]) -> dict[str, Any]:
     if target is None:
         kpi["value_text"] = "—" if value is None else f"{value:g}"
         return kpi
-    kpi["value_text"] = share_text(value)
-    kpi["target_text"] = share_text(target)
-    kpi["fill"] = bar_length(value)
-    kpi["mark"] = bar_length(target)
-    kpi["state"] = "none" if kpi.get("meets") is None else ("met" if kpi["meets"] else "missed")
+    kpi.update(shown_share(value, target, kpi.get("meets")))
     return kpi
 
 
