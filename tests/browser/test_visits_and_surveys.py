@@ -156,6 +156,13 @@ async def test_srv01_srv06_srv07_a_stewards_visit_patrols_and_diary_read_by_the_
     await expect(mine.get_by_test_id("days-with-both-patrols")).to_have_text("1")
     await expect(mine.get_by_test_id("diary-days")).to_have_text("1")
     await expect(mine.get_by_test_id("steward-visits")).to_have_text("1")
+    # the next day and back: the day as callback keeps it, read afresh
+    await page.get_by_test_id("next-day").click()
+    await expect(page.get_by_test_id("recorded-day")).to_have_count(0)
+    await page.get_by_test_id("previous-day").click()
+    day = page.get_by_test_id("recorded-day")
+    await expect(day.get_by_test_id("patrol-count")).to_have_attribute("data-patrols", "2")
+    await expect(day.get_by_test_id("recorded-diary")).to_have_text(diary)
     await screenshot(page, "steward-day")
     await page.set_viewport_size(PHONE)
     await fits_the_phone(page)

@@ -908,6 +908,11 @@ MATRIX: dict[tuple[str, str], Row] = {
         "/steward-days/{site}/{site_day}/diary",
         lambda r: {"text": "矩阵测试：巡查两遍"},
     ),
+    ("callback", "get_steward_days"): _row(
+        {R.STEWARD, R.DIRECTOR, R.QUALITY_HEAD, R.SITE_MANAGER, R.ADMIN},
+        "site",
+        "/steward-days/{site}/{site_day}",
+    ),
     ("callback", "get_visits_summary"): _row(
         {R.STEWARD, R.DIRECTOR, R.QUALITY_HEAD, R.SITE_MANAGER, R.ADMIN},
         "site",

@@ -43,6 +43,7 @@ from callback.entrypoints.http.visits import (
     OpinionOut,
     PatrolIn,
     ReturnIn,
+    StewardDaysOut,
     StewardMonthOut,
     SurveyIn,
     VisitIn,
@@ -391,7 +392,7 @@ def test_srv06_a_visit_refused_is_shown_beside_the_form_as_typed_then_recorded()
 # -- the steward's day (SRV-07) ----------------------------------------------------------------
 def test_srv07_the_day_shows_the_forms_and_the_stewards_month() -> None:
     with signed_in_against(Role.STEWARD, {("GET", SUMMARY_PATH): a_summary()}) as (client, calls):
-        page = client.get(DAY_PATH).text
+        page = client.get(DAY_PATH).text  # callback answers 404 here: nothing recorded
         bad = client.get("/steward-days/dmg/2099-02-30")
         today = client.get("/steward-days")
     assert _forms(page) == {"patrol", "diary"}
@@ -401,10 +402,27 @@ def test_srv07_the_day_shows_the_forms_and_the_stewards_month() -> None:
     assert (
         'data-testid="days-with-both-patrols">1<' in mine and 'data-testid="diary-days">1<' in mine
     )
-    assert 'data-testid="recorded-day"' not in page  # callback answers a day only when written
+    assert 'data-testid="recorded-day"' not in page  # nothing written on the day yet
     assert bad.status_code == 422
     assert today.headers["location"] == f"/steward-days/dmg/{datetime.now(SHANGHAI):%Y-%m-%d}"
     assert [c.url.path for c in calls if "resident-visits" in c.url.path] == [SUMMARY_PATH]
+
+
+def test_srv07_the_day_shows_the_stewards_own_patrols_and_diary_as_callback_keeps_them() -> None:
+    mine = a_day(patrols=2)
+    theirs = StewardDay("dmg", "another-steward", mine.day)
+    theirs.write_diary("别人的日志")
+    days = StewardDaysOut(site_id="dmg", day=mine.day, stewards=[day_out(theirs), day_out(mine)])
+    routes: Routes = {
+        ("GET", SUMMARY_PATH): a_summary(),
+        ("GET", DAY_PATH): days.model_dump(mode="json"),
+    }
+    with signed_in_against(Role.STEWARD, routes) as (client, _):
+        page = client.get(DAY_PATH).text
+    day = _part(page, "recorded-day")
+    assert 'data-testid="patrol-count" data-patrols="2"' in day and "2 / 2" in day
+    assert 'data-testid="recorded-diary">上午巡查3、5栋; 下午走访两户<' in day
+    assert "别人的日志" not in page
 
 
 def test_srv07_a_patrol_is_sent_at_its_time_in_the_sites_time_and_the_day_shown() -> None:

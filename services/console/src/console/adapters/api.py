@@ -1096,6 +1096,10 @@ class HotlineApi:
     def _steward_day_path(site_id: str, day: str) -> str:
         return f"/steward-days/{quote(site_id, safe='')}/{quote(day, safe='')}"
 
+    async def steward_days(self, site_id: str, day: str) -> dict[str, Any]:
+        """The stewards' patrols and diaries of the site's ``day``, each steward's by name."""
+        return await self._call("callback", "GET", self._steward_day_path(site_id, day))
+
     async def record_patrol(
         self, site_id: str, day: str, body: dict[str, Any], key: str
     ) -> tuple[dict[str, Any], bool]:

@@ -104,6 +104,10 @@ class MongoStewardDays(AggregateRepository[StewardDay]):
     async def of_month(self, site_id: str, month: str) -> list[StewardDay]:
         return await self.find({"site_id": site_id, "month": month}, sort=[("day", 1)])
 
+    async def of_day(self, site_id: str, day: date) -> list[StewardDay]:
+        """Every steward's record of the site's ``day``, by name."""
+        return await self.find({"site_id": site_id, "day": day.isoformat()}, sort=[("steward", 1)])
+
 
 class MongoSurveys(AggregateRepository[Survey]):
     collection_name = SURVEYS

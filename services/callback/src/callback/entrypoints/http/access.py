@@ -33,6 +33,7 @@ ACCESS: Access = {
     "record_visit": allow(STEWARDS),
     "record_patrol": allow(STEWARDS),
     "write_diary": allow(STEWARDS),
+    "get_steward_days": allow(STEWARDS, OVERSIGHT, Role.SITE_MANAGER),
     "get_visits_summary": allow(STEWARDS, OVERSIGHT, Role.SITE_MANAGER),
     "open_survey": allow(Role.SITE_MANAGER, Role.ADMINISTRATOR, Role.ADMIN),
     "get_survey": allow(STEWARDS, Role.ADMINISTRATOR, OVERSIGHT, Role.SITE_MANAGER),

@@ -166,6 +166,29 @@ async def record_patrol(
     return day_out(recorded)
 
 
+class StewardDaysOut(BaseModel):
+    site_id: str
+    day: date
+    stewards: list[StewardDayOut] = Field(
+        description="Each steward's patrols and diary of the day, by name"
+    )
+
+
+@router.get(
+    "/steward-days/{site_id}/{day}",
+    summary="The stewards' patrols and work diaries of a site's day (SRV-07)",
+)
+async def get_steward_days(
+    site_id: SiteInPath,
+    day: Annotated[date, Path(description="The site's day (YYYY-MM-DD)")],
+    reader: Reader,
+    principal: CurrentPrincipal,
+) -> StewardDaysOut:
+    principal.require_site(site_id)
+    days = await reader.steward_days.of_day(site_id, day)
+    return StewardDaysOut(site_id=site_id, day=day, stewards=[day_out(d) for d in days])
+
+
 class DiaryIn(BaseModel):
     model_config = ConfigDict(
         extra="forbid",

@@ -4,13 +4,12 @@ afternoon) and the day's work diary (工作日志), over callback's API.
 ``/steward-days`` opens the signed-in steward's today at their first site; a day's page
 ``/steward-days/{site_id}/{day}`` has the day before and after a click away. A patrol is recorded
 at its time on the day in the site's time, with what was found; the diary is written, or
-corrected, in full. Callback keeps the day under the steward's name and answers it whenever a
-patrol or the diary is written, so the page shows the day's patrols and diary as callback answered
-the last write (callback has no read of a day; a reload sends the same write again under its
-Idempotency-Key, which callback answers as before); the steward's month (days with both patrols,
-days with a diary, visits) is always shown from the site's month summary, as the director reads
-it. Callback's refusals (a time ahead of now or not on the day, a diary ahead of the day) are
-shown beside the form, as typed.
+corrected, in full. The page shows the steward's patrols and diary of the day as callback keeps
+them (after a write, as callback answered it; a reload sends the same write again under its
+Idempotency-Key, which callback answers as before), and the steward's month (days with both
+patrols, days with a diary, visits) from the site's month summary, as the director reads it.
+Callback's refusals (a time ahead of now or not on the day, a diary ahead of the day) are shown
+beside the form, as typed.
 """
 
 from __future__ import annotations
@@ -75,6 +74,19 @@ async def _my_month(
     return (mine[0] if mine else None), None
 
 
+async def _my_day(
+    current: Session, site_id: str, day: str
+) -> tuple[dict[str, Any] | None, ApiProblem | None]:
+    """The signed-in steward's patrols and diary of the day as callback keeps them (none before
+    their first write of the day)."""
+    try:
+        days = await current.api.steward_days(site_id, day)
+    except ApiProblem as refused:
+        return None, None if refused.status == 404 else signed_in(refused)
+    mine = [d for d in days.get("stewards") or [] if d.get("steward") == current.principal.who]
+    return (mine[0] if mine else None), None
+
+
 async def _day_page(
     request: Request,
     current: Session,
@@ -94,6 +106,9 @@ async def _day_page(
         )
     zone = await site_zone(request, current, site_id)
     month, load_problem = await _my_month(current, site_id, day[:7])
+    if recorded is None:
+        recorded, day_problem = await _my_day(current, site_id, day)
+        load_problem = load_problem or day_problem
     previous_day, next_day = days_around(day)
     if recorded is not None:
         shown_day(recorded, zone)
