@@ -108,6 +108,10 @@ async def record_visit(body: VisitIn, principal: CurrentPrincipal, bus: Bus) -> 
     )
 
 
+SiteDay = Annotated[IsoDate, Path(description="The site's day (YYYY-MM-DD)")]
+"""A site's day in a path: ``YYYY-MM-DD`` and nothing else (not ``0``)."""
+
+
 class PatrolIn(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
@@ -151,7 +155,7 @@ def day_out(d: StewardDay) -> StewardDayOut:
 )
 async def record_patrol(
     site_id: SiteInPath,
-    day: Annotated[date, Path(description="The site's day (YYYY-MM-DD)")],
+    day: SiteDay,
     body: PatrolIn,
     response: Response,
     principal: CurrentPrincipal,
@@ -180,7 +184,7 @@ class StewardDaysOut(BaseModel):
 )
 async def get_steward_days(
     site_id: SiteInPath,
-    day: Annotated[date, Path(description="The site's day (YYYY-MM-DD)")],
+    day: SiteDay,
     reader: Reader,
     principal: CurrentPrincipal,
 ) -> StewardDaysOut:
@@ -204,7 +208,7 @@ class DiaryIn(BaseModel):
 )
 async def write_diary(
     site_id: SiteInPath,
-    day: Annotated[date, Path(description="The site's day (YYYY-MM-DD)")],
+    day: SiteDay,
     body: DiaryIn,
     principal: CurrentPrincipal,
     bus: Bus,
