@@ -13,10 +13,12 @@ from contracts import Event
 
 
 def to_integration(callback: Callback, event: Any, context: EventContext) -> list[Event[Any]]:
-    """v1 as before, and v2 of the scheduled and overdue events beside it until every consumer
-    reads v2 (``contracts.callback.v2``; a complaint's callback has v2 only)."""
-    published = (
-        events_v1.to_integration(callback, event, context),
-        events_v2.to_integration(callback, event, context),
-    )
-    return [integration for integration in published if integration is not None]
+    """The outcome in v1; a scheduled or overdue call in v2 and, until every consumer reads v2
+    (``contracts.callback.v2``), in v1 beside it (a complaint's callback has v2 only)."""
+    made = events_v1.to_integration(callback, event, context)
+    if made is not None:
+        return [made]
+    newer = events_v2.to_integration(callback, event, context)
+    if newer is None:
+        return []
+    return [e for e in (events_v1.older(newer), newer) if e is not None]

@@ -1,11 +1,11 @@
-"""The callback service's domain events → the integration events it publishes."""
+"""The callback service's domain events → version 1 of the integration events it publishes:
+``CallbackMade``, and v1 of the scheduled and overdue events made from their v2 (``older``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from contracts.callback import v1
-from contracts.envelope import PaymentMethod, Resident
+from contracts.callback import v1, v2
 from hotline_libs.ids import event_id
 from hotline_libs.unit_of_work import EventContext
 
@@ -17,7 +17,7 @@ PRODUCER = "callback"
 
 
 def to_integration(callback: Callback, event: Any, context: EventContext) -> Event[Any] | None:
-    """The integration event ``event`` of ``callback`` is published as; the rest stays inside."""
+    """``CallbackMade`` for an outcome recorded; None for the rest (see ``older``)."""
     done = callback.completed
     if done is None or callback.reason is None or callback.due_on is None:
         return None
@@ -53,47 +53,29 @@ def to_integration(callback: Callback, event: Any, context: EventContext) -> Eve
             **common,
         )
         return made
-    if callback.work_order_id is None:
-        # v1 of the scheduled and overdue events follows a work order: a complaint's callback
-        # is announced in v2 only (events_v2)
+    return None  # scheduled and overdue: v2 (events_v2), and v1 of it (older)
+
+
+def older(newer: v2.CallbackScheduled | v2.CallbackOverdue) -> Event[Any] | None:
+    """v1 of a scheduled or overdue event published in v2, for the consumers still reading v1:
+    the same fact with an id of its own; none for a case v1 cannot carry (no work order)."""
+    p = newer.payload
+    if p.work_order_id is None:
         return None
-    if isinstance(event, events.CallbackScheduled):
-        r = done.resident
-        scheduled: v1.CallbackScheduled = v1.CallbackScheduled.build(
-            event_id=event_id(v1.CallbackScheduled, callback.callback_id),
-            occurred_at=event.scheduled_at,
-            payload=v1.CallbackScheduledPayload(
-                callback_id=callback.callback_id,
-                work_order_id=callback.work_order_id,
-                request_id=done.request_id,
-                request_no=done.request_no,
-                resident=Resident(
-                    name=r.name, phone=r.phone, email=r.email, building=r.building, room=r.room
-                ),
-                reason=reason,
-                payment_method=PaymentMethod(done.payment_method) if done.payment_method else None,
-                due_on=callback.due_on,
-                scheduled_at=event.scheduled_at,
-            ),
-            **common,
-        )
-        return scheduled
-    if isinstance(event, events.CallbackOverdue):
-        overdue: v1.CallbackOverdue = v1.CallbackOverdue.build(
-            event_id=event_id(v1.CallbackOverdue, callback.callback_id),
-            occurred_at=event.noticed_at,
-            payload=v1.CallbackOverduePayload(
-                callback_id=callback.callback_id,
-                work_order_id=callback.work_order_id,
-                request_id=done.request_id,
-                request_no=done.request_no,
-                reason=reason,
-                due_on=callback.due_on,
-                due_at=event.due_at,
-                noticed_at=event.noticed_at,
-                overdue_by_s=max(0, int(event.overdue_by.total_seconds())),
-            ),
-            **common,
-        )
-        return overdue
-    return None
+    kind: type[v1.CallbackScheduled] | type[v1.CallbackOverdue]
+    payload_kind: type[v1.CallbackScheduledPayload] | type[v1.CallbackOverduePayload]
+    if isinstance(newer, v2.CallbackScheduled):
+        kind, payload_kind = v1.CallbackScheduled, v1.CallbackScheduledPayload
+    else:
+        kind, payload_kind = v1.CallbackOverdue, v1.CallbackOverduePayload
+    older_event: Event[Any] = kind.build(
+        event_id=event_id(kind, p.callback_id),
+        occurred_at=newer.occurred_at,
+        payload=payload_kind(**p.model_dump(exclude={"rectification_id"})),
+        producer=newer.producer,
+        site_id=newer.site_id,
+        correlation_id=newer.correlation_id,
+        causation_id=newer.causation_id,
+        aggregate_version=newer.aggregate_version,
+    )
+    return older_event

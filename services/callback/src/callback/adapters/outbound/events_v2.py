@@ -12,12 +12,13 @@ from hotline_libs.unit_of_work import EventContext
 
 from callback.domain import events
 from callback.domain.callback import Callback
-from contracts import Event
 
 PRODUCER = "callback"
 
 
-def to_integration(callback: Callback, event: Any, context: EventContext) -> Event[Any] | None:
+def to_integration(
+    callback: Callback, event: Any, context: EventContext
+) -> v2.CallbackScheduled | v2.CallbackOverdue | None:
     """Version 2 of the event ``event`` of ``callback`` is published as, if it has one."""
     done = callback.completed
     if done is None or callback.reason is None or callback.due_on is None:
