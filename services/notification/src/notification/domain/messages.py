@@ -4,10 +4,9 @@ of a site's approved monthly report, one per member sent it."""
 
 from __future__ import annotations
 
-import enum
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol, assert_never
+from typing import Any, Protocol, assert_never
 from zoneinfo import ZoneInfo
 
 from notification.domain.occasions import (
@@ -21,6 +20,7 @@ from notification.domain.occasions import (
     MonthlyReport,
     MonthlyReportApproved,
     Occasion,
+    Recipient,
     ReplyKind,
     RequestAccepted,
     ResidentAnswered,
@@ -29,6 +29,15 @@ from notification.domain.occasions import (
     WorkOrderMonthReported,
 )
 from notification.domain.staff import StaffMember
+from notification.domain.template_texts import BUILT_IN
+from notification.domain.templates import SMS_QUOTE_MAX as SMS_QUOTE_MAX
+from notification.domain.templates import Channel as Channel  # its home is now templates
+from notification.domain.templates import (
+    Language,
+    TemplateText,
+    quoted,
+    render,
+)
 
 SIGNATURE = "【物业服务热线】"
 LOCAL = ZoneInfo("Asia/Shanghai")
@@ -50,9 +59,6 @@ BANK_REASONS = {
     "MS03": "银行未说明原因",
 }
 """The bank's ISO 20022 reason codes a payer can act on, in their words."""
-SMS_QUOTE_MAX = 300
-"""Characters of the hotline's own words (a reply, a closing note) an SMS quotes: a longer
-text is cut there, as a gateway refuses a very long SMS; the e-mail carries it whole."""
 EMERGENCY_NAMES = {
     "water_leak": "漏水",
     "power_failure": "停电",
@@ -78,11 +84,6 @@ STAFF_TEMPLATES = frozenset({EMERGENCY_ALERT, MONTHLY_REPORT})
 published for them: it says a resident was told)."""
 
 
-class Channel(enum.StrEnum):
-    SMS = "sms"
-    EMAIL = "email"
-
-
 @dataclass(frozen=True)
 class OutgoingMessage:
     channel: Channel
@@ -103,7 +104,7 @@ class Reachable(Protocol):
     def email(self) -> str | None: ...
 
 
-def _reach(
+def _reach_with(
     recipient: Reachable,
     template: str,
     subject: str,
@@ -114,7 +115,8 @@ def _reach(
 ) -> list[OutgoingMessage]:
     """An SMS to the recipient's phone, and the e-mail too when ``email_too`` and they gave an
     address; a recipient without a phone gets the e-mail instead. ``mail_body`` is the e-mail's
-    text when it says more than the SMS."""
+    text when it says more than the SMS. (The staff's alerts; residents' messages come from
+    their templates, ``_reach``.)"""
     messages = []
     if recipient.phone:
         messages.append(
@@ -127,6 +129,37 @@ def _reach(
     return messages
 
 
+def _reach(
+    recipient: Recipient, template: str, data: dict[str, Any], *, email_too: bool = True
+) -> list[OutgoingMessage]:
+    """The message type ``template`` to a resident, each channel's from its template (in
+    Chinese) with ``data`` and the resident's name and home: an SMS to their phone, and the
+    e-mail too when ``email_too`` and they gave an address; one without a phone gets the e-mail
+    instead."""
+    data = {"name": recipient.name, "building": recipient.building, "room": recipient.room, **data}
+    messages = []
+    if recipient.phone:
+        sms = text_of(template, Channel.SMS, data)
+        messages.append(
+            OutgoingMessage(
+                Channel.SMS, recipient.phone, template, sms.subject, f"{SIGNATURE}{sms.body}"
+            )
+        )
+    if recipient.email and (email_too or not recipient.phone):
+        mail = text_of(template, Channel.EMAIL, data)
+        messages.append(
+            email_to(recipient.name, recipient.email, template, mail.subject, mail.body)
+        )
+    return messages
+
+
+def text_of(
+    template: str, channel: Channel, data: Mapping[str, Any], language: Language = Language.ZH_CN
+) -> TemplateText:
+    """The message type's template for ``channel`` and ``language``, rendered with ``data``."""
+    return render(BUILT_IN[template][language][channel], data)
+
+
 def email_to(name: str, address: str, template: str, subject: str, body: str) -> OutgoingMessage:
     """The e-mail to ``name``: greeted by name and signed by the hotline."""
     return OutgoingMessage(
@@ -134,95 +167,68 @@ def email_to(name: str, address: str, template: str, subject: str, body: str) ->
     )
 
 
-def _quoted(text: str) -> str:
-    return text if len(text) <= SMS_QUOTE_MAX else f"{text[: SMS_QUOTE_MAX - 1]}…"
-
-
 def _request_accepted(o: RequestAccepted) -> list[OutgoingMessage]:
     """The SMS greets the resident itself; the e-mail's greeting is its own first line."""
-    r = o.recipient
-    when = (
-        f"，预约时间 {o.appointment_at.astimezone(LOCAL):%m月%d日 %H:%M}"
-        if o.appointment_at
-        else ""
-    )
-    said = (
-        f"您{r.building}栋{r.room}的服务请求已受理，"
-        f"单号 {o.request_no}{when}。我们将尽快安排服务人员。"
-    )
-    return _reach(
-        r,
-        "request_accepted",
-        f"您的服务单已受理：{o.request_no}",
-        f"{r.name}您好，{said}",
-        mail_body=said,
-    )
+    data = {"request_no": o.request_no, "appointment_at": o.appointment_at}
+    return _reach(o.recipient, "request_accepted", data)
 
 
 def _technician_assigned(o: TechnicianAssigned) -> list[OutgoingMessage]:
-    return _reach(
-        o.recipient,
-        "work_order_dispatched",
-        f"服务人员已接单：{o.request_no}",
-        f"您的服务单 {o.request_no} 已派工，服务人员 {o.technician_name}"
-        f"（电话 {o.technician_phone}）将与您联系。",
-        email_too=False,
-    )
+    data = {
+        "request_no": o.request_no,
+        "technician_name": o.technician_name,
+        "technician_phone": o.technician_phone,
+    }
+    return _reach(o.recipient, "work_order_dispatched", data, email_too=False)
 
 
 def _charge_raised(o: ChargeRaised) -> list[OutgoingMessage]:
-    lines = "；".join(
-        f"{line.item_name} {line.quantity}{line.unit} ¥{line.amount:.2f}" for line in o.lines
-    )
-    method = PAYMENT_NAMES.get(o.payment_method, o.payment_method)
-    return _reach(
-        o.recipient,
-        "charge_raised",
-        f"服务费用通知：{o.charge_no}",
-        f"您的服务单 {o.request_no} 已完成，费用 ¥{o.total:.2f}（{lines}），"
-        f"付款方式：{method}，收费单号 {o.charge_no}。",
-    )
+    data = {
+        "request_no": o.request_no,
+        "charge_no": o.charge_no,
+        "lines": [
+            {"item_name": x.item_name, "quantity": x.quantity, "unit": x.unit, "amount": x.amount}
+            for x in o.lines
+        ],
+        "total": o.total,
+        "payment_method": o.payment_method,
+        "payment_method_name": PAYMENT_NAMES.get(o.payment_method, o.payment_method),
+    }
+    return _reach(o.recipient, "charge_raised", data)
 
 
 def _collection_rejected(o: CollectionRejected) -> list[OutgoingMessage]:
     """A reminder the charge is owed (FEE-04, FEE-14): why the bank did not collect it and how
     to pay instead."""
-    why = BANK_REASONS.get(o.reason_code) or o.reason or o.reason_code
-    return _reach(
-        o.recipient,
-        "collection_rejected",
-        f"银行托收未成功：{o.charge_no}",
-        f"您的收费单 {o.charge_no}（¥{o.amount:.2f}）本期银行托收未成功（{why}）。"
-        "请到服务中心以现金缴纳，或确认账户后等待下次托收。",
-    )
+    data = {
+        "charge_no": o.charge_no,
+        "amount": o.amount,
+        "reason_code": o.reason_code,
+        "reason": BANK_REASONS.get(o.reason_code) or o.reason or o.reason_code,
+    }
+    return _reach(o.recipient, "collection_rejected", data)
 
 
 FINAL_REMINDER = 3
-"""After the third reminder the site may act (FEE-04)."""
+"""After the third reminder the site may act (FEE-04); the templates say so from the third."""
 
 
 def _fee_reminder(o: FeeReminder) -> list[OutgoingMessage]:
     """The payer reminded of an overdue fee with its late fee to date (FEE-03, FEE-14); with
     the third, the owner too, who answers for it (FEE-05)."""
-    owed = (
-        f"{o.month} 物业管理费 {o.bill_no}（¥{o.amount:.2f}）缴费期已于 {o.due_on.month}月{o.due_on.day}日截止，"
-        f"按每日万分之五计滞纳金 ¥{o.late_fee:.2f}，今日应缴 ¥{o.owed:.2f}。"
-    )
-    how = "请到服务中心缴纳，或转账后告知服务中心。"
-    if o.reminder_no >= FINAL_REMINDER:
-        how += "这是第三次催缴，仍未缴纳的，管理处将依规采取必要措施。"
-    else:
-        how += f"（第{o.reminder_no}次催缴）"
-    subject = f"物业管理费催缴通知：{o.bill_no}"
-    messages = _reach(o.recipient, "fee_reminder", subject, f"您的{owed}{how}")
+    data = {
+        "month": o.month,
+        "bill_no": o.bill_no,
+        "amount": o.amount,
+        "due_on": o.due_on,
+        "late_fee": o.late_fee,
+        "owed": o.owed,
+        "reminder_no": o.reminder_no,
+    }
+    messages = _reach(o.recipient, "fee_reminder", data)
     if o.owner is not None:
         unit = f"{o.owner.building}-{o.owner.room}"
-        messages += _reach(
-            o.owner,
-            "fee_reminder_owner",
-            subject,
-            f"您名下房屋 {unit} 的{owed}使用人至今未缴，欠费最终由业主承担。{how}",
-        )
+        messages += _reach(o.owner, "fee_reminder_owner", {**data, "unit": unit})
     return messages
 
 
@@ -230,36 +236,22 @@ def _resident_answered(o: ResidentAnswered, site_name: str | None) -> list[Outgo
     """The written copy of word of progress or of a complaint's answer (CMP-16, KB-16)."""
     if not o.in_writing:
         return []
-    what = "投诉" if o.board == COMPLAINT else "服务单"
-    where = f"在{site_name}" if site_name else ""
-    if o.reply_kind is ReplyKind.PROGRESS:
-        template, subject, lead = "progress_reported", f"{what}处理进展", "处理进展"
-    else:
-        template, subject, lead = "reply_given", f"{what}答复", "答复如下"
-    said = f"您{where}的{what} {o.request_no} {lead}："
-    return _reach(
-        o.recipient,
-        template,
-        f"{subject}：{o.request_no}",
-        f"{said}{_quoted(o.text)}",
-        mail_body=f"{said}{o.text}",
-    )
+    template = "progress_reported" if o.reply_kind is ReplyKind.PROGRESS else "reply_given"
+    data = {
+        "request_no": o.request_no,
+        "complaint": o.board == COMPLAINT,
+        "site_name": site_name,
+        "text": o.text,
+    }
+    return _reach(o.recipient, template, data)
 
 
 def _incident_over(o: IncidentOver, site_name: str | None) -> list[OutgoingMessage]:
     """One message to each caller: an SMS, or the e-mail of a caller without a phone."""
-    incident = f"{site_name or ''}“{o.title}”"
-    said = f"您来电反映的{incident}已处理完毕。"
+    data = {"site_name": site_name, "title": o.title, "closing_note": o.closing_note}
     messages = []
     for caller in o.callers:
-        messages += _reach(
-            caller,
-            "incident_closed",
-            f"{incident}已处理完毕",
-            f"{said}{_quoted(o.closing_note)}",
-            mail_body=f"{said}{o.closing_note}",
-            email_too=False,
-        )
+        messages += _reach(caller, "incident_closed", data, email_too=False)
     return messages
 
 
@@ -321,11 +313,11 @@ def emergency_alerts(
         after += f" 已转{emergency.redirected_to}"
     messages: list[OutgoingMessage] = []
     for member in staff:
-        messages += _reach(
+        messages += _reach_with(
             member,
             EMERGENCY_ALERT,
             f"紧急报修：{kind} {emergency.request_no}",
-            f"{said}{_quoted(emergency.description)}{after}",
+            f"{said}{quoted(emergency.description)}{after}",
             mail_body=f"{said}{emergency.description}{after}",
         )
     return _once(messages)
