@@ -40,15 +40,13 @@ from callback.domain.visits import (
 from callback.entrypoints.http.access import ACCESS
 from callback.entrypoints.http.visits import (
     DiaryIn,
-    OpinionOut,
     PatrolIn,
     ReturnIn,
     StewardDaysOut,
-    StewardMonthOut,
     SurveyIn,
     VisitIn,
-    VisitsSummaryOut,
     day_out,
+    summary_out,
     survey_out,
 )
 from console.bootstrap import create_app
@@ -120,29 +118,7 @@ def a_summary(
             a_visit("801", "车位不够", steward="王管家", day=5),
         ]
     summary = summarise(visits, [a_day()] if days is None else days, households)
-    out = VisitsSummaryOut(
-        site_id="dmg",
-        month=MONTH,
-        households=summary.households,
-        visited_households=summary.visited_households,
-        visits=summary.visits,
-        share=summary.share,
-        meets=summary.meets,
-        opinions=[
-            OpinionOut(visited_on=on, unit=unit, steward=who, opinion=said)
-            for on, unit, who, said in summary.opinions
-        ],
-        stewards=[
-            StewardMonthOut(
-                steward=s.steward,
-                days_recorded=s.days_recorded,
-                days_with_both_patrols=s.days_with_both_patrols,
-                diary_days=s.diary_days,
-                visits=s.visits,
-            )
-            for s in summary.stewards
-        ],
-    )
+    out = summary_out("dmg", MONTH, summary)
     found: dict[str, Any] = out.model_dump(mode="json")
     return found
 

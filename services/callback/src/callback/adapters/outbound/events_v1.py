@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from contracts.callback import v1, v2
@@ -16,19 +17,25 @@ from contracts import Event
 PRODUCER = "callback"
 
 
+def envelope(callback: Callback, request_id: uuid.UUID, context: EventContext) -> dict[str, Any]:
+    """The envelope of every event of ``callback``: its producer, site, the request's flow, the
+    cause and the callback's version as saved."""
+    return {
+        "producer": PRODUCER,
+        "site_id": callback.site_id,
+        "correlation_id": request_id,
+        "causation_id": context.causation_id,
+        "aggregate_version": context.aggregate_version,
+    }
+
+
 def to_integration(callback: Callback, event: Any, context: EventContext) -> Event[Any] | None:
     """``CallbackMade`` for an outcome recorded; None for the rest (see ``older``)."""
     done = callback.completed
     if done is None or callback.reason is None or callback.due_on is None:
         return None
     reason = v1.CallbackReason(callback.reason.value)
-    common: dict[str, Any] = {
-        "producer": PRODUCER,
-        "site_id": callback.site_id,
-        "correlation_id": done.request_id,
-        "causation_id": context.causation_id,
-        "aggregate_version": context.aggregate_version,
-    }
+    common = envelope(callback, done.request_id, context)
     if isinstance(event, events.CallbackMade):
         outcome = callback.outcome
         assert outcome is not None

@@ -10,10 +10,9 @@ from contracts.envelope import PaymentMethod, Resident
 from hotline_libs.ids import event_id
 from hotline_libs.unit_of_work import EventContext
 
+from callback.adapters.outbound.events_v1 import envelope
 from callback.domain import events
 from callback.domain.callback import Callback
-
-PRODUCER = "callback"
 
 
 def to_integration(
@@ -23,13 +22,7 @@ def to_integration(
     done = callback.completed
     if done is None or callback.reason is None or callback.due_on is None:
         return None
-    common: dict[str, Any] = {
-        "producer": PRODUCER,
-        "site_id": callback.site_id,
-        "correlation_id": done.request_id,
-        "causation_id": context.causation_id,
-        "aggregate_version": context.aggregate_version,
-    }
+    common = envelope(callback, done.request_id, context)
     case: dict[str, Any] = {
         "callback_id": callback.callback_id,
         "work_order_id": callback.work_order_id,

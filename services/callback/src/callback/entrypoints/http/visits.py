@@ -29,7 +29,14 @@ from callback.domain.survey import (
     SATISFIED_SHARE,
     Survey,
 )
-from callback.domain.visits import MAX_TEXT, PATROLS_A_DAY, VISITED_SHARE, StewardDay, summarise
+from callback.domain.visits import (
+    MAX_TEXT,
+    PATROLS_A_DAY,
+    VISITED_SHARE,
+    StewardDay,
+    VisitsSummary,
+    summarise,
+)
 from callback.entrypoints.http import Reader
 
 router = APIRouter(tags=["visits and surveys"])
@@ -246,19 +253,8 @@ class VisitsSummaryOut(BaseModel):
     stewards: list[StewardMonthOut]
 
 
-@router.get(
-    "/resident-visits/{site_id}/{month}",
-    summary="A site's month of visits, opinions, patrols and diaries, for its director",
-)
-async def get_visits_summary(
-    site_id: SiteInPath, month: Month, reader: Reader, principal: CurrentPrincipal
-) -> VisitsSummaryOut:
-    principal.require_site(site_id)
-    summary = summarise(
-        await reader.visits.of_month(site_id, month),
-        await reader.steward_days.of_month(site_id, month),
-        len(await reader.units.occupied(site_id)),
-    )
+def summary_out(site_id: str, month: str, summary: VisitsSummary) -> VisitsSummaryOut:
+    """The director's view of a site's month of visits, patrols and diaries."""
     return VisitsSummaryOut(
         site_id=site_id,
         month=month,
@@ -282,6 +278,22 @@ async def get_visits_summary(
             for s in summary.stewards
         ],
     )
+
+
+@router.get(
+    "/resident-visits/{site_id}/{month}",
+    summary="A site's month of visits, opinions, patrols and diaries, for its director",
+)
+async def get_visits_summary(
+    site_id: SiteInPath, month: Month, reader: Reader, principal: CurrentPrincipal
+) -> VisitsSummaryOut:
+    principal.require_site(site_id)
+    summary = summarise(
+        await reader.visits.of_month(site_id, month),
+        await reader.steward_days.of_month(site_id, month),
+        len(await reader.units.occupied(site_id)),
+    )
+    return summary_out(site_id, month, summary)
 
 
 # -- the survey --------------------------------------------------------------------------------
