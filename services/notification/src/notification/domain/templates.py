@@ -16,13 +16,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from hotline_libs.errors import RuleViolation
+from hotline_libs.ids import SITE_TIME_ZONE
 from jinja2 import StrictUndefined, Template, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
-LOCAL = ZoneInfo("Asia/Shanghai")
 SMS_QUOTE_MAX = 300
 """Characters of the hotline's own words (a reply, a closing note) an SMS quotes: a longer
 text is cut there, as a gateway refuses a very long SMS; the e-mail carries it whole."""
@@ -59,7 +58,7 @@ def yuan(amount: Decimal | int | float) -> str:
 
 def local(moment: datetime, pattern: str = "%Y-%m-%d %H:%M") -> str:
     """The moment in the sites' time, formatted with ``pattern`` (``strftime``)."""
-    return moment.astimezone(LOCAL).strftime(pattern)
+    return moment.astimezone(SITE_TIME_ZONE).strftime(pattern)
 
 
 def quoted(text: str, limit: int = SMS_QUOTE_MAX) -> str:
