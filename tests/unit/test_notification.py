@@ -76,9 +76,11 @@ from notification.domain.occasions import (
 )
 from notification.domain.occasions import ChargeRaised as Charged
 from notification.domain.occasions import ReplyKind as AnswerKind
+from notification.domain.preferences import ContactPreference, preference_id
+from notification.domain.sites import DEFAULT_QUIET_HOURS, SiteNotices
 from notification.domain.staff import StaffMember
 from notification.entrypoints.subscriptions import subscriptions
-from notification.service_layer.handlers import HANDLERS, SENDING_AT_ONCE
+from notification.service_layer.handlers import HANDLERS, SENDING_AT_ONCE, NoticeRules
 
 from contracts import Event
 from tests import builders
@@ -98,6 +100,8 @@ class FakeSiteNames:
 
     def __init__(self) -> None:
         self.names: dict[str, tuple[str, datetime]] = {}
+        self.zones: dict[str, str] = {}
+        self.quiet: dict[str, str] = {}
         self.lookups = 0
 
     async def name_of(self, site_id: str) -> str | None:
@@ -105,12 +109,29 @@ class FakeSiteNames:
         kept = self.names.get(site_id)
         return None if kept is None else kept[0]
 
-    async def keep(self, site_id: str, name: str, recorded_at: datetime) -> bool:
+    async def notices_of(self, site_id: str) -> SiteNotices:
+        self.lookups += 1
+        kept = self.names.get(site_id)
+        return SiteNotices(
+            site_id,
+            name=None if kept is None else kept[0],
+            time_zone=self.zones.get(site_id),
+            quiet_hours=self.quiet.get(site_id, DEFAULT_QUIET_HOURS),
+        )
+
+    async def keep(
+        self, site_id: str, name: str, recorded_at: datetime, time_zone: str | None = None
+    ) -> bool:
         kept = self.names.get(site_id)
         if kept is not None and kept[1] >= recorded_at:
             return False
         self.names[site_id] = (name, recorded_at)
+        if time_zone is not None:
+            self.zones[site_id] = time_zone
         return True
+
+    async def set_quiet_hours(self, site_id: str, quiet_hours: str) -> None:
+        self.quiet[site_id] = quiet_hours
 
 
 class FakeStaff:
@@ -166,6 +187,19 @@ class FakeHouseholds:
         return {r: self.members_kept[r] for r in resident_ids if r in self.members_kept}
 
 
+class FakePreferences(FakeRepository[ContactPreference]):
+    collection_name = "contact_preferences"
+
+    def identity(self, aggregate: ContactPreference) -> str:
+        return aggregate.preference_id
+
+    async def of_addresses(
+        self, addresses: Collection[tuple[Channel, str]]
+    ) -> dict[str, ContactPreference]:
+        found = [await self.get(preference_id(c, a)) for c, a in addresses]
+        return {p.preference_id: p for p in found if p is not None}
+
+
 class FakeNotificationUnitOfWork(FakeUnitOfWork):
     def __init__(
         self,
@@ -180,6 +214,7 @@ class FakeNotificationUnitOfWork(FakeUnitOfWork):
         self.site_names = site_names
         self.staff = staff
         self.households = households or FakeHouseholds()
+        self.preferences = FakePreferences(store, self, None)
 
 
 class FakeGateway:
@@ -215,7 +250,12 @@ class FakeMail(FakeGateway):
 class Notifier:
     """Notification's service layer on a memory store, with fake gateways."""
 
-    def __init__(self, sms: FakeSms | None = None, mail: FakeMail | None = None) -> None:
+    def __init__(
+        self,
+        sms: FakeSms | None = None,
+        mail: FakeMail | None = None,
+        rules: NoticeRules | None = None,
+    ) -> None:
         self.store = MemoryStore()
         self.clock = Clock(NOW)
         self.sms = sms or FakeSms()
@@ -228,7 +268,11 @@ class Notifier:
             uow=lambda: FakeNotificationUnitOfWork(
                 self.store, self.clock, self.site_names, self.staff, self.households
             ),
-            dependencies={"sms": self.sms, "mail": self.mail},
+            dependencies={
+                "sms": self.sms,
+                "mail": self.mail,
+                **({"rules": rules} if rules else {}),
+            },
         )
 
     async def tell(self, command: TellResident) -> Notification | None:

@@ -15,10 +15,13 @@ from notification.adapters.mongo.households import HOUSEHOLDS
 from notification.adapters.mongo.notifications import NOTIFICATIONS
 from notification.adapters.mongo.staff import STAFF
 from notification.adapters.mongo.unit_of_work import MongoNotificationUnitOfWork
-from notification.entrypoints.http import notifications
+from notification.domain.preferences import quiet_hours_from
+from notification.entrypoints.deadlines import notification_deadline
+from notification.entrypoints.http import notifications, preferences
 from notification.entrypoints.http.access import ACCESS
 from notification.entrypoints.subscriptions import subscriptions
-from notification.service_layer.handlers import HANDLERS
+from notification.service_layer.handlers import HANDLERS, NoticeRules
+from notification.service_layer.unsubscribe import unsubscribe_links
 from notification.settings import NotificationSettings
 
 NAME = "notification"
@@ -56,14 +59,19 @@ def bootstrap(
                 settings.smtp_sender,
                 settings.gateway_timeout_s,
             ),
+            "rules": NoticeRules(
+                quiet_hours=quiet_hours_from(settings.quiet_hours),
+                unsubscribe=unsubscribe_links(settings),
+            ),
         },
     )
     return service.wire(
         bus,
         access=ACCESS,
-        routers=[notifications.router],
+        routers=[notifications.router, preferences.router],
         subscriptions=subscriptions(bus),
         collections=[NOTIFICATIONS],
+        deadlines={NOTIFICATIONS: notification_deadline},
     )
 
 

@@ -13,7 +13,9 @@ from notification.domain.occasions import (
     Occasion,
     StatementPublished,
 )
+from notification.domain.preferences import OptedOutVia
 from notification.domain.staff import StaffMember
+from notification.domain.templates import Channel
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,8 @@ class KeepSiteName:
     name: str
     recorded_at: datetime
     causation_id: uuid.UUID | None = None
+    time_zone: str | None = None
+    """The site's IANA time zone (its quiet hours are in it); None keeps the one kept."""
 
 
 @dataclass(frozen=True)
@@ -84,3 +88,44 @@ class KeepMember:
 
     member: Member
     causation_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class SetQuietHours:
+    """Set the hours a site's residents get no routine SMS (``off``: none; ``default``: the
+    company's)."""
+
+    site_id: str
+    quiet_hours: str
+    set_by: str
+
+
+@dataclass(frozen=True)
+class SetOptOut:
+    """Record that a resident opted out of (or back into) messages on one address."""
+
+    channel: Channel
+    address: str
+    opted_out: bool
+    via: OptedOutVia
+    by: str | None
+
+
+@dataclass(frozen=True)
+class SetBlock:
+    """Block an address (nothing is sent to it) with a reason, or lift the block."""
+
+    channel: Channel
+    address: str
+    blocked: bool
+    reason: str | None
+    by: str
+
+
+@dataclass(frozen=True)
+class ReleaseHeld:
+    """The quiet hours a notification's messages waited for are over: send them."""
+
+    notification_id: uuid.UUID
+    deadline: str
+    due_at: datetime

@@ -4,8 +4,8 @@ of a site's approved monthly report, one per member sent it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any, Protocol, assert_never
 from zoneinfo import ZoneInfo
 
@@ -28,6 +28,8 @@ from notification.domain.occasions import (
     WorkFigures,
     WorkOrderMonthReported,
 )
+from notification.domain.policy import Delivery, MessagePolicy, policy_of
+from notification.domain.preferences import SEND, Screening, Verdict
 from notification.domain.staff import StaffMember
 from notification.domain.template_texts import BUILT_IN
 from notification.domain.templates import SMS_QUOTE_MAX as SMS_QUOTE_MAX
@@ -84,6 +86,10 @@ STAFF_TEMPLATES = frozenset({EMERGENCY_ALERT, MONTHLY_REPORT})
 published for them: it says a resident was told)."""
 
 
+Policies = Mapping[str, MessagePolicy] | None
+"""The company's policies by message type, where they replace the built-in ones."""
+
+
 @dataclass(frozen=True)
 class OutgoingMessage:
     channel: Channel
@@ -91,6 +97,9 @@ class OutgoingMessage:
     template: str
     subject: str
     body: str
+    alternatives: str | None = None
+    """Messages sharing this key are one person's channels in order, of which only the first
+    that may go is sent (``Delivery.FIRST_THAT_WORKS``); None: sent on its own."""
 
 
 class Reachable(Protocol):
@@ -130,26 +139,41 @@ def _reach_with(
 
 
 def _reach(
-    recipient: Recipient, template: str, data: dict[str, Any], *, email_too: bool = True
+    recipient: Recipient,
+    template: str,
+    data: dict[str, Any],
+    policies: Mapping[str, MessagePolicy] | None = None,
 ) -> list[OutgoingMessage]:
     """The message type ``template`` to a resident, each channel's from its template (in
-    Chinese) with ``data`` and the resident's name and home: an SMS to their phone, and the
-    e-mail too when ``email_too`` and they gave an address; one without a phone gets the e-mail
-    instead."""
+    Chinese) with ``data`` and the resident's name and home, on the channels its policy allows
+    that the resident has an address for, in the policy's order: all of them, or (first that
+    works) each as the alternative of the one before, so that the first the resident's
+    preferences let through is sent."""
     data = {"name": recipient.name, "building": recipient.building, "room": recipient.room, **data}
+    policy = policy_of(template, dict(policies) if policies else None)
+    alternatives = (
+        f"{recipient.phone or ''}|{recipient.email or ''}"
+        if policy.delivery is Delivery.FIRST_THAT_WORKS
+        else None
+    )
     messages = []
-    if recipient.phone:
-        sms = text_of(template, Channel.SMS, data)
-        messages.append(
-            OutgoingMessage(
-                Channel.SMS, recipient.phone, template, sms.subject, f"{SIGNATURE}{sms.body}"
+    for channel in policy.channels:
+        if channel is Channel.SMS and recipient.phone:
+            sms = text_of(template, Channel.SMS, data)
+            messages.append(
+                OutgoingMessage(
+                    Channel.SMS,
+                    recipient.phone,
+                    template,
+                    sms.subject,
+                    f"{SIGNATURE}{sms.body}",
+                    alternatives,
+                )
             )
-        )
-    if recipient.email and (email_too or not recipient.phone):
-        mail = text_of(template, Channel.EMAIL, data)
-        messages.append(
-            email_to(recipient.name, recipient.email, template, mail.subject, mail.body)
-        )
+        elif channel is Channel.EMAIL and recipient.email:
+            mail = text_of(template, Channel.EMAIL, data)
+            message = email_to(recipient.name, recipient.email, template, mail.subject, mail.body)
+            messages.append(replace(message, alternatives=alternatives))
     return messages
 
 
@@ -167,22 +191,22 @@ def email_to(name: str, address: str, template: str, subject: str, body: str) ->
     )
 
 
-def _request_accepted(o: RequestAccepted) -> list[OutgoingMessage]:
+def _request_accepted(o: RequestAccepted, policies: Policies) -> list[OutgoingMessage]:
     """The SMS greets the resident itself; the e-mail's greeting is its own first line."""
     data = {"request_no": o.request_no, "appointment_at": o.appointment_at}
-    return _reach(o.recipient, "request_accepted", data)
+    return _reach(o.recipient, "request_accepted", data, policies)
 
 
-def _technician_assigned(o: TechnicianAssigned) -> list[OutgoingMessage]:
+def _technician_assigned(o: TechnicianAssigned, policies: Policies) -> list[OutgoingMessage]:
     data = {
         "request_no": o.request_no,
         "technician_name": o.technician_name,
         "technician_phone": o.technician_phone,
     }
-    return _reach(o.recipient, "work_order_dispatched", data, email_too=False)
+    return _reach(o.recipient, "work_order_dispatched", data, policies)
 
 
-def _charge_raised(o: ChargeRaised) -> list[OutgoingMessage]:
+def _charge_raised(o: ChargeRaised, policies: Policies) -> list[OutgoingMessage]:
     data = {
         "request_no": o.request_no,
         "charge_no": o.charge_no,
@@ -194,10 +218,10 @@ def _charge_raised(o: ChargeRaised) -> list[OutgoingMessage]:
         "payment_method": o.payment_method,
         "payment_method_name": PAYMENT_NAMES.get(o.payment_method, o.payment_method),
     }
-    return _reach(o.recipient, "charge_raised", data)
+    return _reach(o.recipient, "charge_raised", data, policies)
 
 
-def _collection_rejected(o: CollectionRejected) -> list[OutgoingMessage]:
+def _collection_rejected(o: CollectionRejected, policies: Policies) -> list[OutgoingMessage]:
     """A reminder the charge is owed (FEE-04, FEE-14): why the bank did not collect it and how
     to pay instead."""
     data = {
@@ -206,14 +230,14 @@ def _collection_rejected(o: CollectionRejected) -> list[OutgoingMessage]:
         "reason_code": o.reason_code,
         "reason": BANK_REASONS.get(o.reason_code) or o.reason or o.reason_code,
     }
-    return _reach(o.recipient, "collection_rejected", data)
+    return _reach(o.recipient, "collection_rejected", data, policies)
 
 
 FINAL_REMINDER = 3
 """After the third reminder the site may act (FEE-04); the templates say so from the third."""
 
 
-def _fee_reminder(o: FeeReminder) -> list[OutgoingMessage]:
+def _fee_reminder(o: FeeReminder, policies: Policies) -> list[OutgoingMessage]:
     """The payer reminded of an overdue fee with its late fee to date (FEE-03, FEE-14); with
     the third, the owner too, who answers for it (FEE-05)."""
     data = {
@@ -225,14 +249,16 @@ def _fee_reminder(o: FeeReminder) -> list[OutgoingMessage]:
         "owed": o.owed,
         "reminder_no": o.reminder_no,
     }
-    messages = _reach(o.recipient, "fee_reminder", data)
+    messages = _reach(o.recipient, "fee_reminder", data, policies)
     if o.owner is not None:
         unit = f"{o.owner.building}-{o.owner.room}"
-        messages += _reach(o.owner, "fee_reminder_owner", {**data, "unit": unit})
+        messages += _reach(o.owner, "fee_reminder_owner", {**data, "unit": unit}, policies)
     return messages
 
 
-def _resident_answered(o: ResidentAnswered, site_name: str | None) -> list[OutgoingMessage]:
+def _resident_answered(
+    o: ResidentAnswered, site_name: str | None, policies: Policies
+) -> list[OutgoingMessage]:
     """The written copy of word of progress or of a complaint's answer (CMP-16, KB-16)."""
     if not o.in_writing:
         return []
@@ -243,15 +269,17 @@ def _resident_answered(o: ResidentAnswered, site_name: str | None) -> list[Outgo
         "site_name": site_name,
         "text": o.text,
     }
-    return _reach(o.recipient, template, data)
+    return _reach(o.recipient, template, data, policies)
 
 
-def _incident_over(o: IncidentOver, site_name: str | None) -> list[OutgoingMessage]:
+def _incident_over(
+    o: IncidentOver, site_name: str | None, policies: Policies
+) -> list[OutgoingMessage]:
     """One message to each caller: an SMS, or the e-mail of a caller without a phone."""
     data = {"site_name": site_name, "title": o.title, "closing_note": o.closing_note}
     messages = []
     for caller in o.callers:
-        messages += _reach(caller, "incident_closed", data, email_too=False)
+        messages += _reach(caller, "incident_closed", data, policies)
     return messages
 
 
@@ -262,28 +290,60 @@ def names_the_site(occasion: Occasion) -> bool:
     return isinstance(occasion, IncidentOver)
 
 
-def messages_for(occasion: Occasion, site_name: str | None = None) -> list[OutgoingMessage]:
-    """The messages an occasion sends: at most one per channel and recipient (a resident who
+def candidates_for(
+    occasion: Occasion, site_name: str | None = None, policies: Policies = None
+) -> list[OutgoingMessage]:
+    """The messages an occasion may send, before the recipients' preferences are asked
+    (``first_that_may_go``): at most one per channel and recipient (a resident who
     called twice about an incident is told once). ``site_name``: the name residents know
-    their site by, for the messages that name it; without it they leave it out."""
+    their site by, for the messages that name it; without it they leave it out. ``policies``:
+    the company's policies by message type, where they replace the built-in ones."""
     match occasion:
         case RequestAccepted():
-            messages = _request_accepted(occasion)
+            messages = _request_accepted(occasion, policies)
         case TechnicianAssigned():
-            messages = _technician_assigned(occasion)
+            messages = _technician_assigned(occasion, policies)
         case ChargeRaised():
-            messages = _charge_raised(occasion)
+            messages = _charge_raised(occasion, policies)
         case CollectionRejected():
-            messages = _collection_rejected(occasion)
+            messages = _collection_rejected(occasion, policies)
         case FeeReminder():
-            messages = _fee_reminder(occasion)
+            messages = _fee_reminder(occasion, policies)
         case ResidentAnswered():
-            messages = _resident_answered(occasion, site_name)
+            messages = _resident_answered(occasion, site_name, policies)
         case IncidentOver():
-            messages = _incident_over(occasion, site_name)
+            messages = _incident_over(occasion, site_name, policies)
         case _:
             assert_never(occasion)
     return _once(messages)
+
+
+def messages_for(
+    occasion: Occasion, site_name: str | None = None, policies: Policies = None
+) -> list[OutgoingMessage]:
+    """The messages an occasion sends to recipients who asked for nothing: each one's first
+    channel where the policy says first that works, all of them where it says all."""
+    candidates = candidates_for(occasion, site_name, policies)
+    return [m for m, _ in first_that_may_go(candidates, lambda _: SEND)]
+
+
+def first_that_may_go(
+    candidates: Iterable[OutgoingMessage], screening_of: Callable[[OutgoingMessage], Screening]
+) -> list[tuple[OutgoingMessage, Screening]]:
+    """Each candidate with what the recipient's preferences and the night make of it, less
+    the alternatives not needed: of a person's channels in order (``alternatives``), the first
+    not suppressed goes (now or in the morning) and the rest are dropped; when all are
+    suppressed, all are kept as suppressed (the log says why nobody was told)."""
+    chosen: list[tuple[OutgoingMessage, Screening]] = []
+    settled: set[str] = set()
+    for message in candidates:
+        if message.alternatives is not None and message.alternatives in settled:
+            continue
+        screening = screening_of(message)
+        chosen.append((message, screening))
+        if message.alternatives is not None and screening.verdict is not Verdict.SUPPRESS:
+            settled.add(message.alternatives)
+    return chosen
 
 
 def _once(messages: Iterable[OutgoingMessage]) -> list[OutgoingMessage]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import enum
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -21,6 +22,7 @@ from hotline_libs.ids import derive_id
 from notification.domain import events
 from notification.domain.messages import STAFF_TEMPLATES, Channel, OutgoingMessage
 from notification.domain.occasions import About
+from notification.domain.preferences import SEND, Screening, Verdict
 
 
 class MessageStatus(enum.StrEnum):
@@ -29,6 +31,10 @@ class MessageStatus(enum.StrEnum):
     """Attempted; whether the gateway took it is not known yet."""
     SENT = "sent"
     REFUSED = "refused"
+    HELD = "held"
+    """Waiting for the end of the site's quiet hours (``held_until``)."""
+    SUPPRESSED = "suppressed"
+    """Not sent, and never to be: the address is blocked or opted out (``refusal`` says)."""
 
 
 @dataclass
@@ -44,10 +50,18 @@ class Message:
     last_attempt_at: datetime | None = None
     sent_at: datetime | None = None
     refusal: str | None = None
+    """Why it was not sent: the gateway's refusal, or the preference that suppressed it."""
+    held_until: datetime | None = None
 
     @property
     def settled(self) -> bool:
-        return self.status in (MessageStatus.SENT, MessageStatus.REFUSED)
+        return self.status in (MessageStatus.SENT, MessageStatus.REFUSED, MessageStatus.SUPPRESSED)
+
+    def due(self, now: datetime) -> bool:
+        """Not settled, and not held past ``now``."""
+        if self.status is MessageStatus.HELD:
+            return self.held_until is None or self.held_until <= now
+        return not self.settled
 
     @property
     def to_staff(self) -> bool:
@@ -68,13 +82,27 @@ class Notification(Aggregate):
     created_at: datetime = field()
 
     def attempt(self, now: datetime) -> list[Message]:
-        """Record an attempt of every message not yet settled; those are the ones to send now."""
-        due = [message for message in self.messages if not message.settled]
+        """Record an attempt of every message due (not settled, not held past ``now``); those
+        are the ones to send now."""
+        due = [message for message in self.messages if message.due(now)]
         for message in due:
             message.status = MessageStatus.SENDING
             message.attempts += 1
             message.last_attempt_at = now
         return due
+
+    def deadlines(self) -> dict[str, datetime]:
+        """The morning the held messages wait for (the earliest, when they wait for several)."""
+        held = [
+            m.held_until
+            for m in self.messages
+            if m.status is MessageStatus.HELD and m.held_until is not None
+        ]
+        return {RELEASE_HELD: min(held)} if held else {}
+
+    def deadline_reached(self, name: str, now: datetime) -> None:
+        """Nothing changes by itself at the end of the quiet hours: the use case sends what is
+        due (``attempt``), which moves the deadline on."""
 
     def _message(self, message_id: uuid.UUID) -> Message:
         return next(m for m in self.messages if m.message_id == message_id)
@@ -98,26 +126,46 @@ def message_id(event_id: uuid.UUID, channel: Channel, recipient: str) -> uuid.UU
     return derive_id("notification", event_id, channel.value, recipient)
 
 
+RELEASE_HELD = "release_held"
+
+
 def new_notification(
-    about: About, outgoing: list[OutgoingMessage], now: datetime, part: str | None = None
+    about: About,
+    outgoing: Sequence[OutgoingMessage | tuple[OutgoingMessage, Screening]],
+    now: datetime,
+    part: str | None = None,
 ) -> Notification:
-    """``part``: which part of the event's audience, when a notice to a whole site is sent in
-    parts (one per building)."""
+    """The notification of ``outgoing``, each message with what the screening made of it (held
+    until the morning, suppressed and why; sent when not screened). ``part``: which part of
+    the event's audience, when a notice to a whole site is sent in parts (one per
+    building)."""
     return Notification(
         notification_id=notification_id(about.event_id, part),
         about=about,
-        messages=[
-            Message(
-                message_id=message_id(about.event_id, m.channel, m.recipient),
-                channel=m.channel,
-                recipient=m.recipient,
-                template=m.template,
-                subject=m.subject,
-                body=m.body,
-            )
-            for m in outgoing
-        ],
+        messages=[_message_of(about, m) for m in outgoing],
         created_at=now,
+    )
+
+
+def _message_of(
+    about: About, outgoing: OutgoingMessage | tuple[OutgoingMessage, Screening]
+) -> Message:
+    m, screening = outgoing if isinstance(outgoing, tuple) else (outgoing, SEND)
+    status = {
+        Verdict.SEND: MessageStatus.PENDING,
+        Verdict.HOLD: MessageStatus.HELD,
+        Verdict.SUPPRESS: MessageStatus.SUPPRESSED,
+    }[screening.verdict]
+    return Message(
+        message_id=message_id(about.event_id, m.channel, m.recipient),
+        channel=m.channel,
+        recipient=m.recipient,
+        template=m.template,
+        subject=m.subject,
+        body=m.body,
+        status=status,
+        refusal=screening.reason,
+        held_until=screening.until,
     )
 
 

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from dataclasses import dataclass, replace
 from typing import Any
 
 import structlog
+from hotline_libs.aggregate import is_due
 from hotline_libs.errors import Unavailable
 
 from notification.domain.commands import (
@@ -20,15 +22,22 @@ from notification.domain.commands import (
     KeepSiteName,
     KeepStaffMember,
     PublishStatement,
+    ReleaseHeld,
     SendMonthlyReport,
+    SetBlock,
+    SetOptOut,
+    SetQuietHours,
     TellResident,
 )
 from notification.domain.households import audience
 from notification.domain.messages import (
+    STAFF_TEMPLATES,
     Channel,
     MessageRefused,
+    OutgoingMessage,
+    candidates_for,
     emergency_alerts,
-    messages_for,
+    first_that_may_go,
     monthly_report_mails,
     names_the_site,
 )
@@ -39,6 +48,15 @@ from notification.domain.notification import (
     new_notification,
     notification_id,
 )
+from notification.domain.policy import policy_of
+from notification.domain.preferences import (
+    ContactPreference,
+    QuietHours,
+    Screening,
+    new_preference,
+    preference_id,
+)
+from notification.domain.sites import SiteNotices, checked_quiet_hours
 from notification.domain.staff import (
     ALERTED_OF_EMERGENCIES,
     CENTRAL_HOTLINE,
@@ -47,12 +65,70 @@ from notification.domain.staff import (
     sent_monthly_report_of,
 )
 from notification.service_layer.unit_of_work import Mail, NotificationUnitOfWork, Sms
+from notification.service_layer.unsubscribe import UnsubscribeLinks
 
 log = structlog.get_logger(__name__)
 
 SENDING_AT_ONCE = 20
 """Messages handed to the gateways at the same time: an incident's callers are told in waves,
 not over hundreds of connections at once."""
+
+
+COMPANY_QUIET_HOURS = QuietHours()
+"""22:00 to 08:00."""
+
+
+@dataclass(frozen=True)
+class NoticeRules:
+    """The company's quiet hours (each site may set its own) and its unsubscribe links."""
+
+    quiet_hours: QuietHours | None = COMPANY_QUIET_HOURS
+    unsubscribe: UnsubscribeLinks | None = None
+
+
+COMPANY_RULES = NoticeRules()
+
+
+async def _screened(
+    candidates: list[OutgoingMessage],
+    site_id: str,
+    site: SiteNotices | None,
+    uow: NotificationUnitOfWork,
+    rules: NoticeRules,
+) -> list[tuple[OutgoingMessage, Screening]]:
+    """The messages that go of ``candidates``, each with what the recipient's preferences and
+    the site's quiet hours make of it (NTF quiet hours, opt-outs, blocks): one read of the
+    preferences of every address, and one of the site when an SMS may have to wait for its
+    morning and ``site`` was not read already. Each resident's e-mail ends with its
+    unsubscribe link."""
+    if not candidates:
+        return []
+    preferences = await uow.preferences.of_addresses({(m.channel, m.recipient) for m in candidates})
+    if site is None and any(
+        m.channel is Channel.SMS and policy_of(m.template).urgency.waits_for_morning
+        for m in candidates
+    ):
+        site = await uow.site_names.notices_of(site_id)
+    screener = (site or SiteNotices(site_id)).screening(rules.quiet_hours, uow.clock())
+
+    def screening_of(message: OutgoingMessage) -> Screening:
+        preference = preferences.get(preference_id(message.channel, message.recipient))
+        return screener(message.channel, policy_of(message.template).urgency, preference)
+
+    return [
+        (_with_unsubscribe_link(message, rules), screening)
+        for message, screening in first_that_may_go(candidates, screening_of)
+    ]
+
+
+def _with_unsubscribe_link(message: OutgoingMessage, rules: NoticeRules) -> OutgoingMessage:
+    if (
+        rules.unsubscribe is None
+        or message.channel is not Channel.EMAIL
+        or message.template in STAFF_TEMPLATES
+    ):
+        return message
+    return replace(message, body=message.body + rules.unsubscribe.footer(message.recipient))
 
 
 async def _send(message: Message, sms: Sms, mail: Mail) -> Exception | None:
@@ -77,25 +153,31 @@ async def _send_all(messages: list[Message], sms: Sms, mail: Mail) -> list[Excep
 
 
 async def tell_resident(
-    command: TellResident, uow: NotificationUnitOfWork, sms: Sms, mail: Mail, attempt: int = 2
+    command: TellResident,
+    uow: NotificationUnitOfWork,
+    sms: Sms,
+    mail: Mail,
+    attempt: int = 2,
+    rules: NoticeRules = COMPANY_RULES,
 ) -> Notification | None:
     """Send every message the occasion calls for that is not settled yet; None when it calls
     for none (an answer given on the phone, an incident nobody called about).
 
-    The attempt is stored before any gateway hears of it and the results after, each in one
-    write; the messages go out side by side, and one's refusal (a bad number) is recorded on
-    it without holding up the others. A gateway that is away leaves its messages to the retry
-    (``Unavailable``), after the others' results are stored.
+    Each message is screened first (``_screened``): one to an address opted out of or blocked
+    is kept as suppressed, with why; a routine SMS in the site's quiet hours is held until they
+    end, on the notification's deadline (``release_held``). The attempt is stored before any
+    gateway hears of it and the results after, each in one write; the messages go out side by
+    side, and one's refusal (a bad number) is recorded on it without holding up the others. A
+    gateway that is away leaves its messages to the retry (``Unavailable``), after the others'
+    results are stored.
     """
     occasion = command.occasion
     notification = await _told_already(occasion.about.event_id, uow, attempt)
     if notification is None:
-        site_name = (
-            await uow.site_names.name_of(occasion.about.site_id)
-            if names_the_site(occasion)
-            else None
-        )
-        outgoing = messages_for(occasion, site_name)
+        site_id = occasion.about.site_id
+        site = await uow.site_names.notices_of(site_id) if names_the_site(occasion) else None
+        candidates = candidates_for(occasion, site.name if site else None)
+        outgoing = await _screened(candidates, site_id, site, uow, rules)
         if not outgoing:
             return None
         notification = new_notification(occasion.about, outgoing, uow.clock())
@@ -181,13 +263,15 @@ async def publish_statement(
     sms: Sms,
     mail: Mail,
     attempt: int = 2,
+    rules: NoticeRules = COMPANY_RULES,
 ) -> list[Notification]:
     """Send a site's approved income and spending statement to each of its households, as on
     record now, on the channel each agreed to (FEE-07, NTF-06): in parts, one notification per
     building, each stored and sent like ``tell_resident``, so a redelivered statement or one
     cut short by a gateway away sends nobody it twice and finishes the rest. Residents who
     agreed to no channel they can be reached on, or whose record has not arrived, are logged
-    by count."""
+    by count. A statement is a notice residents cannot opt out of (NTF-06); a blocked address is
+    sent nothing, and an SMS in the site's quiet hours waits for the morning."""
     statement = command.statement
     about = statement.about
     households = await uow.households.of_site(about.site_id)
@@ -203,7 +287,7 @@ async def publish_statement(
             no_channel_agreed=len(readers.unreachable),
             not_on_record=len(readers.unknown),
         )
-    site_name = await uow.site_names.name_of(about.site_id)
+    site = await uow.site_names.notices_of(about.site_id)
     sent: list[Notification] = []
     for building, in_building in readers.by_building.items():
         notification = (
@@ -212,7 +296,8 @@ async def publish_statement(
             else await uow.notifications.get(notification_id(about.event_id, building))
         )
         if notification is None:
-            outgoing = statement_messages(statement, in_building, site_name)
+            candidates = statement_messages(statement, in_building, site.name)
+            outgoing = await _screened(candidates, about.site_id, site, uow, rules)
             notification = new_notification(about, outgoing, uow.clock(), part=building)
             uow.notifications.add(notification)
         sent.append(await _deliver(notification, uow, sms, mail))
@@ -245,6 +330,8 @@ async def _deliver(
     """Send the notification's messages that are not settled yet and store their results."""
     due = notification.attempt(uow.clock())
     if not due:
+        if notification.version == 0:  # new, every message held or suppressed: keep it
+            await uow.commit()
         return notification
     await uow.commit()
     results = await _send_all(due, sms, mail)
@@ -270,13 +357,74 @@ async def _deliver(
 async def keep_site_name(command: KeepSiteName, uow: NotificationUnitOfWork) -> bool:
     """Keep the site's name as intake recorded it; a redelivery or an older record changes
     nothing."""
-    return await uow.site_names.keep(command.site_id, command.name, command.recorded_at)
+    return await uow.site_names.keep(
+        command.site_id, command.name, command.recorded_at, command.time_zone
+    )
 
 
 async def keep_staff_member(command: KeepStaffMember, uow: NotificationUnitOfWork) -> bool:
     """Keep the member of staff as intake recorded them; a redelivery or an older record
     changes nothing (a later move or leaving is kept)."""
     return await uow.staff.keep(command.member)
+
+
+async def release_held(
+    command: ReleaseHeld, uow: NotificationUnitOfWork, sms: Sms, mail: Mail
+) -> Notification | None:
+    """The site's quiet hours are over: send the messages that waited for them (once: a
+    deadline another replica fired already is no longer due on a fresh read)."""
+    notification = await uow.notifications.get(command.notification_id)
+    if notification is None or not is_due(notification, command.deadline, uow.clock()):
+        return None
+    return await _deliver(notification, uow, sms, mail)
+
+
+async def set_quiet_hours(command: SetQuietHours, uow: NotificationUnitOfWork) -> str:
+    """Set a site's quiet hours (``HH:MM-HH:MM``, ``off``, or ``default`` for the company's);
+    the hours as kept."""
+    kept = checked_quiet_hours(command.quiet_hours)
+    await uow.site_names.set_quiet_hours(command.site_id, kept)
+    log.info("quiet hours set", site_id=command.site_id, quiet_hours=kept, by=command.set_by)
+    return kept
+
+
+async def _preference(
+    uow: NotificationUnitOfWork, channel: Channel, address: str
+) -> ContactPreference:
+    found = await uow.preferences.get(preference_id(channel, address))
+    if found is None:
+        found = new_preference(channel, address)
+        uow.preferences.add(found)
+    return found
+
+
+async def set_opt_out(command: SetOptOut, uow: NotificationUnitOfWork) -> ContactPreference:
+    """Opt an address out of the messages a resident may refuse, or back in; the preference
+    as kept (a second click on an unsubscribe link changes nothing)."""
+    preference = await _preference(uow, command.channel, command.address)
+    now = uow.clock()
+    changed = (
+        preference.opt_out(command.via, command.by, now)
+        if command.opted_out
+        else preference.opt_in(command.by or "", now)
+    )
+    if changed or preference.version == 0:
+        await uow.commit()
+    return preference
+
+
+async def set_block(command: SetBlock, uow: NotificationUnitOfWork) -> ContactPreference:
+    """Block an address with a reason (nothing is sent to it, emergencies neither), or lift
+    the block; the preference as kept."""
+    preference = await _preference(uow, command.channel, command.address)
+    now = uow.clock()
+    if command.blocked:
+        changed = preference.block(command.reason or "", command.by, now)
+    else:
+        changed = preference.unblock(command.by, now)
+    if changed or preference.version == 0:
+        await uow.commit()
+    return preference
 
 
 HANDLERS: dict[type[Any], Any] = {
@@ -288,5 +436,9 @@ HANDLERS: dict[type[Any], Any] = {
     PublishStatement: publish_statement,
     KeepHousehold: keep_household,
     KeepMember: keep_member,
+    ReleaseHeld: release_held,
+    SetQuietHours: set_quiet_hours,
+    SetOptOut: set_opt_out,
+    SetBlock: set_block,
 }
 """Every command notification handles, and its handler."""

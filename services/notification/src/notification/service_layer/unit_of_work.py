@@ -11,7 +11,10 @@ from hotline_libs.aggregate import Clock
 
 from notification.domain.households import Household, Member
 from notification.domain.notification import Notification
+from notification.domain.preferences import ContactPreference
+from notification.domain.sites import SiteNotices
 from notification.domain.staff import StaffMember
+from notification.domain.templates import Channel
 
 
 class NotificationRepository(Protocol):
@@ -20,10 +23,24 @@ class NotificationRepository(Protocol):
 
 
 class SiteNames(Protocol):
-    """The name residents know each site by."""
+    """The name residents know each site by, its time zone and quiet hours."""
 
     async def name_of(self, site_id: str) -> str | None: ...
-    async def keep(self, site_id: str, name: str, recorded_at: datetime) -> bool: ...
+    async def notices_of(self, site_id: str) -> SiteNotices: ...
+    async def keep(
+        self, site_id: str, name: str, recorded_at: datetime, time_zone: str | None = None
+    ) -> bool: ...
+    async def set_quiet_hours(self, site_id: str, quiet_hours: str) -> None: ...
+
+
+class Preferences(Protocol):
+    """Residents' preferences by address and channel."""
+
+    async def get(self, preference_id: object) -> ContactPreference | None: ...
+    def add(self, preference: ContactPreference) -> None: ...
+    async def of_addresses(
+        self, addresses: Collection[tuple[Channel, str]]
+    ) -> dict[str, ContactPreference]: ...
 
 
 class Staff(Protocol):
@@ -64,6 +81,7 @@ class NotificationUnitOfWork(Protocol):
     site_names: SiteNames
     staff: Staff
     households: Households
+    preferences: Preferences
     clock: Clock
 
     async def commit(self) -> Any: ...

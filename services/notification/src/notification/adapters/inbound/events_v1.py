@@ -189,6 +189,7 @@ def site_recorded(event: SiteRecorded) -> KeepSiteName:
         name=event.payload.site_name,
         recorded_at=event.payload.recorded_at,
         causation_id=event.event_id,
+        time_zone=event.payload.time_zone,
     )
 
 

@@ -11,6 +11,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from notification.adapters.mongo.households import MongoHouseholds
 from notification.adapters.mongo.notifications import MongoNotifications
+from notification.adapters.mongo.preferences import MongoPreferences
 from notification.adapters.mongo.site_names import MongoSiteNames
 from notification.adapters.mongo.staff import MongoStaff
 
@@ -28,3 +29,4 @@ class MongoNotificationUnitOfWork(UnitOfWork):
         self.site_names = MongoSiteNames(db)
         self.staff = MongoStaff(db)
         self.households = MongoHouseholds(db)
+        self.preferences = MongoPreferences(db, self)

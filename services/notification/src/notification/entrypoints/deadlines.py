@@ -1,0 +1,18 @@
+"""Notification's clock: the end of a site's quiet hours becomes a command on the bus."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from hotline_libs.bus import MessageBus
+
+from notification.domain.commands import ReleaseHeld
+
+
+async def notification_deadline(
+    bus: MessageBus, document_id: str, deadline: str, due_at: datetime
+) -> None:
+    await bus.handle(
+        ReleaseHeld(notification_id=uuid.UUID(document_id), deadline=deadline, due_at=due_at)
+    )
