@@ -20,7 +20,14 @@ def infra() -> Iterator[Stack]:
     (``HOTLINE_TEST_INFRA=auto``, the default), else natively: Kafka's jars and FerretDB.
     """
     root = Path(tempfile.mkdtemp(prefix="hotline-test-"))
-    stack = Stack(root, Ports.free(), topic_prefix="e2e.", partitions=3, containers=use_docker())
+    stack = Stack(
+        root,
+        Ports.free(),
+        topic_prefix="e2e.",
+        partitions=3,
+        containers=use_docker(),
+        quiet_hours="off",  # tests run at any hour; tests/e2e/test_preferences.py sets a site's
+    )
     try:
         stack.start_infra()
         yield stack

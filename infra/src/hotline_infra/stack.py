@@ -95,6 +95,7 @@ class Stack:
         seed_demo_data: bool = True,
         containers: bool = False,
         store_metrics_port: int | None = None,
+        quiet_hours: str | None = None,
     ) -> None:
         self.root = root
         self.ports = ports
@@ -108,6 +109,10 @@ class Stack:
         self._containers: list[Any] = []
         # FerretDB's debug server (Prometheus metrics, pprof) on this port; off when None
         self.store_metrics_port = store_metrics_port
+        # The company's quiet hours for notification (no routine SMS at night); None: the
+        # service's default (22:00-08:00). Tests, the bench and chaos run at any hour, so they
+        # set "off" and a test that wants the night sets a site's own quiet hours.
+        self.quiet_hours = quiet_hours
         self.logs = root / "logs"
         self.mail_dir = root / "mail"
         self.sms_dir = root / "sms"
@@ -302,7 +307,16 @@ class Stack:
             "HOTLINE_SMTP_PORT": str(self.ports.smtp),
             "HOTLINE_SMS_GATEWAY_URL": self.sms_url,
             "PYTHONUNBUFFERED": "1",
+            **self._notification_env(name),
         }
+
+    def _notification_env(self, name: str) -> dict[str, str]:
+        if name != "notification":
+            return {}
+        env = {"HOTLINE_PUBLIC_URL": self.service_url(name)}
+        if self.quiet_hours is not None:
+            env["HOTLINE_QUIET_HOURS"] = self.quiet_hours
+        return env
 
     def start_service(self, name: str, wait: bool = True, replica: int = 1) -> ManagedProcess:
         """Start one process of service ``name``; replica 2, 3, ... run beside the first

@@ -32,8 +32,14 @@ class MessageOut(BaseModel):
     attempts: int = Field(
         description="Sends tried; more than one means the gateway may have seen a resend"
     )
-    refusal: str | None = Field(description="Why the gateway refused it, if it did")
+    refusal: str | None = Field(
+        description="Why it was not sent: the gateway's refusal, or the resident's opt-out or "
+        "the address's block that suppressed it"
+    )
     sent_at: datetime | None
+    held_until: datetime | None = Field(
+        description="A routine SMS held through the site's quiet hours goes at this moment"
+    )
 
 
 class NotificationOut(BaseModel):
@@ -71,6 +77,7 @@ def notification_out(n: Notification) -> NotificationOut:
                 attempts=m.attempts,
                 refusal=m.refusal,
                 sent_at=m.sent_at,
+                held_until=m.held_until,
             )
             for m in n.messages
         ],
