@@ -76,9 +76,10 @@ PREFERENCE_KEEPERS = {
     R.STEWARD,
     R.ADMINISTRATOR,
     R.SITE_MANAGER,
+    R.ADMIN,
 }
 """Whoever takes a resident's call or visit records their opt-out on their word."""
-PREFERENCE_READERS = PREFERENCE_KEEPERS | {R.DIRECTOR, R.QUALITY_HEAD, R.ADMIN}
+PREFERENCE_READERS = PREFERENCE_KEEPERS | {R.DIRECTOR, R.QUALITY_HEAD}
 NOTICE_RULERS = {R.SUPERVISOR, R.SITE_MANAGER, R.ADMIN}
 """Who blocks an address and sets a site's quiet hours."""
 MATRIX_PHONE = "+8613912340000"

@@ -15,7 +15,7 @@ ACCESS: Access = {
     ),
     # A resident's preferences: whoever takes their call or visit records them on their word.
     "get_preference": allow(HOTLINE_DESK, SITE_DESK, OVERSIGHT, personal_data=True),
-    "set_opt_out": allow(HOTLINE_DESK, SITE_DESK),
+    "set_opt_out": allow(HOTLINE_DESK, SITE_DESK, Role.ADMIN),
     "set_block": allow(RUNS_THE_HOTLINE),
     "get_quiet_hours": allow(HOTLINE_DESK, SITE_DESK, OVERSIGHT),
     "set_quiet_hours": allow(RUNS_THE_HOTLINE),

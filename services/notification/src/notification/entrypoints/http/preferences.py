@@ -35,15 +35,19 @@ router = APIRouter(tags=["preferences"])
 Reader = Annotated[MongoNotificationUnitOfWork, Depends(reader_of(MongoNotificationUnitOfWork))]
 PHONE = re.compile(r"^\+[1-9]\d{6,14}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+PHONE_OR_EMAIL = r"^(\+[1-9]\d{6,14}|[^@\s/]+@[^@\s/]+\.[^@\s/]+)$"
 Address = Annotated[
     str,
     Path(
         min_length=3,
         max_length=254,
-        description="The phone number (E.164, +86…) or e-mail address",
+        pattern=PHONE_OR_EMAIL,
+        description="The phone number (E.164, +86…) on the SMS channel, the e-mail address on "
+        "the e-mail channel",
         examples=["+8613800138000"],
     ),
 ]
+QUIET_HOURS = r"^(default|off|([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d)$"
 
 
 def _checked(channel: Channel, address: str) -> str:
@@ -175,6 +179,7 @@ class QuietHoursIn(BaseModel):
     )
     quiet_hours: str = Field(
         max_length=20,
+        pattern=QUIET_HOURS,
         description="HH:MM-HH:MM in the site's time zone, 'off' for none, or 'default' for "
         "the company's",
         examples=["22:00-08:00"],
