@@ -1005,6 +1005,11 @@ MATRIX: dict[tuple[str, str], Row] = {
         "/sites/{site}/quiet-hours",
         lambda r: {"quiet_hours": "default"},
     ),
+    # a resident's notification stands in for an alert: acknowledging it is refused (422) by
+    # the rule, after the role and the site were let through
+    ("notification", "acknowledge_alert"): _row(
+        STAFF, "record", "/staff-alerts/{notification_id}/acknowledgement"
+    ),
     # the link at the foot of a resident's e-mail: its signed token is the authority
     ("notification", "unsubscribe_page"): _row(
         frozenset(), "public", "/unsubscribe?token={unsubscribe_token}"
@@ -1046,6 +1051,21 @@ def reception_script() -> dict[str, Any]:
         "lines": [{"step": s, "says_zh": f"矩阵测试 {s}", "says_en": f"matrix {s}"} for s in steps],
         "courtesy_phrases": ["您好", "谢谢"],
     }
+
+
+async def _notification_of(platform: Stack, request_id: str) -> str:
+    """The id of the notification that told the resident their request was registered."""
+
+    async def found() -> str | None:
+        async with client(platform, "notification") as notification:
+            listed = await notification.get(
+                "/notifications", params={"request_id": request_id}, headers=auth(Role.ADMIN)
+            )
+        items = listed.json()["items"]
+        return items[0]["notification_id"] if items else None
+
+    told: str = await eventually(found, what="the resident's notification")
+    return told
 
 
 async def records_at_own_site(platform: Stack) -> dict[str, str]:
@@ -1320,6 +1340,7 @@ async def records_at_own_site(platform: Stack) -> dict[str, str]:
         "technician_id": f"{OWN}-mx-{uuid.uuid4().hex[:6]}",
         **answers,
         "phone": MATRIX_PHONE,
+        "notification_id": await _notification_of(platform, paid["request_id"]),
         "unsubscribe_token": UnsubscribeLinks(DEV_UNSUBSCRIBE_SECRET, "").token(
             NoticeChannel.EMAIL, "matrix.unsubscribe@example.com"
         ),

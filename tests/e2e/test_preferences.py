@@ -64,7 +64,7 @@ async def test_the_unsubscribe_link_of_a_residents_e_mail_opts_the_address_out(
         (platform.mail_dir / mail["file"]).read_bytes(), policy=policy.default
     ).get_body()
     assert body is not None
-    [link] = LINK.findall(body.get_content())  # type: ignore[attr-defined]
+    [link] = LINK.findall(body.get_content())
     assert link.startswith(platform.service_url("notification"))
 
     async with httpx.AsyncClient(timeout=15) as browser:

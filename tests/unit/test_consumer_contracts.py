@@ -158,6 +158,15 @@ CARRIES: dict[tuple[str, str], tuple[str, ...]] = {
     ("notification", "SiteRecorded"): ("site_name", "recorded_at"),
     ("notification", "WorkOrderMonthReported"): ("month",),
     ("notification", "EmergencyReported"): ("request_id", "request_no", "emergency"),
+    # alerts to staff: the request (or bill) they are about; the rest is in the alert's words
+    ("notification", "WorkOrderDispatchOverdue"): ("request_id",),
+    ("notification", "WorkOrderClockMissed"): ("request_id",),
+    ("notification", "ReplyPromiseBreached"): ("request_id",),
+    ("notification", "FirstAnswerOverdue"): ("request_id",),
+    ("notification", "ComplaintEscalated"): ("request_id",),
+    ("notification", "RectificationEscalated"): ("request_id",),
+    ("notification", "ManagementFeeArrearsFlagged"): ("bill_id",),
+    ("notification", "RosterLate"): (),
     ("notification", "StaffRecorded"): (
         "staff_id",
         "staff_name",

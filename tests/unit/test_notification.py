@@ -20,23 +20,35 @@ from contracts.billing.v1 import (
     ChargeCollectionRejected,
     ChargeRaised,
     IncomeSpendingStatementPublished,
+    ManagementFeeArrearsFlagged,
     ManagementFeeReminderDue,
 )
-from contracts.dispatch.v1 import WorkOrderCompleted, WorkOrderDispatched, WorkOrderMonthReported
+from contracts.callback.v1 import RectificationEscalated
+from contracts.dispatch.v1 import (
+    WorkOrderClockMissed,
+    WorkOrderCompleted,
+    WorkOrderDispatched,
+    WorkOrderDispatchOverdue,
+    WorkOrderMonthReported,
+)
 from contracts.envelope import PaymentMethod, Resident
 from contracts.examples import canonical_examples
 from contracts.intake.v1 import Channel as RequestChannel
 from contracts.intake.v1 import (
+    ComplaintEscalated,
     EmergencyReported,
+    FirstAnswerOverdue,
     IncidentClosed,
     IncidentClosedPayload,
     IncidentKind,
     MonthlyReportApproved,
     ReplyKind,
+    ReplyPromiseBreached,
     RequestKind,
     ResidentRecorded,
     ResidentReplied,
     ResidentRepliedPayload,
+    RosterLate,
     ServiceRequestAccepted,
     SiteRecorded,
     StaffRecorded,
@@ -501,6 +513,15 @@ def test_residents_are_not_told_about_internal_events() -> None:
         IncomeSpendingStatementPublished,  # to every household of the site (FEE-07, NTF-06)
         UnitRecorded,  # who answers for each household, for the statement
         ResidentRecorded,
+        # alerts to staff (test_notification_alerts.py), not to the resident
+        WorkOrderDispatchOverdue,
+        WorkOrderClockMissed,
+        ReplyPromiseBreached,
+        FirstAnswerOverdue,
+        ComplaintEscalated,
+        RectificationEscalated,
+        ManagementFeeArrearsFlagged,
+        RosterLate,
     }
     assert WorkOrderCompleted not in told
 

@@ -16,7 +16,7 @@ from hotline_libs.aggregate import is_due
 from hotline_libs.errors import RuleViolation
 from notification.adapters.inbound import events_v1
 from notification.domain.commands import (
-    ReleaseHeld,
+    NotificationDeadlineReached,
     SetBlock,
     SetOptOut,
     SetQuietHours,
@@ -174,7 +174,7 @@ async def test_a_routine_sms_at_night_waits_for_the_sites_morning_and_goes_once(
     notifier.clock.now = morning
     stored = notifier.store.saved("notifications")[str(held.notification_id)]
     assert is_due(stored, RELEASE_HELD, morning)
-    release = ReleaseHeld(held.notification_id, RELEASE_HELD, morning)
+    release = NotificationDeadlineReached(held.notification_id, RELEASE_HELD, morning)
     await notifier.bus.handle(release)
     await notifier.bus.handle(release)  # a second replica's firing finds nothing due
     assert notifier.sms.sent == [(sms.message_id, PHONE)]

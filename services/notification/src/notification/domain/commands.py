@@ -6,6 +6,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
+from notification.domain.alerts import StaffAlertOccasion
 from notification.domain.households import Household, Member
 from notification.domain.occasions import (
     EmergencyReported,
@@ -123,9 +124,27 @@ class SetBlock:
 
 
 @dataclass(frozen=True)
-class ReleaseHeld:
-    """The quiet hours a notification's messages waited for are over: send them."""
+class NotificationDeadlineReached:
+    """A notification's deadline ran out: the quiet hours its messages waited for are over
+    (``release_held``: send them), or nobody acknowledged its alert (``escalate``)."""
 
     notification_id: uuid.UUID
     deadline: str
     due_at: datetime
+
+
+@dataclass(frozen=True)
+class AlertStaffOf:
+    """Alert the first rung of staff of something they must act on; the next rung when nobody
+    acknowledges it in time."""
+
+    alert: StaffAlertOccasion
+    causation_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class AcknowledgeAlert:
+    """A member of staff has an alert in hand."""
+
+    notification_id: uuid.UUID
+    by: str

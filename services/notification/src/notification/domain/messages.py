@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Protocol, assert_never
 from zoneinfo import ZoneInfo
 
+from notification.domain.alerts import STAFF_ALERT, StaffAlertOccasion
 from notification.domain.occasions import (
     COMPLAINT,
     BoardMonth,
@@ -81,7 +82,7 @@ BOARD_NAMES = {
 """The seven boards as staff call them (TAX-01); another is named by its code."""
 EMERGENCY_ALERT = "emergency_alert"
 MONTHLY_REPORT = "monthly_report"
-STAFF_TEMPLATES = frozenset({EMERGENCY_ALERT, MONTHLY_REPORT})
+STAFF_TEMPLATES = frozenset({EMERGENCY_ALERT, MONTHLY_REPORT, STAFF_ALERT})
 """The templates of messages to staff, not to a resident (``NotificationSent`` is not
 published for them: it says a resident was told)."""
 
@@ -380,6 +381,26 @@ def emergency_alerts(
             f"{said}{quoted(emergency.description)}{after}",
             mail_body=f"{said}{emergency.description}{after}",
         )
+    return _once(messages)
+
+
+def staff_alert_messages(
+    alert: StaffAlertOccasion,
+    staff: Sequence[StaffMember],
+    site_name: str | None = None,
+    *,
+    escalated: bool = False,
+) -> list[OutgoingMessage]:
+    """The alert to each member of ``staff``: an SMS to their main number and the e-mail too
+    when they have an address; at most one per channel and recipient. ``escalated``: sent to
+    the next rung because nobody acknowledged it in time, and says so."""
+    where = site_name or alert.about.site_id
+    note = "（首轮提醒无人确认，现升级提醒）" if escalated else ""
+    subject = f"{'【升级】' if escalated else ''}{alert.subject}（{where}）"
+    text = f"{where} {alert.text}{note}"
+    messages: list[OutgoingMessage] = []
+    for member in staff:
+        messages += _reach_with(member, STAFF_ALERT, subject, text)
     return _once(messages)
 
 

@@ -17,9 +17,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from hotline_libs.aggregate import Aggregate
+from hotline_libs.errors import RuleViolation
 from hotline_libs.ids import derive_id
 
 from notification.domain import events
+from notification.domain.alerts import AlertState
 from notification.domain.messages import STAFF_TEMPLATES, Channel, OutgoingMessage
 from notification.domain.occasions import About
 from notification.domain.preferences import SEND, Screening, Verdict
@@ -80,6 +82,8 @@ class Notification(Aggregate):
     about: About
     messages: list[Message]
     created_at: datetime = field()
+    alert: AlertState | None = None
+    """For an alert to staff: its ladder as it stands (acknowledged, escalated)."""
 
     def attempt(self, now: datetime) -> list[Message]:
         """Record an attempt of every message due (not settled, not held past ``now``); those
@@ -98,7 +102,31 @@ class Notification(Aggregate):
             for m in self.messages
             if m.status is MessageStatus.HELD and m.held_until is not None
         ]
-        return {RELEASE_HELD: min(held)} if held else {}
+        found = {RELEASE_HELD: min(held)} if held else {}
+        escalation = self.alert.escalation_due if self.alert else None
+        if escalation is not None:
+            found[ESCALATE] = escalation
+        return found
+
+    def acknowledge(self, by: str, now: datetime) -> bool:
+        """A member of staff has the alert in hand: no escalation. True when it changed."""
+        if self.alert is None:
+            raise RuleViolation("only an alert to staff is acknowledged", field="notification_id")
+        if not self.alert.open:
+            return False
+        self.alert.acknowledged_by, self.alert.acknowledged_at = by, now
+        return True
+
+    def escalate(self, outgoing: Sequence[OutgoingMessage], now: datetime) -> None:
+        """Nobody acknowledged the alert in time: the next rung is sent ``outgoing`` (each
+        message once, however often this is asked)."""
+        assert self.alert is not None
+        self.alert.escalated_at = now
+        known = {m.message_id for m in self.messages}
+        for message in outgoing:
+            added = _message_of(self.about, message, part=ESCALATE)
+            if added.message_id not in known:
+                self.messages.append(added)
 
     def deadline_reached(self, name: str, now: datetime) -> None:
         """Nothing changes by itself at the end of the quiet hours: the use case sends what is
@@ -120,13 +148,20 @@ class Notification(Aggregate):
         self.record(events.MessageRefused(message_id=message_id, reason=reason))
 
 
-def message_id(event_id: uuid.UUID, channel: Channel, recipient: str) -> uuid.UUID:
+def message_id(
+    event_id: uuid.UUID, channel: Channel, recipient: str, part: str | None = None
+) -> uuid.UUID:
     """One message per event, channel and recipient: the gateways' idempotency key, so an
-    event told again (or an incident's caller listed twice) reaches each resident once."""
-    return derive_id("notification", event_id, channel.value, recipient)
+    event told again (or an incident's caller listed twice) reaches each resident once.
+    ``part``: a later part of the same notification (an alert's escalation), whose messages
+    are its own even to a recipient of the first."""
+    if part is None:
+        return derive_id("notification", event_id, channel.value, recipient)
+    return derive_id("notification", event_id, channel.value, recipient, part)
 
 
 RELEASE_HELD = "release_held"
+ESCALATE = "escalate"
 
 
 def new_notification(
@@ -148,7 +183,9 @@ def new_notification(
 
 
 def _message_of(
-    about: About, outgoing: OutgoingMessage | tuple[OutgoingMessage, Screening]
+    about: About,
+    outgoing: OutgoingMessage | tuple[OutgoingMessage, Screening],
+    part: str | None = None,
 ) -> Message:
     m, screening = outgoing if isinstance(outgoing, tuple) else (outgoing, SEND)
     status = {
@@ -157,7 +194,7 @@ def _message_of(
         Verdict.SUPPRESS: MessageStatus.SUPPRESSED,
     }[screening.verdict]
     return Message(
-        message_id=message_id(about.event_id, m.channel, m.recipient),
+        message_id=message_id(about.event_id, m.channel, m.recipient, part),
         channel=m.channel,
         recipient=m.recipient,
         template=m.template,

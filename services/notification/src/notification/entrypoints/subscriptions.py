@@ -6,15 +6,26 @@ from contracts.billing.v1 import (
     ChargeCollectionRejected,
     ChargeRaised,
     IncomeSpendingStatementPublished,
+    ManagementFeeArrearsFlagged,
     ManagementFeeReminderDue,
 )
-from contracts.dispatch.v1 import WorkOrderDispatched, WorkOrderMonthReported
+from contracts.callback.v1 import RectificationEscalated
+from contracts.dispatch.v1 import (
+    WorkOrderClockMissed,
+    WorkOrderDispatched,
+    WorkOrderDispatchOverdue,
+    WorkOrderMonthReported,
+)
 from contracts.intake.v1 import (
+    ComplaintEscalated,
     EmergencyReported,
+    FirstAnswerOverdue,
     IncidentClosed,
     MonthlyReportApproved,
+    ReplyPromiseBreached,
     ResidentRecorded,
     ResidentReplied,
+    RosterLate,
     ServiceRequestAccepted,
     SiteRecorded,
     StaffRecorded,
@@ -24,7 +35,7 @@ from hotline_libs.bus import MessageBus
 from hotline_libs.messaging import Subscription, to_bus
 
 from contracts import topics
-from notification.adapters.inbound import events_v1, households_v1
+from notification.adapters.inbound import alerts_v1, events_v1, households_v1
 
 
 def subscriptions(bus: MessageBus) -> list[Subscription]:
@@ -35,10 +46,18 @@ def subscriptions(bus: MessageBus) -> list[Subscription]:
                 ServiceRequestAccepted: to_bus(bus, events_v1.request_accepted),
                 ResidentReplied: to_bus(bus, events_v1.resident_replied),
                 EmergencyReported: to_bus(bus, events_v1.emergency_reported),
+                ReplyPromiseBreached: to_bus(bus, alerts_v1.reply_promise_breached),
+                FirstAnswerOverdue: to_bus(bus, alerts_v1.first_answer_overdue),
+                ComplaintEscalated: to_bus(bus, alerts_v1.complaint_escalated),
             },
         ),
         Subscription(
-            topics.WORK_ORDERS, {WorkOrderDispatched: to_bus(bus, events_v1.work_order_dispatched)}
+            topics.WORK_ORDERS,
+            {
+                WorkOrderDispatched: to_bus(bus, events_v1.work_order_dispatched),
+                WorkOrderDispatchOverdue: to_bus(bus, alerts_v1.dispatch_overdue),
+                WorkOrderClockMissed: to_bus(bus, alerts_v1.field_clock_missed),
+            },
         ),
         Subscription(
             topics.CHARGES,
@@ -47,8 +66,14 @@ def subscriptions(bus: MessageBus) -> list[Subscription]:
                 ChargeCollectionRejected: to_bus(bus, events_v1.collection_rejected),
                 ManagementFeeReminderDue: to_bus(bus, events_v1.fee_reminder_due),
                 IncomeSpendingStatementPublished: to_bus(bus, households_v1.statement_published),
+                ManagementFeeArrearsFlagged: to_bus(bus, alerts_v1.arrears_flagged),
             },
         ),
+        Subscription(
+            topics.CALLBACKS,
+            {RectificationEscalated: to_bus(bus, alerts_v1.rectification_escalated)},
+        ),
+        Subscription(topics.DUTY, {RosterLate: to_bus(bus, alerts_v1.roster_late)}),
         Subscription(topics.INCIDENTS, {IncidentClosed: to_bus(bus, events_v1.incident_closed)}),
         Subscription(
             topics.REPORTS,

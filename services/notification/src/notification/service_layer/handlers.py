@@ -13,16 +13,19 @@ from typing import Any
 
 import structlog
 from hotline_libs.aggregate import is_due
-from hotline_libs.errors import Unavailable
+from hotline_libs.errors import NotFound, Unavailable
 
+from notification.domain.alerts import LADDERS, AlertState, StaffAlertOccasion
 from notification.domain.commands import (
+    AcknowledgeAlert,
     AlertStaff,
+    AlertStaffOf,
     KeepHousehold,
     KeepMember,
     KeepSiteName,
     KeepStaffMember,
+    NotificationDeadlineReached,
     PublishStatement,
-    ReleaseHeld,
     SendMonthlyReport,
     SetBlock,
     SetOptOut,
@@ -40,9 +43,11 @@ from notification.domain.messages import (
     first_that_may_go,
     monthly_report_mails,
     names_the_site,
+    staff_alert_messages,
 )
 from notification.domain.notices import statement_messages
 from notification.domain.notification import (
+    ESCALATE,
     Message,
     Notification,
     new_notification,
@@ -325,12 +330,18 @@ async def _told_already(
 
 
 async def _deliver(
-    notification: Notification, uow: NotificationUnitOfWork, sms: Sms, mail: Mail
+    notification: Notification,
+    uow: NotificationUnitOfWork,
+    sms: Sms,
+    mail: Mail,
+    *,
+    changed: bool = False,
 ) -> Notification:
-    """Send the notification's messages that are not settled yet and store their results."""
+    """Send the notification's messages that are not settled yet and store their results.
+    ``changed``: the notification changed before (stored even when nothing is due now)."""
     due = notification.attempt(uow.clock())
     if not due:
-        if notification.version == 0:  # new, every message held or suppressed: keep it
+        if changed or notification.version == 0:  # every message held or suppressed: keep it
             await uow.commit()
         return notification
     await uow.commit()
@@ -368,15 +379,85 @@ async def keep_staff_member(command: KeepStaffMember, uow: NotificationUnitOfWor
     return await uow.staff.keep(command.member)
 
 
-async def release_held(
-    command: ReleaseHeld, uow: NotificationUnitOfWork, sms: Sms, mail: Mail
+async def notification_deadline_reached(
+    command: NotificationDeadlineReached, uow: NotificationUnitOfWork, sms: Sms, mail: Mail
 ) -> Notification | None:
-    """The site's quiet hours are over: send the messages that waited for them (once: a
-    deadline another replica fired already is no longer due on a fresh read)."""
+    """The site's quiet hours are over: send the messages that waited for them; or nobody
+    acknowledged an alert in time: alert the next rung. Once: a deadline another replica fired
+    already is no longer due on a fresh read."""
     notification = await uow.notifications.get(command.notification_id)
     if notification is None or not is_due(notification, command.deadline, uow.clock()):
         return None
+    if command.deadline == ESCALATE and notification.alert is not None:
+        ladder = LADDERS[notification.alert.kind]
+        staff = await uow.staff.at_sites(
+            {notification.about.site_id, CENTRAL_HOTLINE}, ladder.roles
+        )
+        next_rung = ladder.then.alerted(notification.about.site_id, staff) if ladder.then else []
+        site_name = await uow.site_names.name_of(notification.about.site_id)
+        alert = notification.alert
+        occasion = StaffAlertOccasion(notification.about, alert.kind, alert.subject, alert.text)
+        notification.escalate(
+            staff_alert_messages(occasion, next_rung, site_name, escalated=True), uow.clock()
+        )
+        if not next_rung:
+            log.warning(
+                "nobody on record to escalate an alert to",
+                kind=notification.alert.kind.value,
+                site_id=notification.about.site_id,
+            )
+            await uow.commit()
+            return notification
+    return await _deliver(notification, uow, sms, mail, changed=True)
+
+
+async def alert_staff_of(
+    command: AlertStaffOf, uow: NotificationUnitOfWork, sms: Sms, mail: Mail, attempt: int = 2
+) -> Notification | None:
+    """Alert the first rung of the alert's ladder at its site (the next at once when nobody
+    is on the first), by SMS and e-mail, and set the moment the next rung is alerted unless
+    someone acknowledges it first; sent and stored like ``tell_resident``, so a redelivered
+    event alerts nobody twice. None when nobody on record is on either rung: logged."""
+    alert = command.alert
+    about = alert.about
+    notification = await _told_already(about.event_id, uow, attempt)
+    if notification is None:
+        ladder = alert.ladder
+        staff = await uow.staff.at_sites({about.site_id, CENTRAL_HOTLINE}, ladder.roles)
+        first = ladder.first.alerted(about.site_id, staff)
+        straight_up = not first and ladder.then is not None
+        alerted = first or (ladder.then.alerted(about.site_id, staff) if ladder.then else [])
+        site_name = await uow.site_names.name_of(about.site_id)
+        outgoing = staff_alert_messages(alert, alerted, site_name, escalated=straight_up)
+        if not outgoing:
+            log.warning(
+                "nobody on record to alert",
+                kind=alert.kind.value,
+                site_id=about.site_id,
+                event_id=str(about.event_id),
+            )
+            return None
+        now = uow.clock()
+        notification = new_notification(about, outgoing, now)
+        notification.alert = AlertState(
+            kind=alert.kind,
+            subject=alert.subject,
+            text=alert.text,
+            escalate_at=now + ladder.within if ladder.then is not None else None,
+            escalated_at=now if straight_up else None,
+        )
+        uow.notifications.add(notification)
     return await _deliver(notification, uow, sms, mail)
+
+
+async def acknowledge_alert(command: AcknowledgeAlert, uow: NotificationUnitOfWork) -> Notification:
+    """Someone has the alert in hand: nobody further up is alerted. Again changes nothing."""
+    notification = await uow.notifications.get(command.notification_id)
+    if notification is None:
+        raise NotFound(f"no alert {command.notification_id}")
+    if notification.acknowledge(command.by, uow.clock()):
+        await uow.commit()
+    return notification
 
 
 async def set_quiet_hours(command: SetQuietHours, uow: NotificationUnitOfWork) -> str:
@@ -436,7 +517,9 @@ HANDLERS: dict[type[Any], Any] = {
     PublishStatement: publish_statement,
     KeepHousehold: keep_household,
     KeepMember: keep_member,
-    ReleaseHeld: release_held,
+    NotificationDeadlineReached: notification_deadline_reached,
+    AlertStaffOf: alert_staff_of,
+    AcknowledgeAlert: acknowledge_alert,
     SetQuietHours: set_quiet_hours,
     SetOptOut: set_opt_out,
     SetBlock: set_block,

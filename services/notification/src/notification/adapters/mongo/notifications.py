@@ -11,6 +11,7 @@ from hotline_libs.unit_of_work import AggregateRepository, EventContext
 
 from contracts import Event
 from notification.adapters.outbound import events_v1
+from notification.domain.alerts import AlertKind, AlertState
 from notification.domain.messages import Channel
 from notification.domain.notification import Message, MessageStatus, Notification
 from notification.domain.occasions import About
@@ -60,6 +61,34 @@ def _from_message(document: Document) -> Message:
     )
 
 
+def _alert(alert: AlertState | None) -> Document | None:
+    if alert is None:
+        return None
+    return {
+        "kind": alert.kind.value,
+        "subject": alert.subject,
+        "text": alert.text,
+        "escalate_at": alert.escalate_at,
+        "escalated_at": alert.escalated_at,
+        "acknowledged_by": alert.acknowledged_by,
+        "acknowledged_at": alert.acknowledged_at,
+    }
+
+
+def _from_alert(document: Document | None) -> AlertState | None:
+    if document is None:
+        return None
+    return AlertState(
+        kind=AlertKind(document["kind"]),
+        subject=document["subject"],
+        text=document["text"],
+        escalate_at=document.get("escalate_at"),
+        escalated_at=document.get("escalated_at"),
+        acknowledged_by=document.get("acknowledged_by"),
+        acknowledged_at=document.get("acknowledged_at"),
+    )
+
+
 class MongoNotifications(AggregateRepository[Notification]):
     collection_name = NOTIFICATIONS
 
@@ -77,6 +106,7 @@ class MongoNotifications(AggregateRepository[Notification]):
             "incident_id": _text(a.incident_id),
             "messages": [_message(m) for m in aggregate.messages],
             "created_at": aggregate.created_at,
+            "alert": _alert(aggregate.alert),
         }
 
     def from_document(self, document: Document) -> Notification:
@@ -92,6 +122,7 @@ class MongoNotifications(AggregateRepository[Notification]):
             ),
             messages=[_from_message(m) for m in document["messages"]],
             created_at=document["created_at"],
+            alert=_from_alert(document.get("alert")),
         )
 
     def to_integration(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hotline_libs.access import HOTLINE_DESK, OVERSIGHT, PUBLIC, SITE_DESK, Access, allow
+from hotline_libs.access import HOTLINE_DESK, OVERSIGHT, PUBLIC, SITE_DESK, STAFF, Access, allow
 from hotline_libs.auth import Role
 
 RUNS_THE_HOTLINE = (Role.SUPERVISOR, Role.SITE_MANAGER, Role.ADMIN)
@@ -19,6 +19,8 @@ ACCESS: Access = {
     "set_block": allow(RUNS_THE_HOTLINE),
     "get_quiet_hours": allow(HOTLINE_DESK, SITE_DESK, OVERSIGHT),
     "set_quiet_hours": allow(RUNS_THE_HOTLINE),
+    # An alert to staff is acknowledged by whoever of its site's staff has it in hand.
+    "acknowledge_alert": allow(STAFF),
     # The link at the foot of a resident's e-mail: the signed token is the authority.
     "unsubscribe_page": PUBLIC,
     "unsubscribe": PUBLIC,

@@ -8,11 +8,15 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 from hotline_libs.auth import CurrentPrincipal
+from hotline_libs.errors import NotFound
 from hotline_libs.paging import Page, Paging, SiteFilter, TimeWindow, page_of, time_window
+from hotline_libs.service import Bus
 from hotline_libs.service import reader as reader_of
 from pydantic import BaseModel, Field
 
 from notification.adapters.mongo.unit_of_work import MongoNotificationUnitOfWork
+from notification.domain.alerts import AlertKind
+from notification.domain.commands import AcknowledgeAlert
 from notification.domain.messages import Channel
 from notification.domain.notification import MessageStatus, Notification
 
@@ -42,6 +46,20 @@ class MessageOut(BaseModel):
     )
 
 
+class AlertOut(BaseModel):
+    """An alert to staff: what about, who has it in hand, whether it went up a rung."""
+
+    kind: AlertKind
+    subject: str
+    text: str
+    escalate_at: datetime | None = Field(
+        description="When the next rung is alerted unless someone acknowledges it first"
+    )
+    escalated_at: datetime | None
+    acknowledged_by: str | None
+    acknowledged_at: datetime | None
+
+
 class NotificationOut(BaseModel):
     """What residents were told about one occasion (an event), one message per resident and
     channel."""
@@ -55,6 +73,9 @@ class NotificationOut(BaseModel):
     site_id: str
     created_at: datetime
     messages: list[MessageOut]
+    alert: AlertOut | None = Field(
+        default=None, description="For an alert to staff: its ladder as it stands"
+    )
 
 
 def notification_out(n: Notification) -> NotificationOut:
@@ -65,6 +86,7 @@ def notification_out(n: Notification) -> NotificationOut:
         incident_id=n.about.incident_id,
         site_id=n.about.site_id,
         created_at=n.created_at,
+        alert=None if n.alert is None else AlertOut(**vars(n.alert)),
         messages=[
             MessageOut(
                 message_id=m.message_id,
@@ -112,3 +134,23 @@ async def list_notifications(
         created=created,
     )
     return page_of(found, page, notification_out)
+
+
+@router.post(
+    "/staff-alerts/{notification_id}/acknowledgement",
+    summary="Take an alert in hand: nobody further up is alerted (again changes nothing)",
+    responses={422: {"description": "Not an alert to staff"}},
+)
+async def acknowledge_alert(
+    notification_id: uuid.UUID,
+    principal: CurrentPrincipal,
+    bus: Bus,
+    reader: Annotated[MongoNotificationUnitOfWork, Depends(reader_of(MongoNotificationUnitOfWork))],
+) -> NotificationOut:
+    found = await reader.notifications.get(notification_id)
+    if found is None or not principal.may_act_for(found.about.site_id):
+        raise NotFound(f"no alert {notification_id}")
+    acknowledged: Notification = await bus.handle(
+        AcknowledgeAlert(notification_id=notification_id, by=principal.who)
+    )
+    return notification_out(acknowledged)
