@@ -277,6 +277,7 @@ def test_an_unsubscribe_link_names_its_address_and_a_changed_one_names_nothing()
     forged = LINKS.token(Channel.EMAIL, "someone.else@example.com").partition(".")[0]
     assert LINKS.address_of(f"{forged}.{signature}") is None
     assert LINKS.address_of(payload) is None
+    assert LINKS.address_of(f"{payload}.签名") is None  # not ASCII: refused, not a crash
     assert UnsubscribeLinks("another-secret", "x").address_of(token) is None
     assert LINKS.link(Channel.EMAIL, EMAIL).startswith(
         "https://hotline.example/notification/unsubscribe?token="

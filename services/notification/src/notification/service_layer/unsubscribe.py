@@ -48,7 +48,9 @@ class UnsubscribeLinks:
     def address_of(self, token: str) -> tuple[Channel, str] | None:
         """The channel and address a token names; None when it is not one of ours."""
         payload, _, signature = token.partition(".")
-        if not payload or not hmac.compare_digest(signature, self._signature(payload)):
+        if not payload or not hmac.compare_digest(
+            signature.encode(), self._signature(payload).encode()
+        ):
             return None
         try:
             channel, _, address = _unb64(payload).decode().partition(":")
