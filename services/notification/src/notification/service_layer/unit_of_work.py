@@ -11,12 +11,18 @@ from hotline_libs.aggregate import Clock
 
 from notification.domain.households import Household, Member
 from notification.domain.notification import Notification
+from notification.domain.sms_delivery import Taken
 from notification.domain.staff import StaffMember
 
 
 class NotificationRepository(Protocol):
     async def get(self, notification_id: object) -> Notification | None: ...
     def add(self, notification: Notification) -> None: ...
+    async def holding(
+        self, message_id: uuid.UUID | None = None, provider_message_id: str | None = None
+    ) -> Notification | None:
+        """The notification with the message, by our id or else by the provider's."""
+        ...
 
 
 class SiteNames(Protocol):
@@ -70,9 +76,11 @@ class NotificationUnitOfWork(Protocol):
 
 
 class Sms(Protocol):
-    """Raises ``MessageRefused`` for a number it will not deliver to, ``Unavailable`` when away."""
+    """Raises ``MessageRefused`` for a number it will not deliver to, ``Unavailable`` when away,
+    ``SmsUndeliverable`` when no provider took it after the retries and the failover; returns
+    which provider took it (None when it does not say)."""
 
-    async def send(self, message_id: uuid.UUID, to: str, text: str) -> None: ...
+    async def send(self, message_id: uuid.UUID, to: str, text: str) -> Taken | None: ...
 
 
 class Mail(Protocol):

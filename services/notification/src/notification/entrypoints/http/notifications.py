@@ -34,6 +34,14 @@ class MessageOut(BaseModel):
     )
     refusal: str | None = Field(description="Why the gateway refused it, if it did")
     sent_at: datetime | None
+    provider: str | None = Field(default=None, description="The SMS provider that took it")
+    provider_message_id: str | None = Field(default=None, description="The provider's own id")
+    delivered_at: datetime | None = Field(
+        default=None, description="When the provider's receipt says the handset got it"
+    )
+    failure: str | None = Field(
+        default=None, description="Why it failed: no provider took it, or the receipt's code"
+    )
 
 
 class NotificationOut(BaseModel):
@@ -71,6 +79,10 @@ def notification_out(n: Notification) -> NotificationOut:
                 attempts=m.attempts,
                 refusal=m.refusal,
                 sent_at=m.sent_at,
+                provider=m.provider,
+                provider_message_id=m.provider_message_id,
+                delivered_at=m.delivered_at,
+                failure=m.failure,
             )
             for m in n.messages
         ],
