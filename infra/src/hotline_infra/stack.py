@@ -95,8 +95,11 @@ class Stack:
         seed_demo_data: bool = True,
         containers: bool = False,
         store_metrics_port: int | None = None,
+        sms_sink_options: tuple[str, ...] = (),
     ) -> None:
         self.root = root
+        # more of hotline_infra.sms_sink's options (failure injection: --fail-rate ...)
+        self.sms_sink_options = sms_sink_options
         self.ports = ports
         self.topic_prefix = topic_prefix
         self.db_prefix = db_prefix
@@ -133,6 +136,11 @@ class Stack:
     @property
     def sms_url(self) -> str:
         return f"http://127.0.0.1:{self.ports.sms}"
+
+    @property
+    def smtp_ca_file(self) -> Path:
+        """The CA the SMTP sink made its STARTTLS certificate with."""
+        return self.mail_dir / "ca.pem"
 
     def service_url(self, name: str) -> str:
         return f"http://127.0.0.1:{self.ports.services[name]}"
@@ -279,13 +287,17 @@ class Stack:
                 str(self.ports.sms),
                 "--dir",
                 str(self.sms_dir),
+                # both providers' receipts go to notification (the secrets: both sides' defaults)
+                "--callback-url",
+                self.service_url("notification"),
+                *self.sms_sink_options,
             ],
             self.logs / "sms-sink.log",
         )
         for process in (smtp, sms):
             process.start()
             self.infra[process.name] = process
-        smtp.wait_until(lambda: port_open(self.ports.smtp), 30)
+        smtp.wait_until(lambda: port_open(self.ports.smtp) and self.smtp_ca_file.exists(), 30)
         sms.wait_until(lambda: port_open(self.ports.sms), 30)
 
     # -- services ------------------------------------------------------------------------------
@@ -300,7 +312,9 @@ class Stack:
             "HOTLINE_SEED_DEMO_DATA": "true" if self.seed_demo_data else "false",
             "HOTLINE_SMTP_HOST": "127.0.0.1",
             "HOTLINE_SMTP_PORT": str(self.ports.smtp),
+            "HOTLINE_SMTP_CA_FILE": str(self.smtp_ca_file),
             "HOTLINE_SMS_GATEWAY_URL": self.sms_url,
+            "HOTLINE_SMS_SECONDARY_URL": self.sms_url,  # the sink speaks both providers' shapes
             "PYTHONUNBUFFERED": "1",
         }
 
