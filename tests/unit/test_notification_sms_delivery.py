@@ -14,6 +14,7 @@ import uuid
 from datetime import timedelta
 
 import pytest
+from hotline_infra import sms_sink
 from hotline_libs.bus import MessageBus
 from hotline_libs.signatures import sign, signature_problem
 from notification.adapters.inbound import events_v1
@@ -31,6 +32,7 @@ from notification.domain.sms_delivery import (
     Taken,
     failure_reason,
 )
+from notification.settings import DEV_RECEIPT_SECRETS, NotificationSettings
 
 from tests import builders
 from tests.builders import NOW
@@ -282,3 +284,16 @@ def test_an_unsigned_badly_signed_or_stale_receipt_is_refused(
 ) -> None:
     problem = signature_problem(SECRET, BODY, signature, timestamp, now, 300)
     assert problem is not None and why in problem
+
+
+def test_the_local_sink_signs_and_sends_with_what_notification_expects_by_default() -> None:
+    """The sink (infra) cannot import notification: its defaults are copies, kept equal here."""
+    settings = NotificationSettings()
+    assert sms_sink.DEV_SECRETS == DEV_RECEIPT_SECRETS
+    assert settings.sms_secondary_api_key == sms_sink.DEV_SECONDARY_KEY
+    assert (sms_sink.PRIMARY, sms_sink.SECONDARY) == (PRIMARY, SECONDARY)
+
+
+def test_production_refuses_the_development_receipt_secrets() -> None:
+    with pytest.raises(ValueError, match="HOTLINE_SMS_RECEIPT_SECRET_PRIMARY"):
+        NotificationSettings(env="production")
