@@ -312,10 +312,15 @@ class Stack:
             "HOTLINE_SEED_DEMO_DATA": "true" if self.seed_demo_data else "false",
             "HOTLINE_SMTP_HOST": "127.0.0.1",
             "HOTLINE_SMTP_PORT": str(self.ports.smtp),
-            "HOTLINE_SMTP_CA_FILE": str(self.smtp_ca_file),
             "HOTLINE_SMS_GATEWAY_URL": self.sms_url,
             "HOTLINE_SMS_SECONDARY_URL": self.sms_url,  # the sink speaks both providers' shapes
             "PYTHONUNBUFFERED": "1",
+            # the SMTP sink's CA, once it made one (a stack sharing another's sinks has none)
+            **(
+                {"HOTLINE_SMTP_CA_FILE": str(self.smtp_ca_file)}
+                if self.smtp_ca_file.exists()
+                else {}
+            ),
         }
 
     def start_service(self, name: str, wait: bool = True, replica: int = 1) -> ManagedProcess:
@@ -394,6 +399,12 @@ class Stack:
             "HOTLINE_HTTP_PORT": str(self.ports.console),
             "HOTLINE_CONSOLE_ASSETS": str(htmx_assets()),
             "PYTHONUNBUFFERED": "1",
+            # the SMTP sink's CA, once it made one (a stack sharing another's sinks has none)
+            **(
+                {"HOTLINE_SMTP_CA_FILE": str(self.smtp_ca_file)}
+                if self.smtp_ca_file.exists()
+                else {}
+            ),
         }
 
     def start_console(self, wait: bool = True) -> ManagedProcess:
