@@ -198,9 +198,9 @@ async def test_a_receipt_that_overtakes_the_sends_result_is_not_overwritten_back
                 await self.bus.handle(receipt(message_id))
             return Taken(PRIMARY, "p-1")
 
-    sms = ReceiptFirst()
-    notifier = Notifier(sms=sms)
-    sms.bus = notifier.bus
+    gateway = ReceiptFirst()
+    notifier = Notifier(sms=gateway)
+    gateway.bus = notifier.bus
     event = builders.request_accepted()
     await notifier.tell(events_v1.request_accepted(event))
     sms = notifier.message(event, Channel.SMS)
