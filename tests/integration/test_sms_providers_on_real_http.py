@@ -9,16 +9,21 @@ count (as the bench and ``make chaos`` read it).
 
 from __future__ import annotations
 
+import json
 import sys
+import threading
 import time
 import uuid
 from collections import Counter
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any, ClassVar
 
 import pytest
 from hotline_infra.processes import ManagedProcess, free_port, port_open
 from hotline_infra.sms_sink import DEV_SECONDARY_KEY, read_messages
+from hotline_libs.signatures import signature_problem
 from notification.adapters.sms_providers import PrimaryProvider, SecondaryProvider, SmsRelay
 from notification.domain.messages import MessageRefused
 from notification.domain.sms_delivery import (
@@ -28,6 +33,9 @@ from notification.domain.sms_delivery import (
     SmsUndeliverable,
     Taken,
 )
+from notification.settings import DEV_RECEIPT_SECRETS
+
+from tests.support import eventually
 
 FAST = RetryPolicy(tries_per_provider=3, base_s=0.01, cap_s=0.05)
 
@@ -169,3 +177,60 @@ async def test_each_provider_is_held_to_its_rate(sinks: list[Sink], tmp_path: Pa
         await relay.send(uuid.uuid4(), to, "x")
     await relay.close()
     assert time.monotonic() - started >= 0.9
+
+
+class Receipts(BaseHTTPRequestHandler):
+    """notification's receipt route as the sink sees it: keeps what it is posted, answers 200."""
+
+    posted: ClassVar[list[tuple[str, dict[str, str], bytes]]] = []
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        Receipts.posted.append((self.path, dict(self.headers.items()), body))
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *_: Any) -> None:
+        pass
+
+
+async def test_the_sink_reports_each_message_by_a_receipt_signed_with_its_providers_secret(
+    sinks: list[Sink], tmp_path: Path
+) -> None:
+    """With ``--undelivered-rate 1`` every receipt says failed (``UNDELIV``): the failure
+    injection notification's receipts are tested with."""
+    receiver = ThreadingHTTPServer(("127.0.0.1", 0), Receipts)
+    threading.Thread(target=receiver.serve_forever, daemon=True).start()
+    callback = f"http://127.0.0.1:{receiver.server_address[1]}"
+    sink = Sink(
+        tmp_path, "--callback-url", callback, "--undelivered-rate", "1", "--receipt-delay", "0"
+    )
+    sinks.append(sink)
+    primary = PrimaryProvider(PRIMARY, sink.url, timeout_s=5)
+    secondary = SecondaryProvider(SECONDARY, sink.url, DEV_SECONDARY_KEY, timeout_s=5)
+    first, second = uuid.uuid4(), uuid.uuid4()
+    taken = [await primary.send(first, "+8613900000003", "x")]
+    taken.append(await secondary.send(second, "+8613900000004", "y"))
+    await primary.close()
+    await secondary.close()
+    try:
+        await eventually(lambda: len(Receipts.posted) >= 2, timeout_s=10, what="both receipts")
+    finally:
+        receiver.shutdown()
+    by_path = {path: (headers, body) for path, headers, body in Receipts.posted}
+    assert set(by_path) == {"/sms-receipts/primary", "/sms-receipts/secondary"}
+    for provider, message_id, took in ((PRIMARY, first, taken[0]), (SECONDARY, second, taken[1])):
+        headers, body = by_path[f"/sms-receipts/{provider}"]
+        problem = signature_problem(
+            DEV_RECEIPT_SECRETS[provider],
+            body,
+            headers.get("X-Signature"),
+            headers.get("X-Signature-Timestamp"),
+            time.time(),
+            300,
+        )
+        assert problem is None
+        receipt = json.loads(body)
+        assert receipt["client_msg_id"] == str(message_id)
+        assert receipt["provider_message_id"] == took.provider_message_id
+        assert (receipt["status"], receipt["error_code"]) == ("failed", "UNDELIV")
