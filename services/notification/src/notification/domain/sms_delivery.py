@@ -18,6 +18,11 @@ to the *other* provider is not, and the resident would get it twice. So a messag
 timed out is not failed over: it is retried at that provider, and if it is still away the message
 is recorded failed ("may have it") — a late delivery receipt from that provider still moves it
 to delivered (``Notification.reported``).
+
+What is left: a resend (after a crash, or after a receipt's write clashed with the results')
+starts at the primary again. A message the secondary took whose result was not stored yet can
+then reach the resident twice, if the primary is back by then: it takes a failover and a crash
+or clash within the same seconds, and ``make chaos`` would count it doubled.
 """
 
 from __future__ import annotations
