@@ -11,6 +11,8 @@ an audit record (REC-01 for reads of residents' data).
 
 from __future__ import annotations
 
+import json
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,9 +23,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from hotline_infra.stack import Stack
 from hotline_libs.auth import Role
+from hotline_libs.signatures import signed_headers
 from notification.domain.templates import Channel as NoticeChannel
 from notification.service_layer.unsubscribe import UnsubscribeLinks
-from notification.settings import DEV_UNSUBSCRIBE_SECRET
+from notification.settings import DEV_RECEIPT_SECRETS, DEV_UNSUBSCRIBE_SECRET
 
 from tests.support import (
     auth,
@@ -94,10 +97,11 @@ def resident(records: dict[str, str]) -> dict[str, Any]:
     return {"name": "矩阵测试", "phones": [records["phone"]]}
 
 
-Scope = Literal["record", "site", "listing", "company", "public"]
+Scope = Literal["record", "site", "listing", "company", "public", "signed"]
 """How another site shows: its record is hidden (404), its site refused (403), a listing
 filtered (200); or the route has no site: the same for every site ("company") or for anyone
-without a token ("public")."""
+without a token ("public"); or no staff token at all but the caller's signature of the body
+("signed": an SMS provider's receipt; unsigned or badly signed 401, signed 2xx)."""
 
 
 @dataclass(frozen=True)
@@ -1017,6 +1021,16 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("notification", "unsubscribe"): _row(
         frozenset(), "public", "/unsubscribe?token={unsubscribe_token}"
     ),
+    ("notification", "take_sms_receipt"): _row(
+        frozenset(),
+        "signed",
+        "/sms-receipts/primary",
+        lambda r: {
+            "client_msg_id": str(uuid.uuid4()),  # nobody's: answered 200, changes nothing
+            "status": "delivered",
+            "at": datetime.now(UTC).isoformat(),
+        },
+    ),
 }
 for _service in SERVICES:
     MATRIX[(_service, "live")] = _row(frozenset(), "public")
@@ -1347,6 +1361,34 @@ async def records_at_own_site(platform: Stack) -> dict[str, str]:
     }
 
 
+async def signed_cells(
+    http: Any, method: str, path: str, row: Row, records: dict[str, str]
+) -> list[tuple[str, str]]:
+    """A signed route, unsigned, signed with another secret, signed too long ago, signed with
+    a staff token instead, and signed properly: (how, what was wrong or "")."""
+    body = json.dumps(row.body(records) if row.body else {}).encode()
+    now = int(time.time())
+    secret = DEV_RECEIPT_SECRETS[path.rsplit("/", 1)[1]]
+    calls = {
+        "unsigned": ({}, 401),
+        "badly signed": (signed_headers("not the secret", now, body), 401),
+        "signed long ago": (signed_headers(secret, now - 3600, body), 401),
+        "with an admin's token instead": (auth(Role.ADMIN), 401),
+        "signed": (signed_headers(secret, now, body), 200),
+    }
+    answers = []
+    for how, (headers, expected) in calls.items():
+        response = await http.request(
+            method,
+            path,
+            content=body,
+            headers={**headers, "Content-Type": "application/json"},
+        )
+        ok = response.status_code == expected
+        answers.append((how, "" if ok else f"{response.status_code} {response.text[:160]}"))
+    return answers
+
+
 def _expected(row: Row, role: Role, site: str) -> str:
     if row.scope == "public":
         return "ok"
@@ -1383,6 +1425,11 @@ async def test_every_operation_answers_each_role_at_each_site_as_the_matrix_says
                 response = await http.request(operation.method, path)
                 if response.status_code != 200:
                     wrong.append(f"{operation} without a token: {response.status_code}")
+                continue
+            if row.scope == "signed":
+                answers = await signed_cells(http, operation.method, path, row, records)
+                cells += len(answers)
+                wrong += [f"{operation} {how}: {got}" for how, got in answers if got]
                 continue
             anonymous = await http.request(operation.method, path, **row.request(records))
             cells += 1
@@ -1422,10 +1469,9 @@ async def test_every_operation_answers_each_role_at_each_site_as_the_matrix_says
 
     # every state-changing operation left audit records, of refused and of allowed calls
     for operation in documented:
-        if operation.method == "GET" or MATRIX[
-            (operation.service, operation.operation_id)
-        ].scope == ("public"):
-            continue
+        scope = MATRIX[(operation.service, operation.operation_id)].scope
+        if operation.method == "GET" or scope in ("public", "signed"):
+            continue  # a resident's link, a provider's receipt: no member of staff acts
         async with client(platform, operation.service) as http:
             trail = (
                 await http.get(

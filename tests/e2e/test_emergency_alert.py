@@ -166,6 +166,6 @@ async def test_inc01_inc02_an_emergency_alerts_the_supervisor_and_the_sites_mana
     # (other tests' supervisors of the central hotline are alerted too: only ours are checked)
     sent = {(m["channel"], m["recipient"]): m["status"] for m in alerts["messages"]}
     for alerted in (("sms", f"+86{supervisor}"), ("sms", f"+86{manager}")):
-        assert sent[alerted] == "sent"
+        assert sent[alerted] in ("sent", "delivered")  # delivered once the receipt is in
     assert sent[("email", supervisor_mail)] == "sent"
     assert not {f"+86{p}" for p in (technician, elsewhere, left)} & {to for _, to in sent}

@@ -88,7 +88,8 @@ async def test_inc05_inc06_each_caller_of_an_incident_is_told_once_that_it_is_ov
     assert sorted(m["recipient"] for m in told["messages"]) == sorted(
         [f"+86{first}", f"+86{second}"]
     )
-    assert {m["status"] for m in told["messages"]} == {"sent"}
+    # delivered once the provider's receipt is in
+    assert {m["status"] for m in told["messages"]} <= {"sent", "delivered"}
 
 
 async def test_cmp16_kb16_word_of_progress_on_a_complaint_is_sent_to_the_resident(

@@ -106,6 +106,21 @@ class FakeNotifications(FakeRepository[Notification]):
     def identity(self, aggregate: Notification) -> str:
         return str(aggregate.notification_id)
 
+    async def holding(
+        self, message_id: uuid.UUID | None = None, provider_message_id: str | None = None
+    ) -> Notification | None:
+        def holds(n: Notification) -> bool:
+            return any(
+                (message_id is not None and m.message_id == message_id)
+                or (
+                    provider_message_id is not None and m.provider_message_id == provider_message_id
+                )
+                for m in n.messages
+            )
+
+        found = self.tracked_where(holds, order=lambda n: n.created_at)
+        return found[0] if found else None
+
 
 class FakeSiteNames:
     """Site names in memory, kept like the store keeps them: a later record wins."""

@@ -171,6 +171,14 @@ async def paper_record(dispatch: httpx.AsyncClient, order: dict[str, Any], paid:
     _expect_success(response)
 
 
+def taken_by_a_gateway(message: dict[str, Any]) -> bool:
+    """A stored message the SMS provider or the mail server took: sent, delivered by the
+    provider's receipt since, or reported undelivered by the provider that took it (a failure
+    without a provider is one nobody took)."""
+    status = message["status"]
+    return status in ("sent", "delivered") or (status == "failed" and bool(message.get("provider")))
+
+
 async def effects(stack: Stack, driver: Driver) -> dict[str, Any]:
     """Count what happened for this run's requests, where it happened."""
     ids = list(driver.requests)
@@ -212,7 +220,7 @@ async def effects(stack: Stack, driver: Driver) -> dict[str, Any]:
             {"request_id": {"$in": ids}}, {"request_id": 1, "messages": 1}
         ):
             for message in d.get("messages") or []:
-                if message["status"] == "sent":
+                if taken_by_a_gateway(message):
                     sent[d["request_id"]] += 1
                 # attempts after the first: the gateway may have seen the message twice
                 resends[d["request_id"]] += max(0, message["attempts"] - 1)

@@ -96,8 +96,11 @@ class Stack:
         containers: bool = False,
         store_metrics_port: int | None = None,
         quiet_hours: str | None = None,
+        sms_sink_options: tuple[str, ...] = (),
     ) -> None:
         self.root = root
+        # more of hotline_infra.sms_sink's options (failure injection: --fail-rate ...)
+        self.sms_sink_options = sms_sink_options
         self.ports = ports
         self.topic_prefix = topic_prefix
         self.db_prefix = db_prefix
@@ -138,6 +141,11 @@ class Stack:
     @property
     def sms_url(self) -> str:
         return f"http://127.0.0.1:{self.ports.sms}"
+
+    @property
+    def smtp_ca_file(self) -> Path:
+        """The CA the SMTP sink made its STARTTLS certificate with."""
+        return self.mail_dir / "ca.pem"
 
     def service_url(self, name: str) -> str:
         return f"http://127.0.0.1:{self.ports.services[name]}"
@@ -284,13 +292,17 @@ class Stack:
                 str(self.ports.sms),
                 "--dir",
                 str(self.sms_dir),
+                # both providers' receipts go to notification (the secrets: both sides' defaults)
+                "--callback-url",
+                self.service_url("notification"),
+                *self.sms_sink_options,
             ],
             self.logs / "sms-sink.log",
         )
         for process in (smtp, sms):
             process.start()
             self.infra[process.name] = process
-        smtp.wait_until(lambda: port_open(self.ports.smtp), 30)
+        smtp.wait_until(lambda: port_open(self.ports.smtp) and self.smtp_ca_file.exists(), 30)
         sms.wait_until(lambda: port_open(self.ports.sms), 30)
 
     # -- services ------------------------------------------------------------------------------
@@ -306,8 +318,15 @@ class Stack:
             "HOTLINE_SMTP_HOST": "127.0.0.1",
             "HOTLINE_SMTP_PORT": str(self.ports.smtp),
             "HOTLINE_SMS_GATEWAY_URL": self.sms_url,
+            "HOTLINE_SMS_SECONDARY_URL": self.sms_url,  # the sink speaks both providers' shapes
             "PYTHONUNBUFFERED": "1",
             **self._notification_env(name),
+            # the SMTP sink's CA, once it made one (a stack sharing another's sinks has none)
+            **(
+                {"HOTLINE_SMTP_CA_FILE": str(self.smtp_ca_file)}
+                if self.smtp_ca_file.exists()
+                else {}
+            ),
         }
 
     def _notification_env(self, name: str) -> dict[str, str]:
@@ -394,6 +413,12 @@ class Stack:
             "HOTLINE_HTTP_PORT": str(self.ports.console),
             "HOTLINE_CONSOLE_ASSETS": str(htmx_assets()),
             "PYTHONUNBUFFERED": "1",
+            # the SMTP sink's CA, once it made one (a stack sharing another's sinks has none)
+            **(
+                {"HOTLINE_SMTP_CA_FILE": str(self.smtp_ca_file)}
+                if self.smtp_ca_file.exists()
+                else {}
+            ),
         }
 
     def start_console(self, wait: bool = True) -> ManagedProcess:

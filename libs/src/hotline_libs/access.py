@@ -25,12 +25,14 @@ class Rule:
 
     ``roles``: who may call it; ``public``: nobody needs a token (health, metrics);
     ``personal_data``: a read that hands out residents' personal data, so every call is audited
-    like a change.
+    like a change; ``signed``: no staff token either, but the caller (a provider's webhook) signs
+    the body and the route refuses what is not signed (401, ``hotline_libs.signatures``).
     """
 
     roles: frozenset[Role] = frozenset()
     public: bool = False
     personal_data: bool = False
+    signed: bool = False
 
     def names(self) -> list[str]:
         """The allowed roles in the order of ``Role``."""
@@ -55,6 +57,9 @@ CHANGING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 PUBLIC = Rule(public=True)
 """No token needed: liveness, readiness, metrics."""
+
+SIGNED = Rule(public=True, signed=True)
+"""No staff token: the caller signs the body with a shared secret and the route checks it."""
 
 Access = Mapping[str, Rule]
 """Route name (the endpoint function's name, its operationId) → its rule."""

@@ -230,13 +230,15 @@ def document_problems(
     *,
     public: Iterable[str],
     roles: Mapping[str, Sequence[str]],
+    signed: Iterable[str] = (),
 ) -> dict[str, Any]:
     """Rewrite an OpenAPI document so each operation lists every problem status it can answer.
 
     ``public`` are the operation ids needing no token; ``roles`` the roles each other operation
-    allows (shown in its description and as ``x-roles``).
+    allows (shown in its description and as ``x-roles``); ``signed`` the public ones whose caller
+    signs the body instead (``x-signed``, 401 when it does not).
     """
-    public = set(public)
+    public, signed = set(public), set(signed)
     schemas = spec.setdefault("components", {}).setdefault("schemas", {})
     schemas["Problem"] = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
     field_error = schemas["Problem"].pop("$defs", {}).get("FieldError")
@@ -260,6 +262,9 @@ def document_problems(
                     f"{operation.get('description', '').strip()}\n\nRoles: "
                     f"{', '.join(allowed) or 'none'}."
                 ).strip()
+            if operation_id in signed:
+                statuses.add(401)
+                operation["x-signed"] = True
             if parameters or "requestBody" in operation:
                 statuses.add(422)
             if "requestBody" in operation:

@@ -322,6 +322,7 @@ class HotlineService:
                     spec,
                     public=[name for name, rule in self._access.items() if rule.public],
                     roles={name: rule.names() for name, rule in self._access.items()},
+                    signed=[name for name, rule in self._access.items() if rule.signed],
                 )
             return app.openapi_schema
 

@@ -10,14 +10,16 @@ from hotline_libs.service import HotlineService
 from hotline_libs.settings import ServiceSettings
 from pymongo.asynchronous.database import AsyncDatabase
 
-from notification.adapters.gateways import MailServer, SmsGateway
+from notification.adapters.gateways import MailServer
 from notification.adapters.mongo.households import HOUSEHOLDS
 from notification.adapters.mongo.notifications import NOTIFICATIONS
 from notification.adapters.mongo.staff import STAFF
 from notification.adapters.mongo.unit_of_work import MongoNotificationUnitOfWork
+from notification.adapters.sms_providers import PrimaryProvider, SecondaryProvider, SmsRelay
 from notification.domain.preferences import quiet_hours_from
+from notification.domain.sms_delivery import PRIMARY, SECONDARY, RetryPolicy
 from notification.entrypoints.deadlines import notification_deadline
-from notification.entrypoints.http import notifications, preferences
+from notification.entrypoints.http import notifications, preferences, sms_receipts
 from notification.entrypoints.http.access import ACCESS
 from notification.entrypoints.subscriptions import subscriptions
 from notification.service_layer.handlers import HANDLERS, NoticeRules
@@ -29,8 +31,27 @@ NAME = "notification"
 
 async def prepare(db: AsyncDatabase[Document], settings: ServiceSettings) -> None:
     await ensure_index(db[NOTIFICATIONS], [("request_id", 1)])
+    await ensure_index(db[NOTIFICATIONS], [("messages.message_id", 1)])
+    await ensure_index(db[NOTIFICATIONS], [("messages.provider_message_id", 1)])
     await ensure_index(db[STAFF], [("site_id", 1)])
     await ensure_index(db[HOUSEHOLDS], [("site_id", 1), ("building", 1), ("room", 1)])
+
+
+def sms_relay(settings: NotificationSettings) -> SmsRelay:
+    """The primary provider, then the secondary, each at its own rate."""
+    timeout = settings.gateway_timeout_s
+    return SmsRelay(
+        [
+            PrimaryProvider(PRIMARY, settings.sms_gateway_url, timeout),
+            SecondaryProvider(
+                SECONDARY, settings.sms_secondary_url, settings.sms_secondary_api_key, timeout
+            ),
+        ],
+        RetryPolicy(
+            settings.sms_tries_per_provider, settings.sms_backoff_base_s, settings.sms_backoff_cap_s
+        ),
+        settings.sms_rate_per_s,
+    )
 
 
 def bootstrap(
@@ -52,12 +73,13 @@ def bootstrap(
         HANDLERS,
         MongoNotificationUnitOfWork,
         dependencies={
-            "sms": SmsGateway(settings.sms_gateway_url, settings.gateway_timeout_s),
+            "sms": sms_relay(settings),
             "mail": MailServer(
                 settings.smtp_host,
                 settings.smtp_port,
                 settings.smtp_sender,
                 settings.gateway_timeout_s,
+                settings.smtp_ca_file,
             ),
             "rules": NoticeRules(
                 quiet_hours=quiet_hours_from(settings.quiet_hours),
@@ -68,7 +90,7 @@ def bootstrap(
     return service.wire(
         bus,
         access=ACCESS,
-        routers=[notifications.router, preferences.router],
+        routers=[notifications.router, preferences.router, sms_receipts.router],
         subscriptions=subscriptions(bus),
         collections=[NOTIFICATIONS],
         deadlines={NOTIFICATIONS: notification_deadline},

@@ -148,3 +148,17 @@ class AcknowledgeAlert:
 
     notification_id: uuid.UUID
     by: str
+
+
+@dataclass(frozen=True)
+class TakeReceipt:
+    """Record what an SMS provider reports of a message it took: delivered to the handset, or
+    failed with its error code. Names the message by our id or else by the provider's."""
+
+    provider: str
+    delivered: bool
+    at: datetime
+    message_id: uuid.UUID | None = None
+    provider_message_id: str | None = None
+    error_code: str | None = None
+    causation_id: uuid.UUID | None = None

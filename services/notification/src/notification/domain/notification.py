@@ -6,6 +6,11 @@ refused with the gateway's reason. A crash between the two leaves the message "s
 next attempt sends it again under the same message id (the gateways' idempotency key) and is
 counted as a resend. With a gateway that deduplicates on that key, the resident gets it once;
 with one that does not, at most once per resend, and the count says how many.
+
+An SMS goes on from sent: the provider that took it reports, by a signed receipt, whether the
+handset got it (delivered) or not (failed, with its error code); a message no provider would
+take after the retries and the failover is failed too, with the reason (``sms_delivery``).
+A receipt may overtake the send's own result: delivered and failed are never moved back to sent.
 """
 
 from __future__ import annotations
@@ -32,11 +37,20 @@ class MessageStatus(enum.StrEnum):
     SENDING = "sending"
     """Attempted; whether the gateway took it is not known yet."""
     SENT = "sent"
+    """A provider (or the mail server) took it."""
     REFUSED = "refused"
     HELD = "held"
     """Waiting for the end of the site's quiet hours (``held_until``)."""
     SUPPRESSED = "suppressed"
     """Not sent, and never to be: the address is blocked or opted out (``refusal`` says)."""
+    DELIVERED = "delivered"
+    """The provider's receipt says the handset got it."""
+    FAILED = "failed"
+    """Not delivered: no provider would take it, or the provider's receipt says it failed."""
+
+
+REPORTED = frozenset({MessageStatus.DELIVERED, MessageStatus.FAILED})
+"""Outcomes after sent: never moved back to sent by a send's late result."""
 
 
 @dataclass
@@ -54,13 +68,21 @@ class Message:
     refusal: str | None = None
     """Why it was not sent: the gateway's refusal, or the preference that suppressed it."""
     held_until: datetime | None = None
+    provider: str | None = None
+    """The SMS provider that took it."""
+    provider_message_id: str | None = None
+    delivered_at: datetime | None = None
+    failure: str | None = None
+    """Why it failed: no provider took it, or the provider's error code."""
 
     @property
     def settled(self) -> bool:
-        return self.status in (MessageStatus.SENT, MessageStatus.REFUSED, MessageStatus.SUPPRESSED)
+        """Nothing more to send now: sent (or further), refused, suppressed, failed; or held,
+        until its morning (``due``)."""
+        return self.status is not MessageStatus.PENDING and self.status is not MessageStatus.SENDING
 
     def due(self, now: datetime) -> bool:
-        """Not settled, and not held past ``now``."""
+        """To be sent now: not settled, or held and its morning come."""
         if self.status is MessageStatus.HELD:
             return self.held_until is None or self.held_until <= now
         return not self.settled
@@ -135,11 +157,61 @@ class Notification(Aggregate):
     def _message(self, message_id: uuid.UUID) -> Message:
         return next(m for m in self.messages if m.message_id == message_id)
 
-    def sent(self, message_id: uuid.UUID, now: datetime) -> None:
+    def sent(
+        self,
+        message_id: uuid.UUID,
+        now: datetime,
+        provider: str | None = None,
+        provider_message_id: str | None = None,
+    ) -> None:
         message = self._message(message_id)
-        message.status = MessageStatus.SENT
+        if message.status not in REPORTED:  # a receipt that came first stays
+            message.status = MessageStatus.SENT
         message.sent_at = now
+        message.provider = provider or message.provider
+        message.provider_message_id = provider_message_id or message.provider_message_id
         self.record(events.MessageSent(message_id=message_id, sent_at=now))
+
+    def failed(self, message_id: uuid.UUID, reason: str) -> None:
+        """No provider took it (after retries and the failover): recorded with the reason, not
+        retried any more."""
+        message = self._message(message_id)
+        if message.status in REPORTED:
+            return
+        message.status = MessageStatus.FAILED
+        message.failure = reason
+
+    def reported(
+        self,
+        message_id: uuid.UUID,
+        *,
+        provider: str,
+        delivered: bool,
+        at: datetime,
+        error_code: str | None = None,
+        provider_message_id: str | None = None,
+    ) -> bool:
+        """A provider's receipt; False when it changes nothing (a redelivered receipt, or a
+        failure reported after a delivery). Delivered is final; a failure report does not undo
+        a delivery, and a delivery report corrects a failure we recorded after a timeout."""
+        message = self._message(message_id)
+        if message.status is MessageStatus.DELIVERED or message.status is MessageStatus.REFUSED:
+            return False
+        if not delivered and message.status is MessageStatus.FAILED:
+            return False
+        message.provider = message.provider or provider
+        message.provider_message_id = message.provider_message_id or provider_message_id
+        if delivered:
+            message.status = MessageStatus.DELIVERED
+            message.delivered_at = at
+            message.failure = None
+        else:
+            message.status = MessageStatus.FAILED
+            message.failure = f"{provider} reported it undelivered: {error_code or 'no code'}"
+        return True
+
+    def holds(self, message_id: uuid.UUID) -> bool:
+        return any(m.message_id == message_id for m in self.messages)
 
     def refused(self, message_id: uuid.UUID, reason: str) -> None:
         message = self._message(message_id)

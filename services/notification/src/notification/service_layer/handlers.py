@@ -30,6 +30,7 @@ from notification.domain.commands import (
     SetBlock,
     SetOptOut,
     SetQuietHours,
+    TakeReceipt,
     TellResident,
 )
 from notification.domain.households import audience
@@ -62,6 +63,7 @@ from notification.domain.preferences import (
     preference_id,
 )
 from notification.domain.sites import SiteNotices, checked_quiet_hours
+from notification.domain.sms_delivery import SmsUndeliverable, Taken
 from notification.domain.staff import (
     ALERTED_OF_EMERGENCIES,
     CENTRAL_HOTLINE,
@@ -136,21 +138,24 @@ def _with_unsubscribe_link(message: OutgoingMessage, rules: NoticeRules) -> Outg
     return replace(message, body=message.body + rules.unsubscribe.footer(message.recipient))
 
 
-async def _send(message: Message, sms: Sms, mail: Mail) -> Exception | None:
+Outcome = Exception | Taken | None
+"""A send's result: what went wrong, or who took it (None: taken, by whom not said)."""
+
+
+async def _send(message: Message, sms: Sms, mail: Mail) -> Outcome:
     try:
         if message.channel is Channel.SMS:
-            await sms.send(message.message_id, message.recipient, message.body)
-        else:
-            await mail.send(message.message_id, message.recipient, message.subject, message.body)
+            return await sms.send(message.message_id, message.recipient, message.body)
+        await mail.send(message.message_id, message.recipient, message.subject, message.body)
     except Exception as exc:  # kept, so that the other channels' results are stored first
         return exc
     return None
 
 
-async def _send_all(messages: list[Message], sms: Sms, mail: Mail) -> list[Exception | None]:
+async def _send_all(messages: list[Message], sms: Sms, mail: Mail) -> list[Outcome]:
     at_once = asyncio.Semaphore(SENDING_AT_ONCE)
 
-    async def send(message: Message) -> Exception | None:
+    async def send(message: Message) -> Outcome:
         async with at_once:
             return await _send(message, sms, mail)
 
@@ -338,7 +343,13 @@ async def _deliver(
     changed: bool = False,
 ) -> Notification:
     """Send the notification's messages that are not settled yet and store their results.
-    ``changed``: the notification changed before (stored even when nothing is due now)."""
+    ``changed``: the notification changed before (stored even when nothing is due now).
+
+    An SMS no provider took after the retries and the failover is recorded failed with the
+    reason (``SmsUndeliverable``), not retried (``domain/sms_delivery.py`` says why). A
+    provider's receipt stored while the sends were out makes the results' write conflict: the
+    bus retries from a fresh read, the delivered message stays delivered and the others are
+    resent under the same ids, which the providers deduplicate."""
     due = notification.attempt(uow.clock())
     if not due:
         if changed or notification.version == 0:  # every message held or suppressed: keep it
@@ -350,6 +361,12 @@ async def _deliver(
     for message, result in zip(due, results, strict=True):
         if result is None:
             notification.sent(message.message_id, uow.clock())
+        elif isinstance(result, Taken):
+            notification.sent(
+                message.message_id, uow.clock(), result.provider, result.provider_message_id
+            )
+        elif isinstance(result, SmsUndeliverable):
+            notification.failed(message.message_id, str(result))
         elif isinstance(result, MessageRefused):
             notification.refused(message.message_id, str(result))
         else:
@@ -508,6 +525,45 @@ async def set_block(command: SetBlock, uow: NotificationUnitOfWork) -> ContactPr
     return preference
 
 
+async def take_receipt(command: TakeReceipt, uow: NotificationUnitOfWork) -> bool | None:
+    """Move the message the provider reports on to delivered or failed (NTF-03: the resident
+    was told, or we know they were not); True when it changed, False for a receipt told again
+    or one after a delivery, None for a message we don't know (logged; answered so the
+    provider stops retrying). A conflict with the send's own result is retried by the bus from
+    a fresh read, so neither is lost."""
+    notification = await uow.notifications.holding(command.message_id, command.provider_message_id)
+    if notification is None:
+        log.warning(
+            "SMS receipt for a message we don't know",
+            provider=command.provider,
+            message_id=_text(command.message_id),
+            provider_message_id=command.provider_message_id,
+        )
+        return None
+    message_id = command.message_id
+    if message_id is None or not notification.holds(message_id):
+        message_id = next(
+            m.message_id
+            for m in notification.messages
+            if m.provider_message_id == command.provider_message_id
+        )
+    changed = notification.reported(
+        message_id,
+        provider=command.provider,
+        delivered=command.delivered,
+        at=command.at,
+        error_code=command.error_code,
+        provider_message_id=command.provider_message_id,
+    )
+    if changed:
+        await uow.commit()
+    return changed
+
+
+def _text(value: uuid.UUID | None) -> str | None:
+    return None if value is None else str(value)
+
+
 HANDLERS: dict[type[Any], Any] = {
     TellResident: tell_resident,
     AlertStaff: alert_staff,
@@ -523,5 +579,6 @@ HANDLERS: dict[type[Any], Any] = {
     SetQuietHours: set_quiet_hours,
     SetOptOut: set_opt_out,
     SetBlock: set_block,
+    TakeReceipt: take_receipt,
 }
 """Every command notification handles, and its handler."""

@@ -13,6 +13,7 @@ from notification.domain.households import Household, Member
 from notification.domain.notification import Notification
 from notification.domain.preferences import ContactPreference
 from notification.domain.sites import SiteNotices
+from notification.domain.sms_delivery import Taken
 from notification.domain.staff import StaffMember
 from notification.domain.templates import Channel
 
@@ -20,6 +21,11 @@ from notification.domain.templates import Channel
 class NotificationRepository(Protocol):
     async def get(self, notification_id: object) -> Notification | None: ...
     def add(self, notification: Notification) -> None: ...
+    async def holding(
+        self, message_id: uuid.UUID | None = None, provider_message_id: str | None = None
+    ) -> Notification | None:
+        """The notification with the message, by our id or else by the provider's."""
+        ...
 
 
 class SiteNames(Protocol):
@@ -88,9 +94,11 @@ class NotificationUnitOfWork(Protocol):
 
 
 class Sms(Protocol):
-    """Raises ``MessageRefused`` for a number it will not deliver to, ``Unavailable`` when away."""
+    """Raises ``MessageRefused`` for a number it will not deliver to, ``Unavailable`` when away,
+    ``SmsUndeliverable`` when no provider took it after the retries and the failover; returns
+    which provider took it (None when it does not say)."""
 
-    async def send(self, message_id: uuid.UUID, to: str, text: str) -> None: ...
+    async def send(self, message_id: uuid.UUID, to: str, text: str) -> Taken | None: ...
 
 
 class Mail(Protocol):

@@ -41,6 +41,10 @@ def _message(message: Message) -> Document:
         "sent_at": message.sent_at,
         "refusal": message.refusal,
         "held_until": message.held_until,
+        "provider": message.provider,
+        "provider_message_id": message.provider_message_id,
+        "delivered_at": message.delivered_at,
+        "failure": message.failure,
     }
 
 
@@ -58,6 +62,10 @@ def _from_message(document: Document) -> Message:
         sent_at=document.get("sent_at"),
         refusal=document.get("refusal"),
         held_until=document.get("held_until"),
+        provider=document.get("provider"),
+        provider_message_id=document.get("provider_message_id"),
+        delivered_at=document.get("delivered_at"),
+        failure=document.get("failure"),
     )
 
 
@@ -129,6 +137,22 @@ class MongoNotifications(AggregateRepository[Notification]):
         self, aggregate: Notification, event: Any, context: EventContext
     ) -> Event[Any] | None:
         return events_v1.to_integration(aggregate, event, context)
+
+    async def holding(
+        self, message_id: uuid.UUID | None = None, provider_message_id: str | None = None
+    ) -> Notification | None:
+        """The notification with the message, by our id or else by the provider's."""
+        if message_id is not None:
+            found = await self.find({"messages.message_id": str(message_id)}, limit=1, track=True)
+            if found:
+                return found[0]
+        if provider_message_id:
+            found = await self.find(
+                {"messages.provider_message_id": provider_message_id}, limit=1, track=True
+            )
+            if found:
+                return found[0]
+        return None
 
     async def listing(
         self,

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from hotline_libs.access import HOTLINE_DESK, OVERSIGHT, PUBLIC, SITE_DESK, STAFF, Access, allow
+from hotline_libs.access import (
+    HOTLINE_DESK,
+    OVERSIGHT,
+    PUBLIC,
+    SIGNED,
+    SITE_DESK,
+    STAFF,
+    Access,
+    allow,
+)
 from hotline_libs.auth import Role
 
 RUNS_THE_HOTLINE = (Role.SUPERVISOR, Role.SITE_MANAGER, Role.ADMIN)
@@ -24,4 +33,5 @@ ACCESS: Access = {
     # The link at the foot of a resident's e-mail: the signed token is the authority.
     "unsubscribe_page": PUBLIC,
     "unsubscribe": PUBLIC,
+    "take_sms_receipt": SIGNED,  # the SMS provider, by its signature of the body
 }

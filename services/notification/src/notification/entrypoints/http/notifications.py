@@ -58,6 +58,14 @@ class AlertOut(BaseModel):
     escalated_at: datetime | None
     acknowledged_by: str | None
     acknowledged_at: datetime | None
+    provider: str | None = Field(default=None, description="The SMS provider that took it")
+    provider_message_id: str | None = Field(default=None, description="The provider's own id")
+    delivered_at: datetime | None = Field(
+        default=None, description="When the provider's receipt says the handset got it"
+    )
+    failure: str | None = Field(
+        default=None, description="Why it failed: no provider took it, or the receipt's code"
+    )
 
 
 class NotificationOut(BaseModel):
@@ -100,6 +108,10 @@ def notification_out(n: Notification) -> NotificationOut:
                 refusal=m.refusal,
                 sent_at=m.sent_at,
                 held_until=m.held_until,
+                provider=m.provider,
+                provider_message_id=m.provider_message_id,
+                delivered_at=m.delivered_at,
+                failure=m.failure,
             )
             for m in n.messages
         ],
