@@ -77,6 +77,7 @@ from notification.domain.occasions import (
 from notification.domain.occasions import ChargeRaised as Charged
 from notification.domain.occasions import ReplyKind as AnswerKind
 from notification.domain.staff import StaffMember
+from notification.domain.template_versions import TemplateBook, TemplateHistory, book_of
 from notification.entrypoints.subscriptions import subscriptions
 from notification.service_layer.handlers import HANDLERS, SENDING_AT_ONCE
 
@@ -91,6 +92,16 @@ class FakeNotifications(FakeRepository[Notification]):
 
     def identity(self, aggregate: Notification) -> str:
         return str(aggregate.notification_id)
+
+
+class FakeTemplates(FakeRepository[TemplateHistory]):
+    collection_name = "templates"
+
+    def identity(self, aggregate: TemplateHistory) -> str:
+        return str(aggregate.key)
+
+    async def book(self) -> TemplateBook:
+        return book_of(list(self._saved.values()))
 
 
 class FakeSiteNames:
@@ -180,6 +191,7 @@ class FakeNotificationUnitOfWork(FakeUnitOfWork):
         self.site_names = site_names
         self.staff = staff
         self.households = households or FakeHouseholds()
+        self.templates = FakeTemplates(store, self, None)
 
 
 class FakeGateway:

@@ -14,8 +14,9 @@ from notification.adapters.gateways import MailServer, SmsGateway
 from notification.adapters.mongo.households import HOUSEHOLDS
 from notification.adapters.mongo.notifications import NOTIFICATIONS
 from notification.adapters.mongo.staff import STAFF
+from notification.adapters.mongo.templates import TEMPLATES
 from notification.adapters.mongo.unit_of_work import MongoNotificationUnitOfWork
-from notification.entrypoints.http import notifications
+from notification.entrypoints.http import notifications, templates
 from notification.entrypoints.http.access import ACCESS
 from notification.entrypoints.subscriptions import subscriptions
 from notification.service_layer.handlers import HANDLERS
@@ -27,6 +28,7 @@ NAME = "notification"
 async def prepare(db: AsyncDatabase[Document], settings: ServiceSettings) -> None:
     await ensure_index(db[NOTIFICATIONS], [("request_id", 1)])
     await ensure_index(db[STAFF], [("site_id", 1)])
+    await ensure_index(db[TEMPLATES], [("current", 1)])
     await ensure_index(db[HOUSEHOLDS], [("site_id", 1), ("building", 1), ("room", 1)])
 
 
@@ -61,7 +63,7 @@ def bootstrap(
     return service.wire(
         bus,
         access=ACCESS,
-        routers=[notifications.router],
+        routers=[notifications.router, templates.router],
         subscriptions=subscriptions(bus),
         collections=[NOTIFICATIONS],
     )

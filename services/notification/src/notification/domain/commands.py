@@ -14,6 +14,8 @@ from notification.domain.occasions import (
     StatementPublished,
 )
 from notification.domain.staff import StaffMember
+from notification.domain.template_versions import TemplateKey
+from notification.domain.templates import TemplateText
 
 
 @dataclass(frozen=True)
@@ -84,3 +86,31 @@ class KeepMember:
 
     member: Member
     causation_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class WriteTemplateVersion:
+    """Write a new draft of a template (``template_versions``)."""
+
+    key: TemplateKey
+    text: TemplateText
+    written_by: str
+
+
+@dataclass(frozen=True)
+class ApproveTemplateVersion:
+    """Approve a draft: residents are sent it from now on (four eyes: not by its author)."""
+
+    key: TemplateKey
+    number: int
+    approved_by: str
+
+
+@dataclass(frozen=True)
+class RejectTemplateVersion:
+    """Refuse a draft, with the reason."""
+
+    key: TemplateKey
+    number: int
+    rejected_by: str
+    reason: str

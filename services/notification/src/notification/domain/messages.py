@@ -29,7 +29,7 @@ from notification.domain.occasions import (
     WorkOrderMonthReported,
 )
 from notification.domain.staff import StaffMember
-from notification.domain.template_texts import BUILT_IN
+from notification.domain.template_versions import BUILT_IN_BOOK, TemplateBook
 from notification.domain.templates import SMS_QUOTE_MAX as SMS_QUOTE_MAX
 from notification.domain.templates import Channel as Channel  # its home is now templates
 from notification.domain.templates import (
@@ -91,6 +91,8 @@ class OutgoingMessage:
     template: str
     subject: str
     body: str
+    template_version: int = 0
+    """The version of the template it was rendered from (0: the built-in text)."""
 
 
 class Reachable(Protocol):
@@ -130,7 +132,12 @@ def _reach_with(
 
 
 def _reach(
-    recipient: Recipient, template: str, data: dict[str, Any], *, email_too: bool = True
+    recipient: Recipient,
+    template: str,
+    data: dict[str, Any],
+    *,
+    email_too: bool = True,
+    book: TemplateBook = BUILT_IN_BOOK,
 ) -> list[OutgoingMessage]:
     """The message type ``template`` to a resident, each channel's from its template (in
     Chinese) with ``data`` and the resident's name and home: an SMS to their phone, and the
@@ -139,50 +146,69 @@ def _reach(
     data = {"name": recipient.name, "building": recipient.building, "room": recipient.room, **data}
     messages = []
     if recipient.phone:
-        sms = text_of(template, Channel.SMS, data)
+        sms = text_of(template, Channel.SMS, data, book=book)
         messages.append(
             OutgoingMessage(
-                Channel.SMS, recipient.phone, template, sms.subject, f"{SIGNATURE}{sms.body}"
+                Channel.SMS,
+                recipient.phone,
+                template,
+                sms.subject,
+                f"{SIGNATURE}{sms.body}",
+                book.text(template, Channel.SMS, Language.ZH_CN)[0],
             )
         )
     if recipient.email and (email_too or not recipient.phone):
-        mail = text_of(template, Channel.EMAIL, data)
+        mail = text_of(template, Channel.EMAIL, data, book=book)
+        version = book.text(template, Channel.EMAIL, Language.ZH_CN)[0]
         messages.append(
-            email_to(recipient.name, recipient.email, template, mail.subject, mail.body)
+            email_to(recipient.name, recipient.email, template, mail.subject, mail.body, version)
         )
     return messages
 
 
 def text_of(
-    template: str, channel: Channel, data: Mapping[str, Any], language: Language = Language.ZH_CN
+    template: str,
+    channel: Channel,
+    data: Mapping[str, Any],
+    language: Language = Language.ZH_CN,
+    *,
+    book: TemplateBook = BUILT_IN_BOOK,
 ) -> TemplateText:
-    """The message type's template for ``channel`` and ``language``, rendered with ``data``."""
-    return render(BUILT_IN[template][language][channel], data)
+    """The message type's template for ``channel`` and ``language`` in ``book`` (its approved
+    version, else the built-in text), rendered with ``data``."""
+    return render(book.text(template, channel, language)[1], data)
 
 
-def email_to(name: str, address: str, template: str, subject: str, body: str) -> OutgoingMessage:
+def email_to(
+    name: str, address: str, template: str, subject: str, body: str, template_version: int = 0
+) -> OutgoingMessage:
     """The e-mail to ``name``: greeted by name and signed by the hotline."""
     return OutgoingMessage(
-        Channel.EMAIL, address, template, subject, f"{name}您好：\n\n{body}\n\n物业服务热线"
+        Channel.EMAIL,
+        address,
+        template,
+        subject,
+        f"{name}您好：\n\n{body}\n\n物业服务热线",
+        template_version,
     )
 
 
-def _request_accepted(o: RequestAccepted) -> list[OutgoingMessage]:
+def _request_accepted(o: RequestAccepted, book: TemplateBook) -> list[OutgoingMessage]:
     """The SMS greets the resident itself; the e-mail's greeting is its own first line."""
     data = {"request_no": o.request_no, "appointment_at": o.appointment_at}
-    return _reach(o.recipient, "request_accepted", data)
+    return _reach(o.recipient, "request_accepted", data, book=book)
 
 
-def _technician_assigned(o: TechnicianAssigned) -> list[OutgoingMessage]:
+def _technician_assigned(o: TechnicianAssigned, book: TemplateBook) -> list[OutgoingMessage]:
     data = {
         "request_no": o.request_no,
         "technician_name": o.technician_name,
         "technician_phone": o.technician_phone,
     }
-    return _reach(o.recipient, "work_order_dispatched", data, email_too=False)
+    return _reach(o.recipient, "work_order_dispatched", data, email_too=False, book=book)
 
 
-def _charge_raised(o: ChargeRaised) -> list[OutgoingMessage]:
+def _charge_raised(o: ChargeRaised, book: TemplateBook) -> list[OutgoingMessage]:
     data = {
         "request_no": o.request_no,
         "charge_no": o.charge_no,
@@ -194,10 +220,10 @@ def _charge_raised(o: ChargeRaised) -> list[OutgoingMessage]:
         "payment_method": o.payment_method,
         "payment_method_name": PAYMENT_NAMES.get(o.payment_method, o.payment_method),
     }
-    return _reach(o.recipient, "charge_raised", data)
+    return _reach(o.recipient, "charge_raised", data, book=book)
 
 
-def _collection_rejected(o: CollectionRejected) -> list[OutgoingMessage]:
+def _collection_rejected(o: CollectionRejected, book: TemplateBook) -> list[OutgoingMessage]:
     """A reminder the charge is owed (FEE-04, FEE-14): why the bank did not collect it and how
     to pay instead."""
     data = {
@@ -206,14 +232,14 @@ def _collection_rejected(o: CollectionRejected) -> list[OutgoingMessage]:
         "reason_code": o.reason_code,
         "reason": BANK_REASONS.get(o.reason_code) or o.reason or o.reason_code,
     }
-    return _reach(o.recipient, "collection_rejected", data)
+    return _reach(o.recipient, "collection_rejected", data, book=book)
 
 
 FINAL_REMINDER = 3
 """After the third reminder the site may act (FEE-04); the templates say so from the third."""
 
 
-def _fee_reminder(o: FeeReminder) -> list[OutgoingMessage]:
+def _fee_reminder(o: FeeReminder, book: TemplateBook) -> list[OutgoingMessage]:
     """The payer reminded of an overdue fee with its late fee to date (FEE-03, FEE-14); with
     the third, the owner too, who answers for it (FEE-05)."""
     data = {
@@ -225,14 +251,16 @@ def _fee_reminder(o: FeeReminder) -> list[OutgoingMessage]:
         "owed": o.owed,
         "reminder_no": o.reminder_no,
     }
-    messages = _reach(o.recipient, "fee_reminder", data)
+    messages = _reach(o.recipient, "fee_reminder", data, book=book)
     if o.owner is not None:
         unit = f"{o.owner.building}-{o.owner.room}"
-        messages += _reach(o.owner, "fee_reminder_owner", {**data, "unit": unit})
+        messages += _reach(o.owner, "fee_reminder_owner", {**data, "unit": unit}, book=book)
     return messages
 
 
-def _resident_answered(o: ResidentAnswered, site_name: str | None) -> list[OutgoingMessage]:
+def _resident_answered(
+    o: ResidentAnswered, site_name: str | None, book: TemplateBook
+) -> list[OutgoingMessage]:
     """The written copy of word of progress or of a complaint's answer (CMP-16, KB-16)."""
     if not o.in_writing:
         return []
@@ -243,15 +271,17 @@ def _resident_answered(o: ResidentAnswered, site_name: str | None) -> list[Outgo
         "site_name": site_name,
         "text": o.text,
     }
-    return _reach(o.recipient, template, data)
+    return _reach(o.recipient, template, data, book=book)
 
 
-def _incident_over(o: IncidentOver, site_name: str | None) -> list[OutgoingMessage]:
+def _incident_over(
+    o: IncidentOver, site_name: str | None, book: TemplateBook
+) -> list[OutgoingMessage]:
     """One message to each caller: an SMS, or the e-mail of a caller without a phone."""
     data = {"site_name": site_name, "title": o.title, "closing_note": o.closing_note}
     messages = []
     for caller in o.callers:
-        messages += _reach(caller, "incident_closed", data, email_too=False)
+        messages += _reach(caller, "incident_closed", data, email_too=False, book=book)
     return messages
 
 
@@ -262,25 +292,28 @@ def names_the_site(occasion: Occasion) -> bool:
     return isinstance(occasion, IncidentOver)
 
 
-def messages_for(occasion: Occasion, site_name: str | None = None) -> list[OutgoingMessage]:
+def messages_for(
+    occasion: Occasion, site_name: str | None = None, *, book: TemplateBook = BUILT_IN_BOOK
+) -> list[OutgoingMessage]:
     """The messages an occasion sends: at most one per channel and recipient (a resident who
     called twice about an incident is told once). ``site_name``: the name residents know
-    their site by, for the messages that name it; without it they leave it out."""
+    their site by, for the messages that name it; without it they leave it out. ``book``: the
+    templates' texts to render them from (the approved versions), the built-in ones by default."""
     match occasion:
         case RequestAccepted():
-            messages = _request_accepted(occasion)
+            messages = _request_accepted(occasion, book)
         case TechnicianAssigned():
-            messages = _technician_assigned(occasion)
+            messages = _technician_assigned(occasion, book)
         case ChargeRaised():
-            messages = _charge_raised(occasion)
+            messages = _charge_raised(occasion, book)
         case CollectionRejected():
-            messages = _collection_rejected(occasion)
+            messages = _collection_rejected(occasion, book)
         case FeeReminder():
-            messages = _fee_reminder(occasion)
+            messages = _fee_reminder(occasion, book)
         case ResidentAnswered():
-            messages = _resident_answered(occasion, site_name)
+            messages = _resident_answered(occasion, site_name, book)
         case IncidentOver():
-            messages = _incident_over(occasion, site_name)
+            messages = _incident_over(occasion, site_name, book)
         case _:
             assert_never(occasion)
     return _once(messages)

@@ -44,6 +44,8 @@ class Message:
     last_attempt_at: datetime | None = None
     sent_at: datetime | None = None
     refusal: str | None = None
+    template_version: int = 0
+    """The version of its template it was rendered from (0: the built-in text)."""
 
     @property
     def settled(self) -> bool:
@@ -114,6 +116,7 @@ def new_notification(
                 template=m.template,
                 subject=m.subject,
                 body=m.body,
+                template_version=m.template_version,
             )
             for m in outgoing
         ],

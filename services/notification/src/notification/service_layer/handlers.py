@@ -46,6 +46,7 @@ from notification.domain.staff import (
     alerted_of_emergency_at,
     sent_monthly_report_of,
 )
+from notification.service_layer.template_versions import TEMPLATE_HANDLERS
 from notification.service_layer.unit_of_work import Mail, NotificationUnitOfWork, Sms
 
 log = structlog.get_logger(__name__)
@@ -95,7 +96,8 @@ async def tell_resident(
             if names_the_site(occasion)
             else None
         )
-        outgoing = messages_for(occasion, site_name)
+        # the approved texts, read per event: one small read, and an approval holds at once
+        outgoing = messages_for(occasion, site_name, book=await uow.templates.book())
         if not outgoing:
             return None
         notification = new_notification(occasion.about, outgoing, uow.clock())
@@ -288,5 +290,6 @@ HANDLERS: dict[type[Any], Any] = {
     PublishStatement: publish_statement,
     KeepHousehold: keep_household,
     KeepMember: keep_member,
+    **TEMPLATE_HANDLERS,
 }
 """Every command notification handles, and its handler."""

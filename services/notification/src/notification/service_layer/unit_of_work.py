@@ -12,6 +12,7 @@ from hotline_libs.aggregate import Clock
 from notification.domain.households import Household, Member
 from notification.domain.notification import Notification
 from notification.domain.staff import StaffMember
+from notification.domain.template_versions import TemplateBook, TemplateHistory
 
 
 class NotificationRepository(Protocol):
@@ -59,11 +60,22 @@ class Households(Protocol):
     async def members(self, resident_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, Member]: ...
 
 
+class Templates(Protocol):
+    """The versions of each template staff wrote, and the approved texts."""
+
+    async def get(self, key: object) -> TemplateHistory | None: ...
+    def add(self, history: TemplateHistory) -> None: ...
+    async def book(self) -> TemplateBook:
+        """The approved version of each template that has one."""
+        ...
+
+
 class NotificationUnitOfWork(Protocol):
     notifications: NotificationRepository
     site_names: SiteNames
     staff: Staff
     households: Households
+    templates: Templates
     clock: Clock
 
     async def commit(self) -> Any: ...

@@ -39,6 +39,7 @@ def _message(message: Message) -> Document:
         "last_attempt_at": message.last_attempt_at,
         "sent_at": message.sent_at,
         "refusal": message.refusal,
+        "template_version": message.template_version,
     }
 
 
@@ -55,6 +56,7 @@ def _from_message(document: Document) -> Message:
         last_attempt_at=document.get("last_attempt_at"),
         sent_at=document.get("sent_at"),
         refusal=document.get("refusal"),
+        template_version=document.get("template_version", 0),  # none before versions were kept
     )
 
 

@@ -13,6 +13,7 @@ from notification.adapters.mongo.households import MongoHouseholds
 from notification.adapters.mongo.notifications import MongoNotifications
 from notification.adapters.mongo.site_names import MongoSiteNames
 from notification.adapters.mongo.staff import MongoStaff
+from notification.adapters.mongo.templates import MongoTemplates
 
 
 class MongoNotificationUnitOfWork(UnitOfWork):
@@ -28,3 +29,4 @@ class MongoNotificationUnitOfWork(UnitOfWork):
         self.site_names = MongoSiteNames(db)
         self.staff = MongoStaff(db)
         self.households = MongoHouseholds(db)
+        self.templates = MongoTemplates(db, self)

@@ -34,6 +34,9 @@ class MessageOut(BaseModel):
     )
     refusal: str | None = Field(description="Why the gateway refused it, if it did")
     sent_at: datetime | None
+    template_version: int = Field(
+        description="The version of its template it was rendered from (0: the built-in text)"
+    )
 
 
 class NotificationOut(BaseModel):
@@ -71,6 +74,7 @@ def notification_out(n: Notification) -> NotificationOut:
                 attempts=m.attempts,
                 refusal=m.refusal,
                 sent_at=m.sent_at,
+                template_version=m.template_version,
             )
             for m in n.messages
         ],

@@ -1,0 +1,104 @@
+"""Template versions, one document per message type, channel and language with all its
+versions, in notification's own database; the approved text of each kept beside them
+(``current``, only while one is approved) so that sending reads those few fields alone."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hotline_libs.mongo import Document
+from hotline_libs.unit_of_work import AggregateRepository, EventContext
+
+from contracts import Event
+from notification.domain.template_versions import (
+    TemplateBook,
+    TemplateHistory,
+    TemplateKey,
+    TemplateVersion,
+    VersionState,
+)
+from notification.domain.templates import Channel, Language, TemplateText
+
+TEMPLATES = "templates"
+
+
+def _version(v: TemplateVersion) -> Document:
+    return {
+        "number": v.number,
+        "subject": v.text.subject,
+        "body": v.text.body,
+        "state": v.state.value,
+        "written_by": v.written_by,
+        "written_at": v.written_at,
+        "decided_by": v.decided_by,
+        "decided_at": v.decided_at,
+        "reason": v.reason,
+        "retired_at": v.retired_at,
+    }
+
+
+def _from_version(d: Document) -> TemplateVersion:
+    return TemplateVersion(
+        number=d["number"],
+        text=TemplateText(d["subject"], d["body"]),
+        state=VersionState(d["state"]),
+        written_by=d["written_by"],
+        written_at=d["written_at"],
+        decided_by=d.get("decided_by"),
+        decided_at=d.get("decided_at"),
+        reason=d.get("reason"),
+        retired_at=d.get("retired_at"),
+    )
+
+
+def _key(d: Document) -> TemplateKey:
+    return TemplateKey(d["message_type"], Channel(d["channel"]), Language(d["language"]))
+
+
+class MongoTemplates(AggregateRepository[TemplateHistory]):
+    collection_name = TEMPLATES
+    markers = frozenset({"current"})
+
+    def identity(self, aggregate: TemplateHistory) -> str:
+        return str(aggregate.key)
+
+    def to_document(self, aggregate: TemplateHistory) -> Document:
+        k = aggregate.key
+        current = aggregate.current
+        return {
+            "message_type": k.message_type,
+            "channel": k.channel.value,
+            "language": k.language.value,
+            "versions": [_version(v) for v in aggregate.versions],
+            "current": None
+            if current is None
+            else {
+                "number": current.number,
+                "subject": current.text.subject,
+                "body": current.text.body,
+            },
+        }
+
+    def from_document(self, document: Document) -> TemplateHistory:
+        return TemplateHistory(
+            key=_key(document), versions=[_from_version(v) for v in document["versions"]]
+        )
+
+    def to_integration(
+        self, aggregate: TemplateHistory, event: Any, context: EventContext
+    ) -> Event[Any] | None:
+        return None
+
+    async def all(self) -> list[TemplateHistory]:
+        """Every template that has a version, for reading."""
+        return await self.find({}, sort=[("_id", 1)])
+
+    async def book(self) -> TemplateBook:
+        """The approved texts: one read of the few documents having one, their ``current``
+        alone."""
+        approved = {}
+        projection = {"message_type": 1, "channel": 1, "language": 1, "current": 1}
+        async for d in self._collection.find({"current": {"$exists": True}}, projection):
+            c = d["current"]
+            approved[_key(d)] = (c["number"], TemplateText(c["subject"], c["body"]))
+        return TemplateBook(approved)
