@@ -163,7 +163,7 @@ class TemplateHistory(Aggregate):
         """The approved version residents are sent; None while the built-in text is used."""
         return next((v for v in self.versions if v.state is VersionState.APPROVED), None)
 
-    def version(self, number: int) -> TemplateVersion:
+    def numbered(self, number: int) -> TemplateVersion:
         if not 1 <= number <= len(self.versions):
             raise NotFound(f"{self.key} has no version {number}", field="number")
         return self.versions[number - 1]
@@ -185,7 +185,7 @@ class TemplateHistory(Aggregate):
     def approve(self, number: int, by: str, at: datetime) -> TemplateVersion:
         """The draft becomes the current version, by another member than its author; the one
         current before it retires. Approving it again by the same member changes nothing."""
-        version = self.version(number)
+        version = self.numbered(number)
         if version.state is VersionState.APPROVED and version.decided_by == by:
             return version
         if version.state is not VersionState.DRAFT:
@@ -207,7 +207,7 @@ class TemplateHistory(Aggregate):
     def reject(self, number: int, by: str, reason: str, at: datetime) -> TemplateVersion:
         """The draft is refused with ``reason`` and never sent (its author may withdraw it so).
         Rejecting it again with the same reason changes nothing."""
-        version = self.version(number)
+        version = self.numbered(number)
         reason = reason.strip()
         if version.state is VersionState.REJECTED and version.reason == reason:
             return version

@@ -38,9 +38,7 @@ from notification.domain.templates import Channel, Language, SmsEncoding, Templa
 
 router = APIRouter(tags=["templates"])
 
-Reader = Annotated[
-    MongoNotificationUnitOfWork, Depends(reader_of(MongoNotificationUnitOfWork))
-]
+Reader = Annotated[MongoNotificationUnitOfWork, Depends(reader_of(MongoNotificationUnitOfWork))]
 MessageType = Literal[
     "request_accepted",
     "work_order_dispatched",
@@ -341,6 +339,6 @@ async def preview_template(
         history = await reader.templates.get(str(key))
         if history is None:
             history = TemplateHistory(key)
-        text = history.version(body.version).text
+        text = history.numbered(body.version).text
     data = None if body.data is None else {**EXAMPLES[message_type], **body.data}
     return _preview_out(key, text, data)
