@@ -95,7 +95,7 @@ class MessageTypeSummary(BaseModel):
     templates: list[CurrentOut]
 
 
-def _version_out(v: TemplateVersion) -> VersionOut:
+def version_out(v: TemplateVersion) -> VersionOut:
     return VersionOut(
         number=v.number,
         state=v.state,
@@ -110,7 +110,7 @@ def _version_out(v: TemplateVersion) -> VersionOut:
     )
 
 
-def _template_out(key: TemplateKey, history: TemplateHistory | None) -> TemplateOut:
+def template_out(key: TemplateKey, history: TemplateHistory | None) -> TemplateOut:
     versions = history.versions if history else []
     current = history.current if history else None
     text = built_in(key)
@@ -130,21 +130,25 @@ def _template_out(key: TemplateKey, history: TemplateHistory | None) -> Template
         channel=key.channel,
         language=key.language,
         current=current.number if current else 0,
-        versions=[zero, *(_version_out(v) for v in versions)],
+        versions=[zero, *(version_out(v) for v in versions)],
     )
 
 
-def _keys(message_type: str) -> list[TemplateKey]:
+def keys_of(message_type: str) -> list[TemplateKey]:
     return [key_of(message_type, c, lang) for lang in Language for c in Channel]
 
 
 @router.get("/templates", summary="The message types, each template's current version")
 async def list_message_types(reader: Reader) -> list[MessageTypeSummary]:
-    histories = {str(h.key): h for h in await reader.templates.all()}
+    return message_types_out(await reader.templates.all())
+
+
+def message_types_out(stored: list[TemplateHistory]) -> list[MessageTypeSummary]:
+    histories = {str(h.key): h for h in stored}
     out = []
     for message_type in MESSAGE_TYPES:
         templates = []
-        for key in _keys(message_type):
+        for key in keys_of(message_type):
             h = histories.get(str(key))
             current = h.current if h else None
             templates.append(
@@ -164,10 +168,17 @@ async def list_message_types(reader: Reader) -> list[MessageTypeSummary]:
     summary="A message type's templates, per channel and language, with every version",
 )
 async def get_message_type(message_type: TypeIn, reader: Reader) -> MessageTypeOut:
-    templates = []
-    for key in _keys(message_type):
-        templates.append(_template_out(key, await reader.templates.get(str(key))))
-    return MessageTypeOut(message_type=message_type, templates=templates)
+    histories = [await reader.templates.get(str(key)) for key in keys_of(message_type)]
+    return message_type_out(message_type, [h for h in histories if h is not None])
+
+
+def message_type_out(message_type: str, histories: list[TemplateHistory]) -> MessageTypeOut:
+    """The type's templates, each with its versions (``histories``: those that have any)."""
+    stored = {h.key: h for h in histories}
+    return MessageTypeOut(
+        message_type=message_type,
+        templates=[template_out(key, stored.get(key)) for key in keys_of(message_type)],
+    )
 
 
 class DraftIn(BaseModel):
@@ -209,7 +220,7 @@ class WrittenOut(BaseModel):
     preview: PreviewOut = Field(description="The draft rendered with the type's example data")
 
 
-def _preview_out(key: TemplateKey, text: TemplateText, data: dict[str, Any] | None) -> PreviewOut:
+def preview_out(key: TemplateKey, text: TemplateText, data: dict[str, Any] | None) -> PreviewOut:
     rendered = preview(key, text, SIGNATURE, data)
     sms = rendered.sms
     return PreviewOut(
@@ -242,7 +253,7 @@ async def write_template_version(
     key = key_of(message_type, channel, language)
     text = TemplateText(body.subject, body.body)
     _, draft = await bus.handle(WriteTemplateVersion(key, text, principal.subject))
-    return WrittenOut(version=_version_out(draft), preview=_preview_out(key, text, None))
+    return WrittenOut(version=version_out(draft), preview=preview_out(key, text, None))
 
 
 @router.post(
@@ -263,7 +274,7 @@ async def approve_template_version(
 ) -> VersionOut:
     key = key_of(message_type, channel, language)
     _, version = await bus.handle(ApproveTemplateVersion(key, number, principal.subject))
-    return _version_out(version)
+    return version_out(version)
 
 
 class RejectionIn(BaseModel):
@@ -294,7 +305,7 @@ async def reject_template_version(
     _, version = await bus.handle(
         RejectTemplateVersion(key, number, principal.subject, body.reason)
     )
-    return _version_out(version)
+    return version_out(version)
 
 
 class PreviewIn(BaseModel):
@@ -341,4 +352,4 @@ async def preview_template(
             history = TemplateHistory(key)
         text = history.numbered(body.version).text
     data = None if body.data is None else {**EXAMPLES[message_type], **body.data}
-    return _preview_out(key, text, data)
+    return preview_out(key, text, data)
