@@ -103,6 +103,9 @@ class FakeTemplates(FakeRepository[TemplateHistory]):
     async def book(self) -> TemplateBook:
         return book_of(list(self._saved.values()))
 
+    def changed(self) -> None:
+        pass  # read from the store each time
+
 
 class FakeSiteNames:
     """Site names in memory, kept like the store keeps them: a later record wins."""

@@ -96,7 +96,7 @@ async def tell_resident(
             if names_the_site(occasion)
             else None
         )
-        # the approved texts, read per event: one small read, and an approval holds at once
+        # the approved texts (kept a few seconds per process: adapters.mongo.templates)
         outgoing = messages_for(occasion, site_name, book=await uow.templates.book())
         if not outgoing:
             return None

@@ -40,6 +40,7 @@ async def approve_template_version(
     history = await _history(command.key, uow)
     version = history.approve(command.number, command.approved_by, uow.clock())
     await uow.commit()
+    uow.templates.changed()
     return history, version
 
 
@@ -49,6 +50,7 @@ async def reject_template_version(
     history = await _history(command.key, uow)
     version = history.reject(command.number, command.rejected_by, command.reason, uow.clock())
     await uow.commit()
+    uow.templates.changed()
     return history, version
 
 

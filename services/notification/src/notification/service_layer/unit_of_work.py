@@ -69,6 +69,10 @@ class Templates(Protocol):
         """The approved version of each template that has one."""
         ...
 
+    def changed(self) -> None:
+        """A version was approved or rejected (a process keeping ``book`` reads it again)."""
+        ...
+
 
 class NotificationUnitOfWork(Protocol):
     notifications: NotificationRepository
