@@ -5,12 +5,11 @@ versions, in notification's own database; the approved text of each kept beside 
 from __future__ import annotations
 
 import time
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from hotline_libs.mongo import Document
-from hotline_libs.unit_of_work import AggregateRepository, EventContext
+from hotline_libs.unit_of_work import AggregateRepository
 
-from contracts import Event
 from notification.domain.template_versions import (
     TemplateBook,
     TemplateHistory,
@@ -63,6 +62,8 @@ def _key(d: Document) -> TemplateKey:
 
 
 class MongoTemplates(AggregateRepository[TemplateHistory]):
+    """No events: a template's versions are notification's own (nothing is published)."""
+
     collection_name = TEMPLATES
     markers = frozenset({"current"})
     _books: ClassVar[dict[str, tuple[float, TemplateBook]]] = {}
@@ -92,11 +93,6 @@ class MongoTemplates(AggregateRepository[TemplateHistory]):
         return TemplateHistory(
             key=_key(document), versions=[_from_version(v) for v in document["versions"]]
         )
-
-    def to_integration(
-        self, aggregate: TemplateHistory, event: Any, context: EventContext
-    ) -> Event[Any] | None:
-        return None
 
     async def all(self) -> list[TemplateHistory]:
         """Every template that has a version, for reading."""

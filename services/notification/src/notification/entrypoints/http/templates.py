@@ -182,7 +182,19 @@ def message_type_out(message_type: str, histories: list[TemplateHistory]) -> Mes
 
 
 class DraftIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    """A new version of the template: its subject and body in Jinja2."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "subject": "您的服务单已受理：{{ request_no }}",
+                    "body": "{{ name }}您好，您的服务请求已受理，单号 {{ request_no }}。",
+                }
+            ]
+        },
+    )
     subject: str = Field(
         min_length=1,
         max_length=MAX_SUBJECT,
@@ -278,7 +290,10 @@ async def approve_template_version(
 
 
 class RejectionIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"reason": "预约时间的格式与短信平台要求不符"}]},
+    )
     reason: str = Field(
         min_length=1,
         max_length=MAX_REASON,
@@ -309,9 +324,21 @@ async def reject_template_version(
 
 
 class PreviewIn(BaseModel):
-    """A text to render, or a stored version's; with the type's example data or data given."""
+    """A text to render, or a stored version's; with the type's example data or data given
+    (over the example's: only the names given change)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "subject": "受理：{{ request_no }}",
+                    "body": "{{ name }}您好，单号 {{ request_no }}",
+                },
+                {"version": 0, "data": {"name": "李女士"}},
+            ]
+        },
+    )
     subject: str | None = Field(
         default=None, max_length=MAX_SUBJECT, description="With body: the text to render"
     )
