@@ -68,6 +68,14 @@ def fuzzed(platform: Stack) -> Iterator[Stack]:
 
 BEYOND_ADMIN: dict[tuple[str, Role], tuple[str, ...]] = {
     ("intake", Role.DIRECTOR): ("approve_standard_answer",),  # the leader in charge (KB-06)
+    ("notification", Role.SUPERVISOR): (  # the company's message templates (issue #13)
+        "list_message_types",
+        "get_message_type",
+        "preview_template",
+        "write_template_version",
+        "approve_template_version",
+        "reject_template_version",
+    ),
     ("intake", Role.DUTY_STAFF): (  # the desk's own log and roster (DUTY-04..DUTY-16)
         "open_duty_log",
         "write_duty_entry",

@@ -201,6 +201,11 @@ MATRIX_POLICY = {
     "note": "矩阵测试",
 }
 
+MATRIX_TEMPLATE = "/templates/incident_closed/email/en"
+MATRIX_DRAFT = {"subject": "Matrix: {{ title }}", "body": "Matrix test: {{ closing_note }}"}
+TEMPLATE_KEEPERS = {R.SUPERVISOR, R.SITE_MANAGER, R.DIRECTOR}
+TEMPLATE_READERS = TEMPLATE_KEEPERS | {R.AGENT}
+
 MATRIX: dict[tuple[str, str], Row] = {
     # intake
     ("intake", "create_service_request"): _row(
@@ -1031,6 +1036,30 @@ MATRIX: dict[tuple[str, str], Row] = {
             "at": datetime.now(UTC).isoformat(),
         },
     ),
+    # templates are the company's, the same at every site; an approval by another member than
+    # the draft's author goes through (its author's own is refused 422, a cell "ok" too)
+    ("notification", "list_message_types"): _row(TEMPLATE_READERS, "company"),
+    ("notification", "get_message_type"): _row(
+        TEMPLATE_READERS, "company", "/templates/incident_closed"
+    ),
+    ("notification", "preview_template"): _row(
+        TEMPLATE_READERS, "company", f"{MATRIX_TEMPLATE}/preview", lambda r: {"version": 0}
+    ),
+    ("notification", "write_template_version"): _row(
+        TEMPLATE_KEEPERS, "company", f"{MATRIX_TEMPLATE}/versions", lambda r: MATRIX_DRAFT
+    ),
+    ("notification", "approve_template_version"): _row(
+        TEMPLATE_KEEPERS,
+        "company",
+        MATRIX_TEMPLATE + "/versions/{template_version}/approve",
+        lambda r: {},
+    ),
+    ("notification", "reject_template_version"): _row(
+        TEMPLATE_KEEPERS,
+        "company",
+        MATRIX_TEMPLATE + "/versions/{template_version}/reject",
+        lambda r: {"reason": "矩阵测试"},
+    ),
 }
 for _service in SERVICES:
     MATRIX[(_service, "live")] = _row(frozenset(), "public")
@@ -1331,7 +1360,16 @@ async def records_at_own_site(platform: Stack) -> dict[str, str]:
             headers={**auth(Role.FINANCE, [OWN]), "Idempotency-Key": str(uuid.uuid4())},
         )
         assert statement.status_code == 200, statement.text
+    async with client(platform, "notification") as notification:
+        # a draft of an English template (residents are sent Chinese) for the approval cells
+        draft = await notification.post(
+            f"{MATRIX_TEMPLATE}/versions",
+            json=MATRIX_DRAFT,
+            headers={**auth(Role.SUPERVISOR), "Idempotency-Key": str(uuid.uuid4())},
+        )
+        assert draft.status_code == 201, draft.text
     return {
+        "template_version": str(draft.json()["version"]["number"]),
         "site": OWN,
         "request_id": paid["request_id"],
         "work_order_id": order["work_order_id"],

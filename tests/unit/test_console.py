@@ -78,6 +78,7 @@ NAVIGATION = {
         "incidents",
         "duty",
         "report",
+        "message_templates",
     ],
     Role.SUPERVISOR: [
         "register",
@@ -90,6 +91,7 @@ NAVIGATION = {
         "incidents",
         "duty",
         "report",
+        "message_templates",
     ],
     Role.DUTY_STAFF: [
         "register",
@@ -138,6 +140,7 @@ NAVIGATION = {
         "incidents",
         "duty",
         "report",
+        "message_templates",
     ],
     Role.DIRECTOR: [
         "requests",
@@ -150,6 +153,7 @@ NAVIGATION = {
         "incidents",
         "duty",
         "report",
+        "message_templates",
     ],
     Role.QUALITY_HEAD: [
         "requests",

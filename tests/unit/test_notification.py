@@ -91,6 +91,7 @@ from notification.domain.occasions import ReplyKind as AnswerKind
 from notification.domain.preferences import ContactPreference, preference_id
 from notification.domain.sites import DEFAULT_QUIET_HOURS, SiteNotices
 from notification.domain.staff import StaffMember
+from notification.domain.template_versions import TemplateBook, TemplateHistory, book_of
 from notification.entrypoints.subscriptions import subscriptions
 from notification.service_layer.handlers import HANDLERS, SENDING_AT_ONCE, NoticeRules
 
@@ -120,6 +121,19 @@ class FakeNotifications(FakeRepository[Notification]):
 
         found = self.tracked_where(holds, order=lambda n: n.created_at)
         return found[0] if found else None
+
+
+class FakeTemplates(FakeRepository[TemplateHistory]):
+    collection_name = "templates"
+
+    def identity(self, aggregate: TemplateHistory) -> str:
+        return str(aggregate.key)
+
+    async def book(self) -> TemplateBook:
+        return book_of(list(self._saved.values()))
+
+    def changed(self) -> None:
+        pass  # read from the store each time
 
 
 class FakeSiteNames:
@@ -242,6 +256,7 @@ class FakeNotificationUnitOfWork(FakeUnitOfWork):
         self.staff = staff
         self.households = households or FakeHouseholds()
         self.preferences = FakePreferences(store, self, None)
+        self.templates = FakeTemplates(store, self, None)
 
 
 class FakeGateway:

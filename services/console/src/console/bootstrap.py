@@ -34,6 +34,7 @@ from console.entrypoints.web import (
     fee_bills,
     fee_contracts,
     mandates,
+    message_templates,
     month_close,
     owed,
     phone_book,
@@ -118,6 +119,7 @@ def create_app(settings: ConsoleSettings | None = None) -> FastAPI:
     app.include_router(resident_visits.router)
     app.include_router(steward_days.router)
     app.include_router(surveys.router)
+    app.include_router(message_templates.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/assets/htmx.min.js", include_in_schema=False)

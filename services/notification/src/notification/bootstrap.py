@@ -14,12 +14,13 @@ from notification.adapters.gateways import MailServer
 from notification.adapters.mongo.households import HOUSEHOLDS
 from notification.adapters.mongo.notifications import NOTIFICATIONS
 from notification.adapters.mongo.staff import STAFF
+from notification.adapters.mongo.templates import TEMPLATES
 from notification.adapters.mongo.unit_of_work import MongoNotificationUnitOfWork
 from notification.adapters.sms_providers import PrimaryProvider, SecondaryProvider, SmsRelay
 from notification.domain.preferences import quiet_hours_from
 from notification.domain.sms_delivery import PRIMARY, SECONDARY, RetryPolicy
 from notification.entrypoints.deadlines import notification_deadline
-from notification.entrypoints.http import notifications, preferences, sms_receipts
+from notification.entrypoints.http import notifications, preferences, sms_receipts, templates
 from notification.entrypoints.http.access import ACCESS
 from notification.entrypoints.subscriptions import subscriptions
 from notification.service_layer.handlers import HANDLERS, NoticeRules
@@ -34,6 +35,7 @@ async def prepare(db: AsyncDatabase[Document], settings: ServiceSettings) -> Non
     await ensure_index(db[NOTIFICATIONS], [("messages.message_id", 1)])
     await ensure_index(db[NOTIFICATIONS], [("messages.provider_message_id", 1)])
     await ensure_index(db[STAFF], [("site_id", 1)])
+    await ensure_index(db[TEMPLATES], [("current", 1)])
     await ensure_index(db[HOUSEHOLDS], [("site_id", 1), ("building", 1), ("room", 1)])
 
 
@@ -90,7 +92,7 @@ def bootstrap(
     return service.wire(
         bus,
         access=ACCESS,
-        routers=[notifications.router, preferences.router, sms_receipts.router],
+        routers=[notifications.router, preferences.router, sms_receipts.router, templates.router],
         subscriptions=subscriptions(bus),
         collections=[NOTIFICATIONS],
         deadlines={NOTIFICATIONS: notification_deadline},

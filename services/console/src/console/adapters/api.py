@@ -1167,3 +1167,54 @@ class HotlineApi:
         closes it."""
         path = f"{self._month_path('surveys', site_id, period)}?format={format_}"
         return await self._open("callback", path, 120)
+
+    # -- notification: what each message type says, its versions (模板版本, four eyes) --------
+    @staticmethod
+    def _template_path(message_type: str, channel: str, language: str) -> str:
+        return "/templates/" + "/".join(
+            quote(p, safe="") for p in (message_type, channel, language)
+        )
+
+    async def message_types(self) -> list[dict[str, Any]]:
+        """Each message type with each channel's and language's current version."""
+        response = await self._send("notification", "GET", "/templates")
+        found: list[dict[str, Any]] = response.json()
+        return found
+
+    async def message_type(self, message_type: str) -> dict[str, Any]:
+        """A message type's templates, each with every version (0: the built-in text)."""
+        return await self._call("notification", "GET", f"/templates/{quote(message_type, safe='')}")
+
+    async def preview_template(
+        self, message_type: str, channel: str, language: str, body: dict[str, Any]
+    ) -> dict[str, Any]:
+        """A text (subject and body) or a stored version rendered with the type's example data:
+        subject, body and, for an SMS, its characters, encoding and parts."""
+        path = f"{self._template_path(message_type, channel, language)}/preview"
+        return await self._call("notification", "POST", path, json=body)
+
+    async def write_template_version(
+        self, message_type: str, channel: str, language: str, body: dict[str, Any], key: str
+    ) -> dict[str, Any]:
+        path = f"{self._template_path(message_type, channel, language)}/versions"
+        return await self._call(
+            "notification", "POST", path, json=body, headers={"Idempotency-Key": key}
+        )
+
+    async def decide_template_version(
+        self,
+        message_type: str,
+        channel: str,
+        language: str,
+        number: int,
+        decision: str,
+        body: dict[str, Any],
+        key: str,
+    ) -> dict[str, Any]:
+        """``decision``: approve (not by its author: 422) or reject (with the reason)."""
+        path = (
+            f"{self._template_path(message_type, channel, language)}/versions/{number}/{decision}"
+        )
+        return await self._call(
+            "notification", "POST", path, json=body, headers={"Idempotency-Key": key}
+        )

@@ -16,7 +16,8 @@ from notification.domain.occasions import (
 )
 from notification.domain.preferences import OptedOutVia
 from notification.domain.staff import StaffMember
-from notification.domain.templates import Channel
+from notification.domain.template_versions import TemplateKey
+from notification.domain.templates import Channel, TemplateText
 
 
 @dataclass(frozen=True)
@@ -162,3 +163,31 @@ class TakeReceipt:
     provider_message_id: str | None = None
     error_code: str | None = None
     causation_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class WriteTemplateVersion:
+    """Write a new draft of a template (``template_versions``)."""
+
+    key: TemplateKey
+    text: TemplateText
+    written_by: str
+
+
+@dataclass(frozen=True)
+class ApproveTemplateVersion:
+    """Approve a draft: residents are sent it from now on (four eyes: not by its author)."""
+
+    key: TemplateKey
+    number: int
+    approved_by: str
+
+
+@dataclass(frozen=True)
+class RejectTemplateVersion:
+    """Refuse a draft, with the reason."""
+
+    key: TemplateKey
+    number: int
+    rejected_by: str
+    reason: str

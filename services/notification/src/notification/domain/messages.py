@@ -32,7 +32,7 @@ from notification.domain.occasions import (
 from notification.domain.policy import Delivery, MessagePolicy, policy_of
 from notification.domain.preferences import SEND, Screening, Verdict
 from notification.domain.staff import StaffMember
-from notification.domain.template_texts import BUILT_IN
+from notification.domain.template_versions import BUILT_IN_BOOK, TemplateBook
 from notification.domain.templates import SMS_QUOTE_MAX as SMS_QUOTE_MAX
 from notification.domain.templates import Channel as Channel  # its home is now templates
 from notification.domain.templates import (
@@ -101,6 +101,8 @@ class OutgoingMessage:
     alternatives: str | None = None
     """Messages sharing this key are one person's channels in order, of which only the first
     that may go is sent (``Delivery.FIRST_THAT_WORKS``); None: sent on its own."""
+    template_version: int = 0
+    """The version of the template it was rendered from (0: the built-in text)."""
 
 
 class Reachable(Protocol):
@@ -144,6 +146,7 @@ def _reach(
     template: str,
     data: dict[str, Any],
     policies: Mapping[str, MessagePolicy] | None = None,
+    book: TemplateBook = BUILT_IN_BOOK,
 ) -> list[OutgoingMessage]:
     """The message type ``template`` to a resident, each channel's from its template (in
     Chinese) with ``data`` and the resident's name and home, on the channels its policy allows
@@ -159,8 +162,9 @@ def _reach(
     )
     messages = []
     for channel in policy.channels:
+        version = book.text(template, channel, Language.ZH_CN)[0]
         if channel is Channel.SMS and recipient.phone:
-            sms = text_of(template, Channel.SMS, data)
+            sms = text_of(template, Channel.SMS, data, book=book)
             messages.append(
                 OutgoingMessage(
                     Channel.SMS,
@@ -169,45 +173,67 @@ def _reach(
                     sms.subject,
                     f"{SIGNATURE}{sms.body}",
                     alternatives,
+                    version,
                 )
             )
         elif channel is Channel.EMAIL and recipient.email:
-            mail = text_of(template, Channel.EMAIL, data)
-            message = email_to(recipient.name, recipient.email, template, mail.subject, mail.body)
+            mail = text_of(template, Channel.EMAIL, data, book=book)
+            message = email_to(
+                recipient.name, recipient.email, template, mail.subject, mail.body, version
+            )
             messages.append(replace(message, alternatives=alternatives))
     return messages
 
 
 def text_of(
-    template: str, channel: Channel, data: Mapping[str, Any], language: Language = Language.ZH_CN
+    template: str,
+    channel: Channel,
+    data: Mapping[str, Any],
+    language: Language = Language.ZH_CN,
+    *,
+    book: TemplateBook = BUILT_IN_BOOK,
 ) -> TemplateText:
-    """The message type's template for ``channel`` and ``language``, rendered with ``data``."""
-    return render(BUILT_IN[template][language][channel], data)
+    """The message type's template for ``channel`` and ``language`` in ``book`` (its approved
+    version, else the built-in text), rendered with ``data``."""
+    return render(book.text(template, channel, language)[1], data)
 
 
-def email_to(name: str, address: str, template: str, subject: str, body: str) -> OutgoingMessage:
+def email_to(
+    name: str, address: str, template: str, subject: str, body: str, template_version: int = 0
+) -> OutgoingMessage:
     """The e-mail to ``name``: greeted by name and signed by the hotline."""
     return OutgoingMessage(
-        Channel.EMAIL, address, template, subject, f"{name}您好：\n\n{body}\n\n物业服务热线"
+        Channel.EMAIL,
+        address,
+        template,
+        subject,
+        f"{name}您好：\n\n{body}\n\n物业服务热线",
+        template_version=template_version,
     )
 
 
-def _request_accepted(o: RequestAccepted, policies: Policies) -> list[OutgoingMessage]:
+def _request_accepted(
+    o: RequestAccepted, policies: Policies, book: TemplateBook
+) -> list[OutgoingMessage]:
     """The SMS greets the resident itself; the e-mail's greeting is its own first line."""
     data = {"request_no": o.request_no, "appointment_at": o.appointment_at}
-    return _reach(o.recipient, "request_accepted", data, policies)
+    return _reach(o.recipient, "request_accepted", data, policies, book)
 
 
-def _technician_assigned(o: TechnicianAssigned, policies: Policies) -> list[OutgoingMessage]:
+def _technician_assigned(
+    o: TechnicianAssigned, policies: Policies, book: TemplateBook
+) -> list[OutgoingMessage]:
     data = {
         "request_no": o.request_no,
         "technician_name": o.technician_name,
         "technician_phone": o.technician_phone,
     }
-    return _reach(o.recipient, "work_order_dispatched", data, policies)
+    return _reach(o.recipient, "work_order_dispatched", data, policies, book)
 
 
-def _charge_raised(o: ChargeRaised, policies: Policies) -> list[OutgoingMessage]:
+def _charge_raised(
+    o: ChargeRaised, policies: Policies, book: TemplateBook
+) -> list[OutgoingMessage]:
     data = {
         "request_no": o.request_no,
         "charge_no": o.charge_no,
@@ -219,10 +245,12 @@ def _charge_raised(o: ChargeRaised, policies: Policies) -> list[OutgoingMessage]
         "payment_method": o.payment_method,
         "payment_method_name": PAYMENT_NAMES.get(o.payment_method, o.payment_method),
     }
-    return _reach(o.recipient, "charge_raised", data, policies)
+    return _reach(o.recipient, "charge_raised", data, policies, book)
 
 
-def _collection_rejected(o: CollectionRejected, policies: Policies) -> list[OutgoingMessage]:
+def _collection_rejected(
+    o: CollectionRejected, policies: Policies, book: TemplateBook
+) -> list[OutgoingMessage]:
     """A reminder the charge is owed (FEE-04, FEE-14): why the bank did not collect it and how
     to pay instead."""
     data = {
@@ -231,14 +259,14 @@ def _collection_rejected(o: CollectionRejected, policies: Policies) -> list[Outg
         "reason_code": o.reason_code,
         "reason": BANK_REASONS.get(o.reason_code) or o.reason or o.reason_code,
     }
-    return _reach(o.recipient, "collection_rejected", data, policies)
+    return _reach(o.recipient, "collection_rejected", data, policies, book)
 
 
 FINAL_REMINDER = 3
 """After the third reminder the site may act (FEE-04); the templates say so from the third."""
 
 
-def _fee_reminder(o: FeeReminder, policies: Policies) -> list[OutgoingMessage]:
+def _fee_reminder(o: FeeReminder, policies: Policies, book: TemplateBook) -> list[OutgoingMessage]:
     """The payer reminded of an overdue fee with its late fee to date (FEE-03, FEE-14); with
     the third, the owner too, who answers for it (FEE-05)."""
     data = {
@@ -250,15 +278,15 @@ def _fee_reminder(o: FeeReminder, policies: Policies) -> list[OutgoingMessage]:
         "owed": o.owed,
         "reminder_no": o.reminder_no,
     }
-    messages = _reach(o.recipient, "fee_reminder", data, policies)
+    messages = _reach(o.recipient, "fee_reminder", data, policies, book)
     if o.owner is not None:
         unit = f"{o.owner.building}-{o.owner.room}"
-        messages += _reach(o.owner, "fee_reminder_owner", {**data, "unit": unit}, policies)
+        messages += _reach(o.owner, "fee_reminder_owner", {**data, "unit": unit}, policies, book)
     return messages
 
 
 def _resident_answered(
-    o: ResidentAnswered, site_name: str | None, policies: Policies
+    o: ResidentAnswered, site_name: str | None, policies: Policies, book: TemplateBook
 ) -> list[OutgoingMessage]:
     """The written copy of word of progress or of a complaint's answer (CMP-16, KB-16)."""
     if not o.in_writing:
@@ -270,17 +298,17 @@ def _resident_answered(
         "site_name": site_name,
         "text": o.text,
     }
-    return _reach(o.recipient, template, data, policies)
+    return _reach(o.recipient, template, data, policies, book)
 
 
 def _incident_over(
-    o: IncidentOver, site_name: str | None, policies: Policies
+    o: IncidentOver, site_name: str | None, policies: Policies, book: TemplateBook
 ) -> list[OutgoingMessage]:
     """One message to each caller: an SMS, or the e-mail of a caller without a phone."""
     data = {"site_name": site_name, "title": o.title, "closing_note": o.closing_note}
     messages = []
     for caller in o.callers:
-        messages += _reach(caller, "incident_closed", data, policies)
+        messages += _reach(caller, "incident_closed", data, policies, book)
     return messages
 
 
@@ -292,39 +320,48 @@ def names_the_site(occasion: Occasion) -> bool:
 
 
 def candidates_for(
-    occasion: Occasion, site_name: str | None = None, policies: Policies = None
+    occasion: Occasion,
+    site_name: str | None = None,
+    policies: Policies = None,
+    book: TemplateBook = BUILT_IN_BOOK,
 ) -> list[OutgoingMessage]:
     """The messages an occasion may send, before the recipients' preferences are asked
     (``first_that_may_go``): at most one per channel and recipient (a resident who
     called twice about an incident is told once). ``site_name``: the name residents know
     their site by, for the messages that name it; without it they leave it out. ``policies``:
-    the company's policies by message type, where they replace the built-in ones."""
+    the company's policies by message type, where they replace the built-in ones. ``book``: the
+    templates' texts to render them from (the approved versions), the built-in ones by
+    default."""
     match occasion:
         case RequestAccepted():
-            messages = _request_accepted(occasion, policies)
+            messages = _request_accepted(occasion, policies, book)
         case TechnicianAssigned():
-            messages = _technician_assigned(occasion, policies)
+            messages = _technician_assigned(occasion, policies, book)
         case ChargeRaised():
-            messages = _charge_raised(occasion, policies)
+            messages = _charge_raised(occasion, policies, book)
         case CollectionRejected():
-            messages = _collection_rejected(occasion, policies)
+            messages = _collection_rejected(occasion, policies, book)
         case FeeReminder():
-            messages = _fee_reminder(occasion, policies)
+            messages = _fee_reminder(occasion, policies, book)
         case ResidentAnswered():
-            messages = _resident_answered(occasion, site_name, policies)
+            messages = _resident_answered(occasion, site_name, policies, book)
         case IncidentOver():
-            messages = _incident_over(occasion, site_name, policies)
+            messages = _incident_over(occasion, site_name, policies, book)
         case _:
             assert_never(occasion)
     return _once(messages)
 
 
 def messages_for(
-    occasion: Occasion, site_name: str | None = None, policies: Policies = None
+    occasion: Occasion,
+    site_name: str | None = None,
+    policies: Policies = None,
+    *,
+    book: TemplateBook = BUILT_IN_BOOK,
 ) -> list[OutgoingMessage]:
     """The messages an occasion sends to recipients who asked for nothing: each one's first
     channel where the policy says first that works, all of them where it says all."""
-    candidates = candidates_for(occasion, site_name, policies)
+    candidates = candidates_for(occasion, site_name, policies, book)
     return [m for m, _ in first_that_may_go(candidates, lambda _: SEND)]
 
 

@@ -74,6 +74,8 @@ class Message:
     delivered_at: datetime | None = None
     failure: str | None = None
     """Why it failed: no provider took it, or the provider's error code."""
+    template_version: int = 0
+    """The version of its template it was rendered from (0: the built-in text)."""
 
     @property
     def settled(self) -> bool:
@@ -275,6 +277,7 @@ def _message_of(
         status=status,
         refusal=screening.reason,
         held_until=screening.until,
+        template_version=m.template_version,
     )
 
 

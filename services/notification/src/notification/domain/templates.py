@@ -88,6 +88,9 @@ def _render(field: str, source: str, data: Mapping[str, Any]) -> str:
         return _compiled(source).render(data)
     except TemplateError as problem:
         raise TemplateProblem(f"{field}: {problem.message or problem}", field=field) from None
+    except (TypeError, ValueError, AttributeError, ArithmeticError, LookupError) as problem:
+        # a filter given what it cannot take (``{{ name|yuan }}``): the template's fault too
+        raise TemplateProblem(f"{field}: {problem}", field=field) from None
 
 
 @functools.lru_cache(maxsize=1024)

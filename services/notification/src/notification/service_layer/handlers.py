@@ -71,6 +71,7 @@ from notification.domain.staff import (
     alerted_of_emergency_at,
     sent_monthly_report_of,
 )
+from notification.service_layer.template_versions import TEMPLATE_HANDLERS
 from notification.service_layer.unit_of_work import Mail, NotificationUnitOfWork, Sms
 from notification.service_layer.unsubscribe import UnsubscribeLinks
 
@@ -186,7 +187,9 @@ async def tell_resident(
     if notification is None:
         site_id = occasion.about.site_id
         site = await uow.site_names.notices_of(site_id) if names_the_site(occasion) else None
-        candidates = candidates_for(occasion, site.name if site else None)
+        # the approved texts (kept a few seconds per process: adapters.mongo.templates)
+        book = await uow.templates.book()
+        candidates = candidates_for(occasion, site.name if site else None, book=book)
         outgoing = await _screened(candidates, site_id, site, uow, rules)
         if not outgoing:
             return None
@@ -580,5 +583,6 @@ HANDLERS: dict[type[Any], Any] = {
     SetOptOut: set_opt_out,
     SetBlock: set_block,
     TakeReceipt: take_receipt,
+    **TEMPLATE_HANDLERS,
 }
 """Every command notification handles, and its handler."""

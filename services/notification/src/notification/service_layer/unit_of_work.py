@@ -15,6 +15,7 @@ from notification.domain.preferences import ContactPreference
 from notification.domain.sites import SiteNotices
 from notification.domain.sms_delivery import Taken
 from notification.domain.staff import StaffMember
+from notification.domain.template_versions import TemplateBook, TemplateHistory
 from notification.domain.templates import Channel
 
 
@@ -82,12 +83,27 @@ class Households(Protocol):
     async def members(self, resident_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, Member]: ...
 
 
+class Templates(Protocol):
+    """The versions of each template staff wrote, and the approved texts."""
+
+    async def get(self, key: object) -> TemplateHistory | None: ...
+    def add(self, history: TemplateHistory) -> None: ...
+    async def book(self) -> TemplateBook:
+        """The approved version of each template that has one."""
+        ...
+
+    def changed(self) -> None:
+        """A version was approved or rejected (a process keeping ``book`` reads it again)."""
+        ...
+
+
 class NotificationUnitOfWork(Protocol):
     notifications: NotificationRepository
     site_names: SiteNames
     staff: Staff
     households: Households
     preferences: Preferences
+    templates: Templates
     clock: Clock
 
     async def commit(self) -> Any: ...

@@ -106,6 +106,13 @@ PHONE_BOOK_KEEPERS = DIRECTORY_KEEPERS | {Role.SUPERVISOR}
 SITE_ADMINS = frozenset({Role.ADMIN})
 """Who changes a site's settings: boards, calendar, time zone, escalation, shifts."""
 
+TEMPLATE_KEEPERS = frozenset({Role.SUPERVISOR, Role.SITE_MANAGER, Role.DIRECTOR})
+"""Who writes and approves what residents are told (notification's write_template_version,
+approve_template_version): the call centre's supervisor, the site manager, the director; the
+author of a version never approves it (four eyes)."""
+TEMPLATE_READERS = TEMPLATE_KEEPERS | {Role.AGENT}
+"""Who reads the message templates and previews them (notification's get_message_type)."""
+
 SCREENS = (
     Screen("register", "/requests/new", REGISTRARS),
     Screen("requests", "/requests", REQUEST_READERS),
@@ -118,6 +125,7 @@ SCREENS = (
     Screen("incidents", "/incidents", REQUEST_READERS),
     Screen("duty", "/duty", DUTY_READERS),
     Screen("report", "/reports/monthly", REQUEST_READERS),
+    Screen("message_templates", "/message-templates", TEMPLATE_READERS),
 )
 """The screens, in the navigation's order, with the roles that see them."""
 

@@ -45,6 +45,7 @@ def _message(message: Message) -> Document:
         "provider_message_id": message.provider_message_id,
         "delivered_at": message.delivered_at,
         "failure": message.failure,
+        "template_version": message.template_version,
     }
 
 
@@ -66,6 +67,7 @@ def _from_message(document: Document) -> Message:
         provider_message_id=document.get("provider_message_id"),
         delivered_at=document.get("delivered_at"),
         failure=document.get("failure"),
+        template_version=document.get("template_version", 0),  # none before versions were kept
     )
 
 

@@ -14,6 +14,7 @@ from notification.adapters.mongo.notifications import MongoNotifications
 from notification.adapters.mongo.preferences import MongoPreferences
 from notification.adapters.mongo.site_names import MongoSiteNames
 from notification.adapters.mongo.staff import MongoStaff
+from notification.adapters.mongo.templates import MongoTemplates
 
 
 class MongoNotificationUnitOfWork(UnitOfWork):
@@ -30,3 +31,4 @@ class MongoNotificationUnitOfWork(UnitOfWork):
         self.staff = MongoStaff(db)
         self.households = MongoHouseholds(db)
         self.preferences = MongoPreferences(db, self)
+        self.templates = MongoTemplates(db, self)

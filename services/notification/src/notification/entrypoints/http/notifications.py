@@ -44,6 +44,17 @@ class MessageOut(BaseModel):
     held_until: datetime | None = Field(
         description="A routine SMS held through the site's quiet hours goes at this moment"
     )
+    provider: str | None = Field(default=None, description="The SMS provider that took it")
+    provider_message_id: str | None = Field(default=None, description="The provider's own id")
+    delivered_at: datetime | None = Field(
+        default=None, description="When the provider's receipt says the handset got it"
+    )
+    failure: str | None = Field(
+        default=None, description="Why it failed: no provider took it, or the receipt's code"
+    )
+    template_version: int = Field(
+        description="The version of its template it was rendered from (0: the built-in text)"
+    )
 
 
 class AlertOut(BaseModel):
@@ -58,14 +69,6 @@ class AlertOut(BaseModel):
     escalated_at: datetime | None
     acknowledged_by: str | None
     acknowledged_at: datetime | None
-    provider: str | None = Field(default=None, description="The SMS provider that took it")
-    provider_message_id: str | None = Field(default=None, description="The provider's own id")
-    delivered_at: datetime | None = Field(
-        default=None, description="When the provider's receipt says the handset got it"
-    )
-    failure: str | None = Field(
-        default=None, description="Why it failed: no provider took it, or the receipt's code"
-    )
 
 
 class NotificationOut(BaseModel):
@@ -94,7 +97,7 @@ def notification_out(n: Notification) -> NotificationOut:
         incident_id=n.about.incident_id,
         site_id=n.about.site_id,
         created_at=n.created_at,
-        alert=None if n.alert is None else AlertOut(**vars(n.alert)),
+        alert=None if n.alert is None else AlertOut.model_validate(n.alert, from_attributes=True),
         messages=[
             MessageOut(
                 message_id=m.message_id,
@@ -112,6 +115,7 @@ def notification_out(n: Notification) -> NotificationOut:
                 provider_message_id=m.provider_message_id,
                 delivered_at=m.delivered_at,
                 failure=m.failure,
+                template_version=m.template_version,
             )
             for m in n.messages
         ],
