@@ -8,6 +8,8 @@ after a crash does not text the resident twice; each duplicate it drops is noted
 ``duplicates.jsonl``. Like a gateway that cannot deliver to a number, it refuses (400) the
 numbers listed one per line in ``refused-numbers.txt`` in its folder. Accepted messages are
 appended to ``messages.jsonl``; ``GET /`` lists them for a person, ``GET /v1/messages`` as JSON.
+``POST /v1/message-batches`` with ``{"messages": [...]}`` takes up to 1,000 at once (a bulk API),
+answering each one's result in order.
 """
 
 from __future__ import annotations
@@ -90,6 +92,62 @@ def create_app(directory: Path) -> FastAPI:
             f"<h1>SMS received: {len(messages)}</h1><table><tr><th>UTC</th><th>to</th><th>text</th></tr>"
             f"{rows}</table>"
         )
+
+    class SmsBatchIn(BaseModel):
+        messages: list[SmsIn] = Field(min_length=1, max_length=1000)
+
+    @app.post("/v1/message-batches", status_code=202)
+    async def accept_batch(batch: SmsBatchIn) -> dict[str, Any]:
+        """Many messages in one call, as providers' bulk APIs take them: each deduplicated on
+        its client_msg_id like ``POST /v1/messages``; a refused number is refused alone."""
+        refused = set(refused_numbers.read_text().split()) if refused_numbers.exists() else set()
+        results: list[dict[str, Any]] = []
+        accepted: list[str] = []
+        duplicates: list[str] = []
+        now = datetime.now(UTC).isoformat()
+        for sms in batch.messages:
+            if sms.to in refused:
+                results.append(
+                    {
+                        "client_msg_id": sms.client_msg_id,
+                        "refused": f"number {sms.to} cannot receive messages",
+                    }
+                )
+                continue
+            if sms.client_msg_id and sms.client_msg_id in by_client_id:
+                app.state.duplicates += 1
+                duplicate = {"client_msg_id": sms.client_msg_id, "to": sms.to}
+                duplicates.append(json.dumps(duplicate, ensure_ascii=False) + "\n")
+                known = by_client_id[sms.client_msg_id]["message_id"]
+                results.append(
+                    {"client_msg_id": sms.client_msg_id, "message_id": known, "duplicate": True}
+                )
+                continue
+            record = {
+                "message_id": str(uuid.uuid4()),
+                "client_msg_id": sms.client_msg_id,
+                "to": sms.to,
+                "text": sms.text,
+                "received_at": now,
+            }
+            accepted.append(json.dumps(record, ensure_ascii=False) + "\n")
+            messages.append(record)
+            if sms.client_msg_id:
+                by_client_id[sms.client_msg_id] = record
+            results.append(
+                {
+                    "client_msg_id": sms.client_msg_id,
+                    "message_id": record["message_id"],
+                    "duplicate": False,
+                }
+            )
+        if accepted:
+            with store.open("a") as out:
+                out.write("".join(accepted))
+        if duplicates:
+            with (directory / "duplicates.jsonl").open("a") as out:
+                out.write("".join(duplicates))
+        return {"results": results}
 
     return app
 

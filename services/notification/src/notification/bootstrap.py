@@ -10,12 +10,15 @@ from hotline_libs.service import HotlineService
 from hotline_libs.settings import ServiceSettings
 from pymongo.asynchronous.database import AsyncDatabase
 
+from notification.adapters.bulk_sms import BulkSmsGateway
 from notification.adapters.gateways import MailServer, SmsGateway
-from notification.adapters.mongo.households import HOUSEHOLDS
+from notification.adapters.mongo.broadcasts import BATCHES, BROADCASTS
+from notification.adapters.mongo.households import HOUSEHOLDS, MEMBERS
 from notification.adapters.mongo.notifications import NOTIFICATIONS
 from notification.adapters.mongo.staff import STAFF
 from notification.adapters.mongo.unit_of_work import MongoNotificationUnitOfWork
-from notification.entrypoints.http import notifications
+from notification.entrypoints.deadlines import broadcast_deadline
+from notification.entrypoints.http import broadcasts, notifications
 from notification.entrypoints.http.access import ACCESS
 from notification.entrypoints.subscriptions import subscriptions
 from notification.service_layer.handlers import HANDLERS
@@ -28,6 +31,9 @@ async def prepare(db: AsyncDatabase[Document], settings: ServiceSettings) -> Non
     await ensure_index(db[NOTIFICATIONS], [("request_id", 1)])
     await ensure_index(db[STAFF], [("site_id", 1)])
     await ensure_index(db[HOUSEHOLDS], [("site_id", 1), ("building", 1), ("room", 1)])
+    await ensure_index(db[MEMBERS], [("site_id", 1)])
+    await ensure_index(db[BROADCASTS], [("site_id", 1), ("created_at", -1)])
+    await ensure_index(db[BATCHES], [("broadcast_id", 1), ("state", 1)])
 
 
 def bootstrap(
@@ -56,14 +62,16 @@ def bootstrap(
                 settings.smtp_sender,
                 settings.gateway_timeout_s,
             ),
+            "bulk_sms": BulkSmsGateway(settings.sms_gateway_url, settings.gateway_timeout_s),
         },
     )
     return service.wire(
         bus,
         access=ACCESS,
-        routers=[notifications.router],
+        routers=[notifications.router, broadcasts.router],
         subscriptions=subscriptions(bus),
         collections=[NOTIFICATIONS],
+        deadlines={BROADCASTS: broadcast_deadline},
     )
 
 

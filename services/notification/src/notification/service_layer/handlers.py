@@ -46,6 +46,7 @@ from notification.domain.staff import (
     alerted_of_emergency_at,
     sent_monthly_report_of,
 )
+from notification.service_layer.broadcasts import BROADCAST_HANDLERS
 from notification.service_layer.unit_of_work import Mail, NotificationUnitOfWork, Sms
 
 log = structlog.get_logger(__name__)
@@ -288,5 +289,6 @@ HANDLERS: dict[type[Any], Any] = {
     PublishStatement: publish_statement,
     KeepHousehold: keep_household,
     KeepMember: keep_member,
+    **BROADCAST_HANDLERS,
 }
 """Every command notification handles, and its handler."""

@@ -9,6 +9,7 @@ from hotline_libs.mongo import Document
 from hotline_libs.unit_of_work import UnitOfWork, Written, ignore_written
 from pymongo.asynchronous.database import AsyncDatabase
 
+from notification.adapters.mongo.broadcasts import MongoBroadcasts
 from notification.adapters.mongo.households import MongoHouseholds
 from notification.adapters.mongo.notifications import MongoNotifications
 from notification.adapters.mongo.site_names import MongoSiteNames
@@ -28,3 +29,4 @@ class MongoNotificationUnitOfWork(UnitOfWork):
         self.site_names = MongoSiteNames(db)
         self.staff = MongoStaff(db)
         self.households = MongoHouseholds(db)
+        self.broadcasts = MongoBroadcasts(db)
