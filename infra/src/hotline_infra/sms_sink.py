@@ -34,6 +34,10 @@ class SmsIn(BaseModel):
     client_msg_id: str | None = Field(default=None, max_length=100)
 
 
+class SmsBatchIn(BaseModel):
+    messages: list[SmsIn] = Field(min_length=1, max_length=1000)
+
+
 def create_app(directory: Path) -> FastAPI:
     directory.mkdir(parents=True, exist_ok=True)
     store = directory / "messages.jsonl"
@@ -92,9 +96,6 @@ def create_app(directory: Path) -> FastAPI:
             f"<h1>SMS received: {len(messages)}</h1><table><tr><th>UTC</th><th>to</th><th>text</th></tr>"
             f"{rows}</table>"
         )
-
-    class SmsBatchIn(BaseModel):
-        messages: list[SmsIn] = Field(min_length=1, max_length=1000)
 
     @app.post("/v1/message-batches", status_code=202)
     async def accept_batch(batch: SmsBatchIn) -> dict[str, Any]:
