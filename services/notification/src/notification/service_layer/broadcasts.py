@@ -15,6 +15,7 @@ recipient: the gateways' idempotency key). Counts are added to the broadcast onc
 from __future__ import annotations
 
 import asyncio
+import random
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -70,24 +71,31 @@ class Broadcasts(Protocol):
     async def started_sending(
         self, broadcast_id: uuid.UUID, batches: int, queued: int, suppressed: int, unreachable: int
     ) -> bool: ...
-    async def claim_batch(self, broadcast_id: uuid.UUID, now: datetime) -> Batch | None: ...
-    async def batch_sent(self, batch: Batch) -> bool: ...
-    async def count(self, broadcast_id: uuid.UUID) -> None:
-        """Add every settled batch's counts to the broadcast, each batch once."""
+    async def claim_batch(
+        self, broadcast_id: uuid.UUID, number: int, now: datetime
+    ) -> Batch | None:
+        """Take the batch if it is queued or its holder's lease ran out; None otherwise."""
         ...
 
+    async def batch_sent(self, batch: Batch) -> bool: ...
     async def count_batch(self, batch: Batch) -> None:
         """Add one settled batch's counts to its broadcast, once."""
         ...
 
-    async def unsettled(self, broadcast_id: uuid.UUID) -> int: ...
+    async def tally(self, broadcast_id: uuid.UUID) -> int:
+        """Count the settled batches not counted yet; how many are not settled."""
+        ...
+
     async def finish(self, broadcast_id: uuid.UUID, now: datetime) -> bool: ...
     async def cancel(self, broadcast_id: uuid.UUID, by: str, now: datetime) -> bool: ...
     async def batches(self, broadcast_id: uuid.UUID) -> list[Batch]: ...
 
 
 class Directory(Protocol):
-    async def of_site(self, site_id: str) -> list[Household]: ...
+    async def units_at(self, site_id: str) -> list[Household]:
+        """The site's units in no particular order."""
+        ...
+
     async def members_at(self, site_id: str) -> dict[uuid.UUID, Member]: ...
 
 
@@ -124,8 +132,12 @@ async def readers_of(
 ) -> tuple[list[Reader], int]:
     """The audience's readers, each once on their channel, and how many cannot be sent it
     (no channel agreed, or their record not arrived)."""
-    households = [h for h in await uow.households.of_site(target.site_id) if target.includes(h)]
-    members = await uow.households.members_at(target.site_id)
+    units, members = await asyncio.gather(
+        uow.households.units_at(target.site_id), uow.households.members_at(target.site_id)
+    )
+    households = sorted(
+        (h for h in units if target.includes(h)), key=lambda h: (h.building, h.room)
+    )
     found = audience(households, members)
     readers = [reader for building in found.by_building.values() for reader in building]
     return readers, len(found.unreachable) + len(found.unknown)
@@ -163,7 +175,7 @@ async def cancel_broadcast(command: CancelBroadcast, uow: BroadcastUnitOfWork) -
         return broadcast
     if not await uow.broadcasts.cancel(command.broadcast_id, command.cancelled_by, uow.clock()):
         raise Conflict(f"the broadcast is {broadcast.status.value}: too late to cancel")
-    await uow.broadcasts.count(command.broadcast_id)
+    await uow.broadcasts.tally(command.broadcast_id)
     cancelled = await uow.broadcasts.get(command.broadcast_id)
     assert cancelled is not None
     return cancelled
@@ -183,16 +195,32 @@ async def send_broadcast(
             return
         await _prepare(broadcast, uow)
 
+    sending = await uow.broadcasts.get(broadcast.broadcast_id)
+    if sending is None or sending.status is not BroadcastStatus.SENDING:
+        return
+    numbers = iter(_from_anywhere(sending.batches))
+
     async def sender() -> None:
-        while batch := await uow.broadcasts.claim_batch(broadcast.broadcast_id, uow.clock()):
+        for number in numbers:
+            batch = await uow.broadcasts.claim_batch(sending.broadcast_id, number, uow.clock())
+            if batch is None:  # sent, cancelled, or held by another replica
+                continue
             await _send_batch(batch, bulk_sms, mail)
             if await uow.broadcasts.batch_sent(batch) and not batch.counts()[Outcome.QUEUED]:
                 await uow.broadcasts.count_batch(batch)
 
-    await asyncio.gather(*(sender() for _ in range(BATCHES_AT_ONCE)))
-    await uow.broadcasts.count(broadcast.broadcast_id)
-    if await uow.broadcasts.unsettled(broadcast.broadcast_id) == 0:
-        await uow.broadcasts.finish(broadcast.broadcast_id, uow.clock())
+    async with asyncio.TaskGroup() as senders:  # one failing stops the others: retried whole
+        for _ in range(BATCHES_AT_ONCE):
+            senders.create_task(sender())
+    if await uow.broadcasts.tally(sending.broadcast_id) == 0:
+        await uow.broadcasts.finish(sending.broadcast_id, uow.clock())
+
+
+def _from_anywhere(batches: int) -> list[int]:
+    """The batches' numbers from a random one on, round: replicas firing the same deadline
+    start apart and meet only at the end."""
+    start = random.randrange(batches) if batches else 0  # noqa: S311 (spread, not secrecy)
+    return [*range(start, batches), *range(start)]
 
 
 async def _prepare(broadcast: Broadcast, uow: BroadcastUnitOfWork) -> None:

@@ -9,7 +9,7 @@ counts are added to its broadcast with the batch's number in the same write, eac
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -32,6 +32,7 @@ from notification.domain.broadcasts import (
     Composition,
     Outcome,
     Unit,
+    batch_id,
 )
 from notification.domain.messages import Channel
 
@@ -74,11 +75,12 @@ def _message(m: BroadcastMessage) -> Document:
         "s": m.subject,
         "t": m.body,
         "o": m.outcome.value,
-        "why": m.reason,
     }
 
 
 def _batch(d: Document) -> Batch:
+    outcomes = d.get("outcomes") or [m["o"] for m in d["messages"]]
+    reasons = d.get("reasons") or {}
     return Batch(
         broadcast_id=uuid.UUID(d["broadcast_id"]),
         number=d["number"],
@@ -91,10 +93,10 @@ def _batch(d: Document) -> Batch:
                 room=m["r"],
                 subject=m["s"],
                 body=m["t"],
-                outcome=Outcome(m["o"]),
-                reason=m.get("why"),
+                outcome=Outcome(outcomes[i]),
+                reason=reasons.get(str(i)),
             )
-            for m in d["messages"]
+            for i, m in enumerate(d["messages"])
         ],
         state=BatchState(d["state"]),
         attempts=d.get("attempts", 0),
@@ -218,10 +220,14 @@ class MongoBroadcasts:
         await self._cancel_batches(broadcast_id)
         return False
 
-    async def claim_batch(self, broadcast_id: uuid.UUID, now: datetime) -> Batch | None:
+    async def claim_batch(
+        self, broadcast_id: uuid.UUID, number: int, now: datetime
+    ) -> Batch | None:
+        """Take batch ``number`` if it is queued, or held by a replica whose lease ran out: a
+        conditional write by ``_id`` (the store finds it without reading the other batches)."""
         d = await self._batches.find_one_and_update(
             {
-                "broadcast_id": str(broadcast_id),
+                "_id": batch_id(broadcast_id, number),
                 "$or": [
                     {"state": BatchState.QUEUED.value},
                     {"state": BatchState.CLAIMED.value, "lease_until": {"$lt": now}},
@@ -236,60 +242,57 @@ class MongoBroadcasts:
         return None if d is None else _batch(d)
 
     async def batch_sent(self, batch: Batch) -> bool:
-        """Store the batch's outcomes; settled unless a message is left queued (a gateway away:
-        the batch stays claimed until its lease runs out, then is sent again)."""
+        """Store the batch's outcomes (a code per message, the reasons of those that failed: not
+        the messages again); settled unless a message is left queued (a gateway away: the batch
+        stays claimed until its lease runs out, then is sent again)."""
         counts = batch.counts()
-        settled = counts[Outcome.QUEUED] == 0
         update: dict[str, Any] = {
-            "messages": [_message(m) for m in batch.messages],
+            "outcomes": [m.outcome.value for m in batch.messages],
+            "reasons": {str(i): m.reason for i, m in enumerate(batch.messages) if m.reason},
             "counts": {o.value: n for o, n in counts.items()},
         }
-        if settled:
+        if counts[Outcome.QUEUED] == 0:
             update["state"] = BatchState.DONE.value
         stored = await self._batches.update_one(
             {"_id": batch.batch_id, "state": BatchState.CLAIMED.value}, {"$set": update}
         )
         return stored.modified_count == 1
 
-    async def count(self, broadcast_id: uuid.UUID) -> None:
-        found = await self._broadcasts.find_one({"_id": str(broadcast_id)}, {"counted": 1})
-        if found is None:
-            return
-        cursor = self._batches.find(
-            {
-                "broadcast_id": str(broadcast_id),
-                "state": BatchState.DONE.value,
-                "number": {"$nin": found.get("counted", [])},
-            },
-            {"number": 1, "counts": 1},
-        )
-        async for batch in cursor:
-            counts = batch.get("counts", {})
-            settled = sum(counts.values())
-            increments = {f"counts.{o}": n for o, n in counts.items() if o != Outcome.QUEUED.value}
-            increments[f"counts.{Outcome.QUEUED.value}"] = -settled
-            await self._broadcasts.update_one(
-                {"_id": str(broadcast_id), "counted": {"$ne": batch["number"]}},
-                {"$inc": increments, "$push": {"counted": batch["number"]}},
-            )
-
     async def count_batch(self, batch: Batch) -> None:
         """Add one settled batch's counts to its broadcast, once."""
-        counts = batch.counts()
-        increments = {f"counts.{o.value}": n for o, n in counts.items() if o is not Outcome.QUEUED}
+        await self._count(batch.broadcast_id, batch.number, batch.counts())
+
+    async def _count(self, broadcast_id: uuid.UUID, number: int, counts: Mapping[Any, int]) -> None:
+        increments = {
+            f"counts.{Outcome(o).value}": n for o, n in counts.items() if o != Outcome.QUEUED
+        }
         increments[f"counts.{Outcome.QUEUED.value}"] = -sum(counts.values())
         await self._broadcasts.update_one(
-            {"_id": str(batch.broadcast_id), "counted": {"$ne": batch.number}},
-            {"$inc": increments, "$push": {"counted": batch.number}},
+            {"_id": str(broadcast_id), "counted": {"$ne": number}},
+            {"$inc": increments, "$push": {"counted": number}},
         )
 
-    async def unsettled(self, broadcast_id: uuid.UUID) -> int:
-        return await self._batches.count_documents(
-            {
-                "broadcast_id": str(broadcast_id),
-                "state": {"$in": [BatchState.QUEUED.value, BatchState.CLAIMED.value]},
-            }
+    async def tally(self, broadcast_id: uuid.UUID) -> int:
+        """Add the counts of every settled batch not counted yet (a crash between a batch's
+        write and its count); how many batches are not settled."""
+        found = await self._broadcasts.find_one(
+            {"_id": str(broadcast_id)}, {"counted": 1, "batches": 1}
         )
+        if found is None:
+            return 0
+        counted = set(found.get("counted", []))
+        unsettled = 0
+        for number in range(found.get("batches", 0)):
+            if number in counted:
+                continue
+            batch = await self._batches.find_one(
+                {"_id": batch_id(broadcast_id, number)}, {"state": 1, "counts": 1}
+            )
+            if batch is None or batch["state"] in (BatchState.QUEUED, BatchState.CLAIMED):
+                unsettled += 1
+            elif batch["state"] == BatchState.DONE:
+                await self._count(broadcast_id, number, batch.get("counts", {}))
+        return unsettled
 
     async def finish(self, broadcast_id: uuid.UUID, now: datetime) -> bool:
         done = await self._broadcasts.update_one(
