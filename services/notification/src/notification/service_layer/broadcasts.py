@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -224,24 +225,37 @@ def _from_anywhere(batches: int) -> list[int]:
 
 
 async def _prepare(broadcast: Broadcast, uow: BroadcastUnitOfWork) -> None:
+    """Cut the broadcast's readers into batches and store them. Rendering 100,000 messages is
+    seconds of work: done in a thread, so that the consumers' heartbeats go on meanwhile."""
+    started = time.monotonic()
     readers, unreachable = await readers_of(broadcast.audience, uow)
     screened = screen_recipients(broadcast, readers)
-    site_name = (
-        await uow.site_names.name_of(broadcast.audience.site_id) or broadcast.audience.site_id
-    )
-    messages = [
-        message_for(broadcast.broadcast_id, broadcast.composition, reader, site_name)
-        for reader in screened.sent
-    ]
-    batches = batches_of(broadcast.broadcast_id, messages)
+    site = broadcast.audience.site_id
+    site_name = await uow.site_names.name_of(site) or site
+    batches = await asyncio.to_thread(_batches, broadcast, screened.sent, site_name)
     await uow.broadcasts.add_batches(batches)
     queued = sum(len(batch.messages) for batch in batches)
-    if not await uow.broadcasts.started_sending(
+    started_sending = await uow.broadcasts.started_sending(
         broadcast.broadcast_id, len(batches), queued, len(screened.suppressed), unreachable
-    ):
-        log.info(
-            "broadcast cancelled while it was prepared", broadcast_id=str(broadcast.broadcast_id)
-        )
+    )
+    log.info(
+        "broadcast prepared" if started_sending else "broadcast cancelled while prepared",
+        broadcast_id=str(broadcast.broadcast_id),
+        site_id=site,
+        messages=queued,
+        batches=len(batches),
+        suppressed=len(screened.suppressed),
+        unreachable=unreachable,
+        seconds=round(time.monotonic() - started, 1),
+    )
+
+
+def _batches(broadcast: Broadcast, readers: Sequence[Reader], site_name: str) -> list[Batch]:
+    messages = (
+        message_for(broadcast.broadcast_id, broadcast.composition, reader, site_name)
+        for reader in readers
+    )
+    return batches_of(broadcast.broadcast_id, messages)
 
 
 async def _send_batch(batch: Batch, bulk_sms: BulkSms, mail: Mail) -> None:

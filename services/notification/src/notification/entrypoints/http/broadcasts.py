@@ -15,7 +15,7 @@ from hotline_libs.ids import derive_id
 from hotline_libs.paging import Page, Paging, SiteFilter, page_of
 from hotline_libs.service import Bus
 from hotline_libs.service import reader as reader_of
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from notification.adapters.mongo.unit_of_work import MongoNotificationUnitOfWork
 from notification.domain.broadcasts import (
@@ -71,6 +71,21 @@ class AudienceIn(BaseModel):
 
 
 class BroadcastIn(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "kind": "outage",
+                    "audience": {"site_id": "dmg", "building": "3"},
+                    "sms_text": "{{ site }}：{{ building }}栋明日9:00-12:00停水，请提前储水。",
+                    "email_subject": "{{ site }}停水通知",
+                    "email_body": "{{ name }}您好：{{ building }}栋明日9:00-12:00停水，请提前储水。",
+                    "send_at": "2026-12-08T18:00:00+08:00",
+                }
+            ]
+        }
+    )
+
     kind: BroadcastKind
     audience: AudienceIn
     sms_text: str = Field(
