@@ -21,6 +21,7 @@ import pytest
 from hotline_libs.errors import Conflict, RuleViolation, Unavailable
 from notification.domain.broadcasts import (
     LEASE,
+    PREPARATION_LEASE,
     Batch,
     BatchState,
     Broadcast,
@@ -98,7 +99,7 @@ class MemoryBroadcasts:
             b.status is BroadcastStatus.PREPARING and lease is not None and lease < now
         ):
             b.status = BroadcastStatus.PREPARING
-            self.leases[broadcast_id] = now + LEASE
+            self.leases[broadcast_id] = now + PREPARATION_LEASE
             return True
         return False
 
@@ -111,7 +112,8 @@ class MemoryBroadcasts:
     ) -> bool:
         b = self.broadcasts[broadcast_id]
         if b.status is not BroadcastStatus.PREPARING:
-            self._cancel_batches(broadcast_id)
+            if b.status is BroadcastStatus.CANCELLED:
+                self._cancel_batches(broadcast_id)
             return False
         b.status, b.batches, b.unreachable = BroadcastStatus.SENDING, batches, unreachable
         b.counts = {o: 0 for o in Outcome} | {
@@ -535,3 +537,15 @@ def test_screening_lets_everyone_through_today_and_suppresses_nobody() -> None:
     readers = [Reader(m, "1", "101", Channel.SMS) for m in site.members]
     screened = screen_recipients(broadcast, readers)
     assert (screened.sent, screened.suppressed) == (readers, [])
+
+
+async def test_a_slow_preparer_overtaken_after_its_lease_does_not_undo_the_broadcast() -> None:
+    site = Site(1000)
+    broadcast = await site.compose()
+    assert await site.store.claim_preparation(broadcast.broadcast_id, site.clock.now)
+    site.clock.now += PREPARATION_LEASE + timedelta(seconds=1)  # the first preparer is slow
+    await site.send(broadcast)  # another replica takes over and sends it all
+    late = await site.store.started_sending(broadcast.broadcast_id, 2, 1000, 0, 0)
+    assert late is False  # the slow one's start changes nothing, cancels nothing
+    shown = await site.shown(broadcast)
+    assert (shown.status, shown.counts[Outcome.SENT]) == (BroadcastStatus.DONE, 1000)

@@ -31,7 +31,11 @@ BATCH_SIZE = 500
 """Messages per batch: one document, one call to the SMS gateway's bulk API."""
 
 LEASE = timedelta(seconds=60)
-"""How long a replica holds a batch (or the preparation) it claimed before another may take it."""
+"""How long a replica holds a batch it claimed before another may take it."""
+
+PREPARATION_LEASE = timedelta(minutes=5)
+"""How long a replica holds a broadcast's preparation (reading and rendering 100,000 readers
+takes a minute on a busy machine) before another may start it again."""
 
 PLACEHOLDERS = ("name", "building", "room", "site")
 """What a broadcast's templates may use."""

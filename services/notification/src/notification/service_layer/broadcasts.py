@@ -203,6 +203,9 @@ async def send_broadcast(
 
     async def sender() -> None:
         for number in numbers:
+            now = await uow.broadcasts.get(sending.broadcast_id)
+            if now is None or now.status is BroadcastStatus.CANCELLED:
+                return  # a batch whose holder died is not taken up again once cancelled
             batch = await uow.broadcasts.claim_batch(sending.broadcast_id, number, uow.clock())
             if batch is None:  # sent, cancelled, or held by another replica
                 continue

@@ -22,6 +22,7 @@ from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from notification.domain.broadcasts import (
     LEASE,
+    PREPARATION_LEASE,
     Batch,
     BatchState,
     Broadcast,
@@ -170,7 +171,12 @@ class MongoBroadcasts:
                     {"status": BroadcastStatus.PREPARING.value, "lease_until": {"$lt": now}},
                 ],
             },
-            {"$set": {"status": BroadcastStatus.PREPARING.value, "lease_until": now + LEASE}},
+            {
+                "$set": {
+                    "status": BroadcastStatus.PREPARING.value,
+                    "lease_until": now + PREPARATION_LEASE,
+                }
+            },
         )
         return claimed.modified_count == 1
 
@@ -217,8 +223,10 @@ class MongoBroadcasts:
         )
         if started.modified_count == 1:
             return True
-        await self._cancel_batches(broadcast_id)
-        return False
+        now = await self._broadcasts.find_one({"_id": str(broadcast_id)}, {"status": 1})
+        if now is not None and now["status"] == BroadcastStatus.CANCELLED:
+            await self._cancel_batches(broadcast_id)  # cancelled while prepared: none is sent
+        return False  # or another replica, taking over a lapsed lease, started it first
 
     async def claim_batch(
         self, broadcast_id: uuid.UUID, number: int, now: datetime
