@@ -83,6 +83,8 @@ BEYOND_ADMIN: dict[tuple[str, Role], tuple[str, ...]] = {
         "sign_off_duty",
         "ask_roster_change",
     ),
+    # residents' broadcasts are the site's manager's and customer service's supervisors'
+    ("notification", Role.SITE_MANAGER): ("create_broadcast", "cancel_broadcast"),
 }
 """Operations an admin may not call: fuzzed once more with the token of a role that may."""
 

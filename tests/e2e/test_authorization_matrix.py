@@ -181,6 +181,23 @@ def _row(
     return Row(frozenset(roles), scope, path, body, file)
 
 
+BROADCASTERS = {R.SITE_MANAGER, R.SUPERVISOR, R.DUTY_STAFF}
+"""Who sends residents a broadcast: the site's manager and customer service's supervisors."""
+OVERSIGHT_ROLES = {R.DIRECTOR, R.QUALITY_HEAD, R.ADMIN}
+
+
+def matrix_broadcast(site: str) -> dict[str, Any]:
+    """A notice to the site set for 2099: composed and stored, never sent."""
+    return {
+        "kind": "notice",
+        "audience": {"site_id": site},
+        "sms_text": "矩阵测试通知",
+        "email_subject": "矩阵测试",
+        "email_body": "矩阵测试通知",
+        "send_at": "2099-01-01T00:00:00+08:00",
+    }
+
+
 MATRIX_STATEMENT = {
     "spending": [{"category": "facilities", "item": "矩阵测试：绿化养护", "amount": "1.00"}]
 }
@@ -1060,6 +1077,23 @@ MATRIX: dict[tuple[str, str], Row] = {
         MATRIX_TEMPLATE + "/versions/{template_version}/reject",
         lambda r: {"reason": "矩阵测试"},
     ),
+    # a broadcast far ahead, so that no call of the matrix sends anyone anything
+    ("notification", "create_broadcast"): _row(
+        BROADCASTERS, "site", "/broadcasts", lambda r: matrix_broadcast(r["site"])
+    ),
+    ("notification", "cancel_broadcast"): _row(
+        BROADCASTERS, "record", "/broadcasts/{broadcast_id}/cancel"
+    ),
+    ("notification", "list_broadcasts"): _row(BROADCASTERS | OVERSIGHT_ROLES, "listing"),
+    ("notification", "get_broadcast"): _row(
+        BROADCASTERS | OVERSIGHT_ROLES, "record", "/broadcasts/{broadcast_id}"
+    ),
+    ("notification", "broadcast_report"): _row(
+        BROADCASTERS | OVERSIGHT_ROLES, "record", "/broadcasts/{broadcast_id}/report"
+    ),
+    ("notification", "count_audience"): _row(
+        BROADCASTERS | OVERSIGHT_ROLES, "site", "/broadcast-audiences/{site}"
+    ),
 }
 for _service in SERVICES:
     MATRIX[(_service, "live")] = _row(frozenset(), "public")
@@ -1368,9 +1402,16 @@ async def records_at_own_site(platform: Stack) -> dict[str, str]:
             headers={**auth(Role.SUPERVISOR), "Idempotency-Key": str(uuid.uuid4())},
         )
         assert draft.status_code == 201, draft.text
+        broadcast = await notification.post(
+            "/broadcasts",
+            json=matrix_broadcast(OWN),
+            headers={**auth(Role.SITE_MANAGER, [OWN]), "Idempotency-Key": str(uuid.uuid4())},
+        )
+        assert broadcast.status_code == 201, broadcast.text
     return {
         "template_version": str(draft.json()["version"]["number"]),
         "site": OWN,
+        "broadcast_id": broadcast.json()["broadcast_id"],
         "request_id": paid["request_id"],
         "work_order_id": order["work_order_id"],
         "open_work_order_id": open_order["work_order_id"],

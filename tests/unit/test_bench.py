@@ -107,6 +107,65 @@ def test_chaos_fails_when_the_flow_did_not_finish_in_time() -> None:
     assert _verdict(_counts(), finished=False) == 1
 
 
+def _results() -> dict[str, Any]:
+    hop = {"count": 10, "p50_ms": 30.0, "p95_ms": 60.0, "p99_ms": 90.0}
+    run = {
+        "label": "HTTP",
+        "requests": 10,
+        "completed": 10,
+        "window": 4,
+        "requests_per_s": 5.0,
+        "bus_events_per_s": 50.0,
+        "hops": dict.fromkeys(HOPS, hop),
+        "cpu_s_per_1000": {"intake": 7.5},
+        "store_commands_per_request": {"update": 14.0, "find": 12.0},
+    }
+    results = {
+        "date": "2026-11-23",
+        "command": "make bench",
+        "size": "full",
+        "seconds": 300.0,
+        "machine": {
+            "cpu": "test cpu",
+            "cores": 2,
+            "memory_gb": 8,
+            "os": "Linux",
+            "python": "3.11",
+            "kafka": "4.4.0",
+            "store": "FerretDB",
+        },
+        "limits": {
+            "kafka": {
+                "message_bytes": 700,
+                "produce_per_s": 10_000.0,
+                "awaited_produce_per_s": 900.0,
+                "consume_per_s": 90_000.0,
+                "round_trip": {"count": 5, "p50_ms": 3.0, "p95_ms": 5.0, "p99_ms": 6.0},
+            },
+            "store": {
+                "concurrency": 16,
+                "insert_per_s": 900.0,
+                "update_per_s": 1100.0,
+                "insert": hop,
+                "update": hop,
+            },
+        },
+        "pipeline": [run, {**run, "label": "site feed"}],
+        "fixed_rate": {
+            **run,
+            "label": "HTTP at 5 requests/s",
+            "rate": 5.0,
+            "requests": 300,
+            "completed": 300,
+            "relay_lag": {"intake": {"max_s": 0.25, "p95_s": 0.05}},
+        },
+        "scale_out": {"one": 5.0, "two": 7.5, "ratio": 1.5},
+        "bank_file": "not built: billing has no bank collection (pain.008) file yet",
+        "broadcast": "not built: notification has no broadcast yet",
+    }
+    return results
+
+
 def test_report_says_not_built_and_reads_hops_against_the_bare_kafka_hop() -> None:
     hop = {"count": 10, "p50_ms": 30.0, "p95_ms": 60.0, "p99_ms": 90.0}
     run = {
@@ -199,3 +258,35 @@ async def test_events_of_another_run_are_not_counted() -> None:
     pipeline._observe(_record("ServiceRequestAccepted", other, 1_000))
     assert pipeline.traces[0].request_id is None
     assert pipeline.bus_events == 0
+
+
+def test_the_broadcast_row_reads_the_messages_at_the_gateway_and_the_seconds() -> None:
+    results = _results()
+    results["broadcast"] = {
+        "recipients": 100_000,
+        "received": 100_000,
+        "seconds": 42.5,
+        "per_s": 2352.9,
+        "progress": {"sent": 100_000},
+        "complete": True,
+        "seeding_s": 900.0,
+    }
+    table = markdown(results)
+    assert (
+        "**5. Broadcast** (100,000 recipients → SMS gateway): 100,000 of 100,000 at the gateway "
+        "42.5 s after the broadcast was created (2,353/s); households seeded over Kafka first "
+        "in 900 s" in table
+    )
+
+
+def test_the_broadcasts_households_are_seeded_as_intake_publishes_them(tmp_path: Any) -> None:
+    from hotline_bench.broadcast import directory_events, phone_of, received
+
+    resident, unit = directory_events("bcast", "run1", 1234)
+    assert unit.payload.building == "2" and unit.payload.room == "335"
+    assert unit.payload.owner_id == resident.payload.resident_id
+    assert resident.payload.phones == [phone_of(1234)] and resident.payload.consents_to_sms
+    assert unit.partition_key() == "bcast:2:335"
+    (tmp_path / "messages.jsonl").write_text('{"to": "+1"}\n' * 3)
+    assert received(tmp_path) == 3
+    assert received(tmp_path / "none") == 0

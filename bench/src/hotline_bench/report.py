@@ -55,6 +55,19 @@ def _n(value: float | None, digits: int = 0) -> str:
     return f"{value:,.{digits}f}"
 
 
+def _broadcast(row: Any) -> list[str]:
+    title = "**5. Broadcast** (100,000 recipients → SMS gateway)"
+    if isinstance(row, str):  # not built yet, in an older result
+        return [f"{title}: {row}"]
+    if "error" in row:
+        return [f"{title}: failed: {row['error'][:200]}"]
+    return [
+        f"{title}: {_n(row['received'])} of {_n(row['recipients'])} at the gateway "
+        f"{_n(row['seconds'], 1)} s after the broadcast was created ({_n(row['per_s'])}/s); "
+        f"households seeded over Kafka first in {_n(row['seeding_s'], 0)} s"
+    ]
+
+
 def _bank_file(row: Any) -> list[str]:
     title = "**4. Bank file** (1,000,000 debits → pain.008; 100,000 against `sepaxml`)"
     if isinstance(row, str):  # not built yet, in an older result
@@ -180,7 +193,7 @@ def markdown(results: dict[str, Any]) -> str:
         "",
         *_bank_file(results["bank_file"]),
         "",
-        f"**5. Broadcast** (100,000 recipients → SMS gateway): {results['broadcast']}",
+        *_broadcast(results["broadcast"]),
     ]
     lines += [
         "",

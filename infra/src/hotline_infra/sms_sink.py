@@ -24,6 +24,9 @@ With ``--callback-url`` each message taken gets a delivery receipt posted to
 and the answer. Failure injection for tests: ``--fail-rate`` (primary) and
 ``--secondary-fail-rate`` answer that share of sends 503 without taking them;
 ``--undelivered-rate`` reports that share of taken messages failed (``UNDELIV``).
+
+``POST /v1/message-batches`` with ``{"messages": [...]}`` takes up to 1,000 at once (a bulk API),
+answering each one's result in order.
 """
 
 from __future__ import annotations
@@ -71,6 +74,10 @@ class SmsIn(BaseModel):
     to: str = Field(pattern=r"^\+[1-9]\d{6,14}$", description="E.164 number")
     text: str = Field(min_length=1, max_length=1000)
     client_msg_id: str | None = Field(default=None, max_length=100)
+
+
+class SmsBatchIn(BaseModel):
+    messages: list[SmsIn] = Field(min_length=1, max_length=1000)
 
 
 class SecondarySmsIn(BaseModel):
@@ -199,6 +206,61 @@ def create_app(directory: Path, behaviour: Behaviour | None = None) -> FastAPI:
             f"<h1>SMS received: {len(messages)}</h1><table><tr><th>UTC</th><th>to</th><th>text</th></tr>"
             f"{rows}</table>"
         )
+
+    @app.post("/v1/message-batches", status_code=202)
+    async def accept_batch(batch: SmsBatchIn) -> dict[str, Any]:
+        """Many messages in one call, as providers' bulk APIs take them (the primary's): each
+        deduplicated on its client_msg_id like ``POST /v1/messages``; a refused number is
+        refused alone. No receipts are posted for them: a broadcast counts what was taken."""
+        refused = set(refused_numbers.read_text().split()) if refused_numbers.exists() else set()
+        results: list[dict[str, Any]] = []
+        accepted: list[str] = []
+        duplicates: list[str] = []
+        now = datetime.now(UTC).isoformat()
+        for sms in batch.messages:
+            if sms.to in refused:
+                results.append(
+                    {
+                        "client_msg_id": sms.client_msg_id,
+                        "refused": f"number {sms.to} cannot receive messages",
+                    }
+                )
+                continue
+            if sms.client_msg_id and (PRIMARY, sms.client_msg_id) in by_client_id:
+                app.state.duplicates += 1
+                duplicate = {"client_msg_id": sms.client_msg_id, "to": sms.to, "provider": PRIMARY}
+                duplicates.append(json.dumps(duplicate, ensure_ascii=False) + "\n")
+                known = by_client_id[PRIMARY, sms.client_msg_id]["message_id"]
+                results.append(
+                    {"client_msg_id": sms.client_msg_id, "message_id": known, "duplicate": True}
+                )
+                continue
+            record = {
+                "message_id": str(uuid.uuid4()),
+                "client_msg_id": sms.client_msg_id,
+                "to": sms.to,
+                "text": sms.text,
+                "received_at": now,
+                "provider": PRIMARY,
+            }
+            accepted.append(json.dumps(record, ensure_ascii=False) + "\n")
+            messages.append(record)
+            if sms.client_msg_id:
+                by_client_id[PRIMARY, sms.client_msg_id] = record
+            results.append(
+                {
+                    "client_msg_id": sms.client_msg_id,
+                    "message_id": record["message_id"],
+                    "duplicate": False,
+                }
+            )
+        if accepted:
+            with store.open("a") as out:
+                out.write("".join(accepted))
+        if duplicates:
+            with (directory / "duplicates.jsonl").open("a") as out:
+                out.write("".join(duplicates))
+        return {"results": results}
 
     return app
 

@@ -10,8 +10,10 @@ from hotline_libs.service import HotlineService
 from hotline_libs.settings import ServiceSettings
 from pymongo.asynchronous.database import AsyncDatabase
 
+from notification.adapters.bulk_sms import BulkSmsGateway
 from notification.adapters.gateways import MailServer
-from notification.adapters.mongo.households import HOUSEHOLDS
+from notification.adapters.mongo.broadcasts import BATCHES, BROADCASTS
+from notification.adapters.mongo.households import HOUSEHOLDS, MEMBERS
 from notification.adapters.mongo.notifications import NOTIFICATIONS
 from notification.adapters.mongo.staff import STAFF
 from notification.adapters.mongo.templates import TEMPLATES
@@ -19,8 +21,14 @@ from notification.adapters.mongo.unit_of_work import MongoNotificationUnitOfWork
 from notification.adapters.sms_providers import PrimaryProvider, SecondaryProvider, SmsRelay
 from notification.domain.preferences import quiet_hours_from
 from notification.domain.sms_delivery import PRIMARY, SECONDARY, RetryPolicy
-from notification.entrypoints.deadlines import notification_deadline
-from notification.entrypoints.http import notifications, preferences, sms_receipts, templates
+from notification.entrypoints.deadlines import broadcast_deadline, notification_deadline
+from notification.entrypoints.http import (
+    broadcasts,
+    notifications,
+    preferences,
+    sms_receipts,
+    templates,
+)
 from notification.entrypoints.http.access import ACCESS
 from notification.entrypoints.subscriptions import subscriptions
 from notification.service_layer.handlers import HANDLERS, NoticeRules
@@ -37,6 +45,9 @@ async def prepare(db: AsyncDatabase[Document], settings: ServiceSettings) -> Non
     await ensure_index(db[STAFF], [("site_id", 1)])
     await ensure_index(db[TEMPLATES], [("current", 1)])
     await ensure_index(db[HOUSEHOLDS], [("site_id", 1), ("building", 1), ("room", 1)])
+    await ensure_index(db[MEMBERS], [("site_id", 1)])
+    await ensure_index(db[BROADCASTS], [("site_id", 1), ("created_at", -1)])
+    await ensure_index(db[BATCHES], [("broadcast_id", 1), ("state", 1)])
 
 
 def sms_relay(settings: NotificationSettings) -> SmsRelay:
@@ -87,15 +98,22 @@ def bootstrap(
                 quiet_hours=quiet_hours_from(settings.quiet_hours),
                 unsubscribe=unsubscribe_links(settings),
             ),
+            "bulk_sms": BulkSmsGateway(settings.sms_gateway_url, settings.gateway_timeout_s),
         },
     )
     return service.wire(
         bus,
         access=ACCESS,
-        routers=[notifications.router, preferences.router, sms_receipts.router, templates.router],
+        routers=[
+            notifications.router,
+            preferences.router,
+            sms_receipts.router,
+            templates.router,
+            broadcasts.router,
+        ],
         subscriptions=subscriptions(bus),
         collections=[NOTIFICATIONS],
-        deadlines={NOTIFICATIONS: notification_deadline},
+        deadlines={NOTIFICATIONS: notification_deadline, BROADCASTS: broadcast_deadline},
     )
 
 

@@ -1,5 +1,5 @@
-"""Notification's clock: the end of a site's quiet hours, or an alert nobody acknowledged in
-time, becomes a command on the bus."""
+"""Notification's clock: the end of a site's quiet hours, an alert nobody acknowledged in
+time, or a broadcast's time to send becomes a command on the bus."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from datetime import datetime
 
 from hotline_libs.bus import MessageBus
 
+from notification.domain.broadcasts import SendBroadcast
 from notification.domain.commands import NotificationDeadlineReached
 
 
@@ -19,3 +20,9 @@ async def notification_deadline(
             notification_id=uuid.UUID(document_id), deadline=deadline, due_at=due_at
         )
     )
+
+
+async def broadcast_deadline(
+    bus: MessageBus, document_id: str, deadline: str, due_at: datetime
+) -> None:
+    await bus.handle(SendBroadcast(uuid.UUID(document_id)))

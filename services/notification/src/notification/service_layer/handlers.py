@@ -71,6 +71,7 @@ from notification.domain.staff import (
     alerted_of_emergency_at,
     sent_monthly_report_of,
 )
+from notification.service_layer.broadcasts import BROADCAST_HANDLERS
 from notification.service_layer.template_versions import TEMPLATE_HANDLERS
 from notification.service_layer.unit_of_work import Mail, NotificationUnitOfWork, Sms
 from notification.service_layer.unsubscribe import UnsubscribeLinks
@@ -584,5 +585,6 @@ HANDLERS: dict[type[Any], Any] = {
     SetBlock: set_block,
     TakeReceipt: take_receipt,
     **TEMPLATE_HANDLERS,
+    **BROADCAST_HANDLERS,
 }
 """Every command notification handles, and its handler."""

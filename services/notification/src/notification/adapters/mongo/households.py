@@ -91,3 +91,12 @@ class MongoHouseholds:
     async def members(self, resident_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, Member]:
         cursor = self._members.find({"_id": {"$in": sorted(map(str, resident_ids))}})
         return {m.resident_id: m for m in [_member(d) async for d in cursor]}
+
+    async def units_at(self, site_id: str) -> list[Household]:
+        """The site's units in no order (a broadcast sorts them itself, sparing the store)."""
+        return [_household(d) async for d in self._households.find({"site_id": site_id})]
+
+    async def members_at(self, site_id: str) -> dict[uuid.UUID, Member]:
+        """Every resident recorded at the site (a broadcast's readers, read by site, not by id)."""
+        cursor = self._members.find({"site_id": site_id})
+        return {m.resident_id: m for m in [_member(d) async for d in cursor]}

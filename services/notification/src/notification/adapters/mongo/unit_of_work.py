@@ -9,6 +9,7 @@ from hotline_libs.mongo import Document
 from hotline_libs.unit_of_work import UnitOfWork, Written, ignore_written
 from pymongo.asynchronous.database import AsyncDatabase
 
+from notification.adapters.mongo.broadcasts import MongoBroadcasts
 from notification.adapters.mongo.households import MongoHouseholds
 from notification.adapters.mongo.notifications import MongoNotifications
 from notification.adapters.mongo.preferences import MongoPreferences
@@ -32,3 +33,4 @@ class MongoNotificationUnitOfWork(UnitOfWork):
         self.households = MongoHouseholds(db)
         self.preferences = MongoPreferences(db, self)
         self.templates = MongoTemplates(db, self)
+        self.broadcasts = MongoBroadcasts(db)
