@@ -78,6 +78,7 @@ NAVIGATION = {
         "incidents",
         "duty",
         "report",
+        "resident_messages",
     ],
     Role.SUPERVISOR: [
         "register",
@@ -90,6 +91,7 @@ NAVIGATION = {
         "incidents",
         "duty",
         "report",
+        "resident_messages",
     ],
     Role.DUTY_STAFF: [
         "register",
@@ -102,6 +104,7 @@ NAVIGATION = {
         "incidents",
         "duty",
         "report",
+        "resident_messages",
     ],
     Role.STEWARD: [
         "register",
@@ -138,6 +141,7 @@ NAVIGATION = {
         "incidents",
         "duty",
         "report",
+        "resident_messages",
     ],
     Role.DIRECTOR: [
         "requests",
@@ -150,6 +154,7 @@ NAVIGATION = {
         "incidents",
         "duty",
         "report",
+        "resident_messages",
     ],
     Role.QUALITY_HEAD: [
         "requests",
@@ -161,6 +166,7 @@ NAVIGATION = {
         "incidents",
         "duty",
         "report",
+        "resident_messages",
     ],
     Role.ADMIN: [
         "register",
@@ -173,6 +179,7 @@ NAVIGATION = {
         "incidents",
         "duty",
         "report",
+        "resident_messages",
     ],
     Role.TECHNICIAN: [],
     Role.FINANCE: [],

@@ -43,6 +43,7 @@ from console.entrypoints.web import (
     rectifications,
     redirect,
     render,
+    resident_messages,
     resident_visits,
     sign_in,
     site_creditors,
@@ -118,6 +119,7 @@ def create_app(settings: ConsoleSettings | None = None) -> FastAPI:
     app.include_router(resident_visits.router)
     app.include_router(steward_days.router)
     app.include_router(surveys.router)
+    app.include_router(resident_messages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/assets/htmx.min.js", include_in_schema=False)

@@ -106,6 +106,28 @@ PHONE_BOOK_KEEPERS = DIRECTORY_KEEPERS | {Role.SUPERVISOR}
 SITE_ADMINS = frozenset({Role.ADMIN})
 """Who changes a site's settings: boards, calendar, time zone, escalation, shifts."""
 
+RESIDENT_MESSAGE_READERS = frozenset(
+    {
+        Role.AGENT,
+        Role.SUPERVISOR,
+        Role.DUTY_STAFF,
+        Role.SITE_MANAGER,
+        Role.DIRECTOR,
+        Role.QUALITY_HEAD,
+        Role.ADMIN,
+    }
+)
+"""Who reads a resident's messages (/resident-messages) and preferences: notification's list_notifications (its
+get_preference lets in these and more)."""
+OPT_OUT_RECORDERS = frozenset(
+    {Role.AGENT, Role.SUPERVISOR, Role.DUTY_STAFF, Role.SITE_MANAGER, Role.ADMIN}
+)
+"""Who records a resident's opt-out on their word, of those who open the page (set_opt_out)."""
+BLOCKERS = frozenset({Role.SUPERVISOR, Role.SITE_MANAGER, Role.ADMIN})
+"""Who blocks an address with a reason or lifts the block (set_block), and sets a site's quiet
+hours (set_quiet_hours)."""
+QUIET_HOURS_SETTERS = BLOCKERS
+
 SCREENS = (
     Screen("register", "/requests/new", REGISTRARS),
     Screen("requests", "/requests", REQUEST_READERS),
@@ -118,6 +140,7 @@ SCREENS = (
     Screen("incidents", "/incidents", REQUEST_READERS),
     Screen("duty", "/duty", DUTY_READERS),
     Screen("report", "/reports/monthly", REQUEST_READERS),
+    Screen("resident_messages", "/resident-messages", RESIDENT_MESSAGE_READERS),
 )
 """The screens, in the navigation's order, with the roles that see them."""
 
