@@ -53,6 +53,8 @@ QUIET_HOURS = re.compile(r"^(default|off|([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3])
 EMAIL = re.compile(r"^[^@\s/]+@[^@\s/]+\.[^@\s/]+$")
 E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 MAINLAND_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+SITE = re.compile(r"^[a-z][a-z0-9_-]{0,39}$")
+"""intake's site ids: a site chosen from anything else is no site."""
 
 
 def address_of(typed: str) -> tuple[str, str] | None:
@@ -156,7 +158,7 @@ async def _page(
             rows = messages_to(page, channel, address, zones, default)
     sites, sites_problem = await sites_or_problem(current)
     quiet: dict[str, Any] | None = None
-    if site_id:
+    if SITE.match(site_id):
         try:
             quiet = await current.api.quiet_hours(site_id)
         except ApiProblem as refused:
@@ -286,6 +288,8 @@ async def record_quiet_hours(
     require(current, "resident_messages")
     only(current, QUIET_HOURS_SETTERS)
     check_csrf(request, csrf)
+    if not SITE.match(site_id):
+        return await _page(request, current, typed=address)
     try:
         await current.api.set_quiet_hours(site_id, quiet_hours.strip(), key or str(uuid.uuid4()))
     except ApiProblem as problem:
