@@ -17,6 +17,7 @@ import uuid
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 import pytest
@@ -41,7 +42,7 @@ from notification.entrypoints.http.access import ACCESS
 from notification.entrypoints.http.notifications import notification_out
 from notification.entrypoints.http.preferences import QUIET_HOURS, QuietHoursOut, preference_out
 
-from tests.unit.test_console import signed_in_against
+from tests.unit.test_console import a_service_request, signed_in_against
 from tests.unit.test_console_finance import keeping
 
 Routes = dict[tuple[str, str], Any]
@@ -406,3 +407,15 @@ def test_a_sites_quiet_hours_are_shown_and_set() -> None:
     assert "not HH:MM-HH:MM" in form and 'value="22-8"' in form
     assert json.loads(sent[1].content) == {"quiet_hours": "21:00-07:30"}
     assert "done=quiet_hours" in done.headers["location"]
+
+
+def test_a_requests_page_opens_its_residents_messages_for_whom_may_read_them() -> None:
+    found = a_service_request("SR-DMG-9")
+    path = f"/service-requests/{found['request_id']}"
+    routes: Routes = {("GET", path): found, ("GET", f"{path}/timeline"): {"entries": []}}
+    link = f'href="/resident-messages?{urlencode({"address": found["resident"]["phone"]})}"'
+    with signed_in_against(Role.AGENT, routes) as (client, _):
+        assert link in client.get(f"/requests/{found['request_id']}").text
+    with signed_in_against(Role.STEWARD, routes) as (client, _):
+        page = client.get(f"/requests/{found['request_id']}")
+    assert page.status_code == 200 and 'data-testid="residents-messages"' not in page.text

@@ -1940,6 +1940,7 @@ TEXT: Mapping[str, tuple[str, str]] = {
         "This unit's questionnaire was recorded already",
     ),
     "resident_messages": ("业户消息记录", "Resident's messages"),
+    "rm_open": ("业户收到的消息", "Messages to the resident"),
     "rm_address": ("业户手机号或电子邮箱", "Resident's phone number or e-mail address"),
     "rm_hint": (
         "按业户说的号码输入（13800138000 或 +86…），或输入电子邮箱：显示其退订、屏蔽及发给它的每条消息。",
