@@ -57,9 +57,11 @@ async def uow(infra: Stack) -> AsyncIterator[MongoNotificationUnitOfWork]:
     await client.close()
 
 
-async def _subjects(uow: MongoNotificationUnitOfWork, recipient: str, **more: object) -> list[str]:
+async def _subjects(
+    uow: MongoNotificationUnitOfWork, recipient: str, site_id: str | None = None
+) -> list[str]:
     found = await uow.notifications.listing(
-        sites=None, page=PageRequest(10), recipient=normal_recipient(recipient), **more
+        sites=None, page=PageRequest(10), recipient=normal_recipient(recipient), site_id=site_id
     )
     assert found.total == len(found.items)
     return [n.messages[0].subject for n in found.items]
