@@ -72,8 +72,9 @@ async def test_ntf03_a_residents_messages_an_opt_out_and_a_block_with_its_reason
     await expect(preference.get_by_test_id("address")).to_have_text(number)
     await expect(preference.get_by_test_id("opted-out")).to_have_attribute("data-value", "false")
     await expect(preference.get_by_test_id("blocked")).to_have_attribute("data-value", "false")
-    sms = page.locator("[data-testid=message][data-status=sent]")
-    await expect(sms).to_have_count(1)
+    sms = page.get_by_test_id("message").filter(has_text="来电已受理")
+    await expect(sms).to_have_count(1)  # its e-mail went to the address, not this number
+    await expect(sms).to_have_attribute("data-status", "sent")
     await expect(sms.get_by_test_id("message-status")).to_contain_text("已发出")
     await expect(sms.get_by_test_id("about")).to_contain_text("来电已受理")
     await expect(sms.get_by_test_id("message-channel")).to_have_text("短信")
@@ -84,7 +85,7 @@ async def test_ntf03_a_residents_messages_an_opt_out_and_a_block_with_its_reason
     await page.locator("#rm-address").fill(phone)
     await page.get_by_test_id("show-messages").click()
     await expect(page.get_by_test_id("address")).to_have_text(number)
-    await expect(page.locator("[data-testid=message][data-status=sent]")).to_have_count(1)
+    await expect(page.get_by_test_id("message").filter(has_text="来电已受理")).to_have_count(1)
     await screenshot(page, "resident-messages")
 
     # the agent records the resident's opt-out; an agent is not offered the block
@@ -116,6 +117,6 @@ async def test_ntf03_a_residents_messages_an_opt_out_and_a_block_with_its_reason
     # on a phone's width
     await page.set_viewport_size(PHONE)
     await page.reload()
-    await expect(page.locator("[data-testid=message][data-status=sent]")).to_be_visible()
+    await expect(page.get_by_test_id("message").filter(has_text="来电已受理")).to_be_visible()
     await fits_the_phone(page)
     await screenshot(page, "resident-messages-phone")
