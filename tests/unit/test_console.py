@@ -79,6 +79,7 @@ NAVIGATION = {
         "duty",
         "report",
         "message_templates",
+        "resident_messages",
     ],
     Role.SUPERVISOR: [
         "register",
@@ -92,6 +93,7 @@ NAVIGATION = {
         "duty",
         "report",
         "message_templates",
+        "resident_messages",
     ],
     Role.DUTY_STAFF: [
         "register",
@@ -104,6 +106,7 @@ NAVIGATION = {
         "incidents",
         "duty",
         "report",
+        "resident_messages",
     ],
     Role.STEWARD: [
         "register",
@@ -141,6 +144,7 @@ NAVIGATION = {
         "duty",
         "report",
         "message_templates",
+        "resident_messages",
     ],
     Role.DIRECTOR: [
         "requests",
@@ -154,6 +158,7 @@ NAVIGATION = {
         "duty",
         "report",
         "message_templates",
+        "resident_messages",
     ],
     Role.QUALITY_HEAD: [
         "requests",
@@ -165,6 +170,7 @@ NAVIGATION = {
         "incidents",
         "duty",
         "report",
+        "resident_messages",
     ],
     Role.ADMIN: [
         "register",
@@ -177,6 +183,7 @@ NAVIGATION = {
         "incidents",
         "duty",
         "report",
+        "resident_messages",
     ],
     Role.TECHNICIAN: [],
     Role.FINANCE: [],

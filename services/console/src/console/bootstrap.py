@@ -44,6 +44,7 @@ from console.entrypoints.web import (
     rectifications,
     redirect,
     render,
+    resident_messages,
     resident_visits,
     sign_in,
     site_creditors,
@@ -120,6 +121,7 @@ def create_app(settings: ConsoleSettings | None = None) -> FastAPI:
     app.include_router(steward_days.router)
     app.include_router(surveys.router)
     app.include_router(message_templates.router)
+    app.include_router(resident_messages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/assets/htmx.min.js", include_in_schema=False)

@@ -1218,3 +1218,55 @@ class HotlineApi:
         return await self._call(
             "notification", "POST", path, json=body, headers={"Idempotency-Key": key}
         )
+
+    # -- notification: what residents were told, and what they asked ---------------------------
+    async def notifications(self, params: dict[str, Any]) -> dict[str, Any]:
+        """Notifications newest first, a page at a time (``recipient``: one resident's)."""
+        return await self._call("notification", "GET", "/notifications", params=params)
+
+    @staticmethod
+    def _address_path(channel: str, address: str) -> str:
+        return f"{quote(channel, safe='')}/{quote(address, safe='')}"
+
+    async def preference(self, channel: str, address: str) -> dict[str, Any]:
+        """An address's opt-out and block, and who set them."""
+        path = f"/preferences/{self._address_path(channel, address)}"
+        return await self._call("notification", "GET", path)
+
+    async def set_opt_out(
+        self, channel: str, address: str, opted_out: bool, key: str
+    ) -> dict[str, Any]:
+        """Record, on the resident's word, that they refuse (or take again) messages there."""
+        return await self._call(
+            "notification",
+            "PUT",
+            f"/preferences/{self._address_path(channel, address)}/opt-out",
+            json={"opted_out": opted_out},
+            headers={"Idempotency-Key": key},
+        )
+
+    async def set_block(
+        self, channel: str, address: str, blocked: bool, reason: str | None, key: str
+    ) -> dict[str, Any]:
+        """Block an address with its reason, or lift the block; 422 for a block without one."""
+        return await self._call(
+            "notification",
+            "PUT",
+            f"/blocklist/{self._address_path(channel, address)}",
+            json={"blocked": blocked, "reason": reason},
+            headers={"Idempotency-Key": key},
+        )
+
+    async def quiet_hours(self, site_id: str) -> dict[str, Any]:
+        return await self._call(
+            "notification", "GET", f"/sites/{quote(site_id, safe='')}/quiet-hours"
+        )
+
+    async def set_quiet_hours(self, site_id: str, quiet_hours: str, key: str) -> dict[str, Any]:
+        return await self._call(
+            "notification",
+            "PUT",
+            f"/sites/{quote(site_id, safe='')}/quiet-hours",
+            json={"quiet_hours": quiet_hours},
+            headers={"Idempotency-Key": key},
+        )

@@ -112,6 +112,27 @@ approve_template_version): the call centre's supervisor, the site manager, the d
 author of a version never approves it (four eyes)."""
 TEMPLATE_READERS = TEMPLATE_KEEPERS | {Role.AGENT}
 """Who reads the message templates and previews them (notification's get_message_type)."""
+RESIDENT_MESSAGE_READERS = frozenset(
+    {
+        Role.AGENT,
+        Role.SUPERVISOR,
+        Role.DUTY_STAFF,
+        Role.SITE_MANAGER,
+        Role.DIRECTOR,
+        Role.QUALITY_HEAD,
+        Role.ADMIN,
+    }
+)
+"""Who reads a resident's messages (/resident-messages) and preferences: notification's list_notifications (its
+get_preference lets in these and more)."""
+OPT_OUT_RECORDERS = frozenset(
+    {Role.AGENT, Role.SUPERVISOR, Role.DUTY_STAFF, Role.SITE_MANAGER, Role.ADMIN}
+)
+"""Who records a resident's opt-out on their word, of those who open the page (set_opt_out)."""
+BLOCKERS = frozenset({Role.SUPERVISOR, Role.SITE_MANAGER, Role.ADMIN})
+"""Who blocks an address with a reason or lifts the block (set_block), and sets a site's quiet
+hours (set_quiet_hours)."""
+QUIET_HOURS_SETTERS = BLOCKERS
 
 SCREENS = (
     Screen("register", "/requests/new", REGISTRARS),
@@ -126,6 +147,7 @@ SCREENS = (
     Screen("duty", "/duty", DUTY_READERS),
     Screen("report", "/reports/monthly", REQUEST_READERS),
     Screen("message_templates", "/message-templates", TEMPLATE_READERS),
+    Screen("resident_messages", "/resident-messages", RESIDENT_MESSAGE_READERS),
 )
 """The screens, in the navigation's order, with the roles that see them."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Any
 
@@ -99,6 +100,14 @@ def _from_alert(document: Document | None) -> AlertState | None:
     )
 
 
+def _to(recipient: str | None) -> object:
+    """The condition on a message's recipient: a number as it is (E.164), an e-mail address
+    without case (a message keeps the address as the directory wrote it)."""
+    if recipient is None or "@" not in recipient:
+        return recipient
+    return {"$regex": f"^{re.escape(recipient)}$", "$options": "i"}
+
+
 class MongoNotifications(AggregateRepository[Notification]):
     collection_name = NOTIFICATIONS
 
@@ -165,13 +174,18 @@ class MongoNotifications(AggregateRepository[Notification]):
         request_id: uuid.UUID | None = None,
         status: MessageStatus | None = None,
         created: TimeWindow = ANY_TIME,
+        recipient: str | None = None,
     ) -> Found[Notification]:
-        """Newest first; with ``status``, the notifications having a message in that status."""
+        """Newest first; with ``status``, the notifications having a message in that status;
+        with ``recipient`` (normalised), those having a message to that address."""
         query = listing_query(
             sites,
             site_id=site_id,
             request_id=str(request_id) if request_id else None,
             created_at=within(created),
-            **{"messages.status": status.value if status else None},
+            **{
+                "messages.status": status.value if status else None,
+                "messages.recipient": _to(recipient),
+            },
         )
         return await self.page(query, sort=[("created_at", -1), ("_id", -1)], page=page)

@@ -19,6 +19,8 @@ from notification.domain.alerts import AlertKind
 from notification.domain.commands import AcknowledgeAlert
 from notification.domain.messages import Channel
 from notification.domain.notification import MessageStatus, Notification
+from notification.domain.preferences import normal_address
+from notification.entrypoints.http.preferences import PHONE_OR_EMAIL
 
 router = APIRouter(tags=["notifications"])
 
@@ -140,6 +142,17 @@ async def list_notifications(
         MessageStatus | None,
         Query(alias="status", description="Only notifications with a message in this status"),
     ] = None,
+    recipient: Annotated[
+        str | None,
+        Query(
+            min_length=3,
+            max_length=254,
+            pattern=PHONE_OR_EMAIL,
+            description="Only notifications with a message to this address: the phone number "
+            "in E.164 (+86…) or the e-mail address (compared without case); one resident's log",
+            examples=["+8613800138000"],
+        ),
+    ] = None,
 ) -> Page[NotificationOut]:
     found = await reader.notifications.listing(
         sites=principal.visible_sites,
@@ -148,6 +161,7 @@ async def list_notifications(
         request_id=request_id,
         status=status_,
         created=created,
+        recipient=None if recipient is None else normal_recipient(recipient),
     )
     return page_of(found, page, notification_out)
 
@@ -170,3 +184,8 @@ async def acknowledge_alert(
         AcknowledgeAlert(notification_id=notification_id, by=principal.who)
     )
     return notification_out(acknowledged)
+
+
+def normal_recipient(recipient: str) -> str:
+    """A number or an e-mail address as preferences and the store compare it."""
+    return normal_address(Channel.EMAIL if "@" in recipient else Channel.SMS, recipient)
