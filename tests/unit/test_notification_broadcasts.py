@@ -45,6 +45,7 @@ from notification.domain.broadcasts import (
 )
 from notification.domain.households import Household, Member, Reader
 from notification.domain.messages import Channel
+from notification.domain.preferences import ContactPreference, OptedOutVia, new_preference
 from notification.service_layer import broadcasts as use_cases
 from notification.service_layer.broadcasts import (
     cancel_broadcast,
@@ -217,8 +218,19 @@ class SiteNames:
         return "大梅沙花园" if site_id == SITE else None
 
 
+class Refusals:
+    def __init__(self) -> None:
+        self.kept: dict[str, ContactPreference] = {}
+
+    async def refusing(self) -> dict[str, ContactPreference]:
+        return dict(self.kept)
+
+
 class Uow:
-    def __init__(self, store: MemoryBroadcasts, directory: Directory, clock: Clock) -> None:
+    def __init__(
+        self, store: MemoryBroadcasts, directory: Directory, clock: Clock, refusals: Refusals
+    ) -> None:
+        self.preferences = refusals
         self.broadcasts = store
         self.households = directory
         self.site_names = SiteNames()
@@ -299,9 +311,10 @@ class Site:
         self.clock = Clock()
         self.sms = BulkGateway()
         self.mail = FakeMail()
+        self.refusals = Refusals()
 
     def uow(self) -> Uow:
-        return Uow(self.store, Directory(self.households, self.members), self.clock)
+        return Uow(self.store, Directory(self.households, self.members), self.clock, self.refusals)
 
     async def compose(
         self, audience: BroadcastAudience | None = None, send_at: datetime | None = None
@@ -529,14 +542,38 @@ async def test_the_report_gives_each_building_and_each_failure_with_its_reason()
     assert (await site.shown(broadcast)).counts[Outcome.FAILED] == 1
 
 
-def test_screening_lets_everyone_through_today_and_suppresses_nobody() -> None:
+def test_a_greeting_skips_the_opted_out_and_an_outage_notice_skips_only_the_blocked() -> None:
+    """NTF-08, NTF-09: a resident who opted out gets no greeting but is told of the water
+    outage; a blocked number gets neither."""
     site = Site(3)
-    broadcast = Broadcast(
-        uuid.uuid4(), BroadcastKind.GREETING, BroadcastAudience(SITE), OUTAGE, NOW, NOW, "m"
+    opted, blocked = (
+        new_preference(Channel.SMS, site.members[0].phone or ""),
+        new_preference(Channel.SMS, site.members[1].phone or ""),
     )
+    opted.opt_out(OptedOutVia.STAFF, "李娜", NOW)
+    blocked.block("号码已易主", "张主管", NOW)
+    refusing = {p.preference_id: p for p in (opted, blocked)}
     readers = [Reader(m, "1", "101", Channel.SMS) for m in site.members]
-    screened = screen_recipients(broadcast, readers)
-    assert (screened.sent, screened.suppressed) == (readers, [])
+    for kind, suppressed in (
+        (BroadcastKind.GREETING, readers[:2]),
+        (BroadcastKind.OUTAGE, readers[1:2]),
+    ):
+        broadcast = Broadcast(uuid.uuid4(), kind, BroadcastAudience(SITE), OUTAGE, NOW, NOW, "m")
+        screened = screen_recipients(broadcast, readers, refusing)
+        assert screened.suppressed == suppressed
+        assert screened.sent == [r for r in readers if r not in suppressed]
+
+
+async def test_a_blocked_number_is_counted_suppressed_and_sent_nothing() -> None:
+    site = Site(10)
+    blocked = new_preference(Channel.SMS, site.members[3].phone or "")
+    blocked.block("号码已易主", "张主管", NOW)
+    site.refusals.kept[blocked.preference_id] = blocked
+    broadcast = await site.compose()
+    await site.send(broadcast)
+    shown = await site.shown(broadcast)
+    assert shown.counts[Outcome.SUPPRESSED] == 1 and shown.counts[Outcome.SENT] == 9
+    assert site.members[3].phone not in site.sms.taken.values()
 
 
 async def test_a_slow_preparer_overtaken_after_its_lease_does_not_undo_the_broadcast() -> None:

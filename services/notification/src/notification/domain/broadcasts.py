@@ -25,6 +25,7 @@ from hotline_libs.ids import derive_id
 
 from notification.domain.households import Household, Reader
 from notification.domain.messages import Channel
+from notification.domain.policy import Urgency
 from notification.domain.templates import TemplateProblem, TemplateText, render
 
 BATCH_SIZE = 500
@@ -54,6 +55,15 @@ class BroadcastKind(enum.StrEnum):
     """电梯维保."""
     FIRE_DRILL = "fire_drill"
     """消防演习."""
+
+    @property
+    def urgency(self) -> Urgency:
+        """Greetings and questionnaires are routine (a resident may opt out of them); the
+        notices, outages, lift maintenance and fire drills every resident must know of are
+        required (``policy.Urgency``). A blocked address is sent neither."""
+        if self in (BroadcastKind.GREETING, BroadcastKind.QUESTIONNAIRE):
+            return Urgency.ROUTINE
+        return Urgency.REQUIRED
 
 
 class BroadcastStatus(enum.StrEnum):

@@ -18,7 +18,7 @@ import asyncio
 import random
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -45,6 +45,7 @@ from notification.domain.broadcasts import (
 )
 from notification.domain.households import Household, Member, Reader, audience
 from notification.domain.messages import Channel, MessageRefused
+from notification.domain.preferences import ContactPreference, preference_id
 from notification.service_layer.unit_of_work import Mail
 
 log = structlog.get_logger(__name__)
@@ -104,9 +105,17 @@ class SiteNames(Protocol):
     async def name_of(self, site_id: str) -> str | None: ...
 
 
+class Refusals(Protocol):
+    async def refusing(self) -> dict[str, ContactPreference]:
+        """Every address opted out or blocked, by ``preference_id`` (few: one read)."""
+        ...
+
+
 class BroadcastUnitOfWork(Protocol):
     @property
     def broadcasts(self) -> Broadcasts: ...
+    @property
+    def preferences(self) -> Refusals: ...
     @property
     def households(self) -> Directory: ...
     @property
@@ -121,11 +130,29 @@ class Screened:
     suppressed: list[Reader]
 
 
-def screen_recipients(broadcast: Broadcast, readers: Sequence[Reader]) -> Screened:
+def screen_recipients(
+    broadcast: Broadcast,
+    readers: Sequence[Reader],
+    refusing: Mapping[str, ContactPreference] | None = None,
+) -> Screened:
     """THE place each recipient of a broadcast is screened before anything is sent to them:
-    those it returns as ``suppressed`` are counted and sent nothing. Today everyone is let
-    through; residents' opt-outs, quiet hours and the blocklist are to be checked here."""
-    return Screened(sent=list(readers), suppressed=[])
+    those it returns as ``suppressed`` are counted and sent nothing. A blocked address is sent
+    nothing; one opted out is not sent a greeting or a questionnaire (routine) but is sent the
+    notices, outages, lift maintenance and fire drills every resident must know of
+    (``BroadcastKind.urgency``). (The site's quiet hours are not applied to broadcasts yet: a
+    broadcast goes at the time its composer set.)"""
+    refusing = refusing or {}
+    sent: list[Reader] = []
+    suppressed: list[Reader] = []
+    urgency = broadcast.kind.urgency
+    for reader in readers:
+        address = reader.member.phone if reader.channel is Channel.SMS else reader.member.email
+        preference = refusing.get(preference_id(reader.channel, address or ""))
+        refused = preference is not None and (
+            preference.blocked or (preference.opted_out and urgency.may_be_opted_out_of)
+        )
+        (suppressed if refused else sent).append(reader)
+    return Screened(sent=sent, suppressed=suppressed)
 
 
 async def readers_of(
@@ -232,7 +259,7 @@ async def _prepare(broadcast: Broadcast, uow: BroadcastUnitOfWork) -> None:
     seconds of work: done in a thread, so that the consumers' heartbeats go on meanwhile."""
     started = time.monotonic()
     readers, unreachable = await readers_of(broadcast.audience, uow)
-    screened = screen_recipients(broadcast, readers)
+    screened = screen_recipients(broadcast, readers, await uow.preferences.refusing())
     site = broadcast.audience.site_id
     site_name = await uow.site_names.name_of(site) or site
     batches = await asyncio.to_thread(_batches, broadcast, screened.sent, site_name)

@@ -56,3 +56,9 @@ class MongoPreferences(AggregateRepository[ContactPreference]):
             return {}
         found = await self.find({"_id": {"$in": ids}})
         return {p.preference_id: p for p in found}
+
+    async def refusing(self) -> dict[str, ContactPreference]:
+        """Every address opted out or blocked, by ``preference_id``: what a broadcast to a
+        whole site screens its readers against, in one read (few, against a site's readers)."""
+        found = await self.find({"$or": [{"opted_out": True}, {"blocked": True}]})
+        return {p.preference_id: p for p in found}
