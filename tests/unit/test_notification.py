@@ -93,7 +93,8 @@ from notification.domain.sites import DEFAULT_QUIET_HOURS, SiteNotices
 from notification.domain.staff import StaffMember
 from notification.domain.template_versions import TemplateBook, TemplateHistory, book_of
 from notification.entrypoints.subscriptions import subscriptions
-from notification.service_layer.handlers import HANDLERS, SENDING_AT_ONCE, NoticeRules
+from notification.service_layer.handlers import HANDLERS, SENDING_AT_ONCE
+from notification.service_layer.rules import NoticeRules
 
 from contracts import Event
 from tests import builders

@@ -46,6 +46,7 @@ from notification.domain.broadcasts import (
 from notification.domain.households import Household, Member, Reader
 from notification.domain.messages import Channel
 from notification.domain.preferences import ContactPreference, OptedOutVia, new_preference
+from notification.domain.sites import SiteNotices
 from notification.service_layer import broadcasts as use_cases
 from notification.service_layer.broadcasts import (
     cancel_broadcast,
@@ -92,6 +93,13 @@ class MemoryBroadcasts:
     async def get(self, broadcast_id: uuid.UUID) -> Broadcast | None:
         found = self.broadcasts.get(broadcast_id)
         return None if found is None else replace(found, counts=dict(found.counts))
+
+    async def defer(self, broadcast_id: uuid.UUID, until: datetime) -> bool:
+        b = self.broadcasts[broadcast_id]
+        if b.status is not BroadcastStatus.SCHEDULED:
+            return False
+        b.send_at = until
+        return True
 
     async def claim_preparation(self, broadcast_id: uuid.UUID, now: datetime) -> bool:
         b = self.broadcasts[broadcast_id]
@@ -216,6 +224,9 @@ class Directory:
 class SiteNames:
     async def name_of(self, site_id: str) -> str | None:
         return "大梅沙花园" if site_id == SITE else None
+
+    async def notices_of(self, site_id: str) -> SiteNotices:
+        return SiteNotices(site_id, await self.name_of(site_id), "Asia/Shanghai")
 
 
 class Refusals:
@@ -574,6 +585,22 @@ async def test_a_blocked_number_is_counted_suppressed_and_sent_nothing() -> None
     shown = await site.shown(broadcast)
     assert shown.counts[Outcome.SUPPRESSED] == 1 and shown.counts[Outcome.SENT] == 9
     assert site.members[3].phone not in site.sms.taken.values()
+
+
+async def test_a_broadcast_due_in_the_sites_quiet_hours_waits_for_its_morning() -> None:
+    """An outage notice composed at 23:00 in Xi'an goes at 08:00 there, not in the night."""
+    site = Site(5)
+    site.clock.now = datetime(2026, 12, 7, 15, 0, tzinfo=UTC)  # 23:00 in Xi'an
+    broadcast = await site.compose()
+    await site.send(broadcast)
+    waiting = await site.shown(broadcast)
+    morning = datetime(2026, 12, 8, 0, 0, tzinfo=UTC)  # 08:00 in Xi'an
+    assert (waiting.status, waiting.send_at) == (BroadcastStatus.SCHEDULED, morning)
+    assert site.sms.calls == 0
+    site.clock.now = morning
+    await site.send(broadcast)
+    sent = await site.shown(broadcast)
+    assert (sent.status, sent.counts[Outcome.SENT]) == (BroadcastStatus.DONE, 5)
 
 
 async def test_a_slow_preparer_overtaken_after_its_lease_does_not_undo_the_broadcast() -> None:

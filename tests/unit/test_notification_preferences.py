@@ -34,7 +34,7 @@ from notification.domain.preferences import (
     screen,
 )
 from notification.domain.sites import checked_quiet_hours
-from notification.service_layer.handlers import NoticeRules
+from notification.service_layer.rules import NoticeRules
 from notification.service_layer.unsubscribe import UnsubscribeLinks
 
 from tests import builders

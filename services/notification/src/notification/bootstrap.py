@@ -31,7 +31,8 @@ from notification.entrypoints.http import (
 )
 from notification.entrypoints.http.access import ACCESS
 from notification.entrypoints.subscriptions import subscriptions
-from notification.service_layer.handlers import HANDLERS, NoticeRules
+from notification.service_layer.handlers import HANDLERS
+from notification.service_layer.rules import NoticeRules
 from notification.service_layer.unsubscribe import unsubscribe_links
 from notification.settings import NotificationSettings
 

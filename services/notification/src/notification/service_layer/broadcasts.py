@@ -46,6 +46,8 @@ from notification.domain.broadcasts import (
 from notification.domain.households import Household, Member, Reader, audience
 from notification.domain.messages import Channel, MessageRefused
 from notification.domain.preferences import ContactPreference, preference_id
+from notification.domain.sites import SiteNotices
+from notification.service_layer.rules import COMPANY_RULES, NoticeRules
 from notification.service_layer.unit_of_work import Mail
 
 log = structlog.get_logger(__name__)
@@ -69,6 +71,10 @@ class Broadcasts(Protocol):
 
     async def get(self, broadcast_id: uuid.UUID) -> Broadcast | None: ...
     async def claim_preparation(self, broadcast_id: uuid.UUID, now: datetime) -> bool: ...
+    async def defer(self, broadcast_id: uuid.UUID, until: datetime) -> bool:
+        """Move a scheduled broadcast's time to send to ``until``; False once it has begun."""
+        ...
+
     async def add_batches(self, batches: Sequence[Batch]) -> None: ...
     async def started_sending(
         self, broadcast_id: uuid.UUID, batches: int, queued: int, suppressed: int, unreachable: int
@@ -103,6 +109,7 @@ class Directory(Protocol):
 
 class SiteNames(Protocol):
     async def name_of(self, site_id: str) -> str | None: ...
+    async def notices_of(self, site_id: str) -> SiteNotices: ...
 
 
 class Refusals(Protocol):
@@ -210,14 +217,31 @@ async def cancel_broadcast(command: CancelBroadcast, uow: BroadcastUnitOfWork) -
 
 
 async def send_broadcast(
-    command: SendBroadcast, uow: BroadcastUnitOfWork, bulk_sms: BulkSms, mail: Mail
+    command: SendBroadcast,
+    uow: BroadcastUnitOfWork,
+    bulk_sms: BulkSms,
+    mail: Mail,
+    rules: NoticeRules = COMPANY_RULES,
 ) -> None:
     """Prepare the broadcast if nobody has, then send its batches until none is left to claim;
     finished when every batch is settled. Returns early, leaving the deadline to fire again,
-    while another replica prepares it or holds a batch."""
+    while another replica prepares it or holds a batch. A broadcast due in its site's quiet
+    hours waits for their end (its deadline moved there): every kind is routine or required."""
     broadcast = await uow.broadcasts.get(command.broadcast_id)
     if broadcast is None or broadcast.status in (BroadcastStatus.DONE, BroadcastStatus.CANCELLED):
         return
+    if broadcast.status is BroadcastStatus.SCHEDULED:
+        site = await uow.site_names.notices_of(broadcast.audience.site_id)
+        quiet = site.quiet(rules.quiet_hours)
+        morning = quiet.ends_at(uow.clock(), site.zone) if quiet else None
+        if morning is not None:
+            await uow.broadcasts.defer(broadcast.broadcast_id, morning)
+            log.info(
+                "broadcast waits for the end of the site's quiet hours",
+                broadcast_id=str(broadcast.broadcast_id),
+                until=morning.isoformat(),
+            )
+            return
     if broadcast.status in (BroadcastStatus.SCHEDULED, BroadcastStatus.PREPARING):
         if not await uow.broadcasts.claim_preparation(broadcast.broadcast_id, uow.clock()):
             return

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 import structlog
@@ -57,7 +57,6 @@ from notification.domain.notification import (
 from notification.domain.policy import policy_of
 from notification.domain.preferences import (
     ContactPreference,
-    QuietHours,
     Screening,
     new_preference,
     preference_id,
@@ -72,30 +71,15 @@ from notification.domain.staff import (
     sent_monthly_report_of,
 )
 from notification.service_layer.broadcasts import BROADCAST_HANDLERS
+from notification.service_layer.rules import COMPANY_RULES, NoticeRules
 from notification.service_layer.template_versions import TEMPLATE_HANDLERS
 from notification.service_layer.unit_of_work import Mail, NotificationUnitOfWork, Sms
-from notification.service_layer.unsubscribe import UnsubscribeLinks
 
 log = structlog.get_logger(__name__)
 
 SENDING_AT_ONCE = 20
 """Messages handed to the gateways at the same time: an incident's callers are told in waves,
 not over hundreds of connections at once."""
-
-
-COMPANY_QUIET_HOURS = QuietHours()
-"""22:00 to 08:00."""
-
-
-@dataclass(frozen=True)
-class NoticeRules:
-    """The company's quiet hours (each site may set its own) and its unsubscribe links."""
-
-    quiet_hours: QuietHours | None = COMPANY_QUIET_HOURS
-    unsubscribe: UnsubscribeLinks | None = None
-
-
-COMPANY_RULES = NoticeRules()
 
 
 async def _screened(

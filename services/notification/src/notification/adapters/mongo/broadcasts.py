@@ -162,6 +162,20 @@ class MongoBroadcasts:
         items = [_broadcast(d) async for d in cursor]
         return await with_total(items, page, lambda: self._broadcasts.count_documents(query))
 
+    async def defer(self, broadcast_id: uuid.UUID, until: datetime) -> bool:
+        """Move a scheduled broadcast's time to send (and its deadline) to ``until``."""
+        moved = await self._broadcasts.update_one(
+            {"_id": str(broadcast_id), "status": BroadcastStatus.SCHEDULED.value},
+            {
+                "$set": {
+                    "send_at": until,
+                    DEADLINES_FIELD: [{"name": SEND, "due_at": until}],
+                    NEXT_DEADLINE_FIELD: until,
+                }
+            },
+        )
+        return moved.modified_count > 0
+
     async def claim_preparation(self, broadcast_id: uuid.UUID, now: datetime) -> bool:
         claimed = await self._broadcasts.update_one(
             {
