@@ -3,7 +3,7 @@ stack (issue #13 "Screens"; NTF-03: what a resident was told).
 
 A repair is registered for a fresh number; notification tells the resident by SMS and e-mail. An
 agent opens the request, follows the link to the resident's messages, and sees the number (typed
-by intake in E.164) not opted out, not blocked, and the registration's SMS sent with its text; the
+by intake in E.164) not opted out, not blocked, and the registration's SMS delivered with its text; the
 same page is found by typing the number as the resident says it (11 digits). On the resident's
 word the agent records an opt-out: the page says who recorded it. A supervisor blocks the number:
 without a reason the block is refused beside the form; with one it is kept, with the reason and
@@ -34,8 +34,8 @@ REASON = "号码已易主，新机主要求不再发送"
 
 
 async def a_resident_told(platform: Stack) -> tuple[str, dict[str, Any]]:
-    """A repair registered for a fresh number, once notification has sent its SMS: the number
-    as the resident says it and the request."""
+    """A repair registered for a fresh number, once the gateway's receipt says its SMS was
+    delivered: the number as the resident says it and the request."""
     phone = unique_phone()
     request = await register(platform, repair_request(phone))
     async with client(platform, "notification") as notification:
@@ -48,12 +48,12 @@ async def a_resident_told(platform: Stack) -> tuple[str, dict[str, Any]]:
             )
             assert listed.status_code == 200, listed.text
             return any(
-                m["status"] == "sent" and m["channel"] == "sms"
+                m["status"] == "delivered" and m["channel"] == "sms"
                 for n in listed.json()["items"]
                 for m in n["messages"]
             )
 
-        await eventually(sent, timeout_s=60, what="the registration's SMS sent")
+        await eventually(sent, timeout_s=60, what="the registration's SMS delivered")
     return phone, request
 
 
@@ -63,7 +63,7 @@ async def test_ntf03_a_residents_messages_an_opt_out_and_a_block_with_its_reason
     phone, request = await a_resident_told(platform)
     number = f"+86{phone}"
 
-    # from the request's page to the resident's messages: the SMS sent, with its text
+    # from the request's page to the resident's messages: the SMS delivered, with its text
     await page.set_viewport_size(DESKTOP)
     await as_(page, "agent", "dmg", AGENT)
     await page.goto(f"/requests/{request['request_id']}")
@@ -74,8 +74,8 @@ async def test_ntf03_a_residents_messages_an_opt_out_and_a_block_with_its_reason
     await expect(preference.get_by_test_id("blocked")).to_have_attribute("data-value", "false")
     sms = page.get_by_test_id("message").filter(has_text="来电已受理")
     await expect(sms).to_have_count(1)  # its e-mail went to the address, not this number
-    await expect(sms).to_have_attribute("data-status", "sent")
-    await expect(sms.get_by_test_id("message-status")).to_contain_text("已发出")
+    await expect(sms).to_have_attribute("data-status", "delivered")
+    await expect(sms.get_by_test_id("message-status")).to_contain_text("已送达")
     await expect(sms.get_by_test_id("about")).to_contain_text("来电已受理")
     await expect(sms.get_by_test_id("message-channel")).to_have_text("短信")
     await expect(sms.get_by_test_id("body")).to_contain_text(request["request_no"])

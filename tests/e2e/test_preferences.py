@@ -206,5 +206,5 @@ async def test_a_routine_sms_in_the_sites_quiet_hours_is_held_until_they_end_the
                 await _notifications(notification, request["request_id"]), "work_order_dispatched"
             )
         ]
-        assert sent["status"] == "sent"
+        assert sent["status"] in ("sent", "delivered")  # the gateway's receipt may be in
         assert datetime.fromisoformat(sent["sent_at"]) >= end
