@@ -39,7 +39,6 @@ from console.entrypoints.web import (
     key_after,
     local,
     may,
-    only,
     redirect,
     refused_page,
     render,
