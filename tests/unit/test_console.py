@@ -94,6 +94,7 @@ NAVIGATION = {
         "report",
         "message_templates",
         "resident_messages",
+        "broadcasts",
     ],
     Role.DUTY_STAFF: [
         "register",
@@ -107,6 +108,7 @@ NAVIGATION = {
         "duty",
         "report",
         "resident_messages",
+        "broadcasts",
     ],
     Role.STEWARD: [
         "register",
@@ -145,6 +147,7 @@ NAVIGATION = {
         "report",
         "message_templates",
         "resident_messages",
+        "broadcasts",
     ],
     Role.DIRECTOR: [
         "requests",
@@ -159,6 +162,7 @@ NAVIGATION = {
         "report",
         "message_templates",
         "resident_messages",
+        "broadcasts",
     ],
     Role.QUALITY_HEAD: [
         "requests",
@@ -171,6 +175,7 @@ NAVIGATION = {
         "duty",
         "report",
         "resident_messages",
+        "broadcasts",
     ],
     Role.ADMIN: [
         "register",
@@ -184,6 +189,7 @@ NAVIGATION = {
         "duty",
         "report",
         "resident_messages",
+        "broadcasts",
     ],
     Role.TECHNICIAN: [],
     Role.FINANCE: [],

@@ -21,6 +21,7 @@ from console.entrypoints.web import (
     answering,
     approvals,
     board,
+    broadcasts,
     callback_kpis,
     callback_policies,
     callbacks,
@@ -122,6 +123,7 @@ def create_app(settings: ConsoleSettings | None = None) -> FastAPI:
     app.include_router(surveys.router)
     app.include_router(message_templates.router)
     app.include_router(resident_messages.router)
+    app.include_router(broadcasts.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/assets/htmx.min.js", include_in_schema=False)

@@ -1270,3 +1270,46 @@ class HotlineApi:
             json={"quiet_hours": quiet_hours},
             headers={"Idempotency-Key": key},
         )
+
+    # -- notification: broadcasts to a site, a building or units (群发通知) --------------------
+    async def broadcasts(self, params: dict[str, Any]) -> dict[str, Any]:
+        """Broadcasts newest first, a page at a time, each with its progress."""
+        return await self._call("notification", "GET", "/broadcasts", params=params)
+
+    async def broadcast(self, broadcast_id: str) -> dict[str, Any]:
+        return await self._call(
+            "notification", "GET", f"/broadcasts/{quote(broadcast_id, safe='')}"
+        )
+
+    async def broadcast_report(self, broadcast_id: str) -> dict[str, Any]:
+        """The broadcast, its counts per building and each failure with its reason."""
+        return await self._call(
+            "notification", "GET", f"/broadcasts/{quote(broadcast_id, safe='')}/report"
+        )
+
+    async def broadcast_audience(
+        self, site_id: str, building: str | None, units: list[tuple[str, str]]
+    ) -> dict[str, Any]:
+        """How many residents a broadcast to the site, the building or the units would reach."""
+        params: list[tuple[str, str]] = [("unit", f"{b}/{r}") for b, r in units]
+        if building:
+            params.append(("building", building))
+        return await self._call(
+            "notification",
+            "GET",
+            f"/broadcast-audiences/{quote(site_id, safe='')}",
+            params=params,
+        )
+
+    async def create_broadcast(self, body: dict[str, Any], key: str) -> dict[str, Any]:
+        return await self._call(
+            "notification", "POST", "/broadcasts", json=body, headers={"Idempotency-Key": key}
+        )
+
+    async def cancel_broadcast(self, broadcast_id: str, key: str) -> dict[str, Any]:
+        return await self._call(
+            "notification",
+            "POST",
+            f"/broadcasts/{quote(broadcast_id, safe='')}/cancel",
+            headers={"Idempotency-Key": key},
+        )

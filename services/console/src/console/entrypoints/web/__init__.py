@@ -133,6 +133,12 @@ BLOCKERS = frozenset({Role.SUPERVISOR, Role.SITE_MANAGER, Role.ADMIN})
 """Who blocks an address with a reason or lifts the block (set_block), and sets a site's quiet
 hours (set_quiet_hours)."""
 QUIET_HOURS_SETTERS = BLOCKERS
+BROADCASTERS = frozenset({Role.SITE_MANAGER, Role.SUPERVISOR, Role.DUTY_STAFF})
+"""Who composes a broadcast to a site's residents (群发通知) and cancels one: notification's
+BROADCASTERS (create_broadcast, cancel_broadcast)."""
+BROADCAST_READERS = BROADCASTERS | {Role.DIRECTOR, Role.QUALITY_HEAD, Role.ADMIN}
+"""Who reads the broadcasts, their progress and reports, and counts an audience: the
+broadcasters and oversight (list_broadcasts, get_broadcast, broadcast_report, count_audience)."""
 
 SCREENS = (
     Screen("register", "/requests/new", REGISTRARS),
@@ -148,6 +154,7 @@ SCREENS = (
     Screen("report", "/reports/monthly", REQUEST_READERS),
     Screen("message_templates", "/message-templates", TEMPLATE_READERS),
     Screen("resident_messages", "/resident-messages", RESIDENT_MESSAGE_READERS),
+    Screen("broadcasts", "/broadcasts", BROADCAST_READERS),
 )
 """The screens, in the navigation's order, with the roles that see them."""
 
