@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -107,6 +107,9 @@ class FakeNotifications(FakeRepository[Notification]):
 
     def identity(self, aggregate: Notification) -> str:
         return str(aggregate.notification_id)
+
+    async def index(self, notification: Notification, messages: Sequence[Message]) -> None:
+        """The store finds a message's notification by scanning: nothing to note."""
 
     async def holding(
         self, message_id: uuid.UUID | None = None, provider_message_id: str | None = None

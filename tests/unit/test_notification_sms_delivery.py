@@ -297,3 +297,23 @@ def test_the_local_sink_signs_and_sends_with_what_notification_expects_by_defaul
 def test_production_refuses_the_development_receipt_secrets() -> None:
     with pytest.raises(ValueError, match="HOTLINE_SMS_RECEIPT_SECRET_PRIMARY"):
         NotificationSettings(env="production")
+
+
+def test_a_receipt_before_the_sends_result_tells_the_resident_was_told_once() -> None:
+    """A crash after the provider took the SMS and before its result was stored: the receipt
+    arrives first and is what says the resident was told (NotificationSent, once); the send's
+    result, stored after the retry, adds nothing (chaos: notification killed mid-stream)."""
+    from notification.domain import events as domain_events
+    from notification.domain.messages import OutgoingMessage
+    from notification.domain.notification import MessageStatus, new_notification
+    from notification.domain.occasions import About
+
+    about = About(uuid.uuid4(), "ServiceRequestAccepted", uuid.uuid4(), "dmg", uuid.uuid4())
+    outgoing = OutgoingMessage(Channel.SMS, "+8613800138000", "request_accepted", "s", "b")
+    told = new_notification(about, [outgoing], NOW)
+    (message,) = told.attempt(NOW)
+    assert message.status is MessageStatus.SENDING
+    told.reported(message.message_id, provider="primary", delivered=True, at=NOW)
+    told.sent(message.message_id, NOW, "primary", "p-1")
+    sent = [e for e in told.pending_events() if isinstance(e, domain_events.MessageSent)]
+    assert len(sent) == 1 and told.messages[0].status is MessageStatus.DELIVERED

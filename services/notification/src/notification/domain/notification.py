@@ -169,10 +169,11 @@ class Notification(Aggregate):
         message = self._message(message_id)
         if message.status not in REPORTED:  # a receipt that came first stays
             message.status = MessageStatus.SENT
-        message.sent_at = now
         message.provider = provider or message.provider
         message.provider_message_id = provider_message_id or message.provider_message_id
-        self.record(events.MessageSent(message_id=message_id, sent_at=now))
+        if message.sent_at is None:  # told once, whichever of the result and a receipt is first
+            message.sent_at = now
+            self.record(events.MessageSent(message_id=message_id, sent_at=now))
 
     def failed(self, message_id: uuid.UUID, reason: str) -> None:
         """No provider took it (after retries and the failover): recorded with the reason, not
@@ -203,6 +204,11 @@ class Notification(Aggregate):
             return False
         message.provider = message.provider or provider
         message.provider_message_id = message.provider_message_id or provider_message_id
+        if message.sent_at is None:
+            # the provider took it before its send's result was stored (a crash between, or
+            # the result's write still to come): it was sent, and that is told now, once
+            message.sent_at = at
+            self.record(events.MessageSent(message_id=message_id, sent_at=at))
         if delivered:
             message.status = MessageStatus.DELIVERED
             message.delivered_at = at

@@ -343,6 +343,7 @@ async def _deliver(
         if changed or notification.version == 0:  # every message held or suppressed: keep it
             await uow.commit()
         return notification
+    await uow.notifications.index(notification, due)
     await uow.commit()
     results = await _send_all(due, sms, mail)
     failures: list[tuple[Channel, Exception]] = []

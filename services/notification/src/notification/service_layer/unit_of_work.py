@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
 from hotline_libs.aggregate import Clock
 
 from notification.domain.households import Household, Member
-from notification.domain.notification import Notification
+from notification.domain.notification import Message, Notification
 from notification.domain.preferences import ContactPreference
 from notification.domain.sites import SiteNotices
 from notification.domain.sms_delivery import Taken
@@ -26,6 +26,12 @@ class NotificationRepository(Protocol):
         self, message_id: uuid.UUID | None = None, provider_message_id: str | None = None
     ) -> Notification | None:
         """The notification with the message, by our id or else by the provider's."""
+        ...
+
+    async def index(self, notification: Notification, messages: Sequence[Message]) -> None:
+        """Note which notification each of ``messages`` belongs to, before they are sent, so
+        that a provider's receipt finds it by the message's id alone (a read by key, not a
+        scan of every notification); noting one twice changes nothing."""
         ...
 
 

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from hotline_libs.mongo import Document, listing_query, within
 from hotline_libs.paging import ANY_TIME, Found, PageRequest, TimeWindow
 from hotline_libs.unit_of_work import AggregateRepository, EventContext
+from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.errors import BulkWriteError
 
 from contracts import Event
 from notification.adapters.outbound import events_v1
@@ -18,6 +21,9 @@ from notification.domain.notification import Message, MessageStatus, Notificatio
 from notification.domain.occasions import About
 
 NOTIFICATIONS = "notifications"
+MESSAGE_INDEX = "message_notifications"
+"""Each message sent's notification, by the message's id: how a receipt finds its message."""
+DUPLICATE_KEY = 11000
 
 
 def _text(value: uuid.UUID | None) -> str | None:
@@ -149,14 +155,33 @@ class MongoNotifications(AggregateRepository[Notification]):
     ) -> Event[Any] | None:
         return events_v1.to_integration(aggregate, event, context)
 
+    @property
+    def _messages(self) -> AsyncCollection[Document]:
+        return self._collection.database[MESSAGE_INDEX]
+
+    async def index(self, notification: Notification, messages: Sequence[Message]) -> None:
+        """One write for all of ``messages``; those noted already are left as they are."""
+        if not messages:
+            return
+        notes = [
+            {"_id": str(m.message_id), "notification_id": str(notification.notification_id)}
+            for m in messages
+        ]
+        try:
+            await self._messages.insert_many(notes, ordered=False)
+        except BulkWriteError as exc:  # noted by an earlier attempt: only duplicates are fine
+            if any(error.get("code") != DUPLICATE_KEY for error in exc.details["writeErrors"]):
+                raise
+
     async def holding(
         self, message_id: uuid.UUID | None = None, provider_message_id: str | None = None
     ) -> Notification | None:
-        """The notification with the message, by our id or else by the provider's."""
+        """The notification with the message, by our id (two reads by key, through the
+        messages' index) or else by the provider's (a scan: receipts name our id)."""
         if message_id is not None:
-            found = await self.find({"messages.message_id": str(message_id)}, limit=1, track=True)
-            if found:
-                return found[0]
+            noted = await self._messages.find_one({"_id": str(message_id)})
+            if noted is not None:
+                return await self.get(noted["notification_id"])
         if provider_message_id:
             found = await self.find(
                 {"messages.provider_message_id": provider_message_id}, limit=1, track=True
