@@ -308,11 +308,12 @@ async def test_notifications_filter_by_the_status_of_their_messages(platform: St
         return page
 
     async def told() -> dict[str, Any] | None:
-        page = await listed(status="sent")
+        # the gateway's receipts move each SMS on from sent to delivered (NTF-01)
+        page = await listed(status="delivered")
         return page if page["total"] >= 2 else None  # accepted, then dispatched
 
-    sent = await eventually(told, what="the resident's notifications sent")
-    assert all(any(m["status"] == "sent" for m in n["messages"]) for n in sent["items"])
+    sent = await eventually(told, what="the resident's notifications delivered")
+    assert all(any(m["status"] == "delivered" for m in n["messages"]) for n in sent["items"])
     assert {n["about_event_type"] for n in sent["items"]} >= {
         "ServiceRequestAccepted",
         "WorkOrderDispatched",
