@@ -89,6 +89,10 @@ class FakeRepository(Generic[A]):
             return self._seen[key]
         return self._track(key) if key in self._saved else None
 
+    async def reread(self, aggregate_id: object) -> A | None:
+        self._seen.pop(str(aggregate_id), None)
+        return await self.get(aggregate_id)
+
     def add(self, aggregate: A) -> None:
         self._seen[self.identity(aggregate)] = aggregate
 

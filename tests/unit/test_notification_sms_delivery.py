@@ -184,10 +184,11 @@ async def test_a_receipt_of_a_message_we_do_not_know_is_answered_and_changes_not
 
 
 async def test_a_receipt_that_overtakes_the_sends_result_is_not_overwritten_back_to_sent() -> None:
-    """The provider's receipt arrives while the send's own answer is still on its way: the
-    delivery is stored first, the send's result then clashes with it, the bus retries from a
-    fresh read, and the message stays delivered (resent under the same id, which the provider
-    deduplicates: nothing lost, nothing moved back)."""
+    """The provider's receipt arrives while the send's own answer (or the e-mail beside it) is
+    still on its way: the delivery is stored first, the sends' results then clash with it and
+    are applied to the notification as stored now. The SMS stays delivered, the e-mail is
+    recorded sent, and neither is sent again: a resend would be deduplicated by the SMS
+    provider, but the mail server would hand the resident a second e-mail (NTF-03)."""
 
     class ReceiptFirst(FakeSms):
         bus: MessageBus
@@ -206,8 +207,11 @@ async def test_a_receipt_that_overtakes_the_sends_result_is_not_overwritten_back
     sms = notifier.message(event, Channel.SMS)
     assert sms.status is MessageStatus.DELIVERED
     assert sms.provider == PRIMARY
-    assert len(notifier.sms.calls) == 1  # delivered before the retry: not sent again
+    assert len(notifier.sms.calls) == 1
     assert notifier.message(event, Channel.EMAIL).status is MessageStatus.SENT
+    assert len(notifier.mail.calls) == 1
+    told = [e for e in notifier.store.published if e.event_type == "NotificationSent"]
+    assert sorted(e.payload.channel for e in told) == ["email", "sms"]  # each once
 
 
 async def test_a_delivery_receipt_corrects_a_failure_recorded_after_a_timeout() -> None:

@@ -171,6 +171,13 @@ class AggregateRepository(Generic[A]):
         document = await self._collection.find_one({"_id": key}, BOOKKEEPING_PROJECTION)
         return None if document is None else self._track(document)
 
+    async def reread(self, aggregate_id: object) -> A | None:
+        """The aggregate as stored now, in place of the copy the use case holds: after a
+        ``ConcurrencyConflict``, for a use case that can apply what it has done (a gateway's
+        answers, say) to the fresh state rather than be retried from the start."""
+        self._seen.pop(str(aggregate_id), None)
+        return await self.get(aggregate_id)
+
     def add(self, aggregate: A) -> None:
         """A new aggregate, inserted by ``commit``; a clash with an existing id is a conflict."""
         self._seen[self.identity(aggregate)] = (aggregate, None)

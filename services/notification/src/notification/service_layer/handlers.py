@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import Sequence
 from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 import structlog
 from hotline_libs.aggregate import is_due
-from hotline_libs.errors import NotFound, Unavailable
+from hotline_libs.errors import ConcurrencyConflict, NotFound, Unavailable
 
 from notification.domain.alerts import LADDERS, AlertState, StaffAlertOccasion
 from notification.domain.commands import (
@@ -335,9 +337,10 @@ async def _deliver(
 
     An SMS no provider took after the retries and the failover is recorded failed with the
     reason (``SmsUndeliverable``), not retried (``domain/sms_delivery.py`` says why). A
-    provider's receipt stored while the sends were out makes the results' write conflict: the
-    bus retries from a fresh read, the delivered message stays delivered and the others are
-    resent under the same ids, which the providers deduplicate."""
+    provider's receipt stored while the sends were out (the SMS's receipt comes while the
+    e-mail is still on its way) makes the results' write conflict: the results are applied to
+    the notification as stored now and written again, nothing is sent twice, and the receipt
+    stays (delivered is never moved back to sent)."""
     due = notification.attempt(uow.clock())
     if not due:
         if changed or notification.version == 0:  # every message held or suppressed: keep it
@@ -346,21 +349,16 @@ async def _deliver(
     await uow.notifications.index(notification, due)
     await uow.commit()
     results = await _send_all(due, sms, mail)
-    failures: list[tuple[Channel, Exception]] = []
-    for message, result in zip(due, results, strict=True):
-        if result is None:
-            notification.sent(message.message_id, uow.clock())
-        elif isinstance(result, Taken):
-            notification.sent(
-                message.message_id, uow.clock(), result.provider, result.provider_message_id
-            )
-        elif isinstance(result, SmsUndeliverable):
-            notification.failed(message.message_id, str(result))
-        elif isinstance(result, MessageRefused):
-            notification.refused(message.message_id, str(result))
-        else:
-            failures.append((message.channel, result))
-    await uow.commit()
+    for attempt in range(1, RESULT_WRITES + 1):
+        failures = _store_results(notification, due, results, uow.clock())
+        try:
+            await uow.commit()
+            break
+        except ConcurrencyConflict:
+            fresh = await uow.notifications.reread(notification.notification_id)
+            if fresh is None or attempt == RESULT_WRITES:
+                raise
+            notification = fresh
     for _, failure in failures:
         if not isinstance(failure, Unavailable):
             raise failure  # a fault of ours: retried a few times, then dead-lettered
@@ -369,6 +367,33 @@ async def _deliver(
             "; ".join(dict.fromkeys(f"{channel.value}: {f}" for channel, f in failures))
         )
     return notification
+
+
+RESULT_WRITES = 5
+"""Tries to store the sends' results on a notification receipts keep changing meanwhile."""
+
+
+def _store_results(
+    notification: Notification,
+    due: Sequence[Message],
+    results: Sequence[Outcome],
+    now: datetime,
+) -> list[tuple[Channel, Exception]]:
+    """Apply each message's send result (by its id) to ``notification``; the failures that
+    are not the gateway's answer about the message (a gateway away, a fault of ours)."""
+    failures: list[tuple[Channel, Exception]] = []
+    for message, result in zip(due, results, strict=True):
+        if result is None:
+            notification.sent(message.message_id, now)
+        elif isinstance(result, Taken):
+            notification.sent(message.message_id, now, result.provider, result.provider_message_id)
+        elif isinstance(result, SmsUndeliverable):
+            notification.failed(message.message_id, str(result))
+        elif isinstance(result, MessageRefused):
+            notification.refused(message.message_id, str(result))
+        else:
+            failures.append((message.channel, result))
+    return failures
 
 
 async def keep_site_name(command: KeepSiteName, uow: NotificationUnitOfWork) -> bool:

@@ -22,6 +22,10 @@ from notification.domain.templates import Channel
 class NotificationRepository(Protocol):
     async def get(self, notification_id: object) -> Notification | None: ...
     def add(self, notification: Notification) -> None: ...
+    async def reread(self, notification_id: object) -> Notification | None:
+        """The notification as stored now, in place of the copy held (after a conflict)."""
+        ...
+
     async def holding(
         self, message_id: uuid.UUID | None = None, provider_message_id: str | None = None
     ) -> Notification | None:
