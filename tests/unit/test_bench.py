@@ -167,61 +167,7 @@ def _results() -> dict[str, Any]:
 
 
 def test_report_says_not_built_and_reads_hops_against_the_bare_kafka_hop() -> None:
-    hop = {"count": 10, "p50_ms": 30.0, "p95_ms": 60.0, "p99_ms": 90.0}
-    run = {
-        "label": "HTTP",
-        "requests": 10,
-        "completed": 10,
-        "window": 4,
-        "requests_per_s": 5.0,
-        "bus_events_per_s": 50.0,
-        "hops": dict.fromkeys(HOPS, hop),
-        "cpu_s_per_1000": {"intake": 7.5},
-        "store_commands_per_request": {"update": 14.0, "find": 12.0},
-    }
-    results = {
-        "date": "2026-11-23",
-        "command": "make bench",
-        "size": "full",
-        "seconds": 300.0,
-        "machine": {
-            "cpu": "test cpu",
-            "cores": 2,
-            "memory_gb": 8,
-            "os": "Linux",
-            "python": "3.11",
-            "kafka": "4.4.0",
-            "store": "FerretDB",
-        },
-        "limits": {
-            "kafka": {
-                "message_bytes": 700,
-                "produce_per_s": 10_000.0,
-                "awaited_produce_per_s": 900.0,
-                "consume_per_s": 90_000.0,
-                "round_trip": {"count": 5, "p50_ms": 3.0, "p95_ms": 5.0, "p99_ms": 6.0},
-            },
-            "store": {
-                "concurrency": 16,
-                "insert_per_s": 900.0,
-                "update_per_s": 1100.0,
-                "insert": hop,
-                "update": hop,
-            },
-        },
-        "pipeline": [run, {**run, "label": "site feed"}],
-        "fixed_rate": {
-            **run,
-            "label": "HTTP at 5 requests/s",
-            "rate": 5.0,
-            "requests": 300,
-            "completed": 300,
-            "relay_lag": {"intake": {"max_s": 0.25, "p95_s": 0.05}},
-        },
-        "scale_out": {"one": 5.0, "two": 7.5, "ratio": 1.5},
-        "bank_file": "not built: billing has no bank collection (pain.008) file yet",
-        "broadcast": "not built: notification has no broadcast yet",
-    }
+    results = _results()
     table = markdown(results)
     assert "| HTTP | 10/10 | 4 | 5.0 | 50 (0.5%) |" in table
     assert "| registered → dispatched | 30.0 / 60.0 / 90.0 | 10.0× |" in table

@@ -47,6 +47,7 @@ from notification.entrypoints.http.broadcasts import (
     broadcast_out,
 )
 
+from tests.unit.console_forms import part_of
 from tests.unit.test_console import signed_in_against
 
 Routes = dict[tuple[str, str], Any]
@@ -131,10 +132,6 @@ def refusal(violation: RuleViolation) -> httpx.Response:
 def _form(client: Any, path: str = "/broadcasts", **fields: Any) -> dict[str, Any]:
     client.get(path)
     return {"csrf": client.cookies["hotline_csrf"], "key": "k-1", **fields}
-
-
-def _part(page: str, testid: str, end: str = "</section>") -> str:
-    return page.split(f'data-testid="{testid}"', 1)[1].split(end, 1)[0]
 
 
 def test_who_reads_counts_composes_and_cancels_is_notifications() -> None:
@@ -256,7 +253,7 @@ def test_ntf07_the_audience_is_counted_before_anything_is_sent_the_form_kept() -
         form |= {"sms_text": "{{ room }}明日停水"}
         page = client.post("/broadcasts/audience", data=form).text
     assert asked[0].url.params.get_list("unit") == ["3/1202", "3/1203"]
-    shown = _part(page, "audience-count", "</p>")
+    shown = part_of(page, "audience-count", "</p>")
     assert 'data-testid="readers">4<' in shown and 'data-testid="by-channel-sms">3<' in shown
     assert 'data-testid="by-channel-email">1<' in shown and 'data-testid="unreachable">1<' in shown
     assert 'data-testid="by-building-1">1栋 2<' in shown
@@ -296,7 +293,7 @@ def test_ntf08_a_refused_template_is_shown_beside_its_field_as_typed_then_sent()
         refused = client.post("/broadcasts", data=form)
         # notification kept its refusal under the key: the form carries a new one
         kept = re.search(
-            r'name="key" value="([^"]+)"', _part(refused.text, "compose-form", "</form>")
+            r'name="key" value="([^"]+)"', part_of(refused.text, "compose-form", "</form>")
         )
         assert kept is not None and kept.group(1) != "k-1"
         done = client.post(
@@ -321,7 +318,7 @@ def test_a_broadcast_being_sent_is_polled_every_two_seconds_and_may_be_cancelled
     with signed_in_against(Role.SITE_MANAGER, routes) as (client, calls):
         page = client.get(PAGE).text
         partial = client.get(PAGE, headers={"HX-Request": "true"}).text
-    progress = _part(page, "broadcast-progress")
+    progress = part_of(page, "broadcast-progress")
     assert 'data-live="true"' in page and 'hx-trigger="every 2s"' in page
     assert 'data-testid="sent">3<' in progress and 'data-testid="cancel-broadcast"' in progress
     assert "<html" not in partial and 'id="broadcast-progress"' in partial
@@ -333,12 +330,12 @@ def test_a_done_broadcast_stops_polling_and_shows_its_report_with_the_failures()
     routes: Routes = {("GET", API): answer(done), ("GET", f"{API}/report"): a_report(done)}
     with signed_in_against(Role.QUALITY_HEAD, routes) as (client, _):
         page = client.get(PAGE).text
-    assert 'data-live="false"' in page and "hx-trigger" not in _part(page, "broadcast-progress")
+    assert 'data-live="false"' in page and "hx-trigger" not in part_of(page, "broadcast-progress")
     assert 'data-testid="cancel-broadcast"' not in page
-    building = _part(page, "report-building", "</tr>")
+    building = part_of(page, "report-building", "</tr>")
     assert 'data-testid="building-sent">2<' in building
     assert 'data-testid="building-failed">1<' in building
-    failure = _part(page, "failure", "</tr>")
+    failure = part_of(page, "failure", "</tr>")
     assert "li@example.com" in failure and "mailbox full" in failure and "3-1203" in failure
 
 

@@ -44,6 +44,7 @@ from console.settings import ConsoleSettings
 from hotline_libs.auth import Role
 from pydantic import ValidationError
 
+from tests.unit.console_forms import form_fields, forms_on
 from tests.unit.test_console import problem, signed_in_against
 from tests.unit.test_console_callbacks import a_callback
 from tests.unit.test_console_finance import keeping
@@ -97,15 +98,6 @@ def signed(*steps: str) -> dict[str, Any]:
 
 def kpi_routes(report: dict[str, Any] | None = None) -> Routes:
     return {("GET", KPIS_PATH): report or live()}
-
-
-def _forms(page: str) -> set[str]:
-    return set(re.findall(r'<form [^>]*data-testid="([a-z]+)-form"', page))
-
-
-def _form(client: Any, path: str, **fields: Any) -> dict[str, Any]:
-    client.get(path)
-    return {"csrf": client.cookies["hotline_csrf"], "key": "k-1", **fields}
 
 
 def _changes(calls: list[httpx.Request]) -> list[httpx.Request]:
@@ -315,7 +307,7 @@ def test_kpi14_the_three_sign_offs_show_who_and_when_in_the_sites_time() -> None
     assert 'data-testid="by">刘经理</span> · <span data-testid="at">2099-03-02 10:00<' in sign_offs
     assert 'data-testid="by">王总</span> · <span data-testid="at">2099-03-02 11:00<' in sign_offs
     assert ">编写<" in sign_offs and ">审核<" in sign_offs and ">批准<" in sign_offs
-    assert _forms(page) == set()  # approved: nothing is left to sign
+    assert forms_on(page) == set()  # approved: nothing is left to sign
 
 
 def test_kpi14_a_sent_back_report_shows_its_note_and_is_prepared_again() -> None:
@@ -325,7 +317,7 @@ def test_kpi14_a_sent_back_report_shows_its_note_and_is_prepared_again() -> None
     assert "刘经理" in back and 'data-testid="note">回访及时率请核对<' in back
     assert 'data-status="sent_back">已退回, 待重新编写<' in page
     assert 'data-testid="signed-reviewed" data-signed="false"' in page
-    assert _forms(page) == {"prepare"}
+    assert forms_on(page) == {"prepare"}
 
 
 @pytest.mark.parametrize(
@@ -347,7 +339,7 @@ def test_kpi14_who_sees_which_button_follows_the_role_and_the_status(
         with signed_in_against(role, kpi_routes(report)) as (client, _):
             got = client.get(PAGE)
         assert got.status_code == 200, role
-        assert _forms(got.text) == ({form} if role in roles else set()), (role, status)
+        assert forms_on(got.text) == ({form} if role in roles else set()), (role, status)
 
 
 def test_kpi14_preparing_before_the_month_is_over_is_refused_beside_the_button() -> None:
@@ -356,7 +348,7 @@ def test_kpi14_preparing_before_the_month_is_over_is_refused_beside_the_button()
     routes = kpi_routes() | {("POST", f"{KPIS_PATH}/prepare"): keeping(sent, refusal)}
     with signed_in_against(Role.SUPERVISOR, routes) as (client, _):
         refused = client.post(
-            "/callback-kpis/prepare", data=_form(client, PAGE, site_id="dmg", month=MONTH)
+            "/callback-kpis/prepare", data=form_fields(client, PAGE, site_id="dmg", month=MONTH)
         )
     assert refused.status_code == 409
     form = refused.text.split('data-testid="prepare-form"', 1)[1].split("</form>", 1)[0]
@@ -371,7 +363,7 @@ def test_kpi14_prepared_the_page_says_so() -> None:
     routes = kpi_routes() | {("POST", f"{KPIS_PATH}/prepare"): lambda _: prepared}
     with signed_in_against(Role.QUALITY_HEAD, routes) as (client, _):
         done = client.post(
-            "/callback-kpis/prepare", data=_form(client, PAGE, site_id="dmg", month=MONTH)
+            "/callback-kpis/prepare", data=form_fields(client, PAGE, site_id="dmg", month=MONTH)
         )
         client.get(done.headers["location"])
     assert done.status_code == 303
@@ -396,9 +388,9 @@ def test_kpi14_a_send_back_without_a_note_is_refused_beside_the_form_then_sent_w
     }
     with signed_in_against(Role.SITE_MANAGER, routes) as (client, _):
         fields = {"site_id": "dmg", "month": MONTH, "approved": "false", "note": "  "}
-        refused = client.post("/callback-kpis/review", data=_form(client, PAGE, **fields))
+        refused = client.post("/callback-kpis/review", data=form_fields(client, PAGE, **fields))
         fields |= {"note": " 回访及时率请核对 <b> ", "key": "k-2"}
-        done = client.post("/callback-kpis/review", data=_form(client, PAGE, **fields))
+        done = client.post("/callback-kpis/review", data=form_fields(client, PAGE, **fields))
     assert refused.status_code == 422
     form = refused.text.split('data-testid="review-form"', 1)[1].split("</form>", 1)[0]
     assert 'data-testid="review-problem">say what is to be corrected when sending' in form
@@ -420,9 +412,9 @@ def test_kpi14_passed_on_and_approved() -> None:
     with signed_in_against(Role.ADMIN, routes) as (client, _):
         fields = {"site_id": "dmg", "month": MONTH}
         reviewed = client.post(
-            "/callback-kpis/review", data=_form(client, PAGE, **fields, approved="true")
+            "/callback-kpis/review", data=form_fields(client, PAGE, **fields, approved="true")
         )
-        approved = client.post("/callback-kpis/approve", data=_form(client, PAGE, **fields))
+        approved = client.post("/callback-kpis/approve", data=form_fields(client, PAGE, **fields))
         page = client.get(approved.headers["location"].split("#")[0]).text
     assert reviewed.headers["location"] == f"{PAGE}&done=reviewed#sign-offs"
     assert json.loads(sent[0].content) == {"approved": True, "note": None}
@@ -437,7 +429,7 @@ def test_kpi14_an_approval_by_who_prepared_it_is_refused_beside_the_button() -> 
     routes = kpi_routes(signed("reviewed")) | {("POST", f"{KPIS_PATH}/approve"): lambda _: refusal}
     with signed_in_against(Role.DIRECTOR, routes) as (client, _):
         refused = client.post(
-            "/callback-kpis/approve", data=_form(client, PAGE, site_id="dmg", month=MONTH)
+            "/callback-kpis/approve", data=form_fields(client, PAGE, site_id="dmg", month=MONTH)
         )
     form = refused.text.split('data-testid="approve-form"', 1)[1].split("</form>", 1)[0]
     assert 'data-testid="approve-problem">the report is approved by someone other' in form
@@ -450,8 +442,8 @@ def test_a_refusal_whose_form_is_gone_is_shown_with_the_sign_offs() -> None:
     }
     with signed_in_against(Role.SITE_MANAGER, routes) as (client, _):
         fields = {"site_id": "dmg", "month": MONTH, "approved": "true"}
-        refused = client.post("/callback-kpis/review", data=_form(client, PAGE, **fields))
-    assert refused.status_code == 409 and _forms(refused.text) == set()
+        refused = client.post("/callback-kpis/review", data=form_fields(client, PAGE, **fields))
+    assert refused.status_code == 409 and forms_on(refused.text) == set()
     sign_offs = refused.text.split('data-testid="sign-offs"', 1)[1]
     assert 'data-testid="review-problem">the report is approved' in sign_offs
 
@@ -574,9 +566,9 @@ def test_cb06_a_check_not_confirmed_without_a_note_is_refused_beside_its_form_as
     }
     with signed_in_against(Role.SITE_MANAGER, routes) as (client, _):
         fields = {"callback_id": str(ids[1]), "confirmed": "false", "note": " "}
-        refused = client.post(f"{SPOT_PATH}/checks", data=_form(client, SPOT_PATH, **fields))
+        refused = client.post(f"{SPOT_PATH}/checks", data=form_fields(client, SPOT_PATH, **fields))
         fields |= {"note": " 业主说没接到电话 ", "key": "k-2"}
-        done = client.post(f"{SPOT_PATH}/checks", data=_form(client, SPOT_PATH, **fields))
+        done = client.post(f"{SPOT_PATH}/checks", data=form_fields(client, SPOT_PATH, **fields))
     assert refused.status_code == 422
     beside = refused.text.split(f'data-testid="drawn-{ids[1]}"', 1)[1].split("</li>", 1)[0]
     assert 'data-testid="check-problem">say what differs from the record<' in beside
@@ -607,7 +599,7 @@ def test_cb06_drawing_says_whether_as_many_were_drawn(
         ("POST", f"{SPOT_PATH}/draw"): keeping(sent, httpx.Response(status, json=spot))
     }
     with signed_in_against(Role.SUPERVISOR, routes) as (client, _):
-        drawn = client.post(f"{SPOT_PATH}/draw", data=_form(client, SPOT_PATH, count=typed))
+        drawn = client.post(f"{SPOT_PATH}/draw", data=form_fields(client, SPOT_PATH, count=typed))
         page = client.get(drawn.headers["location"].split("#")[0]).text
     assert drawn.headers["location"] == f"{SPOT_PATH}?done={done}#drawn"
     assert json.loads(sent[0].content) == {"count": 3}
@@ -623,7 +615,7 @@ def test_cb06_a_draw_refused_is_shown_beside_the_form_as_typed() -> None:
         ),
     }
     with signed_in_against(Role.SITE_MANAGER, routes) as (client, _):
-        refused = client.post(f"{SPOT_PATH}/draw", data=_form(client, SPOT_PATH, count="25"))
+        refused = client.post(f"{SPOT_PATH}/draw", data=form_fields(client, SPOT_PATH, count="25"))
     assert refused.status_code == 409
     form = refused.text.split('data-testid="draw-form"', 1)[1].split("</form>", 1)[0]
     assert f'data-testid="draw-problem">no callback of {MONTH} is made yet at dmg<' in form

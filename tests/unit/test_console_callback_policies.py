@@ -61,6 +61,7 @@ from console.i18n import TEXT
 from console.settings import ConsoleSettings
 from hotline_libs.auth import Role
 
+from tests.unit.console_forms import form_fields, part_of
 from tests.unit.test_console import problem, signed_in_against
 from tests.unit.test_console_callbacks import CALLBACK_PATH, a_callback, call_routes, listed
 
@@ -194,17 +195,8 @@ def rectification_routes() -> Routes:
     }
 
 
-def _form(client: Any, path: str, **fields: Any) -> dict[str, Any]:
-    client.get(path)
-    return {"csrf": client.cookies["hotline_csrf"], "key": "k-1", **fields}
-
-
 def _changes(calls: list[httpx.Request]) -> list[httpx.Request]:
     return [c for c in calls if c.method != "GET"]
-
-
-def _part(page: str, testid: str, end: str = "</tr>") -> str:
-    return page.split(f'data-testid="{testid}"', 1)[1].split(end, 1)[0]
 
 
 def typed_version(**changes: str) -> dict[str, str]:
@@ -306,7 +298,7 @@ def test_cb01_the_queue_at_a_glance_counts_per_site_and_reason_each_opening_its_
         client.get("/callbacks", params={"tab": "later", "reason": "after_repair"})
     asked = [dict(c.url.params) for c in calls if c.url.path == "/callback-queue"]
     assert asked == [{"site_id": "dmg"}, {"site_id": "dmg"}]  # the user's only site
-    repairs = _part(page, "glance-dmg-after_repair")
+    repairs = part_of(page, "glance-dmg-after_repair", "</tr>")
     assert "东明阁" in repairs and today().isoformat() in repairs and "维修后回访" in repairs
     overdue = "/callbacks?site_id=dmg&amp;tab=overdue&amp;reason=after_repair"
     assert f'<a href="{overdue}" class="late" data-testid="open-overdue">2</a>' in repairs
@@ -315,7 +307,7 @@ def test_cb01_the_queue_at_a_glance_counts_per_site_and_reason_each_opening_its_
         'data-testid="open-later">5<' in repairs and 'data-testid="open-unreachable">1<' in repairs
     )
     assert 'data-testid="due_today"><span class="muted">0</span>' in repairs
-    rework = _part(page, "glance-dmg-after_rectification")
+    rework = part_of(page, "glance-dmg-after_rectification", "</tr>")
     assert "整改后回访" in rework and 'data-testid="open-due_today">3<' in rework
     later = [dict(c.url.params) for c in calls if c.url.path == "/callbacks"][-1]
     tomorrow = (today() + timedelta(days=1)).isoformat()
@@ -353,7 +345,7 @@ def test_cb03_a_callback_not_drawn_opens_as_such_without_forms_its_draw_in_small
     assert re.findall(r'<form [^>]*method="post"', page) == [
         '<form method="post"'
     ]  # only the header's sign-out
-    note = _part(page, "policy-note", "</p>")
+    note = part_of(page, "policy-note", "</p>")
     assert 'data-trigger="bank_collected"' in note and "银行托收服务" in note
     assert 'href="/callback-policies/dmg"' in note and "按操作手册" in note
     assert 'data-drawn="false"' in note
@@ -371,7 +363,7 @@ def test_a_drawn_callback_says_whether_by_lot_or_to_keep_the_rate() -> None:
         }
         with signed_in_against(Role.AGENT, call_routes(drawn)) as (client, _):
             page = client.get(CALLBACK_PATH).text
-        note = _part(page, "policy-note", "</p>")
+        note = part_of(page, "policy-note", "</p>")
         assert "无效投诉" in note and "回访规定版本 2" in note and said in note
         assert "按操作手册" not in note and 'data-drawn="true"' in note
 
@@ -404,7 +396,7 @@ def test_cb07_cb09_a_row_says_the_case_its_loops_of_the_limit_and_the_latest_wor
     routes: Routes = {("GET", "/rectifications"): listed(a_rectification(), escalated)}
     with signed_in_against(Role.SITE_MANAGER, routes) as (client, calls):
         page = client.get("/rectifications", params={"tab": "open"}).text
-    row = _part(page, "rectification-SR-DMG-20990302-0001")
+    row = part_of(page, "rectification-SR-DMG-20990302-0001", "</tr>")
     assert f'href="{RECTIFICATION_PATH}"' in row
     assert 'data-testid="resident">王芳 · 3-1202<' in row
     assert 'data-testid="reason">维修后回访<' in row
@@ -413,7 +405,7 @@ def test_cb07_cb09_a_row_says_the_case_its_loops_of_the_limit_and_the_latest_wor
     assert 'data-testid="opened-at">2099-03-04 10:15<' in row  # in the site's time
     assert 'data-testid="status">整改中<' in row
     assert re.search(r'<tr class="" data-testid="rectification-SR-DMG-20990302-0001"', page)
-    late = _part(page, "rectification-SR-DMG-2")
+    late = part_of(page, "rectification-SR-DMG-2", "</tr>")
     assert re.search(r'<tr class="late" data-testid="rectification-SR-DMG-2"', page)
     assert 'data-testid="loops">2/2<' in late and "还是关不严" in late
     assert '<strong class="late">已上报</strong>' in late
@@ -432,12 +424,12 @@ def test_cb07_cb09_the_case_shows_every_loop_with_its_calls_the_request_and_the_
     assert f'href="/work-orders/{WORK_ORDER_ID}" data-testid="work-order-link"' in page
     assert 'data-status="closed">已关闭<' in page and 'data-testid="loops">2/2<' in page
     assert 'data-testid="closed-at">2099-03-11 10:15<' in page
-    first = _part(page, "loop-1", "</li>")
+    first = part_of(page, "loop-1", "</li>")
     assert f'href="/callbacks/{FIRST_CALL}" data-testid="found-by"' in first
     assert 'data-testid="loop-opinion">门还是关不严\n晚上漏风<' in first
     assert f'href="/callbacks/{SECOND_CALL}" data-testid="followed-by"' in first
     assert '<strong class="late">不满意</strong>' in first
-    second = _part(page, "loop-2", "</li>")
+    second = part_of(page, "loop-2", "</li>")
     assert f'href="/callbacks/{SECOND_CALL}" data-testid="found-by"' in second
     assert 'data-testid="loop-opened-at">2099-03-07 10:15<' in second
     assert "<strong>满意</strong>" in second
@@ -473,18 +465,18 @@ def test_a_user_of_one_site_opens_its_policy_others_pick_one() -> None:
 def test_cb02_cb03_the_manuals_rules_are_version_0_in_force_with_their_floors() -> None:
     with signed_in_against(Role.SITE_MANAGER, policy_routes()) as (client, calls):
         page = client.get(POLICY_PATH).text
-    in_force = _part(page, "in-force", "</section>")
+    in_force = part_of(page, "in-force", "</section>")
     assert 'data-testid="in-force-version">0<' in in_force and "按操作手册" in in_force
-    bank = _part(in_force, "rule-bank_collected")
+    bank = part_of(in_force, "rule-bank_collected", "</tr>")
     assert "银行托收服务" in bank and 'data-testid="share">80%<' in bank
     assert 'data-testid="within">2<' in bank and 'data-testid="floor">80%<' in bank
-    assert 'data-testid="floor">—<' in _part(in_force, "rule-repair")
-    assert 'data-testid="share">50%<' in _part(in_force, "rule-invalid_complaint")
+    assert 'data-testid="floor">—<' in part_of(in_force, "rule-repair", "</tr>")
+    assert 'data-testid="share">50%<' in part_of(in_force, "rule-invalid_complaint", "</tr>")
     assert 'data-testid="month-done-before">10<' in in_force
     assert 'data-testid="rectification-limit">2<' in in_force
-    version = _part(page, "version-0")
+    version = part_of(page, "version-0", "</tr>")
     assert 'data-state="in_force"' in page and "按操作手册" in version and "现行" in version
-    form = _part(page, "version-form", "</form>")  # filled from the version in force
+    form = part_of(page, "version-form", "</form>")  # filled from the version in force
     assert f'name="effective_from" type="date" min="{today()}" value="{today()}"' in form
     assert 'name="rules.bank_collected.share" type="number"' in form
     assert re.search(r'name="rules\.bank_collected\.share"[^>]*min="80"[^>]*value="80"', form)
@@ -501,7 +493,7 @@ def test_a_version_from_tomorrow_is_listed_ahead_with_version_0_still_in_force()
         page = client.get(POLICY_PATH).text
     assert 'data-testid="in-force-version">0<' in page
     assert 'data-testid="version-0" data-state="in_force"' in page
-    ahead = _part(page, "version-1")
+    ahead = part_of(page, "version-1", "</tr>")
     assert 'data-state="scheduled"' in page and "待生效" in ahead
     assert f'data-testid="effective-from">{tomorrow}<' in ahead
     assert "银行托收服务: 90% · 2" in ahead and "托收回访提高到90%" in ahead
@@ -549,8 +541,8 @@ def test_cb03_a_new_version_is_sent_as_typed_and_the_page_says_whether_it_was_ad
         }
     )
     with signed_in_against(Role.SITE_MANAGER, routes) as (client, _):
-        done = client.post(VERSIONS_PATH, data=_form(client, POLICY_PATH) | typed)
-        again = client.post(VERSIONS_PATH, data=_form(client, POLICY_PATH) | typed)
+        done = client.post(VERSIONS_PATH, data=form_fields(client, POLICY_PATH) | typed)
+        again = client.post(VERSIONS_PATH, data=form_fields(client, POLICY_PATH) | typed)
         page = client.get(again.headers["location"].split("#")[0]).text
     assert done.status_code == 303
     assert done.headers["location"] == f"{POLICY_PATH}?done=added#versions"
@@ -596,11 +588,11 @@ def test_cb03_a_share_under_the_floor_is_refused_beside_its_field_as_typed() -> 
         **{"rules.bank_collected.share": "70", "note": "试行 <b>", "month_done_before_day": "8"}
     )
     with signed_in_against(Role.SITE_MANAGER, routes) as (client, _):
-        refused = client.post(VERSIONS_PATH, data=_form(client, POLICY_PATH) | typed)
+        refused = client.post(VERSIONS_PATH, data=form_fields(client, POLICY_PATH) | typed)
     assert refused.status_code == 422
-    form = _part(refused.text, "version-form", "</form>")
+    form = part_of(refused.text, "version-form", "</form>")
     assert 'data-testid="version-problem">bank_collected: the share' in form
-    field = _part(form, "rule-field-bank_collected", "</div>\n    </div>")
+    field = part_of(form, "rule-field-bank_collected", "</div>\n    </div>")
     assert 'data-testid="error-rules.bank_collected.share">bank_collected' in field
     assert re.search(r'name="rules\.bank_collected\.share"[^>]*value="70"', form)
     assert re.search(r'name="month_done_before_day"[^>]*value="8"', form)
@@ -627,9 +619,9 @@ def test_cb02_a_day_past_and_a_later_version_are_refused_where_they_are() -> Non
         routes = policy_routes() | {("POST", VERSIONS_PATH): lambda _, a=answer: a}
         typed = typed_version(effective_from="2000-01-01")
         with signed_in_against(Role.ADMIN, routes) as (client, _):
-            refused = client.post(VERSIONS_PATH, data=_form(client, POLICY_PATH) | typed)
+            refused = client.post(VERSIONS_PATH, data=form_fields(client, POLICY_PATH) | typed)
         assert refused.status_code == status
-        form = _part(refused.text, "version-form", "</form>")
+        form = part_of(refused.text, "version-form", "</form>")
         assert 'value="2000-01-01"' in form
         if status == 422:
             assert 'data-testid="error-effective_from">today or later<' in form
@@ -646,10 +638,10 @@ def test_cb03_cb10_a_months_samples_show_how_to_recompute_each_draw() -> None:
         client.get(POLICY_PATH, params={"month": "2099-13"})
     asked = [c.url.path for c in calls if c.url.path.startswith("/callback-samples")]
     assert asked == ["/callback-samples/dmg/2099-03", f"/callback-samples/dmg/{this_month()}"]
-    samples = _part(page, "samples-section", "</section>")
+    samples = part_of(page, "samples-section", "</section>")
     assert 'name="month" type="month" value="2099-03"' in samples
-    assert "SHA-256" in _part(samples, "sample-method", "</p>")
-    bank = _part(samples, "sample-bank_collected", "</table>")
+    assert "SHA-256" in part_of(samples, "sample-method", "</p>")
+    bank = part_of(samples, "sample-bank_collected", "</table>")
     assert "银行托收服务" in bank and 'data-testid="seed">' + "5eed" * 8 + "<" in bank
     assert 'data-testid="cases">5<' in bank
     sample = the_samples()["samples"][0]
@@ -657,7 +649,7 @@ def test_cb03_cb10_a_months_samples_show_how_to_recompute_each_draw() -> None:
     assert f'data-testid="drawn">{drawn}<' in bank
     assert f"{drawn / 5 * 100:.1f}%</span> · 回访比例 80%" in bank
     for draw in sample["draws"]:
-        row = _part(bank, f"draw-bank_collected-{draw['position']}")
+        row = part_of(bank, f"draw-bank_collected-{draw['position']}", "</tr>")
         assert f'href="/callbacks/{draw["case_id"]}"' in row
         assert f">{draw['draw']}<" in row
         said = (

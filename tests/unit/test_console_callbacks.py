@@ -48,6 +48,7 @@ from console.i18n import TEXT
 from console.settings import ConsoleSettings
 from hotline_libs.auth import Role
 
+from tests.unit.console_forms import form_fields, forms_on
 from tests.unit.test_console import problem, signed_in_against
 from tests.unit.test_console_finance import keeping
 
@@ -154,15 +155,6 @@ def listed(*callbacks: dict[str, Any], total: int | None = None, offset: int = 0
 
 def call_routes(callback: dict[str, Any] | None = None) -> Routes:
     return {("GET", CALLBACK_PATH): callback or a_callback(), ("GET", TIMELINE_PATH): a_timeline()}
-
-
-def _forms(page: str) -> set[str]:
-    return set(re.findall(r'<form [^>]*data-testid="([a-z]+)-form"', page))
-
-
-def _form(client: Any, path: str, **fields: Any) -> dict[str, Any]:
-    client.get(path)
-    return {"csrf": client.cookies["hotline_csrf"], "key": "k-1", **fields}
 
 
 def _changes(calls: list[httpx.Request]) -> list[httpx.Request]:
@@ -363,7 +355,7 @@ def test_cb12_the_call_shows_the_resident_the_record_the_charge_the_history_and_
     assert "约定稍后再打" in tried and "在开会" in tried and "dmg-cs01" in tried
     assert 'data-testid="next-at">2099-03-05 10:00<' in tried
     assert 'data-testid="next-try">2099-03-05 10:00<' in page
-    assert _forms(page) == {"outcome", "attempt"}
+    assert forms_on(page) == {"outcome", "attempt"}
     assert [c.url.path for c in calls if c.url.path.startswith("/service-requests")] == [
         TIMELINE_PATH
     ]
@@ -376,7 +368,7 @@ def test_cb13_who_sees_which_form_follows_the_role_and_the_state() -> None:
             with signed_in_against(role, call_routes(a_callback(status=status))) as (client, _):
                 got = client.get(PAGE)
             assert got.status_code == 200, (role, status)
-            seen[role, status] = _forms(got.text)
+            seen[role, status] = forms_on(got.text)
     callers = {"scheduled": {"outcome", "attempt"}, "unreachable": {"outcome"}, "made": set()}
     assert seen == {
         (role, status): callers[status] if role in CALLBACK_CALLERS else set()
@@ -406,7 +398,7 @@ def test_the_call_opens_though_intake_does_not_give_the_history() -> None:
         got = client.get(PAGE)
     assert got.status_code == 200
     assert 'data-testid="history-problem">intake is down' in got.text
-    assert _forms(got.text) == {"outcome", "attempt"}
+    assert forms_on(got.text) == {"outcome", "attempt"}
 
 
 def test_a_callback_that_callback_does_not_know_shows_its_refusal() -> None:
@@ -427,10 +419,10 @@ def test_cb04_cb05_the_outcome_is_sent_with_the_residents_words_verbatim() -> No
         "signature_ref": " 回访栏-7 ",
     }
     with signed_in_against(Role.ADMINISTRATOR, routes) as (client, _):
-        done = client.post(f"{PAGE}/outcome", data=_form(client, PAGE) | typed)
+        done = client.post(f"{PAGE}/outcome", data=form_fields(client, PAGE) | typed)
         phone = client.post(
             f"{PAGE}/outcome",
-            data=_form(client, PAGE)
+            data=form_fields(client, PAGE)
             | {"key": "k-2", "satisfied": "true", "opinion": "很好", "method": "phone"},
         )
     assert done.status_code == 303
@@ -459,7 +451,7 @@ def test_cb05_a_visit_without_the_signed_record_is_refused_beside_the_field_as_t
     routes = call_routes() | {("POST", f"{CALLBACK_PATH}/outcome"): keeping(sent, refusal)}
     typed = {"satisfied": "false", "opinion": "门还是关不严 <b>", "method": "visit"}
     with signed_in_against(Role.AGENT, routes) as (client, _):
-        refused = client.post(f"{PAGE}/outcome", data=_form(client, PAGE) | typed)
+        refused = client.post(f"{PAGE}/outcome", data=form_fields(client, PAGE) | typed)
     assert refused.status_code == 422
     assert "signature_ref" not in json.loads(sent[0].content)  # nothing typed: none sent
     form = refused.text.split('data-testid="outcome-form"', 1)[1].split("</form>", 1)[0]
@@ -480,9 +472,9 @@ def test_an_outcome_refused_once_another_stands_is_shown_though_the_form_is_gone
     }
     typed = {"satisfied": "true", "opinion": "好", "method": "phone"}
     with signed_in_against(Role.AGENT, routes) as (client, _):
-        refused = client.post(f"{PAGE}/outcome", data=_form(client, PAGE) | typed)
+        refused = client.post(f"{PAGE}/outcome", data=form_fields(client, PAGE) | typed)
     assert refused.status_code == 409
-    assert 'data-testid="problem">callback' in refused.text and _forms(refused.text) == set()
+    assert 'data-testid="problem">callback' in refused.text and forms_on(refused.text) == set()
 
 
 def test_a_try_to_call_back_later_is_sent_in_the_sites_time() -> None:
@@ -491,9 +483,10 @@ def test_a_try_to_call_back_later_is_sent_in_the_sites_time() -> None:
     routes = call_routes() | {("POST", f"{CALLBACK_PATH}/attempts"): keeping(sent, tried)}
     typed = {"result": "call_back_later", "call_back_at": "2099-03-05T10:00", "note": " 在开会 "}
     with signed_in_against(Role.AGENT, routes) as (client, _):
-        done = client.post(f"{PAGE}/attempts", data=_form(client, PAGE) | typed)
+        done = client.post(f"{PAGE}/attempts", data=form_fields(client, PAGE) | typed)
         nobody = client.post(
-            f"{PAGE}/attempts", data=_form(client, PAGE) | {"key": "k-2", "result": "no_answer"}
+            f"{PAGE}/attempts",
+            data=form_fields(client, PAGE) | {"key": "k-2", "result": "no_answer"},
         )
     assert done.headers["location"] == f"{PAGE}?done=attempt#attempts"
     assert json.loads(sent[0].content) == {
@@ -513,12 +506,12 @@ def test_a_wrong_number_gives_the_call_up_and_the_page_says_so() -> None:
     }
     with signed_in_against(Role.AGENT, routes) as (client, _):
         done = client.post(
-            f"{PAGE}/attempts", data=_form(client, PAGE) | {"result": "wrong_number"}
+            f"{PAGE}/attempts", data=form_fields(client, PAGE) | {"result": "wrong_number"}
         )
         page = client.get(done.headers["location"].split("#")[0]).text
     assert done.headers["location"] == f"{PAGE}?done=given_up#attempts"
     assert 'data-testid="done">已列为无法联系<' in page
-    assert _forms(page) == {"outcome"}  # reached another way, the outcome is still recorded
+    assert forms_on(page) == {"outcome"}  # reached another way, the outcome is still recorded
     assert "号码错误" in page and "不再联系" in page
 
 
@@ -534,7 +527,7 @@ def test_a_try_refused_is_shown_beside_its_form_as_typed() -> None:
     routes = call_routes() | {("POST", f"{CALLBACK_PATH}/attempts"): lambda _: refusal}
     typed = {"result": "call_back_later", "call_back_at": "2000-01-01T10:00", "note": "明早"}
     with signed_in_against(Role.AGENT, routes) as (client, _):
-        refused = client.post(f"{PAGE}/attempts", data=_form(client, PAGE) | typed)
+        refused = client.post(f"{PAGE}/attempts", data=form_fields(client, PAGE) | typed)
     assert refused.status_code == 422
     form = refused.text.split('data-testid="attempt-form"', 1)[1].split("</form>", 1)[0]
     assert 'data-testid="error-call_back_at">call_back_at lies ahead of now<' in form

@@ -37,6 +37,7 @@ from console.i18n import TEXT
 from console.settings import ConsoleSettings
 from hotline_libs.auth import Role
 
+from tests.unit.console_forms import form_fields, forms_on
 from tests.unit.test_console import page_of, problem, signed_in_against
 from tests.unit.test_console_finance import CHARGE_ID, a_charge, charge_routes, keeping, posted
 
@@ -131,15 +132,6 @@ def batch_routes(batch: dict[str, Any] | None = None, debits: list[Any] | None =
         ("GET", f"/collection-batches/{BATCH_ID}"): batch or a_batch(),
         ("GET", f"/collection-batches/{BATCH_ID}/debits"): listing,
     }
-
-
-def _form(client: Any, path: str, **fields: Any) -> dict[str, Any]:
-    client.get(path)
-    return {"csrf": client.cookies["hotline_csrf"], "key": "k-1", **fields}
-
-
-def _forms(page: str) -> set[str]:
-    return set(re.findall(r'<form [^>]*data-testid="([a-z]+)-form"', page))
 
 
 def _today(days: int = 0) -> str:
@@ -274,10 +266,10 @@ def test_the_mandates_are_listed_by_site_and_unit_with_their_state() -> None:
     assert "102791000123" in row and "有效" in row and 'data-testid="revoke-MD-3-1202"' in row
     old = _row(every.text, "mandate-MD-3-1202-OLD")
     assert "已撤销 · 2099-02-01 · 业户撤销委托" in old and "revoke-" not in old
-    assert _forms(every.text) == {"mandate"}
+    assert forms_on(every.text) == {"mandate"}
     # the form opens on the unit asked about
     assert 'id="m-building" name="building" value="3"' in unit.text
-    assert _forms(read.text) == set() and "revoke-" not in read.text
+    assert forms_on(read.text) == set() and "revoke-" not in read.text
 
 
 def _row(page: str, testid: str) -> str:
@@ -306,7 +298,7 @@ def test_fee02_a_signed_mandate_is_put_to_billing_as_typed() -> None:
         ("GET", "/mandates/MD-3-1202"): a_mandate(),
     }
     with signed_in_against(Role.FINANCE, routes) as (client, _):
-        form = _form(client, "/mandates", **MANDATE_FORM)
+        form = form_fields(client, "/mandates", **MANDATE_FORM)
         done = client.post("/mandates", data=form)
         back = client.get(done.headers["location"])
     assert done.status_code == 303, done.text
@@ -321,7 +313,7 @@ def test_fee02_a_signed_mandate_is_put_to_billing_as_typed() -> None:
         "signed_on": "2098-03-01",
     }
     assert sent[0].headers["Idempotency-Key"] == "k-1"
-    assert "托收协议已登记" in back.text and _forms(back.text) == {"revoke"}
+    assert "托收协议已登记" in back.text and forms_on(back.text) == {"revoke"}
 
 
 def test_billings_refusal_of_an_account_or_a_bank_is_shown_beside_it_as_typed() -> None:
@@ -345,7 +337,9 @@ def test_billings_refusal_of_an_account_or_a_bank_is_shown_beside_it_as_typed() 
         ("PUT", "/mandates/MD-3-1202"): lambda _: answers.pop(),
     }
     with signed_in_against(Role.FINANCE, routes) as (client, _):
-        form = _form(client, "/mandates", **MANDATE_FORM | {"account": "DE89370400440532013001"})
+        form = form_fields(
+            client, "/mandates", **MANDATE_FORM | {"account": "DE89370400440532013001"}
+        )
         refused = client.post("/mandates", data=form)
         clash = client.post("/mandates", data=form)
     assert refused.status_code == 422
@@ -363,7 +357,7 @@ def test_billings_refusal_of_an_account_or_a_bank_is_shown_beside_it_as_typed() 
 
 def test_an_id_billings_route_cannot_carry_is_refused_without_asking_billing() -> None:
     with signed_in_against(Role.FINANCE, {("GET", "/mandates"): page_of()}) as (client, calls):
-        form = _form(client, "/mandates", **MANDATE_FORM | {"mandate_id": "MD/3/1202"})
+        form = form_fields(client, "/mandates", **MANDATE_FORM | {"mandate_id": "MD/3/1202"})
         slash = client.post("/mandates", data=form)
         empty = client.post("/mandates", data=form | {"mandate_id": ""})
     assert slash.status_code == empty.status_code == 422
@@ -389,7 +383,9 @@ def test_a_mandate_is_revoked_on_a_day_for_a_reason_and_billings_409_is_shown() 
     }
     with signed_in_against(Role.FINANCE, routes) as (client, _):
         page = client.get("/mandates/MD-3-1202")
-        form = _form(client, "/mandates/MD-3-1202", revoked_on="2099-03-05", reason=" 账户已销户 ")
+        form = form_fields(
+            client, "/mandates/MD-3-1202", revoked_on="2099-03-05", reason=" 账户已销户 "
+        )
         done = client.post("/mandates/MD-3-1202/revocation", data=form)
         clash = client.post("/mandates/MD-3-1202/revocation", data=form | {"key": "k-2"})
     assert f'id="revoked-on" name="revoked_on" type="date" value="{_today()}"' in page.text
@@ -399,7 +395,7 @@ def test_a_mandate_is_revoked_on_a_day_for_a_reason_and_billings_409_is_shown() 
     assert re.search(r'data-testid="revoke-problem">mandate MD-3-1202 was revoked', clash.text)
     assert 'id="revoke-reason" name="reason" maxlength="300" value="账户已销户"' in clash.text
     with signed_in_against(Role.SITE_MANAGER, routes) as (client, _):
-        assert _forms(client.get("/mandates/MD-3-1202").text) == set()
+        assert forms_on(client.get("/mandates/MD-3-1202").text) == set()
 
 
 # -- the collecting account ------------------------------------------------------------------------
@@ -412,7 +408,7 @@ def test_the_collecting_account_is_shown_and_kept_by_finance_and_the_site_manage
     for keeper in (Role.FINANCE, Role.SITE_MANAGER):
         with signed_in_against(keeper, routes) as (client, _):
             page = client.get("/site-creditors")
-            form = _form(
+            form = form_fields(
                 client,
                 "/site-creditors",
                 site_id="dmg",
@@ -423,7 +419,7 @@ def test_the_collecting_account_is_shown_and_kept_by_finance_and_the_site_manage
             )
             done = client.post("/site-creditors", data=form)
         assert 'data-testid="creditor-account">61050110123456789012' in page.text
-        assert _forms(page.text) == {"creditor"}
+        assert forms_on(page.text) == {"creditor"}
         assert 'id="c-scheme-id" name="scheme_id" value="CN-DMG-0001"' in page.text
         assert done.headers["location"] == "/site-creditors?site_id=dmg&done=saved", keeper
     assert json.loads(sent[0].content) == {
@@ -433,7 +429,7 @@ def test_the_collecting_account_is_shown_and_kept_by_finance_and_the_site_manage
     }
     with signed_in_against(Role.DIRECTOR, routes) as (client, _):
         read = client.get("/site-creditors?site_id=dmg")
-    assert read.status_code == 200 and _forms(read.text) == set()
+    assert read.status_code == 200 and forms_on(read.text) == set()
 
 
 def test_a_site_without_an_account_says_so_and_a_bad_bank_is_refused_beside_it() -> None:
@@ -451,7 +447,7 @@ def test_a_site_without_an_account_says_so_and_a_bad_bank_is_refused_beside_it()
     }
     with signed_in_against(Role.FINANCE, routes) as (client, _):
         page = client.get("/site-creditors")
-        form = _form(
+        form = form_fields(
             client,
             "/site-creditors",
             site_id="dmg",
@@ -499,9 +495,9 @@ def test_the_batches_are_listed_latest_first_with_their_state_and_a_new_one_is_o
     assert "待发送" in row and "¥160.00" in row and f'href="/collection-batches/{BATCH_ID}"' in row
     assert "已发送银行" in _row(page.text, "batch-COL-DMG-20990201")
     # a new batch: the user's site, tomorrow in the site's time (the earliest the bank takes)
-    assert _forms(page.text) == {"batch"}
+    assert forms_on(page.text) == {"batch"}
     assert f'id="b-date" name="collection_date" type="date" value="{_today(1)}"' in page.text
-    assert site.status_code == 200 and _forms(read.text) == set()
+    assert site.status_code == 200 and forms_on(read.text) == set()
 
 
 def test_a_new_batch_is_posted_and_opens_its_preview_or_billing_refuses_beside_the_form() -> None:
@@ -525,7 +521,9 @@ def test_a_new_batch_is_posted_and_opens_its_preview_or_billing_refuses_beside_t
         ("POST", "/collection-batches"): lambda r: keeping(sent, answers.pop())(r),
     }
     with signed_in_against(Role.FINANCE, routes) as (client, _):
-        form = _form(client, "/collection-batches", site_id="dmg", collection_date="2099-03-02")
+        form = form_fields(
+            client, "/collection-batches", site_id="dmg", collection_date="2099-03-02"
+        )
         done = client.post("/collection-batches", data=form)
         refused = client.post(
             "/collection-batches", data=form | {"collection_date": "2099-03-01", "key": "k-2"}
@@ -559,10 +557,10 @@ def test_fee02_the_batch_preview_shows_its_count_control_sum_debits_and_those_le
     assert "¥80.00" in row and "待回复" in row and f'href="/charges/{CHARGE_ID}"' in row
     # finance downloads the file and marks the batch sent; the answer waits until it is sent
     assert f'href="/collection-batches/{BATCH_ID}/pain008"' in text
-    assert _forms(text) == {"sending"}
+    assert forms_on(text) == {"sending"}
     with signed_in_against(Role.DIRECTOR, batch_routes()) as (client, _):
         read = client.get(f"/collection-batches/{BATCH_ID}")
-    assert read.status_code == 200 and _forms(read.text) == set()
+    assert read.status_code == 200 and forms_on(read.text) == set()
     assert "/pain008" not in read.text  # billing gives the file to finance alone
 
 
@@ -591,7 +589,7 @@ def test_the_reconciliation_and_the_rejected_debits_of_an_answered_batch() -> No
         and 'data-testid="difference" class="">¥0.00' in page.text
     )
     assert "2099-03-01 11:00" in page.text  # sent at 03:00 UTC, in the site's time
-    assert _forms(page.text) == {"answer"}
+    assert forms_on(page.text) == {"answer"}
     debit_calls = [c for c in calls if c.url.path.endswith("/debits")]
     assert dict(debit_calls[-1].url.params) == {"status": "rejected"}
     assert rejected.text.count('data-testid="debit-CH-DMG-') == 1
@@ -636,7 +634,7 @@ def test_marking_sent_posts_and_billings_409_is_shown_beside_the_form() -> None:
         )
     }
     with signed_in_against(Role.FINANCE, routes) as (client, _):
-        form = _form(client, f"/collection-batches/{BATCH_ID}")
+        form = form_fields(client, f"/collection-batches/{BATCH_ID}")
         done = client.post(f"/collection-batches/{BATCH_ID}/sending", data=form)
         refused = client.post(f"/collection-batches/{BATCH_ID}/sending", data=form | {"key": "k-2"})
     assert done.headers["location"] == f"/collection-batches/{BATCH_ID}?done=sent"
@@ -689,7 +687,7 @@ def test_fee02_the_banks_answer_is_passed_on_raw_and_the_page_says_what_it_did()
             files=files,
         )
         shown_twice = client.get(twice.headers["location"])
-    assert _forms(page.text) == {"answer"} and 'enctype="multipart/form-data"' in page.text
+    assert forms_on(page.text) == {"answer"} and 'enctype="multipart/form-data"' in page.text
     assert done.status_code == 303, done.text
     assert sent[0].content == PAIN002  # the file as the bank wrote it, not the form around it
     assert sent[0].headers["Content-Type"] == "application/xml"

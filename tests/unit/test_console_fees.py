@@ -41,6 +41,7 @@ from console.i18n import TEXT
 from console.settings import ConsoleSettings
 from hotline_libs.auth import Role
 
+from tests.unit.console_forms import form_fields
 from tests.unit.test_console import page_of, problem, signed_in_against
 from tests.unit.test_console_finance import a_receipt, keeping, posted
 
@@ -220,11 +221,6 @@ def bill_routes(bill: dict[str, Any] | None = None) -> Routes:
     }
 
 
-def _form(client: Any, path: str, **fields: Any) -> dict[str, Any]:
-    client.get(path)
-    return {"csrf": client.cookies["hotline_csrf"], "key": "k-1", **fields}
-
-
 def _forms(page: str) -> set[str]:
     return set(re.findall(r'<form [^>]*data-testid="([a-z_-]+)-form"', page))
 
@@ -389,7 +385,7 @@ def test_fee06_fee11_a_contract_is_put_to_billing_as_typed() -> None:
         ("GET", SHOP): a_shop(),
     }
     with signed_in_against(Role.FINANCE, routes) as (client, _):
-        form = _form(client, "/fee-contracts", **CONTRACT_FORM)
+        form = form_fields(client, "/fee-contracts", **CONTRACT_FORM)
         done = client.post("/fee-contracts", data=form)
         back = client.get(done.headers["location"])
         residential = client.post(
@@ -433,7 +429,7 @@ def test_billings_refusal_of_a_contract_is_shown_beside_the_form_as_typed() -> N
         ("PUT", SHOP): lambda _: answers.pop(),
     }
     with signed_in_against(Role.FINANCE, routes) as (client, calls):
-        form = _form(client, "/fee-contracts", **CONTRACT_FORM | {"rate": "3,00"})
+        form = form_fields(client, "/fee-contracts", **CONTRACT_FORM | {"rate": "3,00"})
         refused = client.post("/fee-contracts", data=form)
         clash = client.post("/fee-contracts", data=form | {"rate": "3.00"})
         slash = client.post("/fee-contracts", data=form | {"contract_no": "HT/S/101"})
@@ -501,7 +497,9 @@ def test_fee11_a_deposit_is_put_and_billings_refusal_of_too_little_shown_beside_
 
     routes: Routes = {("GET", SHOP): a_shop(), ("PUT", f"{SHOP}/deposits/rent"): hold}
     with signed_in_against(Role.FINANCE, routes) as (client, _):
-        form = _form(client, SHOP, amount="8000.00", held_on="2098-01-01", reference=" 转账 77 ")
+        form = form_fields(
+            client, SHOP, amount="8000.00", held_on="2098-01-01", reference=" 转账 77 "
+        )
         refused = client.post(f"{SHOP}/deposits/rent", data=form)
         done = client.post(f"{SHOP}/deposits/rent", data=form | {"amount": "24000.00"})
         unknown = client.post(f"{SHOP}/deposits/water", data=form)
@@ -534,7 +532,7 @@ def test_fee12_the_move_out_fixes_the_cut_off_and_billings_409_is_shown() -> Non
 
     routes: Routes = {("GET", SHOP): a_shop(), ("POST", f"{SHOP}/move-out"): move_out}
     with signed_in_against(Role.SITE_MANAGER, routes) as (client, _):
-        form = _form(client, SHOP, fee_cut_off="2099-01-20", note=" 迁出确认书 0042 ")
+        form = form_fields(client, SHOP, fee_cut_off="2099-01-20", note=" 迁出确认书 0042 ")
         refused = client.post(f"{SHOP}/move-out", data=form)
         done = client.post(f"{SHOP}/move-out", data=form | {"fee_cut_off": "2099-02-28"})
     assert refused.status_code == 409
@@ -569,7 +567,7 @@ def test_after_the_move_out_a_held_deposit_is_released_less_what_is_kept() -> No
     }
     with signed_in_against(Role.FINANCE, routes) as (client, _):
         page = client.get(SHOP)
-        form = _form(
+        form = form_fields(
             client, SHOP, released_on="2099-03-05", deducted="268.05", reference="退款-0042"
         )
         done = client.post(f"{SHOP}/deposits/management_fee/release", data=form)
@@ -681,7 +679,7 @@ def test_fee01_the_months_bills_are_issued_with_the_meters_typed_and_the_run_sho
     }
     routes = bill_routes() | {("POST", "/fee-bills"): keeping(sent, httpx.Response(200, json=run))}
     with signed_in_against(Role.FINANCE, routes) as (client, _):
-        form = _form(client, "/fee-bills", site_id="dmg", month="2099-01", meters=METERS)
+        form = form_fields(client, "/fee-bills", site_id="dmg", month="2099-01", meters=METERS)
         done = client.post("/fee-bills", data=form)
     assert done.status_code == 200, done.text
     assert json.loads(sent[0].content) == {
@@ -711,7 +709,7 @@ def test_fee01_the_months_bills_are_issued_with_the_meters_typed_and_the_run_sho
 def test_lines_the_console_cannot_read_are_named_without_asking_billing() -> None:
     meters = "3,1202,42.00\n3,1202,10\n\n,1204,5\n3-1205\n"
     with signed_in_against(Role.FINANCE, bill_routes()) as (client, calls):
-        form = _form(client, "/fee-bills", site_id="dmg", month="2099-01", meters=meters)
+        form = form_fields(client, "/fee-bills", site_id="dmg", month="2099-01", meters=meters)
         refused = client.post("/fee-bills", data=form)
     assert refused.status_code == 422
     assert posted(calls) == []
@@ -749,7 +747,7 @@ def test_billings_refusal_of_a_line_is_shown_beside_the_line_it_came_from() -> N
     routes = bill_routes() | {("POST", "/fee-bills"): lambda _: answers.pop()}
     meters = "# the first floor\n3,1202,42.00\n\n3,1203,abc\n"
     with signed_in_against(Role.FINANCE, routes) as (client, _):
-        form = _form(client, "/fee-bills", site_id="dmg", month="2099-01", meters=meters)
+        form = form_fields(client, "/fee-bills", site_id="dmg", month="2099-01", meters=meters)
         refused = client.post("/fee-bills", data=form)
         unknown = client.post("/fee-bills", data=form | {"meters": "9,999,10"})
     assert refused.status_code == 422
@@ -826,7 +824,7 @@ def test_fee02_fee03_cash_at_the_desk_a_wrong_amount_refused_then_the_receipt_sh
 
     routes = bill_routes() | {("POST", f"{BILL}/payments"): pay}
     with signed_in_against(Role.FINANCE, routes) as (client, _):
-        form = _form(client, BILL, method="cash", amount=" 310.05 ", site_id="dmg")
+        form = form_fields(client, BILL, method="cash", amount=" 310.05 ", site_id="dmg")
         refused = client.post(f"{BILL}/payments", data=form)
         done = client.post(f"{BILL}/payments", data=form | {"amount": "316.25", "key": "k-2"})
     with signed_in_against(Role.FINANCE, bill_routes(PAID_IN_CASH)) as (client, calls):
@@ -876,7 +874,7 @@ def test_bil16_a_transfer_is_recorded_by_its_reference_in_the_sites_time() -> No
 
     routes = bill_routes() | {("POST", f"{BILL}/payments"): pay}
     with signed_in_against(Role.FINANCE, routes) as (client, _):
-        form = _form(
+        form = form_fields(
             client,
             BILL,
             method="wechat_pay",

@@ -37,6 +37,7 @@ from console.entrypoints.web import receipts as receipt_pages
 from console.i18n import TEXT
 from hotline_libs.auth import Role
 
+from tests.unit.console_forms import form_fields, forms_on
 from tests.unit.test_console import page_of, problem, signed_in_against
 
 Routes = dict[tuple[str, str], Any]
@@ -219,15 +220,6 @@ def keeping(sent: list[httpx.Request], answer: httpx.Response) -> Any:
     return handler
 
 
-def _form(client: Any, path: str, **fields: Any) -> dict[str, Any]:
-    client.get(path)
-    return {"csrf": client.cookies["hotline_csrf"], "key": "k-1", **fields}
-
-
-def _forms(page: str) -> set[str]:
-    return set(re.findall(r'<form [^>]*data-testid="([a-z]+)-form"', page))
-
-
 def posted(calls: list[httpx.Request]) -> list[httpx.Request]:
     return [c for c in calls if c.method == "POST"]
 
@@ -331,7 +323,7 @@ def test_a_waiting_charge_offers_finance_price_again_and_the_agreed_prices() -> 
     with signed_in_against(Role.FINANCE, charge_routes(WAITING)) as (client, _):
         page = client.get(f"/charges/{OTHER_ID}")
     assert page.status_code == 200, page.text
-    assert _forms(page.text) == {"pricing", "agreed"}
+    assert forms_on(page.text) == {"pricing", "agreed"}
     assert "not on the price list" in page.text
     # the listed item by its name, the technician's agreed price kept; the unlisted one asks its
     # name and unit
@@ -340,14 +332,14 @@ def test_a_waiting_charge_offers_finance_price_again_and_the_agreed_prices() -> 
     assert 'name="lines.0.item_name"' not in page.text
     with signed_in_against(Role.DIRECTOR, charge_routes(WAITING)) as (client, _):
         read = client.get(f"/charges/{OTHER_ID}")
-    assert read.status_code == 200 and _forms(read.text) == set()
+    assert read.status_code == 200 and forms_on(read.text) == set()
 
 
 def test_a_raised_charge_offers_finance_a_receipt_or_a_payment_and_readers_none() -> None:
     with signed_in_against(Role.FINANCE, charge_routes(a_charge())) as (client, calls):
         page = client.get(f"/charges/{CHARGE_ID}")
     assert page.status_code == 200, page.text
-    assert _forms(page.text) == {"receipt", "payment"}
+    assert forms_on(page.text) == {"receipt", "payment"}
     assert (
         'id="receipt-technician" name="technician_id" maxlength="60" value="dmg-t01"' in page.text
     )
@@ -360,16 +352,16 @@ def test_a_raised_charge_offers_finance_a_receipt_or_a_payment_and_readers_none(
     for reader in (Role.DIRECTOR, Role.SITE_MANAGER, Role.ADMINISTRATOR):
         with signed_in_against(reader, charge_routes(a_charge())) as (client, _):
             read = client.get(f"/charges/{CHARGE_ID}")
-        assert read.status_code == 200 and _forms(read.text) == set(), reader
+        assert read.status_code == 200 and forms_on(read.text) == set(), reader
     with signed_in_against(Role.ADMIN, charge_routes(a_charge())) as (client, _):
-        assert _forms(client.get(f"/charges/{CHARGE_ID}").text) == {"receipt", "payment"}
+        assert forms_on(client.get(f"/charges/{CHARGE_ID}").text) == {"receipt", "payment"}
 
 
 def test_a_receipt_out_is_linked_to_book_or_void_it_instead_of_the_forms() -> None:
     routes = charge_routes(a_charge(), [a_receipt(123), a_receipt(120, status="void")])
     with signed_in_against(Role.FINANCE, routes) as (client, _):
         page = client.get(f"/charges/{CHARGE_ID}")
-    assert _forms(page.text) == set()
+    assert forms_on(page.text) == set()
     out = page.text.split('data-testid="receipt-out"', 1)[1].split("</p>", 1)[0]
     assert "DMG-000123" in out and "dmg-t01" in out
     assert (
@@ -381,7 +373,7 @@ def test_a_receipt_out_is_linked_to_book_or_void_it_instead_of_the_forms() -> No
 def test_a_paid_charge_shows_its_payment_and_no_form() -> None:
     with signed_in_against(Role.FINANCE, charge_routes(PAID)) as (client, _):
         page = client.get(f"/charges/{CHARGE_ID}")
-    assert _forms(page.text) == set()
+    assert forms_on(page.text) == set()
     assert 'data-testid="payment-reference">4200001234' in page.text
     assert 'data-testid="payment-method">微信支付' in page.text
     assert "2099-03-01 11:00" in page.text  # paid at 03:00 UTC: 11:00 in Asia/Shanghai
@@ -392,7 +384,7 @@ def test_bil11_issuing_a_receipt_posts_the_collector_and_names_the_receipt() -> 
     issued = httpx.Response(201, json=a_receipt(123, issued_to="dmg-t02"))
     more = {("POST", f"/charges/{CHARGE_ID}/receipts"): keeping(sent, issued)}
     with signed_in_against(Role.FINANCE, charge_routes(a_charge(), more=more)) as (client, _):
-        form = _form(client, f"/charges/{CHARGE_ID}", technician_id=" dmg-t02 ")
+        form = form_fields(client, f"/charges/{CHARGE_ID}", technician_id=" dmg-t02 ")
         done = client.post(f"/charges/{CHARGE_ID}/receipts", data=form)
         client.post(
             f"/charges/{CHARGE_ID}/receipts", data=form | {"technician_id": "", "key": "k-2"}
@@ -414,7 +406,7 @@ def test_billing_refusing_a_receipt_is_shown_beside_its_form_as_typed() -> None:
     refusal = "charge CH-DMG-20990301-0001 is already paid (wechat_pay, 4200001234)"
     more = {("POST", f"/charges/{CHARGE_ID}/receipts"): lambda _: problem(409, refusal)}
     with signed_in_against(Role.FINANCE, charge_routes(a_charge(), more=more)) as (client, _):
-        form = _form(client, f"/charges/{CHARGE_ID}", technician_id="dmg-t09")
+        form = form_fields(client, f"/charges/{CHARGE_ID}", technician_id="dmg-t09")
         refused = client.post(f"/charges/{CHARGE_ID}/receipts", data=form)
     assert refused.status_code == 409
     beside = re.search(r'data-testid="receipt-problem">([^<]*)<', refused.text)
@@ -429,7 +421,7 @@ def test_bil16_a_payment_is_posted_by_its_reference_and_the_charge_is_paid() -> 
         ("POST", f"/charges/{CHARGE_ID}/payments"): keeping(sent, httpx.Response(200, json=PAID))
     }
     with signed_in_against(Role.FINANCE, charge_routes(a_charge(), more=more)) as (client, _):
-        form = _form(
+        form = form_fields(
             client,
             f"/charges/{CHARGE_ID}",
             site_id="dmg",
@@ -456,7 +448,7 @@ def test_billing_refusing_a_payment_keeps_what_was_typed() -> None:
     refusal = "receipt DMG-000123 is out with dmg-t01 to collect this charge in cash: void it first"
     more = {("POST", f"/charges/{CHARGE_ID}/payments"): lambda _: problem(422, refusal)}
     with signed_in_against(Role.FINANCE, charge_routes(a_charge(), more=more)) as (client, _):
-        form = _form(
+        form = form_fields(
             client, f"/charges/{CHARGE_ID}", method="alipay", reference="2099030122001", amount="80"
         )
         refused = client.post(f"/charges/{CHARGE_ID}/payments", data=form)
@@ -481,7 +473,7 @@ def test_the_agreed_prices_are_posted_as_typed_and_pricing_again_says_how_it_wen
         ("POST", f"/charges/{OTHER_ID}/pricing"): lambda _: pricing.pop(),
     }
     with signed_in_against(Role.FINANCE, charge_routes(WAITING, more=more)) as (client, _):
-        form = _form(
+        form = form_fields(
             client,
             f"/charges/{OTHER_ID}",
             **{
@@ -524,7 +516,7 @@ def test_a_refused_agreed_price_is_shown_beside_its_line() -> None:
     )
     more = {("POST", f"/charges/{OTHER_ID}/agreed-prices"): lambda _: invalid}
     with signed_in_against(Role.FINANCE, charge_routes(WAITING, more=more)) as (client, _):
-        form = _form(
+        form = form_fields(
             client,
             f"/charges/{OTHER_ID}",
             **{
@@ -584,13 +576,13 @@ def test_an_issued_receipt_offers_finance_booking_and_voiding() -> None:
     with signed_in_against(Role.FINANCE, routes) as (client, _):
         page = client.get("/receipts/dmg/123")
     assert page.status_code == 200, page.text
-    assert _forms(page.text) == {"book", "void"}
+    assert forms_on(page.text) == {"book", "void"}
     assert 'data-testid="service-record">SRV-DMG-0042' in page.text  # BIL-09
     with signed_in_against(Role.SITE_MANAGER, routes) as (client, _):
-        assert _forms(client.get("/receipts/dmg/123").text) == set()
+        assert forms_on(client.get("/receipts/dmg/123").text) == set()
     booked: Routes = {("GET", "/receipts/dmg/121"): a_receipt(121, status="booked")}
     with signed_in_against(Role.FINANCE, booked) as (client, _):
-        assert _forms(client.get("/receipts/dmg/121").text) == set()
+        assert forms_on(client.get("/receipts/dmg/121").text) == set()
 
 
 def test_bil12_booking_another_amount_shows_billings_refusal_beside_the_form_as_typed() -> None:
@@ -604,7 +596,7 @@ def test_bil12_booking_another_amount_shows_billings_refusal_beside_the_form_as_
         ("POST", "/receipts/dmg/123/booking"): keeping(sent, problem(422, refusal)),
     }
     with signed_in_against(Role.FINANCE, routes) as (client, _):
-        form = _form(client, "/receipts/dmg/123", amount=" 70.00 ")
+        form = form_fields(client, "/receipts/dmg/123", amount=" 70.00 ")
         refused = client.post("/receipts/dmg/123/booking", data=form)
     assert refused.status_code == 422
     beside = re.search(r'data-testid="book-problem">([^<]*)<', refused.text)
@@ -629,7 +621,7 @@ def test_bil13_the_cash_counted_is_booked_and_a_receipt_voided_with_its_reason()
         ),
     }
     with signed_in_against(Role.FINANCE, routes) as (client, _):
-        form = _form(client, "/receipts/dmg/123", amount="80.00")
+        form = form_fields(client, "/receipts/dmg/123", amount="80.00")
         booked = client.post("/receipts/dmg/123/booking", data=form)
         voided = client.post(
             "/receipts/dmg/123/void", data=form | {"reason": " 写错 ", "key": "k-2"}
@@ -648,7 +640,7 @@ def test_a_readers_post_is_refused_before_billing_is_asked() -> None:
     routes = charge_routes(a_charge()) | {("GET", "/receipts/dmg/123"): a_receipt(123)}
     for reader in (Role.DIRECTOR, Role.SITE_MANAGER, Role.ADMINISTRATOR):
         with signed_in_against(reader, routes) as (client, calls):
-            form = _form(client, f"/charges/{CHARGE_ID}", amount="80.00", reason="x")
+            form = form_fields(client, f"/charges/{CHARGE_ID}", amount="80.00", reason="x")
             answers = [
                 client.post(path, data=form).status_code
                 for path in (
@@ -667,7 +659,7 @@ def test_a_readers_post_is_refused_before_billing_is_asked() -> None:
 def test_a_form_without_this_browsers_csrf_token_is_refused() -> None:
     routes = charge_routes(a_charge()) | {("GET", "/receipts/dmg/123"): a_receipt(123)}
     with signed_in_against(Role.FINANCE, routes) as (client, calls):
-        form = _form(client, f"/charges/{CHARGE_ID}", amount="80.00")
+        form = form_fields(client, f"/charges/{CHARGE_ID}", amount="80.00")
         missing = {k: v for k, v in form.items() if k != "csrf"}
         answers = [
             client.post(f"/charges/{CHARGE_ID}/receipts", data=missing).status_code,

@@ -43,6 +43,7 @@ from notification.entrypoints.http.templates import (
     preview_out,
 )
 
+from tests.unit.console_forms import form_fields, part_of
 from tests.unit.test_console import problem, signed_in_against
 
 Routes = dict[tuple[str, str], Any]
@@ -75,15 +76,6 @@ def a_history(author: str = "console-supervisor-t", approved: bool = False) -> T
 def type_answer(history: TemplateHistory | None = None) -> dict[str, Any]:
     found: dict[str, Any] = message_type_out(TYPE, [history or a_history()]).model_dump(mode="json")
     return found
-
-
-def _form(client: Any, path: str, **fields: Any) -> dict[str, Any]:
-    client.get(path)
-    return {"csrf": client.cookies["hotline_csrf"], "key": "k-1", **fields}
-
-
-def _part(page: str, testid: str, end: str = "</table>") -> str:
-    return page.split(f'data-testid="{testid}"', 1)[1].split(end, 1)[0]
 
 
 def _changes(calls: list[httpx.Request]) -> list[httpx.Request]:
@@ -186,11 +178,11 @@ def test_the_list_shows_each_templates_current_version_and_the_drafts_waiting() 
     routes: Routes = {("GET", "/templates"): lambda r: httpx.Response(200, json=answer)}
     with signed_in_against(Role.AGENT, routes) as (client, _):
         page = client.get("/message-templates").text
-    row = _part(page, f"type-{TYPE}", "</tr>")
+    row = part_of(page, f"type-{TYPE}", "</tr>")
     assert "服务请求已受理" in row
-    sms = _part(row, "current-sms-zh-CN", "</td>")
+    sms = part_of(row, "current-sms-zh-CN", "</td>")
     assert "版本 0" in sms and 'data-testid="drafts">1 ' in sms
-    assert 'data-testid="drafts"' not in _part(row, "current-email-zh-CN", "</td>")
+    assert 'data-testid="drafts"' not in part_of(row, "current-email-zh-CN", "</td>")
     assert page.count('data-testid="type-') == len(BUILT_IN)
 
 
@@ -198,14 +190,14 @@ def test_a_types_page_shows_every_version_with_its_state_author_and_approver() -
     history = a_history(approved=True)
     with signed_in_against(Role.AGENT, {("GET", API): type_answer(history)}) as (client, _):
         page = client.get(PAGE).text
-    sms = _part(page, "template-sms-zh-CN")
+    sms = part_of(page, "template-sms-zh-CN", "</table>")
     assert 'data-current="1"' in sms
-    first = _part(sms, "version-1", "</tr>")
+    first = part_of(sms, "version-1", "</tr>")
     assert 'data-state="approved"' in sms and "console-supervisor-t" in first
     assert "someone-else" in first
-    second = _part(sms, "version-2", "</tr>")
+    second = part_of(sms, "version-2", "</tr>")
     assert 'data-testid="reason">太简略<' in second
-    zero = _part(sms, "version-0", "</tr>")
+    zero = part_of(sms, "version-0", "</tr>")
     assert "内置" in zero and "已停用" in zero
     assert 'data-testid="approve-form"' not in page  # an agent reads and previews only
     assert 'data-testid="write-draft"' not in page and 'data-testid="preview-button"' in page
@@ -217,11 +209,11 @@ def test_four_eyes_the_author_is_not_offered_the_approval_of_their_own_draft() -
     mine = a_history(author=me(Role.SUPERVISOR))
     theirs = a_history(author="another-member")
     with signed_in_against(Role.SUPERVISOR, {("GET", API): type_answer(mine)}) as (client, _):
-        own = _part(client.get(PAGE).text, "template-sms-zh-CN")
+        own = part_of(client.get(PAGE).text, "template-sms-zh-CN", "</table>")
     assert 'data-testid="own-draft"' in own and 'data-testid="approve-form"' not in own
     assert 'data-testid="reject-form"' in own  # an author may withdraw their draft
     with signed_in_against(Role.DIRECTOR, {("GET", API): type_answer(theirs)}) as (client, _):
-        other = _part(client.get(PAGE).text, "template-sms-zh-CN")
+        other = part_of(client.get(PAGE).text, "template-sms-zh-CN", "</table>")
     assert 'data-testid="approve-form"' in other
     assert 'action="/message-templates/request_accepted/sms/zh-CN/versions/1/approve"' in other
 
@@ -236,11 +228,11 @@ def test_the_preview_shows_what_notification_renders_with_the_sms_length() -> No
 
     routes: Routes = {("GET", API): type_answer(), ("POST", f"{SMS_ZH}/preview"): previewed}
     with signed_in_against(Role.AGENT, routes) as (client, _):
-        form = _form(client, PAGE, channel="sms", language="zh-CN")
+        form = form_fields(client, PAGE, channel="sms", language="zh-CN")
         form |= {"subject": TEXT_V1.subject, "body": TEXT_V1.body}
         page = client.post(f"{PAGE}/preview", data=form).text
     assert json.loads(sent[0].content) == {"subject": TEXT_V1.subject, "body": TEXT_V1.body}
-    shown = _part(page, "preview", "</section>")
+    shown = part_of(page, "preview", "</section>")
     assert 'data-testid="preview-body">张先生您好，单号 SR-DMG-20261123-0001 已受理。<' in shown
     assert f'data-testid="sms-characters">{rendered["sms"]["characters"]}<' in shown
     assert 'data-testid="sms-encoding">UCS-2<' in shown
@@ -267,7 +259,7 @@ def test_a_draft_refused_is_shown_beside_the_field_as_typed_then_written() -> No
 
     routes: Routes = {("GET", API): type_answer(), ("POST", f"{SMS_ZH}/versions"): written}
     with signed_in_against(Role.SITE_MANAGER, routes) as (client, _):
-        form = _form(client, PAGE, channel="sms", language="zh-CN")
+        form = form_fields(client, PAGE, channel="sms", language="zh-CN")
         form |= {"subject": "受理", "body": "{{ nickname }}您好"}
         refused = client.post(f"{PAGE}/versions", data=form)
         done = client.post(
@@ -278,7 +270,7 @@ def test_a_draft_refused_is_shown_beside_the_field_as_typed_then_written() -> No
     assert "{{ nickname }}您好</textarea>" in refused.text
     assert json.loads(sent[1].content) == {"subject": "受理", "body": "{{ name }}您好"}
     # notification kept its refusal under the key: the page's form carries a new one
-    assert 'name="key" value="k-1"' not in _part(refused.text, "draft-form", "</form>")
+    assert 'name="key" value="k-1"' not in part_of(refused.text, "draft-form", "</form>")
     assert done.status_code == 303 and "done=written" in done.headers["location"]
 
 
@@ -298,7 +290,7 @@ def test_an_approval_goes_to_notification_and_the_authors_own_is_shown_refused()
         ("POST", f"{SMS_ZH}/versions/1/approve"): decided,
     }
     with signed_in_against(Role.DIRECTOR, routes) as (client, _):
-        form = _form(client, PAGE)
+        form = form_fields(client, PAGE)
         path = f"{PAGE}/sms/zh-CN/versions/1/approve"
         refused = client.post(path, data=form)
         done = client.post(path, data=form, follow_redirects=False)
@@ -317,7 +309,7 @@ def test_a_rejection_sends_its_reason() -> None:
 
     routes: Routes = {("GET", API): type_answer(), ("POST", f"{SMS_ZH}/versions/1/reject"): decided}
     with signed_in_against(Role.SUPERVISOR, routes) as (client, _):
-        form = _form(client, PAGE, reason="语气太生硬")
+        form = form_fields(client, PAGE, reason="语气太生硬")
         done = client.post(f"{PAGE}/sms/zh-CN/versions/1/reject", data=form, follow_redirects=False)
     assert json.loads(sent[0].content) == {"reason": "语气太生硬"}
     assert done.status_code == 303 and "done=rejected" in done.headers["location"]

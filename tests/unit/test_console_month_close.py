@@ -31,6 +31,7 @@ from console.i18n import TEXT
 from console.settings import ConsoleSettings
 from hotline_libs.auth import Role
 
+from tests.unit.console_forms import form_fields, forms_on
 from tests.unit.test_console import problem, signed_in_against
 from tests.unit.test_console_finance import keeping, posted
 
@@ -141,15 +142,6 @@ def day_routes(records: dict[str, Any] | None = None) -> Routes:
     return {("GET", f"/service-records/dmg/{DAY}"): records or day_records()}
 
 
-def _forms(page: str) -> set[str]:
-    return set(re.findall(r'<form [^>]*data-testid="([a-z]+)-form"', page))
-
-
-def _form(client: Any, path: str, **fields: Any) -> dict[str, Any]:
-    client.get(path)
-    return {"csrf": client.cookies["hotline_csrf"], "key": "k-1", **fields}
-
-
 DAY_PAGE = f"/service-records?site_id=dmg&day={DAY}"
 MONTH_PAGE = f"/month-closes?site_id=dmg&month={MONTH}"
 
@@ -236,7 +228,7 @@ def test_bil06_the_days_records_by_method_and_finance_hands_them_over_as_typed()
     }
     with signed_in_against(Role.FINANCE, routes) as (client, _):
         page = client.get(DAY_PAGE).text
-        form = _form(client, DAY_PAGE, site_id="dmg", day=DAY)
+        form = form_fields(client, DAY_PAGE, site_id="dmg", day=DAY)
         done = client.post(
             "/service-records/handover",
             data=form | {"receiver": "service_centre", "received_by": "客服-陈"},
@@ -247,7 +239,7 @@ def test_bil06_the_days_records_by_method_and_finance_hands_them_over_as_typed()
         )
     assert 'data-testid="records-cash"' in page and "CH-DMG-20990302-0001" in page
     assert "FW-DMG-0001" in page and "¥80.00" in page and "尚未交接" in page
-    assert _forms(page) == {"handover"}
+    assert forms_on(page) == {"handover"}
     assert done.status_code == 303
     assert done.headers["location"].startswith(f"/service-records?site_id=dmg&day={DAY}&done=")
     assert json.loads(sent[0].content) == {"receiver": "service_centre", "received_by": "客服-陈"}
@@ -265,7 +257,7 @@ def test_a_handover_made_shows_to_whom_and_late_and_readers_see_no_form() -> Non
     with signed_in_against(Role.DIRECTOR, routes) as (client, calls):
         page = client.get(DAY_PAGE).text
     assert "客服中心 · 客服-陈" in page and 'data-testid="handover-late"' in page
-    assert _forms(page) == set() and posted(calls) == []
+    assert forms_on(page) == set() and posted(calls) == []
 
 
 # -- the month (BIL-07, BIL-08) ---------------------------------------------------------------------
@@ -279,7 +271,7 @@ def test_the_month_shows_handovers_summary_due_report_and_collection_by_site() -
     assert 'data-testid="line-RP-TAP"' in page and "¥80.00" in page
     assert "/month-closes/report-file?site_id=dmg&amp;month=2099-03&amp;format=xlsx" in page
     assert 'data-testid="collection-by-site"' in page and "95.00%" in page
-    assert _forms(page) == set()  # nothing issued: nothing to review
+    assert forms_on(page) == set()  # nothing issued: nothing to review
 
 
 def test_who_sees_which_month_form() -> None:
@@ -288,7 +280,7 @@ def test_who_sees_which_month_form() -> None:
     for role in (Role.FINANCE, Role.SITE_MANAGER, Role.DUTY_STAFF, Role.ADMINISTRATOR):
         with signed_in_against(role, month_routes(issued)) as (client, calls):
             page = client.get(MONTH_PAGE).text
-        seen[role] = _forms(page)
+        seen[role] = forms_on(page)
         if role == Role.DUTY_STAFF:  # not one of billing's report readers
             assert not [c for c in calls if c.url.path.startswith("/financial-reports")]
             assert 'data-testid="collection-by-site"' not in page
@@ -299,7 +291,7 @@ def test_who_sees_which_month_form() -> None:
         Role.ADMINISTRATOR: {"summary"},
     }
     with signed_in_against(Role.FINANCE, month_routes()) as (client, _):
-        assert _forms(client.get(MONTH_PAGE).text) == {"issue"}
+        assert forms_on(client.get(MONTH_PAGE).text) == {"issue"}
 
 
 def test_bil08_issue_refused_before_the_months_end_is_shown_beside_the_button() -> None:
@@ -312,7 +304,8 @@ def test_bil08_issue_refused_before_the_months_end_is_shown_beside_the_button() 
     }
     with signed_in_against(Role.FINANCE, routes) as (client, _):
         refused = client.post(
-            "/month-closes/report-issue", data=_form(client, MONTH_PAGE, site_id="dmg", month=MONTH)
+            "/month-closes/report-issue",
+            data=form_fields(client, MONTH_PAGE, site_id="dmg", month=MONTH),
         )
     assert refused.status_code == 409 and sent[0].headers["Idempotency-Key"] == "k-1"
     assert re.search(r'data-testid="issue-problem">2099-03 is not at its end', refused.text)
@@ -327,7 +320,7 @@ def test_bil07_bil08_summary_and_review_are_posted_as_typed() -> None:
         ("POST", f"/financial-reports/dmg/{MONTH}/review"): keeping(sent, ok),
     }
     with signed_in_against(Role.SITE_MANAGER, routes) as (client, _):
-        form = _form(client, MONTH_PAGE, site_id="dmg", month=MONTH)
+        form = form_fields(client, MONTH_PAGE, site_id="dmg", month=MONTH)
         summarised = client.post("/month-closes/records-summary", data=form | {"note": "共 38 份"})
         back = client.post(
             "/month-closes/report-review", data=form | {"approved": "false", "note": "水费有误"}
@@ -352,7 +345,7 @@ def test_a_send_back_without_a_note_is_refused_beside_the_form_as_typed() -> Non
         ("POST", f"/financial-reports/dmg/{MONTH}/review"): lambda _: refusal
     }
     with signed_in_against(Role.DIRECTOR, routes) as (client, _):
-        form = _form(client, MONTH_PAGE, site_id="dmg", month=MONTH)
+        form = form_fields(client, MONTH_PAGE, site_id="dmg", month=MONTH)
         refused = client.post("/month-closes/report-review", data=form | {"approved": "false"})
     assert refused.status_code == 422
     assert 'data-testid="review-problem">say what is to be corrected when sending' in refused.text

@@ -29,6 +29,7 @@ from console.i18n import TEXT
 from console.settings import ConsoleSettings
 from hotline_libs.auth import Role
 
+from tests.unit.console_forms import form_fields, forms_on
 from tests.unit.test_console import problem, signed_in_against
 from tests.unit.test_console_finance import keeping, posted
 
@@ -79,15 +80,6 @@ def a_price_list() -> dict[str, Any]:
             ),
         ],
     }
-
-
-def _form(client: Any, path: str, **fields: Any) -> dict[str, Any]:
-    client.get(path)
-    return {"csrf": client.cookies["hotline_csrf"], "key": "k-1", **fields}
-
-
-def _forms(page: str) -> set[str]:
-    return set(re.findall(r'<form [^>]*data-testid="([a-z]+)-form"', page))
 
 
 def _row(page: str, testid: str) -> str:
@@ -153,13 +145,13 @@ def test_bil03_bil04_the_versions_with_their_dates_approvals_and_the_items_in_ef
     assert "edit-RP-TAP" not in second.text  # an item is set in the version in effect
     # a version waits ahead: setting one item now is refused by billing, the page says so first
     assert 'data-testid="scheduled-ahead"' in page.text
-    assert _forms(page.text) == {"item", "version"}
+    assert forms_on(page.text) == {"item", "version"}
 
 
 def test_the_new_version_starts_as_the_latest_ones_items_and_blank_rows() -> None:
     with signed_in_against(Role.SITE_MANAGER, {("GET", VERSIONS): a_price_list()}) as (client, _):
         page = client.get("/price-lists?site_id=dmg&item=RP-TAP")
-    assert _forms(page.text) == {"item", "version"}
+    assert forms_on(page.text) == {"item", "version"}
     # the item form opens on the item in effect asked for
     assert 'id="i-code" name="item_code" value="RP-TAP"' in page.text
     assert 'id="i-price" name="unit_price" inputmode="decimal" value="80.00"' in page.text
@@ -183,12 +175,12 @@ def test_readers_see_the_list_without_the_forms_and_their_posts_are_refused() ->
     for reader in (Role.DIRECTOR, Role.ADMINISTRATOR):
         with signed_in_against(reader, routes) as (client, calls):
             page = client.get("/price-lists?site_id=dmg&item=RP-TAP")
-            form = _form(client, "/price-lists", site_id="dmg", item_code="RP-TAP")
+            form = form_fields(client, "/price-lists", site_id="dmg", item_code="RP-TAP")
             answers = [
                 client.post(path, data=form).status_code
                 for path in ("/price-lists/items", "/price-lists/versions")
             ]
-        assert page.status_code == 200 and _forms(page.text) == set(), reader
+        assert page.status_code == 200 and forms_on(page.text) == set(), reader
         assert "edit-RP-TAP" not in page.text
         assert answers == [403, 403] and posted(calls) == [], reader
     with signed_in_against(Role.AGENT, routes) as (client, _):
@@ -197,7 +189,7 @@ def test_readers_see_the_list_without_the_forms_and_their_posts_are_refused() ->
 
 def test_a_form_without_this_browsers_csrf_token_is_refused() -> None:
     with signed_in_against(Role.FINANCE, {("GET", VERSIONS): a_price_list()}) as (client, calls):
-        form = _form(client, "/price-lists", site_id="dmg", item_code="RP-TAP")
+        form = form_fields(client, "/price-lists", site_id="dmg", item_code="RP-TAP")
         missing = {k: v for k, v in form.items() if k != "csrf"}
         answers = [
             client.post("/price-lists/items", data=missing).status_code,
@@ -227,7 +219,7 @@ def test_bil02_an_items_price_is_put_to_billing_as_typed() -> None:
         ),
     }
     with signed_in_against(Role.FINANCE, routes) as (client, _):
-        form = _form(client, "/price-lists", **ITEM_FORM)
+        form = form_fields(client, "/price-lists", **ITEM_FORM)
         done = client.post("/price-lists/items", data=form)
         back = client.get(done.headers["location"])
     assert done.status_code == 303, done.text
@@ -263,7 +255,7 @@ def test_billings_refusal_of_an_item_is_shown_beside_the_form_as_typed() -> None
         ("PUT", "/price-lists/dmg/items/RP-HEATER"): lambda _: answers.pop(),
     }
     with signed_in_against(Role.FINANCE, routes) as (client, calls):
-        form = _form(client, "/price-lists", **ITEM_FORM | {"unit_price": "-3"})
+        form = form_fields(client, "/price-lists", **ITEM_FORM | {"unit_price": "-3"})
         refused = client.post("/price-lists/items", data=form)
         clash = client.post("/price-lists/items", data=form | {"unit_price": "300"})
         no_code = client.post("/price-lists/items", data=form | {"item_code": " "})
@@ -321,7 +313,7 @@ def test_bil04_a_new_version_is_scheduled_from_the_rows_in_the_sites_time() -> N
         ("POST", VERSIONS): keeping(sent, httpx.Response(201, json=scheduled)),
     }
     with signed_in_against(Role.ADMIN, routes) as (client, _):
-        form = _form(client, "/price-lists?site_id=dmg", **VERSION_FORM)
+        form = form_fields(client, "/price-lists?site_id=dmg", **VERSION_FORM)
         done = client.post("/price-lists/versions", data=form)
     assert done.status_code == 303, done.text
     assert done.headers["location"] == "/price-lists?site_id=dmg&version=3&done=version#versions"
@@ -366,7 +358,7 @@ def test_a_refused_row_is_shown_beside_the_row_it_came_from() -> None:
         ("POST", VERSIONS): lambda _: answers.pop(),
     }
     with signed_in_against(Role.FINANCE, routes) as (client, _):
-        form = _form(client, "/price-lists?site_id=dmg", **VERSION_FORM)
+        form = form_fields(client, "/price-lists?site_id=dmg", **VERSION_FORM)
         refused = client.post("/price-lists/versions", data=form | {"items.2.unit_price": "-1"})
         too_early = client.post("/price-lists/versions", data=form | {"key": "k-2"})
     assert refused.status_code == 422

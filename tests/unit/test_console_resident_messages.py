@@ -42,6 +42,7 @@ from notification.entrypoints.http.access import ACCESS
 from notification.entrypoints.http.notifications import notification_out
 from notification.entrypoints.http.preferences import QUIET_HOURS, QuietHoursOut, preference_out
 
+from tests.unit.console_forms import form_fields, forms_on, part_of, refused_field
 from tests.unit.test_console import a_service_request, signed_in_against
 from tests.unit.test_console_finance import keeping
 
@@ -92,28 +93,8 @@ def zone_of(site: str, zone: str) -> dict[str, Any]:
     return QuietHoursOut(site_id=site, quiet_hours="default", time_zone=zone).model_dump()
 
 
-def _form(client: Any, path: str, **fields: Any) -> dict[str, Any]:
-    client.get(path)
-    return {"csrf": client.cookies["hotline_csrf"], "key": "k-1", **fields}
-
-
-def _forms(page: str) -> set[str]:
-    return set(re.findall(r'<form [^>]*data-testid="([a-z]+)-form"', page))
-
-
 def _changes(calls: list[httpx.Request]) -> list[httpx.Request]:
     return [c for c in calls if c.method != "GET"]
-
-
-def _part(page: str, testid: str, end: str = "</section>") -> str:
-    return page.split(f'data-testid="{testid}"', 1)[1].split(end, 1)[0]
-
-
-def refused_field(status: int, detail: str, field: str) -> httpx.Response:
-    return httpx.Response(
-        status,
-        json={"status": status, "detail": detail, "errors": [{"field": field, "message": detail}]},
-    )
 
 
 # -- who sees what: notification's access table ------------------------------------------------
@@ -249,12 +230,12 @@ def test_ntf03_the_log_shows_the_residents_messages_newest_first_with_their_stat
         page = client.get(PAGE).text
     asked = next(c for c in calls if c.url.path == "/notifications")
     assert asked.url.params["recipient"] == WANG
-    preference = _part(page, "preference")
+    preference = part_of(page, "preference")
     assert 'data-testid="address">+8613800138000<' in preference
     assert 'data-testid="opted-out" data-value="true"' in preference
     assert "业户口头告知，员工登记" in preference and "console-agent-李娜" in preference
     assert 'data-testid="blocked" data-value="false"' in preference
-    shown = _part(page, "messages")
+    shown = part_of(page, "messages")
     statuses = re.findall(r'data-testid="message" data-status="([a-z]+)"', shown)
     assert statuses == ["held", "suppressed", "bounced"]
     assert "给李先生的短信" not in page
@@ -267,7 +248,7 @@ def test_ntf03_the_log_shows_the_residents_messages_newest_first_with_their_stat
     assert 'data-testid="message-status">bounced' in rows[2]
     assert "2099-02-03 22:30" in rows[2] and "发出 2099-02-03 22:31" in rows[2]
     assert 'data-testid="page-range">1–3' in page
-    assert _forms(page) == set()  # the director reads
+    assert forms_on(page) == set()  # the director reads
 
 
 def test_the_log_of_an_address_never_written_to_says_so_with_its_forms() -> None:
@@ -278,10 +259,10 @@ def test_the_log_of_an_address_never_written_to_says_so_with_its_forms() -> None
     with signed_in_against(Role.SUPERVISOR, routes) as (client, _):
         page = client.get(PAGE).text
     assert 'data-testid="no-messages"' in page
-    assert _forms(page) == {"optout", "block"}
+    assert forms_on(page) == {"optout", "block"}
     assert "登记退订（业户要求不再接收）" in page and "屏蔽此号码/邮箱" in page
     with signed_in_against(Role.AGENT, routes) as (client, _):
-        assert _forms(client.get(PAGE).text) == {"optout"}
+        assert forms_on(client.get(PAGE).text) == {"optout"}
 
 
 # -- the forms ---------------------------------------------------------------------------------
@@ -294,7 +275,7 @@ def test_an_agent_records_an_opt_out_on_the_residents_word() -> None:
         ("PUT", f"{PREFERENCE}/opt-out"): keeping(sent, httpx.Response(200, json=opted)),
     }
     with signed_in_against(Role.AGENT, routes) as (client, _):
-        fields = _form(client, PAGE, address="138 0013 8000", opted_out="1")
+        fields = form_fields(client, PAGE, address="138 0013 8000", opted_out="1")
         done = client.post("/resident-messages/opt-out", data=fields)
         page = client.get(done.headers["location"]).text
     assert json.loads(sent[0].content) == {"opted_out": True}
@@ -316,12 +297,12 @@ def test_a_block_without_its_reason_is_refused_beside_the_form_then_recorded() -
         ("PUT", f"/blocklist/sms/{WANG}"): lambda r: keeping(sent, answers.pop())(r),
     }
     with signed_in_against(Role.SUPERVISOR, routes) as (client, _):
-        fields = _form(client, PAGE, address="13800138000", blocked="1", reason="   ")
+        fields = form_fields(client, PAGE, address="13800138000", blocked="1", reason="   ")
         refused = client.post("/resident-messages/block", data=fields)
         fields |= {"reason": " 号码已易主 ", "key": "k-2"}
         done = client.post("/resident-messages/block", data=fields)
     assert refused.status_code == 422
-    form = _part(refused.text, "block-form", "</form>")
+    form = part_of(refused.text, "block-form", "</form>")
     assert 'data-testid="block-problem">a block needs its reason<' in form
     assert 'data-testid="error-reason">a block needs its reason<' in form
     key = re.search(r'name="key" value="([^"]+)"', form)
@@ -339,9 +320,11 @@ def test_a_reason_typed_is_kept_when_notification_refuses_it() -> None:
         ("PUT", f"/blocklist/sms/{WANG}"): lambda _: refused_field(422, "too long", "reason"),
     }
     with signed_in_against(Role.SITE_MANAGER, routes) as (client, _):
-        fields = _form(client, PAGE, address=WANG, blocked="1", reason="新机主 <要求> 不再发送")
+        fields = form_fields(
+            client, PAGE, address=WANG, blocked="1", reason="新机主 <要求> 不再发送"
+        )
         refused = client.post("/resident-messages/block", data=fields)
-    form = _part(refused.text, "block-form", "</form>")
+    form = part_of(refused.text, "block-form", "</form>")
     assert 'value="新机主 &lt;要求&gt; 不再发送"' in form
 
 
@@ -356,11 +339,11 @@ def test_a_blocked_address_shows_its_reason_and_who_and_the_form_lifts_it() -> N
     with signed_in_against(Role.ADMIN, routes) as (client, _):
         page = client.get(PAGE).text
         done = client.post(
-            "/resident-messages/block", data=_form(client, PAGE, address=WANG, blocked="0")
+            "/resident-messages/block", data=form_fields(client, PAGE, address=WANG, blocked="0")
         )
-    preference = _part(page, "preference")
+    preference = part_of(page, "preference")
     assert 'data-testid="block-reason">号码已易主<' in preference and "刘主管" in preference
-    assert "解除屏蔽" in _part(page, "block-form", "</form>")
+    assert "解除屏蔽" in part_of(page, "block-form", "</form>")
     assert json.loads(sent[0].content) == {"blocked": False, "reason": None}
     assert "done=unblocked" in done.headers["location"]
 
@@ -390,20 +373,20 @@ def test_a_sites_quiet_hours_are_shown_and_set() -> None:
     }
     path = "/resident-messages?site_id=dmg"
     with signed_in_against(Role.AGENT, routes) as (client, _):
-        assert "quiethours" not in _forms(client.get(path).text)
+        assert "quiethours" not in forms_on(client.get(path).text)
     with signed_in_against(Role.SITE_MANAGER, routes) as (client, _):
         page = client.get(path).text
         refused = client.post(
             "/resident-messages/quiet-hours",
-            data=_form(client, path, site_id="dmg", quiet_hours="22-8"),
+            data=form_fields(client, path, site_id="dmg", quiet_hours="22-8"),
         )
         done = client.post(
             "/resident-messages/quiet-hours",
-            data=_form(client, path, site_id="dmg", quiet_hours="21:00-07:30", key="k-2"),
+            data=form_fields(client, path, site_id="dmg", quiet_hours="21:00-07:30", key="k-2"),
         )
     assert 'data-testid="quiet-hours-value">default<' in page and "Asia/Shanghai" in page
     assert refused.status_code == 422
-    form = _part(refused.text, "quiethours-form", "</form>")
+    form = part_of(refused.text, "quiethours-form", "</form>")
     assert "not HH:MM-HH:MM" in form and 'value="22-8"' in form
     assert json.loads(sent[1].content) == {"quiet_hours": "21:00-07:30"}
     assert "done=quiet_hours" in done.headers["location"]

@@ -47,6 +47,7 @@ from console.i18n import TEXT
 from console.settings import ConsoleSettings
 from hotline_libs.auth import Role
 
+from tests.unit.console_forms import form_fields, forms_on
 from tests.unit.test_console import problem, signed_in_against
 from tests.unit.test_console_finance import keeping
 
@@ -104,15 +105,6 @@ def a_statement(
 
 def statement_routes(statement: dict[str, Any] | None = None) -> Routes:
     return {("GET", BILLING_PATH): statement or a_statement()}
-
-
-def _forms(page: str) -> set[str]:
-    return set(re.findall(r'<form [^>]*data-testid="([a-z]+)-form"', page))
-
-
-def _form(client: Any, path: str, **fields: Any) -> dict[str, Any]:
-    client.get(path)
-    return {"csrf": client.cookies["hotline_csrf"], "key": "k-1", **fields}
 
 
 def _changes(calls: list[httpx.Request]) -> list[httpx.Request]:
@@ -209,7 +201,7 @@ def test_the_sites_statements_are_listed_with_their_totals_and_balance() -> None
     published = page.split('data-testid="statement-2098-H2"', 1)[1].split("</tr>", 1)[0]
     assert "已公示" in published and "亏损 ¥2396.95" in published  # 9603.05 - 12000.00
     assert "2099-04-02" in published  # published, in the site's time
-    assert 'data-testid="period-choice"' in page and _forms(page) == set()
+    assert 'data-testid="period-choice"' in page and forms_on(page) == set()
     assert _changes(calls) == []
 
 
@@ -261,7 +253,7 @@ def test_the_statement_reads_as_the_residents_will_read_it() -> None:
     assert "钱会计 · 2099-04-02 10:00" in page  # submitted, in the site's time
     assert 'data-testid="review-1"' in page and "审核通过" in page
     assert f"{PAGE}/file?format=csv" in page and f"{PAGE}/file?format=xlsx" in page
-    assert _forms(page) == set() and _changes(calls) == []
+    assert forms_on(page) == set() and _changes(calls) == []
 
 
 def test_who_sees_which_form_follows_the_role_and_the_state() -> None:
@@ -269,7 +261,7 @@ def test_who_sees_which_form_follows_the_role_and_the_state() -> None:
     for state in ("draft", "submitted", "returned", "published"):
         for role in (Role.FINANCE, Role.SITE_MANAGER, Role.ADMINISTRATOR, Role.ADMIN):
             with signed_in_against(role, statement_routes(a_statement(state))) as (client, _):
-                seen[role, state] = _forms(client.get(PAGE).text)
+                seen[role, state] = forms_on(client.get(PAGE).text)
     assert seen == {
         (Role.FINANCE, "draft"): {"figures", "submit"},
         (Role.FINANCE, "submitted"): set(),
@@ -296,13 +288,13 @@ def test_a_period_not_prepared_yet_offers_finance_blank_rows_and_readers_a_word(
     with signed_in_against(Role.SITE_MANAGER, {}) as (client, _):
         manager = client.get(PAGE).text
     assert finance.status_code == 200 and 'data-testid="not-prepared"' in finance.text
-    assert _forms(finance.text) == {"figures"}  # nothing to submit yet
+    assert forms_on(finance.text) == {"figures"}  # nothing to submit yet
     rows = re.findall(r'data-testid="spending-row-(\d+)"', finance.text)
     assert len(rows) == statement_pages.BLANK_SPENDING
     assert len(re.findall(r'data-testid="income-row-\d+"', finance.text)) == (
         statement_pages.BLANK_INCOME
     )
-    assert "本期尚未编制" in manager and _forms(manager) == set()
+    assert "本期尚未编制" in manager and forms_on(manager) == set()
 
 
 def test_a_period_that_is_no_period_is_refused_before_billing_is_asked() -> None:
@@ -310,7 +302,7 @@ def test_a_period_that_is_no_period_is_refused_before_billing_is_asked() -> None
         got = client.get("/income-statements/dmg/2099-13")
     assert got.status_code == 422 and "期间须为月份" in got.text
     assert not [c for c in calls if c.url.path.startswith("/income-statements")]
-    assert _forms(got.text) == set()
+    assert forms_on(got.text) == set()
 
 
 def test_fee07_finance_fills_the_form_from_the_statements_lines_then_blank_rows() -> None:
@@ -355,7 +347,7 @@ def test_fee07_fee09_the_figures_are_put_whole_as_typed_without_the_empty_rows()
         "note": "详细账目可到服务中心查阅",
     }
     with signed_in_against(Role.FINANCE, routes) as (client, _):
-        saved = client.post(PAGE, data=_form(client, PAGE) | typed)
+        saved = client.post(PAGE, data=form_fields(client, PAGE) | typed)
     assert saved.status_code == 303
     assert saved.headers["location"] == f"{PAGE}?done=saved#statement"
     assert json.loads(sent[0].content) == {
@@ -390,7 +382,7 @@ def test_billings_refusal_of_a_line_is_shown_beside_the_row_it_came_from_as_type
         "spending.2.amount": "两千",
     }
     with signed_in_against(Role.FINANCE, routes) as (client, _):
-        refused = client.post(PAGE, data=_form(client, PAGE) | typed)
+        refused = client.post(PAGE, data=form_fields(client, PAGE) | typed)
     assert refused.status_code == 422
     assert 'data-testid="figures-problem">spending.1.amount: String should' in refused.text
     row = refused.text.split('data-testid="spending-row-2"', 1)[1].split("</tr>", 1)[0]
@@ -404,7 +396,7 @@ def test_fee07_submitting_before_the_period_is_over_is_refused_beside_the_button
     refusal = problem(409, "2099-Q1 is not over: its statement is submitted from 2099-04-01")
     routes = statement_routes() | {("POST", f"{BILLING_PATH}/submit"): keeping(sent, refusal)}
     with signed_in_against(Role.FINANCE, routes) as (client, _):
-        refused = client.post(f"{PAGE}/submit", data=_form(client, PAGE))
+        refused = client.post(f"{PAGE}/submit", data=form_fields(client, PAGE))
     assert refused.status_code == 409 and sent[0].headers["Idempotency-Key"] == "k-1"
     assert re.search(r'data-testid="submit-problem">2099-Q1 is not over', refused.text)
     assert 'data-testid="submit-form"' in refused.text  # still a draft: it stays
@@ -415,7 +407,7 @@ def test_fee07_a_submitted_statement_goes_back_to_its_page() -> None:
     ok = httpx.Response(200, json=a_statement("submitted"))
     routes = statement_routes() | {("POST", f"{BILLING_PATH}/submit"): keeping(sent, ok)}
     with signed_in_against(Role.FINANCE, routes) as (client, _):
-        done = client.post(f"{PAGE}/submit", data=_form(client, PAGE))
+        done = client.post(f"{PAGE}/submit", data=form_fields(client, PAGE))
     assert done.headers["location"] == f"{PAGE}?done=submitted#history"
     assert sent[0].content in (b"", b"null")
 
@@ -427,7 +419,7 @@ def test_fee07_ntf06_the_manager_sends_it_back_with_a_note_or_approves_it() -> N
         ("POST", f"{BILLING_PATH}/review"): keeping(sent, ok)
     }
     with signed_in_against(Role.SITE_MANAGER, routes) as (client, _):
-        form = _form(client, PAGE)
+        form = form_fields(client, PAGE)
         back = client.post(
             f"{PAGE}/review", data=form | {"approved": "false", "note": " 绿化养护金额有误 "}
         )
@@ -451,7 +443,7 @@ def test_a_review_refused_is_shown_beside_the_form_as_typed() -> None:
         ("POST", f"{BILLING_PATH}/review"): lambda _: refusal
     }
     with signed_in_against(Role.ADMIN, routes) as (client, _):
-        form = _form(client, PAGE)
+        form = form_fields(client, PAGE)
         refused = client.post(f"{PAGE}/review", data=form | {"approved": "false", "note": "重算"})
     assert refused.status_code == 422
     assert 'data-testid="review-problem">the statement is reviewed by someone other' in (
@@ -466,10 +458,10 @@ def test_a_save_refused_once_submitted_is_shown_though_the_form_is_gone() -> Non
     routes = statement_routes(a_statement("submitted")) | {("PUT", BILLING_PATH): lambda _: refusal}
     typed = {"spending.0.category": "staff", "spending.0.item": "工资", "spending.0.amount": "1"}
     with signed_in_against(Role.FINANCE, routes) as (client, _):
-        refused = client.post(PAGE, data=_form(client, PAGE) | typed)
+        refused = client.post(PAGE, data=form_fields(client, PAGE) | typed)
     assert refused.status_code == 409
     assert 'data-testid="figures-problem">the statement of 2099-Q1 is submitted' in refused.text
-    assert _forms(refused.text) == set()
+    assert forms_on(refused.text) == set()
 
 
 def test_the_statement_file_is_streamed_through_under_billings_name() -> None:

@@ -65,6 +65,7 @@ from console.i18n import TEXT
 from console.settings import ConsoleSettings
 from hotline_libs.auth import Role
 
+from tests.unit.console_forms import form_fields, forms_on, part_of, refused_field
 from tests.unit.test_console import problem, signed_in_against
 from tests.unit.test_console_finance import keeping
 
@@ -147,28 +148,8 @@ def a_survey(
     return found
 
 
-def _form(client: Any, path: str, **fields: Any) -> dict[str, Any]:
-    client.get(path)
-    return {"csrf": client.cookies["hotline_csrf"], "key": "k-1", **fields}
-
-
-def _forms(page: str) -> set[str]:
-    return set(re.findall(r'<form [^>]*data-testid="([a-z]+)-form"', page))
-
-
 def _changes(calls: list[httpx.Request]) -> list[httpx.Request]:
     return [c for c in calls if c.method != "GET"]
-
-
-def _part(page: str, testid: str, end: str = "</section>") -> str:
-    return page.split(f'data-testid="{testid}"', 1)[1].split(end, 1)[0]
-
-
-def refused_field(status: int, detail: str, field: str) -> httpx.Response:
-    return httpx.Response(
-        status,
-        json={"status": status, "detail": detail, "errors": [{"field": field, "message": detail}]},
-    )
 
 
 # -- who sees what: callback's access table ------------------------------------------------------
@@ -280,20 +261,20 @@ def test_srv01_the_month_draws_the_households_visited_against_5_percent() -> Non
     days with both patrols and a diary (SRV-07)."""
     with signed_in_against(Role.DIRECTOR, {("GET", SUMMARY_PATH): a_summary()}) as (client, _):
         page = client.get(VISITS_PAGE).text
-    summary = _part(page, "visits-summary")
+    summary = part_of(page, "visits-summary")
     assert 'data-testid="households">30<' in summary
     assert 'data-testid="visited-households">2<' in summary and 'data-testid="visits">3<' in summary
     assert 'data-testid="bar" data-fill="6.67" data-mark="5.0" data-state="met"' in summary
     assert 'data-testid="value">6.7%<' in summary and 'data-testid="target">≥5%<' in summary
     assert 'data-testid="meets">达标<' in summary
-    opinions = _part(page, "opinions")
+    opinions = part_of(page, "opinions")
     assert opinions.count('data-testid="opinion"') == 3
     assert 'data-testid="said">希望增加儿童游乐设施; 对保洁满意<' in opinions
     assert 'data-testid="unit">3-801<' in opinions and "王管家" in opinions
-    mine = _part(page, f"steward-{STEWARD}", "</tr>")
+    mine = part_of(page, f"steward-{STEWARD}", "</tr>")
     assert 'data-testid="days-with-both-patrols">1<' in mine
     assert 'data-testid="diary-days">1<' in mine and 'data-testid="steward-visits">2<' in mine
-    assert _forms(page) == set()  # the director reads
+    assert forms_on(page) == set()  # the director reads
     assert 'data-testid="open-my-day"' not in page
 
 
@@ -301,7 +282,7 @@ def test_srv01_without_occupied_units_there_is_nothing_to_divide() -> None:
     summary = a_summary(households=0, visits=[], days=[])
     with signed_in_against(Role.SITE_MANAGER, {("GET", SUMMARY_PATH): summary}) as (client, _):
         page = client.get(VISITS_PAGE).text
-    shown = _part(page, "visits-summary")
+    shown = part_of(page, "visits-summary")
     assert 'data-state="none"' in shown and "bar-fill" not in shown
     assert 'data-testid="value">—<' in shown and 'data-testid="no-households"' in shown
     assert 'data-testid="no-opinions"' in page and 'data-testid="no-stewards"' in page
@@ -317,7 +298,7 @@ def test_the_page_opens_on_this_month_with_the_stewards_day_and_form() -> None:
     assert f'id="rv-month" name="month" type="month" value="{this_month}"' in page
     assert f'href="/steward-days/dmg/{today}" data-testid="open-my-day"' in page
     assert f'id="rv-visited-on" name="visited_on" type="date" max="{today}" value="{today}"' in page
-    assert _forms(page) == {"visit"}
+    assert forms_on(page) == {"visit"}
     assert wrong.status_code == 422 and "is not a month YYYY-MM" in wrong.text
 
 
@@ -342,12 +323,12 @@ def test_srv06_a_visit_refused_is_shown_beside_the_form_as_typed_then_recorded()
         "opinion": " 希望增加儿童游乐设施 <b> ",
     }
     with signed_in_against(Role.STEWARD, routes) as (client, _):
-        refused = client.post("/resident-visits", data=_form(client, VISITS_PAGE, **typed))
+        refused = client.post("/resident-visits", data=form_fields(client, VISITS_PAGE, **typed))
         typed |= {"visited_on": "2099-02-03", "key": "k-2"}
-        done = client.post("/resident-visits", data=_form(client, VISITS_PAGE, **typed))
+        done = client.post("/resident-visits", data=form_fields(client, VISITS_PAGE, **typed))
         page = client.get(done.headers["location"].split("#")[0]).text
     assert refused.status_code == 422
-    form = _part(refused.text, "visit-form", "</form>")
+    form = part_of(refused.text, "visit-form", "</form>")
     assert 'data-testid="visit-problem">a visit is recorded once made' in form
     assert 'data-testid="error-visited_on">a visit is recorded once made' in form
     assert 'value="2099-03-01"' in form and "希望增加儿童游乐设施 &lt;b&gt;" in form
@@ -371,10 +352,10 @@ def test_srv07_the_day_shows_the_forms_and_the_stewards_month() -> None:
         page = client.get(DAY_PATH).text  # callback answers 404 here: nothing recorded
         bad = client.get("/steward-days/dmg/2099-02-30")
         today = client.get("/steward-days")
-    assert _forms(page) == {"patrol", "diary"}
+    assert forms_on(page) == {"patrol", "diary"}
     assert 'href="/steward-days/dmg/2099-02-02" data-testid="previous-day"' in page
     assert 'href="/steward-days/dmg/2099-02-04" data-testid="next-day"' in page
-    mine = _part(page, "my-month")
+    mine = part_of(page, "my-month")
     assert (
         'data-testid="days-with-both-patrols">1<' in mine and 'data-testid="diary-days">1<' in mine
     )
@@ -395,7 +376,7 @@ def test_srv07_the_day_shows_the_stewards_own_patrols_and_diary_as_callback_keep
     }
     with signed_in_against(Role.STEWARD, routes) as (client, _):
         page = client.get(DAY_PATH).text
-    day = _part(page, "recorded-day")
+    day = part_of(page, "recorded-day")
     assert 'data-testid="patrol-count" data-patrols="2"' in day and "2 / 2" in day
     assert 'data-testid="recorded-diary">上午巡查3、5栋; 下午走访两户<' in day
     assert "别人的日志" not in page
@@ -410,20 +391,20 @@ def test_srv07_a_patrol_is_sent_at_its_time_in_the_sites_time_and_the_day_shown(
     }
     with signed_in_against(Role.STEWARD, routes) as (client, _):
         fields = {"time": "15:30", "notes": " 5栋电梯间灯不亮 "}
-        shown = client.post(f"{DAY_PATH}/patrols", data=_form(client, DAY_PATH, **fields))
+        shown = client.post(f"{DAY_PATH}/patrols", data=form_fields(client, DAY_PATH, **fields))
     assert json.loads(sent[0].content) == {
         "at": "2099-02-03T15:30:00+08:00",
         "notes": "5栋电梯间灯不亮",
     }
     assert sent[0].headers["Idempotency-Key"] == "k-1"
     assert shown.status_code == 200 and 'data-testid="done">巡查已登记<' in shown.text
-    day = _part(shown.text, "recorded-day")
+    day = part_of(shown.text, "recorded-day")
     assert 'data-testid="patrol-count" data-patrols="2"' in day and "2 / 2" in day
     assert 'data-testid="patrol-at">2099-02-03 09:30<' in day
     assert 'data-testid="patrol-notes">3栋消防通道堆放杂物<' in day
     assert 'data-testid="patrol-at">2099-02-03 15:30<' in day
     assert "尚未填写" in day
-    key = re.search(r'name="key" value="([^"]+)"', _part(shown.text, "patrol-form", "</form>"))
+    key = re.search(r'name="key" value="([^"]+)"', part_of(shown.text, "patrol-form", "</form>"))
     assert key and key[1] != "k-1"  # the next patrol is a new request
 
 
@@ -435,10 +416,10 @@ def test_srv07_a_patrol_ahead_of_now_is_refused_beside_its_form_as_typed() -> No
     }
     with signed_in_against(Role.STEWARD, routes) as (client, _):
         refused = client.post(
-            f"{DAY_PATH}/patrols", data=_form(client, DAY_PATH, time="23:50", notes="3栋")
+            f"{DAY_PATH}/patrols", data=form_fields(client, DAY_PATH, time="23:50", notes="3栋")
         )
-        empty = client.post(f"{DAY_PATH}/patrols", data=_form(client, DAY_PATH, time=""))
-    form = _part(refused.text, "patrol-form", "</form>")
+        empty = client.post(f"{DAY_PATH}/patrols", data=form_fields(client, DAY_PATH, time=""))
+    form = part_of(refused.text, "patrol-form", "</form>")
     assert refused.status_code == 422
     assert 'data-testid="patrol-problem">a patrol is recorded once made' in form
     assert 'data-testid="error-at">a patrol is recorded once made' in form
@@ -460,18 +441,20 @@ def test_srv07_the_diary_is_written_and_shown_or_refused_beside_its_form() -> No
     }
     with signed_in_against(Role.STEWARD, routes) as (client, _):
         text = " 上午巡查3、5栋; 下午走访两户 "
-        refused = client.post(f"{DAY_PATH}/diary", data=_form(client, DAY_PATH, text=text))
-        shown = client.post(f"{DAY_PATH}/diary", data=_form(client, DAY_PATH, text=text, key="k-2"))
-    form = _part(refused.text, "diary-form", "</form>")
+        refused = client.post(f"{DAY_PATH}/diary", data=form_fields(client, DAY_PATH, text=text))
+        shown = client.post(
+            f"{DAY_PATH}/diary", data=form_fields(client, DAY_PATH, text=text, key="k-2")
+        )
+    form = part_of(refused.text, "diary-form", "</form>")
     assert 'data-testid="diary-problem">a diary is written on the day or after it<' in form
     assert 'data-testid="error-day">' in form and "上午巡查3、5栋; 下午走访两户" in form
     assert [json.loads(s.content) for s in sent] == [{"text": "上午巡查3、5栋; 下午走访两户"}] * 2
     assert sent[1].method == "PUT" and sent[1].headers["Idempotency-Key"] == "k-2"
     assert 'data-testid="done">日志已保存<' in shown.text
-    day = _part(shown.text, "recorded-day")
+    day = part_of(shown.text, "recorded-day")
     assert 'data-testid="recorded-diary">上午巡查3、5栋; 下午走访两户<' in day
     assert 'data-patrols="1"' in day and '<strong class="late">1 / 2<' in day
-    diary_form = _part(shown.text, "diary-form", "</form>")
+    diary_form = part_of(shown.text, "diary-form", "</form>")
     assert ">上午巡查3、5栋; 下午走访两户</textarea>" in diary_form  # to correct it
 
 
@@ -481,12 +464,12 @@ def test_srv02_a_survey_not_opened_says_so_with_the_form_for_the_manager_only() 
     with signed_in_against(Role.SITE_MANAGER, routes) as (client, _):
         page = client.get(SURVEY_PATH)
     assert page.status_code == 200 and 'data-testid="not-opened"' in page.text
-    assert _forms(page.text) == {"open"}
+    assert forms_on(page.text) == {"open"}
     today = f"{datetime.now(SHANGHAI):%Y-%m-%d}"
     assert f'name="sent_on" type="date" max="{today}" value="{today}"' in page.text
     with signed_in_against(Role.STEWARD, routes) as (client, _):
         read = client.get(SURVEY_PATH).text
-    assert _forms(read) == set() and 'data-testid="not-opened"' in read
+    assert forms_on(read) == set() and 'data-testid="not-opened"' in read
 
 
 def test_srv02_opening_sends_the_day_and_a_refusal_is_shown_beside_the_form() -> None:
@@ -501,13 +484,14 @@ def test_srv02_opening_sends_the_day_and_a_refusal_is_shown_beside_the_form() ->
     }
     with signed_in_against(Role.ADMINISTRATOR, routes) as (client, _):
         refused = client.post(
-            f"{SURVEY_PATH}/open", data=_form(client, SURVEY_PATH, sent_on="2099-05-20")
+            f"{SURVEY_PATH}/open", data=form_fields(client, SURVEY_PATH, sent_on="2099-05-20")
         )
         done = client.post(
-            f"{SURVEY_PATH}/open", data=_form(client, SURVEY_PATH, sent_on="2099-05-20", key="k-2")
+            f"{SURVEY_PATH}/open",
+            data=form_fields(client, SURVEY_PATH, sent_on="2099-05-20", key="k-2"),
         )
     assert refused.status_code == 409
-    form = _part(refused.text, "open-form", "</form>")
+    form = part_of(refused.text, "open-form", "</form>")
     assert 'data-testid="open-problem">no occupied unit of dmg is in the directory yet<' in form
     assert 'value="2099-05-20"' in form
     assert [json.loads(s.content) for s in sent] == [{"sent_on": "2099-05-20"}] * 2
@@ -522,27 +506,27 @@ def test_srv03_srv04_srv05_srv10_the_survey_its_shares_and_its_results_table() -
     survey = a_survey(returns=3, sent_on=date(2099, 6, 1))
     with signed_in_against(Role.QUALITY_HEAD, {("GET", SURVEY_PATH): survey}) as (client, _):
         page = client.get(SURVEY_PATH).text
-    state = _part(page, "survey")
+    state = part_of(page, "survey")
     assert 'data-testid="survey-status" data-status="collecting">回收中<' in state
     assert 'data-testid="sent-on" data-late="true">2099-06-01' in state
     assert 'data-testid="sent-late">发放晚于规定日期<' in state
     assert 'data-testid="sent">4<' in state
     assert 'data-testid="collect-on" data-assumed="true">2099-06-10' in state
-    returned = _part(state, "return-rate", "</dd>")
+    returned = part_of(state, "return-rate", "</dd>")
     assert 'data-fill="75.0" data-mark="50.0" data-state="met"' in returned
     assert 'data-testid="value">75%</span> (3 / 4)' in returned and "≥50%" in returned
-    satisfied = _part(state, "satisfaction", "</dd>")
+    satisfied = part_of(state, "satisfaction", "</dd>")
     assert 'data-fill="33.33" data-mark="90.0" data-state="missed"' in satisfied
     assert 'data-testid="value">33.3%</span> (1 / 3)' in satisfied and "未达标" in satisfied
-    results = _part(page, "results")
-    repairs = _part(results, "question-repairs", "</tr>")
+    results = part_of(page, "results")
+    repairs = part_of(results, "question-repairs", "</tr>")
     assert "维修服务及时性与质量" in repairs
     assert 'data-testid="answers">3<' in repairs and 'data-testid="average">4.33<' in repairs
-    greenery = _part(results, "question-greenery", "</tr>")
+    greenery = part_of(results, "question-greenery", "</tr>")
     assert 'data-testid="answers">0<' in greenery and 'data-testid="average">—<' in greenery
     assert f'href="{SURVEY_PATH}/file?format=csv" download data-testid="survey-csv"' in results
     assert f'href="{SURVEY_PATH}/file?format=xlsx" download data-testid="survey-xlsx"' in results
-    assert _forms(page) == set()  # quality control reads
+    assert forms_on(page) == set()  # quality control reads
 
 
 def test_srv03_a_return_is_sent_with_its_scores_or_refused_beside_the_form_as_typed() -> None:
@@ -566,16 +550,18 @@ def test_srv03_a_return_is_sent_with_its_scores_or_refused_beside_the_form_as_ty
     }
     with signed_in_against(Role.STEWARD, routes) as (client, _):
         page = client.get(SURVEY_PATH).text
-        refused = client.post(f"{SURVEY_PATH}/returns", data=_form(client, SURVEY_PATH, **typed))
+        refused = client.post(
+            f"{SURVEY_PATH}/returns", data=form_fields(client, SURVEY_PATH, **typed)
+        )
         typed |= {"room": "1201", "key": "k-2"}
-        done = client.post(f"{SURVEY_PATH}/returns", data=_form(client, SURVEY_PATH, **typed))
-    assert _forms(page) == {"return"}
+        done = client.post(f"{SURVEY_PATH}/returns", data=form_fields(client, SURVEY_PATH, **typed))
+    assert forms_on(page) == {"return"}
     assert page.count('<select id="sv-score-') == len(DEFAULT_QUESTIONS)
-    form = _part(refused.text, "return-form", "</form>")
+    form = part_of(refused.text, "return-form", "</form>")
     assert 'data-testid="return-problem">unit dmg:3:9999 was not sent this survey<' in form
     assert 'data-testid="error-room">' in form and 'value="9999"' in form
     assert 'id="sv-satisfied-no" checked' in form
-    assert '<option value="4" selected>4</option>' in _part(form, "score-repairs", "</select>")
+    assert '<option value="4" selected>4</option>' in part_of(form, "score-repairs", "</select>")
     assert json.loads(sent[0].content) == {
         "building": "3",
         "room": "9999",
@@ -597,7 +583,9 @@ def test_srv03_a_return_without_a_choice_leaves_it_for_callback_to_name() -> Non
     }
     with signed_in_against(Role.ADMINISTRATOR, routes) as (client, _):
         fields = {"building": "3", "room": "1201", "score.repairs": "x"}
-        done = client.post(f"{SURVEY_PATH}/returns", data=_form(client, SURVEY_PATH, **fields))
+        done = client.post(
+            f"{SURVEY_PATH}/returns", data=form_fields(client, SURVEY_PATH, **fields)
+        )
     assert json.loads(sent[0].content) == {
         "building": "3",
         "room": "1201",
@@ -616,9 +604,11 @@ def test_srv03_a_closed_survey_takes_no_return_and_a_late_one_is_refused_beside_
     with signed_in_against(Role.STEWARD, routes) as (client, _):
         page = client.get(SURVEY_PATH).text
         fields = {"building": "3", "room": "1204", "satisfied": "true"}
-        refused = client.post(f"{SURVEY_PATH}/returns", data=_form(client, SURVEY_PATH, **fields))
-    assert 'data-status="closed">已截止<' in page and _forms(page) == set()
-    assert refused.status_code == 409 and _forms(refused.text) == set()
+        refused = client.post(
+            f"{SURVEY_PATH}/returns", data=form_fields(client, SURVEY_PATH, **fields)
+        )
+    assert 'data-status="closed">已截止<' in page and forms_on(page) == set()
+    assert refused.status_code == 409 and forms_on(refused.text) == set()
     assert 'data-testid="return-problem">the survey closed on 2099-06-10' in refused.text
 
 
@@ -683,7 +673,9 @@ def test_the_screens_speak_english_when_asked() -> None:
         client.cookies.set("hotline_lang", "en")
         visits = client.get(VISITS_PAGE).text
         survey = client.get(SURVEY_PATH).text
-        day = client.post(f"{DAY_PATH}/diary", data=_form(client, DAY_PATH, text="巡查两遍")).text
+        day = client.post(
+            f"{DAY_PATH}/diary", data=form_fields(client, DAY_PATH, text="巡查两遍")
+        ).text
     assert "Resident visits" in visits and "Households visited" in visits
     assert "What the residents said" in visits and "Days with both patrols" in visits
     assert "Results table" in survey and "Collecting" in survey and "Mean score" in survey
