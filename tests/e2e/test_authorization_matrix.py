@@ -25,9 +25,12 @@ from hotline_infra.stack import Stack
 from hotline_libs.auth import Role
 from hotline_libs.signatures import signed_headers
 from notification.domain.templates import Channel as NoticeChannel
+from notification.service_layer.acknowledgement_links import AcknowledgementLinks
+from notification.service_layer.signed_links import SignedLinks
 from notification.service_layer.unsubscribe import UnsubscribeLinks
 from notification.settings import DEV_RECEIPT_SECRETS, DEV_UNSUBSCRIBE_SECRET
 
+from tests.e2e.test_staff_alerts import escalate_rectification, record_manager
 from tests.support import (
     auth,
     client,
@@ -1043,6 +1046,13 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("notification", "unsubscribe"): _row(
         frozenset(), "public", "/unsubscribe?token={unsubscribe_token}"
     ),
+    # the link at the end of an alert to staff: its signed token is the authority
+    ("notification", "acknowledgement_page"): _row(
+        frozenset(), "public", "/alert-acknowledgements?token={acknowledgement_token}"
+    ),
+    ("notification", "acknowledge_by_link"): _row(
+        frozenset(), "public", "/alert-acknowledgements?token={acknowledgement_token}"
+    ),
     ("notification", "take_sms_receipt"): _row(
         frozenset(),
         "signed",
@@ -1143,6 +1153,27 @@ async def _notification_of(platform: Stack, request_id: str) -> str:
 
     told: str = await eventually(found, what="the resident's notification")
     return told
+
+
+async def _acknowledgement_token(platform: Stack) -> str:
+    """The token of the link a site manager at the own site was sent with an alert."""
+    staff_id = f"{OWN}-mx-mgr-{uuid.uuid4().hex[:6]}"
+    await record_manager(platform, OWN, staff_id, unique_phone())
+    _, request_id = await escalate_rectification(platform, OWN, "矩阵测试的整改升级")
+
+    async def found() -> str | None:
+        async with client(platform, "notification") as notification:
+            listed = await notification.get(
+                "/notifications",
+                params={"request_id": str(request_id)},
+                headers=auth(Role.ADMIN),
+            )
+        items = listed.json()["items"]
+        return items[0]["notification_id"] if items else None
+
+    alert_id: str = await eventually(found, what="the alert to the own site's manager")
+    links = AcknowledgementLinks(SignedLinks(DEV_UNSUBSCRIBE_SECRET, ""))
+    return links.link(uuid.UUID(alert_id), staff_id).partition("token=")[2]
 
 
 async def records_at_own_site(platform: Stack) -> dict[str, str]:
@@ -1434,9 +1465,10 @@ async def records_at_own_site(platform: Stack) -> dict[str, str]:
         **answers,
         "phone": MATRIX_PHONE,
         "notification_id": await _notification_of(platform, paid["request_id"]),
-        "unsubscribe_token": UnsubscribeLinks(DEV_UNSUBSCRIBE_SECRET, "").token(
+        "unsubscribe_token": UnsubscribeLinks(SignedLinks(DEV_UNSUBSCRIBE_SECRET, "")).token(
             NoticeChannel.EMAIL, "matrix.unsubscribe@example.com"
         ),
+        "acknowledgement_token": await _acknowledgement_token(platform),
     }
 
 

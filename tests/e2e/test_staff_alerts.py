@@ -5,9 +5,11 @@ in hand, and another site's manager cannot."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import UTC, datetime, timedelta
 
+import httpx
 import pytest
 from contracts.callback.v1 import RectificationEscalated
 from contracts.examples import canonical_examples
@@ -25,17 +27,13 @@ pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("service_logs_on_failure"
 SITE = "gxi"
 
 
-async def test_cb09_a_rectification_out_of_loops_alerts_the_sites_manager_who_takes_it(
-    platform: Stack,
-) -> None:
-    tag = uuid.uuid4().hex[:6]
-    phone = unique_phone()
-    staff_id = f"{SITE}-mgr-alert-{tag}"
+async def record_manager(platform: Stack, site: str, staff_id: str, phone: str) -> None:
+    """A site manager recorded at intake, once notification holds its copy."""
     async with client(platform, "intake") as intake:
         put = await intake.put(
             f"/staff/{staff_id}",
             json={
-                "site_id": SITE,
+                "site_id": site,
                 "name": "赵经理",
                 "title": "管理处经理",
                 "department": "customer_service",
@@ -56,15 +54,19 @@ async def test_cb09_a_rectification_out_of_loops_alerts_the_sites_manager_who_ta
     finally:
         await store.close()
 
+
+async def escalate_rectification(
+    platform: Stack, site: str, opinion: str
+) -> tuple[RectificationEscalated, uuid.UUID]:
+    """A rectification out of loops at ``site``, as callback publishes it; and its request."""
     example = canonical_examples()[RectificationEscalated]
     assert isinstance(example, RectificationEscalated)
     request_id = uuid.uuid4()
-    opinion = f"维修后仍漏水，三次都没修好 ({tag})"
     now = datetime.now(UTC)
     escalated = example.model_copy(
         update={
             "event_id": uuid.uuid4(),
-            "site_id": SITE,
+            "site_id": site,
             "occurred_at": now,
             "payload": example.payload.model_copy(
                 update={"request_id": request_id, "opinion": opinion, "escalated_at": now}
@@ -77,6 +79,18 @@ async def test_cb09_a_rectification_out_of_loops_alerts_the_sites_manager_who_ta
         escalated.model_dump_json().encode(),
         key=escalated.partition_key().encode(),
     )
+    return escalated, request_id
+
+
+async def test_cb09_a_rectification_out_of_loops_alerts_the_sites_manager_who_takes_it(
+    platform: Stack,
+) -> None:
+    tag = uuid.uuid4().hex[:6]
+    phone = unique_phone()
+    await record_manager(platform, SITE, f"{SITE}-mgr-alert-{tag}", phone)
+    opinion = f"维修后仍漏水，三次都没修好 ({tag})"
+    now = datetime.now(UTC)
+    example, request_id = await escalate_rectification(platform, SITE, opinion)
 
     def sms() -> list[dict[str, str]]:
         return [m for m in read_messages(platform.sms_dir) if m["to"] == f"+86{phone}"]
@@ -105,3 +119,54 @@ async def test_cb09_a_rectification_out_of_loops_alerts_the_sites_manager_who_ta
         )
         assert taken.status_code == 200, taken.text
         assert taken.json()["alert"]["acknowledged_at"] is not None
+
+
+LINK = re.compile(r"https?://\S+/alert-acknowledgements\?token=\S+")
+
+
+async def test_an_alert_is_acknowledged_from_the_link_in_its_sms(platform: Stack) -> None:
+    """On the staff's own channel: the SMS ends with the manager's own link; opening it shows
+    the alert and acknowledges nothing (a chat app's preview opens links too); its button
+    acknowledges it in the manager's name, and the page then says who has it in hand. A link
+    with its signature changed is not ours (404)."""
+    tag = uuid.uuid4().hex[:6]
+    phone = unique_phone()
+    await record_manager(platform, SITE, f"{SITE}-mgr-link-{tag}", phone)
+    opinion = f"墙面仍渗水 ({tag})"
+    _, request_id = await escalate_rectification(platform, SITE, opinion)
+
+    def sms() -> list[dict[str, str]]:
+        return [m for m in read_messages(platform.sms_dir) if m["to"] == f"+86{phone}"]
+
+    [text] = await eventually(sms, what="the manager's SMS")
+    found = LINK.search(text["text"])
+    assert found is not None, text["text"]
+    link = found[0]
+    async with httpx.AsyncClient(timeout=15) as browser:
+        shown = await browser.get(link)
+        assert shown.status_code == 200, shown.text
+        assert opinion in shown.text and "尚无人确认" in shown.text
+        assert "我已着手处理" in shown.text
+        async with client(platform, "notification") as notification:
+            listed = await notification.get(
+                "/notifications",
+                params={"request_id": str(request_id)},
+                headers=auth(Role.SITE_MANAGER, [SITE]),
+            )
+        [alert] = listed.json()["items"]
+        assert alert["alert"]["acknowledged_at"] is None  # opening the link took nothing
+        forged = await browser.get(link[:-2] + ("AA" if not link.endswith("AA") else "BB"))
+        assert forged.status_code == 404
+        taken = await browser.post(link)
+        assert taken.status_code == 200, taken.text
+        assert "已由赵经理于" in taken.text
+        again = await browser.get(link)
+        assert "已由赵经理于" in again.text and "我已着手处理" not in again.text
+    async with client(platform, "notification") as notification:
+        listed = await notification.get(
+            "/notifications",
+            params={"request_id": str(request_id)},
+            headers=auth(Role.SITE_MANAGER, [SITE]),
+        )
+    [alert] = listed.json()["items"]
+    assert alert["alert"]["acknowledged_by"] == "赵经理"

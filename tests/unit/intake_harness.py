@@ -262,7 +262,7 @@ class FakeIntakeUnitOfWork(FakeUnitOfWork):
         self.calendar_years = FakeCalendarYears(store, self, directory_v1.to_integration)
         self.incidents = FakeIncidents(store, self, incidents_v1.to_integration)
         self.duty_logs = FakeDutyLogs(store, self, None)
-        self.rosters = FakeRosters(store, self, duty_v1.roster_late)
+        self.rosters = FakeRosters(store, self, duty_v1.roster_event)
         self.inspections = FakeInspections(store, self, None)
         self.information_changes = FakeInformationChanges(store, self, None)
 

@@ -24,11 +24,21 @@ SERVICES: dict[str, Callable[[], HotlineService]] = {
     "callback": callback,
     "notification": notification,
 }
-PUBLIC = {"live", "ready", "metrics", "unsubscribe_page", "unsubscribe"}
-"""Operations without a token: the operations' own, and the unsubscribe link residents follow
+PUBLIC = {
+    "live",
+    "ready",
+    "metrics",
+    "unsubscribe_page",
+    "unsubscribe",
+    "acknowledgement_page",
+    "acknowledge_by_link",
+}
+"""Operations without a token: the operations' own, the unsubscribe link residents follow
 from an e-mail (its signed token is the authority; its POST is the one-click unsubscribe of
 RFC 8058, which a mail client sends without headers of ours, and doing it twice changes
-nothing)."""
+nothing), and the link staff follow from an alert to acknowledge it (its signed token is the
+authority; a phone's browser posts the page's form without headers of ours, and acknowledging
+twice changes nothing)."""
 PROBLEM = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
 
 

@@ -167,6 +167,7 @@ CARRIES: dict[tuple[str, str], tuple[str, ...]] = {
     ("notification", "RectificationEscalated"): ("request_id",),
     ("notification", "ManagementFeeArrearsFlagged"): ("bill_id",),
     ("notification", "RosterLate"): (),
+    ("notification", "RosterSubmitted"): ("month", "drafted_by", "submitted_at"),
     ("notification", "StaffRecorded"): (
         "staff_id",
         "staff_name",

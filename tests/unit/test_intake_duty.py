@@ -15,6 +15,7 @@ from intake.domain.commands import (
     DraftRoster,
     OpenDutyLog,
     RosterDeadlineReached,
+    SubmitRoster,
     TakeOverDuty,
 )
 from intake.domain.duty_log import DutyLog, EntryKind, SignatureKind, sample_size
@@ -128,6 +129,39 @@ async def test_duty02_a_roster_not_submitted_in_time_is_reported_once() -> None:
     await intake.bus.handle(command)
     [late] = intake.store.published_of(v1.RosterLate)
     assert late.payload.month == "2026-12" and late.payload.drafted_by == "主管"
+
+
+async def test_duty02_ntf12_a_submitted_roster_is_published_once_with_its_shifts_and_duties() -> (
+    None
+):
+    """Submitted to the service-centre manager, who notification e-mails it to: the event
+    carries the days, shifts used and who is on each; a second submit publishes nothing."""
+    intake = Intake()
+    assignments = (
+        Assignment(date(2026, 12, 3), "late", "王强"),
+        Assignment(date(2026, 12, 3), "early", "李娜"),
+    )
+    drafted, _ = await intake.bus.handle(DraftRoster("dmg", "2026-12", assignments, "主管"))
+    intake.clock.now = at(9, 0)
+    await intake.bus.handle(SubmitRoster(drafted.roster_id, None))
+    await intake.bus.handle(SubmitRoster(drafted.roster_id, None))
+    [submitted] = intake.store.published_of(v1.RosterSubmitted)
+    p = submitted.payload
+    assert (p.month, p.drafted_by, p.submitted_at, p.due_at) == (
+        "2026-12",
+        "主管",
+        at(9, 0),
+        drafted.due_at,
+    )
+    assert [(s.code, s.starts, s.ends) for s in p.shifts] == [
+        ("early", "07:30", "15:30"),
+        ("late", "12:00", "20:00"),
+    ]  # only the shifts the roster uses
+    assert [(a.day, a.shift, a.staff) for a in p.assignments] == [
+        (date(2026, 12, 3), "early", "李娜"),
+        (date(2026, 12, 3), "late", "王强"),
+    ]
+    assert submitted.partition_key() == "dmg:2026-12"
 
 
 def test_duty09_leave_is_asked_a_day_ahead_and_approved_by_another_with_a_cover() -> None:

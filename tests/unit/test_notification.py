@@ -49,6 +49,7 @@ from contracts.intake.v1 import (
     ResidentReplied,
     ResidentRepliedPayload,
     RosterLate,
+    RosterSubmitted,
     ServiceRequestAccepted,
     SiteRecorded,
     StaffRecorded,
@@ -201,6 +202,9 @@ class FakeStaff:
         self, site_id: str, roles: Collection[str]
     ) -> list[StaffMember]:
         return [m for m in self.members.values() if m.site_id == site_id or m.roles & set(roles)]
+
+    async def names(self, staff_ids: Collection[str]) -> dict[str, str]:
+        return {i: self.members[i].name for i in staff_ids if i in self.members}
 
 
 class FakeHouseholds:
@@ -556,6 +560,7 @@ def test_residents_are_not_told_about_internal_events() -> None:
         RectificationEscalated,
         ManagementFeeArrearsFlagged,
         RosterLate,
+        RosterSubmitted,  # to the service-centre manager (NTF-12, test_notification_rosters.py)
     }
     assert WorkOrderCompleted not in told
 

@@ -17,8 +17,12 @@ from hotline_libs.roles import Role
 from notification.adapters.inbound import alerts_v1, events_v1
 from notification.domain.commands import AcknowledgeAlert, NotificationDeadlineReached
 from notification.domain.messages import Channel
-from notification.domain.notification import ESCALATE, Notification
+from notification.domain.notification import ESCALATE, Notification, notification_id
 from notification.domain.staff import StaffMember
+from notification.service_layer.acknowledgement_links import AcknowledgementLinks, Acknowledger
+from notification.service_layer.rules import NoticeRules
+from notification.service_layer.signed_links import SignedLinks
+from notification.service_layer.unsubscribe import UnsubscribeLinks
 
 from tests import builders
 from tests.builders import NOW
@@ -49,8 +53,12 @@ STAFF = (
 )
 
 
-async def notifier_with(*staff: StaffMember) -> Notifier:
-    notifier = Notifier()
+LINKS = SignedLinks("a-secret", "https://hotline.example/notification")
+ACKNOWLEDGEMENT = AcknowledgementLinks(LINKS)
+
+
+async def notifier_with(*staff: StaffMember, rules: NoticeRules | None = None) -> Notifier:
+    notifier = Notifier(rules=rules)
     for m in staff:
         await notifier.staff.keep(m)
     return notifier
@@ -146,3 +154,42 @@ async def test_only_an_alert_to_staff_is_acknowledged() -> None:
     assert told is not None
     with pytest.raises(RuleViolation):
         await notifier.bus.handle(AcknowledgeAlert(told.notification_id, "张主管"))
+
+
+# --- the link in each alert that acknowledges it (the staff's own channel) ---
+
+
+def test_an_acknowledgement_link_names_its_alert_and_member_and_nothing_else_passes() -> None:
+    alert_id = notification_id(dispatch_overdue().event_id)
+    link = ACKNOWLEDGEMENT.link(alert_id, "sup-dmg")
+    assert link.startswith("https://hotline.example/notification/alert-acknowledgements?token=")
+    token = link.partition("token=")[2]
+    assert ACKNOWLEDGEMENT.acknowledger(token) == Acknowledger(alert_id, "sup-dmg")
+    other_secret = AcknowledgementLinks(SignedLinks("another-secret", "x"))
+    assert other_secret.acknowledger(token) is None
+    assert ACKNOWLEDGEMENT.acknowledger(token[:-1] + ("A" if token[-1] != "A" else "B")) is None
+    # an unsubscribe link's token, signed with the same secret, acknowledges nothing; and the
+    # other way round
+    unsubscribe = UnsubscribeLinks(LINKS).token(Channel.EMAIL, "sup-dmg@property.example")
+    assert ACKNOWLEDGEMENT.acknowledger(unsubscribe) is None
+    assert UnsubscribeLinks(LINKS).address_of(token) is None
+    assert ACKNOWLEDGEMENT.acknowledger("é.é") is None
+
+
+async def test_each_alert_ends_with_the_members_own_link_by_sms_and_by_email() -> None:
+    notifier = await notifier_with(*STAFF, rules=NoticeRules(acknowledgement=ACKNOWLEDGEMENT))
+    alert = await notifier.bus.handle(alerts_v1.dispatch_overdue(dispatch_overdue()))
+    by_address = {a: m.staff_id for m in STAFF for a in (m.phone, m.email)}
+    assert len(alert.messages) == 4
+    for message in alert.messages:
+        link = ACKNOWLEDGEMENT.link(alert.notification_id, by_address[message.recipient])
+        if message.channel is Channel.SMS:
+            assert message.body.endswith(f"确认已处理：{link}"), message.body
+        else:
+            assert f"点击确认，无人确认将逐级升级提醒：{link}\n" in message.body, message.body
+    notifier.clock.now = NOW + timedelta(minutes=15)
+    escalated = await notifier.bus.handle(
+        NotificationDeadlineReached(alert.notification_id, ESCALATE, notifier.clock.now)
+    )
+    [to_manager] = [m for m in escalated.messages if m.recipient == "+8613900000004"]
+    assert to_manager.body.endswith(ACKNOWLEDGEMENT.link(alert.notification_id, "mgr-dmg"))

@@ -35,6 +35,7 @@ from notification.domain.preferences import (
 )
 from notification.domain.sites import checked_quiet_hours
 from notification.service_layer.rules import NoticeRules
+from notification.service_layer.signed_links import SignedLinks
 from notification.service_layer.unsubscribe import UnsubscribeLinks
 
 from tests import builders
@@ -267,7 +268,7 @@ async def test_nothing_goes_to_a_blocked_number_and_lifting_the_block_lets_it_th
 
 # --- the unsubscribe link ---
 
-LINKS = UnsubscribeLinks("a-secret", "https://hotline.example/notification")
+LINKS = UnsubscribeLinks(SignedLinks("a-secret", "https://hotline.example/notification"))
 
 
 def test_an_unsubscribe_link_names_its_address_and_a_changed_one_names_nothing() -> None:
@@ -278,7 +279,7 @@ def test_an_unsubscribe_link_names_its_address_and_a_changed_one_names_nothing()
     assert LINKS.address_of(f"{forged}.{signature}") is None
     assert LINKS.address_of(payload) is None
     assert LINKS.address_of(f"{payload}.签名") is None  # not ASCII: refused, not a crash
-    assert UnsubscribeLinks("another-secret", "x").address_of(token) is None
+    assert UnsubscribeLinks(SignedLinks("another-secret", "x")).address_of(token) is None
     assert LINKS.link(Channel.EMAIL, EMAIL).startswith(
         "https://hotline.example/notification/unsubscribe?token="
     )

@@ -814,6 +814,45 @@ class Shift(ContractModel):
     ends: str = Field(pattern=r"^\d{2}:\d{2}$", description="Local end, HH:MM", examples=["15:30"])
 
 
+class RosterAssignment(ContractModel):
+    """One member of staff on one shift of one day of the roster."""
+
+    day: date = Field(description="The day, site time", examples=["2026-12-01"])
+    shift: str = Field(description="The shift's code (``shifts``)", examples=["early"])
+    staff: str = Field(description="Who is on it: their staff id", examples=["agent-001"])
+
+
+class RosterSubmittedPayload(ContractModel):
+    """Next month's front-desk roster (排班表), as submitted to the service-centre manager
+    (DUTY-02, NTF-12): every shift of the site's day and who is on each, day by day."""
+
+    month: str = Field(description="The month rostered, YYYY-MM", examples=["2026-12"])
+    drafted_by: str = Field(
+        description="The supervisor who drafted it", examples=["supervisor-002"]
+    )
+    submitted_at: UtcDateTime = Field(description="When it was submitted")
+    due_at: UtcDateTime = Field(
+        description="The start of the 25th, site time: submitted late after"
+    )
+    shifts: list[Shift] = Field(
+        min_length=1, description="The site's shifts, as the roster uses them"
+    )
+    assignments: list[RosterAssignment] = Field(
+        min_length=1, description="Who is on which shift, by day then shift"
+    )
+
+
+class RosterSubmitted(Event[RosterSubmittedPayload]):
+    """Published by intake, once per roster, when its supervisor submits it."""
+
+    EVENT_TYPE: ClassVar[str] = "RosterSubmitted"
+    VERSION: ClassVar[int] = 1
+    TOPIC: ClassVar[str] = topics.DUTY
+
+    def partition_key(self) -> str:
+        return f"{self.site_id}:{self.payload.month}"
+
+
 class SiteRecordedPayload(ContractModel):
     """A site as intake's directory holds it: added, or its settings changed."""
 
@@ -891,8 +930,11 @@ __all__ = [
     "ResidentRecordedPayload",
     "ResidentReplied",
     "ResidentRepliedPayload",
+    "RosterAssignment",
     "RosterLate",
     "RosterLatePayload",
+    "RosterSubmitted",
+    "RosterSubmittedPayload",
     "ServiceClass",
     "ServiceRequestAccepted",
     "ServiceRequestAcceptedPayload",

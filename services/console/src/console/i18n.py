@@ -2063,6 +2063,7 @@ TEXT: Mapping[str, tuple[str, str]] = {
     "rm_type_income_statement": ("收支情况公示", "Income and spending statement"),
     "rm_type_emergency_alert": ("紧急通知", "Emergency alert"),
     "rm_type_monthly_report": ("月度报告", "Monthly report"),
+    "rm_type_roster": ("前台排班表", "Front-desk roster"),
     "rm_quiet_hours": ("项目免打扰时段", "A site's quiet hours"),
     "rm_quiet_hours_now": ("当前设置：", "Now:"),
     "rm_quiet_hours_set": (

@@ -23,6 +23,7 @@ from notification.domain.preferences import quiet_hours_from
 from notification.domain.sms_delivery import PRIMARY, SECONDARY, RetryPolicy
 from notification.entrypoints.deadlines import broadcast_deadline, notification_deadline
 from notification.entrypoints.http import (
+    acknowledgements,
     broadcasts,
     notifications,
     preferences,
@@ -31,9 +32,10 @@ from notification.entrypoints.http import (
 )
 from notification.entrypoints.http.access import ACCESS
 from notification.entrypoints.subscriptions import subscriptions
+from notification.service_layer.acknowledgement_links import AcknowledgementLinks
 from notification.service_layer.handlers import HANDLERS
 from notification.service_layer.rules import NoticeRules
-from notification.service_layer.unsubscribe import unsubscribe_links
+from notification.service_layer.unsubscribe import signed_links, unsubscribe_links
 from notification.settings import NotificationSettings
 
 NAME = "notification"
@@ -98,6 +100,7 @@ def bootstrap(
             "rules": NoticeRules(
                 quiet_hours=quiet_hours_from(settings.quiet_hours),
                 unsubscribe=unsubscribe_links(settings),
+                acknowledgement=AcknowledgementLinks(signed_links(settings)),
             ),
             "bulk_sms": BulkSmsGateway(settings.sms_gateway_url, settings.gateway_timeout_s),
         },
@@ -107,6 +110,7 @@ def bootstrap(
         access=ACCESS,
         routers=[
             notifications.router,
+            acknowledgements.router,
             preferences.router,
             sms_receipts.router,
             templates.router,

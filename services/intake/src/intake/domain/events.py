@@ -146,6 +146,14 @@ class RosterLate:
 
 
 @dataclass(frozen=True)
+class RosterSubmitted:
+    """The supervisor submitted next month's roster to the service-centre manager (DUTY-02,
+    NTF-12); the roster itself travels in the integration event."""
+
+    submitted_at: datetime
+
+
+@dataclass(frozen=True)
 class MonthlyReportApproved:
     """The director approved a site's month; ``figures`` are each board's, as approved."""
 

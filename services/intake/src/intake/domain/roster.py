@@ -121,11 +121,13 @@ class Roster(Aggregate):
         self.assignments = tuple(sorted(assignments, key=lambda a: (a.day, a.shift, a.staff)))
 
     def submit(self, now: datetime) -> None:
-        """To the service-centre manager (DUTY-02)."""
+        """To the service-centre manager (DUTY-02), who is sent it (NTF-12); submitted again,
+        nothing changes and nobody is sent it twice."""
         if not self.assignments:
             raise Conflict(f"roster {self.roster_id} has nobody on it yet")
         if self.status is RosterStatus.DRAFT:
             self.status, self.submitted_at = RosterStatus.SUBMITTED, now
+            self.record(events.RosterSubmitted(submitted_at=now))
 
     def ask_change(self, change: RosterChange) -> None:
         """Asked at least a day before the shift starts (DUTY-09)."""

@@ -15,6 +15,7 @@ from notification.domain.occasions import (
     StatementPublished,
 )
 from notification.domain.preferences import OptedOutVia
+from notification.domain.rosters import RosterSubmission
 from notification.domain.staff import StaffMember
 from notification.domain.template_versions import TemplateKey
 from notification.domain.templates import Channel, TemplateText
@@ -56,6 +57,14 @@ class SendMonthlyReport:
     (CMP-19, CMP-22, KB-11, DSP-12)."""
 
     report: MonthlyReport
+    causation_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class SendRoster:
+    """E-mail a site's front-desk roster, as submitted, to its service-centre manager (NTF-12)."""
+
+    roster: RosterSubmission
     causation_id: uuid.UUID | None = None
 
 

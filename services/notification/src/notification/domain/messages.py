@@ -82,7 +82,9 @@ BOARD_NAMES = {
 """The seven boards as staff call them (TAX-01); another is named by its code."""
 EMERGENCY_ALERT = "emergency_alert"
 MONTHLY_REPORT = "monthly_report"
-STAFF_TEMPLATES = frozenset({EMERGENCY_ALERT, MONTHLY_REPORT, STAFF_ALERT})
+ROSTER = "roster"
+"""The front desk's monthly roster, to the service-centre manager (``rosters``)."""
+STAFF_TEMPLATES = frozenset({EMERGENCY_ALERT, MONTHLY_REPORT, ROSTER, STAFF_ALERT})
 """The templates of messages to staff, not to a resident (``NotificationSent`` is not
 published for them: it says a resident was told)."""
 
@@ -349,7 +351,7 @@ def candidates_for(
             messages = _incident_over(occasion, site_name, policies, book)
         case _:
             assert_never(occasion)
-    return _once(messages)
+    return once(messages)
 
 
 def messages_for(
@@ -384,7 +386,7 @@ def first_that_may_go(
     return chosen
 
 
-def _once(messages: Iterable[OutgoingMessage]) -> list[OutgoingMessage]:
+def once(messages: Iterable[OutgoingMessage]) -> list[OutgoingMessage]:
     """The first message to each channel and recipient."""
     once: dict[tuple[Channel, str], OutgoingMessage] = {}
     for message in messages:
@@ -418,7 +420,7 @@ def emergency_alerts(
             f"{said}{quoted(emergency.description)}{after}",
             mail_body=f"{said}{emergency.description}{after}",
         )
-    return _once(messages)
+    return once(messages)
 
 
 def staff_alert_messages(
@@ -427,18 +429,29 @@ def staff_alert_messages(
     site_name: str | None = None,
     *,
     escalated: bool = False,
+    link_for: Callable[[StaffMember], str | None] | None = None,
 ) -> list[OutgoingMessage]:
     """The alert to each member of ``staff``: an SMS to their main number and the e-mail too
     when they have an address; at most one per channel and recipient. ``escalated``: sent to
-    the next rung because nobody acknowledged it in time, and says so."""
+    the next rung because nobody acknowledged it in time, and says so. ``link_for``: the link
+    with which each member acknowledges it, put at its end."""
     where = site_name or alert.about.site_id
     note = "（首轮提醒无人确认，现升级提醒）" if escalated else ""
     subject = f"{'【升级】' if escalated else ''}{alert.subject}（{where}）"
     text = f"{where} {alert.text}{note}"
     messages: list[OutgoingMessage] = []
     for member in staff:
-        messages += _reach_with(member, STAFF_ALERT, subject, text)
-    return _once(messages)
+        link = link_for(member) if link_for else None
+        messages += _reach_with(
+            member,
+            STAFF_ALERT,
+            subject,
+            f"{text} 确认已处理：{link}" if link else text,
+            mail_body=f"{text}\n\n已着手处理？点击确认，无人确认将逐级升级提醒：{link}"
+            if link
+            else None,
+        )
+    return once(messages)
 
 
 def _month(month: str) -> str:
@@ -549,7 +562,7 @@ def monthly_report_mails(
     else:
         subject = f"{where} {_month(report.month)}呼叫中心月报（已批准）"
         text = monthly_report_text(report, site_name)
-    return _once(
+    return once(
         email_to(member.name, member.email, MONTHLY_REPORT, subject, text)
         for member in staff
         if member.email

@@ -89,6 +89,7 @@ BUILT_IN_POLICIES: dict[str, MessagePolicy] = {
         ),
         _policy("emergency_alert", Delivery.ALL_CHANNELS, Urgency.EMERGENCY),
         MessagePolicy("monthly_report", (Channel.EMAIL,), Delivery.ALL_CHANNELS, Urgency.ROUTINE),
+        MessagePolicy("roster", (Channel.EMAIL,), Delivery.ALL_CHANNELS, Urgency.ROUTINE),
     )
 }
 """What each message type does unless a policy of the company's replaces it. Today's behaviour:

@@ -26,6 +26,7 @@ from contracts.intake.v1 import (
     ResidentRecorded,
     ResidentReplied,
     RosterLate,
+    RosterSubmitted,
     ServiceRequestAccepted,
     SiteRecorded,
     StaffRecorded,
@@ -35,7 +36,7 @@ from hotline_libs.bus import MessageBus
 from hotline_libs.messaging import Subscription, to_bus
 
 from contracts import topics
-from notification.adapters.inbound import alerts_v1, events_v1, households_v1
+from notification.adapters.inbound import alerts_v1, duty_v1, events_v1, households_v1
 
 
 def subscriptions(bus: MessageBus) -> list[Subscription]:
@@ -73,7 +74,13 @@ def subscriptions(bus: MessageBus) -> list[Subscription]:
             topics.CALLBACKS,
             {RectificationEscalated: to_bus(bus, alerts_v1.rectification_escalated)},
         ),
-        Subscription(topics.DUTY, {RosterLate: to_bus(bus, alerts_v1.roster_late)}),
+        Subscription(
+            topics.DUTY,
+            {
+                RosterLate: to_bus(bus, alerts_v1.roster_late),
+                RosterSubmitted: to_bus(bus, duty_v1.roster_submitted),
+            },
+        ),
         Subscription(topics.INCIDENTS, {IncidentClosed: to_bus(bus, events_v1.incident_closed)}),
         Subscription(
             topics.REPORTS,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -29,6 +29,7 @@ from notification.domain.commands import (
     NotificationDeadlineReached,
     PublishStatement,
     SendMonthlyReport,
+    SendRoster,
     SetBlock,
     SetOptOut,
     SetQuietHours,
@@ -63,12 +64,14 @@ from notification.domain.preferences import (
     new_preference,
     preference_id,
 )
+from notification.domain.rosters import SENT_TO, roster_mails, sent_roster
 from notification.domain.sites import SiteNotices, checked_quiet_hours
 from notification.domain.sms_delivery import SmsUndeliverable, Taken
 from notification.domain.staff import (
     ALERTED_OF_EMERGENCIES,
     CENTRAL_HOTLINE,
     COMPANY_LEADERS,
+    StaffMember,
     alerted_of_emergency_at,
     sent_monthly_report_of,
 )
@@ -257,6 +260,41 @@ async def send_monthly_report(
     return await _deliver(notification, uow, sms, mail)
 
 
+async def send_roster(
+    command: SendRoster,
+    uow: NotificationUnitOfWork,
+    sms: Sms,
+    mail: Mail,
+    attempt: int = 2,
+) -> Notification | None:
+    """E-mail the site's front-desk roster, as submitted, to its service-centre manager (the
+    company's when the site has none on record) with everyone on it by name (NTF-12); sent and
+    stored like ``tell_resident``, so a redelivered submission sends nobody it twice. None when
+    nobody to send it to has an address: logged, and the event taken as handled."""
+    roster = command.roster
+    about = roster.about
+    notification = await _told_already(about.event_id, uow, attempt)
+    if notification is None:
+        managers = sent_roster(
+            about.site_id, await uow.staff.at_sites({about.site_id, CENTRAL_HOTLINE}, SENT_TO)
+        )
+        names = await uow.staff.names(roster.staff_ids)
+        site = await uow.site_names.notices_of(about.site_id)
+        outgoing = roster_mails(roster, managers, names, site.zone, site.name)
+        if not outgoing:
+            log.warning(
+                "nobody on record to send the roster to",
+                site_id=about.site_id,
+                month=roster.month,
+                managers=[m.staff_id for m in managers],
+                event_id=str(about.event_id),
+            )
+            return None
+        notification = new_notification(about, outgoing, uow.clock())
+        uow.notifications.add(notification)
+    return await _deliver(notification, uow, sms, mail)
+
+
 async def publish_statement(
     command: PublishStatement,
     uow: NotificationUnitOfWork,
@@ -410,8 +448,22 @@ async def keep_staff_member(command: KeepStaffMember, uow: NotificationUnitOfWor
     return await uow.staff.keep(command.member)
 
 
+def _acknowledged_with(
+    rules: NoticeRules, alert_id: uuid.UUID
+) -> Callable[[StaffMember], str | None] | None:
+    """Each member's link acknowledging the alert, when the company's rules have the links."""
+    links = rules.acknowledgement
+    if links is None:
+        return None
+    return lambda member: links.link(alert_id, member.staff_id)
+
+
 async def notification_deadline_reached(
-    command: NotificationDeadlineReached, uow: NotificationUnitOfWork, sms: Sms, mail: Mail
+    command: NotificationDeadlineReached,
+    uow: NotificationUnitOfWork,
+    sms: Sms,
+    mail: Mail,
+    rules: NoticeRules = COMPANY_RULES,
 ) -> Notification | None:
     """The site's quiet hours are over: send the messages that waited for them; or nobody
     acknowledged an alert in time: alert the next rung. Once: a deadline another replica fired
@@ -428,8 +480,10 @@ async def notification_deadline_reached(
         site_name = await uow.site_names.name_of(notification.about.site_id)
         alert = notification.alert
         occasion = StaffAlertOccasion(notification.about, alert.kind, alert.subject, alert.text)
+        link_for = _acknowledged_with(rules, notification.notification_id)
         notification.escalate(
-            staff_alert_messages(occasion, next_rung, site_name, escalated=True), uow.clock()
+            staff_alert_messages(occasion, next_rung, site_name, escalated=True, link_for=link_for),
+            uow.clock(),
         )
         if not next_rung:
             log.warning(
@@ -443,12 +497,18 @@ async def notification_deadline_reached(
 
 
 async def alert_staff_of(
-    command: AlertStaffOf, uow: NotificationUnitOfWork, sms: Sms, mail: Mail, attempt: int = 2
+    command: AlertStaffOf,
+    uow: NotificationUnitOfWork,
+    sms: Sms,
+    mail: Mail,
+    attempt: int = 2,
+    rules: NoticeRules = COMPANY_RULES,
 ) -> Notification | None:
     """Alert the first rung of the alert's ladder at its site (the next at once when nobody
     is on the first), by SMS and e-mail, and set the moment the next rung is alerted unless
-    someone acknowledges it first; sent and stored like ``tell_resident``, so a redelivered
-    event alerts nobody twice. None when nobody on record is on either rung: logged."""
+    someone acknowledges it first (each message ends with the member's link that does); sent
+    and stored like ``tell_resident``, so a redelivered event alerts nobody twice. None when
+    nobody on record is on either rung: logged."""
     alert = command.alert
     about = alert.about
     notification = await _told_already(about.event_id, uow, attempt)
@@ -459,7 +519,10 @@ async def alert_staff_of(
         straight_up = not first and ladder.then is not None
         alerted = first or (ladder.then.alerted(about.site_id, staff) if ladder.then else [])
         site_name = await uow.site_names.name_of(about.site_id)
-        outgoing = staff_alert_messages(alert, alerted, site_name, escalated=straight_up)
+        link_for = _acknowledged_with(rules, notification_id(about.event_id))
+        outgoing = staff_alert_messages(
+            alert, alerted, site_name, escalated=straight_up, link_for=link_for
+        )
         if not outgoing:
             log.warning(
                 "nobody on record to alert",
@@ -582,6 +645,7 @@ HANDLERS: dict[type[Any], Any] = {
     TellResident: tell_resident,
     AlertStaff: alert_staff,
     SendMonthlyReport: send_monthly_report,
+    SendRoster: send_roster,
     KeepSiteName: keep_site_name,
     KeepStaffMember: keep_staff_member,
     PublishStatement: publish_statement,

@@ -80,6 +80,10 @@ class Staff(Protocol):
         (leavers included)."""
         ...
 
+    async def names(self, staff_ids: Collection[str]) -> dict[str, str]:
+        """The names of those of ``staff_ids`` on record, by staff id."""
+        ...
+
 
 class Households(Protocol):
     """The site's units and residents as intake last recorded them."""

@@ -222,7 +222,7 @@ class MongoRosters(AggregateRepository[Roster]):
     def to_integration(
         self, aggregate: Roster, event: Any, context: EventContext
     ) -> Event[Any] | None:
-        return duty_v1.roster_late(aggregate, event, context)
+        return duty_v1.roster_event(aggregate, event, context)
 
 
 class MongoInspections(AggregateRepository[Inspection]):

@@ -78,3 +78,7 @@ class MongoStaff:
             {"$or": [{"site_id": site_id}, {"roles": {"$in": sorted(map(str, roles))}}]}
         )
         return [_member(document) async for document in cursor]
+
+    async def names(self, staff_ids: Collection[str]) -> dict[str, str]:
+        cursor = self._collection.find({"_id": {"$in": sorted(staff_ids)}}, {"name": 1})
+        return {document["_id"]: document["name"] async for document in cursor}

@@ -50,6 +50,8 @@ ACCESS: Access = {
     # The link at the foot of a resident's e-mail: the signed token is the authority.
     "unsubscribe_page": PUBLIC,
     "unsubscribe": PUBLIC,
+    "acknowledgement_page": PUBLIC,  # the alert's signed link is the proof it reached them
+    "acknowledge_by_link": PUBLIC,
     "take_sms_receipt": SIGNED,  # the SMS provider, by its signature of the body
     "list_message_types": allow(TEMPLATE_READERS),
     "get_message_type": allow(TEMPLATE_READERS),

@@ -27,6 +27,7 @@ from notification.domain.preferences import (
     preference_id,
 )
 from notification.domain.templates import Channel
+from notification.entrypoints.http.pages import page
 from notification.service_layer.unsubscribe import UnsubscribeLinks, unsubscribe_links
 from notification.settings import NotificationSettings
 
@@ -228,16 +229,6 @@ def _links(request: Request) -> UnsubscribeLinks:
     return unsubscribe_links(settings)
 
 
-def _page(title: str, text: str, form: str = "") -> HTMLResponse:
-    return HTMLResponse(
-        "<!doctype html><html lang=zh-CN><meta charset=utf-8>"
-        "<meta name=viewport content='width=device-width,initial-scale=1'>"
-        f"<title>{html.escape(title)}</title>"
-        "<body style='font-family:sans-serif;max-width:32rem;margin:2rem auto;padding:0 1rem'>"
-        f"<h1>{html.escape(title)}</h1><p>{html.escape(text)}</p>{form}</body></html>"
-    )
-
-
 def _address(request: Request, token: str) -> str:
     found = _links(request).address_of(token)
     if found is None or found[0] is not Channel.EMAIL:
@@ -257,7 +248,7 @@ async def unsubscribe_page(request: Request, token: Token) -> HTMLResponse:
         f"<form method=post action='?token={html.escape(token)}'>"
         "<button type=submit>确认退订</button></form>"
     )
-    return _page(
+    return page(
         "退订邮件通知",
         f"{address} 将不再收到物业服务热线的日常邮件通知；紧急通知、催缴与收支公示仍会发送。",
         form,
@@ -281,4 +272,4 @@ async def unsubscribe(request: Request, token: Token, bus: Bus) -> HTMLResponse:
             by=None,
         )
     )
-    return _page("已退订", f"{address} 已退订日常邮件通知。如需恢复，请致电物业服务热线。")
+    return page("已退订", f"{address} 已退订日常邮件通知。如需恢复，请致电物业服务热线。")
