@@ -208,3 +208,32 @@ async def test_a_routine_sms_in_the_sites_quiet_hours_is_held_until_they_end_the
         ]
         assert sent["status"] in ("sent", "delivered")  # the gateway's receipt may be in
         assert datetime.fromisoformat(sent["sent_at"]) >= end
+
+
+async def test_a_resident_recorded_in_english_is_texted_in_english(platform: Stack) -> None:
+    """Templates per language (zh-CN, en): a resident the directory records as writing in
+    English gets their registration's SMS from the English template; the directory's record
+    reaches notification on ``intake.directory`` and is kept on their number's preferences."""
+    phone = unique_phone()
+    async with client(platform, "intake") as intake:
+        recorded = await intake.post(
+            "/residents",
+            json={"site_id": "dmg", "name": "Jane Lee", "phones": [phone], "language": "en"},
+            headers=changing(Role.AGENT),
+        )
+        assert recorded.status_code == 201, recorded.text
+
+    async def kept() -> bool:
+        async with client(platform, "notification") as notification:
+            shown = await notification.get(
+                f"/preferences/sms/+86{phone}", headers=auth(Role.SUPERVISOR)
+            )
+        return shown.status_code == 200 and shown.json().get("language") == "en"
+
+    await eventually(kept, what="notification's copy of the resident's language")
+    request = await register(platform, repair_request(phone))
+    [sms] = await eventually(
+        lambda: sms_about(platform, request["request_no"]), what="the registration's SMS"
+    )
+    assert sms["text"].startswith("【物业服务热线】Dear "), sms["text"]
+    assert "您好" not in sms["text"]

@@ -63,7 +63,7 @@ from notification.adapters.inbound import events_v1
 from notification.adapters.outbound.events_v1 import to_integration
 from notification.domain import events
 from notification.domain.commands import KeepSiteName, TellResident
-from notification.domain.households import Household, Member
+from notification.domain.households import Household, Kept, Member
 from notification.domain.messages import (
     SIGNATURE,
     SMS_QUOTE_MAX,
@@ -222,12 +222,12 @@ class FakeHouseholds:
         self.units[key] = household
         return True
 
-    async def keep_member(self, member: Member) -> bool:
+    async def keep_member(self, member: Member) -> Kept:
         kept = self.members_kept.get(member.resident_id)
-        if kept is not None and kept.recorded_at >= member.recorded_at:
-            return False
+        if kept is not None and kept.recorded_at > member.recorded_at:  # the same one: again
+            return Kept(False, None)
         self.members_kept[member.resident_id] = member
-        return True
+        return Kept(True, kept)
 
     async def of_site(self, site_id: str) -> list[Household]:
         return [self.units[key] for key in sorted(self.units) if key[0] == site_id]

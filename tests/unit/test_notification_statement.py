@@ -65,6 +65,7 @@ def resident_recorded(
     sms: bool = True,
     mail: bool = True,
     recorded_at: datetime = RECORDED,
+    language: str = "zh-CN",
 ) -> ResidentRecorded:
     example = canonical_examples()[ResidentRecorded]
     assert isinstance(example, ResidentRecorded)
@@ -78,6 +79,7 @@ def resident_recorded(
             "consents_to_sms": sms,
             "consents_to_email": mail,
             "recorded_at": recorded_at,
+            "language": language,
         }
     )
     return example.model_copy(update={"payload": payload, "event_id": uuid.uuid4()})

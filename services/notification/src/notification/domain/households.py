@@ -48,6 +48,14 @@ class Member:
     consents_to_sms: bool
     consents_to_email: bool
     recorded_at: datetime
+    language: str = "zh-CN"
+    """The language they asked to be written to in (BCP 47)."""
+
+    @property
+    def addresses(self) -> tuple[tuple[Channel, str], ...]:
+        """Their number and e-mail address, those they have."""
+        found = ((Channel.SMS, self.phone), (Channel.EMAIL, self.email))
+        return tuple((channel, address) for channel, address in found if address)
 
     def channel(self) -> Channel | None:
         """The channel a notice goes on: the preferred one if agreed to and reachable, else
@@ -58,6 +66,14 @@ class Member:
         }
         order = (Channel.EMAIL, Channel.SMS) if self.prefers_email else (Channel.SMS, Channel.EMAIL)
         return next((channel for channel in order if can[channel]), None)
+
+
+@dataclass(frozen=True)
+class Kept:
+    """A directory record kept (or not: a later one was), and the one it replaced."""
+
+    kept: bool
+    before: Member | None
 
 
 @dataclass(frozen=True)

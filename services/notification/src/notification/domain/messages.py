@@ -105,6 +105,8 @@ class OutgoingMessage:
     that may go is sent (``Delivery.FIRST_THAT_WORKS``); None: sent on its own."""
     template_version: int = 0
     """The version of the template it was rendered from (0: the built-in text)."""
+    language: Language = Language.ZH_CN
+    """The language it is written in (its e-mail's unsubscribe line follows it)."""
 
 
 class Reachable(Protocol):
@@ -162,11 +164,12 @@ def _reach(
         if policy.delivery is Delivery.FIRST_THAT_WORKS
         else None
     )
+    language = language_of(recipient.language)
     messages = []
     for channel in policy.channels:
-        version = book.text(template, channel, Language.ZH_CN)[0]
+        version = book.text(template, channel, language)[0]
         if channel is Channel.SMS and recipient.phone:
-            sms = text_of(template, Channel.SMS, data, book=book)
+            sms = text_of(template, Channel.SMS, data, language, book=book)
             messages.append(
                 OutgoingMessage(
                     Channel.SMS,
@@ -179,9 +182,15 @@ def _reach(
                 )
             )
         elif channel is Channel.EMAIL and recipient.email:
-            mail = text_of(template, Channel.EMAIL, data, book=book)
+            mail = text_of(template, Channel.EMAIL, data, language, book=book)
             message = email_to(
-                recipient.name, recipient.email, template, mail.subject, mail.body, version
+                recipient.name,
+                recipient.email,
+                template,
+                mail.subject,
+                mail.body,
+                version,
+                language,
             )
             messages.append(replace(message, alternatives=alternatives))
     return messages
@@ -200,17 +209,40 @@ def text_of(
     return render(book.text(template, channel, language)[1], data)
 
 
+GREETING = {Language.ZH_CN: "{name}您好：", Language.EN: "Dear {name},"}
+SIGN_OFF = {Language.ZH_CN: "物业服务热线", Language.EN: "Your property service hotline"}
+
+
+def language_of(asked: str | None) -> Language:
+    """The language of ours a resident is written to in: the one they asked for when we have
+    templates in it (``zh-CN``, ``en``; ``en-GB`` is English, ``zh-Hans-CN`` Chinese), else
+    Chinese."""
+    if asked:
+        primary = asked.split("-", 1)[0].lower()
+        if primary == "en":
+            return Language.EN
+    return Language.ZH_CN
+
+
 def email_to(
-    name: str, address: str, template: str, subject: str, body: str, template_version: int = 0
+    name: str,
+    address: str,
+    template: str,
+    subject: str,
+    body: str,
+    template_version: int = 0,
+    language: Language = Language.ZH_CN,
 ) -> OutgoingMessage:
-    """The e-mail to ``name``: greeted by name and signed by the hotline."""
+    """The e-mail to ``name``: greeted by name and signed by the hotline, in ``language``."""
+    greeting = GREETING[language].format(name=name)
     return OutgoingMessage(
         Channel.EMAIL,
         address,
         template,
         subject,
-        f"{name}您好：\n\n{body}\n\n物业服务热线",
+        f"{greeting}\n\n{body}\n\n{SIGN_OFF[language]}",
         template_version=template_version,
+        language=language,
     )
 
 
@@ -312,6 +344,30 @@ def _incident_over(
     for caller in o.callers:
         messages += _reach(caller, "incident_closed", data, policies, book)
     return messages
+
+
+def recipients_of(occasion: Occasion) -> tuple[Recipient, ...]:
+    """Whom the occasion writes to."""
+    if isinstance(occasion, IncidentOver):
+        return occasion.callers
+    return (occasion.recipient,)
+
+
+def in_their_languages(
+    occasion: Occasion, language_at: Callable[[Channel, str], str | None]
+) -> Occasion:
+    """The occasion with each recipient's language as their addresses' preferences keep it
+    (``language_at``: the language kept for an address, their phone's first, else None)."""
+
+    def spoken(r: Recipient) -> Recipient:
+        language = (r.phone and language_at(Channel.SMS, r.phone)) or (
+            r.email and language_at(Channel.EMAIL, r.email)
+        )
+        return replace(r, language=language or None)
+
+    if isinstance(occasion, IncidentOver):
+        return replace(occasion, callers=tuple(spoken(c) for c in occasion.callers))
+    return replace(occasion, recipient=spoken(occasion.recipient))
 
 
 def names_the_site(occasion: Occasion) -> bool:

@@ -23,6 +23,9 @@ class Recipient:
     email: str | None
     building: str
     room: str
+    language: str | None = None
+    """The language the resident asked to be written to in (BCP 47, from intake's directory,
+    kept on their addresses' preferences); None: the company's, Chinese."""
 
 
 @dataclass(frozen=True)

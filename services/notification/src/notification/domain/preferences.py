@@ -56,6 +56,11 @@ class ContactPreference(Aggregate):
     block_reason: str | None = None
     blocked_by: str | None = None
     changed_at: datetime | None = None
+    language: str | None = None
+    """The language the resident at this address asked to be written to in (intake's
+    directory, BCP 47); None: the company's."""
+    language_recorded_at: datetime | None = None
+    """When the directory recorded it: an older record of the resident changes nothing."""
 
     @property
     def preference_id(self) -> str:
@@ -96,6 +101,17 @@ class ContactPreference(Aggregate):
         self.blocked, self.block_reason, self.blocked_by = False, None, by
         self.changed_at = now
         return True
+
+    def speaks(self, language: str | None, recorded_at: datetime) -> bool:
+        """The directory's record of the resident at this address, as of ``recorded_at``, says
+        they are written to in ``language`` (None: the company's); True when it changed. A
+        record older than the one kept changes nothing (directory events of one resident may
+        come twice or late)."""
+        if self.language_recorded_at is not None and recorded_at <= self.language_recorded_at:
+            return False
+        changed = language != self.language
+        self.language, self.language_recorded_at = language, recorded_at
+        return changed or self.version == 0
 
 
 def new_preference(channel: Channel, address: str) -> ContactPreference:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -36,7 +36,7 @@ from notification.domain.commands import (
     TakeReceipt,
     TellResident,
 )
-from notification.domain.households import audience
+from notification.domain.households import Member, audience
 from notification.domain.messages import (
     STAFF_TEMPLATES,
     Channel,
@@ -45,8 +45,11 @@ from notification.domain.messages import (
     candidates_for,
     emergency_alerts,
     first_that_may_go,
+    in_their_languages,
+    language_of,
     monthly_report_mails,
     names_the_site,
+    recipients_of,
     staff_alert_messages,
 )
 from notification.domain.notices import statement_messages
@@ -57,6 +60,7 @@ from notification.domain.notification import (
     new_notification,
     notification_id,
 )
+from notification.domain.occasions import Occasion
 from notification.domain.policy import policy_of
 from notification.domain.preferences import (
     ContactPreference,
@@ -75,6 +79,7 @@ from notification.domain.staff import (
     alerted_of_emergency_at,
     sent_monthly_report_of,
 )
+from notification.domain.templates import Language
 from notification.service_layer.broadcasts import BROADCAST_HANDLERS
 from notification.service_layer.rules import COMPANY_RULES, NoticeRules
 from notification.service_layer.template_versions import TEMPLATE_HANDLERS
@@ -87,12 +92,34 @@ SENDING_AT_ONCE = 20
 not over hundreds of connections at once."""
 
 
+def addresses_of(occasion: Occasion) -> set[tuple[Channel, str]]:
+    """The numbers and addresses the occasion may write to."""
+    found: set[tuple[Channel, str]] = set()
+    for recipient in recipients_of(occasion):
+        if recipient.phone:
+            found.add((Channel.SMS, recipient.phone))
+        if recipient.email:
+            found.add((Channel.EMAIL, recipient.email))
+    return found
+
+
+def _language_kept(
+    preferences: Mapping[str, ContactPreference],
+) -> Callable[[Channel, str], str | None]:
+    def language_at(channel: Channel, address: str) -> str | None:
+        found = preferences.get(preference_id(channel, address))
+        return found.language if found else None
+
+    return language_at
+
+
 async def _screened(
     candidates: list[OutgoingMessage],
     site_id: str,
     site: SiteNotices | None,
     uow: NotificationUnitOfWork,
     rules: NoticeRules,
+    preferences: Mapping[str, ContactPreference] | None = None,
 ) -> list[tuple[OutgoingMessage, Screening]]:
     """The messages that go of ``candidates``, each with what the recipient's preferences and
     the site's quiet hours make of it (NTF quiet hours, opt-outs, blocks): one read of the
@@ -101,7 +128,10 @@ async def _screened(
     unsubscribe link."""
     if not candidates:
         return []
-    preferences = await uow.preferences.of_addresses({(m.channel, m.recipient) for m in candidates})
+    if preferences is None:
+        preferences = await uow.preferences.of_addresses(
+            {(m.channel, m.recipient) for m in candidates}
+        )
     if site is None and any(
         m.channel is Channel.SMS and policy_of(m.template).urgency.waits_for_morning
         for m in candidates
@@ -126,7 +156,8 @@ def _with_unsubscribe_link(message: OutgoingMessage, rules: NoticeRules) -> Outg
         or message.template in STAFF_TEMPLATES
     ):
         return message
-    return replace(message, body=message.body + rules.unsubscribe.footer(message.recipient))
+    footer = rules.unsubscribe.footer(message.recipient, message.language)
+    return replace(message, body=message.body + footer)
 
 
 Outcome = Exception | Taken | None
@@ -179,8 +210,10 @@ async def tell_resident(
         site = await uow.site_names.notices_of(site_id) if names_the_site(occasion) else None
         # the approved texts (kept a few seconds per process: adapters.mongo.templates)
         book = await uow.templates.book()
+        preferences = await uow.preferences.of_addresses(addresses_of(occasion))
+        occasion = in_their_languages(occasion, _language_kept(preferences))
         candidates = candidates_for(occasion, site.name if site else None, book=book)
-        outgoing = await _screened(candidates, site_id, site, uow, rules)
+        outgoing = await _screened(candidates, site_id, site, uow, rules, preferences)
         if not outgoing:
             return None
         notification = new_notification(occasion.about, outgoing, uow.clock())
@@ -348,9 +381,47 @@ async def keep_household(command: KeepHousehold, uow: NotificationUnitOfWork) ->
 
 
 async def keep_member(command: KeepMember, uow: NotificationUnitOfWork) -> bool:
-    """Keep the resident as intake recorded them; a redelivery or an older record changes
-    nothing."""
-    return await uow.households.keep_member(command.member)
+    """Keep the resident as intake recorded them, and the language they asked to be written
+    to in on the preferences of their number and address (the addresses a message names);
+    False for an older record or the same one again (which still finishes the languages, in
+    case a crash came between the two writes)."""
+    member = command.member
+    kept = await uow.households.keep_member(member)
+    if not kept.kept:
+        return False
+    await _keep_language(member, kept.before, uow)
+    return kept.before is None or kept.before.recorded_at < member.recorded_at
+
+
+def _asked(member: Member | None) -> str | None:
+    """The language a resident asked for, when it is not the company's (Chinese)."""
+    if member is None or language_of(member.language) is Language.ZH_CN:
+        return None
+    return member.language
+
+
+async def _keep_language(
+    member: Member, before: Member | None, uow: NotificationUnitOfWork
+) -> None:
+    """Nearly every resident is written to in Chinese and never touches a preference: only a
+    language of another (now, or before this record) is written, on each of their addresses;
+    an address they gave up forgets theirs."""
+    asked, asked_before = _asked(member), _asked(before)
+    if asked is None and asked_before is None:
+        return
+    changes: dict[tuple[Channel, str], str | None] = dict.fromkeys(member.addresses, asked)
+    if asked_before is not None and before is not None:
+        for given_up in before.addresses:
+            changes.setdefault(given_up, None)
+    for (channel, address), language in changes.items():
+        preference = await uow.preferences.get(preference_id(channel, address))
+        if preference is None:
+            if language is None:
+                continue
+            preference = new_preference(channel, address)
+            uow.preferences.add(preference)
+        preference.speaks(language, member.recorded_at)
+    await uow.commit()
 
 
 async def _told_already(

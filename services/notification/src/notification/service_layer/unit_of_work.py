@@ -9,7 +9,7 @@ from typing import Any, Protocol
 
 from hotline_libs.aggregate import Clock
 
-from notification.domain.households import Household, Member
+from notification.domain.households import Household, Kept, Member
 from notification.domain.notification import Message, Notification
 from notification.domain.preferences import ContactPreference
 from notification.domain.sites import SiteNotices
@@ -89,7 +89,10 @@ class Households(Protocol):
     """The site's units and residents as intake last recorded them."""
 
     async def keep(self, household: Household) -> bool: ...
-    async def keep_member(self, member: Member) -> bool: ...
+    async def keep_member(self, member: Member) -> Kept:
+        """Keep the record unless a later one is kept; and the record it replaced."""
+        ...
+
     async def of_site(self, site_id: str) -> list[Household]:
         """The site's units by building and room."""
         ...

@@ -8,11 +8,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from notification.domain.preferences import normal_address
-from notification.domain.templates import Channel
+from notification.domain.templates import Channel, Language
 from notification.service_layer.signed_links import SignedLinks
 from notification.settings import NotificationSettings
 
-FOOTER = "\n\n——\n不想再收到此类邮件？点击退订：{link}"
+FOOTER = {
+    Language.ZH_CN: "\n\n——\n不想再收到此类邮件？点击退订：{link}",
+    Language.EN: "\n\n——\nNo longer want e-mails like this one? Unsubscribe: {link}",
+}
 UNSUBSCRIBE = ""
 """The purpose its tokens are signed for: none (the first kind of link, kept as it was)."""
 
@@ -38,8 +41,8 @@ class UnsubscribeLinks:
         except ValueError:
             return None
 
-    def footer(self, address: str) -> str:
-        return FOOTER.format(link=self.link(Channel.EMAIL, address))
+    def footer(self, address: str, language: Language = Language.ZH_CN) -> str:
+        return FOOTER[language].format(link=self.link(Channel.EMAIL, address))
 
 
 def unsubscribe_links(settings: NotificationSettings) -> UnsubscribeLinks:

@@ -80,6 +80,7 @@ def resident_recorded(event: ResidentRecorded) -> KeepMember:
             consents_to_sms=r.consents_to_sms,
             consents_to_email=r.consents_to_email,
             recorded_at=r.recorded_at,
+            language=r.language,
         ),
         causation_id=event.event_id,
     )

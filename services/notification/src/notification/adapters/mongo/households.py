@@ -7,9 +7,11 @@ import uuid
 from collections.abc import Collection
 
 from hotline_libs.mongo import Document, keep_newer
+from pymongo import ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
 
-from notification.domain.households import Household, Member
+from notification.domain.households import Household, Kept, Member
 
 HOUSEHOLDS = "households"
 MEMBERS = "household_members"
@@ -41,6 +43,7 @@ def _member(d: Document) -> Member:
         consents_to_sms=d["consents_to_sms"],
         consents_to_email=d["consents_to_email"],
         recorded_at=d["recorded_at"],
+        language=d.get("language", "zh-CN"),  # none kept before languages were
     )
 
 
@@ -65,23 +68,33 @@ class MongoHouseholds:
             },
         )
 
-    async def keep_member(self, member: Member) -> bool:
+    async def keep_member(self, member: Member) -> Kept:
+        """Keep the record unless a later one is kept (the same record again is written
+        again): in one write, which also answers the record it replaced, so that a language
+        changed back or an address given up is known without another read."""
         m = member
-        return await keep_newer(
-            self._members,
-            str(m.resident_id),
-            "recorded_at",
-            {
-                "site_id": m.site_id,
-                "name": m.name,
-                "phone": m.phone,
-                "email": m.email,
-                "prefers_email": m.prefers_email,
-                "consents_to_sms": m.consents_to_sms,
-                "consents_to_email": m.consents_to_email,
-                "recorded_at": m.recorded_at,
-            },
-        )
+        try:
+            before = await self._members.find_one_and_update(
+                {"_id": str(m.resident_id), "recorded_at": {"$lte": m.recorded_at}},
+                {
+                    "$set": {
+                        "site_id": m.site_id,
+                        "name": m.name,
+                        "phone": m.phone,
+                        "email": m.email,
+                        "prefers_email": m.prefers_email,
+                        "consents_to_sms": m.consents_to_sms,
+                        "consents_to_email": m.consents_to_email,
+                        "recorded_at": m.recorded_at,
+                        "language": m.language,
+                    }
+                },
+                upsert=True,
+                return_document=ReturnDocument.BEFORE,
+            )
+        except DuplicateKeyError:  # a later record is kept: the filter missed, the upsert clashed
+            return Kept(False, None)
+        return Kept(True, None if before is None else _member(before))
 
     async def of_site(self, site_id: str) -> list[Household]:
         """The site's units by building and room."""

@@ -31,6 +31,8 @@ class MongoPreferences(AggregateRepository[ContactPreference]):
             "block_reason": p.block_reason,
             "blocked_by": p.blocked_by,
             "changed_at": p.changed_at,
+            "language": p.language,
+            "language_recorded_at": p.language_recorded_at,
         }
 
     def from_document(self, document: Document) -> ContactPreference:
@@ -45,6 +47,8 @@ class MongoPreferences(AggregateRepository[ContactPreference]):
             block_reason=document.get("block_reason"),
             blocked_by=document.get("blocked_by"),
             changed_at=document.get("changed_at"),
+            language=document.get("language"),
+            language_recorded_at=document.get("language_recorded_at"),
         )
 
     async def of_addresses(

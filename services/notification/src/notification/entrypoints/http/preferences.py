@@ -71,6 +71,12 @@ class PreferenceOut(BaseModel):
     block_reason: str | None
     blocked_by: str | None
     changed_at: datetime | None
+    language: str | None = Field(
+        default=None,
+        description="The language the resident asked to be written to in, as intake's "
+        "directory records it (BCP 47); none: the company's, Chinese",
+        examples=["en"],
+    )
 
 
 def preference_out(p: ContactPreference) -> PreferenceOut:
@@ -84,6 +90,7 @@ def preference_out(p: ContactPreference) -> PreferenceOut:
         block_reason=p.block_reason,
         blocked_by=p.blocked_by,
         changed_at=p.changed_at,
+        language=p.language,
     )
 
 
