@@ -220,7 +220,10 @@ def test_ntf03_the_log_shows_the_residents_messages_newest_first_with_their_stat
     log["items"][2]["messages"][0]["status"] = "bounced"  # a status added later by notification
     routes: Routes = {
         ("GET", PREFERENCE): a_preference(
-            opted_out=True, opted_out_via=OptedOutVia.STAFF, opted_out_by="console-agent-李娜"
+            opted_out=True,
+            opted_out_via=OptedOutVia.STAFF,
+            opted_out_by="console-agent-李娜",
+            language="en",
         ),
         ("GET", "/notifications"): log,
         ("GET", "/sites/qjc/quiet-hours"): zone_of("qjc", "Asia/Tokyo"),
@@ -235,6 +238,7 @@ def test_ntf03_the_log_shows_the_residents_messages_newest_first_with_their_stat
     assert 'data-testid="opted-out" data-value="true"' in preference
     assert "业户口头告知，员工登记" in preference and "console-agent-李娜" in preference
     assert 'data-testid="blocked" data-value="false"' in preference
+    assert 'data-testid="language" data-value="en">en<' in preference  # asked in the directory
     shown = part_of(page, "messages")
     statuses = re.findall(r'data-testid="message" data-status="([a-z]+)"', shown)
     assert statuses == ["held", "suppressed", "bounced"]

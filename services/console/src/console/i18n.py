@@ -2025,6 +2025,8 @@ TEXT: Mapping[str, tuple[str, str]] = {
     "rm_via_staff": ("业户口头告知，员工登记", "on the resident's word, recorded by staff"),
     "rm_via_unsubscribe_link": ("邮件中的退订链接", "through the e-mail's unsubscribe link"),
     "rm_blocked": ("已屏蔽", "Blocked"),
+    "rm_language": ("书写语言", "Written to in"),
+    "rm_language_company": ("中文（公司默认）", "Chinese (the company's)"),
     "rm_opt_out_hint": (
         "退订不影响紧急通知、催缴及收支公示；屏蔽后任何消息都不再发送。",
         "An opt-out does not stop emergencies, fee reminders or the published accounts; a block "
