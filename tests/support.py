@@ -12,7 +12,7 @@ import itertools
 import json
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import httpx
@@ -22,6 +22,8 @@ from hotline_infra.sms_sink import read_messages
 from hotline_infra.smtp_sink import read_index
 from hotline_infra.stack import Stack
 from hotline_libs.auth import Role
+from hotline_libs.mongo import connect
+from notification.adapters.mongo.staff import STAFF
 
 __all__ = [
     "auth",
@@ -36,6 +38,7 @@ __all__ = [
     "repair_request",
     "serials_in",
     "sms_about",
+    "staff_known_to_notification",
     "technician_of",
     "token",
     "unique_phone",
@@ -182,3 +185,24 @@ async def flow_runs_again(stack: Stack, requests: int = 5) -> None:
     await asyncio.wait_for(asyncio.gather(driver.register_all(), driver.complete_all()), 120)
     want, got = await settled_effects(stack, driver)
     assert not differences(want, got), "the flow after the test's disruption"
+
+
+async def staff_known_to_notification(stack: Stack, staff: Mapping[str, Mapping[str, Any]]) -> None:
+    """Record each member of ``staff`` (by staff id) at intake, then wait until notification
+    keeps its copy of every one: they reach it on ``intake.directory``, and what they are to be
+    sent comes on another topic, in no set order with it."""
+    async with client(stack, "intake") as intake:
+        for staff_id, body in staff.items():
+            put = await intake.put(f"/staff/{staff_id}", json=body, headers=changing(Role.ADMIN))
+            assert put.status_code in (200, 201), put.text
+    store = connect(stack.mongo_url, "test")
+    try:
+
+        async def kept() -> bool:
+            copies = store[f"{stack.db_prefix}notification"][STAFF]
+            found = await copies.count_documents({"_id": {"$in": list(staff)}})
+            return found == len(staff)
+
+        await eventually(kept, what=f"notification's copy of {len(staff)} staff records")
+    finally:
+        await store.close()

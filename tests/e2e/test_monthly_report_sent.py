@@ -20,10 +20,16 @@ import pytest
 from hotline_infra.smtp_sink import read_index
 from hotline_infra.stack import Stack
 from hotline_libs.auth import Role
-from hotline_libs.mongo import connect
-from notification.adapters.mongo.staff import STAFF
 
-from tests.support import auth, changing, client, eventually, register, unique_phone
+from tests.support import (
+    auth,
+    changing,
+    client,
+    eventually,
+    register,
+    staff_known_to_notification,
+    unique_phone,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("service_logs_on_failure")]
 
@@ -47,7 +53,7 @@ async def test_cmp19_cmp22_an_approved_report_is_emailed_to_the_sites_liaison_an
     liaison_mail, director_mail, elsewhere_mail = (
         f"{who}.{tag}@example.com" for who in ("liaison", "director", "elsewhere")
     )
-    staff = {
+    staff: dict[str, dict[str, Any]] = {
         f"{SITE}-lia-{tag}": {
             "site_id": SITE,
             "name": "李强",
@@ -77,26 +83,11 @@ async def test_cmp19_cmp22_an_approved_report_is_emailed_to_the_sites_liaison_an
             "information_liaison": True,
         },
     }
+    # the staff reach notification on their own topic: it keeps them before the approval
+    # arrives on another
+    await staff_known_to_notification(platform, staff)
     async with client(platform, "intake") as intake:
-        for staff_id, body in staff.items():
-            put = await intake.put(f"/staff/{staff_id}", json=body, headers=changing(Role.ADMIN))
-            assert put.status_code == 201, put.text
         site_name = (await intake.get(f"/sites/{SITE}", headers=auth(Role.ADMIN))).json()["name"]
-
-    # the staff reach notification on their own topic: wait until it keeps them, before the
-    # approval arrives on another
-    store = connect(platform.mongo_url, "test")
-    try:
-
-        async def kept() -> bool:
-            found = store[f"{platform.db_prefix}notification"][STAFF].find(
-                {"_id": {"$in": list(staff)}}
-            )
-            return len([document async for document in found]) == len(staff)
-
-        await eventually(kept, what="notification's copy of the three staff records")
-    finally:
-        await store.close()
 
     await register(  # the month has a consultation to count
         platform,

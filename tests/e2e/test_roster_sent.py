@@ -17,10 +17,15 @@ import pytest
 from hotline_infra.smtp_sink import read_index
 from hotline_infra.stack import Stack
 from hotline_libs.auth import Role
-from hotline_libs.mongo import connect
-from notification.adapters.mongo.staff import STAFF
 
-from tests.support import auth, changing, client, eventually, unique_phone
+from tests.support import (
+    auth,
+    changing,
+    client,
+    eventually,
+    staff_known_to_notification,
+    unique_phone,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("service_logs_on_failure")]
 
@@ -69,24 +74,9 @@ async def test_ntf12_a_submitted_roster_is_emailed_to_the_service_centre_manager
             "roles": ["agent"],
         },
     }
+    await staff_known_to_notification(platform, staff)
     async with client(platform, "intake") as intake:
-        for staff_id, body in staff.items():
-            put = await intake.put(f"/staff/{staff_id}", json=body, headers=changing(Role.ADMIN))
-            assert put.status_code == 201, put.text
         site_name = (await intake.get(f"/sites/{SITE}", headers=auth(Role.ADMIN))).json()["name"]
-
-    store = connect(platform.mongo_url, "test")
-    try:
-
-        async def kept() -> bool:
-            found = await store[f"{platform.db_prefix}notification"][STAFF].count_documents(
-                {"_id": {"$in": list(staff)}}
-            )
-            return found == len(staff)
-
-        await eventually(kept, what="notification's copy of the three staff records")
-    finally:
-        await store.close()
 
     first, second = f"{SITE}-a1-{tag}", f"{SITE}-a2-{tag}"
     assignments = [

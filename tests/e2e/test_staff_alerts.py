@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import uuid
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import httpx
 import pytest
@@ -16,11 +17,17 @@ from contracts.examples import canonical_examples
 from hotline_infra.sms_sink import read_messages
 from hotline_infra.stack import Stack
 from hotline_libs.auth import Role
-from hotline_libs.mongo import connect
-from notification.adapters.mongo.staff import STAFF
 
 from contracts import topics
-from tests.support import auth, changing, client, eventually, publish_raw, unique_phone
+from tests.support import (
+    auth,
+    changing,
+    client,
+    eventually,
+    publish_raw,
+    staff_known_to_notification,
+    unique_phone,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("service_logs_on_failure")]
 
@@ -29,30 +36,15 @@ SITE = "gxi"
 
 async def record_manager(platform: Stack, site: str, staff_id: str, phone: str) -> None:
     """A site manager recorded at intake, once notification holds its copy."""
-    async with client(platform, "intake") as intake:
-        put = await intake.put(
-            f"/staff/{staff_id}",
-            json={
-                "site_id": site,
-                "name": "赵经理",
-                "title": "管理处经理",
-                "department": "customer_service",
-                "phones": [phone],
-                "roles": ["site_manager"],
-            },
-            headers=changing(Role.ADMIN),
-        )
-        assert put.status_code == 201, put.text
-    store = connect(platform.mongo_url, "test")
-    try:
-
-        async def kept() -> bool:
-            database = store[f"{platform.db_prefix}notification"]
-            return await database[STAFF].find_one({"_id": staff_id}) is not None
-
-        await eventually(kept, what="notification's copy of the manager")
-    finally:
-        await store.close()
+    manager = {
+        "site_id": site,
+        "name": "赵经理",
+        "title": "管理处经理",
+        "department": "customer_service",
+        "phones": [phone],
+        "roles": ["site_manager"],
+    }
+    await staff_known_to_notification(platform, {staff_id: manager})
 
 
 async def escalate_rectification(
@@ -121,6 +113,19 @@ async def test_cb09_a_rectification_out_of_loops_alerts_the_sites_manager_who_ta
         assert taken.json()["alert"]["acknowledged_at"] is not None
 
 
+async def the_alert(platform: Stack, request_id: uuid.UUID) -> dict[str, Any]:
+    """The alert about ``request_id`` as its site's manager lists it."""
+    async with client(platform, "notification") as notification:
+        listed = await notification.get(
+            "/notifications",
+            params={"request_id": str(request_id)},
+            headers=auth(Role.SITE_MANAGER, [SITE]),
+        )
+    [alert] = listed.json()["items"]
+    found: dict[str, Any] = alert["alert"]
+    return found
+
+
 LINK = re.compile(r"https?://\S+/alert-acknowledgements\?token=\S+")
 
 
@@ -147,14 +152,7 @@ async def test_an_alert_is_acknowledged_from_the_link_in_its_sms(platform: Stack
         assert shown.status_code == 200, shown.text
         assert opinion in shown.text and "尚无人确认" in shown.text
         assert "我已着手处理" in shown.text
-        async with client(platform, "notification") as notification:
-            listed = await notification.get(
-                "/notifications",
-                params={"request_id": str(request_id)},
-                headers=auth(Role.SITE_MANAGER, [SITE]),
-            )
-        [alert] = listed.json()["items"]
-        assert alert["alert"]["acknowledged_at"] is None  # opening the link took nothing
+        assert (await the_alert(platform, request_id))["acknowledged_at"] is None  # took nothing
         forged = await browser.get(link[:-2] + ("AA" if not link.endswith("AA") else "BB"))
         assert forged.status_code == 404
         taken = await browser.post(link)
@@ -162,11 +160,4 @@ async def test_an_alert_is_acknowledged_from_the_link_in_its_sms(platform: Stack
         assert "已由赵经理于" in taken.text
         again = await browser.get(link)
         assert "已由赵经理于" in again.text and "我已着手处理" not in again.text
-    async with client(platform, "notification") as notification:
-        listed = await notification.get(
-            "/notifications",
-            params={"request_id": str(request_id)},
-            headers=auth(Role.SITE_MANAGER, [SITE]),
-        )
-    [alert] = listed.json()["items"]
-    assert alert["alert"]["acknowledged_by"] == "赵经理"
+    assert (await the_alert(platform, request_id))["acknowledged_by"] == "赵经理"
