@@ -7,12 +7,14 @@ quoted numbers) lives in ``hotline_bench.probes``; this module adds what only te
 from __future__ import annotations
 
 import asyncio
+import email
 import inspect
 import itertools
 import json
 import time
 import uuid
 from collections.abc import Callable, Mapping
+from email import policy
 from typing import Any
 
 import httpx
@@ -32,6 +34,8 @@ __all__ = [
     "eventually",
     "flow_runs_again",
     "mail_about",
+    "mail_body",
+    "mails_to",
     "publish_raw",
     "read_topic",
     "register",
@@ -95,6 +99,22 @@ def sms_about(stack: Stack, number: str) -> list[dict[str, Any]]:
 def mail_about(stack: Stack, number: str) -> list[dict[str, Any]]:
     """E-mails whose subject quotes ``number``."""
     return [m for m in read_index(stack.mail_dir) if number in serials_in(m["subject"])]
+
+
+def mails_to(stack: Stack, address: str, subject_part: str) -> list[dict[str, Any]]:
+    """E-mails the mailbox holds for ``address`` whose subject contains ``subject_part``."""
+    return [
+        m for m in read_index(stack.mail_dir) if address in m["to"] and subject_part in m["subject"]
+    ]
+
+
+def mail_body(stack: Stack, indexed: Mapping[str, Any]) -> str:
+    """The text of an e-mail the mailbox's index lists."""
+    message = email.message_from_bytes(
+        (stack.mail_dir / indexed["file"]).read_bytes(), policy=policy.default
+    )
+    body: str = message.get_body().get_content()  # type: ignore[union-attr]
+    return body
 
 
 def changing(role: Role = Role.AGENT, **headers: str) -> dict[str, str]:

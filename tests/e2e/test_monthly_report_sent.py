@@ -8,16 +8,13 @@ information liaison and the company's director, once each, and not to another si
 from __future__ import annotations
 
 import asyncio
-import email
 import re
 import uuid
 from datetime import UTC, datetime
-from email import policy
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from hotline_infra.smtp_sink import read_index
 from hotline_infra.stack import Stack
 from hotline_libs.auth import Role
 
@@ -26,6 +23,8 @@ from tests.support import (
     changing,
     client,
     eventually,
+    mail_body,
+    mails_to,
     register,
     staff_known_to_notification,
     unique_phone,
@@ -35,15 +34,6 @@ pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("service_logs_on_failure"
 
 SITE, OTHER_SITE = "dmg", "qjc"
 """No other test signs this site's report: its month is approved here, once per session."""
-
-
-def mail_to(platform: Stack, address: str, month_named: str) -> list[dict[str, Any]]:
-    """The e-mails the mailbox holds for ``address`` with the month's report."""
-    return [
-        m
-        for m in read_index(platform.mail_dir)
-        if address in m["to"] and f"{month_named}呼叫中心月报" in m["subject"]
-    ]
 
 
 async def test_cmp19_cmp22_an_approved_report_is_emailed_to_the_sites_liaison_and_the_director(
@@ -113,21 +103,18 @@ async def test_cmp19_cmp22_an_approved_report_is_emailed_to_the_sites_liaison_an
 
     await eventually(
         lambda: (
-            mail_to(platform, liaison_mail, month_named)
-            and mail_to(platform, director_mail, month_named)
+            mails_to(platform, liaison_mail, f"{month_named}呼叫中心月报")
+            and mails_to(platform, director_mail, f"{month_named}呼叫中心月报")
         ),
         what="the report's e-mail to the site's liaison and to the director",
     )
     await asyncio.sleep(1)  # a second e-mail, or one to another site's liaison, would be here
-    [to_liaison] = mail_to(platform, liaison_mail, month_named)
-    assert len(mail_to(platform, director_mail, month_named)) == 1
-    assert mail_to(platform, elsewhere_mail, month_named) == []
+    [to_liaison] = mails_to(platform, liaison_mail, f"{month_named}呼叫中心月报")
+    assert len(mails_to(platform, director_mail, f"{month_named}呼叫中心月报")) == 1
+    assert mails_to(platform, elsewhere_mail, f"{month_named}呼叫中心月报") == []
     assert to_liaison["subject"] == f"{site_name} {month_named}呼叫中心月报（已批准）"
 
-    message = email.message_from_bytes(
-        (platform.mail_dir / to_liaison["file"]).read_bytes(), policy=policy.default
-    )
-    body = message.get_body().get_content()  # type: ignore[union-attr]
+    body = mail_body(platform, to_liaison)
     assert body.startswith("李强您好：")
     assert f"{site_name} {month_named}的呼叫中心月报已批准" in body
     assert "编制（呼叫中心主管）：bench-supervisor" in body

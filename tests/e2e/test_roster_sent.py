@@ -7,14 +7,10 @@ everyone on it by name, to the site's director, once however often it is submitt
 from __future__ import annotations
 
 import asyncio
-import email
 import random
 import uuid
-from email import policy
-from typing import Any
 
 import pytest
-from hotline_infra.smtp_sink import read_index
 from hotline_infra.stack import Stack
 from hotline_libs.auth import Role
 
@@ -23,6 +19,8 @@ from tests.support import (
     changing,
     client,
     eventually,
+    mail_body,
+    mails_to,
     staff_known_to_notification,
     unique_phone,
 )
@@ -30,14 +28,6 @@ from tests.support import (
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("service_logs_on_failure")]
 
 SITE = "gxi"
-
-
-def roster_mail(platform: Stack, address: str, month_named: str) -> list[dict[str, Any]]:
-    return [
-        m
-        for m in read_index(platform.mail_dir)
-        if address in m["to"] and f"{month_named}前台排班表" in m["subject"]
-    ]
 
 
 async def test_ntf12_a_submitted_roster_is_emailed_to_the_service_centre_manager_once(
@@ -99,16 +89,13 @@ async def test_ntf12_a_submitted_roster_is_emailed_to_the_service_centre_manager
             assert submitted.json()["status"] == "submitted"
 
     [sent] = await eventually(
-        lambda: roster_mail(platform, director_mail, month_named),
+        lambda: mails_to(platform, director_mail, f"{month_named}前台排班表"),
         what="the roster's e-mail to the site's director",
     )
     await asyncio.sleep(1)  # a second e-mail would be here by now
-    assert len(roster_mail(platform, director_mail, month_named)) == 1
+    assert len(mails_to(platform, director_mail, f"{month_named}前台排班表")) == 1
     assert sent["subject"] == f"{site_name} {month_named}前台排班表"
-    message = email.message_from_bytes(
-        (platform.mail_dir / sent["file"]).read_bytes(), policy=policy.default
-    )
-    body = message.get_body().get_content()  # type: ignore[union-attr]
+    body = mail_body(platform, sent)
     assert body.startswith("周经理您好：")
     assert f"{site_name} {month_named}前台排班表，由bench-supervisor于" in body
     assert body.index(f"{number}月1日") < body.index(f"{number}月2日")

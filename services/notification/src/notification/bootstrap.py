@@ -35,7 +35,8 @@ from notification.entrypoints.subscriptions import subscriptions
 from notification.service_layer.acknowledgement_links import AcknowledgementLinks
 from notification.service_layer.handlers import HANDLERS
 from notification.service_layer.rules import NoticeRules
-from notification.service_layer.unsubscribe import signed_links, unsubscribe_links
+from notification.service_layer.signed_links import signed_links
+from notification.service_layer.unsubscribe import unsubscribe_links
 from notification.settings import NotificationSettings
 
 NAME = "notification"

@@ -510,7 +510,8 @@ def staff_alert_messages(
     return once(messages)
 
 
-def _month(month: str) -> str:
+def month_named(month: str) -> str:
+    """``2026-12`` → ``2026年12月``."""
     year, number = month.split("-")
     return f"{year}年{int(number)}月"
 
@@ -546,7 +547,7 @@ def monthly_report_text(report: MonthlyReportApproved, site_name: str | None = N
     approved_at = report.approved_at.astimezone(LOCAL)
     boards = report.boards
     lines = [
-        f"{where} {_month(report.month)}的呼叫中心月报已批准，"
+        f"{where} {month_named(report.month)}的呼叫中心月报已批准，"
         "现将各板块的统计结果发送各部门及公司领导。",
         "",
         f"编制（呼叫中心主管）：{report.prepared_by}",
@@ -592,7 +593,7 @@ def work_order_month_text(report: WorkOrderMonthReported, site_name: str | None 
     technician (DSP-12)."""
     where = site_name or report.about.site_id
     lines = [
-        f"{where} {_month(report.month)}的派工统计如下，现发送各部门及公司领导。",
+        f"{where} {month_named(report.month)}的派工统计如下，现发送各部门及公司领导。",
         "",
         "全管理处：" + _work_lines(report.site),
     ]
@@ -613,10 +614,10 @@ def monthly_report_mails(
     do not fit an SMS. ``site_name``: the site's name, else its id."""
     where = site_name or report.about.site_id
     if isinstance(report, WorkOrderMonthReported):
-        subject = f"{where} {_month(report.month)}派工月报"
+        subject = f"{where} {month_named(report.month)}派工月报"
         text = work_order_month_text(report, site_name)
     else:
-        subject = f"{where} {_month(report.month)}呼叫中心月报（已批准）"
+        subject = f"{where} {month_named(report.month)}呼叫中心月报（已批准）"
         text = monthly_report_text(report, site_name)
     return once(
         email_to(member.name, member.email, MONTHLY_REPORT, subject, text)

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from hotline_libs.roles import Role
 
-from notification.domain.messages import ROSTER, OutgoingMessage, email_to, once
+from notification.domain.messages import ROSTER, OutgoingMessage, email_to, month_named, once
 from notification.domain.occasions import About
 from notification.domain.staff import CENTRAL_HOTLINE, StaffMember
 
@@ -75,11 +75,6 @@ def sent_roster(site_id: str, staff: Iterable[StaffMember]) -> list[StaffMember]
     return sorted(chosen, key=lambda m: m.staff_id)
 
 
-def _month(month: str) -> str:
-    year, number = month.split("-")
-    return f"{year}年{int(number)}月"
-
-
 def roster_text(
     roster: RosterSubmission, names: Mapping[str, str], zone: ZoneInfo, site_name: str | None
 ) -> str:
@@ -94,7 +89,7 @@ def roster_text(
     submitted = roster.submitted_at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
     due = roster.due_at.astimezone(zone)
     lines = [
-        f"{where} {_month(roster.month)}前台排班表，由{name(roster.drafted_by)}于{submitted}提交"
+        f"{where} {month_named(roster.month)}前台排班表，由{name(roster.drafted_by)}于{submitted}提交"
         + (f"（逾期：应于{due.month}月{due.day}日前提交）。" if roster.late else "。"),
         "",
         "班次：" + "；".join(f"{s.code} {s.starts}-{s.ends}" for s in roster.shifts),
@@ -121,7 +116,7 @@ def roster_mails(
     """The roster's e-mail to each of ``managers`` who has an address, at most one per
     address (a month's shifts do not fit an SMS)."""
     where = site_name or roster.about.site_id
-    subject = f"{'【逾期】' if roster.late else ''}{where} {_month(roster.month)}前台排班表"
+    subject = f"{'【逾期】' if roster.late else ''}{where} {month_named(roster.month)}前台排班表"
     text = roster_text(roster, names, zone, site_name)
     return once(
         email_to(member.name, member.email, ROSTER, subject, text)

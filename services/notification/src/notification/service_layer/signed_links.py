@@ -13,6 +13,8 @@ import hmac
 from dataclasses import dataclass
 from urllib.parse import quote
 
+from notification.settings import NotificationSettings
+
 
 def _b64(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).decode().rstrip("=")
@@ -51,3 +53,8 @@ class SignedLinks:
 
     def url(self, path: str, token: str) -> str:
         return f"{self.base_url.rstrip('/')}{path}?token={quote(token)}"
+
+
+def signed_links(settings: NotificationSettings) -> SignedLinks:
+    """The service's signed links, with its secret and public address."""
+    return SignedLinks(settings.unsubscribe_secret.get_secret_value(), settings.public_url)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from notification.domain.preferences import normal_address
 from notification.domain.templates import Channel, Language
-from notification.service_layer.signed_links import SignedLinks
+from notification.service_layer.signed_links import SignedLinks, signed_links
 from notification.settings import NotificationSettings
 
 FOOTER = {
@@ -47,8 +47,3 @@ class UnsubscribeLinks:
 
 def unsubscribe_links(settings: NotificationSettings) -> UnsubscribeLinks:
     return UnsubscribeLinks(signed_links(settings))
-
-
-def signed_links(settings: NotificationSettings) -> SignedLinks:
-    """The service's signed links, with its secret and public address."""
-    return SignedLinks(settings.unsubscribe_secret.get_secret_value(), settings.public_url)

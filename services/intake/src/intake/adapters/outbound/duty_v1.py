@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from contracts.intake import v1
@@ -22,18 +23,28 @@ def roster_event(roster: Roster, event: Any, context: EventContext) -> Event[Any
     return None
 
 
+def _envelope(
+    model: type[Event[Any]], roster: Roster, context: EventContext, occurred_at: datetime
+) -> dict[str, Any]:
+    """What each of the roster's events carries besides its payload: one id per roster and
+    kind of event, the roster's correlation."""
+    return {
+        "event_id": event_id(model, roster.roster_id),
+        "producer": "intake",
+        "site_id": roster.site_id,
+        "correlation_id": derive_id("roster", roster.roster_id),
+        "causation_id": context.causation_id,
+        "occurred_at": occurred_at,
+        "aggregate_version": context.aggregate_version,
+    }
+
+
 def roster_submitted(
     roster: Roster, event: events.RosterSubmitted, context: EventContext
 ) -> Event[Any]:
     used = {a.shift for a in roster.assignments}
     submitted: v1.RosterSubmitted = v1.RosterSubmitted.build(
-        event_id=event_id(v1.RosterSubmitted, roster.roster_id),
-        producer="intake",
-        site_id=roster.site_id,
-        correlation_id=derive_id("roster", roster.roster_id),
-        causation_id=context.causation_id,
-        occurred_at=event.submitted_at,
-        aggregate_version=context.aggregate_version,
+        **_envelope(v1.RosterSubmitted, roster, context, event.submitted_at),
         payload=v1.RosterSubmittedPayload(
             month=roster.month,
             drafted_by=roster.drafted_by,
@@ -57,13 +68,7 @@ def roster_submitted(
 
 def roster_late(roster: Roster, event: events.RosterLate, context: EventContext) -> Event[Any]:
     late: v1.RosterLate = v1.RosterLate.build(
-        event_id=event_id(v1.RosterLate, roster.roster_id),
-        producer="intake",
-        site_id=roster.site_id,
-        correlation_id=derive_id("roster", roster.roster_id),
-        causation_id=context.causation_id,
-        occurred_at=event.noticed_at,
-        aggregate_version=context.aggregate_version,
+        **_envelope(v1.RosterLate, roster, context, event.noticed_at),
         payload=v1.RosterLatePayload(
             month=roster.month,
             drafted_by=roster.drafted_by,

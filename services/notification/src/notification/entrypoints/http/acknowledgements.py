@@ -23,7 +23,7 @@ from notification.service_layer.acknowledgement_links import (
     AcknowledgementLinks,
     Acknowledger,
 )
-from notification.service_layer.unsubscribe import signed_links
+from notification.service_layer.signed_links import signed_links
 from notification.settings import NotificationSettings
 
 router = APIRouter(tags=["staff alerts"])
