@@ -62,11 +62,14 @@ def marker_phone(marker: str) -> str:
 async def register_consultation(page: Page, phone: str) -> None:
     await page.goto("/requests/new")
     await page.select_option("#site_id", "dmg")
+    # the site's boards come by htmx: a category chosen before they arrive is replaced
+    await page.wait_for_load_state("networkidle")
     await page.fill("#resident-building", "2")
     await page.fill("#resident-room", "602")
     await page.fill("#resident-name", "钱秀兰")
     await page.fill("#resident-phone", phone)
     await page.select_option("#kind", "consultation")
+    await page.wait_for_load_state("networkidle")
     await page.select_option("#category", "property_service")
     await page.fill("#description", "问管理费怎么收")
 
